@@ -1,0 +1,91 @@
+// The host ABI: the one global object, `ocppHost`, that a host must provide before it
+// evaluates the bundle. Two hosts implement it: the Node simulator host (sim/host.mjs,
+// QuickJS via quickjs-emscripten) and the native firmware shim (firmware-shim/, C with
+// QuickJS); the QuickJS test runner has a third, fake one (test/lib/fake-host.ts).
+//
+// Rules every host follows (README, "Host ABI"):
+// - Strings cross the boundary as UTF-8 text; structured values as JSON text, so a C
+//   host needs no object marshalling beyond calling a function.
+// - Callbacks given to the host are called from the host's single event loop, never
+//   re-entrantly from inside a host function, and after each callback the host runs the
+//   pending promise jobs (JS_ExecutePendingJob until empty).
+// - Nothing here blocks: a call that needs the network returns at once and reports
+//   through its callbacks.
+// Version 1. Additions are optional members, detected with `typeof ocppHost.x`.
+
+/** Callbacks of one websocket (ECMA-419 style: a small host object with callbacks). */
+export interface HostSocketCallbacks {
+  /** Connected; `protocol` is the subprotocol the server selected ("" if none). */
+  onopen(protocol: string): void;
+  /** One text frame. */
+  onmessage(text: string): void;
+  /** Closed (by either side or by the network). Called once; the handle is then dead. */
+  onclose(code: number, reason: string): void;
+  /** An error (connect failure, TLS failure, ...). onclose follows. */
+  onerror(message: string): void;
+}
+
+/** Options of ocppHost.wsOpen, passed as JSON text. */
+export interface HostSocketOptions {
+  /** Sec-WebSocket-Protocol offers, e.g. ["ocpp1.6"]. */
+  protocols: string[];
+  /** Extra request headers, e.g. { Authorization: "Basic ..." }. */
+  headers?: { [name: string]: string };
+  /** PEM text of the CA(s) the server certificate must chain to (wss only). */
+  ca?: string;
+  /** PEM text of the client certificate and its private key (security profile 3). */
+  cert?: string;
+  key?: string;
+}
+
+export interface HostABI {
+  /** ABI version, 1. */
+  readonly abi: number;
+  /** Which host this is: "node-sim", "posix", "quectel", "fake". */
+  readonly name: string;
+
+  /** One log line. level: 10 debug, 20 info, 30 warning, 40 error (Python logging's). */
+  log(level: number, text: string): void;
+
+  /** Wall clock, milliseconds since 1970-01-01 UTC (may jump when the clock is set). */
+  now(): number;
+  /** Monotonic clock in milliseconds (never jumps; origin unspecified). */
+  ticks(): number;
+  /** One-shot timer: calls `callback` once after `ms`. Returns an id > 0. */
+  timerStart(ms: number, callback: () => void): number;
+  /** Cancels a timer; unknown or fired ids are ignored. */
+  timerStop(id: number): void;
+
+  /** The device's IMEI (15 digits). */
+  imei(): string;
+  /** The SIM's ICCID, or "" where the host has none. */
+  iccid(): string;
+  /** The station's settings as JSON text (see hal/settings.ts). */
+  config(): string;
+
+  /** Contents of a stored file, or null when it does not exist. Names: [A-Za-z0-9._-]. */
+  fileRead(name: string): string | null;
+  /** Replaces a file atomically and durably (temp file, fsync, rename). */
+  fileWrite(name: string, data: string): boolean;
+  /** Appends to a file durably (write, fsync). */
+  fileAppend(name: string, data: string): boolean;
+  /** Removes a file; true if it existed. */
+  fileRemove(name: string): boolean;
+
+  /** Opens a websocket client connection; options is HostSocketOptions as JSON. */
+  wsOpen(url: string, options: string, callbacks: HostSocketCallbacks): number;
+  /** Sends one text frame; false if the socket is not open. */
+  wsSend(handle: number, text: string): boolean;
+  /** Starts a close handshake; onclose follows. */
+  wsClose(handle: number, code: number, reason: string): void;
+
+  /** The program is done: the host ends it with this exit code (0 success). */
+  exit(code: number): void;
+  /** Reboot: the host drops this runtime and evaluates the bundle again; files stay. */
+  restart(): void;
+}
+
+declare global {
+  // eslint-disable-next-line no-var
+  var ocppHost: HostABI;
+}

@@ -1,0 +1,208 @@
+// The HAL: the only door from src/ to the outside world. It adapts the host ABI
+// (hal/host-abi.ts, global `ocppHost`) to small objects modelled on the module's own
+// APIs: QuecPython `uwebsocket` (WebSocket), `_thread` (tasks), `modem.getDevImei()`
+// (device), `uos` files (storage) and `log`.
+import { HostABI, HostSocketOptions } from './host-abi';
+import { Settings, parseSettings } from './settings';
+
+export { Settings } from './settings';
+
+export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
+const LEVELS: { [k: string]: number } = { debug: 10, info: 20, warning: 30, error: 40 };
+
+export interface Logger {
+  debug(text: string): void;
+  info(text: string): void;
+  warning(text: string): void;
+  error(text: string): void;
+}
+
+/** A websocket client connection (QuecPython `uwebsocket.Client` in spirit). */
+export interface WebSocket {
+  /** Subprotocol the server selected, "" until open. */
+  readonly protocol: string;
+  readonly readyState: 'connecting' | 'open' | 'closing' | 'closed';
+  onopen: (() => void) | null;
+  onmessage: ((text: string) => void) | null;
+  onclose: ((code: number, reason: string) => void) | null;
+  onerror: ((message: string) => void) | null;
+  /** Sends one text frame; false when not open. */
+  send(text: string): boolean;
+  close(code?: number, reason?: string): void;
+}
+
+export interface WebSocketOptions {
+  protocols?: string[];
+  headers?: { [name: string]: string };
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+export interface Timer {
+  cancel(): void;
+}
+
+/** Durable key/value storage and append-only record logs over the host's files. */
+export interface Storage {
+  get(key: string): string | null;
+  /** Atomic, durable replace. */
+  set(key: string, value: string): void;
+  remove(key: string): void;
+  /** Appends one record (a line; must not contain "\n") durably. */
+  append(log: string, record: string): void;
+  /** All complete records of a log, oldest first (a torn last line is dropped). */
+  records(log: string): string[];
+}
+
+export interface Hal {
+  readonly hostName: string;
+  readonly log: Logger;
+  /** Wall clock ms since epoch, with an offset the station can set (clock from the CSMS). */
+  now(): number;
+  /** Sets the wall clock (e.g. BootNotification.conf currentTime). */
+  setTime(ms: number): void;
+  /** Monotonic ms. */
+  ticks(): number;
+  setTimeout(fn: () => void, ms: number): Timer;
+  setInterval(fn: () => void, ms: number): Timer;
+  /** `_thread.start_new_thread`: runs fn(...args) as its own task on the event loop. */
+  startTask(fn: (...args: any[]) => void, args?: any[]): void;
+  imei(): string;
+  iccid(): string;
+  readonly settings: Settings;
+  readonly storage: Storage;
+  connect(url: string, options?: WebSocketOptions): WebSocket;
+  exit(code: number): void;
+  restart(): void;
+  setLogLevel(level: LogLevel): void;
+}
+
+const FILE_NAME = /^[A-Za-z0-9._-]+$/;
+
+function checkName(name: string): string {
+  if (!FILE_NAME.test(name)) throw new Error('bad storage name: ' + name);
+  return name;
+}
+
+export function createHal(host: HostABI): Hal {
+  let minLevel = 20;
+  let clockOffset = 0;
+  const settings = parseSettings(host.config());
+  if (settings.logLevel) minLevel = LEVELS[settings.logLevel] || 20;
+
+  function logAt(level: number) {
+    return function (text: string) {
+      if (level >= minLevel) host.log(level, text);
+    };
+  }
+  const log: Logger = { debug: logAt(10), info: logAt(20), warning: logAt(30), error: logAt(40) };
+
+  const storage: Storage = {
+    get: (key) => host.fileRead(checkName(key)),
+    set: (key, value) => {
+      if (!host.fileWrite(checkName(key), value)) throw new Error('storage write failed: ' + key);
+    },
+    remove: (key) => {
+      host.fileRemove(checkName(key));
+    },
+    append: (name, record) => {
+      if (record.indexOf('\n') >= 0) throw new Error('record contains a newline');
+      if (!host.fileAppend(checkName(name), record + '\n')) throw new Error('storage append failed: ' + name);
+    },
+    records: (name) => {
+      const text = host.fileRead(checkName(name));
+      if (!text) return [];
+      const lines = text.split('\n');
+      lines.pop(); // after the last "\n": empty, or a record torn by power loss
+      return lines;
+    },
+  };
+
+  function connect(url: string, options?: WebSocketOptions): WebSocket {
+    const opts: HostSocketOptions = { protocols: (options && options.protocols) || [] };
+    if (options) {
+      if (options.headers) opts.headers = options.headers;
+      if (options.ca) opts.ca = options.ca;
+      if (options.cert) opts.cert = options.cert;
+      if (options.key) opts.key = options.key;
+    }
+    const ws: WebSocket & { protocol: string; readyState: WebSocket['readyState'] } = {
+      protocol: '',
+      readyState: 'connecting',
+      onopen: null,
+      onmessage: null,
+      onclose: null,
+      onerror: null,
+      send: (text) => ws.readyState === 'open' && host.wsSend(handle, text),
+      close: (code, reason) => {
+        if (ws.readyState === 'closed' || ws.readyState === 'closing') return;
+        ws.readyState = 'closing';
+        host.wsClose(handle, code || 1000, reason || '');
+      },
+    };
+    const handle = host.wsOpen(url, JSON.stringify(opts), {
+      onopen: (protocol) => {
+        ws.protocol = protocol;
+        ws.readyState = 'open';
+        if (ws.onopen) ws.onopen();
+      },
+      onmessage: (text) => {
+        if (ws.onmessage) ws.onmessage(text);
+      },
+      onclose: (code, reason) => {
+        if (ws.readyState === 'closed') return;
+        ws.readyState = 'closed';
+        if (ws.onclose) ws.onclose(code, reason);
+      },
+      onerror: (message) => {
+        if (ws.onerror) ws.onerror(message);
+      },
+    });
+    return ws;
+  }
+
+  const hal: Hal = {
+    hostName: host.name,
+    log,
+    now: () => host.now() + clockOffset,
+    setTime: (ms) => {
+      clockOffset = ms - host.now();
+    },
+    ticks: () => host.ticks(),
+    setTimeout: (fn, ms) => {
+      const id = host.timerStart(ms, fn);
+      return { cancel: () => host.timerStop(id) };
+    },
+    setInterval: (fn, ms) => {
+      let id = 0;
+      let live = true;
+      const tick = () => {
+        if (!live) return;
+        id = host.timerStart(ms, tick);
+        fn();
+      };
+      id = host.timerStart(ms, tick);
+      return {
+        cancel: () => {
+          live = false;
+          host.timerStop(id);
+        },
+      };
+    },
+    startTask: (fn, args) => {
+      host.timerStart(0, () => fn.apply(null, args || []));
+    },
+    imei: () => host.imei(),
+    iccid: () => host.iccid(),
+    settings,
+    storage,
+    connect,
+    exit: (code) => host.exit(code),
+    restart: () => host.restart(),
+    setLogLevel: (level) => {
+      minLevel = LEVELS[level];
+    },
+  };
+  return hal;
+}

@@ -1,0 +1,61 @@
+// The station's settings, handed over by the host as JSON (ocppHost.config()): the
+// simulator CLI's flags, or the firmware's configuration file on the module.
+export interface Settings {
+  /** CSMS websocket URL; the station id is appended as the last path segment. */
+  url: string;
+  /** Charge box identity. */
+  id: string;
+  /** Number of connectors (default 2). */
+  connectors: number;
+  /** What the station does: "idle" serves the CSMS, "session" runs one charging session; "" = normal firmware. */
+  scenario: string;
+  /** idTag presented by the simulated driver. */
+  idTag: string;
+  /** Seconds to run ("idle"), 0 = forever. */
+  duration: number;
+  /** Basic-auth password (AuthorizationKey) for security profiles 1 and 2. */
+  password: string;
+  /** PEM text of the CA, client certificate and key (TLS). */
+  ca: string;
+  cert: string;
+  key: string;
+  logLevel: string;
+  /** Identification sent in BootNotification. */
+  vendor: string;
+  model: string;
+  firmwareVersion: string;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  url: '',
+  id: '',
+  connectors: 2,
+  scenario: '',
+  idTag: 'DEMO-TAG',
+  duration: 0,
+  password: '',
+  ca: '',
+  cert: '',
+  key: '',
+  logLevel: 'info',
+  vendor: 'OpenOCPP',
+  model: 'QuickJS-CP',
+  firmwareVersion: '0.1.0',
+};
+
+export function parseSettings(json: string): Settings {
+  let given: { [k: string]: unknown } = {};
+  try {
+    const parsed = JSON.parse(json || '{}');
+    if (parsed && typeof parsed === 'object') given = parsed;
+  } catch (e) {
+    // Bad settings text: run with the defaults rather than not boot at all.
+  }
+  const out: { [k: string]: unknown } = {};
+  const defaults = DEFAULT_SETTINGS as unknown as { [k: string]: unknown };
+  for (const k in defaults) {
+    const v = given[k];
+    out[k] = v !== undefined && v !== null && typeof v === typeof defaults[k] ? v : defaults[k];
+  }
+  return out as unknown as Settings;
+}

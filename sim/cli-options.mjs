@@ -1,0 +1,146 @@
+// The simulator CLI's flags (`npm run sim -- --url ... --id ...`): parsing and checking.
+// A bad flag is a UsageError with a message that says what is wrong; cli.mjs prints it
+// with the usage and exits 2. The flags are a stable interface (README, "Simulator").
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_HEAP_LIMIT, LOG_LEVELS } from './host.mjs';
+
+export const USAGE = `usage: npm run sim -- --url <ws[s]://host[:port]/path> --id <station id> [options]
+
+Runs simulated OCPP 1.6J charge points (the firmware bundle in QuickJS) against a CSMS.
+The station id is appended to the URL as its last path segment.
+
+  --url URL            CSMS websocket URL (ws:// or wss://)                   required
+  --id ID              station id; with --stations N the ids are ID-1 ... ID-N required
+  --stations N         number of stations                                     default 1
+  --connectors N       connectors per station                                 default 2
+  --scenario S         idle: boot, heartbeat, status, serve the CSMS until --duration ends
+                       session: plug in, Authorize, StartTransaction, MeterValues,
+                       StopTransaction, unplug                                default idle
+  --id-tag TAG         idTag the simulated driver presents                    default DEMO-TAG
+  --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C)         default 0
+  --password P         Basic auth password (security profiles 1 and 2)
+  --ca FILE            PEM file of the CA the CSMS certificate must chain to (wss)
+  --cert FILE --key FILE  PEM client certificate and key (security profile 3)
+  --data-dir DIR       station files go to DIR/<station id>/                  default ./sim-data
+  --heap-limit BYTES   QuickJS heap limit per station                         default ${DEFAULT_HEAP_LIMIT}
+  --log-level LEVEL    debug (every frame) | info | warning | error           default info
+  --help               this text
+
+Exit status: 0 when every station ended with 0 (duration over or session complete),
+1 when a station ended otherwise, 2 for bad flags.`;
+
+export class UsageError extends Error {}
+
+const FLAGS = {
+  url: { type: 'string' },
+  id: { type: 'string' },
+  stations: { type: 'string' },
+  connectors: { type: 'string' },
+  scenario: { type: 'string' },
+  'id-tag': { type: 'string' },
+  duration: { type: 'string' },
+  password: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  'data-dir': { type: 'string' },
+  'heap-limit': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean' },
+};
+
+/** OCPP's charge box identity: URL-safe "unreserved" characters, at most 48 (security whitepaper). */
+const IDENTITY = /^[A-Za-z0-9._~-]{1,48}$/;
+
+function wholeNumber(name, text, min, max) {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`--${name} must be a whole number from ${min} to ${max}, got "${text}"`);
+  }
+  return n;
+}
+
+function readPem(flag, file) {
+  if (file === undefined) return '';
+  let text;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(`--${flag}: cannot read ${file}: ${err.code || err.message}`);
+  }
+  if (!/-----BEGIN [A-Z0-9 ]+-----/.test(text)) throw new UsageError(`--${flag}: ${file} is not a PEM file`);
+  return text;
+}
+
+/**
+ * Parses and checks the CLI's arguments.
+ * @param {string[]} argv  process.argv.slice(2)
+ * @returns {{ help: true } | { help: false, stations: object[], dataDir: string, heapLimit: number, logLevel: string, url: string, scenario: string }}
+ *   `stations` holds one settings object (hal/settings.ts) per station.
+ * @throws {UsageError}
+ */
+export function parseCliArgs(argv) {
+  let values;
+  try {
+    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(err.message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+  if (values.help) return { help: true };
+
+  if (!values.url) throw new UsageError('--url is required (the CSMS websocket URL, e.g. ws://localhost:9000/ocpp)');
+  if (!values.id) throw new UsageError('--id is required (the station id, appended to the URL)');
+  let url;
+  try {
+    url = new URL(values.url);
+  } catch {
+    throw new UsageError(`--url "${values.url}" is not a URL`);
+  }
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--url must start with ws:// or wss://, got "${values.url}"`);
+
+  const count = wholeNumber('stations', values.stations, 1, 10000) ?? 1;
+  const ids = count === 1 && values.stations === undefined ? [values.id] : Array.from({ length: count }, (_, i) => `${values.id}-${i + 1}`);
+  const badId = ids.find((id) => !IDENTITY.test(id));
+  if (badId !== undefined) throw new UsageError(`--id: "${badId}" is not a valid station id (letters, digits, . _ ~ -; at most 48)`);
+
+  const scenario = values.scenario ?? 'idle';
+  if (scenario !== 'idle' && scenario !== 'session') throw new UsageError(`--scenario must be idle or session, got "${scenario}"`);
+  const idTag = values['id-tag'] ?? 'DEMO-TAG';
+  if (idTag.length < 1 || idTag.length > 20) throw new UsageError(`--id-tag must be 1 to 20 characters (OCPP IdToken), got "${idTag}"`);
+  let duration = 0;
+  if (values.duration !== undefined) {
+    duration = Number(values.duration);
+    if (values.duration.trim() === '' || !Number.isFinite(duration) || duration < 0) {
+      throw new UsageError(`--duration must be a number of seconds >= 0, got "${values.duration}"`);
+    }
+  }
+  const logLevel = values['log-level'] ?? 'info';
+  if (!(logLevel in LOG_LEVELS)) throw new UsageError(`--log-level must be debug, info, warning or error, got "${logLevel}"`);
+  if (values.password === '') throw new UsageError('--password must not be empty');
+  if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
+
+  const common = {
+    // The bundle appends "/<id>"; a trailing slash would make an empty path segment.
+    url: values.url.replace(/\/+$/, ''),
+    connectors: wholeNumber('connectors', values.connectors, 1, 100) ?? 2,
+    scenario,
+    idTag,
+    duration,
+    password: values.password ?? '',
+    ca: readPem('ca', values.ca),
+    cert: readPem('cert', values.cert),
+    key: readPem('key', values.key),
+    logLevel,
+  };
+  return {
+    help: false,
+    url: common.url,
+    scenario,
+    logLevel,
+    dataDir: values['data-dir'] ?? 'sim-data',
+    heapLimit: wholeNumber('heap-limit', values['heap-limit'], 65536, 2 ** 31) ?? DEFAULT_HEAP_LIMIT,
+    stations: ids.map((id) => ({ ...common, id })),
+  };
+}

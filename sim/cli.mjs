@@ -1,0 +1,128 @@
+// The simulator CLI: `npm run sim -- --url ws://host:9000/ocpp --id CP --stations 10 --scenario session`.
+// Runs each station (the firmware bundle in its own QuickJS runtime, sim/host.mjs) and
+// shows progress: with a few stations every step each one logs; with many, a compact
+// status line every few seconds (and still every warning and error). --log-level debug
+// shows everything, every frame included.
+import { fileURLToPath } from 'node:url';
+import { SimulatedStation, LOG_LEVELS } from './host.mjs';
+import { parseCliArgs, UsageError, USAGE } from './cli-options.mjs';
+import { formatLog, clock } from './format.mjs';
+
+/** Up to this many stations, every step of every station is printed. */
+const EVERY_LINE_UP_TO = 4;
+const STATUS_EVERY_MS = 5000;
+
+/**
+ * Runs the stations to their end. Resolves with the process exit code: 0 when all exited 0.
+ * @param {ReturnType<typeof parseCliArgs>} config
+ * @param {{ out?: (line: string) => void, statusEveryMs?: number }} [io]
+ */
+export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS } = {}) {
+  const { stations: settingsList, logLevel } = config;
+  const everyLine = settingsList.length <= EVERY_LINE_UP_TO || logLevel === 'debug';
+  out(
+    `sim: ${settingsList.length} station(s) → ${config.url}/<id> (scenario ${config.scenario}, ` +
+      `${settingsList[0].connectors} connector(s), heap limit ${config.heapLimit} bytes, data in ${config.dataDir})`
+  );
+
+  const stations = settingsList.map(
+    (settings) => new SimulatedStation({ settings, dataDir: config.dataDir, heapLimit: config.heapLimit, logLevel })
+  );
+  /** Last step each station logged, for the status line. */
+  const lastStep = new Map();
+  for (const station of stations) {
+    station.on('log', (e) => {
+      if (e.level === LOG_LEVELS.info && e.source === 'bundle') lastStep.set(station.id, e.text);
+      if (everyLine || e.level >= LOG_LEVELS.warning) out(formatLog(station.id, e));
+    });
+    if (everyLine) station.on('exit', ({ code, reason }) => code === 0 && out(`${clock()}  ${station.id}  exited 0 (${reason})`));
+  }
+
+  const status = everyLine ? null : setInterval(() => out(statusLine(stations, lastStep)), statusEveryMs);
+  let interrupted = false;
+  const interrupt = () => {
+    interrupted = true;
+    out(`sim: interrupted, stopping ${stations.filter((s) => s.running).length} station(s)`);
+    for (const s of stations) s.stop(130, 'interrupted (Ctrl-C)');
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    for (const station of stations) await station.start();
+    const results = await Promise.all(stations.map((s) => s.exited));
+    if (status) out(statusLine(stations, lastStep));
+    const failed = stations.filter((s, i) => results[i].code !== 0);
+    for (const s of failed) out(`sim: ${s.id} failed: exit ${s.result.code}: ${s.result.reason}`);
+    out(
+      failed.length === 0
+        ? `sim: all ${stations.length} station(s) exited 0`
+        : `sim: ${failed.length} of ${stations.length} station(s) failed`
+    );
+    if (interrupted) return 130;
+    return failed.length === 0 ? 0 : 1;
+  } finally {
+    if (status) clearInterval(status);
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    for (const s of stations) if (s.running) s.stop(1, 'simulator ending');
+  }
+}
+
+/**
+ * One compact line for many stations: counts, traffic, heap, and what they are doing
+ * (their last steps, numbers folded so "transaction 7 started" and "... 9 ..." group).
+ */
+export function statusLine(stations, lastStep) {
+  const running = stations.filter((s) => s.running).length;
+  const ok = stations.filter((s) => s.result && s.result.code === 0).length;
+  const failed = stations.filter((s) => s.result && s.result.code !== 0).length;
+  let sent = 0;
+  let received = 0;
+  let peak = 0;
+  for (const s of stations) {
+    sent += s.stats.framesSent;
+    received += s.stats.framesReceived;
+    peak = Math.max(peak, s.memory().peak);
+  }
+  const groups = new Map();
+  for (const s of stations) {
+    if (!s.running || !lastStep.has(s.id)) continue;
+    const step = lastStep.get(s.id).replace(/\d+/g, '#');
+    groups.set(step, (groups.get(step) || 0) + 1);
+  }
+  const doing = [...groups.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 3)
+    .map(([step, n]) => `${n}× "${step.length > 40 ? step.slice(0, 39) + '…' : step}"`)
+    .join(', ');
+  return (
+    `${clock()}  status: ${running} running, ${ok} done, ${failed} failed | frames ${sent} sent, ${received} received | ` +
+    `heap peak ${(peak / 1024).toFixed(0)} KB${doing ? ' | ' + doing : ''}`
+  );
+}
+
+async function main() {
+  let config;
+  try {
+    config = parseCliArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    console.error(`sim: ${err.message}\n(npm run sim -- --help lists every option)`);
+    return 2;
+  }
+  if (config.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  return runStations(config);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      console.error(`sim: ${err.stack || err.message}`);
+      process.exit(1);
+    }
+  );
+}

@@ -1,0 +1,598 @@
+// The Node simulator host: runs the unchanged firmware bundle (dist/firmware.js) in QuickJS
+// (quickjs-emscripten, sync release build) and gives it the host ABI of hal/host-abi.ts as
+// the global `ocppHost`: `ws` websockets, Node timers, a monotonic clock and files under
+// <data dir>/<station id>/. One QuickJS runtime per station, with a heap limit, so the
+// module's memory budget holds on the desktop too.
+//
+// Lifetimes are explicit, as quickjs-emscripten wants them: every handle the host keeps
+// (timer callbacks, socket callback objects) is owned by one GuestRuntime and disposed
+// with it. A leaked handle would abort the shared WebAssembly module, i.e. every station.
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { getQuickJS } from 'quickjs-emscripten';
+import WebSocket from 'ws';
+import { StationFiles, folderNameOf } from './files.mjs';
+
+export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/firmware.js', import.meta.url));
+export const DEFAULT_HEAP_LIMIT = 1024 * 1024;
+/** Python logging's numbers, as in the ABI's log(level, text). */
+export const LOG_LEVELS = { debug: 10, info: 20, warning: 30, error: 40 };
+/** Exit codes the host gives a station it has to end itself (the bundle's own exit(code) passes through). */
+export const HOST_EXIT = {
+  /** The bundle threw while it was being evaluated. */
+  LOAD_ERROR: 70,
+  /** The bundle needed more than --heap-limit. */
+  OUT_OF_MEMORY: 71,
+  /** No timer and no socket left, so nothing can ever run again, and no exit() was called. */
+  STALLED: 72,
+  /** One callback ran longer than the watchdog allows (an endless loop). */
+  WATCHDOG: 73,
+};
+
+const MAX_TIMER_MS = 2 ** 31 - 1; // Node's setTimeout limit (about 24.8 days)
+const GUEST_STACK_BYTES = 512 * 1024;
+
+/** Luhn check digit, as IMEIs and ICCIDs carry. */
+function luhn(digits) {
+  let sum = 0;
+  for (let i = 0; i < digits.length; i++) {
+    let d = Number(digits[digits.length - 1 - i]);
+    if (i % 2 === 0) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+  }
+  return String((10 - (sum % 10)) % 10);
+}
+
+/** Digits derived from the station id, so a station keeps its identity across runs. */
+function digitsOf(id, salt, count) {
+  const hex = createHash('sha256').update(salt + ':' + id).digest('hex');
+  return BigInt('0x' + hex).toString().slice(0, count).padStart(count, '0');
+}
+
+export function simulatedImei(id) {
+  const body = '86' + digitsOf(id, 'imei', 12);
+  return body + luhn(body);
+}
+
+export function simulatedIccid(id) {
+  const body = '8988' + digitsOf(id, 'iccid', 15);
+  return body + luhn(body);
+}
+
+/**
+ * One boot of the bundle: a QuickJS runtime and context, the `ocppHost` object in it, and
+ * everything the guest holds through the ABI (timers, sockets). Disposing it ends them all.
+ * It reports to its station through `hooks`: log(level, text, source), frame(direction,
+ * socket, text), ended({ kind: 'exit' | 'restart', code, reason }).
+ */
+class GuestRuntime {
+  /** @type {Map<number, { timeout: NodeJS.Timeout, fn: any }>} */
+  timers = new Map();
+  /** @type {Map<number, { id: number, ws: WebSocket | null, callbacks: any }>} */
+  sockets = new Map();
+  disposed = false;
+  memoryUsed = 0;
+  memoryPeak = 0;
+  uncaughtErrors = 0;
+  #timerSeq = 0;
+  #socketSeq = 0;
+  #depth = 0; // > 0 while the guest runs: nothing may dispose the runtime then
+  #deadline = 0;
+  #watchdogFired = false;
+  /** What ends this boot once the guest has returned: { kind, code, reason }. */
+  #pendingEnd = null;
+
+  constructor(quickjs, { configText, files, imei, iccid, heapLimit, watchdogMs, hooks }) {
+    this.files = files;
+    this.configText = configText;
+    this.imei = imei;
+    this.iccid = iccid;
+    this.heapLimit = heapLimit;
+    this.watchdogMs = watchdogMs;
+    this.hooks = hooks;
+    this.rt = quickjs.newRuntime();
+    this.rt.setMemoryLimit(heapLimit);
+    this.rt.setMaxStackSize(GUEST_STACK_BYTES);
+    this.rt.setInterruptHandler(() => {
+      if (this.#deadline && performance.now() > this.#deadline) this.#watchdogFired = true;
+      return this.#watchdogFired;
+    });
+    this.ctx = this.rt.newContext();
+    this.#installHost();
+  }
+
+  /** Evaluates the bundle (its top level starts the station), then settles. */
+  boot(code, filename) {
+    this.#run('the bundle', () => this.ctx.evalCode(code, filename));
+    this.#settle();
+  }
+
+  /** Ends this boot from outside (the station's stop()). Deferred while the guest runs. */
+  end(kind, code, reason) {
+    this.#requestEnd(kind, code, reason);
+    if (this.#depth === 0) this.#settle();
+  }
+
+  // ---- the ABI -------------------------------------------------------------------------
+
+  #installHost() {
+    const { ctx } = this;
+    const host = ctx.newObject();
+    const setValue = (name, handle) => {
+      ctx.setProp(host, name, handle);
+      handle.dispose();
+    };
+    setValue('abi', ctx.newNumber(1));
+    setValue('name', ctx.newString('node-sim'));
+    for (const [name, impl] of Object.entries(this.#abiFunctions())) {
+      setValue(name, ctx.newFunction(name, impl));
+    }
+    ctx.setProp(ctx.global, 'ocppHost', host);
+    host.dispose();
+  }
+
+  /** The ABI's functions; arguments arrive as handles the library disposes after return. */
+  #abiFunctions() {
+    const { ctx } = this;
+    const str = (h) => ctx.getString(h);
+    const num = (h) => ctx.getNumber(h);
+    const bool = (b) => (b ? ctx.true : ctx.false);
+    const needFunction = (h, what) => {
+      if (ctx.typeof(h) !== 'function') throw new TypeError(`${what} must be a function`);
+    };
+    return {
+      log: (level, text) => {
+        this.hooks.log(num(level), str(text), 'bundle');
+      },
+      now: () => ctx.newNumber(Date.now()),
+      ticks: () => ctx.newNumber(performance.now()),
+      timerStart: (ms, callback) => {
+        needFunction(callback, 'timerStart callback');
+        const id = ++this.#timerSeq;
+        const delay = Math.min(Math.max(Number(num(ms)) || 0, 0), MAX_TIMER_MS);
+        const fn = callback.dup();
+        const timeout = setTimeout(() => this.#fireTimer(id), delay);
+        this.timers.set(id, { timeout, fn });
+        return ctx.newNumber(id);
+      },
+      timerStop: (id) => {
+        const timer = this.timers.get(num(id));
+        if (!timer) return;
+        this.timers.delete(num(id));
+        clearTimeout(timer.timeout);
+        timer.fn.dispose();
+      },
+      imei: () => ctx.newString(this.imei),
+      iccid: () => ctx.newString(this.iccid),
+      config: () => ctx.newString(this.configText),
+      fileRead: (name) => {
+        const text = this.files.read(str(name));
+        return text === null ? ctx.null : ctx.newString(text);
+      },
+      fileWrite: (name, data) => bool(this.#fileOp('write', () => this.files.write(str(name), str(data)))),
+      fileAppend: (name, data) => bool(this.#fileOp('append', () => this.files.append(str(name), str(data)))),
+      fileRemove: (name) => bool(this.files.remove(str(name))),
+      wsOpen: (url, options, callbacks) => ctx.newNumber(this.#wsOpen(str(url), str(options), callbacks)),
+      wsSend: (handle, text) => bool(this.#wsSend(num(handle), str(text))),
+      wsClose: (handle, code, reason) => {
+        this.#wsClose(num(handle), num(code), ctx.typeof(reason) === 'string' ? str(reason) : '');
+      },
+      exit: (code) => {
+        const n = Number(num(code)) | 0;
+        this.#requestEnd('exit', n, `the bundle called exit(${n})`);
+      },
+      restart: () => {
+        this.#requestEnd('restart', null, 'the bundle called restart()');
+      },
+    };
+  }
+
+  /** A failed write is reported to the guest as `false` (ABI), and logged here with its cause. */
+  #fileOp(what, op) {
+    try {
+      return op();
+    } catch (err) {
+      if (err instanceof TypeError) throw err; // a bad name is the guest's bug: throw it there
+      this.hooks.log(LOG_LEVELS.error, `file ${what} failed: ${err.message}`, 'host');
+      return false;
+    }
+  }
+
+  #fireTimer(id) {
+    const timer = this.timers.get(id);
+    if (!timer || this.disposed) return;
+    this.timers.delete(id);
+    this.#run('a timer callback', () => this.ctx.callFunction(timer.fn, this.ctx.undefined));
+    timer.fn.dispose();
+    this.#settle();
+  }
+
+  #wsOpen(url, optionsText, callbacks) {
+    if (this.ctx.typeof(callbacks) !== 'object') throw new TypeError('wsOpen callbacks must be an object');
+    const id = ++this.#socketSeq;
+    const sock = { id, ws: null, callbacks: callbacks.dup() };
+    this.sockets.set(id, sock);
+    try {
+      const options = JSON.parse(optionsText || '{}');
+      // TLS: the server must chain to `ca` (or the system's CAs); rejectUnauthorized
+      // stays at ws's default, true. Client certificate and key for security profile 3.
+      const ws = new WebSocket(url, options.protocols || [], {
+        headers: options.headers || {},
+        ca: options.ca || undefined,
+        cert: options.cert || undefined,
+        key: options.key || undefined,
+        perMessageDeflate: false, // the module's websocket has no compression
+        handshakeTimeout: 30000,
+      });
+      sock.ws = ws;
+      ws.on('open', () => {
+        this.hooks.log(LOG_LEVELS.debug, `ws#${id} open ${url} (subprotocol "${ws.protocol}")`, 'host');
+        this.#deliver(sock, 'onopen', [ws.protocol]);
+      });
+      ws.on('message', (data, isBinary) => {
+        if (isBinary) {
+          this.hooks.log(LOG_LEVELS.warning, `ws#${id} ignored a binary frame (${data.length} bytes): OCPP-J is text`, 'host');
+          return;
+        }
+        const text = data.toString('utf8');
+        this.hooks.frame('received', id, text);
+        this.#deliver(sock, 'onmessage', [text]);
+      });
+      ws.on('error', (err) => {
+        this.hooks.log(LOG_LEVELS.debug, `ws#${id} error: ${err.message}`, 'host');
+        this.#deliver(sock, 'onerror', [err.message]);
+      });
+      ws.on('close', (code, reason) => this.#socketClosed(sock, code, reason.toString('utf8')));
+    } catch (err) {
+      // wsOpen never fails on the spot (ABI): a bad URL or options arrive as onerror + onclose.
+      setImmediate(() => {
+        this.#deliver(sock, 'onerror', [err.message]);
+        this.#socketClosed(sock, 1006, err.message);
+      });
+    }
+    return id;
+  }
+
+  #wsSend(id, text) {
+    const sock = this.sockets.get(id);
+    if (!sock || !sock.ws || sock.ws.readyState !== WebSocket.OPEN) return false;
+    sock.ws.send(text);
+    this.hooks.frame('sent', id, text);
+    return true;
+  }
+
+  #wsClose(id, code, reason) {
+    const sock = this.sockets.get(id);
+    if (!sock || !sock.ws) return;
+    const ws = sock.ws;
+    if (ws.readyState === WebSocket.CLOSING || ws.readyState === WebSocket.CLOSED) return;
+    try {
+      ws.close(code, reason);
+    } catch {
+      // ws refuses codes a client may not send (e.g. 1006) and reasons over 123 bytes
+      try {
+        ws.close(1000);
+      } catch {
+        ws.terminate();
+      }
+    }
+  }
+
+  #socketClosed(sock, code, reason) {
+    if (!this.sockets.has(sock.id) || this.disposed) return;
+    this.sockets.delete(sock.id);
+    this.hooks.log(LOG_LEVELS.debug, `ws#${sock.id} closed (${code}${reason ? ' ' + reason : ''})`, 'host');
+    this.#callMethod(sock.callbacks, 'onclose', [code, reason], 'a websocket onclose');
+    sock.callbacks.dispose();
+    this.#settle();
+  }
+
+  /** Calls one of a live socket's callbacks, then settles. */
+  #deliver(sock, method, args) {
+    if (this.disposed || !this.sockets.has(sock.id)) return;
+    this.#callMethod(sock.callbacks, method, args, `a websocket ${method}`);
+    this.#settle();
+  }
+
+  /** callbacks[method](...args): a method call, as the ABI's `callbacks.onmessage(text)`. */
+  #callMethod(object, method, args, label) {
+    const { ctx } = this;
+    const fn = ctx.getProp(object, method);
+    const argHandles = args.map((a) => (typeof a === 'number' ? ctx.newNumber(a) : ctx.newString(String(a))));
+    try {
+      if (ctx.typeof(fn) === 'function') this.#run(label, () => ctx.callFunction(fn, object, ...argHandles));
+    } finally {
+      for (const h of argHandles) h.dispose();
+      fn.dispose();
+    }
+  }
+
+  // ---- running the guest ---------------------------------------------------------------
+
+  /** Runs guest code under the watchdog; classifies what it throws. */
+  #run(label, enter) {
+    this.#depth++;
+    this.#deadline = performance.now() + this.watchdogMs;
+    let result;
+    try {
+      result = enter();
+    } catch (err) {
+      // quickjs-emscripten itself failed (e.g. no memory left to make an argument)
+      this.#guestError(label, `${err.name}: ${err.message}`);
+      return;
+    } finally {
+      this.#depth--;
+      this.#deadline = 0;
+    }
+    if (result.error) this.#guestError(label, this.#describe(result.error));
+    else result.value.dispose();
+  }
+
+  /**
+   * After every callback: run the pending promise jobs until none is left (ABI rule), take
+   * a memory sample, and end the boot if the guest asked to (exit/restart) or failed.
+   */
+  #settle() {
+    if (this.disposed || this.#depth > 0) return;
+    while (!this.#pendingEnd) {
+      this.#depth++;
+      this.#deadline = performance.now() + this.watchdogMs;
+      const jobs = this.rt.executePendingJobs(-1);
+      this.#depth--;
+      this.#deadline = 0;
+      if (!jobs.error) {
+        jobs.dispose();
+        break;
+      }
+      this.#guestError('a promise job', this.#describe(jobs.error));
+    }
+    this.#sampleMemory();
+    if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0) {
+      this.#requestEnd('exit', HOST_EXIT.STALLED, 'the bundle stalled: no timer and no socket left, and it did not call exit()');
+    }
+    if (this.#pendingEnd) {
+      const end = this.#pendingEnd;
+      this.dispose();
+      this.hooks.ended(end);
+    }
+  }
+
+  #guestError(label, text) {
+    if (this.#watchdogFired) {
+      this.#requestEnd('exit', HOST_EXIT.WATCHDOG, `watchdog: ${label} ran longer than ${this.watchdogMs} ms (an endless loop?)`);
+    } else if (/out of memory/i.test(text)) {
+      this.#requestEnd('exit', HOST_EXIT.OUT_OF_MEMORY, `out of memory: ${label} needed more than the heap limit of ${this.heapLimit} bytes (--heap-limit)`);
+    } else if (label === 'the bundle') {
+      this.#requestEnd('exit', HOST_EXIT.LOAD_ERROR, `the bundle threw while loading: ${text}`);
+    } else {
+      // Like an event handler in a browser: reported, and the station goes on.
+      this.uncaughtErrors++;
+      this.hooks.log(LOG_LEVELS.error, `uncaught error in ${label}: ${text}`, 'host');
+    }
+  }
+
+  #describe(errorHandle) {
+    try {
+      const e = this.ctx.dump(errorHandle);
+      if (e && typeof e === 'object') return `${e.name || 'Error'}: ${e.message}${e.stack ? '\n' + e.stack.trimEnd() : ''}`;
+      return String(e);
+    } catch {
+      return 'an error the host could not read (out of memory?)';
+    } finally {
+      errorHandle.dispose();
+    }
+  }
+
+  #requestEnd(kind, code, reason) {
+    if (!this.#pendingEnd) this.#pendingEnd = { kind, code, reason };
+  }
+
+  #sampleMemory() {
+    try {
+      const usage = this.rt.computeMemoryUsage();
+      this.memoryUsed = this.ctx.getProp(usage, 'memory_used_size').consume((h) => this.ctx.getNumber(h));
+      this.memoryPeak = Math.max(this.memoryPeak, this.memoryUsed);
+      usage.dispose();
+    } catch {
+      // no memory left even for the sample: the error path reports it
+    }
+  }
+
+  /** Stops the timers, closes the sockets, frees every handle, the context and the runtime. */
+  dispose() {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const timer of this.timers.values()) {
+      clearTimeout(timer.timeout);
+      timer.fn.dispose();
+    }
+    this.timers.clear();
+    for (const sock of this.sockets.values()) {
+      closeQuietly(sock.ws);
+      sock.callbacks.dispose();
+    }
+    this.sockets.clear();
+    try {
+      this.rt.removeInterruptHandler();
+      this.ctx.dispose();
+      this.rt.dispose();
+    } catch (err) {
+      this.hooks.log(LOG_LEVELS.error, `could not free the QuickJS runtime cleanly: ${err.message}`, 'host');
+    }
+  }
+}
+
+/** Closes a socket the guest no longer hears from: politely if open, at once otherwise. */
+function closeQuietly(ws) {
+  if (!ws) return;
+  ws.removeAllListeners();
+  ws.on('error', () => {});
+  if (ws.readyState === WebSocket.OPEN) {
+    ws.close(1001, 'station going down');
+    setTimeout(() => ws.terminate(), 2000).unref();
+  } else {
+    ws.terminate();
+  }
+}
+
+/**
+ * A simulated charge point: the bundle in its own QuickJS runtime with the Node host ABI.
+ *
+ *   const station = new SimulatedStation({ settings: { url, id, scenario: 'session' } });
+ *   station.on('log', ({ level, text }) => ...);         // bundle log lines (and host lines)
+ *   station.on('frame', ({ direction, text }) => ...);   // 'sent' | 'received'
+ *   await station.start();
+ *   const { code, reason } = await station.exited;
+ *
+ * Events: 'log' { time, level, text, source: 'bundle'|'host' } (at or above logLevel),
+ * 'frame' { time, direction, socket, text }, 'restart' { count },
+ * 'exit' { code, reason }.
+ */
+export class SimulatedStation extends EventEmitter {
+  /** @type {GuestRuntime | null} */
+  #runtime = null;
+  #quickjs = null;
+  #resolveExit;
+  #peak = 0;
+  #lastUsed = 0;
+  #uncaught = 0;
+  /** Counters for progress lines and benchmarks. */
+  stats = { framesSent: 0, framesReceived: 0, restarts: 0 };
+  /** { code, reason } once the station has ended, else null. */
+  result = null;
+
+  /**
+   * @param {object} options
+   * @param {object} options.settings  the station's settings (hal/settings.ts); `id` required
+   * @param {string} [options.dataDir] files go to <dataDir>/<id>/ (default ./sim-data)
+   * @param {number} [options.heapLimit] QuickJS heap limit in bytes (default 1 MiB)
+   * @param {string | { code: string, filename?: string }} [options.bundle] default dist/firmware.js
+   * @param {'debug'|'info'|'warning'|'error'} [options.logLevel] default settings.logLevel or 'info'
+   * @param {number} [options.watchdogMs] longest one callback may run (default 10 s)
+   * @param {string} [options.imei] default derived from the id
+   * @param {string} [options.iccid] default derived from the id
+   */
+  constructor({ settings, dataDir = 'sim-data', heapLimit = DEFAULT_HEAP_LIMIT, bundle = DEFAULT_BUNDLE, logLevel, watchdogMs = 10000, imei, iccid }) {
+    super();
+    if (!settings || !settings.id) throw new TypeError('SimulatedStation needs settings.id');
+    const level = logLevel || settings.logLevel || 'info';
+    if (!(level in LOG_LEVELS)) throw new TypeError(`unknown log level ${level}`);
+    this.settings = { ...settings, logLevel: settings.logLevel || level };
+    this.id = String(settings.id);
+    this.logLevel = level;
+    this.heapLimit = heapLimit;
+    this.bundle = bundle;
+    this.watchdogMs = watchdogMs;
+    this.dataDir = join(dataDir, folderNameOf(this.id));
+    this.imei = imei || simulatedImei(this.id);
+    this.iccid = iccid ?? simulatedIccid(this.id);
+    /** Resolves with { code, reason } when the station has ended. */
+    this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
+  }
+
+  /** Boots the bundle. Resolves once its top level ran (the station then lives on its own). */
+  async start() {
+    if (this.#runtime || this.result) throw new Error(`station ${this.id} was already started`);
+    this.#quickjs = await getQuickJS();
+    this.files = new StationFiles(this.dataDir);
+    this.#boot();
+    return this;
+  }
+
+  /** Ends the station from outside (Ctrl-C, a test's end): closes its sockets and timers. */
+  stop(code = 0, reason = 'stopped by the host') {
+    if (this.#runtime) this.#runtime.end('exit', code, reason);
+    else if (!this.result && this.#quickjs) this.#finish({ code, reason }); // between two boots
+    return this.exited;
+  }
+
+  get running() {
+    return this.#runtime !== null;
+  }
+
+  /** Heap figures of the QuickJS runtime: used now (last sample), peak over the run, limit. */
+  memory() {
+    const rt = this.#runtime;
+    return { used: rt ? rt.memoryUsed : this.#lastUsed, peak: Math.max(this.#peak, rt ? rt.memoryPeak : 0), limit: this.heapLimit };
+  }
+
+  /** Errors the bundle let escape from callbacks (logged; the station went on). */
+  get uncaughtErrors() {
+    return this.#uncaught + (this.#runtime ? this.#runtime.uncaughtErrors : 0);
+  }
+
+  #boot() {
+    let source;
+    try {
+      source = this.#bundleSource();
+    } catch (err) {
+      if (this.stats.restarts === 0) throw err; // start() reports it
+      this.#finish({ code: HOST_EXIT.LOAD_ERROR, reason: `cannot read the bundle: ${err.message}` });
+      return;
+    }
+    const runtime = new GuestRuntime(this.#quickjs, {
+      configText: JSON.stringify(this.settings),
+      files: this.files,
+      imei: this.imei,
+      iccid: this.iccid,
+      heapLimit: this.heapLimit,
+      watchdogMs: this.watchdogMs,
+      hooks: {
+        log: (level, text, source) => this.#log(level, text, source),
+        frame: (direction, socket, text) => this.#frame(direction, socket, text),
+        ended: (end) => this.#ended(runtime, end),
+      },
+    });
+    this.#runtime = runtime;
+    runtime.boot(source.code, source.filename);
+  }
+
+  #bundleSource() {
+    if (typeof this.bundle === 'string') return { code: readFileSync(this.bundle, 'utf8'), filename: 'firmware.js' };
+    return { code: this.bundle.code, filename: this.bundle.filename || 'bundle.js' };
+  }
+
+  #ended(runtime, end) {
+    this.#lastUsed = runtime.memoryUsed;
+    this.#peak = Math.max(this.#peak, runtime.memoryPeak);
+    this.#uncaught += runtime.uncaughtErrors;
+    this.#runtime = null;
+    if (end.kind === 'restart') {
+      this.stats.restarts++;
+      this.#log(LOG_LEVELS.info, `restart #${this.stats.restarts}: ${end.reason}; evaluating the bundle again`, 'host');
+      this.emit('restart', { count: this.stats.restarts });
+      // A fresh turn of the event loop: the old runtime's sockets get to close first.
+      setImmediate(() => {
+        if (!this.result) this.#boot();
+      });
+      return;
+    }
+    this.#finish({ code: end.code, reason: end.reason });
+  }
+
+  #finish(result) {
+    this.result = result;
+    if (result.code !== 0) this.#log(LOG_LEVELS.error, `exit ${result.code}: ${result.reason}`, 'host');
+    this.emit('exit', result);
+    this.#resolveExit(result);
+  }
+
+  #log(level, text, source) {
+    if (level < LOG_LEVELS[this.logLevel]) return;
+    this.emit('log', { time: Date.now(), level, text, source });
+  }
+
+  #frame(direction, socket, text) {
+    if (direction === 'sent') this.stats.framesSent++;
+    else this.stats.framesReceived++;
+    this.emit('frame', { time: Date.now(), direction, socket, text });
+    if (this.logLevel === 'debug') this.#log(LOG_LEVELS.debug, `${direction === 'sent' ? '→' : '←'} ${text}`, 'host');
+  }
+}

@@ -1,0 +1,96 @@
+// The simulator CLI's flags (sim/cli-options.mjs) and the CLI process's exit codes.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCliArgs, UsageError } from '../../sim/cli-options.mjs';
+
+const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const base = ['--url', 'ws://localhost:9000/ocpp', '--id', 'CP'];
+
+test('defaults: one station, 2 connectors, idle, 1 MiB heap, ./sim-data', () => {
+  const c = parseCliArgs(base);
+  assert.equal(c.help, false);
+  assert.equal(c.dataDir, 'sim-data');
+  assert.equal(c.heapLimit, 1048576);
+  assert.equal(c.logLevel, 'info');
+  assert.deepEqual(c.stations, [
+    { url: 'ws://localhost:9000/ocpp', id: 'CP', connectors: 2, scenario: 'idle', idTag: 'DEMO-TAG', duration: 0, password: '', ca: '', cert: '', key: '', logLevel: 'info' },
+  ]);
+});
+
+test('every option lands in the settings of every station', () => {
+  const pem = join(dir, 'ca.pem');
+  writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const c = parseCliArgs([
+    '--url', 'wss://csms.example/ocpp/', '--id', 'SITE', '--stations', '3', '--connectors', '4', '--scenario', 'session',
+    '--id-tag', 'TAG1', '--duration', '2.5', '--password', 'pw', '--ca', pem, '--cert', pem, '--key', pem,
+    '--data-dir', '/tmp/x', '--heap-limit', '524288', '--log-level', 'debug',
+  ]);
+  assert.deepEqual(c.stations.map((s) => s.id), ['SITE-1', 'SITE-2', 'SITE-3']);
+  const s = c.stations[2];
+  assert.equal(s.url, 'wss://csms.example/ocpp', 'a trailing slash is dropped: the bundle appends /<id>');
+  assert.equal(s.connectors, 4);
+  assert.equal(s.scenario, 'session');
+  assert.equal(s.idTag, 'TAG1');
+  assert.equal(s.duration, 2.5);
+  assert.equal(s.password, 'pw');
+  assert.match(s.ca, /^-----BEGIN CERTIFICATE-----/, 'PEM text, not the file name');
+  assert.equal(s.cert, s.ca);
+  assert.equal(s.logLevel, 'debug');
+  assert.equal(c.dataDir, '/tmp/x');
+  assert.equal(c.heapLimit, 524288);
+});
+
+test('bad flags are UsageErrors that say what is wrong', () => {
+  const notPem = join(dir, 'not.pem');
+  writeFileSync(notPem, 'hello');
+  const cases = [
+    [['--url', 'ws://x', '--id', 'A', '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['--id', 'A'], /--url is required/],
+    [['--url', 'ws://x'], /--id is required/],
+    [['--url', 'http://x', '--id', 'A'], /--url must start with ws:\/\/ or wss:\/\//],
+    [['--url', 'not a url', '--id', 'A'], /is not a URL/],
+    [[...base, '--stations', '0'], /--stations must be a whole number from 1 to 10000, got "0"/],
+    [[...base, '--stations', '2.5'], /--stations must be a whole number/],
+    [[...base, '--connectors', 'two'], /--connectors must be a whole number from 1 to 100, got "two"/],
+    [[...base, '--duration=-1'], /--duration must be a number of seconds >= 0, got "-1"/],
+    [[...base, '--duration', 'soon'], /--duration must be a number of seconds >= 0, got "soon"/],
+    [[...base, '--heap-limit', '1000'], /--heap-limit must be a whole number from 65536/],
+    [[...base, '--heap-limit', '1MB'], /--heap-limit must be a whole number/],
+    [[...base, '--scenario', 'party'], /--scenario must be idle or session, got "party"/],
+    [[...base, '--log-level', 'loud'], /--log-level must be debug, info, warning or error/],
+    [[...base, '--id-tag', 'X'.repeat(21)], /--id-tag must be 1 to 20 characters/],
+    [['--url', 'ws://x', '--id', 'a b'], /"a b" is not a valid station id/],
+    [[...base, '--cert', notPem], /--cert and --key go together/],
+    [[...base, '--ca', join(dir, 'missing.pem')], /--ca: cannot read .*missing\.pem: ENOENT/],
+    [[...base, '--ca', notPem], /--ca: .*not\.pem is not a PEM file/],
+    [[...base, '--password', ''], /--password must not be empty/],
+    [[...base, 'stray'], /Unexpected argument 'stray'/],
+    [[...base, '--url'], /argument missing/],
+  ];
+  for (const [argv, message] of cases) {
+    assert.throws(() => parseCliArgs(argv), (err) => err instanceof UsageError && message.test(err.message), `${argv.join(' ')} → ${message}`);
+  }
+});
+
+test('the CLI process: bad flag → message on stderr, exit 2; --help → usage, exit 0', () => {
+  const bad = spawnSync(process.execPath, [CLI, '--url', 'ws://x/ocpp', '--id', 'A', '--stations', 'many'], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^sim: --stations must be a whole number from 1 to 10000, got "many"\n/);
+  assert.equal(bad.stdout, '');
+  const missing = spawnSync(process.execPath, [CLI], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--url is required/);
+  const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0);
+  for (const flag of ['--url', '--id', '--stations', '--connectors', '--scenario', '--id-tag', '--duration', '--password', '--ca', '--cert', '--key', '--data-dir', '--heap-limit', '--log-level', '--help']) {
+    assert.ok(help.stdout.includes(flag), `usage mentions ${flag}`);
+  }
+});

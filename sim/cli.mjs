@@ -15,9 +15,10 @@ const STATUS_EVERY_MS = 5000;
 /**
  * Runs the stations to their end. Resolves with the process exit code: 0 when all exited 0.
  * @param {ReturnType<typeof parseCliArgs>} config
- * @param {{ out?: (line: string) => void, statusEveryMs?: number }} [io]
+ * @param {{ out?: (line: string) => void, statusEveryMs?: number, bundle?: object }} [io]
+ *   `bundle` replaces dist/firmware.js (tests)
  */
-export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS } = {}) {
+export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS, bundle } = {}) {
   const { stations: settingsList, logLevel } = config;
   const everyLine = settingsList.length <= EVERY_LINE_UP_TO || logLevel === 'debug';
   out(
@@ -26,7 +27,7 @@ export async function runStations(config, { out = (l) => console.log(l), statusE
   );
 
   const stations = settingsList.map(
-    (settings) => new SimulatedStation({ settings, dataDir: config.dataDir, heapLimit: config.heapLimit, logLevel })
+    (settings) => new SimulatedStation({ settings, dataDir: config.dataDir, heapLimit: config.heapLimit, logLevel, ...(bundle && { bundle }) })
   );
   /** Last step each station logged, for the status line. */
   const lastStep = new Map();

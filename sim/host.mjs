@@ -89,13 +89,16 @@ class GuestRuntime {
   /** What ends this boot once the guest has returned: { kind, code, reason }. */
   #pendingEnd = null;
 
-  constructor(quickjs, { configText, files, imei, iccid, heapLimit, watchdogMs, hooks }) {
+  #lastSample = -Infinity;
+
+  constructor(quickjs, { configText, files, imei, iccid, heapLimit, watchdogMs, memorySampleMs, hooks }) {
     this.files = files;
     this.configText = configText;
     this.imei = imei;
     this.iccid = iccid;
     this.heapLimit = heapLimit;
     this.watchdogMs = watchdogMs;
+    this.memorySampleMs = memorySampleMs;
     this.hooks = hooks;
     this.rt = quickjs.newRuntime();
     this.rt.setMemoryLimit(heapLimit);
@@ -353,7 +356,7 @@ class GuestRuntime {
       }
       this.#guestError('a promise job', this.#describe(jobs.error));
     }
-    this.#sampleMemory();
+    if (this.#pendingEnd || performance.now() - this.#lastSample >= this.memorySampleMs) this.#sampleMemory();
     if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0) {
       this.#requestEnd('exit', HOST_EXIT.STALLED, 'the bundle stalled: no timer and no socket left, and it did not call exit()');
     }
@@ -395,6 +398,7 @@ class GuestRuntime {
   }
 
   #sampleMemory() {
+    this.#lastSample = performance.now();
     try {
       const usage = this.rt.computeMemoryUsage();
       this.memoryUsed = this.ctx.getProp(usage, 'memory_used_size').consume((h) => this.ctx.getNumber(h));
@@ -476,10 +480,12 @@ export class SimulatedStation extends EventEmitter {
    * @param {string | { code: string, filename?: string }} [options.bundle] default dist/firmware.js
    * @param {'debug'|'info'|'warning'|'error'} [options.logLevel] default settings.logLevel or 'info'
    * @param {number} [options.watchdogMs] longest one callback may run (default 10 s)
+   * @param {number} [options.memorySampleMs] heap sample at most this often (default 0: after
+   *   every callback, which costs tens of µs; a throughput benchmark may want 100)
    * @param {string} [options.imei] default derived from the id
    * @param {string} [options.iccid] default derived from the id
    */
-  constructor({ settings, dataDir = 'sim-data', heapLimit = DEFAULT_HEAP_LIMIT, bundle = DEFAULT_BUNDLE, logLevel, watchdogMs = 10000, imei, iccid }) {
+  constructor({ settings, dataDir = 'sim-data', heapLimit = DEFAULT_HEAP_LIMIT, bundle = DEFAULT_BUNDLE, logLevel, watchdogMs = 10000, memorySampleMs = 0, imei, iccid }) {
     super();
     if (!settings || !settings.id) throw new TypeError('SimulatedStation needs settings.id');
     const level = logLevel || settings.logLevel || 'info';
@@ -490,6 +496,7 @@ export class SimulatedStation extends EventEmitter {
     this.heapLimit = heapLimit;
     this.bundle = bundle;
     this.watchdogMs = watchdogMs;
+    this.memorySampleMs = memorySampleMs;
     this.dataDir = join(dataDir, folderNameOf(this.id));
     this.imei = imei || simulatedImei(this.id);
     this.iccid = iccid ?? simulatedIccid(this.id);
@@ -544,6 +551,7 @@ export class SimulatedStation extends EventEmitter {
       iccid: this.iccid,
       heapLimit: this.heapLimit,
       watchdogMs: this.watchdogMs,
+      memorySampleMs: this.memorySampleMs,
       hooks: {
         log: (level, text, source) => this.#log(level, text, source),
         frame: (direction, socket, text) => this.#frame(direction, socket, text),

@@ -94,3 +94,43 @@ test('the CLI process: bad flag → message on stderr, exit 2; --help → usage,
     assert.ok(help.stdout.includes(flag), `usage mentions ${flag}`);
   }
 });
+
+// ---- progress output, with a guest script standing in for the bundle ----------------------
+
+import { runStations } from '../../sim/cli.mjs';
+
+/** Logs two steps, then exits with the code given in its settings (duration field reused). */
+const STEPPER = {
+  code: `var s = JSON.parse(ocppHost.config());
+    ocppHost.log(20, 'connector 1: Preparing');
+    ocppHost.timerStart(30, function () { ocppHost.log(20, 'transaction ' + s.id.length + ' started'); });
+    ocppHost.timerStart(250, function () { ocppHost.exit(s.duration); });`,
+};
+
+test('a few stations: every step of each is printed; exit 0 when all exited 0', async () => {
+  const lines = [];
+  const config = parseCliArgs([...base, '--stations', '2', '--data-dir', dir]);
+  const code = await runStations(config, { out: (l) => lines.push(l), bundle: STEPPER });
+  assert.equal(code, 0);
+  for (const id of ['CP-1', 'CP-2']) {
+    assert.ok(lines.some((l) => new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  ${id}  connector 1: Preparing$`).test(l)), lines.join('\n'));
+    assert.ok(lines.some((l) => l.includes(`${id}  exited 0`)));
+  }
+  assert.equal(lines.at(-1), 'sim: all 2 station(s) exited 0');
+});
+
+test('many stations: periodic status lines instead of every step; a failing station makes exit 1 with its reason', async () => {
+  const lines = [];
+  const config = parseCliArgs([...base, '--stations', '6', '--data-dir', dir]);
+  config.stations[4].duration = 3; // CP-5 exits 3
+  const code = await runStations(config, { out: (l) => lines.push(l), bundle: STEPPER, statusEveryMs: 100 });
+  assert.equal(code, 1);
+  assert.ok(!lines.some((l) => l.includes('connector 1: Preparing')), 'no per-station steps with 6 stations');
+  const status = lines.filter((l) => / status: /.test(l));
+  assert.ok(status.length >= 2, lines.join('\n'));
+  const busy = status.find((l) => l.includes('6 running'));
+  assert.match(busy, /status: 6 running, 0 done, 0 failed \| frames 0 sent, 0 received \| heap peak \d+ KB \| \d× "(connector #: Preparing|transaction # started)"/);
+  assert.match(status.at(-1), /status: 0 running, 5 done, 1 failed/);
+  assert.ok(lines.includes('sim: CP-5 failed: exit 3: the bundle called exit(3)'), lines.join('\n'));
+  assert.equal(lines.at(-1), 'sim: 1 of 6 station(s) failed');
+});

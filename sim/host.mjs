@@ -88,8 +88,7 @@ class GuestRuntime {
   #watchdogFired = false;
   /** What ends this boot once the guest has returned: { kind, code, reason }. */
   #pendingEnd = null;
-
-  #lastSample = -Infinity;
+  #lastSample = -Infinity; // performance.now() of the last heap sample
 
   constructor(quickjs, { configText, files, imei, iccid, heapLimit, watchdogMs, memorySampleMs, hooks }) {
     this.files = files;

@@ -1,0 +1,127 @@
+// `npm run shim`: builds the native firmware host, firmware-shim/build/ocpp-host (POSIX port).
+//
+//   1. the toolchain: a C compiler, make, pkg-config, libwebsockets and OpenSSL headers;
+//      missing ones are installed with apt-get when we may (root on Debian), else named;
+//   2. QuickJS 2021-03-27, from the npm registry: the `qjsc` package ships its C sources
+//      under deps/. `npm pack` fetches the tarball (checked against the pinned integrity),
+//      deps/ is unpacked into vendor/ and `make libquickjs.a` builds it once (about 30 s);
+//      a stamp file makes later runs skip this;
+//   3. `make` in firmware-shim/ compiles the shim (incremental, a few seconds).
+//
+// Tests import buildShim({ installPackages: false }) and skip with its `reason` when the
+// toolchain is absent; CI (.ci/run) installs the packages first so they really run.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const shimDir = dirname(fileURLToPath(import.meta.url));
+export const binary = join(shimDir, 'build', 'ocpp-host');
+
+const QUICKJS = {
+  package: 'qjsc@0.3.0',
+  integrity: 'sha512-a7+cU6/IVcZbIejffdt/wZVMX6LL2MDL3HQ9Zb5Gm23G9DvBMS/z9GHFxz39bAvp2PvMOM+ypSOAyokt2DdZ2w==',
+  sourceDir: 'package/deps/quickjs_2021_03_27',
+  version: '2021-03-27',
+};
+const vendorDir = join(shimDir, 'vendor', `quickjs-${QUICKJS.version}`);
+const stampFile = join(vendorDir, '.built-from');
+const stamp = `${QUICKJS.package} ${QUICKJS.integrity}\n`;
+
+/** Debian packages the shim needs, with how to tell each is there. */
+const PACKAGES = [
+  { name: 'build-essential', present: () => has('cc', ['--version']) && has('make', ['--version']) },
+  { name: 'pkg-config', present: () => has('pkg-config', ['--version']) },
+  { name: 'libwebsockets-dev', present: () => has('pkg-config', ['--exists', 'libwebsockets']) },
+  { name: 'libssl-dev', present: () => has('pkg-config', ['--exists', 'openssl']) },
+];
+
+function has(command, args) {
+  const r = spawnSync(command, args, { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function run(command, args, options = {}) {
+  const r = spawnSync(command, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, ...options });
+  if (r.error) throw new Error(`${command} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) {
+    const output = `${r.stdout || ''}${r.stderr || ''}`.trim().split('\n').slice(-30).join('\n');
+    throw new Error(`${command} ${args.join(' ')} failed (exit ${r.status}):\n${output}`);
+  }
+  return r.stdout;
+}
+
+/** Names of the missing packages; installs them first when allowed and possible. */
+function ensurePackages({ installPackages, say }) {
+  let missing = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (missing.length === 0) return [];
+  const canInstall = installPackages && process.platform === 'linux' && process.getuid?.() === 0 && has('apt-get', ['--version']);
+  if (!canInstall) return missing;
+  say(`shim: installing ${missing.join(' ')} (apt-get)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-q'], { env });
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
+  missing = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  return missing;
+}
+
+/** QuickJS sources from the registry, built into vendor/ once. */
+function ensureQuickJS({ say }) {
+  if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(join(vendorDir, 'libquickjs.a'))) return;
+  say(`shim: fetching QuickJS ${QUICKJS.version} (npm pack ${QUICKJS.package}) and building libquickjs.a`);
+  const work = mkdtempSync(join(tmpdir(), 'ocpp-shim-quickjs-'));
+  try {
+    const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+    const packed = JSON.parse(run(npm, ['pack', QUICKJS.package, '--json', '--pack-destination', work], { cwd: work }));
+    const tarball = join(work, packed[0].filename);
+    const integrity = 'sha512-' + createHash('sha512').update(readFileSync(tarball)).digest('base64');
+    if (integrity !== QUICKJS.integrity) {
+      throw new Error(`${QUICKJS.package}: integrity ${integrity} is not the pinned ${QUICKJS.integrity}`);
+    }
+    run('tar', ['-xzf', tarball, '-C', work, QUICKJS.sourceDir]);
+    rmSync(vendorDir, { recursive: true, force: true });
+    mkdirSync(dirname(vendorDir), { recursive: true });
+    renameSync(join(work, QUICKJS.sourceDir), vendorDir);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const started = Date.now();
+  run('make', ['-j2', 'libquickjs.a'], { cwd: vendorDir });
+  writeFileSync(stampFile, stamp);
+  say(`shim: libquickjs.a built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * Builds build/ocpp-host when needed.
+ * @param {{ installPackages?: boolean, say?: (line: string) => void }} [options]
+ * @returns {{ ok: true, binary: string } | { ok: false, reason: string }}
+ *   ok: false only when the toolchain is missing; a failing build throws.
+ */
+export function buildShim({ installPackages = false, say = () => {} } = {}) {
+  const missing = ensurePackages({ installPackages, say });
+  if (missing.length) {
+    return {
+      ok: false,
+      reason: `the native shim needs the Debian packages ${missing.join(', ')} (npm run shim installs them as root; .ci/run does)`,
+    };
+  }
+  ensureQuickJS({ say });
+  run('make', ['-j2', '--no-print-directory', '-C', shimDir]);
+  return { ok: true, binary };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    const result = buildShim({ installPackages: true, say: (line) => console.log(line) });
+    if (!result.ok) {
+      console.error(`shim: ${result.reason}`);
+      process.exit(1);
+    }
+    console.log(`shim: built ${result.binary}`);
+  } catch (err) {
+    console.error(`shim: ${err.message}`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,339 @@
+/*
+ * Parsing and checking ocpp-host's flags, and the settings JSON they make.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DEFAULT_HEAP_LIMIT (1024 * 1024)
+#define DEFAULT_WATCHDOG_MS 10000
+
+const char CLI_USAGE[] =
+    "usage: ocpp-host <bundle.js> --url <ws[s]://host[:port]/path> --id <station id> [options]\n"
+    "\n"
+    "Runs one OCPP 1.6J charge point: the firmware bundle (dist/firmware.js or its minified\n"
+    "twin) in QuickJS, with the native host ABI. The station id is appended to the URL.\n"
+    "\n"
+    "  --url URL            CSMS websocket URL (ws:// or wss://)                   required\n"
+    "  --id ID              station id (letters, digits, . _ ~ -; at most 48)      required\n"
+    "  --connectors N       connectors                                             default 2\n"
+    "  --scenario S         idle: boot, heartbeat, status, serve the CSMS until --duration ends\n"
+    "                       session: plug in, Authorize, StartTransaction, MeterValues,\n"
+    "                       StopTransaction, unplug                                default idle\n"
+    "  --id-tag TAG         idTag the simulated driver presents                    default DEMO-TAG\n"
+    "  --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C)         default 0\n"
+    "  --password P         Basic auth password (security profiles 1 and 2)\n"
+    "  --ca FILE            PEM file of the CA the CSMS certificate must chain to (wss)\n"
+    "  --cert FILE --key FILE  PEM client certificate and key (security profile 3)\n"
+    "  --data-dir DIR       station files go to DIR/<station id>/                  default ./sim-data\n"
+    "  --heap-limit BYTES   QuickJS heap limit (JS_SetMemoryLimit)                 default 1048576\n"
+    "  --watchdog-ms MS     longest one callback may run                           default 10000\n"
+    "  --log-level LEVEL    debug (every frame) | info | warning | error           default info\n"
+    "  --help               this text\n"
+    "\n"
+    "At exit it prints the peak heap. Exit status: the station's: 0 (duration over or session\n"
+    "complete), the bundle's own exit code, 70 the bundle threw while loading, 71 out of\n"
+    "memory, 72 stalled, 73 watchdog, 130 interrupted; 1 when it could not start, 2 for bad flags.";
+
+enum flag {
+    F_URL, F_ID, F_CONNECTORS, F_SCENARIO, F_ID_TAG, F_DURATION, F_PASSWORD, F_CA, F_CERT, F_KEY,
+    F_DATA_DIR, F_HEAP_LIMIT, F_WATCHDOG_MS, F_LOG_LEVEL, F_COUNT
+};
+static const char *const flag_names[F_COUNT] = {
+    "url", "id", "connectors", "scenario", "id-tag", "duration", "password", "ca", "cert", "key",
+    "data-dir", "heap-limit", "watchdog-ms", "log-level",
+};
+
+static int fail(char *error, size_t error_size, const char *format, ...) __attribute__((format(printf, 3, 4)));
+static int fail(char *error, size_t error_size, const char *format, ...)
+{
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(error, error_size, format, ap);
+    va_end(ap);
+    return -1;
+}
+
+/* A whole number in [min, max], as the simulator's wholeNumber. */
+static int whole_number(const char *name, const char *text, double min, double max, double *out, char *error,
+                        size_t error_size)
+{
+    const char *p = text;
+    while (*p == ' ')
+        p++;
+    char *end;
+    errno = 0;
+    double n = strtod(p, &end);
+    while (*end == ' ')
+        end++;
+    bool digits = *p >= '0' && *p <= '9' && strspn(p, "0123456789") == strcspn(p, " ");
+    if (!digits || *end || errno || n < min || n > max)
+        return fail(error, error_size, "--%s must be a whole number from %.0f to %.0f, got \"%s\"", name, min, max,
+                    text);
+    *out = n;
+    return 0;
+}
+
+/* A PEM file's text (malloc'd), checked to look like PEM. */
+static char *read_pem(const char *flag, const char *file, char *error, size_t error_size)
+{
+    FILE *f = fopen(file, "rb");
+    if (!f) {
+        fail(error, error_size, "--%s: cannot read %s: %s", flag, file, strerror(errno));
+        return NULL;
+    }
+    char *text = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[4096];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(text, cap);
+            if (!grown)
+                break;
+            text = grown;
+        }
+        memcpy(text + len, chunk, n);
+        len += n;
+    }
+    fclose(f);
+    if (!text || !strstr(text, "-----BEGIN ")) {
+        free(text);
+        fail(error, error_size, "--%s: %s is not a PEM file", flag, file);
+        return NULL;
+    }
+    text[len] = '\0';
+    return text;
+}
+
+/* ---- a little JSON writer: enough for the settings object ------------------------------ */
+
+typedef struct {
+    char *text;
+    size_t len, cap;
+} json_buffer;
+
+static void put(json_buffer *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *grown = realloc(b->text, cap);
+        if (!grown)
+            abort(); /* flags are small; running out here means the machine is gone */
+        b->text = grown;
+        b->cap = cap;
+    }
+    memcpy(b->text + b->len, s, n);
+    b->len += n;
+    b->text[b->len] = '\0';
+}
+
+static void put_string(json_buffer *b, const char *s)
+{
+    put(b, "\"", 1);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char esc[8];
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\';
+            esc[1] = (char)c;
+            put(b, esc, 2);
+        } else if (c < 0x20) { /* as JSON.stringify writes them */
+            const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+                              : c == '\f' ? "\\f" : NULL;
+            if (named)
+                put(b, named, 2);
+            else {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                put(b, esc, 6);
+            }
+        } else {
+            put(b, (const char *)&c, 1);
+        }
+    }
+    put(b, "\"", 1);
+}
+
+/* The shortest text that reads back as the same double, as JSON.stringify prints numbers
+ * (2.5 → "2.5", 0.1 → "0.1"). */
+static void put_number(json_buffer *b, double v)
+{
+    char text[40];
+    for (int precision = 1; precision <= 17; precision++) {
+        snprintf(text, sizeof text, "%.*g", precision, v);
+        if (strtod(text, NULL) == v)
+            break;
+    }
+    put(b, text, strlen(text));
+}
+
+static void put_key(json_buffer *b, const char *key)
+{
+    put(b, b->len > 1 ? "," : "", b->len > 1 ? 1 : 0);
+    put_string(b, key);
+    put(b, ":", 1);
+}
+
+/* ---- parsing -------------------------------------------------------------------------- */
+
+/* OCPP's charge box identity: URL-safe "unreserved" characters, at most 48. */
+static bool valid_identity(const char *id)
+{
+    size_t n = strlen(id);
+    return n >= 1 && n <= 48 &&
+           strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-") == n;
+}
+
+int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_size)
+{
+    memset(o, 0, sizeof *o);
+    const char *value[F_COUNT] = { 0 };
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            o->help = true;
+            return 0;
+        }
+        if (strncmp(arg, "--", 2) != 0) {
+            if (o->bundle)
+                return fail(error, error_size, "Unexpected argument '%s'", arg);
+            o->bundle = arg;
+            continue;
+        }
+        const char *name = arg + 2;
+        const char *equals = strchr(name, '=');
+        size_t name_len = equals ? (size_t)(equals - name) : strlen(name);
+        int f = 0;
+        while (f < F_COUNT && !(strlen(flag_names[f]) == name_len && strncmp(flag_names[f], name, name_len) == 0))
+            f++;
+        if (f == F_COUNT) {
+            if (name_len == 8 && strncmp(name, "stations", 8) == 0)
+                return fail(error, error_size, "--stations: one ocpp-host runs one station (start one per station)");
+            return fail(error, error_size, "Unknown option '--%.*s'", (int)name_len, name);
+        }
+        if (equals)
+            value[f] = equals + 1;
+        else if (i + 1 < argc && strncmp(argv[i + 1], "--", 2) != 0)
+            value[f] = argv[++i];
+        else
+            return fail(error, error_size, "Option '--%s <value>' argument missing", flag_names[f]);
+    }
+
+    if (!o->bundle)
+        return fail(error, error_size, "the bundle to run is required (e.g. dist/firmware.js)");
+    if (!value[F_URL])
+        return fail(error, error_size, "--url is required (the CSMS websocket URL, e.g. ws://localhost:9000/ocpp)");
+    if (!value[F_ID])
+        return fail(error, error_size, "--id is required (the station id, appended to the URL)");
+    const char *url = value[F_URL];
+    const char *scheme_end = strstr(url, "://");
+    if (!scheme_end || scheme_end == url || !scheme_end[3] || scheme_end[3] == '/')
+        return fail(error, error_size, "--url \"%s\" is not a URL", url);
+    if (strncmp(url, "ws://", 5) != 0 && strncmp(url, "wss://", 6) != 0)
+        return fail(error, error_size, "--url must start with ws:// or wss://, got \"%s\"", url);
+    o->id = value[F_ID];
+    if (!valid_identity(o->id))
+        return fail(error, error_size, "--id: \"%s\" is not a valid station id (letters, digits, . _ ~ -; at most 48)",
+                    o->id);
+
+    const char *scenario = value[F_SCENARIO] ? value[F_SCENARIO] : "idle";
+    if (strcmp(scenario, "idle") != 0 && strcmp(scenario, "session") != 0)
+        return fail(error, error_size, "--scenario must be idle or session, got \"%s\"", scenario);
+    const char *id_tag = value[F_ID_TAG] ? value[F_ID_TAG] : "DEMO-TAG";
+    size_t id_tag_chars = 0; /* characters, not bytes: OCPP's IdToken is 20 characters */
+    for (const char *p = id_tag; *p; p++)
+        id_tag_chars += ((unsigned char)*p & 0xC0) != 0x80;
+    if (id_tag_chars < 1 || id_tag_chars > 20)
+        return fail(error, error_size, "--id-tag must be 1 to 20 characters (OCPP IdToken), got \"%s\"", id_tag);
+    double duration = 0;
+    if (value[F_DURATION]) {
+        const char *text = value[F_DURATION];
+        char *end;
+        duration = strtod(text, &end);
+        while (*end == ' ')
+            end++;
+        if (strspn(text, " ") == strlen(text) || *end || !isfinite(duration) || duration < 0)
+            return fail(error, error_size, "--duration must be a number of seconds >= 0, got \"%s\"", text);
+    }
+    o->log_level = value[F_LOG_LEVEL] ? value[F_LOG_LEVEL] : "info";
+    const char *levels[] = { "debug", "info", "warning", "error" };
+    for (int i = 0; i < 4; i++)
+        if (strcmp(o->log_level, levels[i]) == 0)
+            o->log_level_number = 10 * (i + 1);
+    if (!o->log_level_number)
+        return fail(error, error_size, "--log-level must be debug, info, warning or error, got \"%s\"", o->log_level);
+    if (value[F_PASSWORD] && !*value[F_PASSWORD])
+        return fail(error, error_size, "--password must not be empty");
+    if (!value[F_CERT] != !value[F_KEY])
+        return fail(error, error_size, "--cert and --key go together");
+
+    double connectors = 2, heap_limit = DEFAULT_HEAP_LIMIT, watchdog = DEFAULT_WATCHDOG_MS;
+    if (value[F_CONNECTORS] &&
+        whole_number("connectors", value[F_CONNECTORS], 1, 100, &connectors, error, error_size))
+        return -1;
+    if (value[F_HEAP_LIMIT] &&
+        whole_number("heap-limit", value[F_HEAP_LIMIT], 65536, 2147483648.0, &heap_limit, error, error_size))
+        return -1;
+    if (value[F_WATCHDOG_MS] &&
+        whole_number("watchdog-ms", value[F_WATCHDOG_MS], 10, 3600000, &watchdog, error, error_size))
+        return -1;
+    o->heap_limit = (size_t)heap_limit;
+    o->watchdog_ms = (int)watchdog;
+    o->data_dir = value[F_DATA_DIR] ? value[F_DATA_DIR] : "sim-data";
+
+    char *pem[3] = { NULL, NULL, NULL };
+    const int pem_flags[3] = { F_CA, F_CERT, F_KEY };
+    for (int i = 0; i < 3; i++)
+        if (value[pem_flags[i]] && !(pem[i] = read_pem(flag_names[pem_flags[i]], value[pem_flags[i]], error, error_size))) {
+            free(pem[0]);
+            free(pem[1]);
+            return -1;
+        }
+
+    /* The settings, keys in the simulator's order (hal/settings.ts reads them by name). */
+    size_t url_len = strlen(url);
+    while (url_len > 0 && url[url_len - 1] == '/')
+        url_len--;
+    char *trimmed = strndup(url, url_len);
+    json_buffer b = { 0 };
+    put(&b, "{", 1);
+    put_key(&b, "url");
+    put_string(&b, trimmed);
+    put_key(&b, "connectors");
+    put_number(&b, connectors);
+    put_key(&b, "scenario");
+    put_string(&b, scenario);
+    put_key(&b, "idTag");
+    put_string(&b, id_tag);
+    put_key(&b, "duration");
+    put_number(&b, duration);
+    put_key(&b, "password");
+    put_string(&b, value[F_PASSWORD] ? value[F_PASSWORD] : "");
+    const char *pem_keys[3] = { "ca", "cert", "key" };
+    for (int i = 0; i < 3; i++) {
+        put_key(&b, pem_keys[i]);
+        put_string(&b, pem[i] ? pem[i] : "");
+        free(pem[i]);
+    }
+    put_key(&b, "logLevel");
+    put_string(&b, o->log_level);
+    put_key(&b, "id");
+    put_string(&b, o->id);
+    put(&b, "}", 1);
+    o->url = trimmed;
+    o->settings_json = b.text;
+    return 0;
+}
+
+void cli_free(cli_options *o)
+{
+    free((char *)o->url);
+    free(o->settings_json);
+}

@@ -1,0 +1,143 @@
+/*
+ * ocpp-host, the POSIX port's program: one charge point, the firmware bundle in QuickJS.
+ *
+ *   ocpp-host dist/firmware.js --url ws://localhost:9000/ocpp --id CP-1 --scenario session
+ *
+ * The loop: evaluate the bundle, then turn the event loop (sockets and the wake-up timer,
+ * net.c) until the station ends. restart() from the bundle reads the bundle file again and
+ * evaluates it in a fresh runtime; the files in the data folder stay.
+ */
+#include "cli.h"
+#include "posix.h"
+#include "../../src/host.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The simulator's GUEST_STACK_BYTES: deep enough for JSON of nested OCPP payloads. */
+#define STACK_LIMIT (512 * 1024)
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int signal_number) { interrupted = signal_number; }
+
+/* The whole file, NUL-terminated (QuickJS's JS_Eval wants that), or NULL with errno. */
+static char *read_bundle(const char *path, size_t *length)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *code = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[65536];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(code, cap);
+            if (!grown) {
+                free(code);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            code = grown;
+        }
+        memcpy(code + len, chunk, n);
+        len += n;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || !code) {
+        free(code);
+        errno = failed ? EIO : EINVAL; /* an empty bundle is no bundle */
+        return NULL;
+    }
+    code[len] = '\0';
+    *length = len;
+    return code;
+}
+
+static const char *file_name_of(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? slash + 1 : path;
+}
+
+int main(int argc, char **argv)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0); /* one line at a time, also into a pipe */
+
+    cli_options o;
+    char error[1024];
+    if (cli_parse(argc, argv, &o, error, sizeof error) != 0) {
+        fprintf(stderr, "ocpp-host: %s\n(ocpp-host --help lists every option)\n", error);
+        return 2;
+    }
+    if (o.help) {
+        puts(CLI_USAGE);
+        return 0;
+    }
+    size_t length;
+    char *code = read_bundle(o.bundle, &length);
+    if (!code) {
+        fprintf(stderr, "ocpp-host: cannot read the bundle %s: %s\n", o.bundle, strerror(errno));
+        return 1;
+    }
+    posix_log_setup(o.id);
+    posix_identity_setup(o.id);
+    if (posix_files_open(o.data_dir, o.id, error, sizeof error) != 0 || posix_net_start(error, sizeof error) != 0) {
+        fprintf(stderr, "ocpp-host: %s\n", error);
+        return 1;
+    }
+    /* No SA_RESTART: the signal interrupts poll(), so the loop sees it at once. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    printf("ocpp-host: station %s -> %s/%s (%s, heap limit %zu bytes, data in %s)\n", o.id, o.url, o.id, o.bundle,
+           o.heap_limit, posix_files_folder());
+    host_config config = {
+        .name = "posix",
+        .settings_json = o.settings_json,
+        .heap_limit = o.heap_limit,
+        .stack_limit = STACK_LIMIT,
+        .watchdog_ms = o.watchdog_ms,
+        .log_level = o.log_level_number,
+    };
+    host_init(&config);
+    host_boot(code, length, file_name_of(o.bundle));
+    while (host_state() != HOST_ENDED) {
+        if (interrupted) {
+            host_stop(130, interrupted == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)");
+        } else if (host_state() == HOST_REBOOT) {
+            /* Read again: a firmware update may have replaced the file before the restart. */
+            free(code);
+            code = read_bundle(o.bundle, &length);
+            if (code)
+                host_boot(code, length, file_name_of(o.bundle));
+            else
+                host_stop(HOST_EXIT_LOAD_ERROR, "cannot read the bundle again after restart()");
+        } else if (posix_net_turn() != 0) {
+            host_stop(1, "the event loop failed");
+        }
+    }
+    posix_net_drain(2000);
+
+    int exit_code = host_exit_code();
+    if (exit_code == 0) {
+        snprintf(error, sizeof error, "exited 0 (%s)", host_exit_reason());
+        posix_print(HOST_LOG_INFO, error);
+    }
+    printf("ocpp-host: heap peak %zu bytes (%.0f KB) of the %zu-byte limit, %d restart(s)\n", host_heap_peak(),
+           host_heap_peak() / 1024.0, o.heap_limit, host_restarts());
+    posix_net_stop();
+    free(code);
+    cli_free(&o);
+    return exit_code & 0xff;
+}

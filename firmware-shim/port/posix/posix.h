@@ -1,0 +1,32 @@
+/*
+ * What the POSIX port's files share. main.c owns the process: flags (cli.c), the station's
+ * folder (files.c), the event loop (net.c: libwebsockets + the wake-up timer) and the log
+ * (device.c).
+ */
+#ifndef OCPP_POSIX_H
+#define OCPP_POSIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* device.c */
+void posix_log_setup(const char *station_id);
+/* One line as the simulator CLI prints it: "HH:MM:SS.mmm  ID  [level] text". */
+void posix_print(int level, const char *text);
+void posix_identity_setup(const char *station_id);
+
+/* files.c: the station's files live in <data dir>/<folder of station id>/. */
+int posix_files_open(const char *data_dir, const char *station_id, char *error, size_t error_size);
+const char *posix_files_folder(void);
+/* The simulator's folderNameOf: [A-Za-z0-9._-] kept, anything else "_", all dots "_". */
+void posix_folder_name(const char *station_id, char *out, size_t out_size);
+
+/* net.c */
+int posix_net_start(char *error, size_t error_size);
+/* One turn of the event loop: waits for a socket or the wake-up, handles what is ready. */
+int posix_net_turn(void);
+/* Lets sockets that are closing finish their close handshake, at most `ms`. */
+void posix_net_drain(int ms);
+void posix_net_stop(void);
+
+#endif

@@ -1,0 +1,1009 @@
+/*
+ * The portable host: QuickJS plus the host ABI (hal/host-abi.ts), over port.h.
+ *
+ * It behaves as the simulator host (sim/host.mjs) does, so the same bundle sees the same
+ * world on the desktop and on the module:
+ *   - callbacks come from the port's one event loop, never from inside a host function
+ *     (an event that arrives while the guest runs is queued for the next turn);
+ *   - after every callback the pending promise jobs run until none is left;
+ *   - an error escaping a callback is logged and the station goes on; the host ends the
+ *     station itself with 70 (load error), 71 (out of memory), 72 (stalled), 73 (watchdog);
+ *   - restart() frees the runtime (its timers and sockets with it) and the port's loop
+ *     evaluates the bundle again; files stay.
+ *
+ * Lifetimes: every JSValue the host keeps (timer callbacks, socket callback objects) is
+ * listed in H.timers / H.sockets and freed in dispose(), before JS_FreeRuntime, which
+ * asserts that nothing is left. Host bookkeeping lives on the C heap, not the JS heap, so
+ * the heap limit measures the bundle alone.
+ */
+#include "host.h"
+#include "port.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "quickjs.h"
+
+#define MAX_TIMER_MS 2147483647.0 /* the simulator's limit (Node's setTimeout), about 24.8 days */
+
+typedef struct host_timer {
+    int id;
+    double deadline; /* port_ticks_ms() when it is due */
+    JSValue fn;
+    struct host_timer *next; /* sorted by deadline, then by id */
+} host_timer;
+
+typedef struct host_socket {
+    int id;
+    JSValue callbacks; /* { onopen, onmessage, onclose, onerror } */
+    char *url;
+    bool open;    /* onopen was delivered */
+    bool closing; /* wsClose was called: no more sends */
+    struct host_socket *next;
+} host_socket;
+
+/* A socket event that cannot be delivered now: the guest is running (the port reported it
+ * from inside a host function), or wsOpen failed on the spot. Delivered on the next turn. */
+typedef enum { EV_OPENED, EV_MESSAGE, EV_ERROR, EV_CLOSED } event_kind;
+typedef struct deferred_event {
+    event_kind kind;
+    int socket;
+    int code;
+    char *text;
+    size_t len;
+    struct deferred_event *next;
+} deferred_event;
+
+typedef enum { END_EXIT, END_RESTART } end_kind;
+
+static struct {
+    host_config config;
+    char imei[16];
+    char iccid[24];
+
+    JSRuntime *rt; /* NULL between boots and after the end */
+    JSContext *ctx;
+    host_state_t state;
+
+    host_timer *timers;
+    int timer_seq;
+    host_socket *sockets;
+    int socket_seq;
+    deferred_event *deferred, **deferred_tail;
+
+    int depth;          /* > 0 while the guest runs */
+    double deadline;    /* watchdog: ticks by which the running guest must have returned */
+    bool watchdog_fired;
+    bool heap_refused;  /* an allocation failed against the limit since the guest was entered */
+
+    bool end_pending;   /* exit()/restart() was asked for: done once the guest has returned */
+    end_kind end_kind;
+    int exit_code;
+    char exit_reason[1024];
+
+    size_t heap_used, heap_peak;
+    int restarts;
+    int uncaught_errors;
+} H;
+
+/* ---- log ------------------------------------------------------------------------------ */
+
+void host_log(int level, const char *format, ...)
+{
+    if (level < H.config.log_level)
+        return;
+    char line[2048];
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(line, sizeof line, format, ap);
+    va_end(ap);
+    port_log(level, "host", line);
+}
+
+/* A frame at debug level, like the simulator's "→ text" / "← text" (never truncated). */
+static void log_frame(const char *arrow, const char *text)
+{
+    if (HOST_LOG_DEBUG < H.config.log_level)
+        return;
+    size_t n = strlen(arrow) + 1 + strlen(text) + 1;
+    char *line = malloc(n);
+    if (!line)
+        return;
+    snprintf(line, n, "%s %s", arrow, text);
+    port_log(HOST_LOG_DEBUG, "host", line);
+    free(line);
+}
+
+/* ---- the JS heap: QuickJS allocations, counted against the limit ---------------------- */
+
+/* Each block carries its size in a header, so the count is exact and the allocator needs
+ * nothing from the C library but malloc/realloc/free (the module's has no
+ * malloc_usable_size). The peak is kept here, at every allocation, not sampled. */
+typedef union {
+    size_t size;
+    max_align_t align;
+} block_header;
+
+static void note_heap(JSMallocState *s)
+{
+    H.heap_used = s->malloc_size;
+    if (s->malloc_size > H.heap_peak)
+        H.heap_peak = s->malloc_size;
+}
+
+static void *heap_malloc(JSMallocState *s, size_t size)
+{
+    if (s->malloc_size + sizeof(block_header) + size > s->malloc_limit) {
+        H.heap_refused = true;
+        return NULL;
+    }
+    block_header *b = malloc(sizeof *b + size);
+    if (!b) {
+        H.heap_refused = true;
+        return NULL;
+    }
+    b->size = size;
+    s->malloc_count++;
+    s->malloc_size += sizeof *b + size;
+    note_heap(s);
+    return b + 1;
+}
+
+static void heap_free(JSMallocState *s, void *ptr)
+{
+    if (!ptr)
+        return;
+    block_header *b = (block_header *)ptr - 1;
+    s->malloc_count--;
+    s->malloc_size -= sizeof *b + b->size;
+    H.heap_used = s->malloc_size;
+    free(b);
+}
+
+static void *heap_realloc(JSMallocState *s, void *ptr, size_t size)
+{
+    if (!ptr)
+        return size ? heap_malloc(s, size) : NULL;
+    if (size == 0) {
+        heap_free(s, ptr);
+        return NULL;
+    }
+    block_header *b = (block_header *)ptr - 1;
+    size_t old = b->size;
+    if (s->malloc_size - old + size > s->malloc_limit) {
+        H.heap_refused = true;
+        return NULL;
+    }
+    block_header *moved = realloc(b, sizeof *moved + size);
+    if (!moved) {
+        H.heap_refused = true;
+        return NULL;
+    }
+    moved->size = size;
+    s->malloc_size = s->malloc_size - old + size;
+    note_heap(s);
+    return moved + 1;
+}
+
+static size_t heap_usable_size(const void *ptr)
+{
+    return ptr ? ((const block_header *)ptr - 1)->size : 0;
+}
+
+static const JSMallocFunctions heap_functions = { heap_malloc, heap_free, heap_realloc, heap_usable_size };
+
+/* ---- running the guest ---------------------------------------------------------------- */
+
+static int watchdog(JSRuntime *rt, void *opaque)
+{
+    if (H.deadline > 0 && port_ticks_ms() > H.deadline)
+        H.watchdog_fired = true;
+    return H.watchdog_fired; /* non-zero: QuickJS throws an uncatchable "interrupted" */
+}
+
+static void enter_guest(void)
+{
+    if (H.depth++ == 0) {
+        H.deadline = port_ticks_ms() + H.config.watchdog_ms;
+        H.heap_refused = false;
+    }
+}
+
+static void leave_guest(void)
+{
+    if (--H.depth == 0)
+        H.deadline = 0;
+}
+
+static void request_end(end_kind kind, int code, const char *format, ...) __attribute__((format(printf, 3, 4)));
+static void request_end(end_kind kind, int code, const char *format, ...)
+{
+    if (H.end_pending)
+        return; /* the first reason wins */
+    H.end_pending = true;
+    H.end_kind = kind;
+    H.exit_code = code;
+    va_list ap;
+    va_start(ap, format);
+    vsnprintf(H.exit_reason, sizeof H.exit_reason, format, ap);
+    va_end(ap);
+}
+
+/* Drops whatever exception is pending (after a failed read of an error, under low memory). */
+static void clear_exception(void)
+{
+    JS_FreeValue(H.ctx, JS_GetException(H.ctx));
+}
+
+/* A JS string property as a malloc'd C string, or NULL. */
+static char *string_property(JSValueConst object, const char *name)
+{
+    JSValue v = JS_GetPropertyStr(H.ctx, object, name);
+    char *out = NULL;
+    if (JS_IsString(v)) {
+        const char *s = JS_ToCString(H.ctx, v);
+        if (s) {
+            out = strdup(s);
+            JS_FreeCString(H.ctx, s);
+        }
+    }
+    if (JS_IsException(v))
+        clear_exception();
+    JS_FreeValue(H.ctx, v);
+    return out;
+}
+
+/* "Name: message\nstack", as the simulator shows an error; malloc'd. */
+static char *describe(JSValueConst error)
+{
+    char buf[4096];
+    if (JS_IsError(H.ctx, error)) {
+        char *name = string_property(error, "name");
+        char *message = string_property(error, "message");
+        char *stack = string_property(error, "stack");
+        if (stack) { /* trimEnd */
+            size_t n = strlen(stack);
+            while (n > 0 && (stack[n - 1] == '\n' || stack[n - 1] == ' '))
+                stack[--n] = '\0';
+        }
+        snprintf(buf, sizeof buf, "%s: %s%s%s", name && *name ? name : "Error", message ? message : "",
+                 stack && *stack ? "\n" : "", stack ? stack : "");
+        free(name);
+        free(message);
+        free(stack);
+    } else {
+        const char *s = JS_ToCString(H.ctx, error);
+        if (s) {
+            snprintf(buf, sizeof buf, "%s", s);
+            JS_FreeCString(H.ctx, s);
+        } else {
+            clear_exception();
+            snprintf(buf, sizeof buf, "an error the host could not read (out of memory?)");
+        }
+    }
+    return strdup(buf);
+}
+
+/* The guest threw (the pending exception) while running `label`: classify it. */
+static void guest_error(const char *label)
+{
+    JSValue error = JS_GetException(H.ctx);
+    char *text = describe(error);
+    JS_FreeValue(H.ctx, error);
+    if (H.watchdog_fired) {
+        request_end(END_EXIT, HOST_EXIT_WATCHDOG, "watchdog: %s ran longer than %d ms (an endless loop?)", label,
+                    H.config.watchdog_ms);
+    } else if (H.heap_refused || (text && strstr(text, "out of memory"))) {
+        request_end(END_EXIT, HOST_EXIT_OUT_OF_MEMORY,
+                    "out of memory: %s needed more than the heap limit of %zu bytes (--heap-limit)", label,
+                    H.config.heap_limit);
+    } else if (strcmp(label, "the bundle") == 0) {
+        request_end(END_EXIT, HOST_EXIT_LOAD_ERROR, "the bundle threw while loading: %s", text ? text : "?");
+    } else {
+        /* Like an event handler in a browser: reported, and the station goes on. */
+        H.uncaught_errors++;
+        host_log(HOST_LOG_ERROR, "uncaught error in %s: %s", label, text ? text : "?");
+    }
+    free(text);
+}
+
+/* Takes ownership of `result` (the value a call into the guest returned). */
+static void finish_call(JSValue result, const char *label)
+{
+    if (JS_IsException(result))
+        guest_error(label);
+    else
+        JS_FreeValue(H.ctx, result);
+}
+
+/* object[method](...args), as the ABI calls `callbacks.onmessage(text)`. */
+static void call_method(JSValueConst object, const char *method, int argc, JSValue *argv, const char *label)
+{
+    enter_guest();
+    JSValue fn = JS_GetPropertyStr(H.ctx, object, method);
+    if (JS_IsException(fn))
+        guest_error(label);
+    else if (JS_IsFunction(H.ctx, fn))
+        finish_call(JS_Call(H.ctx, fn, object, argc, (JSValueConst *)argv), label);
+    JS_FreeValue(H.ctx, fn);
+    leave_guest();
+    for (int i = 0; i < argc; i++)
+        JS_FreeValue(H.ctx, argv[i]);
+}
+
+static void dispose(void);
+static void rearm(void);
+
+/*
+ * After every callback: run the pending promise jobs until none is left (the ABI's rule),
+ * then end the boot if the guest asked to (exit/restart), failed, or can never run again.
+ */
+static void settle(void)
+{
+    if (!H.rt || H.depth > 0)
+        return;
+    enter_guest(); /* one watchdog deadline for the whole chain, as the simulator has */
+    while (!H.end_pending) {
+        JSContext *job_ctx;
+        int r = JS_ExecutePendingJob(H.rt, &job_ctx);
+        if (r == 0)
+            break;
+        if (r < 0)
+            guest_error("a promise job");
+    }
+    leave_guest();
+    if (!H.end_pending && !H.timers && !H.sockets && !H.deferred) {
+        /* QuickJS drops a promise job it has no memory to queue, without an error: a chain
+         * that ends that way stalled for want of memory, and is reported as such. */
+        if (H.heap_refused)
+            request_end(END_EXIT, HOST_EXIT_OUT_OF_MEMORY,
+                        "out of memory: a promise job could not be queued within the heap limit of %zu bytes "
+                        "(--heap-limit), and nothing was left to run",
+                        H.config.heap_limit);
+        else
+            request_end(END_EXIT, HOST_EXIT_STALLED,
+                        "the bundle stalled: no timer and no socket left, and it did not call exit()");
+    }
+    if (!H.end_pending) {
+        rearm();
+        return;
+    }
+    dispose();
+    port_loop_break();
+    if (H.end_kind == END_RESTART) {
+        H.restarts++;
+        H.state = HOST_REBOOT;
+        host_log(HOST_LOG_INFO, "restart #%d: %s; evaluating the bundle again", H.restarts, H.exit_reason);
+    } else {
+        H.state = HOST_ENDED;
+        if (H.exit_code != 0)
+            host_log(HOST_LOG_ERROR, "exit %d: %s", H.exit_code, H.exit_reason);
+    }
+}
+
+/* ---- timers --------------------------------------------------------------------------- */
+
+/* The port's one alarm goes off at the earliest thing due. */
+static void rearm(void)
+{
+    if (!H.rt)
+        port_wake_cancel();
+    else if (H.deferred)
+        port_wake_at(0); /* next turn */
+    else if (H.timers)
+        port_wake_at(H.timers->deadline);
+    else
+        port_wake_cancel();
+}
+
+static void deliver(event_kind kind, int id, int code, const char *text, size_t len);
+
+void host_wake(void)
+{
+    /* Events held back from an earlier turn first: they happened before anything due now. */
+    while (H.rt && !H.end_pending && H.deferred) {
+        deferred_event *e = H.deferred;
+        H.deferred = e->next;
+        if (!H.deferred)
+            H.deferred_tail = &H.deferred;
+        deliver(e->kind, e->socket, e->code, e->text, e->len);
+        free(e->text);
+        free(e);
+    }
+    /* Then the timers that are due. One started by these callbacks waits for the next turn,
+     * even with 0 ms, so a timer loop cannot starve the network. */
+    int started_before = H.timer_seq;
+    double now = port_ticks_ms();
+    while (H.rt && !H.end_pending) {
+        host_timer **link = &H.timers;
+        while (*link && (*link)->deadline <= now && (*link)->id > started_before)
+            link = &(*link)->next;
+        host_timer *t = *link;
+        if (!t || t->deadline > now)
+            break;
+        *link = t->next;
+        JSValue fn = t->fn;
+        free(t);
+        enter_guest();
+        finish_call(JS_Call(H.ctx, fn, JS_UNDEFINED, 0, NULL), "a timer callback");
+        leave_guest();
+        JS_FreeValue(H.ctx, fn);
+        settle();
+    }
+    if (H.rt)
+        rearm();
+}
+
+/* ---- sockets -------------------------------------------------------------------------- */
+
+static host_socket *find_socket(int id)
+{
+    for (host_socket *s = H.sockets; s; s = s->next)
+        if (s->id == id)
+            return s;
+    return NULL;
+}
+
+static void defer(event_kind kind, int id, int code, const char *text, size_t len)
+{
+    deferred_event *e = calloc(1, sizeof *e);
+    if (!e)
+        return;
+    e->kind = kind;
+    e->socket = id;
+    e->code = code;
+    e->len = len;
+    e->text = malloc(len + 1);
+    if (e->text) {
+        memcpy(e->text, text, len);
+        e->text[len] = '\0';
+    }
+    *H.deferred_tail = e;
+    H.deferred_tail = &e->next;
+    rearm();
+}
+
+static void deliver(event_kind kind, int id, int code, const char *text, size_t len)
+{
+    if (!H.rt || H.end_pending)
+        return;
+    if (H.depth > 0) { /* never re-entrantly: the guest is in a host function right now */
+        defer(kind, id, code, text, len);
+        return;
+    }
+    host_socket *s = find_socket(id);
+    if (!s)
+        return;
+    JSValue args[2];
+    switch (kind) {
+    case EV_OPENED:
+        s->open = true;
+        host_log(HOST_LOG_DEBUG, "ws#%d open %s (subprotocol \"%s\")", id, s->url, text);
+        args[0] = JS_NewStringLen(H.ctx, text, len);
+        call_method(s->callbacks, "onopen", 1, args, "a websocket onopen");
+        break;
+    case EV_MESSAGE:
+        log_frame("\xe2\x86\x90", text); /* ← */
+        args[0] = JS_NewStringLen(H.ctx, text, len);
+        call_method(s->callbacks, "onmessage", 1, args, "a websocket onmessage");
+        break;
+    case EV_ERROR:
+        host_log(HOST_LOG_DEBUG, "ws#%d error: %s", id, text);
+        args[0] = JS_NewStringLen(H.ctx, text, len);
+        call_method(s->callbacks, "onerror", 1, args, "a websocket onerror");
+        break;
+    case EV_CLOSED: {
+        /* Unlisted first: the handle is dead for the guest from here on. */
+        host_socket **link = &H.sockets;
+        while (*link != s)
+            link = &(*link)->next;
+        *link = s->next;
+        host_log(HOST_LOG_DEBUG, "ws#%d closed (%d%s%s)", id, code, len ? " " : "", text);
+        args[0] = JS_NewInt32(H.ctx, code);
+        args[1] = JS_NewStringLen(H.ctx, text, len);
+        call_method(s->callbacks, "onclose", 2, args, "a websocket onclose");
+        JS_FreeValue(H.ctx, s->callbacks);
+        free(s->url);
+        free(s);
+        break;
+    }
+    }
+    settle();
+}
+
+void host_ws_opened(int id, const char *protocol) { deliver(EV_OPENED, id, 0, protocol, strlen(protocol)); }
+void host_ws_message(int id, const char *text, size_t len) { deliver(EV_MESSAGE, id, 0, text, len); }
+void host_ws_error(int id, const char *message) { deliver(EV_ERROR, id, 0, message, strlen(message)); }
+void host_ws_closed(int id, int code, const char *reason) { deliver(EV_CLOSED, id, code, reason, strlen(reason)); }
+
+/* ---- the ABI -------------------------------------------------------------------------- */
+
+#define ABI(name) static JSValue name(JSContext *ctx, JSValueConst this_val, int argc, JSValueConst *argv)
+
+ABI(abi_log)
+{
+    int32_t level;
+    if (JS_ToInt32(ctx, &level, argv[0]))
+        return JS_EXCEPTION;
+    const char *text = JS_ToCString(ctx, argv[1]);
+    if (!text)
+        return JS_EXCEPTION;
+    if (level >= H.config.log_level)
+        port_log(level, "bundle", text);
+    JS_FreeCString(ctx, text);
+    return JS_UNDEFINED;
+}
+
+ABI(abi_now) { return JS_NewFloat64(ctx, port_now_ms()); }
+ABI(abi_ticks) { return JS_NewFloat64(ctx, port_ticks_ms()); }
+
+ABI(abi_timer_start)
+{
+    double ms;
+    if (JS_ToFloat64(ctx, &ms, argv[0]))
+        return JS_EXCEPTION;
+    if (!JS_IsFunction(ctx, argv[1]))
+        return JS_ThrowTypeError(ctx, "timerStart callback must be a function");
+    if (!(ms > 0)) /* and NaN */
+        ms = 0;
+    if (ms > MAX_TIMER_MS)
+        ms = MAX_TIMER_MS;
+    host_timer *t = calloc(1, sizeof *t);
+    if (!t)
+        return JS_ThrowInternalError(ctx, "out of memory (host timer)");
+    t->id = ++H.timer_seq;
+    t->deadline = port_ticks_ms() + ms;
+    t->fn = JS_DupValue(ctx, argv[1]);
+    host_timer **link = &H.timers; /* after every timer due no later: equal deadlines fire in order */
+    while (*link && (*link)->deadline <= t->deadline)
+        link = &(*link)->next;
+    t->next = *link;
+    *link = t;
+    return JS_NewInt32(ctx, t->id);
+}
+
+ABI(abi_timer_stop)
+{
+    int32_t id;
+    if (JS_ToInt32(ctx, &id, argv[0]))
+        return JS_EXCEPTION;
+    for (host_timer **link = &H.timers; *link; link = &(*link)->next) {
+        host_timer *t = *link;
+        if (t->id == id) {
+            *link = t->next;
+            JS_FreeValue(ctx, t->fn);
+            free(t);
+            break;
+        }
+    }
+    return JS_UNDEFINED;
+}
+
+ABI(abi_imei) { return JS_NewString(ctx, H.imei); }
+ABI(abi_iccid) { return JS_NewString(ctx, H.iccid); }
+ABI(abi_config) { return JS_NewString(ctx, H.config.settings_json); }
+
+static bool is_file_name(const char *s)
+{
+    if (!*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+        return false;
+    for (; *s; s++) {
+        char c = *s;
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+              c == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* The file name argument as a C string (free with JS_FreeCString), or NULL with a TypeError
+ * thrown: a name outside [A-Za-z0-9._-] is the guest's bug, so it is thrown there. */
+static const char *file_name(JSContext *ctx, JSValueConst value)
+{
+    if (JS_IsString(value)) {
+        const char *name = JS_ToCString(ctx, value);
+        if (!name || is_file_name(name))
+            return name;
+        JS_FreeCString(ctx, name);
+    }
+    JSValue json = JS_JSONStringify(ctx, value, JS_UNDEFINED, JS_UNDEFINED);
+    const char *shown = JS_IsException(json) ? NULL : JS_ToCString(ctx, json);
+    JS_ThrowTypeError(ctx, "bad file name %s: use [A-Za-z0-9._-]", shown ? shown : "?");
+    if (shown)
+        JS_FreeCString(ctx, shown);
+    JS_FreeValue(ctx, json);
+    return NULL;
+}
+
+ABI(abi_file_read)
+{
+    const char *name = file_name(ctx, argv[0]);
+    if (!name)
+        return JS_EXCEPTION;
+    char *data = NULL;
+    size_t len = 0;
+    int found = port_file_read(name, &data, &len);
+    JSValue result;
+    if (found > 0)
+        result = JS_NewStringLen(ctx, data, len);
+    else if (found == 0)
+        result = JS_NULL;
+    else
+        result = JS_ThrowInternalError(ctx, "fileRead %s failed: %s", name, strerror(errno));
+    free(data);
+    JS_FreeCString(ctx, name);
+    return result;
+}
+
+/* fileWrite and fileAppend: a failure is `false` for the guest (ABI), and logged here. */
+static JSValue file_store(JSContext *ctx, JSValueConst *argv, const char *what,
+                          int (*store)(const char *, const char *, size_t))
+{
+    const char *name = file_name(ctx, argv[0]);
+    if (!name)
+        return JS_EXCEPTION;
+    size_t len;
+    const char *data = JS_ToCStringLen(ctx, &len, argv[1]);
+    if (!data) {
+        JS_FreeCString(ctx, name);
+        return JS_EXCEPTION;
+    }
+    bool ok = store(name, data, len) == 0;
+    if (!ok)
+        host_log(HOST_LOG_ERROR, "file %s failed: %s: %s", what, name, strerror(errno));
+    JS_FreeCString(ctx, data);
+    JS_FreeCString(ctx, name);
+    return JS_NewBool(ctx, ok);
+}
+
+ABI(abi_file_write) { return file_store(ctx, argv, "write", port_file_write); }
+ABI(abi_file_append) { return file_store(ctx, argv, "append", port_file_append); }
+
+ABI(abi_file_remove)
+{
+    const char *name = file_name(ctx, argv[0]);
+    if (!name)
+        return JS_EXCEPTION;
+    int removed = port_file_remove(name);
+    JSValue result = removed < 0 ? JS_ThrowInternalError(ctx, "fileRemove %s failed: %s", name, strerror(errno))
+                                 : JS_NewBool(ctx, removed > 0);
+    JS_FreeCString(ctx, name);
+    return result;
+}
+
+/* HostSocketOptions (JSON text) as port_ws_options; the strings live until ws_options_free. */
+typedef struct {
+    port_ws_options o;
+    char *protocols;
+    const char *strings[2 * PORT_WS_MAX_HEADERS + 3]; /* JS_ToCString results to free */
+    int string_count;
+} ws_options;
+
+static const char *keep_string(JSContext *ctx, ws_options *w, JSValueConst v)
+{
+    const char *s = JS_ToCString(ctx, v);
+    if (s)
+        w->strings[w->string_count++] = s;
+    return s;
+}
+
+static void ws_options_free(JSContext *ctx, ws_options *w)
+{
+    for (int i = 0; i < w->string_count; i++)
+        JS_FreeCString(ctx, w->strings[i]);
+    free(w->protocols);
+}
+
+/* 0, or -1 with a message in `error`. */
+static int ws_options_parse(JSContext *ctx, const char *text, ws_options *w, char *error, size_t error_size)
+{
+    memset(w, 0, sizeof *w);
+    JSValue parsed = JS_ParseJSON(ctx, text, strlen(text), "wsOpen options");
+    if (JS_IsException(parsed)) {
+        clear_exception();
+        snprintf(error, error_size, "wsOpen options are not JSON: %.60s", text);
+        return -1;
+    }
+    int result = 0;
+    /* protocols: ["ocpp1.6", ...] → "ocpp1.6, ..." */
+    JSValue protocols = JS_GetPropertyStr(ctx, parsed, "protocols");
+    size_t joined = 1;
+    w->protocols = calloc(1, 1);
+    if (JS_IsArray(ctx, protocols)) {
+        uint32_t n = 0;
+        JSValue length = JS_GetPropertyStr(ctx, protocols, "length");
+        JS_ToUint32(ctx, &n, length);
+        JS_FreeValue(ctx, length);
+        for (uint32_t i = 0; i < n && w->protocols; i++) {
+            JSValue p = JS_GetPropertyUint32(ctx, protocols, i);
+            const char *s = JS_IsString(p) ? JS_ToCString(ctx, p) : NULL;
+            if (s && *s) {
+                joined += strlen(s) + 2;
+                char *grown = realloc(w->protocols, joined);
+                if (grown) {
+                    if (*grown)
+                        strcat(grown, ", ");
+                    strcat(grown, s);
+                }
+                w->protocols = grown;
+            }
+            if (s)
+                JS_FreeCString(ctx, s);
+            JS_FreeValue(ctx, p);
+        }
+    }
+    JS_FreeValue(ctx, protocols);
+    w->o.protocols = w->protocols ? w->protocols : "";
+
+    /* headers: { Name: "value" } */
+    JSValue headers = JS_GetPropertyStr(ctx, parsed, "headers");
+    JSPropertyEnum *names = NULL;
+    uint32_t count = 0;
+    if (JS_IsObject(headers) &&
+        JS_GetOwnPropertyNames(ctx, &names, &count, headers, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) == 0) {
+        for (uint32_t i = 0; i < count; i++) {
+            JSValue value = JS_GetProperty(ctx, headers, names[i].atom);
+            if (result == 0 && w->o.header_count < PORT_WS_MAX_HEADERS && JS_IsString(value)) {
+                JSValue name_value = JS_AtomToString(ctx, names[i].atom);
+                const char *name = keep_string(ctx, w, name_value);
+                const char *v = keep_string(ctx, w, value);
+                JS_FreeValue(ctx, name_value);
+                /* A CR or LF would let a value smuggle in another header. */
+                if (name && v && !strpbrk(name, "\r\n:") && !strpbrk(v, "\r\n")) {
+                    w->o.header_names[w->o.header_count] = name;
+                    w->o.header_values[w->o.header_count] = v;
+                    w->o.header_count++;
+                } else {
+                    snprintf(error, error_size, "bad request header %s", name ? name : "?");
+                    result = -1;
+                }
+            }
+            JS_FreeValue(ctx, value);
+            JS_FreeAtom(ctx, names[i].atom);
+        }
+        js_free(ctx, names);
+    }
+    JS_FreeValue(ctx, headers);
+
+    /* ca, cert, key: PEM text */
+    const char **pems[3] = { &w->o.ca, &w->o.cert, &w->o.key };
+    const char *pem_names[3] = { "ca", "cert", "key" };
+    for (int i = 0; i < 3; i++) {
+        JSValue v = JS_GetPropertyStr(ctx, parsed, pem_names[i]);
+        if (JS_IsString(v)) {
+            const char *s = keep_string(ctx, w, v);
+            *pems[i] = s && *s ? s : NULL;
+        }
+        JS_FreeValue(ctx, v);
+    }
+    JS_FreeValue(ctx, parsed);
+    return result;
+}
+
+ABI(abi_ws_open)
+{
+    if (!JS_IsObject(argv[2]))
+        return JS_ThrowTypeError(ctx, "wsOpen callbacks must be an object");
+    const char *url = JS_ToCString(ctx, argv[0]);
+    if (!url)
+        return JS_EXCEPTION;
+    const char *options_text = JS_ToCString(ctx, argv[1]);
+    if (!options_text) {
+        JS_FreeCString(ctx, url);
+        return JS_EXCEPTION;
+    }
+    host_socket *s = calloc(1, sizeof *s);
+    if (!s || !(s->url = strdup(url))) {
+        free(s);
+        JS_FreeCString(ctx, url);
+        JS_FreeCString(ctx, options_text);
+        return JS_ThrowInternalError(ctx, "out of memory (host socket)");
+    }
+    s->id = ++H.socket_seq;
+    s->callbacks = JS_DupValue(ctx, argv[2]);
+    s->next = H.sockets;
+    H.sockets = s;
+
+    char error[512] = "";
+    ws_options w;
+    int started = ws_options_parse(ctx, options_text, &w, error, sizeof error);
+    if (started == 0)
+        started = port_ws_open(s->id, url, &w.o, error, sizeof error);
+    ws_options_free(ctx, &w);
+    if (started != 0) {
+        /* wsOpen never fails on the spot (ABI): the failure arrives as onerror + onclose. */
+        defer(EV_ERROR, s->id, 0, error, strlen(error));
+        defer(EV_CLOSED, s->id, 1006, error, strlen(error));
+    }
+    JS_FreeCString(ctx, url);
+    JS_FreeCString(ctx, options_text);
+    return JS_NewInt32(ctx, s->id);
+}
+
+ABI(abi_ws_send)
+{
+    int32_t id;
+    if (JS_ToInt32(ctx, &id, argv[0]))
+        return JS_EXCEPTION;
+    host_socket *s = find_socket(id);
+    if (!s || !s->open || s->closing)
+        return JS_FALSE;
+    size_t len;
+    const char *text = JS_ToCStringLen(ctx, &len, argv[1]);
+    if (!text)
+        return JS_EXCEPTION;
+    bool sent = port_ws_send(id, text, len);
+    if (sent)
+        log_frame("\xe2\x86\x92", text); /* → */
+    JS_FreeCString(ctx, text);
+    return JS_NewBool(ctx, sent);
+}
+
+ABI(abi_ws_close)
+{
+    int32_t id, code;
+    if (JS_ToInt32(ctx, &id, argv[0]) || JS_ToInt32(ctx, &code, argv[1]))
+        return JS_EXCEPTION;
+    host_socket *s = find_socket(id);
+    if (!s || s->closing)
+        return JS_UNDEFINED;
+    const char *reason = JS_IsString(argv[2]) ? JS_ToCString(ctx, argv[2]) : NULL;
+    s->closing = true;
+    port_ws_close(id, code, reason ? reason : "");
+    if (reason)
+        JS_FreeCString(ctx, reason);
+    return JS_UNDEFINED;
+}
+
+ABI(abi_exit)
+{
+    int32_t code;
+    if (JS_ToInt32(ctx, &code, argv[0]))
+        return JS_EXCEPTION;
+    request_end(END_EXIT, code, "the bundle called exit(%d)", (int)code);
+    return JS_UNDEFINED;
+}
+
+ABI(abi_restart)
+{
+    request_end(END_RESTART, 0, "the bundle called restart()");
+    return JS_UNDEFINED;
+}
+
+static const JSCFunctionListEntry abi_functions[] = {
+    JS_PROP_INT32_DEF("abi", 1, JS_PROP_ENUMERABLE),
+    JS_CFUNC_DEF("log", 2, abi_log),
+    JS_CFUNC_DEF("now", 0, abi_now),
+    JS_CFUNC_DEF("ticks", 0, abi_ticks),
+    JS_CFUNC_DEF("timerStart", 2, abi_timer_start),
+    JS_CFUNC_DEF("timerStop", 1, abi_timer_stop),
+    JS_CFUNC_DEF("imei", 0, abi_imei),
+    JS_CFUNC_DEF("iccid", 0, abi_iccid),
+    JS_CFUNC_DEF("config", 0, abi_config),
+    JS_CFUNC_DEF("fileRead", 1, abi_file_read),
+    JS_CFUNC_DEF("fileWrite", 2, abi_file_write),
+    JS_CFUNC_DEF("fileAppend", 2, abi_file_append),
+    JS_CFUNC_DEF("fileRemove", 1, abi_file_remove),
+    JS_CFUNC_DEF("wsOpen", 3, abi_ws_open),
+    JS_CFUNC_DEF("wsSend", 2, abi_ws_send),
+    JS_CFUNC_DEF("wsClose", 3, abi_ws_close),
+    JS_CFUNC_DEF("exit", 1, abi_exit),
+    JS_CFUNC_DEF("restart", 0, abi_restart),
+};
+
+/* ---- lifecycle ------------------------------------------------------------------------ */
+
+void host_init(const host_config *config)
+{
+    memset(&H, 0, sizeof H);
+    H.config = *config;
+    H.deferred_tail = &H.deferred;
+    H.state = HOST_REBOOT; /* nothing evaluated yet */
+    port_imei(H.imei);
+    port_iccid(H.iccid);
+}
+
+/* Stops the timers, abandons the sockets, frees every value, the context and the runtime. */
+static void dispose(void)
+{
+    if (!H.rt)
+        return;
+    while (H.timers) {
+        host_timer *t = H.timers;
+        H.timers = t->next;
+        JS_FreeValue(H.ctx, t->fn);
+        free(t);
+    }
+    while (H.sockets) {
+        host_socket *s = H.sockets;
+        H.sockets = s->next;
+        port_ws_abandon(s->id);
+        JS_FreeValue(H.ctx, s->callbacks);
+        free(s->url);
+        free(s);
+    }
+    while (H.deferred) {
+        deferred_event *e = H.deferred;
+        H.deferred = e->next;
+        free(e->text);
+        free(e);
+    }
+    H.deferred_tail = &H.deferred;
+    JS_FreeContext(H.ctx);
+    JS_FreeRuntime(H.rt);
+    H.ctx = NULL;
+    H.rt = NULL;
+    port_wake_cancel();
+}
+
+void host_boot(const char *code, size_t length, const char *filename)
+{
+    H.end_pending = false;
+    H.timer_seq = 0;
+    H.socket_seq = 0;
+    H.state = HOST_RUNNING;
+    H.rt = JS_NewRuntime2(&heap_functions, NULL);
+    if (!H.rt) {
+        H.state = HOST_ENDED;
+        H.exit_code = HOST_EXIT_OUT_OF_MEMORY;
+        snprintf(H.exit_reason, sizeof H.exit_reason, "out of memory: cannot create a QuickJS runtime");
+        return;
+    }
+    JS_SetMaxStackSize(H.rt, H.config.stack_limit);
+    JS_SetInterruptHandler(H.rt, watchdog, NULL);
+    /* The limit is set once the context exists, and still counts it: QuickJS 2021-03-27
+     * recurses without end when an allocation fails while it builds the intrinsics, so a
+     * limit below what an empty context needs is refused here instead. */
+    H.ctx = JS_NewContext(H.rt);
+    if (!H.ctx || H.heap_used > H.config.heap_limit) {
+        size_t needed = H.heap_used;
+        if (H.ctx)
+            JS_FreeContext(H.ctx);
+        JS_FreeRuntime(H.rt);
+        H.ctx = NULL;
+        H.rt = NULL;
+        H.state = HOST_ENDED;
+        H.exit_code = HOST_EXIT_OUT_OF_MEMORY;
+        snprintf(H.exit_reason, sizeof H.exit_reason,
+                 "out of memory: the JS context alone needs %zu bytes, more than the heap limit of %zu bytes "
+                 "(--heap-limit)",
+                 needed, H.config.heap_limit);
+        host_log(HOST_LOG_ERROR, "exit %d: %s", H.exit_code, H.exit_reason);
+        return;
+    }
+    JS_SetMemoryLimit(H.rt, H.config.heap_limit);
+    JSValue global = JS_GetGlobalObject(H.ctx);
+    JSValue host = JS_NewObject(H.ctx);
+    JS_SetPropertyFunctionList(H.ctx, host, abi_functions, sizeof abi_functions / sizeof abi_functions[0]);
+    JS_SetPropertyStr(H.ctx, host, "name", JS_NewString(H.ctx, H.config.name));
+    JS_SetPropertyStr(H.ctx, global, "ocppHost", host);
+    JS_FreeValue(H.ctx, global);
+
+    enter_guest();
+    finish_call(JS_Eval(H.ctx, code, length, filename, JS_EVAL_TYPE_GLOBAL), "the bundle");
+    leave_guest();
+    settle();
+}
+
+void host_stop(int code, const char *reason)
+{
+    if (H.rt) {
+        request_end(END_EXIT, code, "%s", reason);
+        settle();
+    } else if (H.state != HOST_ENDED) { /* between two boots */
+        H.state = HOST_ENDED;
+        H.exit_code = code;
+        snprintf(H.exit_reason, sizeof H.exit_reason, "%s", reason);
+    }
+}
+
+host_state_t host_state(void) { return H.state; }
+int host_exit_code(void) { return H.exit_code; }
+const char *host_exit_reason(void) { return H.exit_reason; }
+size_t host_heap_used(void) { return H.heap_used; }
+size_t host_heap_peak(void) { return H.heap_peak; }
+int host_restarts(void) { return H.restarts; }

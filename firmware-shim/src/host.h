@@ -1,0 +1,70 @@
+/*
+ * The portable host: one QuickJS runtime that evaluates the firmware bundle with the host
+ * ABI of hal/host-abi.ts as the global `ocppHost`. One station per process (the module runs
+ * one); the platform underneath is reached through port.h only.
+ *
+ * A port's main loop drives it:
+ *
+ *   host_init(&config);
+ *   host_boot(bundle, length, "firmware.js");
+ *   while (host_state() != HOST_ENDED) {
+ *       if (host_state() == HOST_REBOOT) host_boot(...);   // restart(): evaluate it again
+ *       else run one turn of the event loop;                // calls host_wake / host_ws_*
+ *   }
+ *   exit(host_exit_code());
+ */
+#ifndef OCPP_HOST_H
+#define OCPP_HOST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes the host gives a station it has to end itself (the bundle's own exit(code)
+ * passes through). The same numbers as the simulator host (sim/host.mjs, HOST_EXIT). */
+enum {
+    HOST_EXIT_LOAD_ERROR = 70,    /* the bundle threw while it was being evaluated */
+    HOST_EXIT_OUT_OF_MEMORY = 71, /* the bundle needed more than the heap limit */
+    HOST_EXIT_STALLED = 72,       /* no timer and no socket left, and no exit() */
+    HOST_EXIT_WATCHDOG = 73,      /* one callback ran longer than the watchdog allows */
+};
+
+/* Python logging's numbers, as in the ABI's log(level, text). */
+enum { HOST_LOG_DEBUG = 10, HOST_LOG_INFO = 20, HOST_LOG_WARNING = 30, HOST_LOG_ERROR = 40 };
+
+typedef struct host_config {
+    const char *name;          /* ocppHost.name: "posix", "quectel" */
+    const char *settings_json; /* ocppHost.config(): hal/settings.ts as JSON text */
+    size_t heap_limit;         /* JS_SetMemoryLimit, bytes */
+    size_t stack_limit;        /* JS_SetMaxStackSize, bytes */
+    int watchdog_ms;           /* longest one callback may run */
+    int log_level;             /* lines below this level are dropped (bundle and host alike) */
+} host_config;
+
+typedef enum { HOST_RUNNING, HOST_REBOOT, HOST_ENDED } host_state_t;
+
+void host_init(const host_config *config);
+/* Evaluates the bundle in a fresh runtime (its top level starts the station), then runs its
+ * promise jobs. `code` must be NUL-terminated at code[length]. */
+void host_boot(const char *code, size_t length, const char *filename);
+host_state_t host_state(void);
+/* Ends the station from outside (a signal): frees the runtime, closes its sockets. */
+void host_stop(int code, const char *reason);
+int host_exit_code(void);
+const char *host_exit_reason(void);
+/* Heap of the QuickJS runtime, bytes as QuickJS counts them against the limit: now, and the
+ * highest it ever was (over every boot of this process). */
+size_t host_heap_used(void);
+size_t host_heap_peak(void);
+int host_restarts(void);
+
+/* A log line from the host or the port, filtered by the configured level. */
+void host_log(int level, const char *format, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- called by the port, from its event loop ------------------------------------------ */
+void host_wake(void);
+void host_ws_opened(int id, const char *protocol);
+void host_ws_message(int id, const char *text, size_t len);
+void host_ws_error(int id, const char *message);
+void host_ws_closed(int id, int code, const char *reason);
+
+#endif

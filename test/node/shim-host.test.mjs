@@ -1,0 +1,435 @@
+// The native host (firmware-shim/, POSIX port) implements the host ABI as the simulator host
+// does: small guest scripts run in build/ocpp-host exactly as the bundle is, against real
+// files, real timers and real websockets to the strict CSMS (sim/csms.mjs) on 127.0.0.1.
+// The binary is built first (cached); without a C toolchain and libwebsockets these tests
+// are skipped with the reason (CI installs them in .ci/run, so there they run).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildShim } from '../../firmware-shim/build.mjs';
+import { runGuest, startHost, makeTestPki, hasOpenssl } from '../../firmware-shim/testing.mjs';
+import { simulatedImei, simulatedIccid } from '../../sim/host.mjs';
+import { parseCliArgs } from '../../sim/cli-options.mjs';
+import { Csms } from '../../sim/csms.mjs';
+
+const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
+const skip = !shim.ok && shim.reason;
+if (skip) process.stderr.write(`shim-host tests skipped: ${skip}\n`);
+const shimTest = (name, fn) => test(name, { skip }, fn);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'shim-host-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+let seq = 0;
+/** Runs guest code as the bundle of a fresh station; `say` lines are the info lines. */
+async function guest(code, { id = `N-${++seq}`, args = [], url = 'ws://127.0.0.1:9/ocpp', timeout } = {}) {
+  const result = await runGuest(dataDir, code, ['--url', url, '--id', id, '--data-dir', dataDir, ...args], { timeout });
+  const said = result.lines.filter((l) => l.level === 'info' && !/^exited 0 \(|^restart #/.test(l.text)).map((l) => l.text);
+  const errors = result.lines.filter((l) => l.level === 'error').map((l) => l.text);
+  return { ...result, said, errors };
+}
+
+/** Guest prelude: say(text) logs at info. */
+const SAY = `function say(t) { ocppHost.log(20, String(t)); }\n`;
+
+shimTest('ocppHost has the ABI: version, name, identity (as the simulator derives it), settings', async () => {
+  const r = await guest(
+    SAY +
+      `say([ocppHost.abi, ocppHost.name, ocppHost.imei(), ocppHost.iccid()].join(' '));
+       say(ocppHost.config());
+       var fns = ['log','now','ticks','timerStart','timerStop','imei','iccid','config','fileRead','fileWrite','fileAppend','fileRemove','wsOpen','wsSend','wsClose','exit','restart'];
+       say(fns.filter(function (f) { return typeof ocppHost[f] !== 'function'; }).join(',') || 'all functions');
+       say(Math.abs(ocppHost.now() - ${Date.now()}) < 60000);
+       ocppHost.exit(0);`,
+    { id: 'ABI-1', args: ['--connectors', '3'] }
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said[0].split(' '), ['1', 'posix', simulatedImei('ABI-1'), simulatedIccid('ABI-1')]);
+  assert.equal(r.said[2], 'all functions');
+  assert.equal(r.said[3], 'true');
+  // The settings are what the simulator CLI makes of the same flags.
+  const [sim] = parseCliArgs(['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'ABI-1', '--connectors', '3']).stations;
+  assert.deepEqual(JSON.parse(r.said[1]), sim);
+});
+
+shimTest('settings: every flag lands in config() as the simulator CLI puts it, PEM text included', async () => {
+  const pem = join(dataDir, 'x.pem');
+  writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+  const flags = ['--url', 'wss://csms.example/ocpp//', '--id', 'SET-1', '--connectors', '4', '--scenario', 'session', '--id-tag', 'TAG1',
+    '--duration', '2.5', '--password', 'pw "quoted"', '--ca', pem, '--cert', pem, '--key', pem, '--log-level', 'warning'];
+  const r = await guest(`ocppHost.log(40, ocppHost.config()); ocppHost.exit(0);`, { id: 'SET-1', args: flags.slice(4) , url: 'wss://csms.example/ocpp//' });
+  assert.equal(r.code, 0, r.stdout);
+  const [sim] = parseCliArgs(flags).stations;
+  assert.deepEqual(JSON.parse(r.errors[0]), sim);
+});
+
+shimTest('files: atomic replace, durable append, remove, per-station folder, bad names refused', async () => {
+  const r = await guest(
+    SAY +
+      `say(ocppHost.fileRead('state.json'));
+       say(ocppHost.fileWrite('state.json', '{"v":1}'));
+       say(ocppHost.fileWrite('state.json', '{"v":2} ünïcode'));
+       say(ocppHost.fileRead('state.json'));
+       ocppHost.fileAppend('queue.log', 'a\\n'); ocppHost.fileAppend('queue.log', 'b\\n');
+       say(JSON.stringify(ocppHost.fileRead('queue.log')));
+       ocppHost.fileWrite('gone', 'x');
+       say(ocppHost.fileRemove('gone') + ' ' + ocppHost.fileRemove('gone') + ' ' + ocppHost.fileRead('gone'));
+       try { ocppHost.fileWrite('../escape', 'x'); say('no error'); } catch (e) { say(e.name + ': ' + e.message); }
+       try { ocppHost.fileRead('a/b'); say('no error'); } catch (e) { say(e.name); }
+       try { ocppHost.fileRead('..'); say('no error'); } catch (e) { say(e.name); }
+       ocppHost.exit(0);`,
+    { id: 'FILES-1' }
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said.slice(0, 6), ['null', 'true', 'true', '{"v":2} ünïcode', '"a\\nb\\n"', 'true false null']);
+  assert.match(r.said[6], /^TypeError: bad file name "\.\.\/escape"/);
+  assert.deepEqual(r.said.slice(7), ['TypeError', 'TypeError']);
+  const folder = join(dataDir, 'FILES-1');
+  assert.deepEqual(readdirSync(folder).sort(), ['queue.log', 'state.json'], 'no temp file left behind');
+  assert.equal(readFileSync(join(folder, 'state.json'), 'utf8'), '{"v":2} ünïcode');
+});
+
+shimTest('a station id that is not a safe folder name gets the simulator\'s folder name', async () => {
+  const r = await guest(`ocppHost.fileWrite('f', 'x'); ocppHost.exit(0);`, { id: '...' });
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(readFileSync(join(dataDir, '_', 'f'), 'utf8'), 'x');
+});
+
+shimTest('fileRead sees files from an earlier run; restart() evaluates the bundle again with the same files', async () => {
+  writeFileSync(join(dataDir, 'boots.txt'), ''); // a file outside the station folder stays invisible
+  const code =
+    SAY +
+    `var n = Number(ocppHost.fileRead('boots') || '0') + 1;
+     ocppHost.fileWrite('boots', String(n));
+     say('boot ' + n + ' ' + ocppHost.fileRead('boots.txt'));
+     ocppHost.timerStart(5, function () { if (n < 3) ocppHost.restart(); else ocppHost.exit(0); });`;
+  const first = await guest(code, { id: 'RESTART-1' });
+  assert.equal(first.code, 0, first.stdout);
+  assert.deepEqual(first.said, ['boot 1 null', 'boot 2 null', 'boot 3 null']);
+  assert.equal(first.lines.filter((l) => /^restart #\d: the bundle called restart\(\); evaluating the bundle again$/.test(l.text)).length, 2);
+  assert.match(first.stdout, /2 restart\(s\)/);
+  const again = await guest(code, { id: 'RESTART-1' });
+  assert.deepEqual(again.said, ['boot 4 null']);
+});
+
+shimTest('timers fire in order, timerStop cancels, ticks is monotonic, promise jobs run after each callback', async () => {
+  const r = await guest(
+    SAY +
+      `var t0 = ocppHost.ticks(), order = [];
+       ocppHost.timerStart(40, function () { order.push('40'); });
+       var cancelled = ocppHost.timerStart(20, function () { order.push('cancelled'); });
+       ocppHost.timerStart(10, function () {
+         order.push('10');
+         Promise.resolve().then(function () { order.push('job of 10'); });
+       });
+       ocppHost.timerStart(10, function () { order.push('10 again'); });
+       ocppHost.timerStop(cancelled);
+       ocppHost.timerStop(cancelled); // twice: ignored
+       ocppHost.timerStop(999);       // unknown: ignored
+       try { ocppHost.timerStart(5, 'not a function'); } catch (e) { order.push(e.name); }
+       ocppHost.timerStart(60, function () {
+         var elapsed = ocppHost.ticks() - t0;
+         say(order.join(','));
+         say(elapsed >= 59 && elapsed < 1000);
+         ocppHost.exit(0);
+       });`
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said, ['TypeError,10,job of 10,10 again,40', 'true']);
+});
+
+shimTest('a timer started with 0 ms inside a timer waits for the next turn; a long chain still runs', async () => {
+  const r = await guest(
+    SAY +
+      `var n = 0;
+       function tick() { if (++n < 1000) ocppHost.timerStart(0, tick); else { say(n); ocppHost.exit(0); } }
+       ocppHost.timerStart(0, tick);`
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said, ['1000']);
+});
+
+shimTest('a promise chain started at load runs to the end before the host turns its loop', async () => {
+  const r = await guest(
+    SAY +
+      `var p = Promise.resolve(1);
+       for (var i = 0; i < 100; i++) p = p.then(function (v) { return v + 1; });
+       p.then(function (v) { say(v); ocppHost.exit(0); });`
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said, ['101']);
+});
+
+shimTest('exit codes the host gives: load error 70, out of memory 71, stalled 72, watchdog 73; the bundle\'s own passes', async () => {
+  const load = await guest(`throw new Error('boom at load');`);
+  assert.equal(load.code, 70);
+  assert.match(load.errors[0], /^exit 70: the bundle threw while loading: Error: boom at load/);
+
+  const oom = await guest(`var a = []; ocppHost.timerStart(1, function () { for (;;) a.push('chunk ' + a.length); });`, {
+    args: ['--heap-limit', '524288'],
+  });
+  assert.equal(oom.code, 71, oom.stdout);
+  assert.match(oom.errors[0], /^exit 71: out of memory: a timer callback needed more than the heap limit of 524288 bytes/);
+  assert.ok(oom.heapPeak <= 524288 && oom.heapPeak > 400000, `heap peak ${oom.heapPeak} is at the limit`);
+
+  const stalled = await guest(SAY + `say('nothing to do');`);
+  assert.equal(stalled.code, 72);
+  assert.match(stalled.errors[0], /no timer and no socket left/);
+
+  const loop = await guest(`ocppHost.timerStart(1, function () { for (;;) {} });`, { args: ['--watchdog-ms', '200'] });
+  assert.equal(loop.code, 73);
+  assert.match(loop.errors[0], /^exit 73: watchdog: a timer callback ran longer than 200 ms/);
+
+  const endless = await guest(`function again() { Promise.resolve().then(again); } ocppHost.timerStart(1, again);`, {
+    args: ['--watchdog-ms', '200'],
+  });
+  assert.equal(endless.code, 73, 'an endless promise chain is caught too');
+  assert.match(endless.errors[0], /watchdog: a promise job ran longer than 200 ms/);
+
+  const growing = await guest(`function again() { return Promise.resolve().then(again); } ocppHost.timerStart(1, again);`, {
+    args: ['--heap-limit', '524288'],
+  });
+  assert.equal(growing.code, 71, 'a chain that holds on to every promise runs out of heap: ' + growing.stdout);
+
+  const own = await guest(`ocppHost.timerStart(1, function () { ocppHost.exit(9); });`);
+  assert.equal(own.code, 9);
+  assert.match(own.errors[0], /^exit 9: the bundle called exit\(9\)$/);
+});
+
+shimTest('the JS context alone over --heap-limit ends with 71 and says so', async () => {
+  const r = await guest(`ocppHost.exit(0);`, { args: ['--heap-limit', '65536'] });
+  assert.equal(r.code, 71);
+  assert.match(r.errors[0], /the JS context alone needs \d+ bytes, more than the heap limit of 65536 bytes/);
+});
+
+shimTest('an error escaping a callback is logged and the station goes on', async () => {
+  const r = await guest(
+    SAY +
+      `ocppHost.timerStart(1, function () { throw new TypeError('bad callback'); });
+       ocppHost.timerStart(2, function () { Promise.reject(new RangeError('bad job')); });
+       ocppHost.timerStart(20, function () { say('still alive'); ocppHost.exit(0); });`
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said, ['still alive']);
+  assert.match(r.errors[0], /^uncaught error in a timer callback: TypeError: bad callback\n\s+at /);
+});
+
+shimTest('heap: the peak is printed at exit and counts what the bundle held at its highest', async () => {
+  const small = await guest(`ocppHost.timerStart(1, function () { ocppHost.exit(0); });`);
+  const big = await guest(
+    `var big = []; for (var i = 0; i < 2000; i++) big.push({ i: i, s: 'item ' + i });
+     ocppHost.timerStart(1, function () { big = null; ocppHost.timerStart(1, function () { ocppHost.exit(0); }); });`
+  );
+  assert.equal(small.code, 0);
+  assert.equal(big.code, 0);
+  assert.ok(small.heapPeak > 50 * 1024 && small.heapPeak < 1024 * 1024, `empty runtime peak ${small.heapPeak}`);
+  assert.ok(big.heapPeak > small.heapPeak + 100 * 1024, `peak ${big.heapPeak} includes the 2000 objects (empty: ${small.heapPeak})`);
+  assert.match(big.stdout, /ocpp-host: heap peak \d+ bytes \(\d+ KB\) of the 1048576-byte limit/);
+});
+
+shimTest('SIGTERM / SIGINT end the station with 130 and still print the heap', async () => {
+  const dir = mkdtempSync(join(dataDir, 'sig-'));
+  writeFileSync(join(dir, 'wait.js'), SAY + `say('waiting'); ocppHost.timerStart(60000, function () { ocppHost.exit(9); });`);
+  for (const signal of ['SIGTERM', 'SIGINT']) {
+    const host = startHost(join(dir, 'wait.js'), ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'SIG-1', '--data-dir', dataDir]);
+    await host.waitFor(/^waiting$/);
+    const r = await host.stop(signal);
+    assert.equal(r.code, 130, r.stdout);
+    assert.ok(r.heapPeak > 0, r.stdout);
+  }
+});
+
+shimTest('bad flags: exit 2 and what is wrong, in the simulator CLI\'s words', () => {
+  const run = (...args) => spawnSync(shim.binary, args, { encoding: 'utf8' });
+  const base = ['x.js', '--url', 'ws://localhost:9000/ocpp', '--id', 'CP'];
+  const cases = [
+    [[...base, '--frobnicate'], /Unknown option '--frobnicate'/],
+    [['x.js', '--id', 'A'], /--url is required/],
+    [['--url', 'ws://x', '--id', 'A'], /the bundle to run is required/],
+    [['x.js', '--url', 'http://x', '--id', 'A'], /--url must start with ws:\/\/ or wss:\/\//],
+    [['x.js', '--url', 'not a url', '--id', 'A'], /is not a URL/],
+    [[...base, '--connectors', 'two'], /--connectors must be a whole number from 1 to 100, got "two"/],
+    [[...base, '--duration=-1'], /--duration must be a number of seconds >= 0, got "-1"/],
+    [[...base, '--heap-limit', '1000'], /--heap-limit must be a whole number from 65536/],
+    [[...base, '--scenario', 'party'], /--scenario must be idle or session, got "party"/],
+    [[...base, '--log-level', 'loud'], /--log-level must be debug, info, warning or error/],
+    [[...base, '--id-tag', 'X'.repeat(21)], /--id-tag must be 1 to 20 characters/],
+    [['x.js', '--url', 'ws://x', '--id', 'a b'], /"a b" is not a valid station id/],
+    [[...base, '--cert', 'x.pem'], /--cert and --key go together/],
+    [[...base, '--ca', '/nonexistent/ca.pem'], /--ca: cannot read \/nonexistent\/ca\.pem/],
+    [[...base, '--password', ''], /--password must not be empty/],
+    [[...base, 'stray'], /Unexpected argument 'stray'/],
+    [[...base, '--url'], /argument missing/],
+    [[...base, '--stations', '3'], /one ocpp-host runs one station/],
+  ];
+  for (const [argv, message] of cases) {
+    const r = run(...argv);
+    assert.equal(r.status, 2, `${argv.join(' ')} → exit 2`);
+    assert.match(r.stderr, message, argv.join(' '));
+  }
+  assert.equal(run('--help').status, 0);
+  assert.match(run('--help').stdout, /--heap-limit BYTES/);
+  const missing = run('/nonexistent/firmware.js', '--url', 'ws://x', '--id', 'A');
+  assert.equal(missing.status, 1);
+  assert.match(missing.stderr, /cannot read the bundle \/nonexistent\/firmware\.js/);
+});
+
+// ---- websockets against the strict CSMS --------------------------------------------------
+
+let csms;
+before(async () => {
+  if (skip) return;
+  csms = new Csms({ heartbeatInterval: 42, password: 'sesame-sesame-16' });
+  await csms.start();
+});
+after(() => csms && csms.stop());
+
+/** A guest that opens a socket and logs every callback as "open <p>", "msg <t>", "error <m>", "close <c> <r>". */
+function socketGuest(url, options, { onOpen = '', onMessage = '' } = {}) {
+  return (
+    SAY +
+    `var returned = false;
+     var s = ocppHost.wsOpen(${JSON.stringify(url)}, ${JSON.stringify(JSON.stringify(options))}, {
+       onopen: function (p) { say('open ' + p); ${onOpen} },
+       onmessage: function (t) { say('msg ' + t); ${onMessage} },
+       onerror: function (m) { say('error' + (returned ? '' : ' (re-entrant!)') + ' ' + m); },
+       onclose: function (c, r) { say('close ' + c + ' ' + r); ocppHost.exit(c === 1000 ? 0 : 4); }
+     });
+     returned = true;`
+  );
+}
+
+const basic = (id, password) => ({ Authorization: 'Basic ' + Buffer.from(`${id}:${password}`).toString('base64') });
+
+shimTest('ws: subprotocol ocpp1.6 and the Basic auth header reach the CSMS; frames both ways, logged at debug; close', async () => {
+  const id = 'WS-1';
+  const r = await guest(
+    socketGuest(`${csms.url}/${id}`, { protocols: ['ocpp1.6'], headers: basic(id, 'sesame-sesame-16') }, {
+      onOpen: `say(ocppHost.wsSend(s, JSON.stringify([2, 'b1', 'BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }])));`,
+      onMessage: `var f = JSON.parse(t); if (f[0] === 3) { ocppHost.wsClose(s, 1000, 'done'); say(ocppHost.wsSend(s, 'after close')); }`,
+    }),
+    { id, args: ['--log-level', 'debug'] }
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said.slice(0, 2), ['open ocpp1.6', 'true']);
+  const conf = JSON.parse(r.said[2].slice(4));
+  assert.deepEqual([conf[0], conf[1], conf[2].status, conf[2].interval], [3, 'b1', 'Accepted', 42]);
+  assert.deepEqual(r.said.slice(3), ['false', 'close 1000 done']);
+  const debug = r.lines.filter((l) => l.level === 'debug').map((l) => l.text);
+  assert.ok(debug.some((t) => t.startsWith('→ [2,"b1","BootNotification"')), debug.join('\n'));
+  assert.ok(debug.some((t) => t.startsWith('← [3,"b1",{')), debug.join('\n'));
+  assert.ok(debug.includes(`ws#1 open ${csms.url}/${id} (subprotocol "ocpp1.6")`), debug.join('\n'));
+  const connection = csms.connections.find((c) => c.station === id);
+  assert.equal(connection.protocol, 'ocpp1.6');
+  assert.equal(connection.authorization, basic(id, 'sesame-sesame-16').Authorization);
+  if (connection.closedAt === null) await new Promise((resolve) => csms.once('disconnect', resolve));
+  assert.equal(connection.code, 1000, 'the CSMS saw our close code');
+  assert.deepEqual(csms.calls(id, 'BootNotification'), [{ chargePointVendor: 'V', chargePointModel: 'M' }]);
+  assert.deepEqual(csms.violations, []);
+});
+
+shimTest('ws: a CALL from the CSMS reaches onmessage, the answer goes back; the CSMS\'s close code arrives', async () => {
+  const id = 'WS-2';
+  const dir = mkdtempSync(join(dataDir, 'ws2-'));
+  writeFileSync(
+    join(dir, 'answer.js'),
+    socketGuest(`${csms.url}/${id}`, { protocols: ['ocpp1.6'], headers: basic(id, 'sesame-sesame-16') }, {
+      onMessage: `var f = JSON.parse(t); ocppHost.wsSend(s, JSON.stringify([3, f[1], { status: 'Accepted' }]));`,
+    })
+  );
+  const host = startHost(join(dir, 'answer.js'), ['--url', csms.url, '--id', id, '--data-dir', dataDir]);
+  await csms.waitForConnection(id);
+  const conf = await csms.call(id, 'ChangeConfiguration', { key: 'HeartbeatInterval', value: '5' }, { timeout: 5 });
+  assert.deepEqual(conf, { status: 'Accepted' });
+  await csms.disconnect(id, { code: 1000, reason: 'bye' });
+  const r = await host.exited;
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(r.lines.at(-2).text, 'close 1000 bye');
+});
+
+shimTest('ws: a cut connection arrives as onclose 1006', async () => {
+  const id = 'WS-6';
+  const dir = mkdtempSync(join(dataDir, 'ws6-'));
+  writeFileSync(join(dir, 'cut.js'), socketGuest(`${csms.url}/${id}`, { protocols: ['ocpp1.6'], headers: basic(id, 'sesame-sesame-16') }));
+  const host = startHost(join(dir, 'cut.js'), ['--url', csms.url, '--id', id, '--data-dir', dataDir]);
+  await csms.waitForConnection(id);
+  await csms.disconnect(id, { terminate: true });
+  const r = await host.exited;
+  assert.equal(r.code, 4, r.stdout);
+  assert.deepEqual(r.lines.filter((l) => l.level === 'info').map((l) => l.text), ['open ocpp1.6', 'close 1006 ']);
+});
+
+shimTest('ws: a wrong password, an unreachable port and a bad URL arrive as onerror then onclose, never re-entrantly', async () => {
+  const wrong = await guest(socketGuest(`${csms.url}/WS-3`, { protocols: ['ocpp1.6'], headers: basic('WS-3', 'nope') }));
+  assert.deepEqual(wrong.said, ['error Unexpected server response: 401', 'close 1006 ']);
+  assert.equal(csms.rejections.at(-1).station, 'WS-3');
+
+  const unreachable = await guest(socketGuest('ws://127.0.0.1:1/ocpp/WS-4', { protocols: ['ocpp1.6'] }));
+  assert.equal(unreachable.said.length, 2, unreachable.stdout);
+  assert.match(unreachable.said[0], /^error \S/);
+  assert.equal(unreachable.said[1], 'close 1006 ');
+
+  const badUrl = await guest(socketGuest('http//nonsense', { protocols: ['ocpp1.6'] }));
+  assert.deepEqual(badUrl.said, ['error Invalid URL: http//nonsense', 'close 1006 Invalid URL: http//nonsense']);
+
+  const badOptions = await guest(
+    SAY +
+      `ocppHost.wsOpen('ws://127.0.0.1:1/x', '{nope', { onerror: function (m) { say('error ' + m); }, onclose: function (c) { say('close ' + c); ocppHost.exit(0); } });`
+  );
+  assert.equal(badOptions.said[0], 'error wsOpen options are not JSON: {nope');
+  assert.equal(badOptions.said[1], 'close 1006');
+});
+
+shimTest('ws: without the ocpp1.6 subprotocol the strict CSMS refuses the connection', async () => {
+  const r = await guest(socketGuest(`${csms.url}/WS-5`, { protocols: ['ocpp2.0.1'], headers: basic('WS-5', 'sesame-sesame-16') }));
+  assert.deepEqual(r.said, ['error Unexpected server response: 400', 'close 1006 ']);
+});
+
+shimTest('ws: closing while still connecting aborts with onerror + onclose 1006, on a later turn', async () => {
+  const r = await guest(
+    SAY +
+      `var inside = true;
+       var s = ocppHost.wsOpen(${JSON.stringify(`${csms.url}/WS-7`)}, '{"protocols":["ocpp1.6"]}', {
+         onopen: function () { say('open'); },
+         onerror: function (m) { say('error ' + m + (inside ? ' (re-entrant!)' : '')); },
+         onclose: function (c, r) { say('close ' + c); ocppHost.exit(0); }
+       });
+       ocppHost.wsClose(s, 1000, 'never mind');
+       inside = false;`
+  );
+  assert.deepEqual(r.said, ['error WebSocket was closed before the connection was established', 'close 1006']);
+});
+
+// ---- TLS (wss): the server must chain to the given CA; client certificates -----------------
+
+test('wss: connects with the CA given, refuses a server it cannot verify, sends a client certificate', { skip: skip || (!hasOpenssl && 'openssl is not installed') }, async () => {
+  const pki = makeTestPki('TLS-2');
+  const secure = new Csms({ tls: { key: pki.serverKey, cert: pki.serverCert, ca: pki.ca, requestCert: true, rejectUnauthorized: true } });
+  await secure.start();
+  try {
+    const untrusted = await guest(socketGuest(`${secure.url}/TLS-1`, { protocols: ['ocpp1.6'] }));
+    assert.match(untrusted.said[0], /^error .*(certificate|verify)/i, untrusted.stdout);
+    assert.equal(untrusted.said[1], 'close 1006 ');
+
+    const noClientCert = await guest(socketGuest(`${secure.url}/TLS-1`, { protocols: ['ocpp1.6'], ca: pki.ca }));
+    assert.match(noClientCert.said[0], /^error /, noClientCert.stdout);
+    assert.equal(noClientCert.said[1], 'close 1006 ');
+
+    const badCa = await guest(socketGuest(`${secure.url}/TLS-1`, { protocols: ['ocpp1.6'], ca: 'not PEM' }));
+    assert.deepEqual(badCa.said, ['error ca: no certificate in the PEM text', 'close 1006 ca: no certificate in the PEM text']);
+
+    const ok = await guest(
+      socketGuest(`${secure.url}/TLS-2`, { protocols: ['ocpp1.6'], ca: pki.ca, cert: pki.clientCert, key: pki.clientKey }, {
+        onOpen: `ocppHost.wsClose(s, 1000, 'tls ok');`,
+      })
+    );
+    assert.deepEqual(ok.said, ['open ocpp1.6', 'close 1000 tls ok']);
+    assert.equal(secure.connections.filter((c) => c.station === 'TLS-2').length, 1);
+  } finally {
+    await secure.stop();
+    rmSync(pki.dir, { recursive: true, force: true });
+  }
+});

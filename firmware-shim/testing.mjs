@@ -9,6 +9,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { binary } from './build.mjs';
 
+/**
+ * The binary under test: build/ocpp-host, or OCPP_HOST_BINARY (a sanitizer build, say:
+ * OCPP_HOST_BINARY=/tmp/asan/ocpp-host node test/run.mjs test/node/shim-host.test.mjs).
+ */
+export function hostBinary() {
+  return process.env.OCPP_HOST_BINARY || binary;
+}
+
 /** "HH:MM:SS.mmm  ID  [level] text": the host's log line, as the simulator CLI prints it. */
 const LOG_LINE = /^\d\d:\d\d:\d\d\.\d{3} {2}(\S+) {2}(?:\[(debug|warning|error)\] )?(.*)$/;
 const HEAP_LINE = /^ocpp-host: heap peak (\d+) bytes/;
@@ -21,7 +29,7 @@ const HEAP_LINE = /^ocpp-host: heap peak (\d+) bytes/;
  *   exited: Promise<{ code: number, signal: string|null, lines: object[], heapPeak: number|null, stdout: string, stderr: string }>,
  *   stop: (signal?: string) => Promise<object> }}
  */
-export function startHost(bundle, args, { timeout = 20000, binaryPath = binary } = {}) {
+export function startHost(bundle, args, { timeout = 20000, binaryPath = hostBinary() } = {}) {
   const child = spawn(binaryPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   let stdout = '';

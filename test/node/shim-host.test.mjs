@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildShim } from '../../firmware-shim/build.mjs';
-import { runGuest, startHost, makeTestPki, hasOpenssl } from '../../firmware-shim/testing.mjs';
+import { runGuest, startHost, makeTestPki, hasOpenssl, hostBinary } from '../../firmware-shim/testing.mjs';
 import { simulatedImei, simulatedIccid } from '../../sim/host.mjs';
 import { parseCliArgs } from '../../sim/cli-options.mjs';
 import { Csms } from '../../sim/csms.mjs';
@@ -243,7 +243,7 @@ shimTest('SIGTERM / SIGINT end the station with 130 and still print the heap', a
 });
 
 shimTest('bad flags: exit 2 and what is wrong, in the simulator CLI\'s words', () => {
-  const run = (...args) => spawnSync(shim.binary, args, { encoding: 'utf8' });
+  const run = (...args) => spawnSync(hostBinary(), args, { encoding: 'utf8' });
   const base = ['x.js', '--url', 'ws://localhost:9000/ocpp', '--id', 'CP'];
   const cases = [
     [[...base, '--frobnicate'], /Unknown option '--frobnicate'/],

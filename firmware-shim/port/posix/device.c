@@ -92,10 +92,14 @@ void posix_identity_setup(const char *station_id)
     char body[32];
     strcpy(body, "86");
     digits_of(station_id, "imei", 12, body + 2);
-    snprintf(imei, sizeof imei, "%s%c", body, luhn(body));
+    body[14] = luhn(body); /* 2 + 12 digits, then the check digit */
+    memcpy(imei, body, 15);
+    imei[15] = '\0';
     strcpy(body, "8988");
     digits_of(station_id, "iccid", 15, body + 4);
-    snprintf(iccid, sizeof iccid, "%s%c", body, luhn(body));
+    body[19] = luhn(body); /* 4 + 15 digits, then the check digit */
+    memcpy(iccid, body, 20);
+    iccid[20] = '\0';
 }
 
 void port_imei(char out[16]) { memcpy(out, imei, sizeof imei); }

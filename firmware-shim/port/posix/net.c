@@ -256,19 +256,23 @@ static void free_conn(conn *c)
     free(c);
 }
 
-/* The connection is over: tell the host (error first, if any), unless it no longer cares. */
+/* The connection is over: tell the host (error first, if any), unless it no longer cares.
+ * `reason` and `error` may point into the conn, so they are copied before it is freed. */
 static void conn_finished(conn *c, int code, const char *reason, const char *error)
 {
     int id = c->id;
     bool report = !c->abandoned;
+    char reason_copy[sizeof c->close_reason], error_copy[300];
+    snprintf(reason_copy, sizeof reason_copy, "%s", reason);
+    snprintf(error_copy, sizeof error_copy, "%s", error ? error : "");
     if (c->wsi)
         lws_set_opaque_user_data(c->wsi, NULL); /* later lws events of this wsi are not ours */
     free_conn(c);
     if (!report)
         return;
     if (error)
-        host_ws_error(id, error);
-    host_ws_closed(id, code, reason);
+        host_ws_error(id, error_copy);
+    host_ws_closed(id, code, reason_copy);
 }
 
 /* What a client may send in a close frame (as the `ws` package checks it); anything else

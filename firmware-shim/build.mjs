@@ -6,7 +6,8 @@
 //      under deps/. `npm pack` fetches the tarball (checked against the pinned integrity),
 //      deps/ is unpacked into vendor/ and `make libquickjs.a` builds it once (about 30 s);
 //      a stamp file makes later runs skip this;
-//   3. `make` in firmware-shim/ compiles the shim (incremental, a few seconds).
+//   3. `make` in firmware-shim/ compiles the shim (incremental, a few seconds): ocpp-host
+//      (libwebsockets) and ocpp-host-sockets (the Quectel port's websocket client).
 //
 // Tests import buildShim({ installPackages: false }) and skip with its `reason` when the
 // toolchain is absent; CI (.ci/run) installs the packages first so they really run.
@@ -19,6 +20,8 @@ import { fileURLToPath } from 'node:url';
 
 export const shimDir = dirname(fileURLToPath(import.meta.url));
 export const binary = join(shimDir, 'build', 'ocpp-host');
+/** The same host on the Quectel port's own websocket client (select + src/ws_engine.c). */
+export const socketsBinary = join(shimDir, 'build', 'ocpp-host-sockets');
 
 const QUICKJS = {
   package: 'qjsc@0.3.0',

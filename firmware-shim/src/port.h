@@ -35,6 +35,10 @@ void port_imei(char out[16]);
 /* The SIM's ICCID (19 or 20 digits), or "" where there is none. */
 void port_iccid(char out[24]);
 
+/* Unpredictable bytes: websocket keys and frame masks (RFC 6455 asks for unpredictable
+ * masks; nothing here is a secret key). */
+void port_random(void *buf, size_t len);
+
 /* ---- one wake-up --------------------------------------------------------------------- */
 
 /* The host keeps its timers itself; the port only needs one alarm: call host_wake() from the

@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #include <openssl/evp.h>
@@ -32,6 +33,16 @@ double port_ticks_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+void port_random(void *buf, size_t len)
+{
+    /* getrandom may return less when interrupted; a short read repeats */
+    for (size_t got = 0; got < len;) {
+        ssize_t n = getrandom((char *)buf + got, len - got, 0);
+        if (n > 0)
+            got += (size_t)n;
+    }
 }
 
 /* ---- identity ------------------------------------------------------------------------- */

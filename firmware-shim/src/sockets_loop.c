@@ -22,6 +22,7 @@
 #if defined(OCPP_LWIP) /* the Quectel SDK: lwIP's BSD socket API */
 #include "sockets.h"
 #include "netdb.h"
+#define gai_strerror(code) "name lookup failed" /* lwIP has none */
 #else
 #include <fcntl.h>
 #include <netdb.h>
@@ -63,6 +64,7 @@ typedef struct conn {
 
 static struct {
     const sockets_tls *tls;
+    const sockets_net *net;
     conn *conns;
     double wake_at; /* 0 = none */
 } L;
@@ -219,13 +221,14 @@ int port_ws_open(int id, const char *url, const port_ws_options *o, char *error,
     struct addrinfo hints, *found = NULL;
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
-    int r = getaddrinfo(name, port, &hints, &found);
+    int r = L.net && L.net->resolve ? L.net->resolve(name, port, &found) : getaddrinfo(name, port, &hints, &found);
     if (r != 0 || !found) {
-        snprintf(error, error_size, "getaddrinfo %s: %s", name, r ? gai_strerror(r) : "no address");
+        snprintf(error, error_size, "getaddrinfo %s: %s", name, r && !(L.net && L.net->resolve) ? gai_strerror(r) : "no address");
         return -1;
     }
     int fd = socket(found->ai_family, found->ai_socktype, found->ai_protocol);
-    if (fd < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) != 0 ||
+    if (fd < 0 || (L.net && L.net->prepare && L.net->prepare(fd, found->ai_family) != 0) ||
+        fcntl(fd, F_SETFL, fcntl(fd, F_GETFL, 0) | O_NONBLOCK) != 0 ||
         (connect(fd, found->ai_addr, found->ai_addrlen) != 0 && errno != EINPROGRESS)) {
         snprintf(error, error_size, "connect %s:%s: %s", name, port, strerror(errno));
         if (fd >= 0)
@@ -498,6 +501,8 @@ void sockets_loop_init(const sockets_tls *tls)
     memset(&L, 0, sizeof L);
     L.tls = tls;
 }
+
+void sockets_loop_set_net(const sockets_net *net) { L.net = net; }
 
 int sockets_loop_turn(void) { return turn(MAX_WAIT_MS); }
 

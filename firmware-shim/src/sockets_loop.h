@@ -30,6 +30,17 @@ typedef struct sockets_tls {
 
 enum { SOCKETS_WANT_READ = 1, SOCKETS_WANT_WRITE = 2 };
 
+/* Optional platform hooks: name resolution (a module resolves through its data call:
+ * getaddrinfo_with_pcid) and preparing a new socket (binding it to the data call's local
+ * address). A NULL member means getaddrinfo / nothing. `found` is freed with freeaddrinfo. */
+struct addrinfo;
+typedef struct sockets_net {
+    int (*resolve)(const char *name, const char *port, struct addrinfo **found);
+    int (*prepare)(int fd, int family);
+} sockets_net;
+
+void sockets_loop_set_net(const sockets_net *net);
+
 /* tls may be NULL: then wss:// URLs fail with a clear error. */
 void sockets_loop_init(const sockets_tls *tls);
 /* One turn: waits (select) until a socket is ready or the wake-up is due, handles it.

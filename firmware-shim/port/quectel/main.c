@@ -1,0 +1,115 @@
+/*
+ * The OCPP task on the module: network, data call, then the same loop as the POSIX port's
+ * main.c: evaluate the bundle (UFS:ocpp/firmware.js), turn the event loop until the
+ * station ends, evaluate it again on restart().
+ *
+ * A firmware must come back: when the bundle ends with a non-zero code (or the host ends
+ * it: 70-73), the task waits RETRY_AFTER_S and boots the bundle again; exit(0) (only the
+ * simulator's scenarios end that way) parks the task.
+ *
+ * Untested without hardware: this file, and whether QuickJS 2021-03-27 builds with the
+ * SDK's toolchain as it is (see CMakeLists.txt).
+ */
+#include "quectel.h"
+#include "../../src/host.h"
+#include "../../src/sockets_loop.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ql_api_datacall.h"
+#include "ql_api_dev.h"
+#include "ql_api_osi.h"
+#include "ql_log.h"
+
+#ifndef OCPP_HEAP_LIMIT
+#define OCPP_HEAP_LIMIT (1024 * 1024) /* lower it to what ql_dev_memory_size_query leaves free */
+#endif
+#define TASK_STACK (96 * 1024)
+#define JS_STACK (64 * 1024) /* QuickJS stops the guest before it reaches the task's stack end */
+#define RETRY_AFTER_S 30
+
+/* settings.logLevel ("debug" | "info" | "warning" | "error"), read without a JSON parser of
+ * our own: the bundle parses the settings properly, the host only needs the level. */
+static int log_level_of(const char *settings)
+{
+    const char *key = strstr(settings, "\"logLevel\"");
+    const char *value = key ? strchr(key + strlen("\"logLevel\""), '"') : NULL;
+    if (!value)
+        return HOST_LOG_INFO;
+    if (strncmp(value, "\"debug\"", 7) == 0)
+        return HOST_LOG_DEBUG;
+    if (strncmp(value, "\"warning\"", 9) == 0)
+        return HOST_LOG_WARNING;
+    if (strncmp(value, "\"error\"", 7) == 0)
+        return HOST_LOG_ERROR;
+    return HOST_LOG_INFO;
+}
+
+static void bring_up_network(void)
+{
+    while (ql_network_register_wait(OCPP_SIM, 120) != 0)
+        QL_LOG_PRINTF(QL_LOG_LEVEL_WARN, "ocpp: waiting for network registration");
+    ql_set_data_call_asyn_mode(OCPP_SIM, OCPP_PDP_PROFILE, 0);
+    /* The operator's default APN: a charge point with its own APN sets it here. */
+    while (ql_start_data_call(OCPP_SIM, OCPP_PDP_PROFILE, QL_PDP_TYPE_IP, "", NULL, NULL, 0) != 0) {
+        QL_LOG_PRINTF(QL_LOG_LEVEL_WARN, "ocpp: data call failed, retrying");
+        ql_rtos_task_sleep_s(5);
+    }
+}
+
+static void ocpp_task(void *arg)
+{
+    quectel_device_start();
+    quectel_files_open();
+    bring_up_network();
+    quectel_net_start();
+
+    size_t length = 0;
+    char *settings = quectel_read_whole(OCPP_SETTINGS, &length);
+    ql_memory_pool_state_t pool;
+    if (ql_dev_memory_size_query(&pool) == QL_DEV_SUCCESS)
+        QL_LOG_PRINTF(QL_LOG_LEVEL_INFO, "ocpp: heap %u of %u bytes free, JS heap limit %u", (unsigned)pool.avail_size,
+                      (unsigned)pool.total_size, (unsigned)OCPP_HEAP_LIMIT);
+    host_config config = {
+        .name = "quectel",
+        .settings_json = settings ? settings : "{}",
+        .heap_limit = OCPP_HEAP_LIMIT,
+        .stack_limit = JS_STACK,
+        .watchdog_ms = 10000,
+        .log_level = settings ? log_level_of(settings) : HOST_LOG_INFO,
+    };
+    host_init(&config);
+    for (;;) {
+        char *code = NULL;
+        while (host_state() != HOST_ENDED) {
+            if (host_state() == HOST_REBOOT) { /* first boot, or restart(): read it again */
+                free(code);
+                code = quectel_read_whole(OCPP_BUNDLE, &length);
+                if (code)
+                    host_boot(code, length, "firmware.js");
+                else
+                    host_stop(HOST_EXIT_LOAD_ERROR, "cannot read " OCPP_BUNDLE);
+            } else if (sockets_loop_turn() != 0) {
+                host_stop(1, "the event loop failed");
+            }
+        }
+        sockets_loop_drain(2000);
+        free(code);
+        QL_LOG_PRINTF(QL_LOG_LEVEL_INFO, "ocpp: exit %d (%s), heap peak %u bytes", host_exit_code(), host_exit_reason(),
+                      (unsigned)host_heap_peak());
+        if (host_exit_code() == 0)
+            break;
+        ql_rtos_task_sleep_s(RETRY_AFTER_S);
+        host_init(&config); /* a fresh start: state, counters */
+    }
+    ql_task_t self;
+    ql_rtos_task_get_current_ref(&self);
+    ql_rtos_task_delete(self);
+}
+
+int ocpp_host_start(void)
+{
+    ql_task_t task;
+    return ql_rtos_task_create(&task, TASK_STACK, APP_PRIORITY_NORMAL, "ocpp", ocpp_task, NULL, 5);
+}

@@ -1,0 +1,37 @@
+/*
+ * The Quectel port: the host ABI on a Quectel module's QuecOpen C SDK (written against the
+ * EC200U / EC600U SDK, Unisoc 8910: ql_api_osi.h, ql_api_dev.h, ql_api_sim.h, ql_fs.h,
+ * ql_ssl.h, ql_api_datacall.h, lwIP sockets). Compiled only inside that SDK (see
+ * CMakeLists.txt beside this file); nothing here is built or run in CI.
+ *
+ * What the module runs is the portable host (src/host.c) and the portable websocket client
+ * (src/sockets_loop.c + src/ws_engine.c), which CI tests on Linux as build/ocpp-host-sockets;
+ * this folder adds only the SDK calls: the task, clocks, IMEI/ICCID, log, files, the data
+ * call, and ql_ssl behind the sockets loop's TLS hook.
+ */
+#ifndef OCPP_QUECTEL_H
+#define OCPP_QUECTEL_H
+
+#include <stddef.h>
+
+/* Where the files live on the module's file system (UFS: the module's user flash). */
+#define OCPP_DIR "UFS:ocpp"
+#define OCPP_BUNDLE OCPP_DIR "/firmware.js"     /* dist/firmware.min.js, uploaded here */
+#define OCPP_SETTINGS OCPP_DIR "/settings.json" /* hal/settings.ts as JSON */
+#define OCPP_DATA OCPP_DIR "/data"              /* the station's files (fileRead, ...) */
+
+#define OCPP_SIM 0         /* SIM slot */
+#define OCPP_PDP_PROFILE 1 /* the data call the sockets use */
+
+/* Starts the OCPP task; call it once from the application's init (ql_init.c or alike). */
+int ocpp_host_start(void);
+
+/* files.c */
+void quectel_files_open(void);
+char *quectel_read_whole(const char *path, size_t *length);
+/* net.c */
+int quectel_net_start(void);
+/* device.c */
+void quectel_device_start(void);
+
+#endif

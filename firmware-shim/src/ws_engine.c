@@ -5,6 +5,7 @@
  */
 #include "ws_engine.h"
 #include "sha1.h"
+#include "ws_close.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -184,12 +185,6 @@ static bool queue_frame(ws_engine *e, int opcode, const void *payload, size_t le
     return true;
 }
 
-static bool valid_close_code(int code)
-{
-    return (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006) ||
-           (code >= 3000 && code <= 4999);
-}
-
 static void queue_close(ws_engine *e, int code, const char *reason)
 {
     uint8_t payload[125];
@@ -213,7 +208,7 @@ void ws_engine_close(ws_engine *e, int code, const char *reason)
 {
     if (e->state != S_OPEN)
         return;
-    if (!valid_close_code(code) || strlen(reason) > 123) { /* as the `ws` package would refuse them */
+    if (!ws_close_code_sendable(code) || strlen(reason) > 123) { /* as the `ws` package would refuse them */
         code = 1000;
         reason = "";
     }
@@ -336,7 +331,7 @@ static void control_frame(ws_engine *e, int opcode, const uint8_t *payload, size
     } else if (opcode == OP_CLOSE) {
         int code = len >= 2 ? payload[0] << 8 | payload[1] : 1005;
         if (!e->close_sent) { /* theirs: echo the code (as `ws` does), report theirs */
-            queue_close(e, valid_close_code(code) ? code : 1005, "");
+            queue_close(e, ws_close_code_sendable(code) ? code : 1005, "");
             e->close_code = code;
             size_t n = len > 2 ? len - 2 : 0;
             snprintf(e->close_reason, sizeof e->close_reason, "%.*s", (int)(n < 123 ? n : 123), (const char *)payload + 2);

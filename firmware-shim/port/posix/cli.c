@@ -2,6 +2,7 @@
  * Parsing and checking ocpp-host's flags, and the settings JSON they make.
  */
 #include "cli.h"
+#include "posix.h"
 
 #include <errno.h>
 #include <math.h>
@@ -82,32 +83,17 @@ static int whole_number(const char *name, const char *text, double min, double m
 /* A PEM file's text (malloc'd), checked to look like PEM. */
 static char *read_pem(const char *flag, const char *file, char *error, size_t error_size)
 {
-    FILE *f = fopen(file, "rb");
-    if (!f) {
+    size_t len;
+    char *text = posix_read_file(file, &len);
+    if (!text && errno != EINVAL) {
         fail(error, error_size, "--%s: cannot read %s: %s", flag, file, strerror(errno));
         return NULL;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[4096];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *grown = realloc(text, cap);
-            if (!grown)
-                break;
-            text = grown;
-        }
-        memcpy(text + len, chunk, n);
-        len += n;
-    }
-    fclose(f);
     if (!text || !strstr(text, "-----BEGIN ")) {
         free(text);
         fail(error, error_size, "--%s: %s is not a PEM file", flag, file);
         return NULL;
     }
-    text[len] = '\0';
     return text;
 }
 

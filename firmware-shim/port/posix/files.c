@@ -66,6 +66,41 @@ int posix_files_open(const char *data_dir, const char *station_id, char *error, 
 
 const char *posix_files_folder(void) { return folder; }
 
+char *posix_read_file(const char *path, size_t *length)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *text = NULL;
+    size_t len = 0, cap = 0, n;
+    char chunk[65536];
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        if (len + n + 1 > cap) {
+            cap = (len + n + 1) * 2;
+            char *grown = realloc(text, cap);
+            if (!grown) {
+                free(text);
+                fclose(f);
+                errno = ENOMEM;
+                return NULL;
+            }
+            text = grown;
+        }
+        memcpy(text + len, chunk, n);
+        len += n;
+    }
+    int failed = ferror(f);
+    fclose(f);
+    if (failed || !text) {
+        free(text);
+        errno = failed ? EIO : EINVAL; /* an empty file is refused too: no bundle, no PEM */
+        return NULL;
+    }
+    text[len] = '\0';
+    *length = len;
+    return text;
+}
+
 /* 0, or -1 with ENAMETOOLONG. */
 static int path_of(const char *name, char *out, size_t out_size, const char *suffix)
 {

@@ -24,42 +24,6 @@ static volatile sig_atomic_t interrupted;
 
 static void on_signal(int signal_number) { interrupted = signal_number; }
 
-/* The whole file, NUL-terminated (QuickJS's JS_Eval wants that), or NULL with errno. */
-static char *read_bundle(const char *path, size_t *length)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *code = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[65536];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *grown = realloc(code, cap);
-            if (!grown) {
-                free(code);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            code = grown;
-        }
-        memcpy(code + len, chunk, n);
-        len += n;
-    }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed || !code) {
-        free(code);
-        errno = failed ? EIO : EINVAL; /* an empty bundle is no bundle */
-        return NULL;
-    }
-    code[len] = '\0';
-    *length = len;
-    return code;
-}
-
 static const char *file_name_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -81,7 +45,7 @@ int main(int argc, char **argv)
         return 0;
     }
     size_t length;
-    char *code = read_bundle(o.bundle, &length);
+    char *code = posix_read_file(o.bundle, &length);
     if (!code) {
         fprintf(stderr, "ocpp-host: cannot read the bundle %s: %s\n", o.bundle, strerror(errno));
         return 1;
@@ -118,7 +82,7 @@ int main(int argc, char **argv)
         } else if (host_state() == HOST_REBOOT) {
             /* Read again: a firmware update may have replaced the file before the restart. */
             free(code);
-            code = read_bundle(o.bundle, &length);
+            code = posix_read_file(o.bundle, &length);
             if (code)
                 host_boot(code, length, file_name_of(o.bundle));
             else

@@ -17,6 +17,7 @@
 #include "tls.h"
 #include "../../src/host.h"
 #include "../../src/port.h"
+#include "../../src/ws_close.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,17 +195,9 @@ static void conn_finished(conn *c, int code, const char *reason, const char *err
     host_ws_closed(id, code, reason_copy);
 }
 
-/* What a client may send in a close frame (as the `ws` package checks it); anything else
- * becomes a plain 1000, as the simulator host does. */
-static bool valid_close_code(int code)
-{
-    return (code >= 1000 && code <= 1014 && code != 1004 && code != 1005 && code != 1006) ||
-           (code >= 3000 && code <= 4999);
-}
-
 static void want_close(conn *c, int code, const char *reason)
 {
-    if (!valid_close_code(code) || strlen(reason) > 123) {
+    if (!ws_close_code_sendable(code) || strlen(reason) > 123) {
         code = 1000;
         reason = "";
     }

@@ -15,6 +15,10 @@ void posix_log_setup(const char *station_id);
 void posix_print(int level, const char *text);
 void posix_identity_setup(const char *station_id);
 
+/* files.c: a whole file, NUL-terminated (QuickJS's JS_Eval wants that), or NULL with errno
+ * (EINVAL for an empty file). */
+char *posix_read_file(const char *path, size_t *length);
+
 /* files.c: the station's files live in <data dir>/<folder of station id>/. */
 int posix_files_open(const char *data_dir, const char *station_id, char *error, size_t error_size);
 const char *posix_files_folder(void);

@@ -1,0 +1,249 @@
+// Simulated charger hardware (hal/hardware.ts) for the desktop simulator and the tests:
+// per connector an energy meter and a simulated EV. Pure JS, in the bundle, so both hosts
+// (Node simulator, native shim) and the QuickJS tests drive the same model.
+//
+// The meter integrates power over the monotonic clock while the relay is closed, a cable
+// is plugged, the EV asks for energy and a current is offered. Its register is kept in
+// storage (a real meter keeps it in its own non-volatile memory), so energy never goes
+// backwards across a reboot or a power loss. The EV charges its battery and stops asking
+// for energy when it is full (SuspendedEV).
+import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading } from './hardware';
+
+export interface SimHardwareOptions {
+  connectors: number;
+  /** Monotonic clock, ms. */
+  ticks: () => number;
+  /** Defers an event to its own turn of the event loop (never re-entrant). */
+  defer: (fn: () => void) => void;
+  /** Where the meter registers live (hal.storage); none: they start at 0 each boot. */
+  storage?: { get(key: string): string | null; set(key: string, value: string): void };
+  /** Per-phase voltage, V (230). */
+  voltageV?: number;
+  /** Phases wired (3). */
+  phases?: number;
+  /** Largest current the connector offers, A (32). */
+  maxCurrentA?: number;
+}
+
+/** A simulated EV: how much it may draw and how full it is. */
+export interface SimEv {
+  /** Most current the EV's on-board charger draws per phase, A. */
+  maxCurrentA: number;
+  batteryWh: number;
+  /** State of charge when plugged in, percent. */
+  socPercent: number;
+}
+
+const METER_FILE = 'sim-meters.json';
+/** Write the register to storage at most once per this many Wh (flash wear, write time). */
+const SAVE_EVERY_WH = 1;
+
+export class SimConnector implements ConnectorHardware {
+  private cable = false;
+  private wantsEnergy = false;
+  private ev: SimEv | null = null;
+  private evEnergyWh = 0; // delivered to the EV since it was plugged in
+  private relay = false;
+  private lock = false;
+  private lockBroken = false;
+  private limitA: number;
+  private fault: HardwareError = 'NoError';
+  private registerWh: number;
+  private lastTick: number;
+
+  constructor(
+    readonly id: number,
+    private readonly owner: SimHardware,
+    readonly maxCurrentA: number,
+    private readonly voltageV: number,
+    private readonly phases: number,
+    registerWh: number
+  ) {
+    this.limitA = maxCurrentA;
+    this.registerWh = registerWh;
+    this.lastTick = owner.ticks();
+  }
+
+  plugged(): boolean {
+    return this.cable;
+  }
+  evRequestsEnergy(): boolean {
+    return this.cable && this.wantsEnergy;
+  }
+  error(): HardwareError {
+    return this.fault;
+  }
+
+  read(): MeterReading {
+    this.advance();
+    const amps = this.drawA();
+    return {
+      energyWh: Math.floor(this.registerWh),
+      powerW: Math.round(amps * this.voltageV * this.phases),
+      currentA: Math.round(amps * 10) / 10,
+      voltageV: this.voltageV,
+      offeredA: this.limitA,
+      socPercent: this.ev ? Math.floor(this.soc()) : -1,
+    };
+  }
+
+  setRelay(closed: boolean): void {
+    this.advance();
+    this.relay = closed;
+    this.owner.saveRegisters();
+  }
+  relayClosed(): boolean {
+    return this.relay;
+  }
+  setLock(locked: boolean): boolean {
+    if (this.lockBroken) return false;
+    this.lock = locked;
+    return true;
+  }
+  locked(): boolean {
+    return this.lock;
+  }
+  setCurrentLimit(amps: number): void {
+    this.advance();
+    this.limitA = Math.max(0, Math.min(this.maxCurrentA, amps));
+  }
+  currentLimit(): number {
+    return this.limitA;
+  }
+
+  // ---- the simulation's controls (the simulated driver, tests) -------------------------
+
+  /** The driver plugs an EV in. */
+  plugIn(ev?: Partial<SimEv>): void {
+    if (this.cable) return;
+    this.advance();
+    this.ev = {
+      maxCurrentA: ev && ev.maxCurrentA !== undefined ? ev.maxCurrentA : 16,
+      batteryWh: ev && ev.batteryWh !== undefined ? ev.batteryWh : 40000,
+      socPercent: ev && ev.socPercent !== undefined ? ev.socPercent : 30,
+    };
+    this.evEnergyWh = 0;
+    this.cable = true;
+    this.wantsEnergy = this.soc() < 100;
+    this.owner.emit(this.id, 'plugged');
+  }
+
+  /** The driver pulls the cable (a locked cable cannot be pulled: false). */
+  unplug(): boolean {
+    if (!this.cable) return true;
+    if (this.lock) return false;
+    this.advance();
+    this.cable = false;
+    this.wantsEnergy = false;
+    this.ev = null;
+    this.owner.emit(this.id, 'unplugged');
+    return true;
+  }
+
+  /** The EV pauses (false) or resumes (true) asking for energy. */
+  setEvRequests(wants: boolean): void {
+    if (!this.cable || this.wantsEnergy === wants) return;
+    this.advance();
+    this.wantsEnergy = wants;
+    this.owner.emit(this.id, wants ? 'evReady' : 'evSuspended');
+  }
+
+  /** Raises a fault ('NoError' clears it). */
+  setFault(code: HardwareError): void {
+    if (this.fault === code) return;
+    this.advance();
+    this.fault = code;
+    this.owner.emit(this.id, code === 'NoError' ? 'faultCleared' : 'fault');
+  }
+
+  /** The cable lock jams: setLock() fails from now on. */
+  breakLock(broken: boolean): void {
+    this.lockBroken = broken;
+  }
+
+  registerValue(): number {
+    return this.registerWh;
+  }
+
+  // ---- the model -------------------------------------------------------------------------
+
+  private drawA(): number {
+    if (!this.relay || !this.cable || !this.wantsEnergy || !this.ev || this.fault !== 'NoError') return 0;
+    return Math.min(this.limitA, this.ev.maxCurrentA);
+  }
+
+  private soc(): number {
+    if (!this.ev) return 0;
+    return Math.min(100, this.ev.socPercent + (100 * this.evEnergyWh) / this.ev.batteryWh);
+  }
+
+  /** Integrates the energy drawn since the last look. */
+  private advance(): void {
+    const now = this.owner.ticks();
+    const hours = Math.max(0, now - this.lastTick) / 3600000;
+    this.lastTick = now;
+    const watts = this.drawA() * this.voltageV * this.phases;
+    if (watts <= 0 || hours <= 0) return;
+    const before = this.registerWh;
+    this.registerWh += watts * hours;
+    this.evEnergyWh += watts * hours;
+    if (this.ev && this.wantsEnergy && this.soc() >= 100) {
+      this.wantsEnergy = false; // battery full
+      this.owner.emit(this.id, 'evSuspended');
+    }
+    if (Math.floor(this.registerWh) - Math.floor(before) >= SAVE_EVERY_WH) this.owner.saveRegisters();
+  }
+}
+
+export class SimHardware implements Hardware {
+  readonly connectorCount: number;
+  onEvent: ((connectorId: number, event: HardwareEvent) => void) | null = null;
+  readonly ticks: () => number;
+  private readonly connectors: SimConnector[] = [];
+  private readonly defer: (fn: () => void) => void;
+  private readonly storage: SimHardwareOptions['storage'];
+
+  constructor(options: SimHardwareOptions) {
+    this.connectorCount = options.connectors;
+    this.ticks = options.ticks;
+    this.defer = options.defer;
+    this.storage = options.storage;
+    const saved = this.loadRegisters();
+    for (let i = 1; i <= options.connectors; i++) {
+      this.connectors.push(
+        new SimConnector(i, this, options.maxCurrentA || 32, options.voltageV || 230, options.phases || 3, saved[i - 1] || 0)
+      );
+    }
+  }
+
+  connector(id: number): SimConnector {
+    const c = this.connectors[id - 1];
+    if (!c) throw new RangeError('no connector ' + id);
+    return c;
+  }
+
+  /** Reports an event on a later turn, so a simulation control never re-enters the station. */
+  emit(connectorId: number, event: HardwareEvent): void {
+    this.defer(() => {
+      if (this.onEvent) this.onEvent(connectorId, event);
+    });
+  }
+
+  saveRegisters(): void {
+    if (!this.storage) return;
+    const values: number[] = [];
+    for (let i = 0; i < this.connectors.length; i++) values.push(Math.round(this.connectors[i].registerValue() * 1000) / 1000);
+    this.storage.set(METER_FILE, JSON.stringify(values));
+  }
+
+  private loadRegisters(): number[] {
+    const text = this.storage ? this.storage.get(METER_FILE) : null;
+    if (!text) return [];
+    try {
+      const values = JSON.parse(text);
+      return Object.prototype.toString.call(values) === '[object Array]' ? values : [];
+    } catch (e) {
+      return []; // a damaged file: the registers restart at 0 rather than the station not boot
+    }
+  }
+}

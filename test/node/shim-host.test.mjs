@@ -366,6 +366,26 @@ shimTest('ws: a cut connection arrives as onclose 1006', async () => {
   assert.deepEqual(r.lines.filter((l) => l.level === 'info').map((l) => l.text), ['open ocpp1.6', 'close 1006 ']);
 });
 
+shimTest('ws: restart() closes the old runtime\'s socket with 1001 and the new boot connects again', async () => {
+  const id = 'WS-8';
+  const r = await guest(
+    SAY +
+      `var n = Number(ocppHost.fileRead('boots') || '0') + 1;
+       ocppHost.fileWrite('boots', String(n));
+       ocppHost.wsOpen(${JSON.stringify(`${csms.url}/${id}`)}, ${JSON.stringify(JSON.stringify({ protocols: ['ocpp1.6'], headers: basic(id, 'sesame-sesame-16') }))}, {
+         onopen: function () { say('open in boot ' + n); if (n === 1) ocppHost.restart(); else ocppHost.timerStart(300, function () { ocppHost.exit(0); }); },
+         onclose: function (c) { say('close ' + c); }
+       });`,
+    { id }
+  );
+  assert.equal(r.code, 0, r.stdout);
+  assert.deepEqual(r.said, ['open in boot 1', 'open in boot 2'], 'the old socket reports nothing to the new runtime');
+  const mine = csms.connections.filter((c) => c.station === id);
+  assert.equal(mine.length, 2);
+  if (mine[0].closedAt === null) await new Promise((resolve) => csms.once('disconnect', resolve));
+  assert.deepEqual([mine[0].code, mine[0].reason], [1001, 'station going down']);
+});
+
 shimTest('ws: a wrong password, an unreachable port and a bad URL arrive as onerror then onclose, never re-entrantly', async () => {
   const wrong = await guest(socketGuest(`${csms.url}/WS-3`, { protocols: ['ocpp1.6'], headers: basic('WS-3', 'nope') }));
   assert.deepEqual(wrong.said, ['error Unexpected server response: 401', 'close 1006 ']);

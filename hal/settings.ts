@@ -24,6 +24,15 @@ export interface Settings {
   vendor: string;
   model: string;
   firmwareVersion: string;
+  /**
+   * Connection attempts before the station gives up and exits non-zero, counted until the
+   * first connection. 0: the default — forever in firmware (scenario ""), 5 in a scenario.
+   */
+  maxConnectAttempts: number;
+  /** Longest wait between reconnect attempts, seconds (default 60). */
+  reconnectMaxSeconds: number;
+  /** Initial values of OCPP configuration keys, e.g. { "MeterValueSampleInterval": 5 }; the CSMS's changes win. */
+  configuration: { [key: string]: unknown };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -41,6 +50,9 @@ export const DEFAULT_SETTINGS: Settings = {
   vendor: 'OpenOCPP',
   model: 'QuickJS-CP',
   firmwareVersion: '0.1.0',
+  maxConnectAttempts: 0,
+  reconnectMaxSeconds: 60,
+  configuration: {},
 };
 
 export function parseSettings(json: string): Settings {

@@ -1,0 +1,146 @@
+// The simulator's scenarios (settings.scenario, CONTRACTS.md section 2) and its simulated
+// driver, who plugs in and pulls cables on the simulated hardware (hal/sim-hardware.ts).
+//
+//   session: booted → EV plugged in at connector 1 → idTag presented (Authorize) →
+//            StartTransaction → MeterValues every MeterValueSampleInterval for `duration`
+//            seconds (12 when 0) → idTag presented again (StopTransaction, Local) → cable
+//            pulled → every queued message delivered → exit(0).
+//   idle:    boot, heartbeat, status, serve the CSMS; the driver plugs in when a remote
+//            start waits for a cable and pulls the cable when a transaction is over;
+//            exit(0) after `duration` seconds (0: never).
+//
+// The CSMS (or a test) can drive the simulated hardware with DataTransfer, vendorId
+// "org.openocpp.sim": messageId plugIn | unplug | presentIdTag | evRequests | fault, data
+// JSON {"connectorId":1, "idTag":"…", "value":true, "errorCode":"GroundFailure"}.
+import { Hal } from '../../hal/index';
+import { SimHardware } from '../../hal/sim-hardware';
+import { HardwareError } from '../../hal/hardware';
+import { Station } from './station';
+import { Connector } from './connector';
+
+export const SIM_VENDOR_ID = 'org.openocpp.sim';
+/** How long the simulated driver takes for each step, ms. */
+const DRIVER_PAUSE_MS = 1000;
+const DEFAULT_SESSION_SECONDS = 12;
+
+export function runScenario(hal: Hal, station: Station, hw: SimHardware): void {
+  acceptSimulatorControl(station, hw);
+  station.events.fatal = () => hal.exit(1);
+  const scenario = hal.settings.scenario;
+  if (scenario === 'session') runSession(hal, station, hw);
+  else if (scenario === 'idle') runIdle(hal, station, hw);
+  else if (scenario) hal.log.warning('unknown scenario "' + scenario + '": serving the CSMS');
+}
+
+function runSession(hal: Hal, station: Station, hw: SimHardware): void {
+  const idTag = hal.settings.idTag;
+  const seconds = hal.settings.duration > 0 ? hal.settings.duration : DEFAULT_SESSION_SECONDS;
+  const cable = hw.connector(1);
+  let begun = false;
+  let stopping = false;
+  const fail = (why: string) => {
+    hal.log.error('session failed: ' + why);
+    hal.exit(1);
+  };
+  const finish = () => {
+    hal.log.info('session: ' + station.queue.size() + ' transaction message(s) still to deliver');
+    station.sender.whenEmpty().then(() => {
+      hal.log.info('session complete');
+      hal.exit(0);
+    });
+  };
+  station.events.online = () => {
+    if (begun) return;
+    begun = true;
+    hal.log.info('session: driver plugs the EV in at connector 1');
+    cable.plugIn();
+    hal.setTimeout(() => {
+      hal.log.info('session: driver presents idTag ' + idTag);
+      station.presentIdTag(1, idTag).then((ok) => {
+        if (!ok) fail('idTag ' + idTag + ' was not authorized, or connector 1 is not available');
+      });
+    }, DRIVER_PAUSE_MS);
+  };
+  station.events.connector = (c: Connector) => {
+    if (c.id !== 1) return;
+    if (c.transaction && !stopping) {
+      stopping = true;
+      hal.setTimeout(() => {
+        if (!c.transaction) return;
+        hal.log.info('session: driver presents idTag ' + idTag + ' again to stop');
+        station.presentIdTag(1, idTag);
+      }, seconds * 1000);
+    } else if (!c.transaction && stopping && c.hw.plugged() && c.status === 'Finishing') {
+      hal.setTimeout(() => {
+        hal.log.info('session: driver pulls the cable');
+        cable.unplug();
+      }, DRIVER_PAUSE_MS);
+    } else if (!c.transaction && stopping && !c.hw.plugged() && c.status === 'Available') {
+      stopping = false;
+      finish();
+    }
+  };
+}
+
+function runIdle(hal: Hal, station: Station, hw: SimHardware): void {
+  const seconds = hal.settings.duration;
+  if (seconds > 0) {
+    hal.setTimeout(() => {
+      hal.log.info('idle: ' + seconds + ' s over');
+      hal.exit(0);
+    }, seconds * 1000);
+  }
+  // The driver answers what the station waits for.
+  station.events.connector = (c: Connector) => {
+    const sim = hw.connector(c.id);
+    if (c.awaitingCable !== null && !sim.plugged()) {
+      hal.setTimeout(() => {
+        if (c.awaitingCable !== null && !sim.plugged()) {
+          hal.log.info('driver plugs the EV in at connector ' + c.id);
+          sim.plugIn();
+        }
+      }, DRIVER_PAUSE_MS);
+    } else if (c.status === 'Finishing') {
+      hal.setTimeout(() => {
+        if (c.status === 'Finishing' && !c.transaction) {
+          hal.log.info('driver pulls the cable at connector ' + c.id);
+          sim.unplug();
+        }
+      }, DRIVER_PAUSE_MS);
+    }
+  };
+}
+
+/** DataTransfer org.openocpp.sim: the CSMS or a test plays the driver and the EV. */
+function acceptSimulatorControl(station: Station, hw: SimHardware): void {
+  station.vendors[SIM_VENDOR_ID] = (messageId, data) => {
+    let args: any = {};
+    try {
+      args = data ? JSON.parse(data) : {};
+    } catch (e) {
+      return { status: 'Rejected', data: 'data must be JSON' };
+    }
+    const id = typeof args.connectorId === 'number' ? args.connectorId : 1;
+    if (id < 1 || id > hw.connectorCount) return { status: 'Rejected', data: 'no connector ' + id };
+    const sim = hw.connector(id);
+    switch (messageId) {
+      case 'plugIn':
+        sim.plugIn();
+        return { status: 'Accepted' };
+      case 'unplug':
+        return { status: sim.unplug() ? 'Accepted' : 'Rejected' };
+      case 'presentIdTag':
+        if (typeof args.idTag !== 'string') return { status: 'Rejected', data: 'idTag missing' };
+        station.presentIdTag(id, args.idTag);
+        return { status: 'Accepted' };
+      case 'evRequests':
+        sim.setEvRequests(args.value !== false);
+        return { status: 'Accepted' };
+      case 'fault':
+        sim.setFault((typeof args.errorCode === 'string' ? args.errorCode : 'NoError') as HardwareError);
+        return { status: 'Accepted' };
+      default:
+        return { status: 'UnknownMessageId' };
+    }
+  };
+}

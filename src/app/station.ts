@@ -1,0 +1,603 @@
+// The charge point: OCPP 1.6J Core profile behaviour over the HAL and the hardware.
+//
+//   const station = new Station(hal, hardware);
+//   station.start();       // recover, connect, boot, serve
+//
+// It keeps one connection to the CSMS (csms-link.ts, on the core's ChargePoint), boots
+// (BootNotification until Accepted; the clock and HeartbeatInterval from the answer),
+// heartbeats, reports connector status, authorizes drivers (authorization.ts), runs the
+// connectors' transactions (connector.ts) and answers what the CSMS asks (handlers.ts).
+// Transaction messages go through the persistent queue (transaction-queue.ts,
+// transaction-sender.ts), so nothing is lost to a dropped link, a CSMS outage or a power
+// loss. Reconnects back off exponentially with jitter (backoff.ts).
+import { Hal, WebSocketOptions } from '../../hal/index';
+import { Hardware } from '../../hal/hardware';
+import { Configuration } from './configuration';
+import { TransactionQueue, QueuedMessage } from './transaction-queue';
+import { TransactionSender } from './transaction-sender';
+import { StatusReporter, StatusNotification } from './connector-status';
+import { AuthorizationCache } from './authorization-cache';
+import { Authorization } from './authorization';
+import { Backoff } from './backoff';
+import { Connector, StopReason } from './connector';
+import { nextAlignedTime } from './meter-values';
+import { CsmsLink, LinkOpener, Handlers } from './csms-link';
+import { stationHandlers } from './handlers';
+import { base64 } from './base64';
+
+export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
+
+/** What a scenario or an embedding firmware may listen to. */
+export interface StationEvents {
+  /** BootNotification accepted (once per boot) or the link is back after that. */
+  online?: () => void;
+  offline?: () => void;
+  /** A connector's state changed. */
+  connector?: (connector: Connector) => void;
+  /** The station cannot go on (e.g. the CSMS never reachable); it exits with this code. */
+  fatal?: (reason: string) => void;
+}
+
+/** Written before a restart, so the next boot stops open transactions with the right reason. */
+const REBOOT_FILE = 'reboot.json';
+const AVAILABILITY_FILE = 'availability.json';
+/** Wait before retrying a BootNotification that got no answer at all, or an interval of 0. */
+const BOOT_RETRY_SECONDS = 30;
+/** How long a soft reset waits for the stops to be delivered before it restarts anyway. */
+const SOFT_RESET_GRACE_MS = 10000;
+
+export class Station {
+  readonly config: Configuration;
+  readonly queue: TransactionQueue;
+  readonly sender: TransactionSender;
+  readonly status: StatusReporter;
+  readonly cache: AuthorizationCache;
+  readonly authorization: Authorization;
+  /** connectors[0] is connector 1. */
+  readonly connectors: Connector[] = [];
+  readonly events: StationEvents = {};
+  /** The BootNotification's answer in this boot (null: none yet). */
+  registration: RegistrationStatus | null = null;
+  private link: CsmsLink | null = null;
+  private connectedOnce = false;
+  private stopped = false;
+  private readonly backoff: Backoff;
+  private heartbeatTimer: { cancel(): void } | null = null;
+  private bootTimer: { cancel(): void } | null = null;
+  private reconnectTimer: { cancel(): void } | null = null;
+  private alignedTimer: { cancel(): void } | null = null;
+
+  constructor(readonly hal: Hal, readonly hardware: Hardware, private readonly openLink: LinkOpener) {
+    const settings = hal.settings;
+    const storage = hal.storage;
+    this.config = new Configuration(storage, hardware.connectorCount, defaultsFor(settings.scenario, settings.configuration));
+    this.queue = new TransactionQueue(storage, {
+      idPrefix: hal.now().toString(36) + '-',
+      warn: (text) => hal.log.warning(text),
+    });
+    this.sender = new TransactionSender({
+      queue: this.queue,
+      attempts: () => this.config.getInt('TransactionMessageAttempts'),
+      retryInterval: () => this.config.getInt('TransactionMessageRetryInterval'),
+      setTimeout: hal.setTimeout,
+      log: hal.log,
+      onAnswer: (message, payload, response) => this.answered(message, payload, response),
+    });
+    this.status = new StatusReporter({
+      connectors: hardware.connectorCount,
+      minimumDuration: () => this.config.getInt('MinimumStatusDuration'),
+      now: hal.now,
+      setTimeout: hal.setTimeout,
+      log: (text) => hal.log.info(text),
+    });
+    this.cache = new AuthorizationCache(storage);
+    this.authorization = new Authorization(this);
+    this.backoff = new Backoff({ baseMs: 1000, capMs: Math.max(1, settings.reconnectMaxSeconds) * 1000 });
+    const context = {
+      hal,
+      config: this.config,
+      queue: this.queue,
+      sender: this.sender,
+      status: this.status,
+      sendNow: (action: string, payload: object) => this.sendNow(action, payload),
+      changed: (c: Connector) => this.connectorChanged(c),
+    };
+    for (let i = 1; i <= hardware.connectorCount; i++) this.connectors.push(new Connector(i, hardware.connector(i), context));
+    hardware.onEvent = (id, event) => {
+      const c = this.connector(id);
+      if (c) c.onHardware(event);
+    };
+    this.config.onChange((key) => this.configurationChanged(key));
+  }
+
+  /** Connector by id (1..n), or null. */
+  connector(id: number): Connector | null {
+    return id >= 1 && id <= this.connectors.length ? this.connectors[id - 1] : null;
+  }
+
+  /** Booted (Accepted) and connected: messages can go now. */
+  get online(): boolean {
+    return this.link !== null && this.registration === 'Accepted';
+  }
+
+  /** Recovers what a reboot or power loss interrupted, then connects. */
+  start(): void {
+    this.restoreAvailability();
+    this.recoverTransactions();
+    for (let i = 0; i < this.connectors.length; i++) this.connectors[i].refresh();
+    this.refreshChargePoint();
+    this.scheduleAligned();
+    this.connect();
+  }
+
+  /** Ends the station's activity (timers, connection); the files stay. */
+  stop(): void {
+    this.stopped = true;
+    cancel(this.reconnectTimer);
+    cancel(this.bootTimer);
+    cancel(this.heartbeatTimer);
+    cancel(this.alignedTimer);
+    if (this.link) this.link.close();
+  }
+
+  // ---- connection -----------------------------------------------------------------------
+
+  private connect(): void {
+    if (this.stopped) return;
+    const s = this.hal.settings;
+    const url = s.url.replace(/\/+$/, '') + '/' + s.id;
+    const options: WebSocketOptions = { protocols: ['ocpp1.6'] };
+    if (s.password) options.headers = { Authorization: 'Basic ' + base64(s.id + ':' + s.password) };
+    if (s.ca) options.ca = s.ca;
+    if (s.cert) options.cert = s.cert;
+    if (s.key) options.key = s.key;
+    this.hal.log.debug('connecting to ' + url);
+    this.openLink(url, options, this.handlers(), {
+      opened: (link) => this.linkUp(link),
+      closed: (code, reason) => this.linkDown(code, reason),
+    });
+  }
+
+  private linkUp(link: CsmsLink): void {
+    this.link = link;
+    this.connectedOnce = true;
+    this.hal.log.info('connected to the CSMS (' + this.hal.settings.url + ')');
+    if (this.registration === 'Accepted') this.goOnline(false);
+    else this.sendBoot();
+  }
+
+  private linkDown(code: number, reason: string): void {
+    const wasUp = this.link !== null;
+    this.link = null;
+    cancel(this.heartbeatTimer);
+    cancel(this.bootTimer);
+    this.heartbeatTimer = this.bootTimer = null;
+    this.sender.offline();
+    this.status.offline();
+    if (wasUp && this.events.offline) this.events.offline();
+    if (this.stopped) return;
+    const limit = this.maxConnectAttempts();
+    if (!this.connectedOnce && limit > 0 && this.backoff.failures + 1 >= limit) {
+      const why = 'the CSMS at ' + this.hal.settings.url + ' is unreachable after ' + limit + ' attempts (' + code + (reason ? ' ' + reason : '') + ')';
+      this.hal.log.error(why);
+      if (this.events.fatal) this.events.fatal(why);
+      return;
+    }
+    const delay = this.backoff.next();
+    this.hal.log.info((wasUp ? 'connection lost' : 'cannot connect') + ' (' + code + (reason ? ' ' + reason : '') + '); again in ' + (delay / 1000).toFixed(1) + ' s');
+    this.reconnectTimer = this.hal.setTimeout(() => {
+      this.reconnectTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private maxConnectAttempts(): number {
+    const s = this.hal.settings;
+    if (s.maxConnectAttempts > 0) return s.maxConnectAttempts;
+    return s.scenario ? 5 : 0;
+  }
+
+  // ---- boot and heartbeat -----------------------------------------------------------------
+
+  /** BootNotification; retried while not Accepted (only it goes out before then). */
+  sendBoot(): void {
+    const link = this.link;
+    if (!link) return;
+    cancel(this.bootTimer);
+    this.bootTimer = null;
+    const s = this.hal.settings;
+    const payload: any = {
+      chargePointVendor: s.vendor.substring(0, 20),
+      chargePointModel: s.model.substring(0, 20),
+      chargePointSerialNumber: this.hal.imei().substring(0, 25),
+      chargeBoxSerialNumber: s.id.substring(0, 25),
+      firmwareVersion: s.firmwareVersion.substring(0, 50),
+    };
+    const iccid = this.hal.iccid();
+    if (iccid) payload.iccid = iccid.substring(0, 20);
+    link.call('BootNotification', payload).then(
+      (conf: any) => {
+        if (this.link !== link) return;
+        this.setClock(conf.currentTime);
+        const status: RegistrationStatus = conf.status;
+        const wasAccepted = this.registration === 'Accepted';
+        this.registration = status;
+        if (status === 'Accepted') {
+          if (conf.interval > 0) this.config.set('HeartbeatInterval', String(conf.interval));
+          this.backoff.reset();
+          this.hal.log.info('booted (Accepted, heartbeat ' + this.config.getInt('HeartbeatInterval') + ' s)');
+          if (!wasAccepted) this.goOnline(true);
+          else this.startHeartbeat();
+          return;
+        }
+        const wait = conf.interval > 0 ? conf.interval : BOOT_RETRY_SECONDS;
+        this.hal.log.info('BootNotification ' + status + '; again in ' + wait + ' s');
+        this.goOffline();
+        this.bootTimer = this.hal.setTimeout(() => this.sendBoot(), wait * 1000);
+      },
+      (error: any) => {
+        if (this.link !== link || !link.isOpen()) return;
+        this.hal.log.warning('BootNotification failed (' + describe(error) + '); again in ' + BOOT_RETRY_SECONDS + ' s');
+        this.bootTimer = this.hal.setTimeout(() => this.sendBoot(), BOOT_RETRY_SECONDS * 1000);
+      }
+    );
+  }
+
+  private goOnline(firstTime: boolean): void {
+    const link = this.link;
+    if (!link) return;
+    this.startHeartbeat();
+    this.status.online((n: StatusNotification) => this.sendNow('StatusNotification', n), firstTime);
+    this.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });
+    if (this.events.online) this.events.online();
+  }
+
+  /** Pending / Rejected after having been accepted: nothing but BootNotification goes out. */
+  private goOffline(): void {
+    cancel(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    this.sender.offline();
+    this.status.offline();
+  }
+
+  private startHeartbeat(): void {
+    cancel(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+    const interval = this.config.getInt('HeartbeatInterval');
+    if (interval > 0 && this.online) this.heartbeatTimer = this.hal.setInterval(() => this.heartbeat(), interval * 1000);
+  }
+
+  heartbeat(): void {
+    const link = this.link;
+    if (!link || !this.online) return;
+    link.call('Heartbeat', {}).then(
+      (conf: any) => this.setClock(conf && conf.currentTime),
+      (error: any) => this.hal.log.warning('Heartbeat failed: ' + describe(error))
+    );
+  }
+
+  private setClock(iso: string | undefined): void {
+    if (!iso) return;
+    const ms = Date.parse(iso);
+    if (!isNaN(ms)) this.hal.setTime(ms);
+  }
+
+  // ---- messages --------------------------------------------------------------------------
+
+  /** Sends a message that is not queued (status, meter values of no transaction, ...) if online. */
+  sendNow(action: string, payload: object): Promise<any> {
+    const link = this.link;
+    if (!link || !this.online) return Promise.resolve(null);
+    return link.call(action, payload).then(
+      (conf: any) => conf,
+      (error: any) => {
+        this.hal.log.warning(action + ' failed: ' + describe(error));
+        return null;
+      }
+    );
+  }
+
+  /** Sends a CALL now, whatever the registration (Authorize, DataTransfer, ...); rejects when offline. */
+  call(action: string, payload: object): Promise<any> {
+    const link = this.link;
+    if (!link || !this.online) return Promise.reject(new Error('offline'));
+    return link.call(action, payload);
+  }
+
+  /** The CSMS answered a queued transaction message. */
+  private answered(message: QueuedMessage, payload: any, response: any): void {
+    const info = response && response.idTagInfo;
+    if (message.action === 'StartTransaction') {
+      if (info) this.authorization.remember(payload.idTag, info);
+      const c = this.connector(payload.connectorId);
+      if (c) c.startConfirmed(message.ref, info ? info.status : 'Accepted');
+    } else if (message.action === 'StopTransaction') {
+      if (info && payload.idTag) this.authorization.remember(payload.idTag, info);
+    }
+  }
+
+  // ---- connectors --------------------------------------------------------------------------
+
+  private connectorChanged(c: Connector): void {
+    this.refreshChargePoint();
+    if (this.events.connector) this.events.connector(c);
+  }
+
+  /** Connector 0, the charge point as a whole: Unavailable when every connector is Inoperative. */
+  private refreshChargePoint(): void {
+    let anyOperative = false;
+    for (let i = 0; i < this.connectors.length; i++) if (this.connectors[i].operative) anyOperative = true;
+    if (this.connectors.length) this.status.set(0, anyOperative ? 'Available' : 'Unavailable', 'NoError');
+  }
+
+  /** ChangeAvailability: 'Accepted', or 'Scheduled' when a transaction must end first. */
+  changeAvailability(connectorId: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled' {
+    if (connectorId < 0 || connectorId > this.connectors.length) return 'Rejected';
+    let scheduled = false;
+    for (let i = 0; i < this.connectors.length; i++) {
+      const c = this.connectors[i];
+      if (connectorId !== 0 && c.id !== connectorId) continue;
+      if (c.transaction && !operative) {
+        c.scheduled = operative;
+        scheduled = true;
+      } else {
+        c.scheduled = null;
+        c.operative = operative;
+        if (!operative) c.awaitingCable = null;
+        c.refresh();
+      }
+    }
+    this.saveAvailability(operative, connectorId);
+    return scheduled ? 'Scheduled' : 'Accepted';
+  }
+
+  private saveAvailability(operative: boolean, connectorId: number): void {
+    // What is stored is what the connectors will be after their transactions (persistent, section 5.2).
+    const inoperative: number[] = [];
+    for (let i = 0; i < this.connectors.length; i++) {
+      const c = this.connectors[i];
+      const target = connectorId === 0 || c.id === connectorId ? operative : c.scheduled !== null ? c.scheduled : c.operative;
+      if (!target) inoperative.push(c.id);
+    }
+    if (inoperative.length) this.hal.storage.set(AVAILABILITY_FILE, JSON.stringify(inoperative));
+    else this.hal.storage.remove(AVAILABILITY_FILE);
+  }
+
+  private restoreAvailability(): void {
+    const text = this.hal.storage.get(AVAILABILITY_FILE);
+    if (!text) return;
+    try {
+      const ids: number[] = JSON.parse(text);
+      for (let i = 0; i < ids.length; i++) {
+        const c = this.connector(ids[i]);
+        if (c) c.operative = false;
+      }
+    } catch (e) {
+      this.hal.log.warning('availability file unreadable: every connector Operative');
+    }
+  }
+
+  /** Stops transactions a reboot or power loss interrupted (reason from the reboot marker, else PowerLoss). */
+  private recoverTransactions(): void {
+    let reason: StopReason = 'PowerLoss';
+    const marker = this.hal.storage.get(REBOOT_FILE);
+    if (marker) {
+      try {
+        reason = JSON.parse(marker).reason || 'Reboot';
+      } catch (e) {
+        reason = 'Reboot';
+      }
+    }
+    for (let i = 0; i < this.connectors.length; i++) {
+      const record = this.connectors[i].recover(reason);
+      if (record) this.hal.log.info('connector ' + (i + 1) + ': transaction of ' + record.idTag + ' interrupted by ' + (marker ? 'a reboot' : 'a power loss') + ', stopped (' + reason + ')');
+    }
+    if (marker) this.hal.storage.remove(REBOOT_FILE);
+  }
+
+  // ---- drivers and remote control -------------------------------------------------------------
+
+  /**
+   * A driver presents an idTag at a connector (RFID card, app): stops the transaction it
+   * started there, or authorizes and starts one (at once, or when the cable comes).
+   * Resolves true when something started or stopped.
+   */
+  presentIdTag(connectorId: number, idTag: string): Promise<boolean> {
+    const c = this.connector(connectorId);
+    if (!c) return Promise.resolve(false);
+    const tx = c.transaction;
+    if (tx && tx.idTag.toLowerCase() === idTag.toLowerCase()) {
+      c.stopTransaction('Local', idTag);
+      return Promise.resolve(true);
+    }
+    if (!tx && !c.isFree()) {
+      this.hal.log.info('connector ' + connectorId + ' is ' + c.status + ': idTag ' + idTag + ' ignored');
+      return Promise.resolve(false);
+    }
+    return this.authorization.authorize(idTag).then((info) => {
+      if (info.status !== 'Accepted') return false;
+      const now = c.transaction;
+      if (now) {
+        // Another card of the same group (parentIdTag) may stop it.
+        if (!info.parentIdTag || !now.parentIdTag || info.parentIdTag !== now.parentIdTag) return false;
+        c.stopTransaction('Local', idTag);
+        return true;
+      }
+      if (!c.isFree()) return false;
+      c.authorized(idTag, info.parentIdTag);
+      return true;
+    });
+  }
+
+  /** The connector a RemoteStartTransaction may use (given, or the first free one), or null. */
+  remoteStartConnector(connectorId?: number): Connector | null {
+    if (connectorId !== undefined) {
+      const c = this.connector(connectorId);
+      return c && c.isFree() && c.awaitingCable === null ? c : null;
+    }
+    for (let i = 0; i < this.connectors.length; i++) {
+      const c = this.connectors[i];
+      if (c.isFree() && c.awaitingCable === null) return c;
+    }
+    return null;
+  }
+
+  /** After an accepted RemoteStartTransaction: authorize first if AuthorizeRemoteTxRequests. */
+  remoteStart(connectorId: number, idTag: string): void {
+    const c = this.connector(connectorId);
+    if (!c) return;
+    this.hal.log.info('connector ' + connectorId + ': remote start for ' + idTag);
+    if (!this.config.getBool('AuthorizeRemoteTxRequests')) {
+      if (c.isFree()) c.authorized(idTag);
+      return;
+    }
+    this.authorization.authorize(idTag).then((info) => {
+      if (info.status === 'Accepted' && c.isFree()) c.authorized(idTag, info.parentIdTag);
+    });
+  }
+
+  /** The connector whose transaction the CSMS calls `transactionId`, or null. */
+  connectorOfTransaction(transactionId: number): Connector | null {
+    for (let i = 0; i < this.connectors.length; i++) {
+      const c = this.connectors[i];
+      if (c.transaction && c.transactionId() === transactionId) return c;
+    }
+    return null;
+  }
+
+  /** UnlockConnector (section 5.18): stops a transaction there (UnlockCommand), then unlocks. */
+  unlock(connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
+    const c = this.connector(connectorId);
+    if (!c) return 'NotSupported';
+    c.stopTransaction('UnlockCommand');
+    const ok = c.hw.setLock(false);
+    this.hal.log.info('connector ' + connectorId + ': ' + (ok ? 'unlocked' : 'unlock failed'));
+    return ok ? 'Unlocked' : 'UnlockFailed';
+  }
+
+  /** Vendor-specific DataTransfer receivers, by vendorId (e.g. the simulated driver's). */
+  readonly vendors: { [vendorId: string]: (messageId: string | undefined, data: string | undefined) => { status: string; data?: string } } = {};
+
+  dataTransferIn(vendorId: string, messageId?: string, data?: string): { status: string; data?: string } {
+    if (Object.prototype.hasOwnProperty.call(this.vendors, vendorId)) return this.vendors[vendorId](messageId, data);
+    return { status: 'UnknownVendorId' };
+  }
+
+  /** TriggerMessage: can the station send it (for this connector)? */
+  canTrigger(message: string, connectorId?: number): 'Accepted' | 'Rejected' | 'NotImplemented' {
+    if (connectorId !== undefined && connectorId !== 0 && !this.connector(connectorId)) return 'Rejected';
+    switch (message) {
+      case 'BootNotification':
+      case 'DiagnosticsStatusNotification':
+      case 'FirmwareStatusNotification':
+      case 'Heartbeat':
+      case 'MeterValues':
+      case 'StatusNotification':
+        return 'Accepted';
+      default:
+        return 'NotImplemented';
+    }
+  }
+
+  trigger(message: string, connectorId?: number): void {
+    const all = connectorId === undefined || connectorId === 0;
+    switch (message) {
+      case 'BootNotification':
+        this.sendBoot();
+        break;
+      case 'Heartbeat':
+        this.heartbeat();
+        break;
+      case 'StatusNotification':
+        if (connectorId !== undefined) this.status.trigger(connectorId);
+        else for (let i = 0; i <= this.connectors.length; i++) this.status.trigger(i);
+        break;
+      case 'MeterValues':
+        for (let i = 0; i < this.connectors.length; i++) if (all || this.connectors[i].id === connectorId) this.connectors[i].triggeredMeterValues();
+        break;
+      case 'DiagnosticsStatusNotification':
+        this.sendNow('DiagnosticsStatusNotification', { status: 'Idle' }); // no upload is going on
+        break;
+      case 'FirmwareStatusNotification':
+        this.sendNow('FirmwareStatusNotification', { status: 'Idle' }); // no update is going on
+        break;
+    }
+  }
+
+  // ---- reset -------------------------------------------------------------------------------
+
+  /**
+   * Reset (section 5.14): Soft stops the transactions (SoftReset), lets their stops go
+   * (at most a few seconds) and restarts; Hard restarts at once, and the next boot stops
+   * the transactions with reason HardReset.
+   */
+  reset(type: 'Soft' | 'Hard'): void {
+    this.hal.log.info('reset (' + type + ')');
+    if (type === 'Hard') {
+      this.reboot('HardReset');
+      return;
+    }
+    for (let i = 0; i < this.connectors.length; i++) this.connectors[i].stopTransaction('SoftReset');
+    let done = false;
+    const restart = () => {
+      if (done) return;
+      done = true;
+      this.reboot('SoftReset');
+    };
+    this.sender.whenEmpty().then(restart);
+    this.hal.setTimeout(restart, SOFT_RESET_GRACE_MS);
+  }
+
+  /** Restarts the firmware; transactions still open are stopped with `reason` by the next boot. */
+  reboot(reason: StopReason): void {
+    this.hal.storage.set(REBOOT_FILE, JSON.stringify({ reason }));
+    this.stop();
+    this.hal.restart();
+  }
+
+  // ---- configuration ------------------------------------------------------------------------
+
+  private configurationChanged(key: string): void {
+    if (key === 'HeartbeatInterval') this.startHeartbeat();
+    else if (key === 'MeterValueSampleInterval') for (let i = 0; i < this.connectors.length; i++) this.connectors[i].startSampling();
+    else if (key === 'ClockAlignedDataInterval') this.scheduleAligned();
+    else if (key === 'AuthorizationCacheEnabled' && !this.config.getBool(key)) this.cache.clear();
+  }
+
+  /** Clock-aligned meter values (ClockAlignedDataInterval, 0 = none). */
+  private scheduleAligned(): void {
+    cancel(this.alignedTimer);
+    this.alignedTimer = null;
+    const interval = this.config.getInt('ClockAlignedDataInterval');
+    if (interval <= 0 || this.stopped) return;
+    const now = this.hal.now();
+    this.alignedTimer = this.hal.setTimeout(() => {
+      this.alignedTimer = null;
+      for (let i = 0; i < this.connectors.length; i++) this.connectors[i].sampleAligned();
+      this.scheduleAligned();
+    }, nextAlignedTime(now, interval) - now);
+  }
+
+  private handlers(): Handlers {
+    return stationHandlers(this);
+  }
+}
+
+/** Configuration defaults: a simulator scenario samples every 5 s; the settings' values win. */
+function defaultsFor(scenario: string, given: { [key: string]: unknown }): { [key: string]: unknown } {
+  const out: { [key: string]: unknown } = {};
+  if (scenario) out.MeterValueSampleInterval = 5;
+  for (const k in given) out[k] = given[k];
+  return out;
+}
+
+function cancel(timer: { cancel(): void } | null): void {
+  if (timer) timer.cancel();
+}
+
+/** An error as one short line: "InternalError: database down", "timed out", ... */
+export function describe(error: any): string {
+  if (!error) return String(error);
+  if (error.code && error.description !== undefined) return error.code + (error.description ? ': ' + error.description : '');
+  return error.message || String(error);
+}

@@ -1,0 +1,137 @@
+// The station's boot, heartbeat, status reporting and reconnects, with the test as the CSMS.
+import { test, assert, sleep, clock } from '../../lib/harness';
+import { makeStation, startOnline } from './lib/station-harness';
+
+test('BootNotification carries vendor, model, firmware, IMEI and ICCID; Accepted sets the clock and the heartbeat interval', async () => {
+  const rig = makeStation({ vendor: 'ACME', model: 'Wallbox-1', firmwareVersion: '9.9' });
+  rig.station.start();
+  await sleep(0);
+  assert.equal(rig.host.socket.url, 'ws://csms/ocpp/CP-T', 'station id appended to the URL');
+  assert.deepEqual(rig.host.socket.options.protocols, ['ocpp1.6']);
+  rig.csms.accept();
+  const boot = await rig.csms.next('BootNotification');
+  assert.deepEqual(boot[3], {
+    chargePointVendor: 'ACME',
+    chargePointModel: 'Wallbox-1',
+    chargePointSerialNumber: '861234567890123',
+    chargeBoxSerialNumber: 'CP-T',
+    firmwareVersion: '9.9',
+  });
+  assert.equal(rig.csms.inbox.length, 0, 'nothing else before the answer');
+  const csmsTime = Date.UTC(2030, 5, 1, 12, 0, 0);
+  rig.csms.reply(boot, { status: 'Accepted', currentTime: new Date(csmsTime).toISOString(), interval: 60 });
+  await sleep(0);
+  assert.ok(Math.abs(rig.hal.now() - csmsTime) < 1000, 'clock taken from currentTime');
+  assert.equal(rig.station.config.getInt('HeartbeatInterval'), 60);
+  const statuses = [await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification')];
+  assert.deepEqual(
+    statuses.map((f) => f[3].connectorId + ':' + f[3].status + ':' + f[3].errorCode),
+    ['0:Available:NoError', '1:Available:NoError', '2:Available:NoError'],
+    'a StatusNotification per connector, 0 included'
+  );
+  for (let i = 0; i < statuses.length; i++) rig.csms.reply(statuses[i], {});
+  const t0 = clock.now();
+  const hb1 = await rig.csms.next('Heartbeat');
+  assert.equal(clock.now() - t0, 60000, 'first heartbeat after the interval');
+  rig.csms.reply(hb1, { currentTime: new Date(csmsTime + 3600000).toISOString() });
+  await sleep(0);
+  assert.ok(Math.abs(rig.hal.now() - (csmsTime + 3600000)) < 1000, 'heartbeat answers set the clock too');
+  const hb2 = await rig.csms.next('Heartbeat');
+  assert.equal(clock.now() - t0, 120000);
+  rig.csms.reply(hb2, { currentTime: new Date(clock.now()).toISOString() });
+  assert.match(rig.host.logs.map((l) => l.text).join('\n'), /booted \(Accepted, heartbeat 60 s\)/);
+});
+
+test('Pending and Rejected: only BootNotification goes out, again after the interval, until Accepted', async () => {
+  const rig = makeStation();
+  rig.station.start();
+  await sleep(0);
+  rig.csms.accept();
+  const first = await rig.csms.next('BootNotification');
+  rig.csms.reply(first, { status: 'Pending', currentTime: new Date(clock.now()).toISOString(), interval: 20 });
+  // While Pending the CSMS may still ask things, and is answered.
+  await sleep(0);
+  const conf = await rig.csms.call('GetConfiguration', { key: ['HeartbeatInterval'] });
+  assert.equal(conf[2].configurationKey[0].value, '300');
+  const t0 = clock.now();
+  const second = await rig.csms.next('BootNotification');
+  assert.ok(clock.now() - t0 >= 19900, 'waited the interval');
+  assert.equal(rig.csms.inbox.length, 0, 'no status, no heartbeat while Pending');
+  rig.csms.reply(second, { status: 'Rejected', currentTime: new Date(clock.now()).toISOString(), interval: 30 });
+  const third = await rig.csms.next('BootNotification');
+  assert.equal(rig.csms.inbox.length, 0, 'nothing while Rejected either');
+  rig.csms.reply(third, { status: 'Accepted', currentTime: new Date(clock.now()).toISOString(), interval: 300 });
+  await rig.csms.next('StatusNotification');
+});
+
+test('TriggerMessage BootNotification while Pending gets the boot at once', async () => {
+  const rig = makeStation();
+  rig.station.start();
+  await sleep(0);
+  rig.csms.accept();
+  const first = await rig.csms.next('BootNotification');
+  rig.csms.reply(first, { status: 'Pending', currentTime: new Date(clock.now()).toISOString(), interval: 3600 });
+  await sleep(0);
+  const t0 = clock.now();
+  const answer = await rig.csms.call('TriggerMessage', { requestedMessage: 'BootNotification' });
+  assert.equal(answer[2].status, 'Accepted');
+  await rig.csms.next('BootNotification');
+  assert.ok(clock.now() - t0 < 1000);
+});
+
+test('a dropped link: reconnect with growing, jittered delays; no second BootNotification; status changes made meanwhile reported', async () => {
+  const rig = makeStation();
+  await startOnline(rig, 300);
+  rig.csms.inbox.length = 0;
+  rig.host.socket.drop(1006);
+  await sleep(0);
+  rig.hw.connector(2).plugIn(); // status changes while offline
+  const opened: number[] = [];
+  const t0 = clock.now();
+  for (let i = 0; i < 4; i++) {
+    const before = rig.host.sockets.length;
+    while (rig.host.sockets.length === before) await sleep(10);
+    opened.push(clock.now() - t0);
+    if (i < 3) rig.host.socket.refuse();
+  }
+  const gaps = [opened[0], opened[1] - opened[0], opened[2] - opened[1], opened[3] - opened[2]];
+  assert.ok(gaps[0] >= 500 && gaps[0] <= 1010, 'first retry within [0.5, 1] s: ' + gaps);
+  assert.ok(gaps[3] >= 4000 && gaps[3] <= 8010, 'fourth within [4, 8] s: ' + gaps);
+  rig.csms.accept();
+  const status = await rig.csms.next('StatusNotification');
+  assert.deepEqual([status[3].connectorId, status[3].status], [2, 'Preparing']);
+  await sleep(100);
+  assert.equal(rig.csms.pending('BootNotification').length, 0, 'no new BootNotification after a reconnect');
+  assert.equal(rig.csms.pending('StatusNotification').length, 0, 'unchanged connectors not reported again');
+});
+
+test('never reachable: after maxConnectAttempts the station reports a fatal error', async () => {
+  const rig = makeStation({ maxConnectAttempts: 3 });
+  let fatal = '';
+  rig.station.events.fatal = (why) => (fatal = why);
+  rig.station.start();
+  for (let i = 1; i <= 3; i++) {
+    while (rig.host.sockets.length < i) await sleep(10);
+    rig.host.socket.refuse('ECONNREFUSED');
+  }
+  await sleep(60000);
+  assert.equal(rig.host.sockets.length, 3, 'no fourth attempt');
+  assert.match(fatal, /unreachable after 3 attempts/);
+});
+
+test('HeartbeatInterval changed by the CSMS takes effect at once; MinimumStatusDuration holds back a short-lived status', async () => {
+  const rig = makeStation();
+  await startOnline(rig, 300);
+  let answer = await rig.csms.call('ChangeConfiguration', { key: 'HeartbeatInterval', value: '10' });
+  assert.deepEqual(answer[2], { status: 'Accepted' });
+  const t0 = clock.now();
+  await rig.csms.next('Heartbeat');
+  assert.equal(clock.now() - t0, 10000);
+  answer = await rig.csms.call('ChangeConfiguration', { key: 'MinimumStatusDuration', value: '5' });
+  rig.csms.inbox.length = 0;
+  rig.hw.connector(1).plugIn();
+  await sleep(2000);
+  rig.hw.connector(1).unplug();
+  await sleep(10000);
+  assert.equal(rig.csms.pending('StatusNotification').length, 0, 'Preparing for 2 s was never reported');
+});

@@ -24,6 +24,7 @@ import { formatRecord, clock } from './format.mjs';
 const { RPCServer } = ocppRpc;
 const PROTOCOL = 'ocpp1.6';
 const MESSAGE_TYPES = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR' };
+const TRANSACTION_ACTIONS = new Set(['StartTransaction', 'StopTransaction', 'MeterValues']);
 
 /**
  * @typedef {object} MessageRecord
@@ -37,6 +38,7 @@ const MESSAGE_TYPES = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR' };
  * @property {any} [payload]
  * @property {{code: string, description: string, details: any}} [error]  CALLERROR only
  * @property {string} text       the frame as sent
+ * @property {boolean} [repeat]  a transaction message the station sent again with the id of one already answered
  */
 
 export class Csms extends EventEmitter {
@@ -53,6 +55,7 @@ export class Csms extends EventEmitter {
   /** Last status per station and connector: status.get('CP-1')[1] === 'Charging'. */
   status = new Map();
   #clients = new Map(); // station -> live RPCServerClient
+  #transactionAnswers = new Map(); // station -> Map(message id -> answer): repeats get the first answer
   #handlers = new Map(); // test overrides: action -> (payload, station) => response
   #nextTransactionId = 1;
   #rpc = null;
@@ -282,12 +285,33 @@ export class Csms extends EventEmitter {
       this.emit('disconnect', connection);
     });
     for (const [action, answer] of Object.entries(this.#answers())) {
-      client.handle(action, ({ params }) => {
+      client.handle(action, ({ params, messageId }) => {
+        const repeat = this.#repeatedAnswer(station, action, messageId);
+        if (repeat !== undefined) return repeat;
         const override = this.#handlers.get(action);
-        return override ? override(params, station) : answer(params, station);
+        const result = override ? override(params, station) : answer(params, station);
+        this.#rememberAnswer(station, action, messageId, result);
+        return result;
       });
     }
     // Actions a CSMS does not receive get ocpp-rpc's NotImplemented CALLERROR.
+  }
+
+  // A transaction message whose answer a cut connection swallowed comes again, with the same
+  // message id, on the next connection. Like a careful production CSMS, this one answers the
+  // repeat as it answered the original and does not process it twice (no second
+  // transaction, no meter values counted twice); its record carries `repeat: true`.
+  #repeatedAnswer(station, action, messageId) {
+    if (!TRANSACTION_ACTIONS.has(action)) return undefined;
+    return this.#transactionAnswers.get(station)?.get(messageId);
+  }
+
+  #rememberAnswer(station, action, messageId, result) {
+    if (!TRANSACTION_ACTIONS.has(action) || result === undefined || typeof result?.then === 'function') return;
+    if (!this.#transactionAnswers.has(station)) this.#transactionAnswers.set(station, new Map());
+    const answers = this.#transactionAnswers.get(station);
+    answers.set(messageId, result);
+    if (answers.size > 10000) answers.delete(answers.keys().next().value);
   }
 
   #client(station) {
@@ -307,6 +331,7 @@ export class Csms extends EventEmitter {
         if (r.type === 'CALL') {
           r.action = frame[2];
           r.payload = frame[3];
+          if (direction === 'in' && this.#repeatedAnswer(station, r.action, r.id) !== undefined) r.repeat = true;
           pending[direction].set(r.id, r.action);
         } else {
           const asked = pending[direction === 'in' ? 'out' : 'in'];

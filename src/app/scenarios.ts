@@ -22,6 +22,7 @@ export const SIM_VENDOR_ID = 'org.openocpp.sim';
 /** How long the simulated driver takes for each step, ms. */
 const DRIVER_PAUSE_MS = 1000;
 const DEFAULT_SESSION_SECONDS = 12;
+const FAREWELL_MS = 500;
 
 export function runScenario(hal: Hal, station: Station, hw: SimHardware): void {
   acceptSimulatorControl(station, hw);
@@ -45,8 +46,11 @@ function runSession(hal: Hal, station: Station, hw: SimHardware): void {
   const finish = () => {
     hal.log.info('session: ' + station.queue.size() + ' transaction message(s) still to deliver');
     station.sender.whenEmpty().then(() => {
-      hal.log.info('session complete');
-      hal.exit(0);
+      // A moment for the last StatusNotification to be answered before the link goes.
+      hal.setTimeout(() => {
+        hal.log.info('session complete');
+        hal.exit(0);
+      }, FAREWELL_MS);
     });
   };
   station.events.online = () => {

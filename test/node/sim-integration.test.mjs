@@ -1,0 +1,248 @@
+// Integration: the real bundle (dist/firmware.js) in QuickJS on the simulator host, over
+// real sockets on 127.0.0.1, against the strict ocpp-rpc CSMS (every message both ways is
+// validated against the official OCPP 1.6 schemas). Short intervals keep it fast.
+//
+// The promise the station makes is checked the same way every time (deliveredOnce): the
+// CSMS processed the transaction's StartTransaction, every MeterValues the station took
+// and the StopTransaction exactly once, in order, all with the CSMS's transaction id.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SimulatedStation } from '../../sim/host.mjs';
+import { Csms } from '../../sim/csms.mjs';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'sim-integration-'));
+let csms;
+const running = [];
+
+/** Settings that make a station quick: samples every second, reconnects within 2 s. */
+const FAST = { reconnectMaxSeconds: 2, configuration: { MeterValueSampleInterval: 1 } };
+
+before(async () => {
+  csms = new Csms({ heartbeatInterval: 1, callTimeout: 5 });
+  await csms.start();
+});
+after(async () => {
+  for (const s of running) if (s.running) await s.stop(0, 'test over');
+  if (csms.listening) await csms.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Starts the real bundle as station `id` against the test CSMS. */
+async function startStation(id, settings = {}) {
+  const station = new SimulatedStation({
+    settings: { url: csms.url, id, connectors: 2, scenario: 'idle', idTag: 'TAG-' + id, duration: 0, ...FAST, ...settings },
+    dataDir,
+  });
+  const logs = [];
+  station.on('log', (e) => logs.push(e.text));
+  station.logs = logs;
+  running.push(station);
+  await station.start();
+  return station;
+}
+
+/** Fails with the station's log when a wait times out: the log says what it was doing. */
+async function within(station, promise) {
+  try {
+    return await promise;
+  } catch (err) {
+    err.message += `\nstation ${station.id ?? ''} log:\n  ${(station.logs || []).join('\n  ')}`;
+    throw err;
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The station's transaction CALLs the CSMS received, in order (repeats of an answered message flagged). */
+function transactionCalls(id) {
+  return csms.messages(id, { direction: 'in', type: 'CALL' }).filter((r) => /^(StartTransaction|MeterValues|StopTransaction)$/.test(r.action) && (r.action !== 'MeterValues' || r.payload.transactionId !== undefined));
+}
+
+/**
+ * Asserts the station's transactions reached the CSMS exactly once each, in order:
+ * StartTransaction, its MeterValues (register never going down), StopTransaction —
+ * with the CSMS's transactionId on every later message. Returns the transactions.
+ */
+function deliveredOnce(id, { minMeterValues = 1, reason } = {}) {
+  const calls = transactionCalls(id);
+  const repeats = calls.filter((r) => r.repeat);
+  const processed = calls.filter((r) => !r.repeat);
+  const txs = [];
+  let open = null;
+  for (const r of processed) {
+    if (r.action === 'StartTransaction') {
+      assert.equal(open, null, `${id}: a StartTransaction while transaction ${open?.id} is open`);
+      const answer = csms.messages(id, { direction: 'out', type: 'CALLRESULT' }).find((a) => a.id === r.id);
+      open = { id: answer.payload.transactionId, start: r.payload, meterValues: [], stop: null };
+      txs.push(open);
+    } else {
+      assert.ok(open, `${id}: ${r.action} outside a transaction`);
+      assert.equal(r.payload.transactionId, open.id, `${id}: ${r.action} carries the transaction's id`);
+      if (r.action === 'MeterValues') open.meterValues.push(r.payload);
+      else {
+        open.stop = r.payload;
+        open = null;
+      }
+    }
+  }
+  assert.ok(txs.length >= 1, `${id}: a transaction`);
+  for (const tx of txs) {
+    assert.ok(tx.stop, `${id}: transaction ${tx.id} was stopped`);
+    assert.ok(tx.meterValues.length >= minMeterValues, `${id}: transaction ${tx.id} has ${tx.meterValues.length} MeterValues, expected >= ${minMeterValues}`);
+    const times = tx.meterValues.map((mv) => Date.parse(mv.meterValue[0].timestamp));
+    for (let i = 1; i < times.length; i++) assert.ok(times[i] > times[i - 1], `${id}: MeterValues in order (${times})`);
+    const energy = tx.meterValues.map((mv) => Number(mv.meterValue[0].sampledValue.find((v) => (v.measurand || 'Energy.Active.Import.Register') === 'Energy.Active.Import.Register').value));
+    for (let i = 1; i < energy.length; i++) assert.ok(energy[i] >= energy[i - 1], `${id}: register never goes down (${energy})`);
+    assert.ok(tx.stop.meterStop >= tx.start.meterStart, `${id}: meterStop ${tx.stop.meterStop} >= meterStart ${tx.start.meterStart}`);
+    if (energy.length) assert.ok(tx.stop.meterStop >= energy[energy.length - 1], `${id}: meterStop after the last MeterValues`);
+    if (reason) assert.equal(tx.stop.reason, reason);
+    // The CSMS's own bookkeeping agrees: one transaction, every value counted once.
+    const book = csms.transactions.get(tx.id);
+    assert.equal(book.meterStop, tx.stop.meterStop);
+  }
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), [], `${id}: every message valid against the OCPP 1.6 schemas`);
+  return { txs, repeats: repeats.length };
+}
+
+test('boot over subprotocol ocpp1.6, StatusNotification per connector, heartbeat at the interval given', async () => {
+  const id = 'INT-BOOT';
+  const station = await startStation(id, { connectors: 2 });
+  const boot = await within(station, csms.waitForCall(id, 'BootNotification', { timeout: 5000 }));
+  assert.equal(csms.connections.find((c) => c.station === id).protocol, 'ocpp1.6');
+  assert.equal(boot.payload.chargeBoxSerialNumber, id);
+  assert.match(boot.payload.chargePointSerialNumber, /^\d{15}$/, 'IMEI');
+  const first = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000 }));
+  const second = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000, from: first.seq + 1 }));
+  const gap = second.time - first.time;
+  assert.ok(gap >= 800 && gap <= 2000, `heartbeats ${gap} ms apart; the CSMS asked for 1 s`);
+  const connectors = new Set(csms.calls(id, 'StatusNotification').map((p) => p.connectorId));
+  for (const c of [0, 1, 2]) assert.ok(connectors.has(c), `StatusNotification for connector ${c}; got ${[...connectors]}`);
+  assert.deepEqual(csms.violations, []);
+  await station.stop(0);
+});
+
+test('a session with meter values: Authorize, StartTransaction, MeterValues, StopTransaction, exit 0', async () => {
+  const id = 'INT-SESSION';
+  const station = await startStation(id, { scenario: 'session', duration: 4 });
+  const result = await within(station, Promise.race([station.exited, sleep(30000).then(() => ({ code: 'timeout' }))]));
+  assert.equal(result.code, 0, `exit: ${result.reason}\n${station.logs.join('\n')}`);
+  const actions = csms.messages(id, { direction: 'in', type: 'CALL' }).map((r) => r.action).filter((a) => a !== 'Heartbeat' && a !== 'StatusNotification');
+  assert.deepEqual(actions.slice(0, 3), ['BootNotification', 'Authorize', 'StartTransaction']);
+  const { txs, repeats } = deliveredOnce(id, { minMeterValues: 3, reason: 'Local' });
+  assert.equal(repeats, 0);
+  assert.equal(txs.length, 1);
+  assert.equal(txs[0].stop.idTag, 'TAG-' + id);
+  assert.ok(txs[0].stop.meterStop > txs[0].start.meterStart, 'energy flowed');
+  const statuses = csms.calls(id, 'StatusNotification').filter((p) => p.connectorId === 1).map((p) => p.status);
+  assert.deepEqual(statuses, ['Available', 'Preparing', 'Charging', 'Finishing', 'Available']);
+});
+
+test('remote start and stop from the CSMS (the simulated driver plugs in and out)', async () => {
+  const id = 'INT-REMOTE';
+  const station = await startStation(id);
+  await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 5000 }));
+  assert.deepEqual(await csms.call(id, 'RemoteStartTransaction', { idTag: 'REMOTE-1', connectorId: 2 }), { status: 'Accepted' });
+  const start = await within(station, csms.waitForCall(id, 'StartTransaction', { timeout: 5000 }));
+  assert.equal(start.payload.connectorId, 2);
+  await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
+  const answer = csms.messages(id, { direction: 'out', type: 'CALLRESULT' }).find((a) => a.id === start.id);
+  assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: answer.payload.transactionId }), { status: 'Accepted' });
+  await within(station, csms.waitForCall(id, 'StopTransaction', { timeout: 5000 }));
+  await within(
+    station,
+    csms.waitFor((r) => r.station === id && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.connectorId === 2 && r.payload.status === 'Available', {
+      from: start.seq,
+      timeout: 5000,
+      what: 'connector 2 Available again',
+    })
+  );
+  deliveredOnce(id, { reason: 'Remote' });
+  assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: answer.payload.transactionId }), { status: 'Rejected' }, 'over');
+  await station.stop(0);
+});
+
+test('the link dropped mid-transaction: the station reconnects and everything arrives exactly once, in order', async () => {
+  const id = 'INT-DROP';
+  const station = await startStation(id, { scenario: 'session', duration: 6 });
+  await within(station, csms.waitForCall(id, 'StartTransaction', { timeout: 10000 }));
+  await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
+  await sleep(300); // between two samples
+  await csms.disconnect(id, { terminate: true }); // a cut, as a lost cellular link
+  await within(station, csms.waitForConnection(id, { after: 1, timeout: 10000 }));
+  const result = await within(station, Promise.race([station.exited, sleep(30000).then(() => ({ code: 'timeout' }))]));
+  assert.equal(result.code, 0, result.reason);
+  const { txs } = deliveredOnce(id, { minMeterValues: 4, reason: 'Local' });
+  assert.equal(txs.length, 1);
+  assert.equal(csms.calls(id, 'BootNotification').length, 1, 'no second boot after a reconnect');
+});
+
+test('the CSMS stopped for a while: meter values taken meanwhile are queued and delivered after it is back, exactly once, in order', async () => {
+  const id = 'INT-OUTAGE';
+  const station = await startStation(id, { scenario: 'session', duration: 8 });
+  await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 10000 }));
+  const before = transactionCalls(id).length;
+  await csms.stop(); // every connection cut, nobody listening
+  await sleep(3500);
+  await csms.start();
+  const result = await within(station, Promise.race([station.exited, sleep(30000).then(() => ({ code: 'timeout' }))]));
+  assert.equal(result.code, 0, result.reason);
+  const { txs } = deliveredOnce(id, { minMeterValues: 6, reason: 'Local' });
+  assert.equal(txs.length, 1);
+  assert.ok(transactionCalls(id).length - before >= 4, 'the outage\'s meter values arrived afterwards');
+  assert.ok(station.logs.some((l) => /cannot connect|connection lost/.test(l)), 'the outage was seen');
+});
+
+/** The simulator in a process of its own (so it can be killed): one station on SimulatedStation. */
+function simulatorProcess(id, settings) {
+  const hostUrl = new URL('../../sim/host.mjs', import.meta.url).href;
+  const code = `
+    import { SimulatedStation } from ${JSON.stringify(hostUrl)};
+    const station = new SimulatedStation({ settings: JSON.parse(process.argv[1]), dataDir: process.argv[2] });
+    station.on('log', (e) => console.log(e.text));
+    await station.start();
+    const { code } = await station.exited;
+    process.exit(code);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify({ url: csms.url, id, connectors: 2, idTag: 'TAG-' + id, ...FAST, ...settings }), dataDir], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.logs = [];
+  child.stdout.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
+  child.stderr.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
+  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return child;
+}
+
+test('the simulator process killed mid-transaction while offline, restarted on the same data dir: Start, every MeterValues and Stop (PowerLoss) exactly once, in order', async () => {
+  const id = 'INT-KILL';
+  const first = simulatorProcess(id, { scenario: 'session', duration: 60 });
+  await within(first, csms.waitForCall(id, 'StartTransaction', { timeout: 15000 }));
+  await within(first, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
+  await csms.stop(); // offline...
+  await sleep(3000); // ...while it takes meter values
+  first.kill('SIGKILL'); // power loss
+  const killed = await first.exited;
+  assert.equal(killed.signal, 'SIGKILL');
+  assert.ok(first.logs.some((l) => /cannot connect|connection lost/.test(l)), 'it was offline when killed');
+  await csms.start();
+  const second = simulatorProcess(id, { scenario: 'idle', duration: 0 });
+  try {
+    await within(
+      second,
+      csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'StopTransaction', { timeout: 15000, what: 'the StopTransaction after the restart' })
+    );
+    await sleep(500);
+  } finally {
+    second.kill('SIGTERM');
+    await second.exited;
+  }
+  const { txs } = deliveredOnce(id, { minMeterValues: 3, reason: 'PowerLoss' });
+  assert.equal(txs.length, 1);
+  const offline = txs[0].meterValues.filter((mv) => Date.parse(mv.meterValue[0].timestamp) > csms.connections.filter((c) => c.station === id)[0].closedAt);
+  assert.ok(offline.length >= 2, `meter values taken while offline were delivered after the restart (${offline.length})`);
+});

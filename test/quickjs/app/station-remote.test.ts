@@ -1,7 +1,7 @@
 // What the CSMS asks of the station: remote start/stop, reset, unlock, availability,
 // configuration, data transfer, trigger message, cache.
 import { test, assert, sleep, clock } from '../../lib/harness';
-import { makeStation, startOnline } from './lib/station-harness';
+import { makeStation, startOnline, startCharging } from './lib/station-harness';
 
 test('RemoteStartTransaction: Accepted, then the start when the cable comes; RemoteStopTransaction stops it (Remote)', async () => {
   const rig = makeStation();
@@ -45,10 +45,7 @@ test('RemoteStartTransaction: AuthorizeRemoteTxRequests asks first; no free conn
 test('Reset Hard: restart at once; the next boot stops the transaction with HardReset. Reset Soft: stop (SoftReset) first, then restart', async () => {
   const rig = makeStation();
   await startOnline(rig);
-  rig.hw.connector(1).plugIn();
-  await sleep(0);
-  await rig.station.presentIdTag(1, 'TAG');
-  await rig.csms.next('StartTransaction');
+  await startCharging(rig, 1);
   assert.deepEqual((await rig.csms.call('Reset', { type: 'Hard' }))[2], { status: 'Accepted' });
   await sleep(0);
   assert.equal(rig.host.restarts, 1, 'restarted');
@@ -58,10 +55,7 @@ test('Reset Hard: restart at once; the next boot stops the transaction with Hard
   const stop = await next.csms.next('StopTransaction');
   assert.equal(stop[3].reason, 'HardReset');
 
-  next.hw.connector(2).plugIn();
-  await sleep(0);
-  await next.station.presentIdTag(2, 'TAG');
-  await next.csms.next('StartTransaction');
+  await startCharging(next, 2);
   await next.csms.call('Reset', { type: 'Soft' });
   const soft = await next.csms.next('StopTransaction');
   assert.equal(soft[3].reason, 'SoftReset');
@@ -76,10 +70,7 @@ test('Reset Hard: restart at once; the next boot stops the transaction with Hard
 test('UnlockConnector: stops the transaction there (UnlockCommand) and unlocks; UnlockFailed for a jammed lock; NotSupported for no such connector', async () => {
   const rig = makeStation();
   await startOnline(rig);
-  rig.hw.connector(1).plugIn();
-  await sleep(0);
-  await rig.station.presentIdTag(1, 'TAG');
-  await rig.csms.next('StartTransaction');
+  await startCharging(rig, 1);
   assert.deepEqual((await rig.csms.call('UnlockConnector', { connectorId: 1 }))[2], { status: 'Unlocked' });
   const stop = await rig.csms.next('StopTransaction');
   assert.equal(stop[3].reason, 'UnlockCommand');
@@ -97,10 +88,7 @@ test('ChangeAvailability: Inoperative → Unavailable (persisted across a reboot
   const st = await rig.csms.next('StatusNotification');
   assert.deepEqual([st[3].connectorId, st[3].status], [2, 'Unavailable']);
   assert.ok(!(await rig.station.presentIdTag(2, 'TAG')), 'no charging on an Unavailable connector');
-  rig.hw.connector(1).plugIn();
-  await sleep(0);
-  await rig.station.presentIdTag(1, 'TAG');
-  await rig.csms.next('StartTransaction');
+  await startCharging(rig, 1);
   assert.deepEqual((await rig.csms.call('ChangeAvailability', { connectorId: 0, type: 'Inoperative' }))[2], { status: 'Scheduled' });
   assert.equal(rig.station.connector(1)!.status, 'Charging', 'the transaction goes on');
   await rig.station.presentIdTag(1, 'TAG');

@@ -6,7 +6,7 @@ import { FakeHost, FakeSocket } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
 import { SimHardware } from '../../../../hal/sim-hardware';
 import { Station } from '../../../../src/app/station';
-import { openLink } from './link';
+import { openLink } from '../../../../src/app/interim-link';
 
 export interface Rig {
   host: FakeHost;
@@ -126,4 +126,12 @@ export async function startOnline(rig: Rig, interval: number = 300): Promise<voi
   rig.csms.accept();
   await rig.csms.next('BootNotification');
   await sleep(0);
+}
+
+/** The driver plugs in and presents an idTag; resolves with the StartTransaction frame the CSMS got. */
+export async function startCharging(rig: Rig, connectorId: number, idTag: string = 'TAG'): Promise<any> {
+  rig.hw.connector(connectorId).plugIn();
+  await sleep(0);
+  await rig.station.presentIdTag(connectorId, idTag);
+  return rig.csms.next('StartTransaction');
 }

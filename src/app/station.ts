@@ -224,7 +224,6 @@ export class Station {
         this.registration = status;
         if (status === 'Accepted') {
           if (conf.interval > 0) this.config.set('HeartbeatInterval', String(conf.interval));
-          this.backoff.reset();
           this.hal.log.info('booted (Accepted, heartbeat ' + this.config.getInt('HeartbeatInterval') + ' s)');
           if (!wasAccepted) this.goOnline(true);
           else this.startHeartbeat();
@@ -246,6 +245,7 @@ export class Station {
   private goOnline(firstTime: boolean): void {
     const link = this.link;
     if (!link) return;
+    this.backoff.reset(); // the next drop starts again from the first, short delay
     this.startHeartbeat();
     this.status.online((n: StatusNotification) => this.sendNow('StatusNotification', n), firstTime);
     this.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });

@@ -103,6 +103,12 @@ test('a dropped link: reconnect with growing, jittered delays; no second BootNot
   await sleep(100);
   assert.equal(rig.csms.pending('BootNotification').length, 0, 'no new BootNotification after a reconnect');
   assert.equal(rig.csms.pending('StatusNotification').length, 0, 'unchanged connectors not reported again');
+  // Back online, the delays start again from the first, short one.
+  const count = rig.host.sockets.length;
+  const dropped = clock.now();
+  rig.host.socket.drop(1006);
+  while (rig.host.sockets.length === count) await sleep(10);
+  assert.ok(clock.now() - dropped <= 1010, 'first retry after a working connection within 1 s: ' + (clock.now() - dropped));
 });
 
 test('never reachable: after maxConnectAttempts the station reports a fatal error', async () => {

@@ -5,6 +5,7 @@
 // get the core's NotImplemented CALLERROR.
 import { Handlers } from './csms-link';
 import { Station } from './station';
+import { Connector } from './connector';
 
 export function stationHandlers(station: Station): Handlers {
   // RemoteStartTransaction decisions, from `on` to its `after`.
@@ -35,7 +36,10 @@ export function stationHandlers(station: Station): Handlers {
     },
 
     DataTransfer: {
-      on: (p) => station.dataTransferIn(p.vendorId, p.messageId, p.data),
+      on: (p) => {
+        const receiver = Object.prototype.hasOwnProperty.call(station.vendors, p.vendorId) ? station.vendors[p.vendorId] : null;
+        return receiver ? receiver(p.messageId, p.data) : { status: 'UnknownVendorId' };
+      },
     },
 
     GetConfiguration: {
@@ -49,21 +53,21 @@ export function stationHandlers(station: Station): Handlers {
 
     RemoteStartTransaction: {
       on: (p) => {
-        const c = station.remoteStartConnector(p.connectorId);
+        const c = remoteStartConnector(station, p.connectorId);
         if (!c) return { status: 'Rejected' };
         remoteStarts.push({ connectorId: c.id, idTag: p.idTag });
         return { status: 'Accepted' };
       },
       after: (p) => {
         const decided = takeRemoteStart(p.idTag);
-        if (decided) station.remoteStart(decided.connectorId, p.idTag);
+        if (decided) remoteStart(station, decided.connectorId, p.idTag);
       },
     },
 
     RemoteStopTransaction: {
-      on: (p) => ({ status: station.connectorOfTransaction(p.transactionId) ? 'Accepted' : 'Rejected' }),
+      on: (p) => ({ status: connectorOfTransaction(station, p.transactionId) ? 'Accepted' : 'Rejected' }),
       after: (p) => {
-        const c = station.connectorOfTransaction(p.transactionId);
+        const c = connectorOfTransaction(station, p.transactionId);
         if (c) c.stopTransaction('Remote');
       },
     },
@@ -74,14 +78,101 @@ export function stationHandlers(station: Station): Handlers {
     },
 
     TriggerMessage: {
-      on: (p) => ({ status: station.canTrigger(p.requestedMessage, p.connectorId) }),
+      on: (p) => ({ status: canTrigger(station, p.requestedMessage, p.connectorId) }),
       after: (p) => {
-        if (station.canTrigger(p.requestedMessage, p.connectorId) === 'Accepted') station.trigger(p.requestedMessage, p.connectorId);
+        if (canTrigger(station, p.requestedMessage, p.connectorId) === 'Accepted') trigger(station, p.requestedMessage, p.connectorId);
       },
     },
 
     UnlockConnector: {
-      on: (p) => ({ status: station.unlock(p.connectorId) }),
+      on: (p) => ({ status: unlock(station, p.connectorId) }),
     },
   };
+}
+
+/** The connector a RemoteStartTransaction may use (given, or the first free one), or null. */
+function remoteStartConnector(station: Station, connectorId?: number): Connector | null {
+  if (connectorId !== undefined) {
+    const c = station.connector(connectorId);
+    return c && c.isFree() && c.awaitingCable === null ? c : null;
+  }
+  for (let i = 0; i < station.connectors.length; i++) {
+    const c = station.connectors[i];
+    if (c.isFree() && c.awaitingCable === null) return c;
+  }
+  return null;
+}
+
+/** After an accepted RemoteStartTransaction: authorize first if AuthorizeRemoteTxRequests. */
+function remoteStart(station: Station, connectorId: number, idTag: string): void {
+  const c = station.connector(connectorId);
+  if (!c) return;
+  station.hal.log.info('connector ' + connectorId + ': remote start for ' + idTag);
+  if (!station.config.getBool('AuthorizeRemoteTxRequests')) {
+    if (c.isFree()) c.authorized(idTag);
+    return;
+  }
+  station.authorization.authorize(idTag).then((info) => {
+    if (info.status === 'Accepted' && c.isFree()) c.authorized(idTag, info.parentIdTag);
+  });
+}
+
+/** The connector whose transaction the CSMS calls `transactionId`, or null. */
+function connectorOfTransaction(station: Station, transactionId: number): Connector | null {
+  for (let i = 0; i < station.connectors.length; i++) {
+    const c = station.connectors[i];
+    if (c.transaction && c.transactionId() === transactionId) return c;
+  }
+  return null;
+}
+
+/** UnlockConnector (section 5.18): stops a transaction there (UnlockCommand), then unlocks. */
+function unlock(station: Station, connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
+  const c = station.connector(connectorId);
+  if (!c) return 'NotSupported';
+  c.stopTransaction('UnlockCommand');
+  const ok = c.hw.setLock(false);
+  station.hal.log.info('connector ' + connectorId + ': ' + (ok ? 'unlocked' : 'unlock failed'));
+  return ok ? 'Unlocked' : 'UnlockFailed';
+}
+
+/** TriggerMessage: can the station send it (for this connector)? */
+function canTrigger(station: Station, message: string, connectorId?: number): 'Accepted' | 'Rejected' | 'NotImplemented' {
+  if (connectorId !== undefined && connectorId !== 0 && !station.connector(connectorId)) return 'Rejected';
+  switch (message) {
+    case 'BootNotification':
+    case 'DiagnosticsStatusNotification':
+    case 'FirmwareStatusNotification':
+    case 'Heartbeat':
+    case 'MeterValues':
+    case 'StatusNotification':
+      return 'Accepted';
+    default:
+      return 'NotImplemented';
+  }
+}
+
+function trigger(station: Station, message: string, connectorId?: number): void {
+  const all = connectorId === undefined || connectorId === 0;
+  switch (message) {
+    case 'BootNotification':
+      station.sendBoot();
+      break;
+    case 'Heartbeat':
+      station.heartbeat();
+      break;
+    case 'StatusNotification':
+      if (connectorId !== undefined) station.status.trigger(connectorId);
+      else for (let i = 0; i <= station.connectors.length; i++) station.status.trigger(i);
+      break;
+    case 'MeterValues':
+      for (let i = 0; i < station.connectors.length; i++) if (all || station.connectors[i].id === connectorId) station.connectors[i].triggeredMeterValues();
+      break;
+    case 'DiagnosticsStatusNotification':
+      station.sendNow('DiagnosticsStatusNotification', { status: 'Idle' }); // no upload is going on
+      break;
+    case 'FirmwareStatusNotification':
+      station.sendNow('FirmwareStatusNotification', { status: 'Idle' }); // no update is going on
+      break;
+  }
 }

@@ -56,6 +56,8 @@ export class Station {
   /** connectors[0] is connector 1. */
   readonly connectors: Connector[] = [];
   readonly events: StationEvents = {};
+  /** Vendor-specific DataTransfer receivers, by vendorId (e.g. the simulated driver's). */
+  readonly vendors: { [vendorId: string]: (messageId: string | undefined, data: string | undefined) => { status: string; data?: string } } = {};
   /** The BootNotification's answer in this boot (null: none yet). */
   registration: RegistrationStatus | null = null;
   private link: CsmsLink | null = null;
@@ -427,101 +429,6 @@ export class Station {
       c.authorized(idTag, info.parentIdTag);
       return true;
     });
-  }
-
-  /** The connector a RemoteStartTransaction may use (given, or the first free one), or null. */
-  remoteStartConnector(connectorId?: number): Connector | null {
-    if (connectorId !== undefined) {
-      const c = this.connector(connectorId);
-      return c && c.isFree() && c.awaitingCable === null ? c : null;
-    }
-    for (let i = 0; i < this.connectors.length; i++) {
-      const c = this.connectors[i];
-      if (c.isFree() && c.awaitingCable === null) return c;
-    }
-    return null;
-  }
-
-  /** After an accepted RemoteStartTransaction: authorize first if AuthorizeRemoteTxRequests. */
-  remoteStart(connectorId: number, idTag: string): void {
-    const c = this.connector(connectorId);
-    if (!c) return;
-    this.hal.log.info('connector ' + connectorId + ': remote start for ' + idTag);
-    if (!this.config.getBool('AuthorizeRemoteTxRequests')) {
-      if (c.isFree()) c.authorized(idTag);
-      return;
-    }
-    this.authorization.authorize(idTag).then((info) => {
-      if (info.status === 'Accepted' && c.isFree()) c.authorized(idTag, info.parentIdTag);
-    });
-  }
-
-  /** The connector whose transaction the CSMS calls `transactionId`, or null. */
-  connectorOfTransaction(transactionId: number): Connector | null {
-    for (let i = 0; i < this.connectors.length; i++) {
-      const c = this.connectors[i];
-      if (c.transaction && c.transactionId() === transactionId) return c;
-    }
-    return null;
-  }
-
-  /** UnlockConnector (section 5.18): stops a transaction there (UnlockCommand), then unlocks. */
-  unlock(connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
-    const c = this.connector(connectorId);
-    if (!c) return 'NotSupported';
-    c.stopTransaction('UnlockCommand');
-    const ok = c.hw.setLock(false);
-    this.hal.log.info('connector ' + connectorId + ': ' + (ok ? 'unlocked' : 'unlock failed'));
-    return ok ? 'Unlocked' : 'UnlockFailed';
-  }
-
-  /** Vendor-specific DataTransfer receivers, by vendorId (e.g. the simulated driver's). */
-  readonly vendors: { [vendorId: string]: (messageId: string | undefined, data: string | undefined) => { status: string; data?: string } } = {};
-
-  dataTransferIn(vendorId: string, messageId?: string, data?: string): { status: string; data?: string } {
-    if (Object.prototype.hasOwnProperty.call(this.vendors, vendorId)) return this.vendors[vendorId](messageId, data);
-    return { status: 'UnknownVendorId' };
-  }
-
-  /** TriggerMessage: can the station send it (for this connector)? */
-  canTrigger(message: string, connectorId?: number): 'Accepted' | 'Rejected' | 'NotImplemented' {
-    if (connectorId !== undefined && connectorId !== 0 && !this.connector(connectorId)) return 'Rejected';
-    switch (message) {
-      case 'BootNotification':
-      case 'DiagnosticsStatusNotification':
-      case 'FirmwareStatusNotification':
-      case 'Heartbeat':
-      case 'MeterValues':
-      case 'StatusNotification':
-        return 'Accepted';
-      default:
-        return 'NotImplemented';
-    }
-  }
-
-  trigger(message: string, connectorId?: number): void {
-    const all = connectorId === undefined || connectorId === 0;
-    switch (message) {
-      case 'BootNotification':
-        this.sendBoot();
-        break;
-      case 'Heartbeat':
-        this.heartbeat();
-        break;
-      case 'StatusNotification':
-        if (connectorId !== undefined) this.status.trigger(connectorId);
-        else for (let i = 0; i <= this.connectors.length; i++) this.status.trigger(i);
-        break;
-      case 'MeterValues':
-        for (let i = 0; i < this.connectors.length; i++) if (all || this.connectors[i].id === connectorId) this.connectors[i].triggeredMeterValues();
-        break;
-      case 'DiagnosticsStatusNotification':
-        this.sendNow('DiagnosticsStatusNotification', { status: 'Idle' }); // no upload is going on
-        break;
-      case 'FirmwareStatusNotification':
-        this.sendNow('FirmwareStatusNotification', { status: 'Idle' }); // no update is going on
-        break;
-    }
   }
 
   // ---- reset -------------------------------------------------------------------------------

@@ -1,0 +1,149 @@
+// `npm run bench`: the figures that decide whether the runtime fits a cellular module and
+// whether the simulator scales, each printed beside its target and written to
+// bench/results.json. The baseline runs in the same run: an ocpp-rpc client in V8 against the
+// same ocpp-rpc server as our stack in QuickJS.
+//   npm run bench [-- --quick] [--out FILE] [--max-stations N]
+// --quick is the short run CI makes (fewer runs, shorter windows, a small scale step) so the
+// benchmark keeps working; its figures are rougher. A missed target is printed plainly; the
+// exit status is non-zero only when a measurement itself failed.
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { root } from '../build/build.mjs';
+import { measureSize } from './size.mjs';
+import { measureMemory, measureMemoryNative } from './memory.mjs';
+import { coldStartNative, coldStartSim } from './cold-start.mjs';
+import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
+import { scaleStep } from './scale.mjs';
+import { startCsmsProcess } from './peer.mjs';
+
+const KB = 1024;
+const NATIVE_HOST = join(root, 'firmware-shim', 'build', 'ocpp-host');
+// What gets flashed: memory and cold start are measured on it.
+const FLASHED = join(root, 'dist', 'firmware.min.js');
+const LOOP_SOURCE = join(root, 'bench', 'heartbeat-loop.ts');
+
+const USAGE = 'usage: npm run bench [-- --quick] [--out FILE] [--max-stations N]';
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: join(root, 'bench', 'results.json') },
+    'max-stations': { type: 'string', default: '10000' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (flags.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const quick = flags.quick;
+const maxStations = Number(flags['max-stations']);
+const plan = quick
+  ? { coldRuns: 5, seconds: 1, steps: [20], intervalS: 2 }
+  : { coldRuns: 20, seconds: 5, steps: [100, 1000, 5000, 10000].filter((n) => n <= maxStations), intervalS: 10 };
+
+const rows = []; // { figure, value, target, met } for the table
+const results = { date: new Date().toISOString(), quick, node: process.version, figures: {}, missed: [] };
+let broken = 0;
+const log = (line) => console.log(line);
+
+/** One table row. `met` null means the figure has no target (context only). */
+function row(figure, value, target = '', met = null) {
+  rows.push({ figure, value, target, met });
+  if (met === false) results.missed.push(`${figure}: ${value} (target ${target})`);
+}
+
+async function figure(name, fn) {
+  log(`· ${name} …`);
+  try {
+    await fn();
+  } catch (err) {
+    broken++;
+    row(name, `FAILED: ${err.message}`, '', false);
+    results.figures[name] = { error: err.message };
+  }
+}
+
+const kb = (n) => `${(n / KB).toFixed(1)} KB`;
+const ms = (n) => `${n.toFixed(1)} ms`;
+
+const csms = await startCsmsProcess({ heartbeatInterval: plan.intervalS });
+try {
+  await figure('bundle', async () => {
+    const s = await measureSize();
+    results.figures.bundle = s;
+    row('dist/firmware.js', `${kb(s['firmware.js'].raw)} raw, ${kb(s['firmware.js'].gzip)} gzip`);
+    row('dist/firmware.min.js (flashed)', kb(s['firmware.min.js'].raw), '≤ 96 KB', s['firmware.min.js'].raw <= 96 * KB);
+    row('dist/firmware.min.js gzip', kb(s['firmware.min.js'].gzip), '≤ 24 KB', s['firmware.min.js'].gzip <= 24 * KB);
+    if (s['core.min.js']) row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
+  });
+
+  await figure('memory', async () => {
+    const m = await measureMemory({ url: csms.url, bundle: FLASHED });
+    const native = await measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: FLASHED });
+    results.figures.memory = { simulator: m, native };
+    row('QuickJS heap after boot, simulator host', kb(m.afterBoot));
+    row('QuickJS heap peak, session with 2 connectors, simulator host (= per station)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
+    if (native) row('QuickJS heap peak, same session, native host (compile included, stripped)', kb(native.sessionPeak), '≤ 256 KB', native.sessionPeak <= 256 * KB);
+    else row('QuickJS heap peak, native host', 'not built (npm run shim)');
+  });
+
+  await figure('coldStart', async () => {
+    const sim = await coldStartSim({ url: csms.url, runs: plan.coldRuns, bundle: FLASHED });
+    const native = await coldStartNative({ url: csms.url, runs: plan.coldRuns, binary: NATIVE_HOST, bundle: FLASHED });
+    results.figures.coldStart = { sim, native };
+    row(`cold start to BootNotification, simulator host (median of ${sim.runs})`, `${ms(sim.medianMs)} (evaluation ${ms(sim.evalMedianMs)})`, '≤ 20 ms', sim.medianMs <= 20);
+    if (native) row(`cold start to BootNotification, native host, process spawn included (median of ${native.runs})`, ms(native.medianMs));
+    else row('cold start, native host', 'not built (npm run shim)');
+  });
+
+  await figure('throughput', async () => {
+    if (!existsSync(LOOP_SOURCE)) {
+      // The loop drives the OCPP core's ChargePoint directly; it comes with the core.
+      row('throughput', 'not measured: bench/heartbeat-loop.ts comes with the OCPP core (src/ocpp/)');
+      results.figures.throughput = null;
+      return;
+    }
+    const code = await loopBundle();
+    const ours = await throughputQuickJS({ url: csms.url, seconds: plan.seconds, code });
+    const base = await throughputOcppRpc({ url: csms.url, seconds: plan.seconds });
+    const native = await throughputNative({ url: csms.url, seconds: plan.seconds, code, binary: NATIVE_HOST });
+    const ratio = ours.perSecond / base.perSecond;
+    results.figures.throughput = { quickjs: ours, ocppRpcV8: base, native, ratio, nativeRatio: native ? native.perSecond / base.perSecond : null };
+    row(`Heartbeat round trips/s, ocpp-rpc client in V8 (baseline, ${plan.seconds} s)`, base.perSecond.toFixed(0));
+    row('Heartbeat round trips/s, this stack in QuickJS (simulator host)', ours.perSecond.toFixed(0));
+    row('throughput ratio QuickJS / ocpp-rpc V8', ratio.toFixed(2), '≥ 1.0', ratio >= 1.0);
+    if (native) row('throughput ratio native host / ocpp-rpc V8', (native.perSecond / base.perSecond).toFixed(2), '≥ 1.0', native.perSecond >= base.perSecond);
+  });
+
+  await figure('scale', async () => {
+    const steps = [];
+    for (const count of plan.steps) {
+      const step = await scaleStep({ url: csms.url, count, intervalS: plan.intervalS, log });
+      steps.push(step);
+      log(`  ${count} stations: ${step.ok ? 'all heartbeats on time' : step.why}; ${kb(step.heapPerStation)} QuickJS heap and ${kb(step.rssPerStation)} RSS per station`);
+      if (!step.ok) break;
+    }
+    const best = steps.filter((s) => s.ok).pop() || null;
+    results.figures.scale = { intervalS: plan.intervalS, steps, largest: best ? best.count : 0 };
+    const target = quick ? `${plan.steps[0]} in --quick (5,000 in a full run)` : '≥ 5,000';
+    const goal = quick ? plan.steps[0] : 5000;
+    row(`stations in one process, heartbeats within 1 s (interval ${plan.intervalS} s)`, best ? String(best.count) : `none (${steps[0].why})`, target, !!best && best.count >= goal);
+    if (best) row(`memory per station at ${best.count} (dist/firmware.js, the simulator's default)`, `${kb(best.heapPerStation)} QuickJS heap, ${kb(best.rssPerStation)} process RSS`);
+  });
+} finally {
+  await csms.stop();
+}
+
+const width = Math.max(...rows.map((r) => r.figure.length));
+const vwidth = Math.max(...rows.map((r) => String(r.value).length));
+log('');
+log(`${'figure'.padEnd(width)}  ${'value'.padEnd(vwidth)}  target`);
+for (const r of rows) {
+  const verdict = r.met === null ? '' : r.met ? '  met' : '  MISSED';
+  log(`${r.figure.padEnd(width)}  ${String(r.value).padEnd(vwidth)}  ${r.target}${verdict}`);
+}
+if (results.missed.length) log(`\n${results.missed.length} target(s) missed:\n  ${results.missed.join('\n  ')}`);
+writeFileSync(flags.out, JSON.stringify(results, null, 2) + '\n');
+log(`\nwritten to ${flags.out}${quick ? ' (quick run: rough figures)' : ''}`);
+process.exit(broken ? 1 : 0);

@@ -1,0 +1,43 @@
+// The benchmark keeps working: its short mode runs end to end (real stations, the real
+// CSMS in its own process, the ocpp-rpc baseline) and writes every figure as a number.
+// Whether a target is met is the benchmark's report, not this test's verdict.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
+const NATIVE_HOST = fileURLToPath(new URL('../../firmware-shim/build/ocpp-host', import.meta.url));
+const LOOP_SOURCE = fileURLToPath(new URL('../../bench/heartbeat-loop.ts', import.meta.url));
+
+test('npm run bench -- --quick prints the table and writes every figure to the results file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
+  try {
+    const out = join(dir, 'results.json');
+    const r = spawnSync(process.execPath, [RUN, '--quick', '--out', out], { encoding: 'utf8', timeout: 180000 });
+    assert.equal(r.status, 0, `bench failed:\n${r.stdout}\n${r.stderr}`);
+    assert.match(r.stdout, /^figure\s+value\s+target$/m);
+    const res = JSON.parse(readFileSync(out, 'utf8'));
+    const { bundle, memory, coldStart, throughput, scale } = res.figures;
+    assert.ok(bundle['firmware.min.js'].raw > 0 && bundle['firmware.min.js'].gzip < bundle['firmware.min.js'].raw);
+    const sim = memory.simulator;
+    assert.ok(sim.afterBoot > 0 && sim.sessionPeak >= sim.afterBoot && sim.sessionPeak <= sim.limit);
+    assert.equal(memory.native === null, !existsSync(NATIVE_HOST), 'the native figure is there exactly when the host is built');
+    if (memory.native) assert.ok(memory.native.sessionPeak > 0);
+    assert.ok(coldStart.sim.medianMs > 0 && coldStart.sim.runs === 5);
+    if (existsSync(LOOP_SOURCE)) {
+      assert.ok(bundle['core.min.js'].raw > 0, 'core size measured');
+      assert.match(r.stdout, /throughput ratio QuickJS \/ ocpp-rpc V8\s+\d+\.\d\d\s+≥ 1\.0\s+(met|MISSED)/);
+      assert.ok(throughput.quickjs.roundTrips > 0 && throughput.ocppRpcV8.roundTrips > 0);
+      assert.equal(throughput.ratio, throughput.quickjs.perSecond / throughput.ocppRpcV8.perSecond);
+    }
+    assert.equal(scale.largest, 20, `20 stations heartbeat on time: ${JSON.stringify(scale.steps)}`);
+    assert.ok(scale.steps[0].heapPerStation > 0);
+    assert.ok(Array.isArray(res.missed));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -36,6 +36,12 @@ export interface HostSocketOptions {
   /** PEM text of the client certificate and its private key (security profile 3). */
   cert?: string;
   key?: string;
+  /**
+   * Optional (security extension): the id of a key pair the host made with
+   * cryptoCreateCsr; the host uses its private key with `cert`. Hosts without HostCrypto
+   * never get it.
+   */
+  keyId?: string;
 }
 
 export interface HostABI {

@@ -37,6 +37,8 @@ export interface WebSocketOptions {
   ca?: string;
   cert?: string;
   key?: string;
+  /** A key pair the host holds (HostCrypto): the client certificate's key (security profile 3). */
+  keyId?: string;
 }
 
 export interface Timer {
@@ -126,6 +128,7 @@ export function createHal(host: HostABI): Hal {
       if (options.ca) opts.ca = options.ca;
       if (options.cert) opts.cert = options.cert;
       if (options.key) opts.key = options.key;
+      if (options.keyId) opts.keyId = options.keyId;
     }
     const ws: WebSocket & { protocol: string; readyState: WebSocket['readyState'] } = {
       protocol: '',

@@ -19,6 +19,12 @@ export interface Settings {
   ca: string;
   cert: string;
   key: string;
+  /**
+   * OCPP security profile to connect with (0–3, security whitepaper): the initial value of
+   * the SecurityProfile key. -1 (default): from the other settings — a client certificate
+   * on wss → 3, a password → 2 on wss, 1 on ws; else 0.
+   */
+  securityProfile: number;
   logLevel: string;
   /** Identification sent in BootNotification. */
   vendor: string;
@@ -46,6 +52,7 @@ export const DEFAULT_SETTINGS: Settings = {
   ca: '',
   cert: '',
   key: '',
+  securityProfile: -1,
   logLevel: 'info',
   vendor: 'OpenOCPP',
   model: 'QuickJS-CP',

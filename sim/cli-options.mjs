@@ -22,6 +22,10 @@ The station id is appended to the URL as its last path segment.
   --password P         Basic auth password (security profiles 1 and 2)
   --ca FILE            PEM file of the CA the CSMS certificate must chain to (wss)
   --cert FILE --key FILE  PEM client certificate and key (security profile 3)
+  --security-profile N OCPP security profile 0-3: 1 Basic auth (needs --password),
+                       2 TLS + Basic auth (needs --password; ws:// becomes wss://),
+                       3 TLS + client certificate (needs --cert, --key)
+                                                        default from the flags above
   --data-dir DIR       station files go to DIR/<station id>/                  default ./sim-data
   --heap-limit BYTES   QuickJS heap limit per station                         default ${DEFAULT_HEAP_LIMIT}
   --log-level LEVEL    debug (every frame) | info | warning | error           default info
@@ -44,6 +48,7 @@ const FLAGS = {
   ca: { type: 'string' },
   cert: { type: 'string' },
   key: { type: 'string' },
+  'security-profile': { type: 'string' },
   'data-dir': { type: 'string' },
   'heap-limit': { type: 'string' },
   'log-level': { type: 'string' },
@@ -120,6 +125,11 @@ export function parseCliArgs(argv) {
   if (!(logLevel in LOG_LEVELS)) throw new UsageError(`--log-level must be debug, info, warning or error, got "${logLevel}"`);
   if (values.password === '') throw new UsageError('--password must not be empty');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
+  const securityProfile = wholeNumber('security-profile', values['security-profile'], 0, 3) ?? -1;
+  if ((securityProfile === 1 || securityProfile === 2) && values.password === undefined) {
+    throw new UsageError(`--security-profile ${securityProfile} needs --password (Basic auth)`);
+  }
+  if (securityProfile === 3 && values.cert === undefined) throw new UsageError('--security-profile 3 needs --cert and --key (client certificate)');
 
   const common = {
     // The bundle appends "/<id>"; a trailing slash would make an empty path segment.
@@ -132,6 +142,8 @@ export function parseCliArgs(argv) {
     ca: readPem('ca', values.ca),
     cert: readPem('cert', values.cert),
     key: readPem('key', values.key),
+    // only when given: a host without the flag (the native shim) gives the same settings
+    ...(securityProfile >= 0 && { securityProfile }),
     logLevel,
   };
   return {

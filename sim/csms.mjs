@@ -258,13 +258,16 @@ export class Csms extends EventEmitter {
       station,
       protocol: client.protocol,
       authorization: client.handshake.headers.authorization || null,
+      // wss with a client certificate (security profile 3): its subject CN and serial number
+      clientCertificate: peerCertificate(client.handshake.request),
       openedAt: Date.now(),
       closedAt: null,
       code: null,
       reason: null,
     };
     this.connections.push(connection);
-    this.#say(`${clock()}  ${station}  connected (subprotocol ${client.protocol}${connection.authorization ? ', Basic auth' : ''})`);
+    const how = `${connection.authorization ? ', Basic auth' : ''}${connection.clientCertificate ? `, client certificate ${connection.clientCertificate.subject}` : ''}`;
+    this.#say(`${clock()}  ${station}  connected (subprotocol ${client.protocol}${how})`);
     this.emit('connect', connection);
 
     // Calls each side has sent, so an answer can be shown with its action.
@@ -406,6 +409,15 @@ export class Csms extends EventEmitter {
       FirmwareStatusNotification: () => ({}),
     };
   }
+}
+
+/** The verified client certificate of a wss connection: { subject (CN), serialNumber }, or null. */
+function peerCertificate(request) {
+  const socket = request && request.socket;
+  if (!socket || typeof socket.getPeerCertificate !== 'function' || !socket.authorized) return null;
+  const cert = socket.getPeerCertificate();
+  if (!cert || !cert.subject) return null;
+  return { subject: cert.subject.CN || '', serialNumber: cert.serialNumber || '' };
 }
 
 // ---- standalone: node sim/csms.mjs --port 9000 -------------------------------------------

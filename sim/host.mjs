@@ -432,6 +432,17 @@ class GuestRuntime {
   }
 }
 
+/**
+ * A frame as the debug log shows it: the value of an AuthorizationKey (the Basic auth
+ * password, which ChangeConfiguration may carry) replaced, so no log holds it.
+ */
+export function hideSecrets(text) {
+  if (text.indexOf('AuthorizationKey') < 0) return text;
+  return text
+    .replace(/("key"\s*:\s*"AuthorizationKey"\s*,\s*"value"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"(hidden)"')
+    .replace(/("value"\s*:\s*)"(?:[^"\\]|\\.)*"(\s*,\s*"key"\s*:\s*"AuthorizationKey")/g, '$1"(hidden)"$2');
+}
+
 /** Closes a socket the guest no longer hears from: politely if open, at once otherwise. */
 function closeQuietly(ws) {
   if (!ws) return;
@@ -600,6 +611,6 @@ export class SimulatedStation extends EventEmitter {
     if (direction === 'sent') this.stats.framesSent++;
     else this.stats.framesReceived++;
     this.emit('frame', { time: Date.now(), direction, socket, text });
-    if (this.logLevel === 'debug') this.#log(LOG_LEVELS.debug, `${direction === 'sent' ? '→' : '←'} ${text}`, 'host');
+    if (this.logLevel === 'debug') this.#log(LOG_LEVELS.debug, `${direction === 'sent' ? '→' : '←'} ${hideSecrets(text)}`, 'host');
   }
 }

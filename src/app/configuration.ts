@@ -11,7 +11,7 @@
 
 export type ConfigurationStatus = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
 
-interface KeyDefinition {
+export interface KeyDefinition {
   /** Default value, as OCPP carries it (text). */
   value: string;
   kind: 'int' | 'bool' | 'csl' | 'text';
@@ -24,6 +24,12 @@ interface KeyDefinition {
   maxItems?: number;
   /** The change only takes effect after a reboot. */
   rebootRequired?: boolean;
+  /** Never reported by GetConfiguration (e.g. AuthorizationKey): listed without a value. */
+  writeOnly?: boolean;
+  /** A 'text' key's own check of a value (else: the ConnectorPhaseRotation format). */
+  validate?: (value: string) => boolean;
+  /** A rule for changes by the CSMS only (e.g. SecurityProfile: never downward): false → Rejected. */
+  guard?: (value: string) => boolean;
 }
 
 /** Measurands the station can sample (hal/hardware.ts MeterReading). */
@@ -101,7 +107,8 @@ export function splitList(text: string): string[] {
 export interface KeyValue {
   key: string;
   readonly: boolean;
-  value: string;
+  /** Absent for a write-only key. */
+  value?: string;
 }
 
 interface StorageLike {
@@ -141,6 +148,20 @@ export class Configuration {
     return out;
   }
 
+  /**
+   * Adds a key another module owns (e.g. the security extension's), with `value` as its
+   * default; a value stored for it earlier is loaded.
+   */
+  addKey(key: string, def: KeyDefinition): void {
+    this.defs[key] = def;
+    this.load(key);
+  }
+
+  /** A key whose value is never reported nor logged. */
+  isWriteOnly(key: string): boolean {
+    return this.has(key) && !!this.defs[key].writeOnly;
+  }
+
   has(key: string): boolean {
     return Object.prototype.hasOwnProperty.call(this.defs, key);
   }
@@ -175,6 +196,7 @@ export class Configuration {
     const unknownKey: string[] = [];
     for (let i = 0; i < names.length; i++) {
       if (!this.has(names[i])) unknownKey.push(names[i]);
+      else if (this.defs[names[i]].writeOnly) configurationKey.push({ key: names[i], readonly: false });
       else configurationKey.push({ key: names[i], readonly: !!this.defs[names[i]].readonly, value: this.get(names[i]) });
     }
     return { configurationKey, unknownKey };
@@ -184,7 +206,7 @@ export class Configuration {
   change(key: string, value: string): ConfigurationStatus {
     if (!this.has(key)) return 'NotSupported';
     const def = this.defs[key];
-    if (def.readonly || !this.check(def, value)) return 'Rejected';
+    if (def.readonly || !this.check(def, value) || (def.guard && !def.guard(value))) return 'Rejected';
     this.set(key, this.normalise(def, value));
     return def.rebootRequired ? 'RebootRequired' : 'Accepted';
   }
@@ -222,7 +244,8 @@ export class Configuration {
         return true;
       }
       default: {
-        // text: only ConnectorPhaseRotation so far
+        if (def.validate) return def.validate(value);
+        // text: ConnectorPhaseRotation
         const items = splitList(value);
         if (!items.length) return false;
         for (let i = 0; i < items.length; i++) if (!PHASE_ROTATION_ITEM.test(items[i])) return false;
@@ -234,10 +257,12 @@ export class Configuration {
   private normalise(def: KeyDefinition, value: string): string {
     if (def.kind === 'int') return String(parseInt(value, 10));
     if (def.kind === 'bool') return value.toLowerCase();
+    if (def.validate) return value; // a key with its own format keeps the text as given
     return splitList(value).join(',');
   }
 
-  private load(): void {
+  /** Reads the stored values (of every key, or of one). */
+  private load(only?: string): void {
     const text = this.storage.get(FILE);
     if (!text) return;
     let stored: { [key: string]: unknown };
@@ -247,7 +272,8 @@ export class Configuration {
       return; // damaged: the defaults, rather than no boot
     }
     for (const key in stored) {
-      if (!this.has(key)) continue; // a key another firmware version wrote
+      if (only !== undefined && key !== only) continue;
+      if (!this.has(key)) continue; // a key another firmware version wrote, or one added later (addKey)
       const def = this.defs[key];
       const value = stored[key];
       // A value this firmware would refuse is ignored.

@@ -23,7 +23,8 @@ export function stationHandlers(station: Station): Handlers {
     ChangeConfiguration: {
       on: (p) => {
         const status = station.config.change(p.key, p.value);
-        station.hal.log.info('ChangeConfiguration ' + p.key + '=' + p.value + ': ' + status);
+        const shown = station.config.isWriteOnly(p.key) ? '(hidden)' : p.value; // AuthorizationKey is never logged
+        station.hal.log.info('ChangeConfiguration ' + p.key + '=' + shown + ': ' + status);
         return { status };
       },
     },

@@ -10,7 +10,7 @@
 // Transaction messages go through the persistent queue (transaction-queue.ts,
 // transaction-sender.ts), so nothing is lost to a dropped link, a CSMS outage or a power
 // loss. Reconnects back off exponentially with jitter (backoff.ts).
-import { Hal, WebSocketOptions } from '../../hal/index';
+import { Hal } from '../../hal/index';
 import { Hardware } from '../../hal/hardware';
 import { Configuration } from './configuration';
 import { TransactionQueue, QueuedMessage } from './transaction-queue';
@@ -23,7 +23,7 @@ import { Connector, StopReason } from './connector';
 import { nextAlignedTime } from './meter-values';
 import { CsmsLink, LinkOpener, Handlers } from './csms-link';
 import { stationHandlers } from './handlers';
-import { base64 } from './base64';
+import { Security } from './security/security';
 
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
 
@@ -53,6 +53,8 @@ export class Station {
   readonly status: StatusReporter;
   readonly cache: AuthorizationCache;
   readonly authorization: Authorization;
+  /** Security profiles, security events, certificates (OCPP 1.6 security whitepaper). */
+  readonly security: Security;
   /** connectors[0] is connector 1. */
   readonly connectors: Connector[] = [];
   readonly events: StationEvents = {};
@@ -73,6 +75,7 @@ export class Station {
     const settings = hal.settings;
     const storage = hal.storage;
     this.config = new Configuration(storage, hardware.connectorCount, defaultsFor(settings.scenario, settings.configuration));
+    this.security = new Security(this);
     this.queue = new TransactionQueue(storage, {
       idPrefix: hal.now().toString(36) + '-',
       warn: (text) => hal.log.warning(text),
@@ -146,15 +149,9 @@ export class Station {
 
   private connect(): void {
     if (this.stopped) return;
-    const s = this.hal.settings;
-    const url = s.url.replace(/\/+$/, '') + '/' + s.id;
-    const options: WebSocketOptions = { protocols: ['ocpp1.6'] };
-    if (s.password) options.headers = { Authorization: 'Basic ' + base64(s.id + ':' + s.password) };
-    if (s.ca) options.ca = s.ca;
-    if (s.cert) options.cert = s.cert;
-    if (s.key) options.key = s.key;
-    this.hal.log.debug('connecting to ' + url);
-    this.openLink(url, options, this.handlers(), {
+    const target = this.security.connection(); // URL and credentials of the security profile
+    this.hal.log.debug('connecting to ' + target.url);
+    this.openLink(target.url, target.options, this.handlers(), {
       opened: (link) => this.linkUp(link),
       closed: (code, reason) => this.linkDown(code, reason),
     });
@@ -163,6 +160,7 @@ export class Station {
   private linkUp(link: CsmsLink): void {
     this.link = link;
     this.connectedOnce = true;
+    this.security.linkUp();
     this.hal.log.info('connected to the CSMS (' + this.hal.settings.url + ')');
     if (this.registration === 'Accepted') this.goOnline(false);
     else this.sendBoot();
@@ -171,6 +169,7 @@ export class Station {
   private linkDown(code: number, reason: string): void {
     const wasUp = this.link !== null;
     this.link = null;
+    this.security.linkDown(wasUp);
     cancel(this.heartbeatTimer);
     cancel(this.bootTimer);
     this.heartbeatTimer = this.bootTimer = null;
@@ -485,8 +484,18 @@ export class Station {
     }, nextAlignedTime(now, interval) - now);
   }
 
+  /** Closes the connection; the station connects again (backoff from its first step). */
+  reconnect(why: string): void {
+    if (!this.link) return;
+    this.hal.log.info('disconnecting: ' + why);
+    this.link.close();
+  }
+
   private handlers(): Handlers {
-    return stationHandlers(this);
+    const handlers = stationHandlers(this);
+    const more = this.security.handlers();
+    for (const action in more) handlers[action] = more[action];
+    return handlers;
   }
 }
 

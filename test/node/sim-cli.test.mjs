@@ -90,7 +90,7 @@ test('the CLI process: bad flag → message on stderr, exit 2; --help → usage,
   assert.match(missing.stderr, /--url is required/);
   const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
   assert.equal(help.status, 0);
-  for (const flag of ['--url', '--id', '--stations', '--connectors', '--scenario', '--id-tag', '--duration', '--password', '--ca', '--cert', '--key', '--data-dir', '--heap-limit', '--log-level', '--help']) {
+  for (const flag of ['--url', '--id', '--stations', '--connectors', '--scenario', '--id-tag', '--duration', '--password', '--ca', '--cert', '--key', '--security-profile', '--data-dir', '--heap-limit', '--log-level', '--help']) {
     assert.ok(help.stdout.includes(flag), `usage mentions ${flag}`);
   }
 });

@@ -1,0 +1,178 @@
+// The station's part of the OCPP 1.6 security extension (security whitepaper, edition 2):
+// security profiles and their keys, the security events, certificates, logs and signed
+// firmware. The Station asks it how to connect and tells it when a link goes up or down;
+// it adds its configuration keys and its handlers.
+//
+// Changing the profile (or the Basic auth password) follows the whitepaper: upward only;
+// the station answers, disconnects and reconnects with the new credentials. Until one
+// connection with them has opened, the previous ones are kept in `security-trial.json`;
+// after TRIAL_ATTEMPTS failed attempts (or a reboot that finds them) the station falls
+// back to them. A reboot in between continues the trial.
+import { Hal } from '../../../hal/index';
+import { Configuration } from '../configuration';
+import { Handlers } from '../csms-link';
+import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from './connection';
+
+/** Connection attempts with new credentials before the station falls back to the old ones. */
+export const TRIAL_ATTEMPTS = 3;
+const TRIAL_FILE = 'security-trial.json';
+/** Wait between the answer to a change and the reconnect, so the answer reaches the CSMS. */
+const RECONNECT_DELAY_MS = 1000;
+
+/** What the security part needs of the station. */
+export interface SecurityHost {
+  readonly hal: Hal;
+  readonly config: Configuration;
+  /** Closes the connection; the station reconnects (with connection()'s new answer). */
+  reconnect(why: string): void;
+}
+
+interface SavedCredentials {
+  profile: number;
+  key: string;
+}
+
+export class Security {
+  /** The credentials of the last connection that opened (or the ones the station booted with). */
+  private proven: SavedCredentials;
+  /** Credentials being tried: failed attempts so far (null: no trial). */
+  private trialFailures: number | null = null;
+  private reverting = false;
+
+  constructor(private readonly station: SecurityHost) {
+    const hal = station.hal;
+    const s = hal.settings;
+    const config = station.config;
+    const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
+    config.addKey('SecurityProfile', {
+      value: String(initialProfile),
+      kind: 'int',
+      min: 0,
+      max: 3,
+      guard: (value) => this.mayChangeProfile(parseInt(value, 10)),
+    });
+    config.addKey('AuthorizationKey', {
+      value: s.password,
+      kind: 'text',
+      writeOnly: true,
+      validate: (value) => value.length <= 40,
+      // Whitepaper: at least 16 characters (a password of at most 40, as OCPP 2.0.1's).
+      guard: (value) => value.length >= 16,
+    });
+    config.addKey('CpoName', { value: '', kind: 'text', validate: (value) => value.length <= 64 });
+
+    const trial = readTrial(hal);
+    if (trial) {
+      // A reboot while new credentials were being tried (e.g. the CSMS's Reset after the
+      // change): the trial goes on, from a fresh count.
+      this.proven = trial;
+      this.trialFailures = 0;
+    } else {
+      this.proven = { profile: this.profile(), key: config.get('AuthorizationKey') };
+    }
+    config.onChange((key) => this.configurationChanged(key));
+  }
+
+  /** The SecurityProfile in force. */
+  profile(): number {
+    return this.station.config.getInt('SecurityProfile');
+  }
+
+  /** Where and how to connect now. */
+  connection(): ConnectionTarget {
+    const s = this.station.hal.settings;
+    return connectionFor(s.url, s.id, this.credentials());
+  }
+
+  /** A connection opened: the credentials it used are proven. */
+  linkUp(): void {
+    if (this.trialFailures === null) return;
+    this.trialFailures = null;
+    this.proven = { profile: this.profile(), key: this.station.config.get('AuthorizationKey') };
+    this.station.hal.storage.remove(TRIAL_FILE);
+    this.station.hal.log.info('security profile ' + this.proven.profile + ' works: kept');
+  }
+
+  /** The link closed; `wasUp` false: an attempt that never opened. */
+  linkDown(wasUp: boolean): void {
+    if (wasUp || this.trialFailures === null) return;
+    this.trialFailures++;
+    if (this.trialFailures >= TRIAL_ATTEMPTS) this.fallBack(TRIAL_ATTEMPTS + ' connection attempts failed');
+  }
+
+  /** The security extension's CSMS-initiated actions. */
+  handlers(): Handlers {
+    return {};
+  }
+
+  // ---- profile and password changes -----------------------------------------------------
+
+  private credentials(): Credentials {
+    const s = this.station.hal.settings;
+    return {
+      profile: this.profile(),
+      authorizationKey: this.station.config.get('AuthorizationKey'),
+      trustedCas: s.ca,
+      clientCert: s.cert,
+      clientKey: s.key,
+      clientKeyId: '',
+    };
+  }
+
+  /** ChangeConfiguration SecurityProfile: never downward, and only with what the profile needs. */
+  private mayChangeProfile(to: number): boolean {
+    const c = this.credentials();
+    if (to < c.profile) return false;
+    if ((to === 1 || to === 2) && !c.authorizationKey) return false;
+    // TLS needs a CA to verify the CSMS with; profile 3 a certificate of the station's own.
+    if (to >= 2 && !c.trustedCas) return false;
+    if (to === 3 && !c.clientCert) return false;
+    return true;
+  }
+
+  private configurationChanged(key: string): void {
+    if (this.reverting) return;
+    const profile = this.profile();
+    const usesKey = profile === 1 || profile === 2;
+    if (key === 'SecurityProfile' && profile !== this.proven.profile) this.tryNew('security profile ' + this.proven.profile + ' → ' + profile);
+    else if (key === 'AuthorizationKey' && usesKey) this.tryNew('new AuthorizationKey');
+  }
+
+  /** Reconnects with the new credentials; the proven ones are kept until one works. */
+  private tryNew(what: string): void {
+    const hal = this.station.hal;
+    hal.storage.set(TRIAL_FILE, JSON.stringify(this.proven));
+    this.trialFailures = 0;
+    hal.log.info(what + ': reconnecting');
+    hal.setTimeout(() => this.station.reconnect(what), RECONNECT_DELAY_MS);
+  }
+
+  private fallBack(why: string): void {
+    const hal = this.station.hal;
+    const config = this.station.config;
+    const tried = this.profile();
+    this.reverting = true;
+    try {
+      config.set('SecurityProfile', String(this.proven.profile));
+      config.set('AuthorizationKey', this.proven.key);
+    } finally {
+      this.reverting = false;
+    }
+    this.trialFailures = null;
+    hal.storage.remove(TRIAL_FILE);
+    hal.log.warning('new security settings (profile ' + tried + ') do not work (' + why + '): back to profile ' + this.proven.profile);
+  }
+}
+
+function readTrial(hal: Hal): SavedCredentials | null {
+  const text = hal.storage.get(TRIAL_FILE);
+  if (!text) return null;
+  try {
+    const t = JSON.parse(text);
+    if (typeof t.profile === 'number' && typeof t.key === 'string') return t;
+  } catch (e) {
+    // unreadable: no trial
+  }
+  hal.storage.remove(TRIAL_FILE);
+  return null;
+}

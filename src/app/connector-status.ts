@@ -127,8 +127,15 @@ export class StatusReporter {
     this.send = null;
   }
 
-  /** A TriggerMessage: report now, even unchanged. */
-  trigger(connectorId: number): void {
+  /**
+   * A TriggerMessage: report now, even unchanged. While the station may send nothing but
+   * what is triggered (BootNotification Pending), `sendAnyway` delivers it.
+   */
+  trigger(connectorId: number, sendAnyway?: (n: StatusNotification) => void): void {
+    if (!this.send) {
+      if (sendAnyway) sendAnyway(this.notification(connectorId));
+      return;
+    }
     this.reported[connectorId] = '';
     this.report(connectorId);
   }
@@ -138,8 +145,13 @@ export class StatusReporter {
     const key = c.status + '/' + c.errorCode;
     if (!this.send || this.reported[connectorId] === key) return;
     this.reported[connectorId] = key;
+    this.send(this.notification(connectorId));
+  }
+
+  private notification(connectorId: number): StatusNotification {
+    const c = this.current[connectorId];
     const n: StatusNotification = { connectorId, errorCode: c.errorCode, status: c.status, timestamp: new Date(c.since).toISOString() };
     if (c.info) n.info = c.info;
-    this.send(n);
+    return n;
   }
 }

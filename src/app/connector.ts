@@ -333,14 +333,14 @@ export class Connector {
     }
   }
 
-  /** A MeterValues the CSMS asked for (TriggerMessage): sent at once, not queued. */
-  triggeredMeterValues(): void {
+  /** The MeterValues payload a TriggerMessage asks for (sent at once, not queued); null: nothing to sample. */
+  triggeredMeterValues(): object | null {
     const value = meterValue(this.hw.read(), this.ctx.config.getList('MeterValuesSampledData'), 'Trigger', this.ctx.hal.now());
-    if (!value) return;
+    if (!value) return null;
     const payload: any = { connectorId: this.id, meterValue: [value] };
     const id = this.transactionId();
     if (id !== undefined) payload.transactionId = id;
-    this.ctx.sendNow('MeterValues', payload);
+    return payload;
   }
 
   /** Keeps a sample for the StopTransaction's transactionData (StopTxnSampledData / StopTxnAlignedData). */

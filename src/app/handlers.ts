@@ -54,6 +54,7 @@ export function stationHandlers(station: Station): Handlers {
 
     RemoteStartTransaction: {
       on: (p) => {
+        if (station.registration !== 'Accepted') return { status: 'Rejected' }; // not while Pending (section 4.2)
         const c = remoteStartConnector(station, p.connectorId);
         if (!c) return { status: 'Rejected' };
         remoteStarts.push({ connectorId: c.id, idTag: p.idTag });
@@ -66,9 +67,9 @@ export function stationHandlers(station: Station): Handlers {
     },
 
     RemoteStopTransaction: {
-      on: (p) => ({ status: connectorOfTransaction(station, p.transactionId) ? 'Accepted' : 'Rejected' }),
+      on: (p) => ({ status: remoteStop(station, p.transactionId) ? 'Accepted' : 'Rejected' }),
       after: (p) => {
-        const c = connectorOfTransaction(station, p.transactionId);
+        const c = remoteStop(station, p.transactionId);
         if (c) c.stopTransaction('Remote');
       },
     },
@@ -118,6 +119,11 @@ function remoteStart(station: Station, connectorId: number, idTag: string): void
   });
 }
 
+/** The connector a RemoteStopTransaction stops (not while Pending, section 4.2), or null. */
+function remoteStop(station: Station, transactionId: number): Connector | null {
+  return station.registration === 'Accepted' ? connectorOfTransaction(station, transactionId) : null;
+}
+
 /** The connector whose transaction the CSMS calls `transactionId`, or null. */
 function connectorOfTransaction(station: Station, transactionId: number): Connector | null {
   for (let i = 0; i < station.connectors.length; i++) {
@@ -162,18 +168,24 @@ function trigger(station: Station, message: string, connectorId?: number): void 
     case 'Heartbeat':
       station.heartbeat();
       break;
-    case 'StatusNotification':
-      if (connectorId !== undefined) station.status.trigger(connectorId);
-      else for (let i = 0; i <= station.connectors.length; i++) station.status.trigger(i);
+    case 'StatusNotification': {
+      const sendAnyway = (n: object) => station.sendTriggered('StatusNotification', n);
+      if (connectorId !== undefined) station.status.trigger(connectorId, sendAnyway);
+      else for (let i = 0; i <= station.connectors.length; i++) station.status.trigger(i, sendAnyway);
       break;
+    }
     case 'MeterValues':
-      for (let i = 0; i < station.connectors.length; i++) if (all || station.connectors[i].id === connectorId) station.connectors[i].triggeredMeterValues();
+      for (let i = 0; i < station.connectors.length; i++) {
+        if (!all && station.connectors[i].id !== connectorId) continue;
+        const payload = station.connectors[i].triggeredMeterValues();
+        if (payload) station.sendTriggered('MeterValues', payload);
+      }
       break;
     case 'DiagnosticsStatusNotification':
-      station.sendNow('DiagnosticsStatusNotification', { status: 'Idle' }); // no upload is going on
+      station.sendTriggered('DiagnosticsStatusNotification', { status: 'Idle' }); // no upload is going on
       break;
     case 'FirmwareStatusNotification':
-      station.sendNow('FirmwareStatusNotification', { status: 'Idle' }); // no update is going on
+      station.sendTriggered('FirmwareStatusNotification', { status: 'Idle' }); // no update is going on
       break;
   }
 }

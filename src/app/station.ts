@@ -69,6 +69,8 @@ export class Station {
   private heartbeatTimer: { cancel(): void } | null = null;
   private bootTimer: { cancel(): void } | null = null;
   private reconnectTimer: { cancel(): void } | null = null;
+  /** BootNotification Rejected: the connection is closed and opened again after this wait (ms). */
+  private rejectedWaitMs = 0;
   private alignedTimer: { cancel(): void } | null = null;
 
   constructor(readonly hal: Hal, readonly hardware: Hardware, private readonly openLink: LinkOpener) {
@@ -177,6 +179,15 @@ export class Station {
     this.status.offline();
     if (wasUp && this.events.offline) this.events.offline();
     if (this.stopped) return;
+    if (this.rejectedWaitMs) {
+      const wait = this.rejectedWaitMs;
+      this.rejectedWaitMs = 0;
+      this.reconnectTimer = this.hal.setTimeout(() => {
+        this.reconnectTimer = null;
+        this.connect();
+      }, wait);
+      return;
+    }
     const limit = this.maxConnectAttempts();
     if (!this.connectedOnce && limit > 0 && this.backoff.failures + 1 >= limit) {
       const why = 'the CSMS at ' + this.hal.settings.url + ' is unreachable after ' + limit + ' attempts (' + code + (reason ? ' ' + reason : '') + ')';
@@ -231,8 +242,17 @@ export class Station {
           return;
         }
         const wait = conf.interval > 0 ? conf.interval : BOOT_RETRY_SECONDS;
-        this.hal.log.info('BootNotification ' + status + '; again in ' + wait + ' s');
         this.goOffline();
+        if (status === 'Rejected') {
+          // Section 4.2: while Rejected the station sends nothing and answers nothing until
+          // the interval is over, and either side may close the connection. Closing it is
+          // the one way to answer nothing; the next connection boots again.
+          this.hal.log.info('BootNotification Rejected; connection closed, again in ' + wait + ' s');
+          this.rejectedWaitMs = wait * 1000;
+          link.close();
+          return;
+        }
+        this.hal.log.info('BootNotification ' + status + '; again in ' + wait + ' s');
         this.bootTimer = this.hal.setTimeout(() => this.sendBoot(), wait * 1000);
       },
       (error: any) => {
@@ -268,9 +288,10 @@ export class Station {
     if (interval > 0 && this.online) this.heartbeatTimer = this.hal.setInterval(() => this.heartbeat(), interval * 1000);
   }
 
+  /** A Heartbeat (the periodic one runs only while online; a triggered one also while Pending). */
   heartbeat(): void {
     const link = this.link;
-    if (!link || !this.online) return;
+    if (!link || !this.mayAnswerTrigger) return;
     link.call('Heartbeat', {}).then(
       (conf: any) => this.setClock(conf && conf.currentTime),
       (error: any) => this.hal.log.warning('Heartbeat failed: ' + describe(error))
@@ -285,10 +306,27 @@ export class Station {
 
   // ---- messages --------------------------------------------------------------------------
 
+  /**
+   * May the station send what a TriggerMessage asked for? Online, and also while Pending:
+   * then it sends nothing else (section 4.2), but a triggered message is allowed.
+   */
+  get mayAnswerTrigger(): boolean {
+    return this.link !== null && (this.registration === 'Accepted' || this.registration === 'Pending');
+  }
+
   /** Sends a message that is not queued (status, meter values of no transaction, ...) if online. */
   sendNow(action: string, payload: object): Promise<any> {
+    return this.online ? this.sendUnqueued(action, payload) : Promise.resolve(null);
+  }
+
+  /** Sends a message a TriggerMessage asked for (online or Pending). */
+  sendTriggered(action: string, payload: object): Promise<any> {
+    return this.mayAnswerTrigger ? this.sendUnqueued(action, payload) : Promise.resolve(null);
+  }
+
+  private sendUnqueued(action: string, payload: object): Promise<any> {
     const link = this.link;
-    if (!link || !this.online) return Promise.resolve(null);
+    if (!link) return Promise.resolve(null);
     return link.call(action, payload).then(
       (conf: any) => conf,
       (error: any) => {

@@ -2,6 +2,10 @@
 import { test, assert, sleep, clock } from '../../lib/harness';
 import { makeStation, startOnline } from './lib/station-harness';
 
+function actions(frames: any[]): string[] {
+  return frames.filter((f) => f[0] === 2).map((f) => f[2]);
+}
+
 test('BootNotification carries vendor, model, firmware, IMEI and ICCID; Accepted sets the clock and the heartbeat interval', async () => {
   const rig = makeStation({ vendor: 'ACME', model: 'Wallbox-1', firmwareVersion: '9.9' });
   rig.station.start();
@@ -42,26 +46,75 @@ test('BootNotification carries vendor, model, firmware, IMEI and ICCID; Accepted
   assert.match(rig.host.logs.map((l) => l.text).join('\n'), /booted \(Accepted, heartbeat 60 s\)/);
 });
 
-test('Pending and Rejected: only BootNotification goes out, again after the interval, until Accepted', async () => {
+test('Pending: only BootNotification goes out, again after the interval; the CSMS may read and configure, not start or stop', async () => {
   const rig = makeStation();
   rig.station.start();
   await sleep(0);
   rig.csms.accept();
   const first = await rig.csms.next('BootNotification');
   rig.csms.reply(first, { status: 'Pending', currentTime: new Date(clock.now()).toISOString(), interval: 20 });
-  // While Pending the CSMS may still ask things, and is answered.
   await sleep(0);
+  // While Pending the CSMS may still ask things, and is answered.
   const conf = await rig.csms.call('GetConfiguration', { key: ['HeartbeatInterval'] });
   assert.equal(conf[2].configurationKey[0].value, '300');
+  assert.deepEqual((await rig.csms.call('ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '30' }))[2], { status: 'Accepted' });
+  assert.deepEqual((await rig.csms.call('RemoteStartTransaction', { idTag: 'R', connectorId: 1 }))[2], { status: 'Rejected' }, 'no remote start while Pending');
+  assert.deepEqual((await rig.csms.call('RemoteStopTransaction', { transactionId: 1 }))[2], { status: 'Rejected' });
+  assert.equal(rig.station.connector(1)!.status, 'Available', 'nothing started');
+  rig.hw.connector(1).plugIn(); // a status change while Pending is not sent...
   const t0 = clock.now();
   const second = await rig.csms.next('BootNotification');
   assert.ok(clock.now() - t0 >= 19900, 'waited the interval');
-  assert.equal(rig.csms.inbox.length, 0, 'no status, no heartbeat while Pending');
-  rig.csms.reply(second, { status: 'Rejected', currentTime: new Date(clock.now()).toISOString(), interval: 30 });
-  const third = await rig.csms.next('BootNotification');
-  assert.equal(rig.csms.inbox.length, 0, 'nothing while Rejected either');
-  rig.csms.reply(third, { status: 'Accepted', currentTime: new Date(clock.now()).toISOString(), interval: 300 });
+  assert.deepEqual(actions(rig.csms.inbox), [], 'no status, no heartbeat while Pending');
+  rig.csms.reply(second, { status: 'Accepted', currentTime: new Date(clock.now()).toISOString(), interval: 300 });
+  const statuses = [await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification')];
+  assert.equal(statuses[1][3].status, 'Preparing', '...but once Accepted');
+});
+
+test('Pending: what a TriggerMessage asks for is sent (StatusNotification, Heartbeat, MeterValues), and nothing else', async () => {
+  const rig = makeStation();
+  rig.station.start();
+  await sleep(0);
+  rig.csms.accept();
+  const first = await rig.csms.next('BootNotification');
+  rig.csms.reply(first, { status: 'Pending', currentTime: new Date(clock.now()).toISOString(), interval: 3600 });
+  await sleep(0);
+  assert.equal((await rig.csms.call('TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 2 }))[2].status, 'Accepted');
+  const st = await rig.csms.next('StatusNotification', 1000);
+  assert.deepEqual([st[3].connectorId, st[3].status], [2, 'Available']);
+  await rig.csms.call('TriggerMessage', { requestedMessage: 'Heartbeat' });
+  await rig.csms.next('Heartbeat', 1000);
+  await rig.csms.call('TriggerMessage', { requestedMessage: 'MeterValues', connectorId: 1 });
+  const mv = await rig.csms.next('MeterValues', 1000);
+  assert.equal(mv[3].meterValue[0].sampledValue[0].context, 'Trigger');
+  await rig.csms.call('TriggerMessage', { requestedMessage: 'StatusNotification' });
+  await sleep(100);
+  assert.equal(rig.csms.pending('StatusNotification').length, 3, 'connectors 0, 1 and 2');
+  rig.csms.inbox.length = 0;
+  await sleep(600000);
+  assert.deepEqual(actions(rig.csms.inbox), [], 'no heartbeat of its own while Pending');
+});
+
+test('Rejected: the station closes the connection (answering nothing), and connects and boots again after the interval', async () => {
+  const rig = makeStation();
+  rig.station.start();
+  await sleep(0);
+  rig.csms.accept();
+  const first = await rig.csms.next('BootNotification');
+  const firstSocket = rig.host.socket;
+  rig.csms.reply(first, { status: 'Rejected', currentTime: new Date(clock.now()).toISOString(), interval: 40 });
+  const t0 = clock.now();
+  await sleep(10);
+  assert.ok(firstSocket.closed, 'connection closed');
+  assert.equal(rig.host.sockets.length, 1, 'no reconnect before the interval');
+  while (rig.host.sockets.length === 1) await sleep(100);
+  assert.ok(clock.now() - t0 >= 39900 && clock.now() - t0 <= 40100, 'next connection after the interval: ' + (clock.now() - t0));
+  rig.csms.accept();
+  const second = await rig.csms.next('BootNotification', 1000);
+  assert.deepEqual(actions(rig.csms.inbox), [], 'nothing but the boot');
+  rig.csms.reply(second, { status: 'Accepted', currentTime: new Date(clock.now()).toISOString(), interval: 300 });
   await rig.csms.next('StatusNotification');
+  assert.match(rig.host.logs.map((l) => l.text).join('\n'), /BootNotification Rejected; connection closed, again in 40 s/);
 });
 
 test('TriggerMessage BootNotification while Pending gets the boot at once', async () => {
@@ -103,6 +156,9 @@ test('a dropped link: reconnect with growing, jittered delays; no second BootNot
   await sleep(100);
   assert.equal(rig.csms.pending('BootNotification').length, 0, 'no new BootNotification after a reconnect');
   assert.equal(rig.csms.pending('StatusNotification').length, 0, 'unchanged connectors not reported again');
+  const up = clock.now();
+  await rig.csms.next('Heartbeat');
+  assert.ok(clock.now() - up <= 300000, 'heartbeats resume on the new connection: ' + (clock.now() - up));
   // Back online, the delays start again from the first, short one.
   const count = rig.host.sockets.length;
   const dropped = clock.now();

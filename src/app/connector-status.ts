@@ -27,6 +27,8 @@ export interface ConnectorState {
   transaction: boolean;
   /** The transaction ended and the cable is still in. */
   finishing: boolean;
+  /** The cable is in, nobody authorized within ConnectionTimeOut: the usage ended (optional; false). */
+  pluggedIdle?: boolean;
   /** The station withholds energy (idTag turned invalid, no current offered). */
   evseSuspended: boolean;
   /** The EV asks for energy. */
@@ -44,8 +46,13 @@ export function statusOf(s: ConnectorState): ChargePointStatus {
   if (!s.operative) return 'Unavailable';
   // After a transaction the cable still in means Finishing until it is pulled (or a new
   // driver authorizes). A cable in before anyone authorized, or a driver authorized
-  // before the cable is in: Preparing.
-  if (s.plugged) return s.finishing && !s.awaitingCable ? 'Finishing' : 'Preparing';
+  // before the cable is in: Preparing — until ConnectionTimeOut ends the intended usage
+  // (state table B1), then Available though the cable is still in.
+  if (s.plugged) {
+    if (s.awaitingCable) return 'Preparing';
+    if (s.finishing) return 'Finishing';
+    return s.pluggedIdle ? 'Available' : 'Preparing';
+  }
   return s.awaitingCable ? 'Preparing' : 'Available';
 }
 

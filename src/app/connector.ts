@@ -63,6 +63,8 @@ export class Connector {
   /** Invalid idTag but the transaction goes on: energy withheld at this register value (-1: none). */
   private invalidLimitWh = -1;
   private finishing = false;
+  /** The cable is in but nobody authorized within ConnectionTimeOut (Available again). */
+  private pluggedIdle = false;
   private pendingParent: string | undefined;
   private stopSamples: MeterValue[] = [];
   private sampleTimer: { cancel(): void } | null = null;
@@ -98,6 +100,7 @@ export class Connector {
       awaitingCable: this.awaitingCable !== null,
       transaction: this.transaction !== null,
       finishing: this.finishing,
+      pluggedIdle: this.pluggedIdle,
       evseSuspended: this.evseSuspended,
       evRequestsEnergy: this.hw.evRequestsEnergy(),
     });
@@ -117,17 +120,34 @@ export class Connector {
       return;
     }
     this.awaitingCable = idTag;
+    this.awaitUser('no cable', () => {
+      if (this.awaitingCable === null) return;
+      this.ctx.hal.log.info('connector ' + this.id + ': authorization of ' + idTag + ' cancelled');
+      this.awaitingCable = null;
+    });
+    this.pendingParent = parentIdTag;
+    this.refresh();
+  }
+
+  /** The driver waited for presents the same idTag again: the intended usage ends (state table B1). */
+  cancelAuthorization(): void {
+    if (this.awaitingCable === null) return;
+    this.ctx.hal.log.info('connector ' + this.id + ': authorization of ' + this.awaitingCable + ' cancelled by the driver');
+    this.awaitingCable = null;
+    this.cancelConnectionTimer();
+    this.refresh();
+  }
+
+  /** Waits ConnectionTimeOut seconds for the driver's next step; `expired` ends the usage. */
+  private awaitUser(what: string, expired: () => void): void {
     this.cancelConnectionTimer();
     const timeout = this.ctx.config.getInt('ConnectionTimeOut');
     this.connectionTimer = this.ctx.hal.setTimeout(() => {
       this.connectionTimer = null;
-      if (this.awaitingCable === null) return;
-      this.ctx.hal.log.info('connector ' + this.id + ': no cable within ConnectionTimeOut (' + timeout + ' s); authorization of ' + idTag + ' cancelled');
-      this.awaitingCable = null;
+      this.ctx.hal.log.info('connector ' + this.id + ': ' + what + ' within ConnectionTimeOut (' + timeout + ' s)');
+      expired();
       this.refresh();
     }, timeout * 1000);
-    this.pendingParent = parentIdTag;
-    this.refresh();
   }
 
   onHardware(event: HardwareEvent): void {
@@ -142,8 +162,11 @@ export class Connector {
         return;
       }
       if (tx) this.hw.setRelay(!this.evseSuspended); // the EV came back (EV-side disconnect without stop)
+      else this.awaitUser('nobody authorized', () => (this.pluggedIdle = true));
     } else if (event === 'unplugged') {
       this.finishing = false;
+      this.pluggedIdle = false;
+      if (!tx && this.awaitingCable === null) this.cancelConnectionTimer();
       if (tx) {
         if (this.ctx.config.getBool('UnlockConnectorOnEVSideDisconnect')) this.hw.setLock(false);
         if (this.ctx.config.getBool('StopTransactionOnEVSideDisconnect')) {
@@ -178,6 +201,7 @@ export class Connector {
     this.evseSuspended = false;
     this.invalidLimitWh = -1;
     this.finishing = false;
+    this.pluggedIdle = false;
     this.awaitingCable = null;
     this.cancelConnectionTimer();
     ctx.queue.push('StartTransaction', record.ref, {

@@ -449,6 +449,10 @@ export class Station {
       c.stopTransaction('Local', idTag);
       return Promise.resolve(true);
     }
+    if (!tx && c.awaitingCable !== null && c.awaitingCable.toLowerCase() === idTag.toLowerCase()) {
+      c.cancelAuthorization(); // a second presentation while the station waits for the cable
+      return Promise.resolve(true);
+    }
     if (!tx && !c.isFree()) {
       this.hal.log.info('connector ' + connectorId + ' is ' + c.status + ': idTag ' + idTag + ' ignored');
       return Promise.resolve(false);

@@ -32,6 +32,8 @@ test('status follows the connector state (1.6 state table)', () => {
   assert.equal(statusOf(state({ plugged: false, transaction: true })), 'SuspendedEV', 'EV side disconnected, transaction kept');
   assert.equal(statusOf(state({ plugged: true, finishing: true })), 'Finishing');
   assert.equal(statusOf(state({ plugged: true, finishing: true, awaitingCable: true })), 'Preparing');
+  assert.equal(statusOf(state({ plugged: true, pluggedIdle: true })), 'Available', 'cable in, nobody authorized within ConnectionTimeOut');
+  assert.equal(statusOf(state({ plugged: true, finishing: true, pluggedIdle: true })), 'Finishing');
   assert.equal(statusOf(state({ operative: false })), 'Unavailable');
   assert.equal(statusOf(state({ operative: false, plugged: true, transaction: true, evRequestsEnergy: true })), 'Charging', 'Inoperative waits for the transaction');
   assert.equal(statusOf(state({ errorCode: 'GroundFailure', transaction: true })), 'Faulted');

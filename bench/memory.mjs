@@ -4,9 +4,10 @@
 // per-station figure of the simulator.
 //
 // The two hosts count differently, so both are printed: the simulator host samples QuickJS's
-// own memory_used_size between callbacks; the native host counts every byte QuickJS mallocs,
-// compiling the bundle included, and evaluates it in strip mode (no source text kept), which
-// the quickjs-emscripten build offers no way to do.
+// own memory_used_size between callbacks; the native host counts every byte QuickJS mallocs
+// (the parser's too, when it is given the script rather than its bytecode) and evaluates in
+// strip mode (no function source text kept), which the quickjs-emscripten build offers no
+// way to do.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';

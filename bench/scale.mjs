@@ -4,12 +4,37 @@
 // booted, every station sent every heartbeat within 1 s of its schedule (previous heartbeat +
 // interval) and got every answer within 1 s. The figure is the largest N that passed, with
 // the memory per station at that N: QuickJS heap (mean of the runtimes) and process RSS.
+// Each step runs in a process of its own (this file as a script), so that its RSS is its
+// stations' and nothing left over from an earlier step or figure.
+//   node bench/scale.mjs --url URL --count N --interval S   → progress lines, then `result {json}`
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { getQuickJS } from 'quickjs-emscripten';
 import { callAction, newStation, scratchDir } from './stations.mjs';
 
 const TOLERANCE_MS = 1000;
+const SELF = fileURLToPath(import.meta.url);
 
-export async function scaleStep({ url, count, intervalS, log }) {
+/** One step, in a child process. */
+export function scaleStep({ url, count, intervalS, log }) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [SELF, '--url', url, '--count', String(count), '--interval', String(intervalS)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let result = null;
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line.startsWith('result ')) result = JSON.parse(line.slice(7));
+      else log(line);
+    });
+    child.once('close', (code) => (result ? resolve(result) : reject(new Error(`the ${count}-station step exited ${code} without a result`))));
+  });
+}
+
+async function measureStep({ url, count, intervalS, log }) {
   const scratch = scratchDir(`scale-${count}`);
+  await getQuickJS(); // the WebAssembly module is loaded before the baseline
   const rssBefore = process.memoryUsage().rss;
   const stations = [];
   const beats = new Map(); // id -> [{ sent, answered }]
@@ -65,4 +90,11 @@ export async function scaleStep({ url, count, intervalS, log }) {
     await Promise.all(stations.map((s) => (s.running ? s.stop(0, 'benchmark over') : null)));
     scratch.remove();
   }
+}
+
+if (process.argv[1] === SELF) {
+  const { values } = parseArgs({ options: { url: { type: 'string' }, count: { type: 'string' }, interval: { type: 'string' } } });
+  const result = await measureStep({ url: values.url, count: Number(values.count), intervalS: Number(values.interval), log: (line) => console.log(line) });
+  console.log('result ' + JSON.stringify(result));
+  process.exit(0);
 }

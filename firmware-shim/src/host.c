@@ -983,14 +983,65 @@ void host_boot(const char *code, size_t length, const char *filename)
     JS_SetPropertyStr(H.ctx, global, "ocppHost", host);
     JS_FreeValue(H.ctx, global);
 
-    /* Strip mode: QuickJS otherwise keeps every function's source text (for toString) and its
-     * line table for as long as the function lives; stripping took the peak heap of
-     * dist/firmware.min.js from 595 KB to 452 KB. The flashed bundle is minified to one line,
-     * so the line numbers it would keep say little anyway. */
     enter_guest();
-    finish_call(JS_Eval(H.ctx, code, length, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP), "the bundle");
+    if (host_is_bytecode(code, length)) {
+        /* Compiled ahead (host_compile): no parser on the device, so no parse-time peak. */
+        JSValue function = JS_ReadObject(H.ctx, (const uint8_t *)code, length, JS_READ_OBJ_BYTECODE);
+        finish_call(JS_IsException(function) ? function : JS_EvalFunction(H.ctx, function), "the bundle");
+    } else {
+        finish_call(JS_Eval(H.ctx, code, length, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP), "the bundle");
+    }
     leave_guest();
     settle();
+}
+
+bool host_is_bytecode(const char *data, size_t length)
+{
+    /* JS_WriteObject starts with its format version (1 or 2, 0x40 set on big-endian hosts);
+     * a script starts with text. */
+    return length > 0 && ((unsigned char)data[0] & ~0x40u) >= 1 && ((unsigned char)data[0] & ~0x40u) <= 2;
+}
+
+char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
+                   size_t error_size)
+{
+    /* Strip mode: QuickJS otherwise keeps every function's source text (for toString) and its
+     * line table for as long as the function lives — over 100 KB of heap for the bundle. The
+     * flashed bundle is minified to one line, so the line numbers it would keep say little. */
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *ctx = rt ? JS_NewContext(rt) : NULL;
+    char *out = NULL;
+    if (!ctx) {
+        snprintf(error, error_size, "out of memory: cannot create a QuickJS runtime");
+    } else {
+        JSValue function =
+            JS_Eval(ctx, code, length, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
+        if (JS_IsException(function)) {
+            JSValue exception = JS_GetException(ctx);
+            const char *text = JS_ToCString(ctx, exception);
+            snprintf(error, error_size, "%s does not compile: %s", filename, text ? text : "?");
+            JS_FreeCString(ctx, text);
+            JS_FreeValue(ctx, exception);
+        } else {
+            size_t size;
+            uint8_t *bytes = JS_WriteObject(ctx, &size, function, JS_WRITE_OBJ_BYTECODE);
+            out = bytes ? malloc(size + 1) : NULL;
+            if (out) {
+                memcpy(out, bytes, size);
+                out[size] = 0;
+                *out_length = size;
+            } else {
+                snprintf(error, error_size, "out of memory while writing the bytecode");
+            }
+            js_free(ctx, bytes);
+            JS_FreeValue(ctx, function);
+        }
+    }
+    if (ctx)
+        JS_FreeContext(ctx);
+    if (rt)
+        JS_FreeRuntime(rt);
+    return out;
 }
 
 void host_stop(int code, const char *reason)

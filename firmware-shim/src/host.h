@@ -44,8 +44,16 @@ typedef enum { HOST_RUNNING, HOST_REBOOT, HOST_ENDED } host_state_t;
 
 void host_init(const host_config *config);
 /* Evaluates the bundle in a fresh runtime (its top level starts the station), then runs its
- * promise jobs. `code` must be NUL-terminated at code[length]. */
+ * promise jobs. `code` is the script, NUL-terminated at code[length], or its bytecode from
+ * host_compile(). */
 void host_boot(const char *code, size_t length, const char *filename);
+/* The bundle compiled ahead of time (strip mode: no source text, no line table), as
+ * host_boot() loads it; malloc'd, NUL-terminated. NULL with the reason in `error`. The
+ * bytecode is only for the same QuickJS version and configuration (JS_ReadObject refuses
+ * another's with "invalid version"). */
+char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
+                   size_t error_size);
+bool host_is_bytecode(const char *data, size_t length);
 host_state_t host_state(void);
 /* Ends the station from outside (a signal): frees the runtime, closes its sockets. */
 void host_stop(int code, const char *reason);

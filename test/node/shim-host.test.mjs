@@ -234,6 +234,42 @@ shimTest('heap: the peak is printed at exit and counts what the bundle held at i
   assert.match(big.stdout, /ocpp-host: heap peak \d+ bytes \(\d+ KB\) of the 1048576-byte limit/);
 });
 
+shimTest('--compile: the stripped bytecode runs as the script does, from less heap; a script that does not compile and a corrupt bytecode file are refused', async () => {
+  const dir = mkdtempSync(join(dataDir, 'compile-'));
+  // Enough functions with bodies that the source text QuickJS keeps for a script shows.
+  const fns = Array.from({ length: 150 }, (_, i) => `function f${i}(x) { var label = 'function ${i} of the bundle'; return x + ${i} + label.length; }`).join('\n');
+  const script = join(dir, 'bundle.js');
+  writeFileSync(script, SAY + fns + `\nvar total = 0; ${Array.from({ length: 150 }, (_, i) => `total = f${i}(total);`).join(' ')}
+    ocppHost.timerStart(1, function () { say('total ' + total); Promise.resolve(7).then(function (v) { say('job ' + v); ocppHost.exit(0); }); });`);
+  const bytecode = join(dir, 'bundle.qjbc');
+  const compiled = spawnSync(hostBinary(), [script, '--compile', bytecode], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stderr);
+  assert.match(compiled.stdout, /compiled .*bundle\.js \(\d+ bytes\) to .*bundle\.qjbc \(\d+ bytes of bytecode\)/);
+
+  const run = (file, id) => startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', id, '--data-dir', dataDir]).exited;
+  const fromScript = await run(script, 'CMP-1');
+  const fromBytecode = await run(bytecode, 'CMP-2');
+  const said = (r) => r.lines.filter((l) => l.level === 'info' && !/^exited/.test(l.text)).map((l) => l.text);
+  assert.equal(fromBytecode.code, 0, fromBytecode.stdout);
+  assert.deepEqual(said(fromBytecode), said(fromScript));
+  let total = 0;
+  for (let i = 0; i < 150; i++) total += i + `function ${i} of the bundle`.length;
+  assert.deepEqual(said(fromBytecode), [`total ${total}`, 'job 7']);
+  assert.ok(fromBytecode.heapPeak < fromScript.heapPeak, `bytecode peak ${fromBytecode.heapPeak} < script peak ${fromScript.heapPeak}`);
+
+  const broken = join(dir, 'broken.js');
+  writeFileSync(broken, 'var x = ;');
+  const refused = spawnSync(hostBinary(), [broken, '--compile', join(dir, 'broken.qjbc')], { encoding: 'utf8' });
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /broken\.js does not compile: SyntaxError/);
+
+  const corrupt = join(dir, 'corrupt.qjbc');
+  writeFileSync(corrupt, readFileSync(bytecode).subarray(0, 200));
+  const r = await run(corrupt, 'CMP-3');
+  assert.equal(r.code, 70, r.stdout);
+  assert.match(r.stdout + r.stderr, /the bundle threw while loading: SyntaxError: read after the end of the buffer/);
+});
+
 shimTest('SIGTERM / SIGINT end the station with 130 and still print the heap', async () => {
   const dir = mkdtempSync(join(dataDir, 'sig-'));
   writeFileSync(join(dir, 'wait.js'), SAY + `say('waiting'); ocppHost.timerStart(60000, function () { ocppHost.exit(9); });`);

@@ -11,6 +11,7 @@
 typedef struct cli_options {
     bool help;
     const char *bundle;    /* the firmware bundle, e.g. dist/firmware.js */
+    const char *compile;   /* --compile: write the bundle's bytecode here, run nothing */
     const char *url;       /* trailing slashes dropped: the bundle appends "/<id>" */
     const char *id;
     const char *data_dir;  /* default ./sim-data, as the simulator */

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,30 @@ static const char *file_name_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+/* --compile: the bytecode a module boots from without parsing (host_compile). */
+static int compile_bundle(const cli_options *o, char *code, size_t length)
+{
+    char error[1024];
+    size_t size;
+    char *bytecode = host_compile(code, length, file_name_of(o->bundle), &size, error, sizeof error);
+    free(code);
+    if (!bytecode) {
+        fprintf(stderr, "ocpp-host: %s\n", error);
+        return 1;
+    }
+    FILE *out = fopen(o->compile, "wb");
+    bool written = out && fwrite(bytecode, 1, size, out) == size;
+    if (out && fclose(out) != 0)
+        written = false;
+    free(bytecode);
+    if (!written) {
+        fprintf(stderr, "ocpp-host: cannot write %s: %s\n", o->compile, strerror(errno));
+        return 1;
+    }
+    printf("ocpp-host: compiled %s (%zu bytes) to %s (%zu bytes of bytecode)\n", o->bundle, length, o->compile, size);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -50,6 +75,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "ocpp-host: cannot read the bundle %s: %s\n", o.bundle, strerror(errno));
         return 1;
     }
+    if (o.compile)
+        return compile_bundle(&o, code, length);
     posix_log_setup(o.id);
     posix_identity_setup(o.id);
     if (posix_files_open(o.data_dir, o.id, error, sizeof error) != 0 || posix_net_start(error, sizeof error) != 0) {

@@ -85,11 +85,13 @@ static void ocpp_task(void *arg)
         while (host_state() != HOST_ENDED) {
             if (host_state() == HOST_REBOOT) { /* first boot, or restart(): read it again */
                 free(code);
-                code = quectel_read_whole(OCPP_BUNDLE, &length);
+                code = quectel_read_whole(OCPP_BYTECODE, &length);
+                if (!code)
+                    code = quectel_read_whole(OCPP_BUNDLE, &length);
                 if (code)
                     host_boot(code, length, "firmware.js");
                 else
-                    host_stop(HOST_EXIT_LOAD_ERROR, "cannot read " OCPP_BUNDLE);
+                    host_stop(HOST_EXIT_LOAD_ERROR, "cannot read " OCPP_BYTECODE " nor " OCPP_BUNDLE);
             } else if (sockets_loop_turn() != 0) {
                 host_stop(1, "the event loop failed");
             }

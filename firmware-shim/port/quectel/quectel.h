@@ -17,6 +17,8 @@
 /* Where the files live on the module's file system (UFS: the module's user flash). */
 #define OCPP_DIR "UFS:ocpp"
 #define OCPP_BUNDLE OCPP_DIR "/firmware.js"     /* dist/firmware.min.js, uploaded here */
+/* Or its bytecode (ocpp-host --compile, same QuickJS sources): tried first, boots from less heap. */
+#define OCPP_BYTECODE OCPP_DIR "/firmware.qjbc"
 #define OCPP_SETTINGS OCPP_DIR "/settings.json" /* hal/settings.ts as JSON */
 #define OCPP_DATA OCPP_DIR "/data"              /* the station's files (fileRead, ...) */
 

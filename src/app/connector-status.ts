@@ -33,6 +33,8 @@ export interface ConnectorState {
   evseSuspended: boolean;
   /** The EV asks for energy. */
   evRequestsEnergy: boolean;
+  /** A reservation holds the connector (ReserveNow). */
+  reserved?: boolean;
 }
 
 /** The 1.6 status of a connector in this state. */
@@ -44,6 +46,7 @@ export function statusOf(s: ConnectorState): ChargePointStatus {
     return s.evRequestsEnergy ? 'Charging' : 'SuspendedEV';
   }
   if (!s.operative) return 'Unavailable';
+  if (s.reserved && !s.awaitingCable) return 'Reserved'; // until the reserved idTag comes (or it expires)
   // After a transaction the cable still in means Finishing until it is pulled (or a new
   // driver authorizes). A cable in before anyone authorized, or a driver authorized
   // before the cable is in: Preparing — until ConnectionTimeOut ends the intended usage

@@ -41,6 +41,8 @@ export interface ConnectorContext {
   queue: TransactionQueue;
   sender: TransactionSender;
   status: StatusReporter;
+  /** A transaction starts for idTag: the reservation it fulfils ends; its id (reservations.ts), if any. */
+  reservationFor?(connectorId: number, idTag: string, parentIdTag?: string): number | undefined;
   /** A message outside the queue (MeterValues of no transaction): sent if online, else dropped. */
   sendNow(action: string, payload: object): void;
   /** The connector's state changed (for the charge point's connector 0 and the scenarios). */
@@ -58,6 +60,8 @@ export class Connector {
   /** The idTag of a driver who is authorized and for whose cable the station waits. */
   awaitingCable: string | null = null;
   transaction: TransactionRecord | null = null;
+  /** The reservation holding this connector (set by reservations.ts), or null. */
+  reservation: { reservationId: number; idTag: string } | null = null;
   /** The station withholds energy from the transaction (invalid idTag). */
   private evseSuspended = false;
   /** Invalid idTag but the transaction goes on: energy withheld at this register value (-1: none). */
@@ -101,7 +105,9 @@ export class Connector {
       transaction: this.transaction !== null,
       finishing: this.finishing,
       pluggedIdle: this.pluggedIdle,
-      evseSuspended: this.evseSuspended,
+      // A current limit of 0 (smart charging) withholds energy too.
+      evseSuspended: this.evseSuspended || this.hw.currentLimit() <= 0,
+      reserved: this.reservation !== null,
       evRequestsEnergy: this.hw.evRequestsEnergy(),
     });
     this.ctx.status.set(this.id, status, this.hw.error());
@@ -204,12 +210,10 @@ export class Connector {
     this.pluggedIdle = false;
     this.awaitingCable = null;
     this.cancelConnectionTimer();
-    ctx.queue.push('StartTransaction', record.ref, {
-      connectorId: this.id,
-      idTag,
-      meterStart,
-      timestamp: new Date(now).toISOString(),
-    });
+    const start: any = { connectorId: this.id, idTag, meterStart, timestamp: new Date(now).toISOString() };
+    const reservationId = ctx.reservationFor ? ctx.reservationFor(this.id, idTag, parentIdTag) : undefined;
+    if (reservationId !== undefined) start.reservationId = reservationId;
+    ctx.queue.push('StartTransaction', record.ref, start);
     ctx.hal.log.info('connector ' + this.id + ': transaction started for ' + idTag + ' (meter ' + meterStart + ' Wh)');
     this.hw.setLock(true);
     this.hw.setRelay(true);

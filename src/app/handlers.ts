@@ -55,13 +55,15 @@ export function stationHandlers(station: Station): Handlers {
     RemoteStartTransaction: {
       on: (p) => {
         if (station.registration !== 'Accepted') return { status: 'Rejected' }; // not while Pending (section 4.2)
-        const c = remoteStartConnector(station, p.connectorId);
+        const c = remoteStartConnector(station, p.idTag, p.connectorId);
         if (!c) return { status: 'Rejected' };
+        if (p.chargingProfile && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
         remoteStarts.push({ connectorId: c.id, idTag: p.idTag });
         return { status: 'Accepted' };
       },
       after: (p) => {
         const decided = takeRemoteStart(p.idTag);
+        if (decided && p.chargingProfile) station.profiles.smartCharging.forRemoteStart(decided.connectorId, p.idTag, p.chargingProfile);
         if (decided) remoteStart(station, decided.connectorId, p.idTag);
       },
     },
@@ -93,14 +95,15 @@ export function stationHandlers(station: Station): Handlers {
 }
 
 /** The connector a RemoteStartTransaction may use (given, or the first free one), or null. */
-function remoteStartConnector(station: Station, connectorId?: number): Connector | null {
+function remoteStartConnector(station: Station, idTag: string, connectorId?: number): Connector | null {
+  const reservations = station.profiles.reservations;
   if (connectorId !== undefined) {
     const c = station.connector(connectorId);
-    return c && c.isFree() && c.awaitingCable === null ? c : null;
+    return c && c.isFree() && c.awaitingCable === null && reservations.allows(c.id, idTag) ? c : null;
   }
   for (let i = 0; i < station.connectors.length; i++) {
     const c = station.connectors[i];
-    if (c.isFree() && c.awaitingCable === null) return c;
+    if (c.isFree() && c.awaitingCable === null && reservations.allows(c.id, idTag)) return c;
   }
   return null;
 }

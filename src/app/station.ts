@@ -24,6 +24,7 @@ import { nextAlignedTime } from './meter-values';
 import { CsmsLink, LinkOpener, Handlers } from './csms-link';
 import { stationHandlers } from './handlers';
 import { Security } from './security/security';
+import { Profiles } from './profiles';
 
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
 
@@ -55,6 +56,8 @@ export class Station {
   readonly authorization: Authorization;
   /** Security profiles, security events, certificates (OCPP 1.6 security whitepaper). */
   readonly security: Security;
+  /** Smart Charging, Reservation, ... (profiles.ts). */
+  readonly profiles: Profiles;
   /** connectors[0] is connector 1. */
   readonly connectors: Connector[] = [];
   readonly events: StationEvents = {};
@@ -108,6 +111,7 @@ export class Station {
       status: this.status,
       sendNow: (action: string, payload: object) => this.sendNow(action, payload),
       changed: (c: Connector) => this.connectorChanged(c),
+      reservationFor: (id: number, idTag: string, parent?: string) => this.profiles.reservations.consume(id, idTag, parent),
     };
     for (let i = 1; i <= hardware.connectorCount; i++) this.connectors.push(new Connector(i, hardware.connector(i), context));
     hardware.onEvent = (id, event) => {
@@ -115,6 +119,7 @@ export class Station {
       if (c) c.onHardware(event);
     };
     this.config.onChange((key) => this.configurationChanged(key));
+    this.profiles = new Profiles(this);
   }
 
   /** Connector by id (1..n), or null. */
@@ -131,6 +136,7 @@ export class Station {
   start(): void {
     this.restoreAvailability();
     this.recoverTransactions();
+    this.profiles.start();
     for (let i = 0; i < this.connectors.length; i++) this.connectors[i].refresh();
     this.refreshChargePoint();
     this.scheduleAligned();
@@ -144,6 +150,7 @@ export class Station {
     cancel(this.bootTimer);
     cancel(this.heartbeatTimer);
     cancel(this.alignedTimer);
+    this.profiles.stop();
     if (this.link) this.link.close();
   }
 
@@ -359,6 +366,7 @@ export class Station {
 
   private connectorChanged(c: Connector): void {
     this.refreshChargePoint();
+    this.profiles.connectorChanged(c);
     if (this.events.connector) this.events.connector(c);
   }
 
@@ -467,6 +475,10 @@ export class Station {
         return true;
       }
       if (!c.isFree()) return false;
+      if (!this.profiles.reservations.allows(c.id, idTag, info.parentIdTag)) {
+        this.hal.log.info('connector ' + connectorId + ' is reserved for another idTag: ' + idTag + ' may not start');
+        return false;
+      }
       c.authorized(idTag, info.parentIdTag);
       return true;
     });
@@ -537,7 +549,7 @@ export class Station {
     const handlers = stationHandlers(this);
     const more = this.security.handlers();
     for (const action in more) handlers[action] = more[action];
-    return handlers;
+    return this.profiles.addHandlers(handlers);
   }
 }
 

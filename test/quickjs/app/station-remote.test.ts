@@ -148,6 +148,6 @@ test('DataTransfer: UnknownVendorId for vendors it does not know; ClearCache emp
   rig.station.cache.update('TAG', { status: 'Accepted' });
   assert.deepEqual((await rig.csms.call('ClearCache', {}))[2], { status: 'Accepted' });
   assert.equal(rig.station.cache.size(), 0);
-  const notImplemented = await rig.csms.call('ReserveNow', { connectorId: 1, expiryDate: new Date(clock.now()).toISOString(), idTag: 'X', reservationId: 1 });
+  const notImplemented = await rig.csms.call('NoSuchAction', {});
   assert.equal(notImplemented[0], 4);
 });

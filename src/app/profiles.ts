@@ -1,0 +1,41 @@
+// The OCPP 1.6 feature profiles beyond Core, in one place: each lives in its own module
+// and the station holds them here, so station.ts only registers them (handlers, connector
+// changes, start/stop, going online).
+import { Handlers } from './csms-link';
+import { Connector } from './connector';
+import { SmartCharging, SmartChargingContext } from './smart-charging';
+import { Reservations, ReservationContext } from './reservations';
+
+export type ProfilesContext = SmartChargingContext & ReservationContext;
+
+export class Profiles {
+  readonly smartCharging: SmartCharging;
+  readonly reservations: Reservations;
+
+  constructor(station: ProfilesContext) {
+    this.smartCharging = new SmartCharging(station);
+    this.reservations = new Reservations(station);
+  }
+
+  /** The CSMS-initiated actions of these profiles, added to the station's table. */
+  addHandlers(table: Handlers): Handlers {
+    const parts = [this.smartCharging.handlers(), this.reservations.handlers()];
+    for (let i = 0; i < parts.length; i++) for (const action in parts[i]) table[action] = parts[i][action];
+    return table;
+  }
+
+  /** At boot, after the interrupted transactions were stopped. */
+  start(): void {
+    this.reservations.start();
+    this.smartCharging.apply();
+  }
+
+  stop(): void {
+    this.smartCharging.stop();
+    this.reservations.stop();
+  }
+
+  connectorChanged(c: Connector): void {
+    this.smartCharging.connectorChanged(c);
+  }
+}

@@ -5,7 +5,7 @@
 // The promise the station makes is checked the same way every time (deliveredOnce): the
 // CSMS processed the transaction's StartTransaction, every MeterValues the station took
 // and the StopTransaction exactly once, in order, all with the CSMS's transaction id.
-import { test, before, after } from 'node:test';
+import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,13 +22,22 @@ const running = [];
 /** Settings that make a station quick: samples every second, reconnects within 2 s. */
 const FAST = { reconnectMaxSeconds: 2, configuration: { MeterValueSampleInterval: 1 } };
 
+const servers = [];
+
+/** A CSMS of the test's own, for a test that stops it or changes its answers (the tests run at once). */
+async function ownCsms(options = {}) {
+  const server = new Csms({ heartbeatInterval: 1, callTimeout: 5, ...options });
+  servers.push(server);
+  await server.start();
+  return server;
+}
+
 before(async () => {
-  csms = new Csms({ heartbeatInterval: 1, callTimeout: 5 });
-  await csms.start();
+  csms = await ownCsms();
 });
 after(async () => {
   for (const s of running) if (s.running) await s.stop(0, 'test over');
-  if (csms.listening) await csms.stop();
+  for (const server of servers) if (server.listening) await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -57,10 +66,12 @@ async function within(station, promise) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Resolves { code: 'timeout' } after ms, without keeping the process alive once the test is over. */
+const giveUp = (ms) => new Promise((r) => setTimeout(() => r({ code: 'timeout' }), ms).unref());
 
 /** The station's transaction CALLs the CSMS received, in order (repeats of an answered message flagged). */
-function transactionCalls(id) {
-  return csms.messages(id, { direction: 'in', type: 'CALL' }).filter((r) => /^(StartTransaction|MeterValues|StopTransaction)$/.test(r.action) && (r.action !== 'MeterValues' || r.payload.transactionId !== undefined));
+function transactionCalls(id, server = csms) {
+  return server.messages(id, { direction: 'in', type: 'CALL' }).filter((r) => /^(StartTransaction|MeterValues|StopTransaction)$/.test(r.action) && (r.action !== 'MeterValues' || r.payload.transactionId !== undefined));
 }
 
 /**
@@ -68,8 +79,8 @@ function transactionCalls(id) {
  * StartTransaction, its MeterValues (register never going down), StopTransaction —
  * with the CSMS's transactionId on every later message. Returns the transactions.
  */
-function deliveredOnce(id, { minMeterValues = 1, reason } = {}) {
-  const calls = transactionCalls(id);
+function deliveredOnce(id, { minMeterValues = 1, reason } = {}, server = csms) {
+  const calls = transactionCalls(id, server);
   const repeats = calls.filter((r) => r.repeat);
   const processed = calls.filter((r) => !r.repeat);
   const txs = [];
@@ -77,7 +88,7 @@ function deliveredOnce(id, { minMeterValues = 1, reason } = {}) {
   for (const r of processed) {
     if (r.action === 'StartTransaction') {
       assert.equal(open, null, `${id}: a StartTransaction while transaction ${open?.id} is open`);
-      const answer = csms.messages(id, { direction: 'out', type: 'CALLRESULT' }).find((a) => a.id === r.id);
+      const answer = server.messages(id, { direction: 'out', type: 'CALLRESULT' }).find((a) => a.id === r.id);
       open = { id: answer.payload.transactionId, start: r.payload, meterValues: [], stop: null };
       txs.push(open);
     } else {
@@ -102,147 +113,179 @@ function deliveredOnce(id, { minMeterValues = 1, reason } = {}) {
     if (energy.length) assert.ok(tx.stop.meterStop >= energy[energy.length - 1], `${id}: meterStop after the last MeterValues`);
     if (reason) assert.equal(tx.stop.reason, reason);
     // The CSMS's own bookkeeping agrees: one transaction, every value counted once.
-    const book = csms.transactions.get(tx.id);
+    const book = server.transactions.get(tx.id);
     assert.equal(book.meterStop, tx.stop.meterStop);
   }
-  assert.deepEqual(csms.violations.filter((v) => v.station === id), [], `${id}: every message valid against the OCPP 1.6 schemas`);
+  assert.deepEqual(server.violations.filter((v) => v.station === id), [], `${id}: every message valid against the OCPP 1.6 schemas`);
   return { txs, repeats: repeats.length };
 }
 
-test('boot over subprotocol ocpp1.6, StatusNotification per connector, heartbeat at the interval given', async () => {
-  const id = 'INT-BOOT';
-  const station = await startStation(id, { connectors: 2 });
-  const boot = await within(station, csms.waitForCall(id, 'BootNotification', { timeout: 5000 }));
-  assert.equal(csms.connections.find((c) => c.station === id).protocol, 'ocpp1.6');
-  assert.equal(boot.payload.chargeBoxSerialNumber, id);
-  assert.match(boot.payload.chargePointSerialNumber, /^\d{15}$/, 'IMEI');
-  const first = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000 }));
-  const second = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000, from: first.seq + 1 }));
-  const gap = second.time - first.time;
-  assert.ok(gap >= 800 && gap <= 2000, `heartbeats ${gap} ms apart; the CSMS asked for 1 s`);
-  const connectors = new Set(csms.calls(id, 'StatusNotification').map((p) => p.connectorId));
-  for (const c of [0, 1, 2]) assert.ok(connectors.has(c), `StatusNotification for connector ${c}; got ${[...connectors]}`);
-  assert.deepEqual(csms.violations, []);
-  await station.stop(0);
-});
-
-test('a session with meter values: Authorize, StartTransaction, MeterValues, StopTransaction, exit 0', async () => {
-  const id = 'INT-SESSION';
-  const station = await startStation(id, { scenario: 'session', duration: 4 });
-  const result = await within(station, Promise.race([station.exited, sleep(30000).then(() => ({ code: 'timeout' }))]));
-  assert.equal(result.code, 0, `exit: ${result.reason}\n${station.logs.join('\n')}`);
-  const actions = csms.messages(id, { direction: 'in', type: 'CALL' }).map((r) => r.action).filter((a) => a !== 'Heartbeat' && a !== 'StatusNotification');
-  assert.deepEqual(actions.slice(0, 3), ['BootNotification', 'Authorize', 'StartTransaction']);
-  const { txs, repeats } = deliveredOnce(id, { minMeterValues: 3, reason: 'Local' });
-  assert.equal(repeats, 0);
-  assert.equal(txs.length, 1);
-  assert.equal(txs[0].stop.idTag, 'TAG-' + id);
-  assert.ok(txs[0].stop.meterStop > txs[0].start.meterStart, 'energy flowed');
-  const statuses = csms.calls(id, 'StatusNotification').filter((p) => p.connectorId === 1).map((p) => p.status);
-  assert.deepEqual(statuses, ['Available', 'Preparing', 'Charging', 'Finishing', 'Available']);
-});
-
-test('remote start and stop from the CSMS (the simulated driver plugs in and out)', async () => {
-  const id = 'INT-REMOTE';
-  const station = await startStation(id);
-  await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 5000 }));
-  assert.deepEqual(await csms.call(id, 'RemoteStartTransaction', { idTag: 'REMOTE-1', connectorId: 2 }), { status: 'Accepted' });
-  const start = await within(station, csms.waitForCall(id, 'StartTransaction', { timeout: 5000 }));
-  assert.equal(start.payload.connectorId, 2);
-  await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
-  const answer = csms.messages(id, { direction: 'out', type: 'CALLRESULT' }).find((a) => a.id === start.id);
-  assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: answer.payload.transactionId }), { status: 'Accepted' });
-  await within(station, csms.waitForCall(id, 'StopTransaction', { timeout: 5000 }));
-  await within(
-    station,
-    csms.waitFor((r) => r.station === id && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.connectorId === 2 && r.payload.status === 'Available', {
-      from: start.seq,
-      timeout: 5000,
-      what: 'connector 2 Available again',
-    })
-  );
-  deliveredOnce(id, { reason: 'Remote' });
-  assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: answer.payload.transactionId }), { status: 'Rejected' }, 'over');
-  await station.stop(0);
-});
-
-test('the link dropped mid-transaction: the station reconnects and everything arrives exactly once, in order', async () => {
-  const id = 'INT-DROP';
-  const station = await startStation(id, { scenario: 'session', duration: 6 });
-  await within(station, csms.waitForCall(id, 'StartTransaction', { timeout: 10000 }));
-  await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
-  await sleep(300); // between two samples
-  await csms.disconnect(id, { terminate: true }); // a cut, as a lost cellular link
-  await within(station, csms.waitForConnection(id, { after: 1, timeout: 10000 }));
-  const result = await within(station, Promise.race([station.exited, sleep(30000).then(() => ({ code: 'timeout' }))]));
-  assert.equal(result.code, 0, result.reason);
-  const { txs } = deliveredOnce(id, { minMeterValues: 4, reason: 'Local' });
-  assert.equal(txs.length, 1);
-  assert.equal(csms.calls(id, 'BootNotification').length, 1, 'no second boot after a reconnect');
-});
-
-test('the CSMS stopped for a while: meter values taken meanwhile are queued and delivered after it is back, exactly once, in order', async () => {
-  const id = 'INT-OUTAGE';
-  const station = await startStation(id, { scenario: 'session', duration: 8 });
-  await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 10000 }));
-  const before = transactionCalls(id).length;
-  await csms.stop(); // every connection cut, nobody listening
-  await sleep(3500);
-  await csms.start();
-  const result = await within(station, Promise.race([station.exited, sleep(30000).then(() => ({ code: 'timeout' }))]));
-  assert.equal(result.code, 0, result.reason);
-  const { txs } = deliveredOnce(id, { minMeterValues: 6, reason: 'Local' });
-  assert.equal(txs.length, 1);
-  assert.ok(transactionCalls(id).length - before >= 4, 'the outage\'s meter values arrived afterwards');
-  assert.ok(station.logs.some((l) => /cannot connect|connection lost/.test(l)), 'the outage was seen');
-});
-
-/** The simulator in a process of its own (so it can be killed): one station on SimulatedStation. */
-function simulatorProcess(id, settings) {
-  const hostUrl = new URL('../../sim/host.mjs', import.meta.url).href;
-  const code = `
-    import { SimulatedStation } from ${JSON.stringify(hostUrl)};
-    const station = new SimulatedStation({ settings: JSON.parse(process.argv[1]), dataDir: process.argv[2] });
-    station.on('log', (e) => console.log(e.text));
-    await station.start();
-    const { code } = await station.exited;
-    process.exit(code);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify({ url: csms.url, id, connectors: 2, idTag: 'TAG-' + id, ...FAST, ...settings }), dataDir], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
+// The tests run at the same time (each has its own station id, and a test that stops or
+// reconfigures the CSMS has a CSMS of its own): they wait on real time, not on the CPU.
+describe('the simulated station against the strict CSMS', { concurrency: true }, () => {
+  test('boot over subprotocol ocpp1.6, StatusNotification per connector, heartbeat at the interval given', async () => {
+    const id = 'INT-BOOT';
+    const station = await startStation(id, { connectors: 2 });
+    const boot = await within(station, csms.waitForCall(id, 'BootNotification', { timeout: 5000 }));
+    assert.equal(csms.connections.find((c) => c.station === id).protocol, 'ocpp1.6');
+    assert.equal(boot.payload.chargeBoxSerialNumber, id);
+    assert.match(boot.payload.chargePointSerialNumber, /^\d{15}$/, 'IMEI');
+    const first = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000 }));
+    const second = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000, from: first.seq + 1 }));
+    const gap = second.time - first.time;
+    assert.ok(gap >= 800 && gap <= 2000, `heartbeats ${gap} ms apart; the CSMS asked for 1 s`);
+    const connectors = new Set(csms.calls(id, 'StatusNotification').map((p) => p.connectorId));
+    for (const c of [0, 1, 2]) assert.ok(connectors.has(c), `StatusNotification for connector ${c}; got ${[...connectors]}`);
+    assert.deepEqual(csms.violations, []);
+    await station.stop(0);
   });
-  child.logs = [];
-  child.stdout.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
-  child.stderr.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return child;
-}
 
-test('the simulator process killed mid-transaction while offline, restarted on the same data dir: Start, every MeterValues and Stop (PowerLoss) exactly once, in order', async () => {
-  const id = 'INT-KILL';
-  const first = simulatorProcess(id, { scenario: 'session', duration: 60 });
-  await within(first, csms.waitForCall(id, 'StartTransaction', { timeout: 15000 }));
-  await within(first, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
-  await csms.stop(); // offline...
-  await sleep(3000); // ...while it takes meter values
-  first.kill('SIGKILL'); // power loss
-  const killed = await first.exited;
-  assert.equal(killed.signal, 'SIGKILL');
-  assert.ok(first.logs.some((l) => /cannot connect|connection lost/.test(l)), 'it was offline when killed');
-  await csms.start();
-  const second = simulatorProcess(id, { scenario: 'idle', duration: 0 });
-  try {
+  test('registration against the strict CSMS: Pending (configured, triggered, no remote start), Rejected (the station hangs up and comes back), Accepted', async () => {
+    const id = 'INT-PENDING';
+    const strict = await ownCsms({ bootStatus: 'Pending' });
+    const station = await startStation(id, { url: strict.url });
+    const first = await within(station, strict.waitForCall(id, 'BootNotification', { timeout: 5000 }));
+    assert.deepEqual(await strict.call(id, 'ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '2' }), { status: 'Accepted' });
+    const conf = await strict.call(id, 'GetConfiguration', { key: ['MeterValueSampleInterval'] });
+    assert.equal(conf.configurationKey[0].value, '2');
+    assert.deepEqual(await strict.call(id, 'RemoteStartTransaction', { idTag: 'R', connectorId: 1 }), { status: 'Rejected' });
+    assert.deepEqual(await strict.call(id, 'TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 1 }), { status: 'Accepted' });
+    await within(station, strict.waitForCall(id, 'StatusNotification', { timeout: 3000 }));
+    await within(station, strict.waitForCall(id, 'BootNotification', { timeout: 3000, from: first.seq + 1 }));
+    const sent = strict.messages(id, { direction: 'in', type: 'CALL' }).map((r) => r.action);
+    assert.deepEqual([...new Set(sent)].sort(), ['BootNotification', 'StatusNotification'], 'while Pending: boots and the triggered status only');
+    strict.bootStatus = 'Rejected';
+    const connections = strict.connections.filter((c) => c.station === id).length;
+    await within(station, strict.waitForConnection(id, { after: connections, timeout: 5000 }));
+    assert.ok(strict.connections.filter((c) => c.station === id)[connections - 1].closedAt, 'the station hung up after Rejected');
+    strict.bootStatus = 'Accepted';
+    await within(station, strict.waitForCall(id, 'Heartbeat', { timeout: 8000 }));
+    const after = strict.calls(id, 'StatusNotification').map((p) => p.connectorId);
+    for (const c of [0, 1, 2]) assert.ok(after.includes(c), `StatusNotification for connector ${c} once Accepted`);
+    assert.deepEqual(strict.violations, [], 'every message valid against the OCPP 1.6 schemas');
+    await station.stop(0);
+  });
+
+  test('a session with meter values: Authorize, StartTransaction, MeterValues, StopTransaction, exit 0', async () => {
+    const id = 'INT-SESSION';
+    const station = await startStation(id, { scenario: 'session', duration: 4 });
+    const result = await within(station, Promise.race([station.exited, giveUp(30000)]));
+    assert.equal(result.code, 0, `exit: ${result.reason}\n${station.logs.join('\n')}`);
+    const actions = csms.messages(id, { direction: 'in', type: 'CALL' }).map((r) => r.action).filter((a) => a !== 'Heartbeat' && a !== 'StatusNotification');
+    assert.deepEqual(actions.slice(0, 3), ['BootNotification', 'Authorize', 'StartTransaction']);
+    const { txs, repeats } = deliveredOnce(id, { minMeterValues: 3, reason: 'Local' });
+    assert.equal(repeats, 0);
+    assert.equal(txs.length, 1);
+    assert.equal(txs[0].stop.idTag, 'TAG-' + id);
+    assert.ok(txs[0].stop.meterStop > txs[0].start.meterStart, 'energy flowed');
+    const statuses = csms.calls(id, 'StatusNotification').filter((p) => p.connectorId === 1).map((p) => p.status);
+    assert.deepEqual(statuses, ['Available', 'Preparing', 'Charging', 'Finishing', 'Available']);
+  });
+
+  test('remote start and stop from the CSMS (the simulated driver plugs in and out)', async () => {
+    const id = 'INT-REMOTE';
+    const station = await startStation(id);
+    await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 5000 }));
+    assert.deepEqual(await csms.call(id, 'RemoteStartTransaction', { idTag: 'REMOTE-1', connectorId: 2 }), { status: 'Accepted' });
+    const start = await within(station, csms.waitForCall(id, 'StartTransaction', { timeout: 5000 }));
+    assert.equal(start.payload.connectorId, 2);
+    await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
+    const answer = csms.messages(id, { direction: 'out', type: 'CALLRESULT' }).find((a) => a.id === start.id);
+    assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: answer.payload.transactionId }), { status: 'Accepted' });
+    await within(station, csms.waitForCall(id, 'StopTransaction', { timeout: 5000 }));
     await within(
-      second,
-      csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'StopTransaction', { timeout: 15000, what: 'the StopTransaction after the restart' })
+      station,
+      csms.waitFor((r) => r.station === id && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.connectorId === 2 && r.payload.status === 'Available', {
+        from: start.seq,
+        timeout: 5000,
+        what: 'connector 2 Available again',
+      })
     );
-    await sleep(500);
-  } finally {
-    second.kill('SIGTERM');
-    await second.exited;
+    deliveredOnce(id, { reason: 'Remote' });
+    assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: answer.payload.transactionId }), { status: 'Rejected' }, 'over');
+    await station.stop(0);
+  });
+
+  test('the link dropped mid-transaction: the station reconnects and everything arrives exactly once, in order', async () => {
+    const id = 'INT-DROP';
+    const station = await startStation(id, { scenario: 'session', duration: 6 });
+    await within(station, csms.waitForCall(id, 'StartTransaction', { timeout: 10000 }));
+    await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
+    await sleep(300); // between two samples
+    await csms.disconnect(id, { terminate: true }); // a cut, as a lost cellular link
+    await within(station, csms.waitForConnection(id, { after: 1, timeout: 10000 }));
+    const result = await within(station, Promise.race([station.exited, giveUp(30000)]));
+    assert.equal(result.code, 0, result.reason);
+    const { txs } = deliveredOnce(id, { minMeterValues: 4, reason: 'Local' });
+    assert.equal(txs.length, 1);
+    assert.equal(csms.calls(id, 'BootNotification').length, 1, 'no second boot after a reconnect');
+  });
+
+  test('the CSMS stopped for a while: meter values taken meanwhile are queued and delivered after it is back, exactly once, in order', async () => {
+    const id = 'INT-OUTAGE';
+    const csms = await ownCsms(); // stopped below
+    const station = await startStation(id, { url: csms.url, scenario: 'session', duration: 8 });
+    await within(station, csms.waitForCall(id, 'MeterValues', { timeout: 10000 }));
+    const before = transactionCalls(id, csms).length;
+    await csms.stop(); // every connection cut, nobody listening
+    await sleep(3500);
+    await csms.start();
+    const result = await within(station, Promise.race([station.exited, giveUp(30000)]));
+    assert.equal(result.code, 0, result.reason);
+    const { txs } = deliveredOnce(id, { minMeterValues: 6, reason: 'Local' }, csms);
+    assert.equal(txs.length, 1);
+    assert.ok(transactionCalls(id, csms).length - before >= 4, 'the outage\'s meter values arrived afterwards');
+    assert.ok(station.logs.some((l) => /cannot connect|connection lost/.test(l)), 'the outage was seen');
+  });
+
+  /** The simulator in a process of its own (so it can be killed): one station on SimulatedStation. */
+  function simulatorProcess(id, settings) {
+    const hostUrl = new URL('../../sim/host.mjs', import.meta.url).href;
+    const code = `
+      import { SimulatedStation } from ${JSON.stringify(hostUrl)};
+      const station = new SimulatedStation({ settings: JSON.parse(process.argv[1]), dataDir: process.argv[2] });
+      station.on('log', (e) => console.log(e.text));
+      await station.start();
+      const { code } = await station.exited;
+      process.exit(code);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify({ url: csms.url, id, connectors: 2, idTag: 'TAG-' + id, ...FAST, ...settings }), dataDir], {
+      cwd: fileURLToPath(new URL('../..', import.meta.url)),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.logs = [];
+    child.stdout.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
+    child.stderr.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
+    child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    return child;
   }
-  const { txs } = deliveredOnce(id, { minMeterValues: 3, reason: 'PowerLoss' });
-  assert.equal(txs.length, 1);
-  const offline = txs[0].meterValues.filter((mv) => Date.parse(mv.meterValue[0].timestamp) > csms.connections.filter((c) => c.station === id)[0].closedAt);
-  assert.ok(offline.length >= 2, `meter values taken while offline were delivered after the restart (${offline.length})`);
+
+  test('the simulator process killed mid-transaction while offline, restarted on the same data dir: Start, every MeterValues and Stop (PowerLoss) exactly once, in order', async () => {
+    const id = 'INT-KILL';
+    const csms = await ownCsms(); // stopped below
+    const first = simulatorProcess(id, { url: csms.url, scenario: 'session', duration: 60 });
+    await within(first, csms.waitForCall(id, 'StartTransaction', { timeout: 15000 }));
+    await within(first, csms.waitForCall(id, 'MeterValues', { timeout: 5000 }));
+    await csms.stop(); // offline...
+    await sleep(3000); // ...while it takes meter values
+    first.kill('SIGKILL'); // power loss
+    const killed = await first.exited;
+    assert.equal(killed.signal, 'SIGKILL');
+    assert.ok(first.logs.some((l) => /cannot connect|connection lost/.test(l)), 'it was offline when killed');
+    await csms.start();
+    const second = simulatorProcess(id, { url: csms.url, scenario: 'idle', duration: 0 });
+    try {
+      await within(
+        second,
+        csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'StopTransaction', { timeout: 15000, what: 'the StopTransaction after the restart' })
+      );
+      await sleep(500);
+    } finally {
+      second.kill('SIGTERM');
+      await second.exited;
+    }
+    const { txs } = deliveredOnce(id, { minMeterValues: 3, reason: 'PowerLoss' }, csms);
+    assert.equal(txs.length, 1);
+    const offline = txs[0].meterValues.filter((mv) => Date.parse(mv.meterValue[0].timestamp) > csms.connections.filter((c) => c.station === id)[0].closedAt);
+    assert.ok(offline.length >= 2, `meter values taken while offline were delivered after the restart (${offline.length})`);
+  });
 });

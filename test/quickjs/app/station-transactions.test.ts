@@ -206,3 +206,23 @@ test('power loss while offline mid-transaction: after the reboot Start, MeterVal
   assert.equal(got[1][3].transactionId, 77);
   assert.equal(got[3][3].transactionId, 77);
 });
+
+test('MeterValueSampleInterval and ClockAlignedDataInterval changed by the CSMS take effect at once, mid-transaction', async () => {
+  const rig = makeStation({ configuration: { MeterValueSampleInterval: 60 } });
+  await startOnline(rig);
+  assert.ok(await plugAndPresent(rig, 1, 'TAG'));
+  await rig.csms.next('StartTransaction');
+  await sleep(1000);
+  assert.deepEqual((await rig.csms.call('ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '10' }))[2], { status: 'Accepted' });
+  const t0 = clock.now();
+  const mv = await rig.csms.next('MeterValues');
+  assert.equal(clock.now() - t0, 10000, 'the next sample after the new interval');
+  assert.equal(mv[3].meterValue[0].sampledValue[0].context, 'Sample.Periodic');
+  await rig.csms.call('ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '0' });
+  await rig.csms.call('ChangeConfiguration', { key: 'ClockAlignedDataInterval', value: '300' });
+  rig.csms.inbox.length = 0;
+  await sleep(600000);
+  const sent = rig.csms.pending('MeterValues').filter((f) => f[3].connectorId === 1);
+  assert.equal(sent.length, 2, 'only the clock-aligned ones, every 5 minutes');
+  for (const f of sent) assert.equal(f[3].meterValue[0].sampledValue[0].context, 'Sample.Clock');
+});

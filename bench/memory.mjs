@@ -37,11 +37,11 @@ export async function measureMemory({ url, bundle }) {
 }
 
 /** The native host's peak over the same session (it prints it at exit); null when not built. */
-export async function measureMemoryNative({ url, binary, bundle }) {
+export async function measureMemoryNative({ url, binary, bundle, id }) {
   if (!existsSync(binary)) return null;
   const scratch = scratchDir('memory-native');
   try {
-    const child = spawn(binary, [bundle, '--url', url, '--id', 'BENCH-NMEM', '--scenario', 'session', '--connectors', '2', '--data-dir', scratch.dir], {
+    const child = spawn(binary, [bundle, '--url', url, '--id', id, '--scenario', 'session', '--connectors', '2', '--data-dir', scratch.dir], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let peak = null;

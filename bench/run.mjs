@@ -91,9 +91,13 @@ try {
   });
 
   await figure('memory', async () => {
-    const m = await measureMemory({ url: csms.url, bundle: FLASHED });
-    const native = await measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: FLASHED });
-    const nativeBytecode = native && (await measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: await flashedBytecode() }));
+    // The three sessions run side by side (separate runtimes; the heap figures do not mix).
+    const bytecode = existsSync(NATIVE_HOST) ? await flashedBytecode() : null;
+    const [m, native, nativeBytecode] = await Promise.all([
+      measureMemory({ url: csms.url, bundle: FLASHED }),
+      measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: FLASHED, id: 'BENCH-NMEM-JS' }),
+      bytecode && measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: bytecode, id: 'BENCH-NMEM-BC' }),
+    ]);
     results.figures.memory = { simulator: m, native, nativeBytecode };
     row('QuickJS heap after boot, simulator host', kb(m.afterBoot));
     row('QuickJS heap peak, session with 2 connectors, simulator host (= per station)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);

@@ -63,7 +63,7 @@ shimTest('settings: every flag lands in config() as the simulator CLI puts it, P
   const pem = join(dataDir, 'x.pem');
   writeFileSync(pem, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
   const flags = ['--url', 'wss://csms.example/ocpp//', '--id', 'SET-1', '--connectors', '4', '--scenario', 'session', '--id-tag', 'TAG1',
-    '--duration', '2.5', '--password', 'pw "quoted"', '--ca', pem, '--cert', pem, '--key', pem, '--log-level', 'warning'];
+    '--duration', '2.5', '--password', 'pw "quoted"', '--ca', pem, '--cert', pem, '--key', pem, '--log-level', 'warning', '--security-profile', '2'];
   const r = await guest(`ocppHost.log(40, ocppHost.config()); ocppHost.exit(0);`, { id: 'SET-1', args: flags.slice(4) , url: 'wss://csms.example/ocpp//' });
   assert.equal(r.code, 0, r.stdout);
   const [sim] = parseCliArgs(flags).stations;
@@ -304,6 +304,9 @@ shimTest('bad flags: exit 2 and what is wrong, in the simulator CLI\'s words', (
     [[...base, 'stray'], /Unexpected argument 'stray'/],
     [[...base, '--url'], /argument missing/],
     [[...base, '--stations', '3'], /one ocpp-host runs one station/],
+    [[...base, '--security-profile', '4'], /--security-profile must be a whole number from 0 to 3, got "4"/],
+    [[...base, '--security-profile', '2'], /--security-profile 2 needs --password \(Basic auth\)/],
+    [[...base, '--security-profile', '3'], /--security-profile 3 needs --cert and --key \(client certificate\)/],
   ];
   for (const [argv, message] of cases) {
     const r = run(...argv);

@@ -35,6 +35,10 @@ const char CLI_USAGE[] =
     "  --password P         Basic auth password (security profiles 1 and 2)\n"
     "  --ca FILE            PEM file of the CA the CSMS certificate must chain to (wss)\n"
     "  --cert FILE --key FILE  PEM client certificate and key (security profile 3)\n"
+    "  --security-profile N OCPP security profile 0-3: 1 Basic auth (needs --password),\n"
+    "                       2 TLS + Basic auth (needs --password; ws:// becomes wss://),\n"
+    "                       3 TLS + client certificate (needs --cert, --key)\n"
+    "                                                        default from the flags above\n"
     "  --data-dir DIR       station files go to DIR/<station id>/                  default ./sim-data\n"
     "  --heap-limit BYTES   QuickJS heap limit (JS_SetMemoryLimit)                 default 1048576\n"
     "  --watchdog-ms MS     longest one callback may run                           default 10000\n"
@@ -47,11 +51,11 @@ const char CLI_USAGE[] =
 
 enum flag {
     F_URL, F_ID, F_CONNECTORS, F_SCENARIO, F_ID_TAG, F_DURATION, F_PASSWORD, F_CA, F_CERT, F_KEY,
-    F_DATA_DIR, F_HEAP_LIMIT, F_WATCHDOG_MS, F_LOG_LEVEL, F_COMPILE, F_COUNT
+    F_SECURITY_PROFILE, F_DATA_DIR, F_HEAP_LIMIT, F_WATCHDOG_MS, F_LOG_LEVEL, F_COMPILE, F_COUNT
 };
 static const char *const flag_names[F_COUNT] = {
     "url", "id", "connectors", "scenario", "id-tag", "duration", "password", "ca", "cert", "key",
-    "data-dir", "heap-limit", "watchdog-ms", "log-level", "compile",
+    "security-profile", "data-dir", "heap-limit", "watchdog-ms", "log-level", "compile",
 };
 
 static int fail(char *error, size_t error_size, const char *format, ...) __attribute__((format(printf, 3, 4)));
@@ -271,6 +275,15 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     if (!value[F_CERT] != !value[F_KEY])
         return fail(error, error_size, "--cert and --key go together");
 
+    double security_profile = -1; /* -1: not given, the bundle derives it from the other flags */
+    if (value[F_SECURITY_PROFILE] &&
+        whole_number("security-profile", value[F_SECURITY_PROFILE], 0, 3, &security_profile, error, error_size))
+        return -1;
+    if ((security_profile == 1 || security_profile == 2) && !value[F_PASSWORD])
+        return fail(error, error_size, "--security-profile %d needs --password (Basic auth)", (int)security_profile);
+    if (security_profile == 3 && !value[F_CERT])
+        return fail(error, error_size, "--security-profile 3 needs --cert and --key (client certificate)");
+
     double connectors = 2, heap_limit = DEFAULT_HEAP_LIMIT, watchdog = DEFAULT_WATCHDOG_MS;
     if (value[F_CONNECTORS] &&
         whole_number("connectors", value[F_CONNECTORS], 1, 100, &connectors, error, error_size))
@@ -318,6 +331,10 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
         put_key(&b, pem_keys[i]);
         put_string(&b, pem[i] ? pem[i] : "");
         free(pem[i]);
+    }
+    if (security_profile >= 0) {
+        put_key(&b, "securityProfile");
+        put_number(&b, security_profile);
     }
     put_key(&b, "logLevel");
     put_string(&b, o->log_level);

@@ -44,6 +44,17 @@ export interface HostSocketOptions {
   keyId?: string;
 }
 
+/**
+ * Callbacks of one transfer (optional members below): exactly one of them is called,
+ * once, from the host's event loop.
+ */
+export interface HostTransferCallbacks {
+  /** Done. `info` is JSON text: for a download { "size": bytes, "sha256": hex }, else "{}". */
+  ondone(info: string): void;
+  /** Failed: the network, an HTTP status, or the host's check of the file; a short reason. */
+  onerror(message: string): void;
+}
+
 export interface HostABI {
   /** ABI version, 1. */
   readonly abi: number;
@@ -89,6 +100,28 @@ export interface HostABI {
   exit(code: number): void;
   /** Reboot: the host drops this runtime and evaluates the bundle again; files stay. */
   restart(): void;
+
+  // ---- optional members (Firmware Management, OCPP 1.6 section 3.12) ----------------------
+  // A host may lack them; the bundle then answers the CSMS with DownloadFailed /
+  // UploadFailed and logs why. Detect them with `typeof ocppHost.firmwareDownload`.
+
+  /**
+   * Optional. Downloads a new firmware image from `url` (http or https on the simulator; what
+   * the module's SDK can fetch on a module) into the host's staging area, and checks it
+   * (the simulator: HTTP 200, not empty, a script QuickJS compiles). The running bundle is
+   * not touched.
+   */
+  firmwareDownload?(url: string, callbacks: HostTransferCallbacks): void;
+  /**
+   * Optional. Makes the staged image the one the next restart() evaluates (on a module: writes
+   * it over the bundle file). onerror when nothing is staged or the write failed.
+   */
+  firmwareInstall?(callbacks: HostTransferCallbacks): void;
+  /**
+   * Optional. Uploads `data` (text) as `fileName` to the directory URL `location` (GetDiagnostics;
+   * the simulator: HTTP PUT to location + "/" + fileName).
+   */
+  diagnosticsUpload?(location: string, fileName: string, data: string, callbacks: HostTransferCallbacks): void;
 }
 
 declare global {

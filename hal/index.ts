@@ -57,6 +57,23 @@ export interface Storage {
   records(log: string): string[];
 }
 
+/** The outcome of a transfer: error null when it worked (info: the host's JSON, parsed). */
+export type TransferDone = (error: string | null, info?: { size?: number; sha256?: string }) => void;
+
+/**
+ * Firmware Management's hooks over the optional host ABI members. Always present: on a
+ * host without a member the call reports an error (on a later turn), so the station degrades
+ * to DownloadFailed / InstallationFailed / UploadFailed with a clear reason.
+ */
+export interface FirmwareHooks {
+  /** Downloads and checks a firmware image (host staging area). */
+  download(url: string, done: TransferDone): void;
+  /** Installs the staged image: it runs after the next restart. */
+  install(done: TransferDone): void;
+  /** Uploads a diagnostics file to a directory URL. */
+  uploadDiagnostics(location: string, fileName: string, data: string, done: TransferDone): void;
+}
+
 export interface Hal {
   readonly hostName: string;
   readonly log: Logger;
@@ -78,6 +95,7 @@ export interface Hal {
   exit(code: number): void;
   restart(): void;
   setLogLevel(level: LogLevel): void;
+  readonly firmware: FirmwareHooks;
 }
 
 const FILE_NAME = /^[A-Za-z0-9._-]+$/;
@@ -165,6 +183,29 @@ export function createHal(host: HostABI): Hal {
     return ws;
   }
 
+  /** Calls an optional host member, or reports that the host has none (on a later turn: never re-entrant). */
+  function transfer(member: 'firmwareDownload' | 'firmwareInstall' | 'diagnosticsUpload', args: string[], done: TransferDone): void {
+    const fn = (host as any)[member];
+    if (typeof fn !== 'function') {
+      host.timerStart(0, () => done('this host has no ' + member + ' (optional host ABI member)'));
+      return;
+    }
+    let called = false;
+    const once = (error: string | null, info?: string) => {
+      if (called) return;
+      called = true;
+      let parsed = {};
+      try {
+        parsed = info ? JSON.parse(info) : {};
+      } catch (e) {
+        // info is informative only
+      }
+      done(error, parsed);
+    };
+    const callbacks = { ondone: (info: string) => once(null, info), onerror: (message: string) => once(message || 'failed') };
+    fn.apply(host, (args as any[]).concat([callbacks]));
+  }
+
   const hal: Hal = {
     hostName: host.name,
     log,
@@ -205,6 +246,11 @@ export function createHal(host: HostABI): Hal {
     restart: () => host.restart(),
     setLogLevel: (level) => {
       minLevel = LEVELS[level];
+    },
+    firmware: {
+      download: (url, done) => transfer('firmwareDownload', [url], done),
+      install: (done) => transfer('firmwareInstall', [], done),
+      uploadDiagnostics: (location, fileName, data, done) => transfer('diagnosticsUpload', [location, fileName, data], done),
     },
   };
   return hal;

@@ -185,10 +185,10 @@ function trigger(station: Station, message: string, connectorId?: number): void 
       }
       break;
     case 'DiagnosticsStatusNotification':
-      station.sendTriggered('DiagnosticsStatusNotification', { status: 'Idle' }); // no upload is going on
+      station.sendTriggered('DiagnosticsStatusNotification', { status: station.profiles.firmware.diagnosticsStatus }); // Idle, or Uploading
       break;
     case 'FirmwareStatusNotification':
-      station.sendTriggered('FirmwareStatusNotification', { status: 'Idle' }); // no update is going on
+      station.sendTriggered('FirmwareStatusNotification', { status: station.profiles.firmware.firmwareStatus }); // Idle, or the update's step
       break;
   }
 }

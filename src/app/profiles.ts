@@ -5,21 +5,27 @@ import { Handlers } from './csms-link';
 import { Connector } from './connector';
 import { SmartCharging, SmartChargingContext } from './smart-charging';
 import { Reservations, ReservationContext } from './reservations';
+import { LocalAuthList, LocalAuthListContext } from './local-auth-list';
+import { Firmware, FirmwareContext } from './firmware';
 
-export type ProfilesContext = SmartChargingContext & ReservationContext;
+export type ProfilesContext = SmartChargingContext & ReservationContext & LocalAuthListContext & FirmwareContext;
 
 export class Profiles {
   readonly smartCharging: SmartCharging;
   readonly reservations: Reservations;
+  readonly localList: LocalAuthList;
+  readonly firmware: Firmware;
 
   constructor(station: ProfilesContext) {
     this.smartCharging = new SmartCharging(station);
     this.reservations = new Reservations(station);
+    this.localList = new LocalAuthList(station);
+    this.firmware = new Firmware(station);
   }
 
   /** The CSMS-initiated actions of these profiles, added to the station's table. */
   addHandlers(table: Handlers): Handlers {
-    const parts = [this.smartCharging.handlers(), this.reservations.handlers()];
+    const parts = [this.smartCharging.handlers(), this.reservations.handlers(), this.localList.handlers(), this.firmware.handlers()];
     for (let i = 0; i < parts.length; i++) for (const action in parts[i]) table[action] = parts[i][action];
     return table;
   }
@@ -28,14 +34,22 @@ export class Profiles {
   start(): void {
     this.reservations.start();
     this.smartCharging.apply();
+    this.firmware.start();
   }
 
   stop(): void {
     this.smartCharging.stop();
     this.reservations.stop();
+    this.firmware.stop();
+  }
+
+  /** Booted and connected (first time or again). */
+  online(): void {
+    this.firmware.online();
   }
 
   connectorChanged(c: Connector): void {
     this.smartCharging.connectorChanged(c);
+    this.firmware.connectorChanged();
   }
 }

@@ -101,7 +101,7 @@ export class Station {
       log: (text) => hal.log.info(text),
     });
     this.cache = new AuthorizationCache(storage);
-    this.authorization = new Authorization(this);
+    this.authorization = new Authorization(this, (idTag) => this.profiles.localList.lookup(idTag));
     this.backoff = new Backoff({ baseMs: 1000, capMs: Math.max(1, settings.reconnectMaxSeconds) * 1000 });
     const context = {
       hal,
@@ -277,6 +277,7 @@ export class Station {
     this.startHeartbeat();
     this.status.online((n: StatusNotification) => this.sendNow('StatusNotification', n), firstTime);
     this.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });
+    this.profiles.online();
     if (this.events.online) this.events.online();
   }
 

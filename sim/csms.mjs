@@ -10,6 +10,8 @@
 //   await csms.call('CP-1', 'RemoteStartTransaction', { idTag: 'TAG', connectorId: 1 });
 //   csms.sendRaw('CP-1', '[2,"x","Nonsense",{}]');
 //   await csms.stop(); await csms.start();      // down for a while, same port
+//   const location = csms.serveFile('fw.js', code); // GET over HTTP on the same port (UpdateFirmware)
+//   csms.diagnosticsUrl                           // PUT <url><name> lands in csms.uploads (GetDiagnostics)
 //
 // Standalone: node sim/csms.mjs --port 9000 [--heartbeat-interval S] [--password P] ...
 import { EventEmitter } from 'node:events';
@@ -54,6 +56,11 @@ export class Csms extends EventEmitter {
   transactions = new Map();
   /** Last status per station and connector: status.get('CP-1')[1] === 'Charging'. */
   status = new Map();
+  /** Files stations uploaded over HTTP (GetDiagnostics): { name, size, text, time }. */
+  uploads = [];
+  /** Files stations downloaded over HTTP (UpdateFirmware): { name, time }. */
+  downloads = [];
+  #files = new Map(); // name -> Buffer served at /firmware/<name>
   #clients = new Map(); // station -> live RPCServerClient
   #transactionAnswers = new Map(); // station -> Map(message id -> answer): repeats get the first answer
   #handlers = new Map(); // test overrides: action -> (payload, station) => response
@@ -96,10 +103,7 @@ export class Csms extends EventEmitter {
     rpc.auth((accept, reject, handshake) => this.#authenticate(accept, reject, handshake));
     rpc.on('client', (client) => this.#attach(client));
     const server = this.tls ? createHttpsServer({ ...this.tls }) : createHttpServer();
-    server.on('request', (req, res) => {
-      res.statusCode = 404;
-      res.end();
-    });
+    server.on('request', (req, res) => this.#http(req, res));
     server.on('upgrade', rpc.handleUpgrade);
     await new Promise((resolve, reject) => {
       server.once('error', reject);
@@ -133,6 +137,60 @@ export class Csms extends EventEmitter {
       server.closeAllConnections?.();
     });
     this.#say(`${clock()}  CSMS stopped`);
+  }
+
+  /** http[s]://host:port: the same port serves files and takes uploads. */
+  get httpUrl() {
+    return `${this.tls ? 'https' : 'http'}://${this.host}:${this.port}`;
+  }
+
+  /** Where a station uploads diagnostics (GetDiagnostics location): PUT or POST <url><file name>. */
+  get diagnosticsUrl() {
+    return `${this.httpUrl}/diagnostics/`;
+  }
+
+  /** Serves `content` at /firmware/<name> (UpdateFirmware location); returns its URL. */
+  serveFile(name, content) {
+    this.#files.set(name, Buffer.from(content));
+    return `${this.httpUrl}/firmware/${encodeURIComponent(name)}`;
+  }
+
+  #http(req, res) {
+    const path = decodeURIComponent((req.url || '').split('?')[0]);
+    const file = /^\/firmware\/([^/]+)$/.exec(path);
+    const upload = /^\/diagnostics\/([^/]+)$/.exec(path);
+    if (file && req.method === 'GET' && this.#files.has(file[1])) {
+      const body = this.#files.get(file[1]);
+      this.downloads.push({ name: file[1], time: Date.now() });
+      this.#say(`${clock()}  HTTP GET ${path} (${body.length} bytes)`);
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+      res.end(body);
+      return;
+    }
+    if (upload && (req.method === 'PUT' || req.method === 'POST')) {
+      const chunks = [];
+      let size = 0;
+      req.on('data', (chunk) => {
+        size += chunk.length;
+        if (size <= 4 * 1024 * 1024) chunks.push(chunk);
+      });
+      req.on('end', () => {
+        if (size > 4 * 1024 * 1024) {
+          res.writeHead(413);
+          res.end();
+          return;
+        }
+        const u = { name: upload[1], size, text: Buffer.concat(chunks).toString('utf8'), time: Date.now() };
+        this.uploads.push(u);
+        this.#say(`${clock()}  HTTP ${req.method} ${path} (${size} bytes)`);
+        this.emit('upload', u);
+        res.writeHead(201);
+        res.end();
+      });
+      return;
+    }
+    res.statusCode = 404;
+    res.end();
   }
 
   /** Overrides the answer to one action: fn(payload, station) returns the response (or throws). */

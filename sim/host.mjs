@@ -8,6 +8,8 @@
 // (timer callbacks, socket callback objects) is owned by one GuestRuntime and disposed
 // with it. A leaked handle would abort the shared WebAssembly module, i.e. every station.
 import { EventEmitter } from 'node:events';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -34,6 +36,11 @@ export const HOST_EXIT = {
 };
 
 const MAX_TIMER_MS = 2 ** 31 - 1; // Node's setTimeout limit (about 24.8 days)
+/** Largest firmware image the simulator downloads (the module's flash slot is smaller still). */
+const MAX_FIRMWARE_BYTES = 4 * 1024 * 1024;
+/** Heap for compiling a downloaded image to check it (a runtime of its own, not the station's). */
+const CHECK_HEAP_BYTES = 64 * 1024 * 1024;
+const TRANSFER_TIMEOUT_MS = 30000;
 const GUEST_STACK_BYTES = 512 * 1024;
 
 /** Luhn check digit, as IMEIs and ICCIDs carry. */
@@ -77,6 +84,8 @@ class GuestRuntime {
   timers = new Map();
   /** @type {Map<number, { id: number, ws: WebSocket | null, callbacks: any }>} */
   sockets = new Map();
+  /** Transfers under way (optional ABI members: firmware download / install, diagnostics upload). */
+  transfers = new Set();
   disposed = false;
   memoryUsed = 0;
   memoryPeak = 0;
@@ -193,7 +202,45 @@ class GuestRuntime {
       restart: () => {
         this.#requestEnd('restart', null, 'the bundle called restart()');
       },
+      // Optional members (Firmware Management): the work is the station's (hooks.transfers).
+      // Arguments are read now: their handles die when the function returns.
+      firmwareDownload: (url, callbacks) => {
+        const u = str(url);
+        this.#transfer(callbacks, () => this.hooks.transfers.download(u));
+      },
+      firmwareInstall: (callbacks) => {
+        this.#transfer(callbacks, () => this.hooks.transfers.install());
+      },
+      diagnosticsUpload: (location, fileName, data, callbacks) => {
+        const args = [str(location), str(fileName), str(data)];
+        this.#transfer(callbacks, () => this.hooks.transfers.upload(...args));
+      },
     };
+  }
+
+  /**
+   * Runs `work` (a promise of the info object) and reports it to the guest's callbacks
+   * object on a later turn: ondone(JSON of the info) or onerror(message). The callbacks
+   * handle is owned by this runtime: disposed with it if the work outlives the boot.
+   */
+  #transfer(callbacks, work) {
+    if (this.ctx.typeof(callbacks) !== 'object') throw new TypeError('transfer callbacks must be an object');
+    const transfer = { callbacks: callbacks.dup() };
+    this.transfers.add(transfer);
+    Promise.resolve()
+      .then(work)
+      .then(
+        (info) => this.#transferDone(transfer, 'ondone', JSON.stringify(info || {})),
+        (err) => this.#transferDone(transfer, 'onerror', err && err.message ? err.message : String(err))
+      );
+  }
+
+  #transferDone(transfer, method, text) {
+    if (this.disposed || !this.transfers.has(transfer)) return;
+    this.transfers.delete(transfer);
+    this.#callMethod(transfer.callbacks, method, [text], `a transfer ${method}`);
+    transfer.callbacks.dispose();
+    this.#settle();
   }
 
   /** A failed write is reported to the guest as `false` (ABI), and logged here with its cause. */
@@ -356,7 +403,7 @@ class GuestRuntime {
       this.#guestError('a promise job', this.#describe(jobs.error));
     }
     if (this.#pendingEnd || performance.now() - this.#lastSample >= this.memorySampleMs) this.#sampleMemory();
-    if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0) {
+    if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0 && this.transfers.size === 0) {
       this.#requestEnd('exit', HOST_EXIT.STALLED, 'the bundle stalled: no timer and no socket left, and it did not call exit()');
     }
     if (this.#pendingEnd) {
@@ -422,6 +469,8 @@ class GuestRuntime {
       sock.callbacks.dispose();
     }
     this.sockets.clear();
+    for (const transfer of this.transfers) transfer.callbacks.dispose();
+    this.transfers.clear();
     try {
       this.rt.removeInterruptHandler();
       this.ctx.dispose();
@@ -479,6 +528,8 @@ export class SimulatedStation extends EventEmitter {
   #uncaught = 0;
   /** Counters for progress lines and benchmarks. */
   stats = { framesSent: 0, framesReceived: 0, restarts: 0 };
+  /** A downloaded and checked firmware image, waiting for firmwareInstall: { code, url, sha256 }. */
+  #staged = null;
   /** { code, reason } once the station has ended, else null. */
   result = null;
 
@@ -566,10 +617,53 @@ export class SimulatedStation extends EventEmitter {
         log: (level, text, source) => this.#log(level, text, source),
         frame: (direction, socket, text) => this.#frame(direction, socket, text),
         ended: (end) => this.#ended(runtime, end),
+        transfers: {
+          download: (url) => this.#downloadFirmware(url),
+          install: () => this.#installFirmware(),
+          upload: (location, fileName, data) => this.#uploadDiagnostics(location, fileName, data),
+        },
       },
     });
     this.#runtime = runtime;
     runtime.boot(source.code, source.filename);
+  }
+
+  // ---- Firmware Management (optional host ABI members) -----------------------------------
+
+  /** Downloads over HTTP(S), checks the image (not empty, not too big, QuickJS compiles it) and stages it. */
+  async #downloadFirmware(url) {
+    this.#log(LOG_LEVELS.info, `firmware download from ${url}`, 'host');
+    const body = await transferHttp('GET', url, { ca: this.settings.ca });
+    if (!body.length) throw new Error('the file is empty');
+    if (body.length > MAX_FIRMWARE_BYTES) throw new Error(`the file is ${body.length} bytes, more than ${MAX_FIRMWARE_BYTES}`);
+    const code = body.toString('utf8');
+    const problem = compileProblem(this.#quickjs, code);
+    if (problem) throw new Error(`not a script QuickJS can compile: ${problem}`);
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    this.#staged = { code, url, sha256 };
+    this.#log(LOG_LEVELS.info, `firmware downloaded and checked: ${body.length} bytes, sha256 ${sha256}`, 'host');
+    return { size: body.length, sha256 };
+  }
+
+  /**
+   * Installs the staged image: the next restart() evaluates it. Only for this station's run:
+   * a new simulator run starts from dist/firmware.js again (nothing is written to disk).
+   */
+  async #installFirmware() {
+    const staged = this.#staged;
+    if (!staged) throw new Error('no firmware downloaded');
+    this.#staged = null;
+    this.bundle = { code: staged.code, filename: 'firmware-installed.js' };
+    this.#log(LOG_LEVELS.info, `firmware from ${staged.url} installed (sha256 ${staged.sha256}): it runs from the next restart`, 'host');
+    return {};
+  }
+
+  /** HTTP PUT of the diagnostics file to location/fileName. */
+  async #uploadDiagnostics(location, fileName, data) {
+    const url = location.replace(/\/+$/, '') + '/' + encodeURIComponent(fileName);
+    await transferHttp('PUT', url, { ca: this.settings.ca, body: Buffer.from(data, 'utf8') });
+    this.#log(LOG_LEVELS.info, `diagnostics uploaded to ${url} (${Buffer.byteLength(data)} bytes)`, 'host');
+    return {};
   }
 
   #bundleSource() {
@@ -612,5 +706,65 @@ export class SimulatedStation extends EventEmitter {
     else this.stats.framesReceived++;
     this.emit('frame', { time: Date.now(), direction, socket, text });
     if (this.logLevel === 'debug') this.#log(LOG_LEVELS.debug, `${direction === 'sent' ? '→' : '←'} ${hideSecrets(text)}`, 'host');
+  }
+}
+
+/**
+ * One HTTP(S) request of the Firmware Management transfers; resolves with the response body,
+ * rejects with a short reason (URL scheme, network, HTTP status, timeout). Server
+ * certificates are verified (against `ca` when given).
+ */
+function transferHttp(method, url, { ca, body } = {}) {
+  return new Promise((resolve, reject) => {
+    let target;
+    try {
+      target = new URL(url);
+    } catch {
+      reject(new Error(`not a URL: ${url}`));
+      return;
+    }
+    if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+      reject(new Error(`the simulator transfers over http and https only, not ${target.protocol}`));
+      return;
+    }
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const headers = body ? { 'content-type': 'application/octet-stream', 'content-length': body.length } : {};
+    const req = send(target, { method, headers, ca: ca || undefined, timeout: TRANSFER_TIMEOUT_MS }, (res) => {
+      const chunks = [];
+      let size = 0;
+      res.on('data', (chunk) => {
+        size += chunk.length;
+        if (size > MAX_FIRMWARE_BYTES) req.destroy(new Error(`more than ${MAX_FIRMWARE_BYTES} bytes`));
+        else chunks.push(chunk);
+      });
+      res.on('end', () => {
+        if (res.statusCode < 200 || res.statusCode > 299) reject(new Error(`HTTP ${res.statusCode}`));
+        else resolve(Buffer.concat(chunks));
+      });
+      res.on('error', (err) => reject(err));
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${TRANSFER_TIMEOUT_MS / 1000} s`)));
+    req.on('error', (err) => reject(new Error(err.code || err.message)));
+    req.end(body);
+  });
+}
+
+/** Why `code` does not compile as a script (in a throw-away runtime), or '' when it does. */
+function compileProblem(quickjs, code) {
+  const rt = quickjs.newRuntime();
+  rt.setMemoryLimit(CHECK_HEAP_BYTES);
+  const ctx = rt.newContext();
+  try {
+    const result = ctx.evalCode(code, 'firmware.js', { compileOnly: true });
+    if (!result.error) {
+      result.value.dispose();
+      return '';
+    }
+    const e = ctx.dump(result.error);
+    result.error.dispose();
+    return e && typeof e === 'object' ? `${e.name || 'Error'}: ${e.message}` : String(e);
+  } finally {
+    ctx.dispose();
+    rt.dispose();
   }
 }

@@ -10,6 +10,7 @@ import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector } from './connector';
 import { Handlers } from './csms-link';
+import { loadList, saveList } from './stored-list';
 
 export interface Reservation {
   reservationId: number;
@@ -38,14 +39,7 @@ export class Reservations {
   private timer: { cancel(): void } | null = null;
 
   constructor(private readonly station: ReservationContext) {
-    const text = station.hal.storage.get(FILE);
-    if (!text) return;
-    try {
-      const stored = JSON.parse(text);
-      if (Object.prototype.toString.call(stored) === '[object Array]') this.list = stored;
-    } catch (e) {
-      station.hal.log.warning('reservations unreadable: none kept');
-    }
+    this.list = loadList<Reservation>(station.hal.storage, station.hal.log, FILE, 'reservations');
   }
 
   handlers(): Handlers {
@@ -208,8 +202,7 @@ export class Reservations {
   }
 
   private save(): void {
-    if (this.list.length) this.station.hal.storage.set(FILE, JSON.stringify(this.list));
-    else this.station.hal.storage.remove(FILE);
+    saveList(this.station.hal.storage, FILE, this.list);
   }
 }
 

@@ -18,6 +18,7 @@ import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector } from './connector';
 import { Handlers } from './csms-link';
+import { loadList, saveList } from './stored-list';
 import { ChargingProfile, ChargingProfilePurpose, ChargingRateUnit, profileAt, convertLimit, roundLimit, checkProfile } from './charging-schedule';
 
 export interface SmartChargingContext {
@@ -53,14 +54,7 @@ export class SmartCharging {
   private remoteStarts: { connectorId: number; idTag: string; profile: ChargingProfile }[] = [];
 
   constructor(private readonly station: SmartChargingContext) {
-    const text = station.hal.storage.get(FILE);
-    if (!text) return;
-    try {
-      const stored = JSON.parse(text);
-      if (Object.prototype.toString.call(stored) === '[object Array]') this.installed = stored;
-    } catch (e) {
-      station.hal.log.warning('charging profiles unreadable: none installed');
-    }
+    this.load();
   }
 
   handlers(): Handlers {
@@ -319,16 +313,10 @@ export class SmartCharging {
   }
 
   private save(): void {
-    if (this.installed.length) this.station.hal.storage.set(FILE, JSON.stringify(this.installed));
-    else this.station.hal.storage.remove(FILE);
+    saveList(this.station.hal.storage, FILE, this.installed);
   }
 
   private load(): void {
-    const text = this.station.hal.storage.get(FILE);
-    try {
-      this.installed = text ? JSON.parse(text) : [];
-    } catch (e) {
-      this.installed = [];
-    }
+    this.installed = loadList<Installed>(this.station.hal.storage, this.station.hal.log, FILE, 'charging profiles');
   }
 }

@@ -124,3 +124,13 @@ test('RemoteStartTransaction on a reserved connector: only for the reserved idTa
   next.hw.connector(1).plugIn();
   assert.equal((await next.csms.next('StartTransaction'))[3].reservationId, 8);
 });
+
+test('damaged reservation and charging-profile files: the station boots with none, and says so', async () => {
+  const rig = makeStation({}, { 'reservations.json': '[{"reservationId":', 'charging-profiles.json': '{"not":"a list"}' });
+  await startOnline(rig);
+  assert.deepEqual(rig.station.profiles.reservations.all(), []);
+  assert.deepEqual(rig.station.profiles.smartCharging.profiles(), []);
+  assert.ok(rig.host.logs.some((l) => /reservations unreadable \(reservations\.json\)/.test(l.text)));
+  assert.ok(rig.host.logs.some((l) => /charging profiles unreadable/.test(l.text)));
+  assert.equal(await reserve(rig, 1, 'RES', 1), 'Accepted', 'and works');
+});

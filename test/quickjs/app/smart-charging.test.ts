@@ -182,3 +182,19 @@ test('RemoteStartTransaction with a TxProfile: installed when its transaction st
   assert.equal(rig.hw.connector(1).currentLimit(), 7);
   assert.equal(rig.station.profiles.smartCharging.profiles()[0].profile.chargingProfileId, 2);
 });
+
+test('validFrom in the future: the limit changes when the profile becomes valid, and back at validTo', async () => {
+  const rig = makeStation();
+  await startOnline(rig);
+  await startCharging(rig, 1);
+  const p = txDefault(1, 0, [{ startPeriod: 0, limit: 9 }], {
+    validFrom: new Date(clock.now() + 120000).toISOString(),
+    validTo: new Date(clock.now() + 300000).toISOString(),
+  });
+  assert.equal(await setProfile(rig, 0, p), 'Accepted');
+  assert.equal(rig.hw.connector(1).currentLimit(), 32, 'not valid yet');
+  await sleep(121000);
+  assert.equal(rig.hw.connector(1).currentLimit(), 9);
+  await sleep(180000);
+  assert.equal(rig.hw.connector(1).currentLimit(), 32, 'expired at validTo');
+});

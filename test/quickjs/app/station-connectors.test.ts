@@ -107,3 +107,17 @@ test('EV-side disconnect: UnlockConnectorOnEVSideDisconnect unlocks the cable; f
   assert.ok(rig.hw.connector(1).locked(), 'kept locked');
   assert.ok(rig.station.connector(1)!.transaction, 'transaction kept');
 });
+
+test('the EV pauses and resumes: SuspendedEV and Charging, the transaction goes on', async () => {
+  const rig = makeStation();
+  await startOnline(rig);
+  await startCharging(rig, 1);
+  rig.csms.inbox.length = 0;
+  rig.hw.connector(1).setEvRequests(false);
+  await sleep(0);
+  assert.equal(rig.station.connector(1)!.status, 'SuspendedEV');
+  rig.hw.connector(1).setEvRequests(true);
+  await sleep(0);
+  assert.deepEqual(statusesOf(rig.csms.inbox, 1), ['SuspendedEV', 'Charging']);
+  assert.equal(rig.csms.pending('StopTransaction').length, 0);
+});

@@ -67,6 +67,26 @@ test('Reset Hard: restart at once; the next boot stops the transaction with Hard
   assert.equal(third.csms.pending('StopTransaction').length, 0, 'nothing left to stop');
 });
 
+test('Reset Soft with a CSMS that does not answer the StopTransaction: restart after the grace time; the stop goes after the reboot, once', async () => {
+  const rig = makeStation();
+  await startOnline(rig);
+  await startCharging(rig, 1);
+  delete rig.csms.autoAnswer.StopTransaction;
+  const t0 = clock.now();
+  await rig.csms.call('Reset', { type: 'Soft' });
+  const stop = await rig.csms.next('StopTransaction');
+  assert.equal(stop[3].reason, 'SoftReset');
+  while (!rig.host.restarts) await sleep(100);
+  assert.ok(clock.now() - t0 >= 9900 && clock.now() - t0 <= 10100, 'restarted after 10 s: ' + (clock.now() - t0));
+  const next = makeStation({}, rig.host.files);
+  await startOnline(next);
+  await sleep(1000);
+  const stops = next.csms.inbox.filter((f) => f[0] === 2 && f[2] === 'StopTransaction');
+  assert.equal(stops.length, 1, 'the unanswered stop again, and no second one for the same transaction');
+  assert.equal(stops[0][1], stop[1], 'with the same message id, so the CSMS can tell a repeat');
+  assert.equal(stops[0][3].reason, 'SoftReset');
+});
+
 test('UnlockConnector: stops the transaction there (UnlockCommand) and unlocks; UnlockFailed for a jammed lock; NotSupported for no such connector', async () => {
   const rig = makeStation();
   await startOnline(rig);

@@ -80,9 +80,13 @@ export async function build({ quiet = false } = {}) {
   await bundleFile('src/main.ts', { outfile: join(root, 'dist', 'firmware.js') });
   await bundleFile('src/main.ts', { outfile: join(root, 'dist', 'firmware.min.js'), minify: true });
   const s = sizes();
+  // The OCPP core with every 1.6 validator, alone (issue 4's budget: 48 KB minified).
+  const core = Buffer.byteLength(await bundleFile('src/ocpp/v16/index.ts', { minify: true }));
+  if (core > 48 * 1024) throw new Error(`the OCPP core (src/ocpp/v16, minified) is ${kb(core)}, over its 48 KB budget`);
   if (!quiet) {
     console.log('ES5 check passed (acorn ecmaVersion 5, no eval / new Function)');
     for (const [f, v] of Object.entries(s)) console.log(`dist/${f.padEnd(16)} ${kb(v.raw).padStart(9)} raw ${kb(v.gzip).padStart(9)} gzip`);
+    console.log(`OCPP core + 1.6 validators ${kb(core).padStart(9)} minified (budget 48 KB)`);
   }
   return s;
 }

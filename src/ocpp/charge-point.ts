@@ -1,0 +1,320 @@
+// The ChargePoint: one OCPP-J connection seen from the charge point. start() is the receive
+// loop (CALLs to their handlers, CALLRESULT / CALLERROR to the waiting call()), call() sends
+// a CALL and resolves with the answer. Like the Python `ocpp` package's ChargePoint, but:
+// - OCPP-J allows one outstanding CALL per sender: calls wait their turn in order, and a
+//   handler may call() itself (answers are read whatever the handlers are doing);
+// - responseTimeout really fires, rejects with TimeoutError and frees the slot;
+// - every bad frame gets its CALLERROR (or is logged) and the loop goes on.
+// Subclasses bind an OCPP version (see v16/index.ts): its actions and validators.
+import { InternalError, NotImplementedError, NotSupportedError, OcppError, TimeoutError } from './errors';
+import { CALL, CALLRESULT, Call, CallError, CallResult, MAX_UNIQUE_ID_LENGTH, Malformed, unpack, uniqueIds } from './messages';
+import { AfterOptions, Handler, OnOptions, Route, Routes, decoratedRoutes } from './routing';
+import { Protocol, REQUEST, RESPONSE } from './validation';
+
+/** The websocket the ChargePoint runs on (the HAL's WebSocket is one). */
+export interface Connection {
+  /** Sends one text frame; false when it could not be sent (not open). */
+  send(text: string): boolean;
+  onmessage: ((text: string) => void) | null;
+  onclose: ((code: number, reason: string) => void) | null;
+}
+
+export interface Logger {
+  debug(text: string): void;
+  info(text: string): void;
+  warning(text: string): void;
+  error(text: string): void;
+}
+
+export interface ChargePointOptions {
+  /** Seconds call() waits for the answer (default 30). */
+  responseTimeout?: number;
+  /** Where the core reports what it ignores or refuses (the HAL's log). */
+  log: Logger;
+  /** The timers the response timeout runs on (the HAL's setTimeout). */
+  setTimeout: (fn: () => void, ms: number) => { cancel(): void };
+}
+
+export interface CallOptions {
+  /** On a CALLERROR: resolve null (true, the default) or reject with the typed error (false). */
+  suppress?: boolean;
+  /** The CALL's unique id (1 to 36 characters); by default a fresh one never used on this connection. */
+  uniqueId?: string;
+  /** Neither the request nor the response is checked against its schema. */
+  skipSchemaValidation?: boolean;
+}
+
+/** Payload types per action; a version binds its generated Requests / Responses maps. */
+export interface AnyPayloads {
+  [action: string]: any;
+}
+
+interface Outgoing {
+  action: string;
+  uniqueId: string;
+  text: string;
+  suppress: boolean;
+  skipSchemaValidation: boolean;
+  resolve: (payload: any) => void;
+  reject: (error: any) => void;
+}
+
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+function errorText(e: any): string {
+  return e && e.message !== undefined ? (e.name ? e.name + ': ' : '') + e.message : String(e);
+}
+
+export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = AnyPayloads> {
+  readonly responseTimeout: number;
+  protected readonly log: Logger;
+  private readonly timers: ChargePointOptions['setTimeout'];
+  private readonly routes: Routes = {};
+  private readonly waiting: Outgoing[] = [];
+  private inFlight: Outgoing | null = null;
+  private timer: { cancel(): void } | null = null;
+  private closed = false;
+  private loop: Promise<void> | null = null;
+  private loopDone: (() => void) | null = null;
+  private readonly nextUniqueId = uniqueIds();
+
+  constructor(
+    readonly id: string,
+    protected readonly connection: Connection,
+    options: ChargePointOptions,
+    /** The OCPP version's actions and validators; null: no validation, any action. */
+    protected readonly protocol: Protocol | null = null
+  ) {
+    if (!options || !options.log || !options.setTimeout) throw new Error('ChargePoint needs options.log and options.setTimeout (the HAL provides them)');
+    this.log = options.log;
+    this.timers = options.setTimeout;
+    this.responseTimeout = options.responseTimeout === undefined ? 30 : options.responseTimeout;
+    const previous = connection.onclose;
+    connection.onclose = (code, reason) => {
+      this.closedBy(code, reason);
+      if (previous) previous(code, reason);
+    };
+    const untyped = this as unknown as ChargePoint;
+    const decorated = decoratedRoutes(this);
+    for (let i = 0; i < decorated.length; i++) {
+      const r = decorated[i];
+      const method = r.method;
+      const handler: Handler = (payload, uniqueId) => (this as any)[method](payload, uniqueId);
+      if (r.after) untyped.after(r.action, handler, r.options);
+      else untyped.on(r.action, handler, r.options);
+    }
+  }
+
+  // ---- routing ----------------------------------------------------------------------------
+
+  /** `handler` answers the CALLs of `action` (replacing an earlier one). */
+  on<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string) => Rs[A & keyof Rs] | Promise<Rs[A & keyof Rs]>, options?: OnOptions): void {
+    const o = options || {};
+    this.routeOf(action).on = { handler, skipSchemaValidation: !!o.skipSchemaValidation, callUniqueIdRequired: !!o.callUniqueIdRequired };
+  }
+
+  /** `handler` runs once the answer to a CALL of `action` was sent. */
+  after<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string) => unknown, options?: AfterOptions): void {
+    this.routeOf(action).after = { handler, skipSchemaValidation: false, callUniqueIdRequired: !!(options && options.callUniqueIdRequired) };
+  }
+
+  private routeOf(action: string): Routes[string] {
+    return has(this.routes, action) ? this.routes[action] : (this.routes[action] = {});
+  }
+
+  // ---- the receive loop ---------------------------------------------------------------------
+
+  /** Starts reading frames; resolves when the connection closes. */
+  start(): Promise<void> {
+    if (!this.loop) {
+      this.loop = new Promise<void>((resolve) => (this.loopDone = resolve));
+      this.connection.onmessage = (text) => this.receive(text);
+      if (this.closed && this.loopDone) this.loopDone();
+    }
+    return this.loop;
+  }
+
+  private receive(text: string): void {
+    try {
+      const message = unpack(text);
+      if (message instanceof Malformed) {
+        this.log.warning('bad frame (' + message.error.code + ': ' + message.error.description + ')');
+        this.answerError(message.uniqueId, message.error);
+      } else if (message.type === CALL) {
+        this.route(message as Call);
+      } else {
+        this.answered(message as CallResult | CallError);
+      }
+    } catch (e) {
+      // Only a bug gets here; the loop must go on.
+      this.log.error('receive loop: ' + errorText(e));
+    }
+  }
+
+  private route(call: Call): void {
+    const action = call.action;
+    const route = has(this.routes, action) ? this.routes[action] : null;
+    const on = route && route.on;
+    const protocol = this.protocol;
+    let error: OcppError | null = null;
+    if (protocol && !protocol.isAction(action)) error = new NotImplementedError(action + ' is not an OCPP ' + protocol.version + ' action');
+    else if (!on) error = protocol ? new NotSupportedError(action + ' is not supported') : new NotImplementedError(action + ' is not known');
+    else if (protocol && !on.skipSchemaValidation) error = protocol.validate(action, REQUEST, call.payload);
+    if (error || !on) {
+      this.log.warning('CALL ' + action + ' (' + call.uniqueId + ') refused: ' + (error as OcppError).code);
+      this.answerError(call.uniqueId, error as OcppError);
+      return;
+    }
+    let answer: Promise<any>;
+    try {
+      answer = Promise.resolve(on.callUniqueIdRequired ? on.handler(call.payload, call.uniqueId) : on.handler(call.payload));
+    } catch (e) {
+      answer = Promise.reject(e);
+    }
+    answer.then(
+      (response) => this.answer(call, on, route && route.after, response === undefined ? {} : response),
+      (e) => this.handlerFailed(call, e)
+    );
+  }
+
+  private answer(call: Call, on: Route, after: Route | undefined | null, response: unknown): void {
+    const protocol = this.protocol;
+    const invalid = protocol && !on.skipSchemaValidation ? protocol.validate(call.action, RESPONSE, response) : null;
+    if (invalid) {
+      this.log.error('the handler of ' + call.action + ' answered an invalid payload: ' + invalid.description);
+      this.answerError(call.uniqueId, new InternalError(call.action + ': the charge point produced an invalid response'));
+      return;
+    }
+    let text: string;
+    try {
+      text = new CallResult(call.uniqueId, response).pack();
+    } catch (e) {
+      this.handlerFailed(call, e);
+      return;
+    }
+    if (!this.connection.send(text)) {
+      this.log.warning('the answer to ' + call.action + ' (' + call.uniqueId + ') could not be sent: connection closed');
+      return;
+    }
+    if (!after) return;
+    try {
+      const r = after.callUniqueIdRequired ? after.handler(call.payload, call.uniqueId) : after.handler(call.payload);
+      if (r && typeof r.then === 'function') r.then(undefined, (e: unknown) => this.log.error('after ' + call.action + ': ' + errorText(e)));
+    } catch (e) {
+      this.log.error('after ' + call.action + ': ' + errorText(e));
+    }
+  }
+
+  /** A handler threw: its OCPP error goes back as is; anything else as InternalError (no stack). */
+  private handlerFailed(call: Call, e: unknown): void {
+    if (e instanceof OcppError) {
+      this.answerError(call.uniqueId, e);
+      return;
+    }
+    this.log.error('the handler of ' + call.action + ' failed: ' + errorText(e));
+    this.answerError(call.uniqueId, new InternalError(call.action + ' could not be processed'));
+  }
+
+  private answerError(uniqueId: string, error: OcppError): void {
+    this.connection.send(CallError.from(uniqueId, error).pack());
+  }
+
+  /** A CALLRESULT / CALLERROR: the answer to the call in flight, or ignored. */
+  private answered(message: CallResult | CallError): void {
+    const out = this.inFlight;
+    const kind = message.type === CALLRESULT ? 'CALLRESULT' : 'CALLERROR';
+    if (!out || out.uniqueId !== message.uniqueId) {
+      this.log.warning(kind + ' for unknown unique id ' + message.uniqueId + ' ignored');
+      return;
+    }
+    this.free();
+    if (message instanceof CallResult) {
+      const protocol = this.protocol;
+      const invalid = protocol && !out.skipSchemaValidation ? protocol.validate(out.action, RESPONSE, message.payload) : null;
+      if (invalid) {
+        this.log.warning('invalid answer to ' + out.action + ' (' + out.uniqueId + '): ' + invalid.description);
+        out.reject(invalid);
+      } else {
+        out.resolve(message.payload);
+      }
+    } else {
+      const error = (message as CallError).toError();
+      this.log.warning(out.action + ' (' + out.uniqueId + ') answered with ' + error.code + (error.description ? ': ' + error.description : ''));
+      if (out.suppress) out.resolve(null);
+      else out.reject(error);
+    }
+    this.pump();
+  }
+
+  // ---- calls ----------------------------------------------------------------------------------
+
+  /**
+   * Sends a CALL and resolves with the CALLRESULT's payload. The request is validated first
+   * (a bad one rejects with its OCPP error). On a CALLERROR: null with `suppress` (default),
+   * else a rejection with the typed OcppError. No answer within responseTimeout: TimeoutError.
+   * Connection closed (or closing while waiting): Error.
+   */
+  call<A extends keyof Rq & string>(action: A, payload: Rq[A], options: CallOptions & { suppress: false }): Promise<Rs[A & keyof Rs]>;
+  call<A extends keyof Rq & string>(action: A, payload: Rq[A], options?: CallOptions): Promise<Rs[A & keyof Rs] | null>;
+  call(action: string, payload: unknown, options?: CallOptions): Promise<any> {
+    const o = options || {};
+    return new Promise((resolve, reject) => {
+      if (this.closed) return reject(new Error('connection closed'));
+      const protocol = this.protocol;
+      const invalid = protocol && !o.skipSchemaValidation ? protocol.validate(action, REQUEST, payload) : null;
+      if (invalid) return reject(invalid);
+      const uniqueId = o.uniqueId === undefined ? this.nextUniqueId() : o.uniqueId;
+      if (typeof uniqueId !== 'string' || !uniqueId || uniqueId.length > MAX_UNIQUE_ID_LENGTH) {
+        return reject(new Error('uniqueId must be a string of 1 to ' + MAX_UNIQUE_ID_LENGTH + ' characters'));
+      }
+      let text: string;
+      try {
+        text = new Call(uniqueId, action, payload).pack();
+      } catch (e) {
+        return reject(e);
+      }
+      this.waiting.push({ action, uniqueId, text, suppress: o.suppress !== false, skipSchemaValidation: !!o.skipSchemaValidation, resolve, reject });
+      this.pump();
+    });
+  }
+
+  /** Sends the next waiting CALL when none is in flight. */
+  private pump(): void {
+    while (!this.inFlight && this.waiting.length) {
+      const out = this.waiting.shift() as Outgoing;
+      if (this.closed || !this.connection.send(out.text)) {
+        out.reject(new Error('connection closed: ' + out.action + ' not sent'));
+        continue;
+      }
+      this.inFlight = out;
+      this.timer = this.timers(() => this.timedOut(out), this.responseTimeout * 1000);
+    }
+  }
+
+  private timedOut(out: Outgoing): void {
+    if (this.inFlight !== out) return;
+    this.timer = null;
+    this.free();
+    this.log.warning('no answer to ' + out.action + ' (' + out.uniqueId + ') within ' + this.responseTimeout + ' s');
+    out.reject(new TimeoutError(out.action + ' timed out after ' + this.responseTimeout + ' s', out.action, out.uniqueId));
+    this.pump();
+  }
+
+  private free(): void {
+    if (this.timer) this.timer.cancel();
+    this.timer = null;
+    this.inFlight = null;
+  }
+
+  private closedBy(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    const out = this.inFlight;
+    this.free();
+    const failed = out ? [out].concat(this.waiting) : this.waiting.slice();
+    this.waiting.length = 0;
+    for (let i = 0; i < failed.length; i++) failed[i].reject(new Error('connection closed (' + code + (reason ? ' ' + reason : '') + ') before ' + failed[i].action + ' was answered'));
+    if (this.loopDone) this.loopDone();
+  }
+}
+

@@ -1,0 +1,105 @@
+// OCPP-J errors: one class per error code of OCPP-J 1.6 (section 4.2.3), as thrown by
+// handlers, by the validators, and by call() when the other side answers with a CALLERROR;
+// plus TimeoutError for a call() that got no answer within the response timeout.
+
+/**
+ * A base class whose instances are real Errors after tsc's ES5 down-levelling: a class that
+ * extends Error directly gets a plain Error back from the super call in ES5 (instanceof
+ * breaks); a constructor function with Error.prototype in its chain does not.
+ */
+interface ErrorBaseConstructor {
+  new (message: string): Error;
+}
+const ErrorBase = function (this: Error, message: string) {
+  this.message = message;
+} as unknown as ErrorBaseConstructor;
+ErrorBase.prototype = Object.create(Error.prototype);
+
+export interface ErrorDetails {
+  [key: string]: unknown;
+}
+
+export class OcppError extends ErrorBase {
+  /** The OCPP-J error code sent in a CALLERROR. */
+  readonly code!: string;
+  readonly description: string;
+  readonly details: ErrorDetails;
+
+  constructor(description?: string, details?: ErrorDetails) {
+    super(description || '');
+    this.description = description || '';
+    this.details = details || {};
+  }
+}
+OcppError.prototype.name = 'OcppError';
+(OcppError.prototype as { code: string }).code = 'GenericError';
+
+// One subclass per code; `code` and `name` live on the prototype (no per-instance cost).
+function defineCode(cls: { prototype: OcppError }, code: string): void {
+  const proto = cls.prototype as { code: string; name: string };
+  proto.code = code;
+  proto.name = code + 'Error';
+}
+
+/** The requested action is not known by the receiver. */
+export class NotImplementedError extends OcppError {}
+/** The requested action is recognized but not supported by the receiver. */
+export class NotSupportedError extends OcppError {}
+/** An internal error occurred and the receiver could not process the requested action. */
+export class InternalError extends OcppError {}
+/** The payload for the action is incomplete. */
+export class ProtocolError extends OcppError {}
+/** A security issue occurred during the processing of the action. */
+export class SecurityError extends OcppError {}
+/** The payload is syntactically incorrect or does not conform to the PDU structure. */
+export class FormationViolationError extends OcppError {}
+/** A field of the payload contains an invalid value. */
+export class PropertyConstraintViolationError extends OcppError {}
+/** A field violates occurrence constraints (the spec's spelling: "Occurence"). */
+export class OccurenceConstraintViolationError extends OcppError {}
+/** A field violates data type constraints (e.g. "somestring": 12). */
+export class TypeConstraintViolationError extends OcppError {}
+/** Any other error. */
+export class GenericError extends OcppError {}
+
+const CLASSES: { [code: string]: typeof OcppError } = {};
+const TABLE: [typeof OcppError, string][] = [
+  [NotImplementedError, 'NotImplemented'],
+  [NotSupportedError, 'NotSupported'],
+  [InternalError, 'InternalError'],
+  [ProtocolError, 'ProtocolError'],
+  [SecurityError, 'SecurityError'],
+  [FormationViolationError, 'FormationViolation'],
+  [PropertyConstraintViolationError, 'PropertyConstraintViolation'],
+  [OccurenceConstraintViolationError, 'OccurenceConstraintViolation'],
+  [TypeConstraintViolationError, 'TypeConstraintViolation'],
+  [GenericError, 'GenericError'],
+];
+for (let i = 0; i < TABLE.length; i++) {
+  defineCode(TABLE[i][0], TABLE[i][1]);
+  CLASSES[TABLE[i][1]] = TABLE[i][0];
+}
+
+/**
+ * The typed error for a CALLERROR received from the other side. An unknown code (e.g. the
+ * 2.0 "FormatViolation") still gives an OcppError carrying that code.
+ */
+export function errorFromCallError(code: string, description: string, details: ErrorDetails): OcppError {
+  const cls = Object.prototype.hasOwnProperty.call(CLASSES, code) ? CLASSES[code] : null;
+  if (cls) return new cls(description, details);
+  const e = new GenericError(description, details);
+  (e as { code: string }).code = code;
+  return e;
+}
+
+/** call() got no CALLRESULT / CALLERROR within the response timeout (not an OCPP error code). */
+export class TimeoutError extends ErrorBase {
+  constructor(
+    message: string,
+    readonly action: string,
+    readonly uniqueId: string
+  ) {
+    super(message);
+  }
+}
+TimeoutError.prototype.name = 'TimeoutError';

@@ -1,0 +1,21 @@
+// The OCPP core's public API (version-independent). The OCPP 1.6 ChargePoint and message
+// types are in ./v16.
+export { ChargePoint, ChargePointOptions, CallOptions, Connection, Logger } from './charge-point';
+export { on, after, OnOptions, AfterOptions, Handler } from './routing';
+export {
+  OcppError,
+  NotImplementedError,
+  NotSupportedError,
+  InternalError,
+  ProtocolError,
+  SecurityError,
+  FormationViolationError,
+  PropertyConstraintViolationError,
+  OccurenceConstraintViolationError,
+  TypeConstraintViolationError,
+  GenericError,
+  TimeoutError,
+  ErrorDetails,
+} from './errors';
+export { Call, CallResult, CallError, Malformed, Message, pack, unpack, uniqueIds, CALL, CALLRESULT, CALLERROR } from './messages';
+export { Protocol, SchemaTable, tableProtocol } from './validation';

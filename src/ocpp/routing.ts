@@ -1,0 +1,66 @@
+// Routing of incoming CALLs to handlers: `on` answers an action, `after` runs once the answer
+// was sent. Both work as ChargePoint methods (cp.on('Reset', fn)) and as decorators on the
+// methods of a ChargePoint subclass (experimentalDecorators), like the Python `ocpp`
+// package's ocpp.routing.on / ocpp.routing.after.
+
+export interface OnOptions {
+  /** Neither the request nor the handler's response is checked against its schema. */
+  skipSchemaValidation?: boolean;
+  /** The handler gets the CALL's unique id as its second argument. */
+  callUniqueIdRequired?: boolean;
+}
+
+export interface AfterOptions {
+  /** The hook gets the CALL's unique id as its second argument. */
+  callUniqueIdRequired?: boolean;
+}
+
+/** A handler: the request payload (and unique id when asked for) in; the response (or its promise) out. */
+export type Handler = (payload: any, uniqueId?: string) => any;
+
+export interface Route {
+  handler: Handler;
+  skipSchemaValidation: boolean;
+  callUniqueIdRequired: boolean;
+}
+
+/** The routes of one ChargePoint, per action. */
+export interface Routes {
+  [action: string]: { on?: Route; after?: Route };
+}
+
+/** A decorated method, remembered on its class's prototype. */
+export interface DecoratedRoute {
+  after: boolean;
+  action: string;
+  method: string;
+  options: OnOptions;
+}
+
+const KEY = '__ocppRoutes';
+
+function remember(prototype: any, route: DecoratedRoute): void {
+  // Each class gets its own list, starting with what it inherits: decorating a subclass
+  // never adds handlers to its parent.
+  if (!Object.prototype.hasOwnProperty.call(prototype, KEY)) prototype[KEY] = (prototype[KEY] || []).slice();
+  prototype[KEY].push(route);
+}
+
+/** The decorated routes of an object's class (and its parent classes). */
+export function decoratedRoutes(instance: object): DecoratedRoute[] {
+  return (instance as any)[KEY] || [];
+}
+
+/** Decorator: the method answers `action`. */
+export function on(action: string, options?: OnOptions) {
+  return (prototype: object, method: string, _descriptor?: PropertyDescriptor): void => {
+    remember(prototype, { after: false, action, method, options: options || {} });
+  };
+}
+
+/** Decorator: the method runs once the answer to `action` was sent. */
+export function after(action: string, options?: AfterOptions) {
+  return (prototype: object, method: string, _descriptor?: PropertyDescriptor): void => {
+    remember(prototype, { after: true, action, method, options: options || {} });
+  };
+}

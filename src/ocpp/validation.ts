@@ -1,0 +1,139 @@
+// Payload validation: an interpreter over the compact schema tables that build/gen-ocpp16.mjs
+// derives from the official OCPP JSON schemas (no code generation at run time, no eval).
+// It checks type, required, enum, maxLength, additionalProperties, date-time and URI formats,
+// multipleOf and minItems, and answers with the OCPP-J error a receiver sends:
+//   wrong type                                 TypeConstraintViolation
+//   required property missing, too few items   OccurenceConstraintViolation
+//   enum, length, format, extra property       PropertyConstraintViolation
+//   payload not an object                      FormationViolation
+import {
+  FormationViolationError,
+  NotImplementedError,
+  OccurenceConstraintViolationError,
+  OcppError,
+  PropertyConstraintViolationError,
+  TypeConstraintViolationError,
+} from './errors';
+import { isArray } from './messages';
+
+/**
+ * A schema node (see build/gen-ocpp16.mjs): 'i' integer, 'n' number ('n.1' multiple of 0.1),
+ * 'b' boolean, 's' / 's20' string (max length), 'd' date-time, 'u' / 'u512' URI, 'e7' enum 7;
+ * an object ({ name: node, 'name!': node }, '!' = required, nothing else allowed); an array
+ * ([node] or [node, minItems]).
+ */
+export type SchemaNode = string | ObjectNode | ArrayNode;
+export interface ObjectNode {
+  [property: string]: SchemaNode;
+}
+export type ArrayNode = [SchemaNode] | [SchemaNode, number];
+/** Per action: [request schema, response schema]. */
+export interface SchemaTable {
+  [action: string]: [ObjectNode, ObjectNode];
+}
+
+export const REQUEST = 0;
+export const RESPONSE = 1;
+export type Direction = typeof REQUEST | typeof RESPONSE;
+
+/** What a ChargePoint needs to know of an OCPP version. */
+export interface Protocol {
+  readonly version: string;
+  /** Whether the version defines this action. */
+  isAction(action: string): boolean;
+  /** The error a receiver answers this payload with, or null when it is valid. */
+  validate(action: string, direction: Direction, payload: unknown): OcppError | null;
+}
+
+const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+function isObject(v: unknown): v is { [k: string]: unknown } {
+  return v !== null && typeof v === 'object' && !isArray(v);
+}
+
+const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(\.\d+)?([Zz]|[+-](\d\d):(\d\d))$/;
+const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;
+
+/** RFC 3339 date-time, as JSON Schema's "date-time" format (a time zone is required). */
+export function isDateTime(s: string): boolean {
+  const m = DATE_TIME.exec(s);
+  if (!m) return false;
+  const year = +m[1];
+  const month = +m[2];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  return month >= 1 && month <= 12 && +m[3] >= 1 && +m[3] <= days && +m[4] < 24 && +m[5] < 60 && +m[6] <= 60 && (!m[9] || (+m[9] < 24 && +m[10] < 60));
+}
+
+/** String length in characters (code points), as JSON Schema counts it. */
+function length(s: string): number {
+  const surrogates = s.match(/[\uDC00-\uDFFF]/g);
+  return s.length - (surrogates ? surrogates.length : 0);
+}
+
+function typeError(path: string, expected: string): OcppError {
+  return new TypeConstraintViolationError(path + ' is not ' + expected);
+}
+
+function checkScalar(node: string, v: unknown, path: string, enums: string[]): OcppError | null {
+  const kind = node.charAt(0);
+  const arg = node.substring(1);
+  if (kind === 'i') return typeof v === 'number' && v % 1 === 0 ? null : typeError(path, 'an integer');
+  if (kind === 'b') return typeof v === 'boolean' ? null : typeError(path, 'a boolean');
+  if (kind === 'n') {
+    if (typeof v !== 'number') return typeError(path, 'a number');
+    if (!arg) return null;
+    const q = v / +arg;
+    return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q)) ? null : new PropertyConstraintViolationError(path + ' is not a multiple of ' + +arg);
+  }
+  if (typeof v !== 'string') return typeError(path, 'a string');
+  if (kind === 'e') {
+    if (v.indexOf('|') < 0 && ('|' + enums[+arg] + '|').indexOf('|' + v + '|') >= 0) return null;
+    return new PropertyConstraintViolationError(path + ' is not one of ' + enums[+arg].split('|').join(', '));
+  }
+  if (kind === 'd') return isDateTime(v) ? null : new PropertyConstraintViolationError(path + ' is not an RFC 3339 date-time');
+  if (arg && v.length > +arg && length(v) > +arg) return new PropertyConstraintViolationError(path + ' is longer than ' + arg + ' characters');
+  if (kind === 'u' && !URI.test(v)) return new PropertyConstraintViolationError(path + ' is not a URI');
+  return null;
+}
+
+/** The first violation of `node` by `v`, or null. */
+export function check(node: SchemaNode, v: unknown, path: string, enums: string[]): OcppError | null {
+  if (typeof node === 'string') return checkScalar(node, v, path, enums);
+  const at = (k: string | number) => (typeof k === 'number' ? path + '[' + k + ']' : path ? path + '.' + k : k);
+  let error: OcppError | null = null;
+  if (isArray(node)) {
+    if (!isArray(v)) return typeError(path, 'an array');
+    if (node[1] && v.length < node[1]) return new OccurenceConstraintViolationError(path + ' needs at least ' + node[1] + ' item(s)');
+    for (let i = 0; i < v.length && !error; i++) error = check(node[0], v[i], at(i), enums);
+    return error;
+  }
+  if (!isObject(v)) return typeError(path, 'an object');
+  for (const key in node) {
+    const name = key.charAt(key.length - 1) === '!' ? key.slice(0, -1) : '';
+    if (name && !has(v, name)) return new OccurenceConstraintViolationError(at(name) + ' is required');
+  }
+  for (const k in v) {
+    if (!has(v, k)) continue;
+    const sub = has(node, k) ? node[k] : has(node, k + '!') ? node[k + '!'] : null;
+    error = sub === null ? new PropertyConstraintViolationError(at(k) + ' is not allowed') : check(sub, v[k], at(k), enums);
+    if (error) return error;
+  }
+  return null;
+}
+
+/** A Protocol over generated tables. */
+export function tableProtocol(version: string, schemas: SchemaTable, enums: string[]): Protocol {
+  return {
+    version,
+    isAction: (action) => has(schemas, action),
+    validate(action, direction, payload) {
+      if (!has(schemas, action)) return new NotImplementedError(action + ' is not an OCPP ' + version + ' action');
+      const what = action + (direction === REQUEST ? '.req' : '.conf');
+      if (!isObject(payload)) return new FormationViolationError(what + ': payload is not an object');
+      const error = check(schemas[action][direction], payload, '', enums);
+      if (error) (error as { description: string }).description = error.message = what + ': ' + error.description;
+      return error;
+    },
+  };
+}

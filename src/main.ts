@@ -8,7 +8,7 @@ import { createHal } from '../hal/index';
 import { SimHardware } from '../hal/sim-hardware';
 import { Station } from './app/station';
 import { runScenario } from './app/scenarios';
-import { openLink } from './app/interim-link';
+import { openChargePointLink } from './app/csms-link';
 
 const hal = createHal(ocppHost);
 hal.log.info('boot: ' + hal.settings.vendor + ' ' + hal.settings.model + ' ' + hal.settings.firmwareVersion + ' on host ' + hal.hostName + ', IMEI ' + hal.imei());
@@ -24,7 +24,7 @@ if (!hal.settings.url || !hal.settings.id) {
     defer: (fn) => hal.setTimeout(fn, 0),
     storage: hal.storage,
   });
-  const station = new Station(hal, hardware, openLink(hal));
+  const station = new Station(hal, hardware, openChargePointLink(hal));
   runScenario(hal, station, hardware);
   station.start();
 }

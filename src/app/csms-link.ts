@@ -1,6 +1,8 @@
 // The station's connection to the CSMS: what it needs of one (CsmsLink) and how it opens
 // one (LinkOpener). openChargePointLink() makes them from the OCPP core's ChargePoint.
-import { WebSocketOptions } from '../../hal/index';
+import { Hal, WebSocketOptions } from '../../hal/index';
+import { ChargePoint as BaseChargePoint } from '../ocpp/index';
+import { ChargePoint } from '../ocpp/v16/index';
 
 /** A CSMS-initiated action: `on` answers it; `after` runs once the answer was sent. */
 export interface Handler {
@@ -27,3 +29,30 @@ export interface LinkEvents {
 }
 
 export type LinkOpener = (url: string, options: WebSocketOptions, handlers: Handlers, events: LinkEvents) => void;
+
+/**
+ * The LinkOpener over the OCPP core: one 1.6 ChargePoint per connection, the handlers routed
+ * with cp.on / cp.after (so every CALL is validated and bad frames get their CALLERROR), and
+ * call() → cp.call with suppress off, so a CALLERROR rejects with its typed OcppError.
+ */
+export function openChargePointLink(hal: Hal): LinkOpener {
+  return (url, options, handlers, events) => {
+    const ws = hal.connect(url, options);
+    ws.onclose = (code, reason) => events.closed(code, reason); // the ChargePoint's close handling runs first
+    const cp = new ChargePoint(decodeURIComponent(url.substring(url.lastIndexOf('/') + 1)), ws, { log: hal.log, setTimeout: hal.setTimeout });
+    const routes = cp as unknown as BaseChargePoint; // the station's handlers take any action name
+    for (const action in handlers) {
+      if (!Object.prototype.hasOwnProperty.call(handlers, action)) continue;
+      const h = handlers[action];
+      routes.on(action, (payload) => h.on(payload));
+      if (h.after) routes.after(action, h.after);
+    }
+    const link: CsmsLink = {
+      call: (action, payload, uniqueId) => routes.call(action, payload, { suppress: false, uniqueId }),
+      isOpen: () => ws.readyState === 'open',
+      close: () => ws.close(1000),
+    };
+    ws.onopen = () => events.opened(link);
+    cp.start();
+  };
+}

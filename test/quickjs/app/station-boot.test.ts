@@ -27,13 +27,17 @@ test('BootNotification carries vendor, model, firmware, IMEI and ICCID; Accepted
   await sleep(0);
   assert.ok(Math.abs(rig.hal.now() - csmsTime) < 1000, 'clock taken from currentTime');
   assert.equal(rig.station.config.getInt('HeartbeatInterval'), 60);
-  const statuses = [await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification')];
+  const statuses: any[] = [];
+  // One CALL at a time (OCPP-J): each StatusNotification goes once the one before is answered.
+  for (let i = 0; i < 3; i++) {
+    statuses.push(await rig.csms.next('StatusNotification'));
+    rig.csms.reply(statuses[i], {});
+  }
   assert.deepEqual(
     statuses.map((f) => f[3].connectorId + ':' + f[3].status + ':' + f[3].errorCode),
     ['0:Available:NoError', '1:Available:NoError', '2:Available:NoError'],
     'a StatusNotification per connector, 0 included'
   );
-  for (let i = 0; i < statuses.length; i++) rig.csms.reply(statuses[i], {});
   const t0 = clock.now();
   const hb1 = await rig.csms.next('Heartbeat');
   assert.equal(clock.now() - t0, 60000, 'first heartbeat after the interval');
@@ -67,7 +71,12 @@ test('Pending: only BootNotification goes out, again after the interval; the CSM
   assert.ok(clock.now() - t0 >= 19900, 'waited the interval');
   assert.deepEqual(actions(rig.csms.inbox), [], 'no status, no heartbeat while Pending');
   rig.csms.reply(second, { status: 'Accepted', currentTime: new Date(clock.now()).toISOString(), interval: 300 });
-  const statuses = [await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification'), await rig.csms.next('StatusNotification')];
+  const statuses: any[] = [];
+  // One CALL at a time (OCPP-J): each StatusNotification goes once the one before is answered.
+  for (let i = 0; i < 3; i++) {
+    statuses.push(await rig.csms.next('StatusNotification'));
+    rig.csms.reply(statuses[i], {});
+  }
   assert.equal(statuses[1][3].status, 'Preparing', '...but once Accepted');
 });
 
@@ -79,6 +88,9 @@ test('Pending: what a TriggerMessage asks for is sent (StatusNotification, Heart
   const first = await rig.csms.next('BootNotification');
   rig.csms.reply(first, { status: 'Pending', currentTime: new Date(clock.now()).toISOString(), interval: 3600 });
   await sleep(0);
+  // The triggered messages are answered (one CALL at a time: the next waits for the answer).
+  rig.csms.autoAnswer.StatusNotification = rig.csms.autoAnswer.MeterValues = () => ({});
+  rig.csms.autoAnswer.Heartbeat = () => ({ currentTime: new Date(clock.now()).toISOString() });
   assert.equal((await rig.csms.call('TriggerMessage', { requestedMessage: 'StatusNotification', connectorId: 2 }))[2].status, 'Accepted');
   const st = await rig.csms.next('StatusNotification', 1000);
   assert.deepEqual([st[3].connectorId, st[3].status], [2, 'Available']);

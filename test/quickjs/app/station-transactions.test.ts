@@ -65,7 +65,9 @@ test('StopTxnSampledData and clock-aligned data (MeterValuesAlignedData at whole
   assert.equal(clock.now() % 900000, 0, 'at a whole multiple of 15 minutes');
   assert.equal(aligned[3].meterValue[0].sampledValue[0].context, 'Sample.Clock');
   assert.equal(aligned[3].transactionId, 101);
-  // The other connector has no transaction: its aligned value has no transactionId.
+  // The other connector has no transaction: its aligned value has no transactionId (sent
+  // once the first is answered: one CALL at a time).
+  await sleep(10);
   const idle = rig.csms.pending('MeterValues').filter((f) => f[3].connectorId === 2);
   assert.equal(idle.length, 1);
   assert.equal(idle[0][3].transactionId, undefined);

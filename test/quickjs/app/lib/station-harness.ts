@@ -6,7 +6,7 @@ import { FakeHost, FakeSocket } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
 import { SimHardware } from '../../../../hal/sim-hardware';
 import { Station } from '../../../../src/app/station';
-import { openLink } from '../../../../src/app/interim-link';
+import { openChargePointLink } from '../../../../src/app/csms-link';
 
 export interface Rig {
   host: FakeHost;
@@ -22,7 +22,7 @@ export function makeStation(config: { [k: string]: unknown } = {}, files?: { [na
   const host = new FakeHost({ config: settings, files: files || {} });
   const hal = createHal(host);
   const hw = new SimHardware({ connectors: hal.settings.connectors, ticks: hal.ticks, defer: (fn) => hal.setTimeout(fn, 0), storage: hal.storage });
-  const station = new Station(hal, hw, openLink(hal));
+  const station = new Station(hal, hw, openChargePointLink(hal));
   const csms = new FakeCsms(host);
   return { host, hal, hw, station, csms };
 }
@@ -126,6 +126,9 @@ export async function startOnline(rig: Rig, interval: number = 300): Promise<voi
   rig.csms.accept();
   await rig.csms.next('BootNotification');
   await sleep(0);
+  // One CALL at a time (OCPP-J): the boot's StatusNotifications (connector 0 too) follow
+  // one another, each after the answer to the one before.
+  for (let i = 0; i < 50 && rig.csms.pending('StatusNotification').length <= rig.hal.settings.connectors; i++) await sleep(0);
 }
 
 /** The driver plugs in and presents an idTag; resolves with the StartTransaction frame the CSMS got. */

@@ -112,12 +112,13 @@ test('the EV pauses and resumes: SuspendedEV and Charging, the transaction goes 
   const rig = makeStation();
   await startOnline(rig);
   await startCharging(rig, 1);
+  await sleep(10); // its Charging StatusNotification goes once StartTransaction is answered
   rig.csms.inbox.length = 0;
   rig.hw.connector(1).setEvRequests(false);
   await sleep(0);
   assert.equal(rig.station.connector(1)!.status, 'SuspendedEV');
   rig.hw.connector(1).setEvRequests(true);
-  await sleep(0);
+  await sleep(10); // one CALL at a time: each StatusNotification after the answer to the one before
   assert.deepEqual(statusesOf(rig.csms.inbox, 1), ['SuspendedEV', 'Charging']);
   assert.equal(rig.csms.pending('StopTransaction').length, 0);
 });

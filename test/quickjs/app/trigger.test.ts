@@ -11,7 +11,7 @@ test('TriggerMessage StatusNotification: one connector, connector 0 (the charge 
   assert.deepEqual(rig.csms.pending('StatusNotification').map((f) => f[3].connectorId), [0]);
   rig.csms.inbox.length = 0;
   await rig.csms.call('TriggerMessage', { requestedMessage: 'StatusNotification' });
-  await sleep(0);
+  await sleep(10); // one CALL at a time: each after the answer to the one before
   assert.deepEqual(rig.csms.pending('StatusNotification').map((f) => f[3].connectorId), [0, 1, 2]);
 });
 

@@ -112,6 +112,8 @@ export class FakeCsms {
       StartTransaction: () => ({ transactionId: ++tx, idTagInfo: { status: 'Accepted' } }),
       MeterValues: () => ({}),
       StopTransaction: () => ({}),
+      FirmwareStatusNotification: () => ({}),
+      DiagnosticsStatusNotification: () => ({}),
     };
     // What a test set itself stays.
     for (const action in routine) if (!this.autoAnswer[action]) this.autoAnswer[action] = routine[action];

@@ -122,6 +122,48 @@ export interface HostABI {
    * the simulator: HTTP PUT to location + "/" + fileName).
    */
   diagnosticsUpload?(location: string, fileName: string, data: string, callbacks: HostTransferCallbacks): void;
+
+  // ---- optional members (security extension; detected with `typeof`, a host may lack them) --
+
+  /**
+   * Optional, security extension (SignCertificate): makes a new key pair — the host keeps
+   * its private key, which never enters the bundle — and a PKCS#10 CSR signed with it.
+   * `request` is JSON `{ "subject": { "commonName": "...", "organizationName": "..." } }`;
+   * the callback gets JSON `{ "csr": "<PEM>", "keyId": "..." }` or `{ "error": "..." }`.
+   * The key is then usable as HostSocketOptions.keyId.
+   */
+  cryptoCreateCsr?(request: string, callback: (result: string) => void): void;
+  /**
+   * Optional, security extension: what the certificates in `pem` (one or more PEM blocks)
+   * are, as JSON `{ "certificates": [CertificateInfo...] }` or `{ "error": "..." }` when the
+   * text holds no well-formed certificate. Hashes use `hashAlgorithm` (SHA256, SHA384, SHA512).
+   */
+  cryptoCertificateInfo?(pem: string, hashAlgorithm: string): string;
+  /**
+   * Optional, security extension: checks the chain in `chain` (PEM, leaf first) now — each
+   * certificate within its validity period and signed by the next, the last by one of
+   * `trusted` (PEM) — and, when `keyId` is not "", that the leaf certifies that key pair.
+   * JSON `{ "ok": true }` or `{ "ok": false, "error": "..." }`.
+   */
+  cryptoVerifyChain?(chain: string, trusted: string, keyId: string): string;
+}
+
+/** One certificate as cryptoCertificateInfo describes it (OCPP CertificateHashDataType and more). */
+export interface CertificateInfo {
+  /** Subject and issuer as text, e.g. "CN=CP-1, O=Example". */
+  subject: string;
+  issuer: string;
+  /** Serial number, hexadecimal, lower case, no leading zeros. */
+  serialNumber: string;
+  /** Hex hashes of the issuer's DER name and of the issuer's public key (the key bits). */
+  issuerNameHash: string;
+  issuerKeyHash: string;
+  /** Validity, ISO 8601. */
+  notBefore: string;
+  notAfter: string;
+  /** Basic constraints CA. */
+  ca: boolean;
+  selfSigned: boolean;
 }
 
 declare global {

@@ -2,10 +2,24 @@
 // (hal/host-abi.ts, global `ocppHost`) to small objects modelled on the module's own
 // APIs: QuecPython `uwebsocket` (WebSocket), `_thread` (tasks), `modem.getDevImei()`
 // (device), `uos` files (storage) and `log`.
-import { HostABI, HostSocketOptions } from './host-abi';
+import { HostABI, HostSocketOptions, CertificateInfo } from './host-abi';
 import { Settings, parseSettings } from './settings';
 
 export { Settings } from './settings';
+export { CertificateInfo } from './host-abi';
+
+/**
+ * Key pairs, CSRs and certificate checks, done by the host (the optional crypto* members
+ * of the host ABI); null on a host without them (e.g. the native shim).
+ */
+export interface HalCrypto {
+  /** A new key pair held by the host and a CSR for it. */
+  createCsr(subject: { commonName: string; organizationName?: string }): Promise<{ csr: string; keyId: string }>;
+  /** The certificates in PEM text; throws when there is none or one is malformed. */
+  certificateInfo(pem: string, hashAlgorithm?: string): CertificateInfo[];
+  /** Null when the chain is valid now and ends at one of `trusted` (and certifies keyId's key); else why not. */
+  verifyChain(chain: string, trusted: string, keyId?: string): string | null;
+}
 
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 const LEVELS: { [k: string]: number } = { debug: 10, info: 20, warning: 30, error: 40 };
@@ -96,6 +110,8 @@ export interface Hal {
   restart(): void;
   setLogLevel(level: LogLevel): void;
   readonly firmware: FirmwareHooks;
+  /** The host's cryptography (optional ABI members), or null. */
+  readonly crypto: HalCrypto | null;
 }
 
 const FILE_NAME = /^[A-Za-z0-9._-]+$/;
@@ -207,6 +223,7 @@ export function createHal(host: HostABI): Hal {
   }
 
   const hal: Hal = {
+    crypto: cryptoOf(host),
     hostName: host.name,
     log,
     now: () => host.now() + clockOffset,
@@ -254,4 +271,30 @@ export function createHal(host: HostABI): Hal {
     },
   };
   return hal;
+}
+
+/** HalCrypto over the host's optional crypto* members, when it has all of them. */
+function cryptoOf(host: HostABI): HalCrypto | null {
+  if (typeof host.cryptoCreateCsr !== 'function' || typeof host.cryptoCertificateInfo !== 'function' || typeof host.cryptoVerifyChain !== 'function') {
+    return null;
+  }
+  return {
+    createCsr: (subject) =>
+      new Promise((resolve, reject) => {
+        host.cryptoCreateCsr!(JSON.stringify({ subject }), (text) => {
+          const r = JSON.parse(text);
+          if (r.error || !r.csr) reject(new Error(r.error || 'no CSR'));
+          else resolve({ csr: r.csr, keyId: r.keyId });
+        });
+      }),
+    certificateInfo: (pem, hashAlgorithm) => {
+      const r = JSON.parse(host.cryptoCertificateInfo!(pem, hashAlgorithm || 'SHA256'));
+      if (r.error || !r.certificates || !r.certificates.length) throw new Error(r.error || 'no certificate');
+      return r.certificates;
+    },
+    verifyChain: (chain, trusted, keyId) => {
+      const r = JSON.parse(host.cryptoVerifyChain!(chain, trusted, keyId || ''));
+      return r.ok ? null : String(r.error || 'not valid');
+    },
+  };
 }

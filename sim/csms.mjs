@@ -465,6 +465,11 @@ export class Csms extends EventEmitter {
       DataTransfer: () => ({ status: 'Accepted' }),
       DiagnosticsStatusNotification: () => ({}),
       FirmwareStatusNotification: () => ({}),
+      // security extension (OCPP 1.6 security whitepaper)
+      SecurityEventNotification: () => ({}),
+      SignCertificate: () => ({ status: 'Accepted' }),
+      LogStatusNotification: () => ({}),
+      SignedFirmwareStatusNotification: () => ({}),
     };
   }
 }

@@ -184,6 +184,7 @@ export class Station {
     this.heartbeatTimer = this.bootTimer = null;
     this.sender.offline();
     this.status.offline();
+    this.security.offline();
     if (wasUp && this.events.offline) this.events.offline();
     if (this.stopped) return;
     if (this.rejectedWaitMs) {
@@ -278,6 +279,7 @@ export class Station {
     this.status.online((n: StatusNotification) => this.sendNow('StatusNotification', n), firstTime);
     this.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });
     this.profiles.online();
+    this.security.online(link);
     if (this.events.online) this.events.online();
   }
 
@@ -287,6 +289,7 @@ export class Station {
     this.heartbeatTimer = null;
     this.sender.offline();
     this.status.offline();
+    this.security.offline();
   }
 
   private startHeartbeat(): void {

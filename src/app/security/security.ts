@@ -12,12 +12,16 @@ import { Hal } from '../../../hal/index';
 import { Configuration } from '../configuration';
 import { Handlers } from '../csms-link';
 import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from './connection';
+import { SecurityEvents, EventLink } from './security-events';
+import { Certificates } from './certificates';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
 export const TRIAL_ATTEMPTS = 3;
 const TRIAL_FILE = 'security-trial.json';
 /** Wait between the answer to a change and the reconnect, so the answer reaches the CSMS. */
 const RECONNECT_DELAY_MS = 1000;
+/** The station's reboot marker (station.ts): present at start after a Reset or reboot. */
+const REBOOT_FILE = 'reboot.json';
 
 /** What the security part needs of the station. */
 export interface SecurityHost {
@@ -33,6 +37,8 @@ interface SavedCredentials {
 }
 
 export class Security {
+  readonly events: SecurityEvents;
+  readonly certificates: Certificates;
   /** The credentials of the last connection that opened (or the ones the station booted with). */
   private proven: SavedCredentials;
   /** Credentials being tried: failed attempts so far (null: no trial). */
@@ -43,6 +49,16 @@ export class Security {
     const hal = station.hal;
     const s = hal.settings;
     const config = station.config;
+    this.events = new SecurityEvents({
+      storage: hal.storage,
+      now: hal.now,
+      log: hal.log,
+      setTimeout: hal.setTimeout,
+      attempts: () => config.getInt('TransactionMessageAttempts'),
+      retryInterval: () => config.getInt('TransactionMessageRetryInterval'),
+      notify: () => this.profile() >= 1, // the whitepaper's profiles are 1-3
+    });
+    this.certificates = new Certificates(hal.storage, hal.crypto);
     const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
     config.addKey('SecurityProfile', {
       value: String(initialProfile),
@@ -71,6 +87,19 @@ export class Security {
       this.proven = { profile: this.profile(), key: config.get('AuthorizationKey') };
     }
     config.onChange((key) => this.configurationChanged(key));
+
+    const reboot = hal.storage.get(REBOOT_FILE);
+    if (reboot) this.events.raise('ResetOrReboot', reasonOf(reboot));
+    this.events.raise('StartupOfTheDevice', hal.settings.firmwareVersion);
+  }
+
+  /** Booted and connected: queued security events go out. */
+  online(link: EventLink): void {
+    this.events.online(link);
+  }
+
+  offline(): void {
+    this.events.offline();
   }
 
   /** The SecurityProfile in force. */
@@ -109,13 +138,15 @@ export class Security {
 
   private credentials(): Credentials {
     const s = this.station.hal.settings;
+    // A certificate the CSMS signed (CertificateSigned) replaces the one from the settings.
+    const signed = this.certificates.chargePointCertificate();
     return {
       profile: this.profile(),
       authorizationKey: this.station.config.get('AuthorizationKey'),
-      trustedCas: s.ca,
-      clientCert: s.cert,
-      clientKey: s.key,
-      clientKeyId: '',
+      trustedCas: s.ca + this.certificates.centralSystemRoots(),
+      clientCert: signed ? signed.chain : s.cert,
+      clientKey: signed ? '' : s.key,
+      clientKeyId: signed ? signed.keyId : '',
     };
   }
 
@@ -134,6 +165,7 @@ export class Security {
     if (this.reverting) return;
     const profile = this.profile();
     const usesKey = profile === 1 || profile === 2;
+    if (key === 'SecurityProfile' || key === 'AuthorizationKey') this.events.raise('ReconfigurationOfSecurityParameters', key + ' changed');
     if (key === 'SecurityProfile' && profile !== this.proven.profile) this.tryNew('security profile ' + this.proven.profile + ' → ' + profile);
     else if (key === 'AuthorizationKey' && usesKey) this.tryNew('new AuthorizationKey');
   }
@@ -161,6 +193,15 @@ export class Security {
     this.trialFailures = null;
     hal.storage.remove(TRIAL_FILE);
     hal.log.warning('new security settings (profile ' + tried + ') do not work (' + why + '): back to profile ' + this.proven.profile);
+    this.events.raise('ReconfigurationOfSecurityParameters', 'security profile ' + tried + ' failed (' + why + '), back to ' + this.proven.profile);
+  }
+}
+
+function reasonOf(marker: string): string {
+  try {
+    return String(JSON.parse(marker).reason || '');
+  } catch (e) {
+    return '';
   }
 }
 

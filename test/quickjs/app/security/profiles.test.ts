@@ -1,3 +1,4 @@
+// @memory-limit 2097152
 // Security profiles 0–3 (OCPP 1.6 security whitepaper): what the station connects with,
 // the SecurityProfile and AuthorizationKey keys, upgrades with reconnect and fallback.
 import { test, assert, sleep } from '../../../lib/harness';

@@ -18,6 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { getQuickJS } from 'quickjs-emscripten';
 import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
+import { HostKeys, certificateInfo, verifyChain } from './crypto.mjs';
 
 export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/firmware.js', import.meta.url));
 export const DEFAULT_HEAP_LIMIT = 1024 * 1024;
@@ -86,6 +87,8 @@ class GuestRuntime {
   sockets = new Map();
   /** Transfers under way (optional ABI members: firmware download / install, diagnostics upload). */
   transfers = new Set();
+  /** Callbacks of host calls still working (cryptoCreateCsr), disposed with the runtime. */
+  pendingCallbacks = new Set();
   disposed = false;
   memoryUsed = 0;
   memoryPeak = 0;
@@ -101,6 +104,7 @@ class GuestRuntime {
 
   constructor(quickjs, { configText, files, imei, iccid, heapLimit, watchdogMs, memorySampleMs, hooks }) {
     this.files = files;
+    this.keys = new HostKeys(files.dir);
     this.configText = configText;
     this.imei = imei;
     this.iccid = iccid;
@@ -215,6 +219,13 @@ class GuestRuntime {
         const args = [str(location), str(fileName), str(data)];
         this.#transfer(callbacks, () => this.hooks.transfers.upload(...args));
       },
+      // optional members: the security extension's key pairs, CSRs and certificate checks
+      cryptoCreateCsr: (request, callback) => {
+        needFunction(callback, 'cryptoCreateCsr callback');
+        this.#later(callback, async () => JSON.stringify(await this.keys.createCsr(JSON.parse(str(request)))));
+      },
+      cryptoCertificateInfo: (pem, hashAlgorithm) => ctx.newString(JSON.stringify(certificateInfo(str(pem), str(hashAlgorithm)))),
+      cryptoVerifyChain: (chain, trusted, keyId) => ctx.newString(JSON.stringify(verifyChain(str(chain), str(trusted), str(keyId), this.keys))),
     };
   }
 
@@ -241,6 +252,24 @@ class GuestRuntime {
     this.#callMethod(transfer.callbacks, method, [text], `a transfer ${method}`);
     transfer.callbacks.dispose();
     this.#settle();
+  }
+
+  /**
+   * Runs `work` (async, resolving with a string) and calls the guest's callback with its
+   * result — or with JSON { error } — on a later turn, then settles.
+   */
+  #later(callback, work) {
+    const fn = callback.dup();
+    this.pendingCallbacks.add(fn);
+    const deliver = (text) => {
+      if (this.disposed || !this.pendingCallbacks.delete(fn)) return;
+      const arg = this.ctx.newString(text);
+      this.#run('a host callback', () => this.ctx.callFunction(fn, this.ctx.undefined, arg));
+      arg.dispose();
+      fn.dispose();
+      this.#settle();
+    };
+    work().then(deliver, (err) => deliver(JSON.stringify({ error: err.message })));
   }
 
   /** A failed write is reported to the guest as `false` (ABI), and logged here with its cause. */
@@ -276,7 +305,8 @@ class GuestRuntime {
         headers: options.headers || {},
         ca: options.ca || undefined,
         cert: options.cert || undefined,
-        key: options.key || undefined,
+        // keyId: a key pair this host made (cryptoCreateCsr); its private key never left the host
+        key: options.keyId ? this.keys.privateKey(options.keyId) : options.key || undefined,
         perMessageDeflate: false, // the module's websocket has no compression
         handshakeTimeout: 30000,
       });
@@ -403,7 +433,7 @@ class GuestRuntime {
       this.#guestError('a promise job', this.#describe(jobs.error));
     }
     if (this.#pendingEnd || performance.now() - this.#lastSample >= this.memorySampleMs) this.#sampleMemory();
-    if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0 && this.transfers.size === 0) {
+    if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0 && this.transfers.size === 0 && this.pendingCallbacks.size === 0) {
       this.#requestEnd('exit', HOST_EXIT.STALLED, 'the bundle stalled: no timer and no socket left, and it did not call exit()');
     }
     if (this.#pendingEnd) {
@@ -471,6 +501,8 @@ class GuestRuntime {
     this.sockets.clear();
     for (const transfer of this.transfers) transfer.callbacks.dispose();
     this.transfers.clear();
+    for (const fn of this.pendingCallbacks) fn.dispose();
+    this.pendingCallbacks.clear();
     try {
       this.rt.removeInterruptHandler();
       this.ctx.dispose();

@@ -147,7 +147,7 @@ function unlock(station: Station, connectorId: number): 'Unlocked' | 'UnlockFail
 }
 
 /** TriggerMessage: can the station send it (for this connector)? */
-function canTrigger(station: Station, message: string, connectorId?: number): 'Accepted' | 'Rejected' | 'NotImplemented' {
+export function canTrigger(station: Station, message: string, connectorId?: number): 'Accepted' | 'Rejected' | 'NotImplemented' {
   if (connectorId !== undefined && connectorId !== 0 && !station.connector(connectorId)) return 'Rejected';
   switch (message) {
     case 'BootNotification':
@@ -162,7 +162,7 @@ function canTrigger(station: Station, message: string, connectorId?: number): 'A
   }
 }
 
-function trigger(station: Station, message: string, connectorId?: number): void {
+export function trigger(station: Station, message: string, connectorId?: number): void {
   const all = connectorId === undefined || connectorId === 0;
   switch (message) {
     case 'BootNotification':

@@ -92,8 +92,8 @@ export class Certificates {
   }
 
   /**
-   * DeleteCertificate. `inUse(type)`: may the last certificate of this type go? (The CA the
-   * TLS connection relies on must not.)
+   * DeleteCertificate. `mayRemoveLast(type)`: may the last certificate of this type go?
+   * (The CA the TLS connection relies on must not.)
    */
   remove(wanted: CertificateHashData, mayRemoveLast: (type: CertificateUse) => boolean): 'Accepted' | 'Failed' | 'NotFound' {
     for (let i = 0; i < this.data.installed.length; i++) {

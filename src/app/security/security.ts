@@ -8,12 +8,14 @@
 // connection with them has opened, the previous ones are kept in `security-trial.json`;
 // after TRIAL_ATTEMPTS failed attempts (or a reboot that finds them) the station falls
 // back to them. A reboot in between continues the trial.
-import { Hal } from '../../../hal/index';
+import { Hal, Logger } from '../../../hal/index';
 import { Configuration } from '../configuration';
 import { Handlers } from '../csms-link';
 import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from './connection';
 import { SecurityEvents, EventLink } from './security-events';
-import { Certificates } from './certificates';
+import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
+import { securityHandlers } from './security-handlers';
+import type { Station } from '../station';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
 export const TRIAL_ATTEMPTS = 3;
@@ -23,13 +25,6 @@ const RECONNECT_DELAY_MS = 1000;
 /** The station's reboot marker (station.ts): present at start after a Reset or reboot. */
 const REBOOT_FILE = 'reboot.json';
 
-/** What the security part needs of the station. */
-export interface SecurityHost {
-  readonly hal: Hal;
-  readonly config: Configuration;
-  /** Closes the connection; the station reconnects (with connection()'s new answer). */
-  reconnect(why: string): void;
-}
 
 interface SavedCredentials {
   profile: number;
@@ -45,7 +40,7 @@ export class Security {
   private trialFailures: number | null = null;
   private reverting = false;
 
-  constructor(private readonly station: SecurityHost) {
+  constructor(private readonly station: Station) {
     const hal = station.hal;
     const s = hal.settings;
     const config = station.config;
@@ -76,6 +71,8 @@ export class Security {
       guard: (value) => value.length >= 16,
     });
     config.addKey('CpoName', { value: '', kind: 'text', validate: (value) => value.length <= 64 });
+    config.addKey('CertificateSignedMaxChainSize', { value: String(CERTIFICATE_CHAIN_MAX), kind: 'int', readonly: true });
+    config.addKey('CertificateStoreMaxLength', { value: String(CERTIFICATE_STORE_MAX), kind: 'int', readonly: true });
 
     const trial = readTrial(hal);
     if (trial) {
@@ -131,7 +128,43 @@ export class Security {
 
   /** The security extension's CSMS-initiated actions. */
   handlers(): Handlers {
-    return {};
+    return securityHandlers(this, this.station);
+  }
+
+  get log(): Logger {
+    return this.station.hal.log;
+  }
+
+  now(): number {
+    return this.station.hal.now();
+  }
+
+  /** The CAs the CSMS certificate may chain to: the settings' and the installed ones. */
+  trustedCas(): string {
+    const own = this.station.hal.settings.ca;
+    const installed = this.certificates.centralSystemRoots();
+    if (!own || !installed) return own + installed;
+    return own.replace(/\s+$/, '') + '\n' + installed; // one PEM block per line run, not glued together
+  }
+
+  /** Does the connection rely on the installed CentralSystemRootCertificates (TLS, no CA in the settings)? */
+  needsInstalledRoot(): boolean {
+    return this.profile() >= 2 && !this.station.hal.settings.ca;
+  }
+
+  /**
+   * SignCertificate (whitepaper A02): a new key pair and CSR from the host (CN = the
+   * station id, O = CpoName), sent to the CSMS, whose CA answers with CertificateSigned.
+   */
+  signCertificate(): void {
+    const hal = this.station.hal;
+    this.certificates
+      .createCsr(hal.settings.id, this.station.config.get('CpoName'))
+      .then((csr) => this.station.call('SignCertificate', { csr }))
+      .then(
+        (conf: any) => hal.log.info('SignCertificate: ' + (conf && conf.status)),
+        (error: any) => hal.log.warning('SignCertificate failed: ' + (error && (error.code || error.message)))
+      );
   }
 
   // ---- profile and password changes -----------------------------------------------------
@@ -143,7 +176,7 @@ export class Security {
     return {
       profile: this.profile(),
       authorizationKey: this.station.config.get('AuthorizationKey'),
-      trustedCas: s.ca + this.certificates.centralSystemRoots(),
+      trustedCas: this.trustedCas(),
       clientCert: signed ? signed.chain : s.cert,
       clientKey: signed ? '' : s.key,
       clientKeyId: signed ? signed.keyId : '',

@@ -122,6 +122,15 @@ export interface HostABI {
    * the simulator: HTTP PUT to location + "/" + fileName).
    */
   diagnosticsUpload?(location: string, fileName: string, data: string, callbacks: HostTransferCallbacks): void;
+  /**
+   * Optional, security extension (SignedUpdateFirmware): checks the staged image (the last
+   * firmwareDownload) against `signature` (base64) with the public key of
+   * `signingCertificate` (PEM): ECDSA or RSA over SHA-256 of the image's bytes. The bundle
+   * checks the certificate itself (cryptoVerifyChain against the ManufacturerRootCertificates);
+   * the image never enters the bundle. ondone("{}") when the signature is good, onerror(why)
+   * otherwise (no staged image, a malformed signature or certificate, a wrong signature).
+   */
+  firmwareVerifySignature?(signingCertificate: string, signature: string, callbacks: HostTransferCallbacks): void;
 
   // ---- optional members (security extension; detected with `typeof`, a host may lack them) --
 

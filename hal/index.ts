@@ -86,6 +86,8 @@ export interface FirmwareHooks {
   install(done: TransferDone): void;
   /** Uploads a diagnostics file to a directory URL. */
   uploadDiagnostics(location: string, fileName: string, data: string, done: TransferDone): void;
+  /** Checks the staged image's signature (SignedUpdateFirmware): error null when it is good. */
+  verifySignature(signingCertificate: string, signature: string, done: TransferDone): void;
 }
 
 export interface Hal {
@@ -200,7 +202,7 @@ export function createHal(host: HostABI): Hal {
   }
 
   /** Calls an optional host member, or reports that the host has none (on a later turn: never re-entrant). */
-  function transfer(member: 'firmwareDownload' | 'firmwareInstall' | 'diagnosticsUpload', args: string[], done: TransferDone): void {
+  function transfer(member: 'firmwareDownload' | 'firmwareInstall' | 'diagnosticsUpload' | 'firmwareVerifySignature', args: string[], done: TransferDone): void {
     const fn = (host as any)[member];
     if (typeof fn !== 'function') {
       host.timerStart(0, () => done('this host has no ' + member + ' (optional host ABI member)'));
@@ -268,6 +270,7 @@ export function createHal(host: HostABI): Hal {
       download: (url, done) => transfer('firmwareDownload', [url], done),
       install: (done) => transfer('firmwareInstall', [], done),
       uploadDiagnostics: (location, fileName, data, done) => transfer('diagnosticsUpload', [location, fileName, data], done),
+      verifySignature: (signingCertificate, signature, done) => transfer('firmwareVerifySignature', [signingCertificate, signature], done),
     },
   };
   return hal;

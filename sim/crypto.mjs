@@ -4,7 +4,7 @@
 // <station folder>/host-keys/<keyId>.pem — a folder the bundle cannot name — and reach
 // only the TLS stack (wsOpen's keyId). Certificates are read and checked with Node's
 // X509Certificate.
-import { X509Certificate, createHash, createPrivateKey, randomBytes, webcrypto } from 'node:crypto';
+import { X509Certificate, createHash, createPrivateKey, randomBytes, verify, webcrypto } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -105,6 +105,17 @@ export function verifyChain(chainPem, trustedPem, keyId, keys) {
   } catch (err) {
     return { ok: false, error: err.message };
   }
+}
+
+/**
+ * Is `signatureBase64` a signature of `bytes` (SHA-256; ECDSA in DER or RSA PKCS#1 v1.5) by
+ * the key of `certificatePem`? Throws on a malformed certificate or signature.
+ */
+export function verifyFirmwareSignature(bytes, certificatePem, signatureBase64) {
+  const [cert] = certificatesIn(certificatePem);
+  const signature = Buffer.from(String(signatureBase64).replace(/\s+/g, ''), 'base64');
+  if (!signature.length) throw new Error('the signature is empty');
+  return verify('sha256', bytes, cert.publicKey, signature);
 }
 
 /** The subjectPublicKey BIT STRING's bits (what OCPP's issuerKeyHash hashes), from the SPKI DER. */

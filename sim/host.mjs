@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { getQuickJS } from 'quickjs-emscripten';
 import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
-import { HostKeys, certificateInfo, verifyChain } from './crypto.mjs';
+import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
 
 export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/firmware.js', import.meta.url));
 export const DEFAULT_HEAP_LIMIT = 1024 * 1024;
@@ -218,6 +218,10 @@ class GuestRuntime {
       diagnosticsUpload: (location, fileName, data, callbacks) => {
         const args = [str(location), str(fileName), str(data)];
         this.#transfer(callbacks, () => this.hooks.transfers.upload(...args));
+      },
+      firmwareVerifySignature: (signingCertificate, signature, callbacks) => {
+        const args = [str(signingCertificate), str(signature)];
+        this.#transfer(callbacks, () => this.hooks.transfers.verify(...args));
       },
       // optional members: the security extension's key pairs, CSRs and certificate checks
       cryptoCreateCsr: (request, callback) => {
@@ -560,7 +564,7 @@ export class SimulatedStation extends EventEmitter {
   #uncaught = 0;
   /** Counters for progress lines and benchmarks. */
   stats = { framesSent: 0, framesReceived: 0, restarts: 0 };
-  /** A downloaded and checked firmware image, waiting for firmwareInstall: { code, url, sha256 }. */
+  /** A downloaded and checked firmware image, waiting for firmwareInstall: { code, bytes, url, sha256 }. */
   #staged = null;
   /** { code, reason } once the station has ended, else null. */
   result = null;
@@ -653,6 +657,7 @@ export class SimulatedStation extends EventEmitter {
           download: (url) => this.#downloadFirmware(url),
           install: () => this.#installFirmware(),
           upload: (location, fileName, data) => this.#uploadDiagnostics(location, fileName, data),
+          verify: (signingCertificate, signature) => this.#verifyFirmwareSignature(signingCertificate, signature),
         },
       },
     });
@@ -672,7 +677,7 @@ export class SimulatedStation extends EventEmitter {
     const problem = compileProblem(this.#quickjs, code);
     if (problem) throw new Error(`not a script QuickJS can compile: ${problem}`);
     const sha256 = createHash('sha256').update(body).digest('hex');
-    this.#staged = { code, url, sha256 };
+    this.#staged = { code, bytes: body, url, sha256 };
     this.#log(LOG_LEVELS.info, `firmware downloaded and checked: ${body.length} bytes, sha256 ${sha256}`, 'host');
     return { size: body.length, sha256 };
   }
@@ -687,6 +692,16 @@ export class SimulatedStation extends EventEmitter {
     this.#staged = null;
     this.bundle = { code: staged.code, filename: 'firmware-installed.js' };
     this.#log(LOG_LEVELS.info, `firmware from ${staged.url} installed (sha256 ${staged.sha256}): it runs from the next restart`, 'host');
+    return {};
+  }
+
+  /** SignedUpdateFirmware: the staged image's bytes against the base64 signature, with the certificate's public key (SHA-256). */
+  async #verifyFirmwareSignature(signingCertificate, signature) {
+    const staged = this.#staged;
+    if (!staged) throw new Error('no firmware downloaded');
+    const good = verifyFirmwareSignature(staged.bytes, signingCertificate, signature);
+    this.#log(LOG_LEVELS.info, `firmware signature ${good ? 'verified' : 'INVALID'} (sha256 ${staged.sha256})`, 'host');
+    if (!good) throw new Error('the signature does not match the firmware image');
     return {};
   }
 

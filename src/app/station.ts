@@ -137,6 +137,7 @@ export class Station {
     this.restoreAvailability();
     this.recoverTransactions();
     this.profiles.start();
+    this.security.start();
     for (let i = 0; i < this.connectors.length; i++) this.connectors[i].refresh();
     this.refreshChargePoint();
     this.scheduleAligned();
@@ -151,6 +152,7 @@ export class Station {
     cancel(this.heartbeatTimer);
     cancel(this.alignedTimer);
     this.profiles.stop();
+    this.security.stop();
     if (this.link) this.link.close();
   }
 
@@ -371,6 +373,7 @@ export class Station {
   private connectorChanged(c: Connector): void {
     this.refreshChargePoint();
     this.profiles.connectorChanged(c);
+    this.security.connectorChanged();
     if (this.events.connector) this.events.connector(c);
   }
 

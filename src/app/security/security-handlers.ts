@@ -1,8 +1,8 @@
 // What the station answers to the security extension's CSMS-initiated actions:
 // InstallCertificate, DeleteCertificate, GetInstalledCertificateIds, CertificateSigned and
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
-// GetLog and SignedUpdateFirmware are not supported yet: the core answers them
-// NotImplemented.
+// SignedUpdateFirmware is signed-firmware.ts's. GetLog is not supported yet: the core
+// answers it NotImplemented.
 import { Handlers } from '../csms-link';
 import { canTrigger as canTriggerCore, trigger as triggerCore } from '../handlers';
 import type { Station } from '../station';
@@ -12,6 +12,8 @@ export function securityHandlers(security: Security, station: Station): Handlers
   const certificates = security.certificates;
   const log = security.log;
   return {
+    SignedUpdateFirmware: security.signedFirmware.handlers().SignedUpdateFirmware,
+
     InstallCertificate: {
       on: (p) => {
         const r = certificates.install(p.certificateType, p.certificate, security.now());
@@ -73,7 +75,7 @@ function canTrigger(security: Security, station: Station, message: string, conne
 function trigger(security: Security, station: Station, message: string, connectorId?: number): void {
   switch (message) {
     case 'FirmwareStatusNotification':
-      station.sendNow('SignedFirmwareStatusNotification', { status: 'Idle' }); // no signed update is going on
+      station.sendTriggered('SignedFirmwareStatusNotification', signedFirmwareStatus(security)); // Idle, or the update's step
       break;
     case 'LogStatusNotification':
       station.sendNow('LogStatusNotification', { status: 'Idle' }); // no log upload is going on
@@ -84,4 +86,11 @@ function trigger(security: Security, station: Station, message: string, connecto
     default:
       triggerCore(station, message, connectorId);
   }
+}
+
+function signedFirmwareStatus(security: Security): { status: string; requestId?: number } {
+  const f = security.signedFirmware;
+  const payload: { status: string; requestId?: number } = { status: f.status };
+  if (f.status !== 'Idle' && f.requestId !== undefined) payload.requestId = f.requestId;
+  return payload;
 }

@@ -15,6 +15,7 @@ import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from './
 import { SecurityEvents, EventLink } from './security-events';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
 import { securityHandlers } from './security-handlers';
+import { SignedFirmware } from './signed-firmware';
 import type { Station } from '../station';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
@@ -34,6 +35,7 @@ interface SavedCredentials {
 export class Security {
   readonly events: SecurityEvents;
   readonly certificates: Certificates;
+  readonly signedFirmware: SignedFirmware;
   /** The credentials of the last connection that opened (or the ones the station booted with). */
   private proven: SavedCredentials;
   /** Credentials being tried: failed attempts so far (null: no trial). */
@@ -54,6 +56,7 @@ export class Security {
       notify: () => this.profile() >= 1, // the whitepaper's profiles are 1-3
     });
     this.certificates = new Certificates(hal.storage, hal.crypto);
+    this.signedFirmware = new SignedFirmware(station, this.certificates, this.events);
     const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
     config.addKey('SecurityProfile', {
       value: String(initialProfile),
@@ -90,9 +93,24 @@ export class Security {
     this.events.raise('StartupOfTheDevice', hal.settings.firmwareVersion);
   }
 
-  /** Booted and connected: queued security events go out. */
+  /** At boot, after the interrupted transactions were stopped. */
+  start(): void {
+    this.signedFirmware.start();
+  }
+
+  stop(): void {
+    this.signedFirmware.stop();
+  }
+
+  /** Booted and connected: queued security events and held-back notifications go out. */
   online(link: EventLink): void {
     this.events.online(link);
+    this.signedFirmware.online();
+  }
+
+  /** A connector changed (an install waits for the transactions). */
+  connectorChanged(): void {
+    this.signedFirmware.connectorChanged();
   }
 
   offline(): void {

@@ -16,10 +16,12 @@ export interface Rig {
   csms: FakeCsms;
 }
 
-export function makeStation(config: { [k: string]: unknown } = {}, files?: { [name: string]: string }): Rig {
+/** `prepare` may give the host optional ABI members before the HAL looks for them. */
+export function makeStation(config: { [k: string]: unknown } = {}, files?: { [name: string]: string }, prepare?: (host: FakeHost) => void): Rig {
   const settings: { [k: string]: unknown } = { url: 'ws://csms/ocpp', id: 'CP-T', connectors: 2, idTag: 'TAG' };
   for (const k in config) settings[k] = config[k];
   const host = new FakeHost({ config: settings, files: files || {} });
+  if (prepare) prepare(host);
   const hal = createHal(host);
   const hw = new SimHardware({ connectors: hal.settings.connectors, ticks: hal.ticks, defer: (fn) => hal.setTimeout(fn, 0), storage: hal.storage });
   const station = new Station(hal, hw, openChargePointLink(hal));

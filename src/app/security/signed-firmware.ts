@@ -1,0 +1,308 @@
+// Secure firmware update (security whitepaper section 7): SignedUpdateFirmware and its
+// SignedFirmwareStatusNotifications, each with the request's requestId.
+//
+// On the request: the signing certificate must chain to an installed
+// ManufacturerRootCertificate (else InvalidCertificate and the security event
+// InvalidFirmwareSigningCertificate). Then, like UpdateFirmware (firmware.ts), over the same
+// host hooks: at retrieveDateTime (DownloadScheduled before) → Downloading → (retries,
+// retryInterval apart) Downloaded or DownloadFailed → the host checks the image's signature
+// with the certificate's key (SignatureVerified, or InvalidSignature and the security event
+// InvalidFirmwareSignature) → at installDateTime (InstallScheduled before) and once no
+// transaction runs: Installing → the host installs → InstallRebooting → restart → after the
+// boot: Installed and the security event FirmwareUpdated. The update's progress is kept in
+// storage, so a reboot on the way does not lose it. A new request replaces one that has not
+// reached Installing (AcceptedCanceled).
+import { Hal } from '../../../hal/index';
+import { Handlers } from '../csms-link';
+import { Connector, StopReason } from '../connector';
+import { SecurityEvents } from './security-events';
+import { Certificates } from './certificates';
+
+export type SignedFirmwareStatus =
+  | 'Downloaded'
+  | 'DownloadFailed'
+  | 'Downloading'
+  | 'DownloadScheduled'
+  | 'DownloadPaused'
+  | 'Idle'
+  | 'InstallationFailed'
+  | 'Installing'
+  | 'Installed'
+  | 'InstallRebooting'
+  | 'InstallScheduled'
+  | 'InstallVerificationFailed'
+  | 'InvalidSignature'
+  | 'SignatureVerified';
+
+export interface SignedFirmwareContext {
+  readonly hal: Hal;
+  readonly connectors: Connector[];
+  readonly online: boolean;
+  sendNow(action: string, payload: object): Promise<any>;
+  reboot(reason: StopReason): void;
+}
+
+interface SignedUpdate {
+  requestId: number;
+  location: string;
+  signingCertificate: string;
+  signature: string;
+  /** Wall clock ms: when to download, when to install (0: as soon as verified). */
+  retrieveAt: number;
+  installAt: number;
+  /** Download attempts left after the current one. */
+  retriesLeft: number;
+  retryIntervalS: number;
+  /** Verified: downloaded and its signature checked; Installing: the host was asked, the restart follows. */
+  phase: 'Waiting' | 'Verified' | 'Installing' | 'Installed';
+}
+
+const FILE = 'signed-firmware-update.json';
+const DEFAULT_RETRIES = 1;
+const DEFAULT_RETRY_INTERVAL_S = 60;
+/** Longest single timer; longer waits are taken in steps (the clock may be set meanwhile). */
+const MAX_WAIT_MS = 86400000;
+
+export class SignedFirmware {
+  /** What a triggered (Signed)FirmwareStatusNotification reports. */
+  status: SignedFirmwareStatus = 'Idle';
+  private update: SignedUpdate | null = null;
+  private timer: { cancel(): void } | null = null;
+  /** The answer `on` gave, for `after` (Accepted or AcceptedCanceled start the update). */
+  private decided: { requestId: number; start: boolean } | null = null;
+  /** The latest notification that could not go while offline. */
+  private unsent: { status: SignedFirmwareStatus; requestId?: number } | null = null;
+
+  constructor(private readonly station: SignedFirmwareContext, private readonly certificates: Certificates, private readonly events: SecurityEvents) {
+    const text = station.hal.storage.get(FILE);
+    if (!text) return;
+    try {
+      this.update = JSON.parse(text);
+    } catch (e) {
+      station.hal.log.warning('signed firmware update record unreadable: dropped');
+      station.hal.storage.remove(FILE);
+    }
+  }
+
+  /** The requestId of the update under way, if any (for triggered notifications). */
+  get requestId(): number | undefined {
+    return this.update ? this.update.requestId : undefined;
+  }
+
+  handlers(): Handlers {
+    return {
+      SignedUpdateFirmware: {
+        on: (p) => {
+          const status = this.decide(p.firmware.signingCertificate);
+          this.decided = { requestId: p.requestId, start: status === 'Accepted' || status === 'AcceptedCanceled' };
+          this.station.hal.log.info('SignedUpdateFirmware ' + p.requestId + ': ' + status);
+          return { status };
+        },
+        after: (p) => {
+          const d = this.decided;
+          this.decided = null;
+          if (d && d.start && d.requestId === p.requestId) this.schedule(p);
+        },
+      },
+    };
+  }
+
+  /** At boot: resumes an update; reports how an install that restarted the station ended. */
+  start(): void {
+    const u = this.update;
+    if (!u) return;
+    if (u.phase === 'Installed' || u.phase === 'Installing') {
+      // Installing still: the station restarted (power loss?) before the host confirmed.
+      if (u.phase === 'Installed') this.events.raise('FirmwareUpdated', this.station.hal.settings.firmwareVersion);
+      this.finish(u.phase === 'Installed' ? 'Installed' : 'InstallationFailed');
+      return;
+    }
+    if (u.phase === 'Verified') this.installWhenDue();
+    else this.waitForDownload();
+  }
+
+  stop(): void {
+    if (this.timer) this.timer.cancel();
+    this.timer = null;
+  }
+
+  /** Booted and connected: a notification held back goes now. */
+  online(): void {
+    const held = this.unsent;
+    this.unsent = null;
+    if (held) this.station.sendNow('SignedFirmwareStatusNotification', held);
+  }
+
+  /** A connector changed: an install waits for the transactions to end. */
+  connectorChanged(): void {
+    if (this.update && this.update.phase === 'Verified' && !this.timer) this.installWhenDue();
+  }
+
+  // ---- the request ----------------------------------------------------------------------
+
+  private decide(signingCertificate: string): 'Accepted' | 'Rejected' | 'AcceptedCanceled' | 'InvalidCertificate' {
+    const log = this.station.hal.log;
+    if (this.update && (this.update.phase === 'Installing' || this.update.phase === 'Installed')) return 'Rejected'; // too late to cancel
+    const crypto = this.certificates.crypto;
+    if (!crypto) {
+      log.warning('SignedUpdateFirmware: this host cannot check certificates (optional host ABI members)');
+      return 'Rejected';
+    }
+    const roots = this.certificates.pemsOf('ManufacturerRootCertificate');
+    const why = roots ? crypto.verifyChain(signingCertificate, roots, '') : 'no ManufacturerRootCertificate installed';
+    if (why) {
+      log.warning('SignedUpdateFirmware: signing certificate refused (' + why + ')');
+      this.events.raise('InvalidFirmwareSigningCertificate', why);
+      return 'InvalidCertificate';
+    }
+    return this.update ? 'AcceptedCanceled' : 'Accepted';
+  }
+
+  private schedule(p: any): void {
+    const hal = this.station.hal;
+    const f = p.firmware;
+    const retrieveAt = Date.parse(f.retrieveDateTime);
+    const installAt = f.installDateTime ? Date.parse(f.installDateTime) : NaN;
+    this.stop();
+    if (this.update) hal.log.info('signed firmware update ' + this.update.requestId + ' canceled by ' + p.requestId);
+    this.update = {
+      requestId: p.requestId,
+      location: f.location,
+      signingCertificate: f.signingCertificate,
+      signature: f.signature,
+      retrieveAt: isNaN(retrieveAt) ? hal.now() : retrieveAt,
+      installAt: isNaN(installAt) ? 0 : installAt,
+      retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
+      retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
+      phase: 'Waiting',
+    };
+    this.save();
+    hal.log.info('signed firmware update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(this.update.retrieveAt).toISOString());
+    this.waitForDownload();
+  }
+
+  // ---- download and signature -------------------------------------------------------------
+
+  private waitForDownload(): void {
+    const u = this.update!;
+    if (u.retrieveAt > this.station.hal.now()) this.setStatus('DownloadScheduled');
+    this.wait(u.retrieveAt, () => this.download());
+  }
+
+  private download(): void {
+    const u = this.update;
+    if (!u) return;
+    const hal = this.station.hal;
+    this.setStatus('Downloading');
+    hal.firmware.download(u.location, (error) => {
+      if (this.update !== u) return; // replaced meanwhile
+      if (error) {
+        if (u.retriesLeft > 0) {
+          u.retriesLeft--;
+          u.retrieveAt = hal.now() + u.retryIntervalS * 1000;
+          this.save();
+          hal.log.warning('signed firmware: download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
+          this.wait(u.retrieveAt, () => this.download());
+          return;
+        }
+        hal.log.error('signed firmware: download failed (' + error + '); update abandoned');
+        this.finish('DownloadFailed');
+        return;
+      }
+      this.setStatus('Downloaded');
+      this.verify(u);
+    });
+  }
+
+  private verify(u: SignedUpdate): void {
+    const hal = this.station.hal;
+    hal.firmware.verifySignature(u.signingCertificate, u.signature, (error) => {
+      if (this.update !== u) return;
+      if (error) {
+        hal.log.error('signed firmware: signature refused (' + error + '); update abandoned');
+        this.events.raise('InvalidFirmwareSignature', error);
+        this.finish('InvalidSignature');
+        return;
+      }
+      u.phase = 'Verified';
+      this.save();
+      this.setStatus('SignatureVerified');
+      this.installWhenDue();
+    });
+  }
+
+  // ---- install ---------------------------------------------------------------------------
+
+  /** Installs at installDateTime, once no transaction runs (checked again on every connector change). */
+  private installWhenDue(): void {
+    const u = this.update;
+    if (!u || u.phase !== 'Verified') return;
+    const hal = this.station.hal;
+    if (u.installAt > hal.now()) {
+      if (this.status !== 'InstallScheduled') this.setStatus('InstallScheduled');
+      this.wait(u.installAt, () => this.installWhenDue());
+      return;
+    }
+    const connectors = this.station.connectors;
+    for (let i = 0; i < connectors.length; i++) {
+      if (connectors[i].transaction) {
+        hal.log.info('signed firmware: install waits for the transaction on connector ' + connectors[i].id);
+        return;
+      }
+    }
+    u.phase = 'Installing';
+    this.save();
+    this.setStatus('Installing');
+    hal.firmware.install((error) => {
+      if (this.update !== u) return;
+      if (error) {
+        hal.log.error('signed firmware: installation failed (' + error + ')');
+        this.finish('InstallationFailed');
+        return;
+      }
+      u.phase = 'Installed';
+      this.save();
+      this.setStatus('InstallRebooting');
+      hal.log.info('signed firmware: installed; restarting into it');
+      // A moment for the notification to be answered, then the reboot.
+      this.timer = hal.setTimeout(() => this.station.reboot('Reboot'), 1000);
+    });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------
+
+  private wait(at: number, then: () => void): void {
+    this.stop();
+    const hal = this.station.hal;
+    this.timer = hal.setTimeout(() => {
+      this.timer = null;
+      if (at > hal.now()) this.wait(at, then);
+      else then();
+    }, Math.max(0, Math.min(at - hal.now(), MAX_WAIT_MS)));
+  }
+
+  private finish(status: SignedFirmwareStatus): void {
+    const requestId = this.requestId;
+    this.update = null;
+    this.stop();
+    this.station.hal.storage.remove(FILE);
+    this.setStatus(status, requestId);
+    this.status = 'Idle'; // a later trigger: nothing going on
+  }
+
+  private setStatus(status: SignedFirmwareStatus, requestId?: number): void {
+    this.status = status;
+    const payload: { status: SignedFirmwareStatus; requestId?: number } = { status };
+    const id = requestId !== undefined ? requestId : this.requestId;
+    if (id !== undefined) payload.requestId = id;
+    if (!this.station.online) {
+      this.unsent = payload; // only the latest status is worth telling later
+      return;
+    }
+    this.station.sendNow('SignedFirmwareStatusNotification', payload);
+  }
+
+  private save(): void {
+    if (this.update) this.station.hal.storage.set(FILE, JSON.stringify(this.update));
+  }
+}

@@ -245,8 +245,8 @@ export class Firmware {
     });
   }
 
-  /** What the diagnostics file holds: the station's state now (no secrets: write-only keys carry no value). */
-  private diagnosticsReport(job: DiagnosticsJob): string {
+  /** What the diagnostics file holds: the station's state now (no secrets: write-only keys carry no value). Also GetLog's DiagnosticsLog. */
+  diagnosticsReport(job: { startTime?: string; stopTime?: string }): string {
     const s = this.station;
     const connectors: any[] = [];
     for (let i = 0; i < s.connectors.length; i++) {

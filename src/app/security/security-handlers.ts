@@ -1,8 +1,7 @@
 // What the station answers to the security extension's CSMS-initiated actions:
 // InstallCertificate, DeleteCertificate, GetInstalledCertificateIds, CertificateSigned and
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
-// SignedUpdateFirmware is signed-firmware.ts's. GetLog is not supported yet: the core
-// answers it NotImplemented.
+// SignedUpdateFirmware is signed-firmware.ts's, GetLog log-upload.ts's.
 import { Handlers } from '../csms-link';
 import { canTrigger as canTriggerCore, trigger as triggerCore } from '../handlers';
 import type { Station } from '../station';
@@ -13,6 +12,7 @@ export function securityHandlers(security: Security, station: Station): Handlers
   const log = security.log;
   return {
     SignedUpdateFirmware: security.signedFirmware.handlers().SignedUpdateFirmware,
+    GetLog: security.logs.handlers().GetLog,
 
     InstallCertificate: {
       on: (p) => {
@@ -75,10 +75,10 @@ function canTrigger(security: Security, station: Station, message: string, conne
 function trigger(security: Security, station: Station, message: string, connectorId?: number): void {
   switch (message) {
     case 'FirmwareStatusNotification':
-      station.sendTriggered('SignedFirmwareStatusNotification', signedFirmwareStatus(security)); // Idle, or the update's step
+      station.sendTriggered('SignedFirmwareStatusNotification', statusOf(security.signedFirmware)); // Idle, or the update's step
       break;
     case 'LogStatusNotification':
-      station.sendNow('LogStatusNotification', { status: 'Idle' }); // no log upload is going on
+      station.sendTriggered('LogStatusNotification', statusOf(security.logs)); // Idle, or Uploading
       break;
     case 'SignChargePointCertificate':
       security.signCertificate();
@@ -88,9 +88,9 @@ function trigger(security: Security, station: Station, message: string, connecto
   }
 }
 
-function signedFirmwareStatus(security: Security): { status: string; requestId?: number } {
-  const f = security.signedFirmware;
-  const payload: { status: string; requestId?: number } = { status: f.status };
-  if (f.status !== 'Idle' && f.requestId !== undefined) payload.requestId = f.requestId;
+/** A triggered status notification: the flow's status, with its requestId while one runs. */
+function statusOf(flow: { status: string; requestId?: number }): { status: string; requestId?: number } {
+  const payload: { status: string; requestId?: number } = { status: flow.status };
+  if (flow.status !== 'Idle' && flow.requestId !== undefined) payload.requestId = flow.requestId;
   return payload;
 }

@@ -16,6 +16,7 @@ import { SecurityEvents, EventLink } from './security-events';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
 import { securityHandlers } from './security-handlers';
 import { SignedFirmware } from './signed-firmware';
+import { LogUpload } from './log-upload';
 import type { Station } from '../station';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
@@ -36,6 +37,7 @@ export class Security {
   readonly events: SecurityEvents;
   readonly certificates: Certificates;
   readonly signedFirmware: SignedFirmware;
+  readonly logs: LogUpload;
   /** The credentials of the last connection that opened (or the ones the station booted with). */
   private proven: SavedCredentials;
   /** Credentials being tried: failed attempts so far (null: no trial). */
@@ -57,6 +59,10 @@ export class Security {
     });
     this.certificates = new Certificates(hal.storage, hal.crypto);
     this.signedFirmware = new SignedFirmware(station, this.certificates, this.events);
+    this.logs = new LogUpload(station, {
+      securityLog: () => this.events.securityLog(),
+      diagnostics: (oldest, latest) => station.profiles.firmware.diagnosticsReport({ startTime: oldest, stopTime: latest }),
+    });
     const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
     config.addKey('SecurityProfile', {
       value: String(initialProfile),
@@ -100,12 +106,14 @@ export class Security {
 
   stop(): void {
     this.signedFirmware.stop();
+    this.logs.stop();
   }
 
   /** Booted and connected: queued security events and held-back notifications go out. */
   online(link: EventLink): void {
     this.events.online(link);
     this.signedFirmware.online();
+    this.logs.online();
   }
 
   /** A connector changed (an install waits for the transactions). */

@@ -4,6 +4,7 @@
 // SignedUpdateFirmware; the host downloads it and checks its signature (Node's crypto) with
 // the signing certificate, which the bundle has checked against the root. A forged
 // signature ends in InvalidSignature and a security event, and nothing is installed.
+// GetLog: both logs are uploaded to the CSMS over HTTP.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -99,6 +100,29 @@ test('SignedUpdateFirmware with a signature of other bytes: InvalidSignature, In
   await waitForCall(station, id, 'SecurityEventNotification', (p) => p.type === 'InvalidFirmwareSignature', 'InvalidFirmwareSignature');
   assert.deepEqual(calls(id, 'SignedFirmwareStatusNotification').map((p) => p.status), ['Downloading', 'Downloaded', 'InvalidSignature']);
   assert.equal(station.stats.restarts, 0);
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  await station.stop(0);
+});
+
+test('GetLog: the SecurityLog and the DiagnosticsLog land at the CSMS under the names given, with Uploading / Uploaded', async () => {
+  const id = 'SEC-LOG';
+  const station = await startStation(id);
+  const security = await csms.call(id, 'GetLog', { logType: 'SecurityLog', requestId: 3, log: { remoteLocation: csms.diagnosticsUrl } });
+  assert.equal(security.status, 'Accepted');
+  await waitForCall(station, id, 'LogStatusNotification', (p) => p.status === 'Uploaded' && p.requestId === 3, 'SecurityLog Uploaded');
+  const securityFile = csms.uploads.find((u) => u.name === security.filename);
+  assert.ok(securityFile, 'uploaded under the name it gave');
+  assert.match(securityFile.text, /^\S+Z StartupOfTheDevice /m);
+
+  const diagnostics = await csms.call(id, 'GetLog', { logType: 'DiagnosticsLog', requestId: 4, log: { remoteLocation: csms.diagnosticsUrl } });
+  await waitForCall(station, id, 'LogStatusNotification', (p) => p.status === 'Uploaded' && p.requestId === 4, 'DiagnosticsLog Uploaded');
+  assert.equal(JSON.parse(csms.uploads.find((u) => u.name === diagnostics.filename).text).station, id);
+  assert.deepEqual(calls(id, 'LogStatusNotification'), [
+    { status: 'Uploading', requestId: 3 },
+    { status: 'Uploaded', requestId: 3 },
+    { status: 'Uploading', requestId: 4 },
+    { status: 'Uploaded', requestId: 4 },
+  ]);
   assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
   await station.stop(0);
 });

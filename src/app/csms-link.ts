@@ -24,8 +24,10 @@ export interface CsmsLink {
 export interface LinkEvents {
   /** The websocket is open and the handlers are routed. */
   opened(link: CsmsLink): void;
-  /** The connection closed or could not be opened (once per opener call). */
+  /** The connection closed or could not be opened (once per opener call); `reason` is the close reason or, when it has none, the socket's last error. */
   closed(code: number, reason: string): void;
+  /** The CSMS sent something that is not valid OCPP (the CALLERROR went already). */
+  invalid?(description: string): void;
 }
 
 export type LinkOpener = (url: string, options: WebSocketOptions, handlers: Handlers, events: LinkEvents) => void;
@@ -38,8 +40,12 @@ export type LinkOpener = (url: string, options: WebSocketOptions, handlers: Hand
 export function openChargePointLink(hal: Hal): LinkOpener {
   return (url, options, handlers, events) => {
     const ws = hal.connect(url, options);
-    ws.onclose = (code, reason) => events.closed(code, reason); // the ChargePoint's close handling runs first
-    const cp = new ChargePoint(decodeURIComponent(url.substring(url.lastIndexOf('/') + 1)), ws, { log: hal.log, setTimeout: hal.setTimeout });
+    // Why a connection failed (HTTP 401, a certificate the CA does not verify, ...) comes as an error before the close.
+    let lastError = '';
+    ws.onerror = (message) => (lastError = message);
+    ws.onclose = (code, reason) => events.closed(code, reason || lastError); // the ChargePoint's close handling runs first
+    const onInvalid = (description: string) => events.invalid && events.invalid(description);
+    const cp = new ChargePoint(decodeURIComponent(url.substring(url.lastIndexOf('/') + 1)), ws, { log: hal.log, setTimeout: hal.setTimeout, onInvalid });
     const routes = cp as unknown as BaseChargePoint; // the station's handlers take any action name
     for (const action in handlers) {
       if (!Object.prototype.hasOwnProperty.call(handlers, action)) continue;

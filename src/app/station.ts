@@ -165,6 +165,7 @@ export class Station {
     this.openLink(target.url, target.options, this.handlers(), {
       opened: (link) => this.linkUp(link),
       closed: (code, reason) => this.linkDown(code, reason),
+      invalid: (description) => this.security.invalidMessage(description),
     });
   }
 
@@ -180,7 +181,7 @@ export class Station {
   private linkDown(code: number, reason: string): void {
     const wasUp = this.link !== null;
     this.link = null;
-    this.security.linkDown(wasUp);
+    this.security.linkDown(wasUp, reason);
     cancel(this.heartbeatTimer);
     cancel(this.bootTimer);
     this.heartbeatTimer = this.bootTimer = null;
@@ -314,7 +315,10 @@ export class Station {
   private setClock(iso: string | undefined): void {
     if (!iso) return;
     const ms = Date.parse(iso);
-    if (!isNaN(ms)) this.hal.setTime(ms);
+    if (isNaN(ms)) return;
+    const before = this.hal.now();
+    this.hal.setTime(ms);
+    this.security.clockSet(before, ms);
   }
 
   // ---- messages --------------------------------------------------------------------------

@@ -33,6 +33,12 @@ export interface ChargePointOptions {
   log: Logger;
   /** The timers the response timeout runs on (the HAL's setTimeout). */
   setTimeout: (fn: () => void, ms: number) => { cancel(): void };
+  /**
+   * Optional: told about every message from the other side that is not valid OCPP (a bad
+   * frame, a CALL or an answer that fails its schema), e.g. for the security event
+   * InvalidMessages. The CALLERROR / rejection happens as without it.
+   */
+  onInvalid?: (description: string) => void;
 }
 
 export interface CallOptions {
@@ -69,6 +75,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
   readonly responseTimeout: number;
   protected readonly log: Logger;
   private readonly timers: ChargePointOptions['setTimeout'];
+  private readonly onInvalid: (description: string) => void;
   private readonly routes: Routes = {};
   private readonly waiting: Outgoing[] = [];
   private inFlight: Outgoing | null = null;
@@ -88,6 +95,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     if (!options || !options.log || !options.setTimeout) throw new Error('ChargePoint needs options.log and options.setTimeout (the HAL provides them)');
     this.log = options.log;
     this.timers = options.setTimeout;
+    this.onInvalid = options.onInvalid || (() => undefined);
     this.responseTimeout = options.responseTimeout === undefined ? 30 : options.responseTimeout;
     const previous = connection.onclose;
     connection.onclose = (code, reason) => {
@@ -139,6 +147,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
       const message = unpack(text);
       if (message instanceof Malformed) {
         this.log.warning('bad frame (' + message.error.code + ': ' + message.error.description + ')');
+        this.onInvalid('bad frame (' + message.error.code + ': ' + message.error.description + ')');
         this.answerError(message.uniqueId, message.error);
       } else if (message.type === CALL) {
         this.route(message as Call);
@@ -159,7 +168,10 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     let error: OcppError | null = null;
     if (protocol && !protocol.isAction(action)) error = new NotImplementedError(action + ' is not an OCPP ' + protocol.version + ' action');
     else if (!on) error = protocol ? new NotSupportedError(action + ' is not supported') : new NotImplementedError(action + ' is not known');
-    else if (protocol && !on.skipSchemaValidation) error = protocol.validate(action, REQUEST, call.payload);
+    else if (protocol && !on.skipSchemaValidation) {
+      error = protocol.validate(action, REQUEST, call.payload);
+      if (error) this.onInvalid('CALL ' + action + ': ' + error.code + (error.description ? ': ' + error.description : ''));
+    }
     if (error || !on) {
       this.log.warning('CALL ' + action + ' (' + call.uniqueId + ') refused: ' + (error as OcppError).code);
       this.answerError(call.uniqueId, error as OcppError);
@@ -233,6 +245,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
       const invalid = protocol && !out.skipSchemaValidation ? protocol.validate(out.action, RESPONSE, message.payload) : null;
       if (invalid) {
         this.log.warning('invalid answer to ' + out.action + ' (' + out.uniqueId + '): ' + invalid.description);
+        this.onInvalid('answer to ' + out.action + ': ' + invalid.code + ': ' + invalid.description);
         out.reject(invalid);
       } else {
         out.resolve(message.payload);

@@ -4,7 +4,7 @@
 // out of the logs and out of GetConfiguration, and the CLI's --security-profile flag.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedStation } from '../../sim/host.mjs';
@@ -27,6 +27,8 @@ after(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** The station's security log file (what GetLog SecurityLog uploads). */
+const securityLog = (id) => readFileSync(join(dataDir, id, 'security.log'), 'utf8');
 const basic = (id, password) => 'Basic ' + Buffer.from(`${id}:${password}`).toString('base64');
 
 /** The real bundle as station `id` (scenario idle, quick reconnects). */
@@ -74,6 +76,11 @@ test('profile 1: Basic auth over ws; a new AuthorizationKey reconnects with it; 
     const logs = station.logs.join('\n');
     assert.ok(logs.includes('ChangeConfiguration'), 'the debug log shows the frames');
     assert.ok(!logs.includes(NEW) && !logs.includes(KEY), 'no AuthorizationKey in the station log (debug level, frames included)');
+
+    // A wrong key: the CSMS answers the upgrade with 401, the station records why it failed.
+    const refused = await startStation(csms, 'SP1-WRONG', { password: 'not-the-key-0123456789', securityProfile: 1, maxConnectAttempts: 1 });
+    assert.equal((await refused.exited).code, 1);
+    assert.match(securityLog('SP1-WRONG'), / FailedToAuthenticateAtCentralSystem .*401/);
   });
 });
 
@@ -93,6 +100,7 @@ test('profile 2: TLS + Basic auth with the CSMS certificate verified against the
       assert.equal(code, 1, `${s.id} gives up`);
       assert.ok(s.logs.some((l) => /certificate/i.test(l)), `${s.id}: the TLS error is in the log:\n${s.logs.join('\n')}`);
       assert.equal(csms.connections.filter((c) => c.station === s.id).length, 0, `${s.id} never got through`);
+      assert.match(securityLog(s.id), / InvalidCentralSystemCertificate .*certificate/i, `${s.id}: a security event with the TLS error`);
     }
   });
 });

@@ -26,6 +26,10 @@ const TRIAL_FILE = 'security-trial.json';
 const RECONNECT_DELAY_MS = 1000;
 /** The station's reboot marker (station.ts): present at start after a Reset or reboot. */
 const REBOOT_FILE = 'reboot.json';
+/** A clock correction smaller than this is drift or network delay, not a SettingSystemTime event. */
+const CLOCK_EVENT_MIN_MS = 60000;
+/** InvalidMessages: at most one event in this long (the others are counted into the next). */
+const INVALID_EVENT_INTERVAL_MS = 3600000;
 
 
 interface SavedCredentials {
@@ -43,6 +47,10 @@ export class Security {
   /** Credentials being tried: failed attempts so far (null: no trial). */
   private trialFailures: number | null = null;
   private reverting = false;
+  /** Connection attempts failed for an authentication or certificate reason since the last open (one event per run of them). */
+  private failureReported = false;
+  private invalidReportedAt = -Infinity;
+  private invalidUnreported = 0;
 
   constructor(private readonly station: Station) {
     const hal = station.hal;
@@ -138,6 +146,7 @@ export class Security {
 
   /** A connection opened: the credentials it used are proven. */
   linkUp(): void {
+    this.failureReported = false;
     if (this.trialFailures === null) return;
     this.trialFailures = null;
     this.proven = { profile: this.profile(), key: this.station.config.get('AuthorizationKey') };
@@ -145,11 +154,49 @@ export class Security {
     this.station.hal.log.info('security profile ' + this.proven.profile + ' works: kept');
   }
 
-  /** The link closed; `wasUp` false: an attempt that never opened. */
-  linkDown(wasUp: boolean): void {
+  /** The link closed; `wasUp` false: an attempt that never opened, `reason` why (the host's words). */
+  linkDown(wasUp: boolean, reason: string): void {
+    if (!wasUp) this.connectionFailed(reason);
     if (wasUp || this.trialFailures === null) return;
     this.trialFailures++;
     if (this.trialFailures >= TRIAL_ATTEMPTS) this.fallBack(TRIAL_ATTEMPTS + ' connection attempts failed');
+  }
+
+  /** The station set its clock from the CSMS: a jump is a SettingSystemTime event. */
+  clockSet(before: number, after: number): void {
+    const moved = after - before;
+    if (Math.abs(moved) < CLOCK_EVENT_MIN_MS) return;
+    this.events.raise('SettingSystemTime', 'clock set from the CSMS: ' + new Date(before).toISOString() + ' -> ' + new Date(after).toISOString());
+  }
+
+  /** The CSMS sent something that is not valid OCPP: an InvalidMessages event, at most one an hour. */
+  invalidMessage(description: string): void {
+    const now = this.station.hal.ticks();
+    if (now - this.invalidReportedAt < INVALID_EVENT_INTERVAL_MS) {
+      this.invalidUnreported++;
+      return;
+    }
+    const more = this.invalidUnreported ? ' (and ' + this.invalidUnreported + ' more since the last report)' : '';
+    this.invalidReportedAt = now;
+    this.invalidUnreported = 0;
+    this.events.raise('InvalidMessages', description + more);
+  }
+
+  /**
+   * A connection attempt failed. Under profiles 1–3 an authentication or certificate failure
+   * is a security event (once until a connection opens again). The reason is the host's
+   * text: an HTTP 401 / 403 answer to the upgrade, or the TLS stack's certificate error.
+   */
+  private connectionFailed(reason: string): void {
+    const profile = this.profile();
+    if (profile < 1 || this.failureReported || !reason) return;
+    let type: 'FailedToAuthenticateAtCentralSystem' | 'InvalidCentralSystemCertificate' | null = null;
+    // A TLS alert is the CSMS refusing the station's certificate; other certificate errors are the station refusing the CSMS's.
+    if (/\b(401|403)\b|unauthori[sz]ed|forbidden|alert/i.test(reason)) type = 'FailedToAuthenticateAtCentralSystem';
+    else if (profile >= 2 && /certificate|cert_|self[- ]signed|issuer|verify/i.test(reason)) type = 'InvalidCentralSystemCertificate';
+    if (!type) return;
+    this.failureReported = true;
+    this.events.raise(type, reason);
   }
 
   /** The security extension's CSMS-initiated actions. */

@@ -21,8 +21,13 @@ test('boot: StartupOfTheDevice goes out once the station is accepted (and not be
   assert.equal(event[3].type, 'StartupOfTheDevice');
   assert.match(event[3].timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
   rig.csms.reply(event, {});
+  // The CSMS's currentTime (1970) moved the clock: SettingSystemTime follows.
+  const clockSet = await rig.csms.next('SecurityEventNotification');
+  assert.equal(clockSet[3].type, 'SettingSystemTime');
+  assert.match(clockSet[3].techInfo, /-> 1970-01-01T00:00:00.000Z$/);
+  rig.csms.reply(clockSet, {});
   await sleep(0);
-  assert.equal(rig.station.security.events.waiting().length, 0);
+  assert.equal(rig.station.security.events.waiting().length, 0, JSON.stringify(rig.station.security.events.waiting()));
   assert.match(rig.station.security.events.securityLog()[0], / StartupOfTheDevice /);
 });
 

@@ -88,6 +88,8 @@ export interface FirmwareHooks {
   uploadDiagnostics(location: string, fileName: string, data: string, done: TransferDone): void;
   /** Checks the staged image's signature (SignedUpdateFirmware): error null when it is good. */
   verifySignature(signingCertificate: string, signature: string, done: TransferDone): void;
+  /** Does the host have firmwareVerifySignature (else SignedUpdateFirmware is Rejected up front)? */
+  readonly canVerifySignatures: boolean;
 }
 
 export interface Hal {
@@ -271,6 +273,7 @@ export function createHal(host: HostABI): Hal {
       install: (done) => transfer('firmwareInstall', [], done),
       uploadDiagnostics: (location, fileName, data, done) => transfer('diagnosticsUpload', [location, fileName, data], done),
       verifySignature: (signingCertificate, signature, done) => transfer('firmwareVerifySignature', [signingCertificate, signature], done),
+      canVerifySignatures: typeof host.firmwareVerifySignature === 'function',
     },
   };
   return hal;

@@ -144,8 +144,8 @@ export class SignedFirmware {
     const log = this.station.hal.log;
     if (this.update && (this.update.phase === 'Installing' || this.update.phase === 'Installed')) return 'Rejected'; // too late to cancel
     const crypto = this.certificates.crypto;
-    if (!crypto) {
-      log.warning('SignedUpdateFirmware: this host cannot check certificates (optional host ABI members)');
+    if (!crypto || !this.station.hal.firmware.canVerifySignatures) {
+      log.warning('SignedUpdateFirmware: this host cannot check certificates and signatures (optional host ABI members)');
       return 'Rejected';
     }
     const roots = this.certificates.pemsOf('ManufacturerRootCertificate');

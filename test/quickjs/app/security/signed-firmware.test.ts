@@ -100,7 +100,7 @@ test('accepted: DownloadScheduled until retrieveDateTime, then Downloading … S
   assert.deepEqual((await next.csms.next('SignedFirmwareStatusNotification'))[3], { status: 'Idle' }, 'nothing going on any more');
 });
 
-test('refused: a signing certificate from no installed root (InvalidCertificate, event), none installed, a host without crypto (Rejected)', async () => {
+test('refused: a signing certificate from no installed root (InvalidCertificate, event), none installed, a host without crypto or signature checks (Rejected)', async () => {
   const t: Scripted = { downloads: [], installs: 0, verified: [] };
   const rig = await onlineWithRoot(t);
   assert.deepEqual((await rig.csms.call('SignedUpdateFirmware', request(1, 'GOOD', {}, FOREIGN)))[2], { status: 'InvalidCertificate' });
@@ -112,6 +112,13 @@ test('refused: a signing certificate from no installed root (InvalidCertificate,
   bare.csms.autoAnswer.SecurityEventNotification = () => ({});
   await startOnline(bare);
   assert.deepEqual((await bare.csms.call('SignedUpdateFirmware', request(2, 'GOOD')))[2], { status: 'InvalidCertificate' }, 'no ManufacturerRootCertificate');
+
+  const noSignatures = makeStation({ password: KEY }, {}, (host) => {
+    scriptedHost(t)(host);
+    delete (host as any).firmwareVerifySignature;
+  });
+  await startOnline(noSignatures);
+  assert.deepEqual((await noSignatures.csms.call('SignedUpdateFirmware', request(3, 'GOOD')))[2], { status: 'Rejected' }, 'the host cannot check signatures');
 
   const noCrypto = makeStation({ password: KEY });
   noCrypto.csms.autoAnswer.SecurityEventNotification = () => ({});

@@ -12,6 +12,18 @@ import { newStation, scratchDir } from './stations.mjs';
 
 const RESULT = /heartbeats (\d+) in (\d+) ms/;
 
+// Waits for a loop of `seconds` to end; gives it 30 s more, then stops it and fails.
+function withDeadline(exited, seconds, stop) {
+  let timer;
+  const overran = new Promise((_, reject) => {
+    timer = setTimeout(() => {
+      stop();
+      reject(new Error(`heartbeat loop still running ${seconds + 30} s after it started`));
+    }, (seconds + 30) * 1000);
+  });
+  return Promise.race([exited, overran]).finally(() => clearTimeout(timer));
+}
+
 export async function loopBundle() {
   return bundleFile('bench/heartbeat-loop.ts', { minify: true });
 }
@@ -26,7 +38,8 @@ export async function throughputQuickJS({ url, seconds, code }) {
   });
   try {
     await station.start();
-    const result = await station.exited;
+    // A loop that stalls (a lost answer, an exhausted heap) must not hang the benchmark.
+    const result = await withDeadline(station.exited, seconds, () => station.stop(1, 'heartbeat loop overran'));
     if (result.code !== 0 || !line) throw new Error(`heartbeat loop exited ${result.code}: ${result.reason} ${station.problems.join('; ')}`);
     const [, n, ms] = RESULT.exec(line);
     return { roundTrips: Number(n), perSecond: (Number(n) * 1000) / Number(ms) };
@@ -68,7 +81,7 @@ export async function throughputNative({ url, seconds, code, binary }) {
         if (RESULT.test(l)) line = l;
       });
     }
-    const code = await new Promise((r) => child.once('exit', r));
+    const code = await withDeadline(new Promise((r) => child.once('exit', r)), seconds, () => child.kill('SIGKILL'));
     if (code !== 0 || !line) throw new Error(`native heartbeat loop exited ${code}`);
     const [, n, ms] = RESULT.exec(line);
     return { roundTrips: Number(n), perSecond: (Number(n) * 1000) / Number(ms) };

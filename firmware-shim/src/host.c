@@ -122,10 +122,12 @@ static void log_frame(const char *arrow, const char *text)
 
 /* Each block carries its size in a header, so the count is exact and the allocator needs
  * nothing from the C library but malloc/realloc/free (the module's has no
- * malloc_usable_size). The peak is kept here, at every allocation, not sampled. */
-typedef union {
-    size_t size;
-    max_align_t align;
+ * malloc_usable_size). The peak is kept here, at every allocation, not sampled.
+ * The header is as long as malloc's alignment (16 bytes on x86-64, 8 on 32-bit ARM), so
+ * the block after it stays aligned; a union with max_align_t would be sizeof(max_align_t),
+ * 32 bytes on x86-64: 16 more per block, about 90 KB for the firmware's 5,500 blocks. */
+typedef struct {
+    _Alignas(max_align_t) size_t size;
 } block_header;
 
 static void note_heap(JSMallocState *s)

@@ -1,0 +1,24 @@
+// Frames a CSMS should never send, and what the OCPP core answers each with: the right
+// CALLERROR for every frame that has an id to answer to, nothing for a result nobody asked
+// for. The simulator test checks the answers; the native-host test checks both hosts agree.
+
+const FRAME_ERRORS = ['FormationViolation', 'ProtocolError'];
+
+/** { frame, ids: unique ids it may be answered with (none: no answer), codes: error codes allowed } */
+export const BAD_FRAMES = [
+  ['this is not json', ['-1'], FRAME_ERRORS],
+  ['{"not":"an array"}', ['-1'], FRAME_ERRORS],
+  ['[2,"bad-1","NoSuchAction",{}]', ['bad-1'], ['NotImplemented']],
+  ['[2,"bad-2","BootNotification",{"chargePointVendor":"V","chargePointModel":"M"}]', ['bad-2'], ['NotSupported']],
+  ['[2,"bad-3","ChangeAvailability",{}]', ['bad-3'], ['OccurenceConstraintViolation']],
+  ['[2,"bad-4","ChangeAvailability",{"connectorId":"one","type":"Inoperative"}]', ['bad-4'], ['TypeConstraintViolation']],
+  ['[2,"bad-5","ChangeAvailability",{"connectorId":1,"type":"Sideways"}]', ['bad-5'], ['PropertyConstraintViolation']],
+  ['[2,"bad-6","Reset",{"type":"Soft","when":"now"}]', ['bad-6'], ['PropertyConstraintViolation']],
+  ['[2,"bad-7","GetConfiguration",{"key":"not an array"}]', ['bad-7'], ['TypeConstraintViolation']],
+  ['[2,"bad-8","Reset",["Soft"]]', ['bad-8'], ['FormationViolation']],
+  ['[2,"bad-9","Reset"]', ['bad-9'], FRAME_ERRORS],
+  ['[2,42,"Heartbeat",{}]', ['-1', '42'], FRAME_ERRORS],
+  ['[9,"bad-10","Reset",{"type":"Soft"}]', ['bad-10'], FRAME_ERRORS],
+  ['[3,"no-such-call",{}]', [], []],
+  ['[4,"no-such-call","GenericError","",{}]', [], []],
+].map(([frame, ids, codes]) => ({ frame, ids, codes }));

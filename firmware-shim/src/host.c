@@ -1001,7 +1001,10 @@ bool host_is_bytecode(const char *data, size_t length)
 {
     /* JS_WriteObject starts with its format version (1 or 2, 0x40 set on big-endian hosts);
      * a script starts with text. */
-    return length > 0 && ((unsigned char)data[0] & ~0x40u) >= 1 && ((unsigned char)data[0] & ~0x40u) <= 2;
+    if (length == 0)
+        return false;
+    unsigned version = (unsigned char)data[0] & ~0x40u;
+    return version == 1 || version == 2;
 }
 
 char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,

@@ -15,7 +15,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { getQuickJS } from 'quickjs-emscripten';
+import { getQuickJS, newQuickJSWASMModule } from 'quickjs-emscripten';
 import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
 import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
@@ -554,10 +554,33 @@ function closeQuietly(ws) {
  * 'frame' { time, direction, socket, text }, 'restart' { count },
  * 'exit' { code, reason }.
  */
+// One WebAssembly module's memory (wasm32, as quickjs-emscripten builds it) grows to at most
+// 2 GiB, and all its runtimes share it. Stations are placed so that the heap limits of the
+// stations in one module add up to at most 1.5 GiB: each can reach its own limit, so "out
+// of memory" always means the station's own limit, and one process runs thousands.
+const MODULE_BUDGET = 1.5 * 1024 * 1024 * 1024;
+const wasmModules = []; // { quickjs: Promise<QuickJSWASMModule>, reserved: bytes }
+
+function reserveWasmModule(heapLimit) {
+  let m = wasmModules.find((w) => w.reserved + heapLimit <= MODULE_BUDGET);
+  if (!m) {
+    m = { quickjs: wasmModules.length ? newQuickJSWASMModule() : getQuickJS(), reserved: 0 };
+    wasmModules.push(m);
+  }
+  m.reserved += heapLimit;
+  return m;
+}
+
+/** The heap limits reserved in each WebAssembly module so far, in bytes (for tests). */
+export function wasmModuleReservations() {
+  return wasmModules.map((w) => w.reserved);
+}
+
 export class SimulatedStation extends EventEmitter {
   /** @type {GuestRuntime | null} */
   #runtime = null;
   #quickjs = null;
+  #wasmModule = null; // its share of a module's budget, given back when the station ends
   #resolveExit;
   #peak = 0;
   #lastUsed = 0;
@@ -604,7 +627,8 @@ export class SimulatedStation extends EventEmitter {
   /** Boots the bundle. Resolves once its top level ran (the station then lives on its own). */
   async start() {
     if (this.#runtime || this.result) throw new Error(`station ${this.id} was already started`);
-    this.#quickjs = await getQuickJS();
+    this.#wasmModule = reserveWasmModule(this.heapLimit);
+    this.#quickjs = await this.#wasmModule.quickjs;
     this.files = new StationFiles(this.dataDir);
     this.#boot();
     return this;
@@ -738,6 +762,7 @@ export class SimulatedStation extends EventEmitter {
 
   #finish(result) {
     this.result = result;
+    this.#wasmModule.reserved -= this.heapLimit;
     if (result.code !== 0) this.#log(LOG_LEVELS.error, `exit ${result.code}: ${result.reason}`, 'host');
     this.emit('exit', result);
     this.#resolveExit(result);

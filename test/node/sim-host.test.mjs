@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { SimulatedStation, HOST_EXIT, simulatedImei } from '../../sim/host.mjs';
+import { SimulatedStation, HOST_EXIT, simulatedImei, wasmModuleReservations } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-host-'));
@@ -176,6 +176,22 @@ test('memory: used and peak of the QuickJS heap are reported, under the limit', 
   assert.equal(m.limit, 1024 * 1024);
   assert.ok(m.used > 50 * 1024 && m.used < m.limit, `used ${m.used}`);
   assert.ok(m.peak > m.used + 50 * 1024, `peak ${m.peak} should include the 2000 objects freed later (used ${m.used})`);
+});
+
+test('stations share a WebAssembly module only while their heap limits fit its 2 GiB together', async () => {
+  const MiB = 1024 * 1024;
+  const before = wasmModuleReservations(); // other tests' stations may still hold a few MiB
+  const padded = (list, n) => Array.from({ length: n }, (_, i) => list[i] || 0);
+  const big = (id) => new SimulatedStation({ settings: { id }, dataDir, heapLimit: 700 * MiB, bundle: { code: `ocppHost.timerStart(60000, function () {});` } });
+  const stations = [big('WASM-1'), big('WASM-2'), big('WASM-3')];
+  for (const s of stations) await s.start();
+  const during = wasmModuleReservations();
+  const added = during.map((r, i) => r - (before[i] || 0));
+  assert.equal(during.length, Math.max(before.length, 1) + 1, `one more module: ${during}`);
+  assert.equal(added[0], 1400 * MiB, 'two stations of 700 MiB share the first module');
+  assert.equal(added.at(-1), 700 * MiB, 'the third, over 1.5 GiB, gets a module of its own');
+  for (const s of stations) await s.stop(0, 'test over');
+  assert.deepEqual(wasmModuleReservations(), padded(before, during.length), 'given back when they end');
 });
 
 test('stop() from outside ends the station and closes its timers', async () => {

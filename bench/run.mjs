@@ -11,9 +11,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { root } from '../build/build.mjs';
+import { moduleSizes, root } from '../build/build.mjs';
 import { measureSize } from './size.mjs';
 import { measureMemory, measureMemoryNative } from './memory.mjs';
+import { heapProfile } from './heap-profile.mjs';
 import { coldStartNative, coldStartSim } from './cold-start.mjs';
 import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
 import { scaleStep } from './scale.mjs';
@@ -23,7 +24,6 @@ const KB = 1024;
 const NATIVE_HOST = join(root, 'firmware-shim', 'build', 'ocpp-host');
 // What gets flashed: memory and cold start are measured on it.
 const FLASHED = join(root, 'dist', 'firmware.min.js');
-const LOOP_SOURCE = join(root, 'bench', 'heartbeat-loop.ts');
 
 const USAGE = 'usage: npm run bench [-- --quick] [--out FILE] [--max-stations N]';
 const { values: flags } = parseArgs({
@@ -87,7 +87,10 @@ try {
     row('dist/firmware.js', `${kb(s['firmware.js'].raw)} raw, ${kb(s['firmware.js'].gzip)} gzip`);
     row('dist/firmware.min.js (flashed)', kb(s['firmware.min.js'].raw), '≤ 96 KB', s['firmware.min.js'].raw <= 96 * KB);
     row('dist/firmware.min.js gzip', kb(s['firmware.min.js'].gzip), '≤ 24 KB', s['firmware.min.js'].gzip <= 24 * KB);
-    if (s['core.min.js']) row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
+    row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
+    const largest = (await moduleSizes('src/main.ts')).slice(0, 5);
+    results.figures.bundle.largestModules = largest;
+    row('  largest modules in it, minified', largest.map((m) => `${m.module.replace(/^src\//, '')} ${kb(m.bytes)}`).join(', '));
   });
 
   await figure('memory', async () => {
@@ -100,6 +103,9 @@ try {
     ]);
     results.figures.memory = { simulator: m, native, nativeBytecode };
     row('QuickJS heap after boot, simulator host', kb(m.afterBoot));
+    const p = await heapProfile(FLASHED);
+    results.figures.memory.profile = p;
+    row('  where it goes once evaluated', `functions ${kb(p.functions)} (bytecode ${kb(p.bytecode)}; the rest variable tables, constants, source text, line tables), objects with their properties and shapes ${kb(p.objects)}, atoms ${kb(p.atoms)}`);
     row('QuickJS heap peak, session with 2 connectors, simulator host (= per station)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
     if (native) {
       row('QuickJS heap peak, same session, native host, script (parser included)', kb(native.sessionPeak));
@@ -117,12 +123,6 @@ try {
   });
 
   await figure('throughput', async () => {
-    if (!existsSync(LOOP_SOURCE)) {
-      // The loop drives the OCPP core's ChargePoint directly; it comes with the core.
-      row('throughput', 'not measured: bench/heartbeat-loop.ts comes with the OCPP core (src/ocpp/)');
-      results.figures.throughput = null;
-      return;
-    }
     const code = await loopBundle();
     const ours = await throughputQuickJS({ url: csms.url, seconds: plan.seconds, code });
     const base = await throughputOcppRpc({ url: csms.url, seconds: plan.seconds });

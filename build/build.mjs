@@ -30,14 +30,11 @@ function compile() {
   if (r.status !== 0) throw new Error('tsc failed');
 }
 
-/**
- * Bundles one tsc-emitted module (path relative to the repo, .ts or .js) into an ES5 IIFE
- * and checks it. Returns the code.
- */
-export async function bundleFile(entry, { minify = false, outfile } = {}) {
-  const js = join(tscOut, entry.replace(/\.ts$/, '.js'));
-  const result = await esbuild.build({
-    entryPoints: [js],
+/** esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js). */
+function bundleOptions(entry, minify) {
+  return {
+    entryPoints: [join(tscOut, entry.replace(/\.ts$/, '.js'))],
+    absWorkingDir: root,
     bundle: true,
     format: 'iife',
     platform: 'neutral',
@@ -50,14 +47,32 @@ export async function bundleFile(entry, { minify = false, outfile } = {}) {
     // ES5 module build instead of being repeated in every file.
     alias: { tslib: require.resolve('tslib/tslib.es6.js') },
     mainFields: ['module', 'main'],
-  });
+  };
+}
+
+/**
+ * Bundles one tsc-emitted module (path relative to the repo, .ts or .js) into an ES5 IIFE
+ * and checks it. Returns the code.
+ */
+export async function bundleFile(entry, { minify = false, outfile } = {}) {
+  const options = bundleOptions(entry, minify);
+  const result = await esbuild.build(options);
   const code = result.outputFiles[0].text;
-  checkES5(code, relative(root, outfile || js));
+  checkES5(code, relative(root, outfile || options.entryPoints[0]));
   if (outfile) {
     mkdirSync(dirname(outfile), { recursive: true });
     writeFileSync(outfile, code);
   }
   return code;
+}
+
+/** What each source module adds to the minified bundle of `entry`, largest first. */
+export async function moduleSizes(entry) {
+  const result = await esbuild.build({ ...bundleOptions(entry, true), metafile: true });
+  const inputs = Object.values(result.metafile.outputs)[0].inputs;
+  return Object.entries(inputs)
+    .map(([file, { bytesInOutput }]) => ({ module: relative(tscOut, join(root, file)).replace(/\.js$/, ''), bytes: bytesInOutput }))
+    .sort((a, b) => b.bytes - a.bytes);
 }
 
 function kb(n) {

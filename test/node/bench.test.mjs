@@ -11,7 +11,6 @@ import { fileURLToPath } from 'node:url';
 
 const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
 const NATIVE_HOST = fileURLToPath(new URL('../../firmware-shim/build/ocpp-host', import.meta.url));
-const LOOP_SOURCE = fileURLToPath(new URL('../../bench/heartbeat-loop.ts', import.meta.url));
 
 test('npm run bench -- --quick prints the table and writes every figure to the results file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
@@ -28,12 +27,18 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
     assert.equal(memory.native === null, !existsSync(NATIVE_HOST), 'the native figure is there exactly when the host is built');
     if (memory.native) assert.ok(memory.nativeBytecode.sessionPeak > 0 && memory.nativeBytecode.sessionPeak < memory.native.sessionPeak, 'bytecode boots from less heap');
     assert.ok(coldStart.sim.medianMs > 0 && coldStart.sim.runs === 5);
-    if (existsSync(LOOP_SOURCE)) {
-      assert.ok(bundle['core.min.js'].raw > 0, 'core size measured');
-      assert.match(r.stdout, /throughput ratio QuickJS \/ ocpp-rpc V8\s+\d+\.\d\d\s+≥ 1\.0\s+(met|MISSED)/);
-      assert.ok(throughput.quickjs.roundTrips > 0 && throughput.ocppRpcV8.roundTrips > 0);
-      assert.equal(throughput.ratio, throughput.quickjs.perSecond / throughput.ocppRpcV8.perSecond);
-    }
+    assert.ok(bundle['core.min.js'].raw > 0, 'core size measured');
+    const sizes = bundle.largestModules.map((m) => m.bytes);
+    assert.equal(sizes.length, 5);
+    assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'largest first');
+    assert.ok(sizes.reduce((a, b) => a + b) < bundle['firmware.min.js'].raw);
+    const p = memory.profile;
+    assert.ok(p.bytecode > 0 && p.bytecode < p.functions && p.objects > 0 && p.atoms > 0);
+    assert.ok(p.functions + p.objects + p.atoms + p.strings <= p.used, 'the parts are parts of the heap');
+    assert.match(r.stdout, /throughput ratio QuickJS \/ ocpp-rpc V8\s+\d+\.\d\d\s+≥ 1\.0\s+(met|MISSED)/);
+    assert.ok(throughput.quickjs.roundTrips > 0 && throughput.ocppRpcV8.roundTrips > 0);
+    assert.equal(throughput.ratio, throughput.quickjs.perSecond / throughput.ocppRpcV8.perSecond);
+    assert.equal(throughput.native === null, !existsSync(NATIVE_HOST));
     // On time is the benchmark's verdict (a loaded machine may miss it); no station may fail.
     assert.equal(scale.steps.length, 1);
     assert.ok(scale.steps[0].ok || /off schedule|slower than|fewer than/.test(scale.steps[0].why), `20 stations ran: ${JSON.stringify(scale.steps)}`);

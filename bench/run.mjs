@@ -90,7 +90,7 @@ try {
     row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
     const largest = (await moduleSizes('src/main.ts')).slice(0, 5);
     results.figures.bundle.largestModules = largest;
-    row('  largest modules in it, minified', largest.map((m) => `${m.module.replace(/^src\//, '')} ${kb(m.bytes)}`).join(', '));
+    row('  its largest modules (KB)', largest.map((m) => `${m.module.split('/').pop()} ${(m.bytes / KB).toFixed(1)}`).join(', '));
   });
 
   await figure('memory', async () => {
@@ -105,7 +105,9 @@ try {
     row('QuickJS heap after boot, simulator host', kb(m.afterBoot));
     const p = await heapProfile(FLASHED);
     results.figures.memory.profile = p;
-    row('  where it goes once evaluated', `functions ${kb(p.functions)} (bytecode ${kb(p.bytecode)}; the rest variable tables, constants, source text, line tables), objects with their properties and shapes ${kb(p.objects)}, atoms ${kb(p.atoms)}`);
+    // Functions: bytecode, and variable tables, constants, source text and line tables;
+    // objects: with their properties and shapes.
+    row('  once evaluated: functions (bytecode), objects, atoms', `${kb(p.functions)} (${kb(p.bytecode)}), ${kb(p.objects)}, ${kb(p.atoms)}`);
     row('QuickJS heap peak, session with 2 connectors, simulator host (= per station)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
     if (native) {
       row('QuickJS heap peak, same session, native host, script (parser included)', kb(native.sessionPeak));

@@ -1,8 +1,8 @@
 // What the station answers to the CSMS-initiated Core-profile actions (and TriggerMessage,
 // Remote Trigger profile). Each `on` decides and answers at once; what takes longer (a
 // transaction start, a reset, a triggered message) runs in `after`, once the answer has
-// gone, as the spec's sequence diagrams have it. Actions not listed here (other profiles)
-// get the core's NotImplemented CALLERROR.
+// gone, as the spec's sequence diagrams have it. The other profiles' actions have their own
+// modules; a 1.6 action no module handles gets the core's NotSupported CALLERROR.
 import { Handlers } from './csms-link';
 import { Station } from './station';
 import { Connector } from './connector';

@@ -541,19 +541,6 @@ function closeQuietly(ws) {
   }
 }
 
-/**
- * A simulated charge point: the bundle in its own QuickJS runtime with the Node host ABI.
- *
- *   const station = new SimulatedStation({ settings: { url, id, scenario: 'session' } });
- *   station.on('log', ({ level, text }) => ...);         // bundle log lines (and host lines)
- *   station.on('frame', ({ direction, text }) => ...);   // 'sent' | 'received'
- *   await station.start();
- *   const { code, reason } = await station.exited;
- *
- * Events: 'log' { time, level, text, source: 'bundle'|'host' } (at or above logLevel),
- * 'frame' { time, direction, socket, text }, 'restart' { count },
- * 'exit' { code, reason }.
- */
 // One WebAssembly module's memory (wasm32, as quickjs-emscripten builds it) grows to at most
 // 2 GiB, and all its runtimes share it. Stations are placed so that the heap limits of the
 // stations in one module add up to at most 1.5 GiB: each can reach its own limit, so "out
@@ -576,6 +563,19 @@ export function wasmModuleReservations() {
   return wasmModules.map((w) => w.reserved);
 }
 
+/**
+ * A simulated charge point: the bundle in its own QuickJS runtime with the Node host ABI.
+ *
+ *   const station = new SimulatedStation({ settings: { url, id, scenario: 'session' } });
+ *   station.on('log', ({ level, text }) => ...);         // bundle log lines (and host lines)
+ *   station.on('frame', ({ direction, text }) => ...);   // 'sent' | 'received'
+ *   await station.start();
+ *   const { code, reason } = await station.exited;
+ *
+ * Events: 'log' { time, level, text, source: 'bundle'|'host' } (at or above logLevel),
+ * 'frame' { time, direction, socket, text }, 'restart' { count },
+ * 'exit' { code, reason }.
+ */
 export class SimulatedStation extends EventEmitter {
   /** @type {GuestRuntime | null} */
   #runtime = null;

@@ -4,24 +4,16 @@
 // usage then splits the heap into functions, atoms and objects.
 import { readFileSync } from 'node:fs';
 import { getQuickJS } from 'quickjs-emscripten';
+import { inertHostSource } from '../sim/inert-host.mjs';
 
-// Every ocppHost member the bundle calls while it evaluates; none of them calls back.
-const SILENT_HOST = `var ocppHost = { name: 'heap-profile',
-  log: function () {}, now: function () { return 0; }, ticks: function () { return 0; },
-  timerStart: function () { return 1; }, timerStop: function () {},
-  imei: function () { return '490154203237518'; }, iccid: function () { return ''; },
-  config: function () { return '{"url":"ws://127.0.0.1:9/ocpp","id":"PROFILE","connectors":2}'; },
-  fileRead: function () { return null; }, fileWrite: function () { return true; },
-  fileAppend: function () { return true; }, fileRemove: function () {},
-  wsOpen: function () { return 1; }, wsSend: function () { return false; }, wsClose: function () {},
-  exit: function () {}, restart: function () {} };`;
+const HOST = inertHostSource({ name: 'heap-profile', imei: '490154203237518', settings: { url: 'ws://127.0.0.1:9/ocpp', id: 'PROFILE', connectors: 2 } });
 
 export async function heapProfile(bundlePath) {
   const QuickJS = await getQuickJS();
   const rt = QuickJS.newRuntime();
   const ctx = rt.newContext();
   try {
-    ctx.unwrapResult(ctx.evalCode(SILENT_HOST)).dispose();
+    ctx.unwrapResult(ctx.evalCode(HOST)).dispose();
     ctx.unwrapResult(ctx.evalCode(readFileSync(bundlePath, 'utf8'), 'firmware.js')).dispose();
     const u = rt.computeMemoryUsage().consume((h) => ctx.dump(h));
     return {

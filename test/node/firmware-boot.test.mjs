@@ -6,21 +6,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getQuickJS } from 'quickjs-emscripten';
 import { root } from '../../build/build.mjs';
+import { inertHostSource } from '../../sim/inert-host.mjs';
 
 // A minimal host ABI written in JS inside the guest; only __print crosses to Node.
-const HOST = `
-globalThis.ocppHost = {
-  abi: 1, name: 'boot-test',
-  log: function (level, text) { __print(level + ' ' + text); },
-  now: function () { return 0; }, ticks: function () { return 0; },
-  timerStart: function () { return 1; }, timerStop: function () {},
-  imei: function () { return '860000000000001'; }, iccid: function () { return ''; },
-  config: function () { return JSON.stringify({ id: 'BOOT-1', url: 'ws://127.0.0.1:1/ocpp', scenario: 'none' }); },
-  fileRead: function () { return null; }, fileWrite: function () { return true; },
-  fileAppend: function () { return true; }, fileRemove: function () { return false; },
-  wsOpen: function () { return 1; }, wsSend: function () { return false; }, wsClose: function () {},
-  exit: function () {}, restart: function () {}
-};`;
+const HOST = inertHostSource({ name: 'boot-test', imei: '860000000000001', settings: { id: 'BOOT-1', url: 'ws://127.0.0.1:1/ocpp', scenario: 'none' }, print: true });
 
 for (const file of ['dist/firmware.js', 'dist/firmware.min.js']) {
   test(`${file} boots in QuickJS and logs its identity`, async () => {

@@ -146,8 +146,9 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     try {
       const message = unpack(text);
       if (message instanceof Malformed) {
-        this.log.warning('bad frame (' + message.error.code + ': ' + message.error.description + ')');
-        this.onInvalid('bad frame (' + message.error.code + ': ' + message.error.description + ')');
+        const what = 'bad frame (' + message.error.code + ': ' + message.error.description + ')';
+        this.log.warning(what);
+        this.onInvalid(what);
         this.answerError(message.uniqueId, message.error);
       } else if (message.type === CALL) {
         this.route(message as Call);

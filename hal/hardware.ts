@@ -52,11 +52,18 @@ export interface ConnectorHardware {
   evRequestsEnergy(): boolean;
   /** The present fault, 'NoError' when none. */
   error(): HardwareError;
+  /** Optional: the maker's own code of the present fault (StatusNotification vendorErrorCode, at most 50 characters). */
+  vendorErrorCode?(): string;
   /** Reads the meter. */
   read(): MeterReading;
   /** Closes (energy may flow) or opens the contactor. */
   setRelay(closed: boolean): void;
   relayClosed(): boolean;
+  /**
+   * Does the connector have a cable lock? false: a fixed cable, or a socket without a lock
+   * (setLock then does nothing; UnlockConnector answers NotSupported).
+   */
+  readonly hasCableLock: boolean;
   /** Locks or unlocks the cable; false when the lock did not move (ConnectorLockFailure). */
   setLock(locked: boolean): boolean;
   locked(): boolean;

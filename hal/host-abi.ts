@@ -155,6 +155,32 @@ export interface HostABI {
    * JSON `{ "ok": true }` or `{ "ok": false, "error": "..." }`.
    */
   cryptoVerifyChain?(chain: string, trusted: string, keyId: string): string;
+
+  // ---- optional members (simulator control; detected with `typeof`, a host may lack them) ----
+  // The simulated hardware (hal/sim-hardware.ts) driven from outside: the simulator's control
+  // API (README, "Control API"). A host without them has no control; the native shim may add
+  // them later.
+
+  /**
+   * Optional. The bundle gives the host its control handler, once per boot. The host calls
+   * `handler(request)` from its event loop (never from inside a host function), with
+   * `request` JSON `{ "command": "...", ...arguments }`, and gets the reply JSON back at once:
+   * `{ "ok": true, ... }`, or `{ "ok": false, "error": "why", "reason": "bad-request" |
+   * "not-found" | "conflict" }`. The command has been applied to the simulated hardware when
+   * the handler returns; the OCPP traffic it causes comes on later turns (after the host ran
+   * the pending jobs). Commands: "state" (the reply carries registration, connected,
+   * connectors[]), "plug-in" {connectorId, ev?}, "unplug" {connectorId, evSide?},
+   * "present-id-tag" {idTag, connectorIds?} (the reply names connectorId), "ev-requests"
+   * {connectorId, value}, "fault" {connectorId, errorCode, vendorErrorCode?}, "network"
+   * {up} (the host cut or restored the sockets; up: the station connects now).
+   */
+  controlListen?(handler: (request: string) => string): void;
+  /**
+   * Optional, with controlListen. The station's state changed (a connector's status, the
+   * connection, the registration): the host may ask for "state" on a later turn. Energy and
+   * power change all the time without it.
+   */
+  controlChanged?(): void;
 }
 
 /** One certificate as cryptoCertificateInfo describes it (OCPP CertificateHashDataType and more). */

@@ -92,6 +92,17 @@ export interface FirmwareHooks {
   readonly canVerifySignatures: boolean;
 }
 
+/**
+ * The host's control of a simulated station (optional ABI members controlListen /
+ * controlChanged): requests and replies as objects here, JSON across the boundary.
+ */
+export interface HalControl {
+  /** The handler the host calls with each request; it returns the reply (never throws). */
+  listen(handler: (request: any) => object): void;
+  /** Tells the host the station's state changed. */
+  changed(): void;
+}
+
 export interface Hal {
   readonly hostName: string;
   readonly log: Logger;
@@ -116,6 +127,8 @@ export interface Hal {
   readonly firmware: FirmwareHooks;
   /** The host's cryptography (optional ABI members), or null. */
   readonly crypto: HalCrypto | null;
+  /** The host's control of the simulated hardware (optional ABI members), or null. */
+  readonly control: HalControl | null;
 }
 
 const FILE_NAME = /^[A-Za-z0-9._-]+$/;
@@ -228,6 +241,7 @@ export function createHal(host: HostABI): Hal {
 
   const hal: Hal = {
     crypto: cryptoOf(host),
+    control: controlOf(host),
     hostName: host.name,
     log,
     now: () => host.now() + clockOffset,
@@ -277,6 +291,24 @@ export function createHal(host: HostABI): Hal {
     },
   };
   return hal;
+}
+
+/** HalControl over the host's optional control members, when it has both. */
+function controlOf(host: HostABI): HalControl | null {
+  if (typeof host.controlListen !== 'function' || typeof host.controlChanged !== 'function') return null;
+  return {
+    listen: (handler) =>
+      host.controlListen!((text) => {
+        let request: any;
+        try {
+          request = JSON.parse(text);
+        } catch (e) {
+          return JSON.stringify({ ok: false, error: 'the request is not JSON', reason: 'bad-request' });
+        }
+        return JSON.stringify(handler(request));
+      }),
+    changed: () => host.controlChanged!(),
+  };
 }
 
 /** HalCrypto over the host's optional crypto* members, when it has all of them. */

@@ -7,7 +7,10 @@ export interface Settings {
   id: string;
   /** Number of connectors (default 2). */
   connectors: number;
-  /** What the station does: "idle" serves the CSMS, "session" runs one charging session; "" = normal firmware. */
+  /**
+   * What the station does: "idle" serves the CSMS, "session" runs one charging session, "none"
+   * has no simulated driver (only the control API and the CSMS act); "" = normal firmware.
+   */
   scenario: string;
   /** idTag presented by the simulated driver. */
   idTag: string;
@@ -39,6 +42,18 @@ export interface Settings {
   reconnectMaxSeconds: number;
   /** Initial values of OCPP configuration keys, e.g. { "MeterValueSampleInterval": 5 }; the CSMS's changes win. */
   configuration: { [key: string]: unknown };
+  // ---- the simulated hardware (hal/sim-hardware.ts), the same for every connector ----
+  /** Largest current a connector offers, A (default 32). */
+  maxCurrentA: number;
+  /** Has each connector a cable lock (default true)? false: a fixed cable or a socket without a lock (UnlockConnector: NotSupported). */
+  cableLock: boolean;
+  /** Phases wired (default 3) and their voltage, V phase to neutral (default 230). */
+  phases: number;
+  voltageV: number;
+  /** The EV a plug-in brings unless it says otherwise: { maxCurrentA: 16, batteryWh: 40000, socPercent: 30 }. */
+  ev: { maxCurrentA?: number; batteryWh?: number; socPercent?: number };
+  /** Accept DataTransfer vendorId "org.openocpp.sim" from the CSMS as simulator control (default false). */
+  simDataTransfer: boolean;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -60,6 +75,12 @@ export const DEFAULT_SETTINGS: Settings = {
   maxConnectAttempts: 0,
   reconnectMaxSeconds: 60,
   configuration: {},
+  maxCurrentA: 32,
+  cableLock: true,
+  phases: 3,
+  voltageV: 230,
+  ev: {},
+  simDataTransfer: false,
 };
 
 export function parseSettings(json: string): Settings {

@@ -23,6 +23,10 @@ export interface SimHardwareOptions {
   phases?: number;
   /** Largest current the connector offers, A (32). */
   maxCurrentA?: number;
+  /** Has the connector a cable lock (true)? false: a fixed cable or a socket without a lock. */
+  cableLock?: boolean;
+  /** The EV a plugIn() without its own figures brings (16 A, 40 kWh, 30 %). */
+  ev?: Partial<SimEv>;
 }
 
 /** A simulated EV: how much it may draw and how full it is. */
@@ -33,6 +37,8 @@ export interface SimEv {
   /** State of charge when plugged in, percent. */
   socPercent: number;
 }
+
+const DEFAULT_EV: SimEv = { maxCurrentA: 16, batteryWh: 40000, socPercent: 30 };
 
 const METER_FILE = 'sim-meters.json';
 /** Write the register to storage at most once per this many Wh (flash wear, write time). */
@@ -48,6 +54,7 @@ export class SimConnector implements ConnectorHardware {
   private lockBroken = false;
   private limitA: number;
   private fault: HardwareError = 'NoError';
+  private faultVendorCode = '';
   private registerWh: number;
   private lastTick: number;
 
@@ -57,7 +64,9 @@ export class SimConnector implements ConnectorHardware {
     readonly maxCurrentA: number,
     private readonly voltageV: number,
     private readonly phases: number,
-    registerWh: number
+    registerWh: number,
+    readonly hasCableLock: boolean,
+    private readonly defaultEv: SimEv
   ) {
     this.limitA = maxCurrentA;
     this.registerWh = registerWh;
@@ -72,6 +81,9 @@ export class SimConnector implements ConnectorHardware {
   }
   error(): HardwareError {
     return this.fault;
+  }
+  vendorErrorCode(): string {
+    return this.faultVendorCode;
   }
 
   read(): MeterReading {
@@ -96,6 +108,7 @@ export class SimConnector implements ConnectorHardware {
     return this.relay;
   }
   setLock(locked: boolean): boolean {
+    if (!this.hasCableLock) return true; // nothing to move
     if (this.lockBroken) return false;
     this.lock = locked;
     return true;
@@ -117,27 +130,31 @@ export class SimConnector implements ConnectorHardware {
   plugIn(ev?: Partial<SimEv>): void {
     if (this.cable) return;
     this.advance();
-    this.ev = {
-      maxCurrentA: ev && ev.maxCurrentA !== undefined ? ev.maxCurrentA : 16,
-      batteryWh: ev && ev.batteryWh !== undefined ? ev.batteryWh : 40000,
-      socPercent: ev && ev.socPercent !== undefined ? ev.socPercent : 30,
-    };
+    this.ev = evWith(this.defaultEv, ev);
     this.evEnergyWh = 0;
     this.cable = true;
     this.wantsEnergy = this.soc() < 100;
     this.owner.emit(this.id, 'plugged');
   }
 
-  /** The driver pulls the cable (a locked cable cannot be pulled: false). */
-  unplug(): boolean {
+  /**
+   * The driver pulls the cable. At the station a locked cable cannot be pulled (false);
+   * `evSide`: the cable's end at the car is pulled, which the station's lock does not hold.
+   */
+  unplug(evSide?: boolean): boolean {
     if (!this.cable) return true;
-    if (this.lock) return false;
+    if (this.lock && !evSide) return false;
     this.advance();
     this.cable = false;
     this.wantsEnergy = false;
     this.ev = null;
     this.owner.emit(this.id, 'unplugged');
     return true;
+  }
+
+  /** What the EV plugged in asks for, or null without a cable. */
+  evState(): { requests: boolean; socPercent: number } | null {
+    return this.ev ? { requests: this.wantsEnergy, socPercent: Math.floor(this.soc()) } : null;
   }
 
   /** The EV pauses (false) or resumes (true) asking for energy. */
@@ -148,11 +165,12 @@ export class SimConnector implements ConnectorHardware {
     this.owner.emit(this.id, wants ? 'evReady' : 'evSuspended');
   }
 
-  /** Raises a fault ('NoError' clears it). */
-  setFault(code: HardwareError): void {
+  /** Raises a fault ('NoError' clears it), with the maker's own code of it. */
+  setFault(code: HardwareError, vendorErrorCode?: string): void {
     if (this.fault === code) return;
     this.advance();
     this.fault = code;
+    this.faultVendorCode = code === 'NoError' ? '' : (vendorErrorCode || '').substring(0, 50);
     this.owner.emit(this.id, code === 'NoError' ? 'faultCleared' : 'fault');
   }
 
@@ -209,9 +227,11 @@ export class SimHardware implements Hardware {
     this.defer = options.defer;
     this.storage = options.storage;
     const saved = this.loadRegisters();
+    const ev = evWith(DEFAULT_EV, options.ev);
+    const lock = options.cableLock !== false;
     for (let i = 1; i <= options.connectors; i++) {
       this.connectors.push(
-        new SimConnector(i, this, options.maxCurrentA || 32, options.voltageV || 230, options.phases || 3, saved[i - 1] || 0)
+        new SimConnector(i, this, options.maxCurrentA || 32, options.voltageV || 230, options.phases || 3, saved[i - 1] || 0, lock, ev)
       );
     }
   }
@@ -246,4 +266,14 @@ export class SimHardware implements Hardware {
       return []; // a damaged file: the registers restart at 0 rather than the station not boot
     }
   }
+}
+
+/** `base` with the figures `given` has (each a positive number; SoC 0–100). */
+function evWith(base: SimEv, given?: Partial<SimEv>): SimEv {
+  const out: SimEv = { maxCurrentA: base.maxCurrentA, batteryWh: base.batteryWh, socPercent: base.socPercent };
+  if (!given) return out;
+  if (typeof given.maxCurrentA === 'number' && given.maxCurrentA > 0) out.maxCurrentA = given.maxCurrentA;
+  if (typeof given.batteryWh === 'number' && given.batteryWh > 0) out.batteryWh = given.batteryWh;
+  if (typeof given.socPercent === 'number' && given.socPercent >= 0 && given.socPercent <= 100) out.socPercent = given.socPercent;
+  return out;
 }

@@ -8,6 +8,7 @@ import { createHal } from '../hal/index';
 import { SimHardware } from '../hal/sim-hardware';
 import { Station } from './app/station';
 import { runScenario } from './app/scenarios';
+import { startSimulatorControl } from './app/sim-control';
 import { openChargePointLink } from './app/csms-link';
 
 const hal = createHal(ocppHost);
@@ -18,13 +19,20 @@ if (!hal.settings.url || !hal.settings.id) {
   hal.log.error('settings need "url" and "id": nothing to connect to');
   hal.exit(2);
 } else {
+  const s = hal.settings;
   const hardware = new SimHardware({
-    connectors: Math.max(1, hal.settings.connectors),
+    connectors: Math.max(1, s.connectors),
     ticks: hal.ticks,
     defer: (fn) => hal.setTimeout(fn, 0),
     storage: hal.storage,
+    maxCurrentA: s.maxCurrentA,
+    cableLock: s.cableLock,
+    phases: s.phases,
+    voltageV: s.voltageV,
+    ev: s.ev,
   });
   const station = new Station(hal, hardware, openChargePointLink(hal));
   runScenario(hal, station, hardware);
+  startSimulatorControl(hal, station, hardware);
   station.start();
 }

@@ -65,6 +65,7 @@ export interface StatusNotification {
   status: ChargePointStatus;
   timestamp: string;
   info?: string;
+  vendorErrorCode?: string;
 }
 
 interface Current {
@@ -72,6 +73,7 @@ interface Current {
   errorCode: string;
   since: number;
   info?: string;
+  vendorErrorCode?: string;
 }
 
 export interface StatusReporterOptions {
@@ -106,10 +108,10 @@ export class StatusReporter {
   }
 
   /** A connector's status now; reported when it changed (after MinimumStatusDuration). */
-  set(connectorId: number, status: ChargePointStatus, errorCode: string, info?: string): void {
+  set(connectorId: number, status: ChargePointStatus, errorCode: string, info?: string, vendorErrorCode?: string): void {
     const c = this.current[connectorId];
     if (c.status === status && c.errorCode === errorCode) return;
-    this.current[connectorId] = { status, errorCode, since: this.options.now(), info };
+    this.current[connectorId] = { status, errorCode, since: this.options.now(), info, vendorErrorCode };
     this.options.log('connector ' + connectorId + ': ' + status + (errorCode !== 'NoError' ? ' (' + errorCode + ')' : ''));
     const timer = this.timers[connectorId];
     if (timer) timer.cancel();
@@ -162,6 +164,7 @@ export class StatusReporter {
     const c = this.current[connectorId];
     const n: StatusNotification = { connectorId, errorCode: c.errorCode, status: c.status, timestamp: new Date(c.since).toISOString() };
     if (c.info) n.info = c.info;
+    if (c.vendorErrorCode && c.errorCode !== 'NoError') n.vendorErrorCode = c.vendorErrorCode;
     return n;
   }
 }

@@ -110,7 +110,7 @@ export class Connector {
       reserved: this.reservation !== null,
       evRequestsEnergy: this.hw.evRequestsEnergy(),
     });
-    this.ctx.status.set(this.id, status, this.hw.error());
+    this.ctx.status.set(this.id, status, this.hw.error(), undefined, this.hw.vendorErrorCode ? this.hw.vendorErrorCode() : undefined);
     this.ctx.changed(this);
   }
 

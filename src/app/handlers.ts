@@ -136,10 +136,13 @@ function connectorOfTransaction(station: Station, transactionId: number): Connec
   return null;
 }
 
-/** UnlockConnector (section 5.18): stops a transaction there (UnlockCommand), then unlocks. */
+/**
+ * UnlockConnector (section 5.18): stops a transaction there (UnlockCommand), then unlocks.
+ * NotSupported for an unknown connector and one without a cable lock (a fixed cable).
+ */
 function unlock(station: Station, connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
   const c = station.connector(connectorId);
-  if (!c) return 'NotSupported';
+  if (!c || !c.hw.hasCableLock) return 'NotSupported';
   c.stopTransaction('UnlockCommand');
   const ok = c.hw.setLock(false);
   station.hal.log.info('connector ' + connectorId + ': ' + (ok ? 'unlocked' : 'unlock failed'));

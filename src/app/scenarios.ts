@@ -8,29 +8,23 @@
 //   idle:    boot, heartbeat, status, serve the CSMS; the driver plugs in when a remote
 //            start waits for a cable and pulls the cable when a transaction is over;
 //            exit(0) after `duration` seconds (0: never).
-//
-// The CSMS (or a test) can drive the simulated hardware with DataTransfer, vendorId
-// "org.openocpp.sim": messageId plugIn | unplug | presentIdTag | evRequests | fault, data
-// JSON {"connectorId":1, "idTag":"…", "value":true, "errorCode":"GroundFailure"}.
+//   none:    no simulated driver at all: only the control API (sim-control.ts) and the CSMS act.
 import { Hal } from '../../hal/index';
 import { SimHardware } from '../../hal/sim-hardware';
-import { HardwareError } from '../../hal/hardware';
 import { Station } from './station';
 import { Connector } from './connector';
 
-export const SIM_VENDOR_ID = 'org.openocpp.sim';
 /** How long the simulated driver takes for each step, ms. */
 const DRIVER_PAUSE_MS = 1000;
 const DEFAULT_SESSION_SECONDS = 12;
 const FAREWELL_MS = 500;
 
 export function runScenario(hal: Hal, station: Station, hw: SimHardware): void {
-  acceptSimulatorControl(station, hw);
   station.events.fatal = () => hal.exit(1);
   const scenario = hal.settings.scenario;
   if (scenario === 'session') runSession(hal, station, hw);
   else if (scenario === 'idle') runIdle(hal, station, hw);
-  else if (scenario) hal.log.warning('unknown scenario "' + scenario + '": serving the CSMS');
+  else if (scenario && scenario !== 'none') hal.log.warning('unknown scenario "' + scenario + '": serving the CSMS');
 }
 
 function runSession(hal: Hal, station: Station, hw: SimHardware): void {
@@ -111,40 +105,6 @@ function runIdle(hal: Hal, station: Station, hw: SimHardware): void {
           sim.unplug();
         }
       }, DRIVER_PAUSE_MS);
-    }
-  };
-}
-
-/** DataTransfer org.openocpp.sim: the CSMS or a test plays the driver and the EV. */
-function acceptSimulatorControl(station: Station, hw: SimHardware): void {
-  station.vendors[SIM_VENDOR_ID] = (messageId, data) => {
-    let args: any = {};
-    try {
-      args = data ? JSON.parse(data) : {};
-    } catch (e) {
-      return { status: 'Rejected', data: 'data must be JSON' };
-    }
-    const id = typeof args.connectorId === 'number' ? args.connectorId : 1;
-    if (id < 1 || id > hw.connectorCount) return { status: 'Rejected', data: 'no connector ' + id };
-    const sim = hw.connector(id);
-    switch (messageId) {
-      case 'plugIn':
-        sim.plugIn();
-        return { status: 'Accepted' };
-      case 'unplug':
-        return { status: sim.unplug() ? 'Accepted' : 'Rejected' };
-      case 'presentIdTag':
-        if (typeof args.idTag !== 'string') return { status: 'Rejected', data: 'idTag missing' };
-        station.presentIdTag(id, args.idTag);
-        return { status: 'Accepted' };
-      case 'evRequests':
-        sim.setEvRequests(args.value !== false);
-        return { status: 'Accepted' };
-      case 'fault':
-        sim.setFault((typeof args.errorCode === 'string' ? args.errorCode : 'NoError') as HardwareError);
-        return { status: 'Accepted' };
-      default:
-        return { status: 'UnknownMessageId' };
     }
   };
 }

@@ -75,6 +75,8 @@ export class Station {
   /** BootNotification Rejected: the connection is closed and opened again after this wait (ms). */
   private rejectedWaitMs = 0;
   private alignedTimer: { cancel(): void } | null = null;
+  /** The reconnect timer is the backoff's wait (not the wait after a Rejected boot). */
+  private backingOff = false;
 
   constructor(readonly hal: Hal, readonly hardware: Hardware, private readonly openLink: LinkOpener) {
     const settings = hal.settings;
@@ -125,6 +127,11 @@ export class Station {
   /** Connector by id (1..n), or null. */
   connector(id: number): Connector | null {
     return id >= 1 && id <= this.connectors.length ? this.connectors[id - 1] : null;
+  }
+
+  /** Connected to the CSMS (booted or not). */
+  get connected(): boolean {
+    return this.link !== null;
   }
 
   /** Booted (Accepted) and connected: messages can go now. */
@@ -208,10 +215,22 @@ export class Station {
     }
     const delay = this.backoff.next();
     this.hal.log.info((wasUp ? 'connection lost' : 'cannot connect') + ' (' + code + (reason ? ' ' + reason : '') + '); again in ' + (delay / 1000).toFixed(1) + ' s');
+    this.backingOff = true;
     this.reconnectTimer = this.hal.setTimeout(() => {
       this.reconnectTimer = null;
+      this.backingOff = false;
       this.connect();
     }, delay);
+  }
+
+  /** The network is back: a station waiting out its backoff connects now. */
+  connectNow(): void {
+    if (this.stopped || !this.backingOff || !this.reconnectTimer) return;
+    cancel(this.reconnectTimer);
+    this.reconnectTimer = null;
+    this.backingOff = false;
+    this.hal.log.info('network back: connecting now');
+    this.connect();
   }
 
   private maxConnectAttempts(): number {

@@ -23,7 +23,18 @@ export function makeStation(config: { [k: string]: unknown } = {}, files?: { [na
   const host = new FakeHost({ config: settings, files: files || {} });
   if (prepare) prepare(host);
   const hal = createHal(host);
-  const hw = new SimHardware({ connectors: hal.settings.connectors, ticks: hal.ticks, defer: (fn) => hal.setTimeout(fn, 0), storage: hal.storage });
+  const s = hal.settings;
+  const hw = new SimHardware({
+    connectors: s.connectors,
+    ticks: hal.ticks,
+    defer: (fn) => hal.setTimeout(fn, 0),
+    storage: hal.storage,
+    maxCurrentA: s.maxCurrentA,
+    cableLock: s.cableLock,
+    phases: s.phases,
+    voltageV: s.voltageV,
+    ev: s.ev,
+  });
   const station = new Station(hal, hw, openChargePointLink(hal));
   const csms = new FakeCsms(host);
   return { host, hal, hw, station, csms };

@@ -13,6 +13,7 @@ import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector, StopReason } from './connector';
 import { Handlers } from './csms-link';
+import { Triggers } from './triggers';
 
 export type FirmwareStatus = 'Downloaded' | 'DownloadFailed' | 'Downloading' | 'Idle' | 'InstallationFailed' | 'Installing' | 'Installed';
 export type DiagnosticsStatus = 'Idle' | 'Uploaded' | 'UploadFailed' | 'Uploading';
@@ -22,7 +23,9 @@ export interface FirmwareContext {
   readonly config: Configuration;
   readonly connectors: Connector[];
   readonly online: boolean;
+  readonly triggers: Triggers;
   sendNow(action: string, payload: object): Promise<any>;
+  sendTriggered(action: string, payload: object): Promise<any>;
   reboot(reason: StopReason): void;
 }
 
@@ -52,6 +55,8 @@ export class Firmware {
   private unsent: { action: string; status: string }[] = [];
 
   constructor(private readonly station: FirmwareContext) {
+    station.triggers.add('DiagnosticsStatusNotification', { send: () => station.sendTriggered('DiagnosticsStatusNotification', { status: this.diagnosticsStatus }) }); // Idle, or Uploading
+    station.triggers.add('FirmwareStatusNotification', { send: () => station.sendTriggered('FirmwareStatusNotification', { status: this.firmwareStatus }) }); // Idle, or the update's step
     const text = station.hal.storage.get(FILE);
     if (!text) return;
     try {

@@ -4,10 +4,10 @@
 // gone, as the spec's sequence diagrams have it. The other profiles' actions have their own
 // modules; a 1.6 action no module handles gets the core's NotSupported CALLERROR.
 import { Handlers } from './csms-link';
-import { Station } from './station';
+import { CoreContext } from './context';
 import { Connector } from './connector';
 
-export function stationHandlers(station: Station): Handlers {
+export function stationHandlers(station: CoreContext): Handlers {
   // RemoteStartTransaction decisions, from `on` to its `after`.
   const remoteStarts: { connectorId: number; idTag: string }[] = [];
   const takeRemoteStart = (idTag: string) => {
@@ -82,10 +82,8 @@ export function stationHandlers(station: Station): Handlers {
     },
 
     TriggerMessage: {
-      on: (p) => ({ status: canTrigger(station, p.requestedMessage, p.connectorId) }),
-      after: (p) => {
-        if (canTrigger(station, p.requestedMessage, p.connectorId) === 'Accepted') trigger(station, p.requestedMessage, p.connectorId);
-      },
+      on: (p) => ({ status: station.triggers.status(p.requestedMessage, p.connectorId, false) }),
+      after: (p) => station.triggers.send(p.requestedMessage, p.connectorId, false),
     },
 
     UnlockConnector: {
@@ -95,7 +93,7 @@ export function stationHandlers(station: Station): Handlers {
 }
 
 /** The connector a RemoteStartTransaction may use (given, or the first free one), or null. */
-function remoteStartConnector(station: Station, idTag: string, connectorId?: number): Connector | null {
+function remoteStartConnector(station: CoreContext, idTag: string, connectorId?: number): Connector | null {
   const reservations = station.profiles.reservations;
   if (connectorId !== undefined) {
     const c = station.connector(connectorId);
@@ -109,7 +107,7 @@ function remoteStartConnector(station: Station, idTag: string, connectorId?: num
 }
 
 /** After an accepted RemoteStartTransaction: authorize first if AuthorizeRemoteTxRequests. */
-function remoteStart(station: Station, connectorId: number, idTag: string): void {
+function remoteStart(station: CoreContext, connectorId: number, idTag: string): void {
   const c = station.connector(connectorId);
   if (!c) return;
   station.hal.log.info('connector ' + connectorId + ': remote start for ' + idTag);
@@ -123,12 +121,12 @@ function remoteStart(station: Station, connectorId: number, idTag: string): void
 }
 
 /** The connector a RemoteStopTransaction stops (not while Pending, section 4.2), or null. */
-function remoteStop(station: Station, transactionId: number): Connector | null {
+function remoteStop(station: CoreContext, transactionId: number): Connector | null {
   return station.registration === 'Accepted' ? connectorOfTransaction(station, transactionId) : null;
 }
 
 /** The connector whose transaction the CSMS calls `transactionId`, or null. */
-function connectorOfTransaction(station: Station, transactionId: number): Connector | null {
+function connectorOfTransaction(station: CoreContext, transactionId: number): Connector | null {
   for (let i = 0; i < station.connectors.length; i++) {
     const c = station.connectors[i];
     if (c.transaction && c.transactionId() === transactionId) return c;
@@ -140,7 +138,7 @@ function connectorOfTransaction(station: Station, transactionId: number): Connec
  * UnlockConnector (section 5.18): stops a transaction there (UnlockCommand), then unlocks.
  * NotSupported for an unknown connector and one without a cable lock (a fixed cable).
  */
-function unlock(station: Station, connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
+function unlock(station: CoreContext, connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
   const c = station.connector(connectorId);
   if (!c || !c.hw.hasCableLock) return 'NotSupported';
   c.stopTransaction('UnlockCommand');
@@ -149,49 +147,26 @@ function unlock(station: Station, connectorId: number): 'Unlocked' | 'UnlockFail
   return ok ? 'Unlocked' : 'UnlockFailed';
 }
 
-/** TriggerMessage: can the station send it (for this connector)? */
-export function canTrigger(station: Station, message: string, connectorId?: number): 'Accepted' | 'Rejected' | 'NotImplemented' {
-  if (connectorId !== undefined && connectorId !== 0 && !station.connector(connectorId)) return 'Rejected';
-  switch (message) {
-    case 'BootNotification':
-    case 'DiagnosticsStatusNotification':
-    case 'FirmwareStatusNotification':
-    case 'Heartbeat':
-    case 'MeterValues':
-    case 'StatusNotification':
-      return 'Accepted';
-    default:
-      return 'NotImplemented';
-  }
-}
-
-export function trigger(station: Station, message: string, connectorId?: number): void {
-  const all = connectorId === undefined || connectorId === 0;
-  switch (message) {
-    case 'BootNotification':
-      station.sendBoot();
-      break;
-    case 'Heartbeat':
-      station.heartbeat();
-      break;
-    case 'StatusNotification': {
+/** The Core profile's TriggerMessage targets (the other features add theirs). */
+export function addCoreTriggers(station: CoreContext): void {
+  const triggers = station.triggers;
+  triggers.add('BootNotification', { send: () => station.sendBoot() });
+  triggers.add('Heartbeat', { send: () => station.heartbeat() });
+  triggers.add('StatusNotification', {
+    send: (connectorId) => {
       const sendAnyway = (n: object) => station.sendTriggered('StatusNotification', n);
       if (connectorId !== undefined) station.status.trigger(connectorId, sendAnyway);
       else for (let i = 0; i <= station.connectors.length; i++) station.status.trigger(i, sendAnyway);
-      break;
-    }
-    case 'MeterValues':
+    },
+  });
+  triggers.add('MeterValues', {
+    send: (connectorId) => {
+      const all = connectorId === undefined || connectorId === 0;
       for (let i = 0; i < station.connectors.length; i++) {
         if (!all && station.connectors[i].id !== connectorId) continue;
         const payload = station.connectors[i].triggeredMeterValues();
         if (payload) station.sendTriggered('MeterValues', payload);
       }
-      break;
-    case 'DiagnosticsStatusNotification':
-      station.sendTriggered('DiagnosticsStatusNotification', { status: station.profiles.firmware.diagnosticsStatus }); // Idle, or Uploading
-      break;
-    case 'FirmwareStatusNotification':
-      station.sendTriggered('FirmwareStatusNotification', { status: station.profiles.firmware.firmwareStatus }); // Idle, or the update's step
-      break;
-  }
+    },
+  });
 }

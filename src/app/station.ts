@@ -22,8 +22,11 @@ import { Backoff } from './backoff';
 import { Connector, StopReason } from './connector';
 import { nextAlignedTime } from './meter-values';
 import { CsmsLink, LinkOpener, Handlers } from './csms-link';
-import { stationHandlers } from './handlers';
+import { stationHandlers, addCoreTriggers } from './handlers';
 import { Security } from './security/security';
+import { securityHandlers } from './security/security-handlers';
+import { Triggers } from './triggers';
+import { RebootMarker } from './reboot-marker';
 import { Profiles } from './profiles';
 
 export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
@@ -39,8 +42,6 @@ export interface StationEvents {
   fatal?: (reason: string) => void;
 }
 
-/** Written before a restart, so the next boot stops open transactions with the right reason. */
-const REBOOT_FILE = 'reboot.json';
 const AVAILABILITY_FILE = 'availability.json';
 /** Wait before retrying a BootNotification that got no answer at all, or an interval of 0. */
 const BOOT_RETRY_SECONDS = 30;
@@ -58,6 +59,10 @@ export class Station {
   readonly security: Security;
   /** Smart Charging, Reservation, ... (profiles.ts). */
   readonly profiles: Profiles;
+  /** What TriggerMessage / ExtendedTriggerMessage can ask for; each feature adds its messages. */
+  readonly triggers: Triggers;
+  /** Written before a restart, so the next boot stops open transactions with the right reason. */
+  readonly rebootMarker: RebootMarker;
   /** connectors[0] is connector 1. */
   readonly connectors: Connector[] = [];
   readonly events: StationEvents = {};
@@ -82,6 +87,8 @@ export class Station {
     const settings = hal.settings;
     const storage = hal.storage;
     this.config = new Configuration(storage, hardware.connectorCount, defaultsFor(settings.scenario, settings.configuration));
+    this.triggers = new Triggers((id) => this.connector(id) !== null);
+    this.rebootMarker = new RebootMarker(storage);
     this.security = new Security(this);
     this.queue = new TransactionQueue(storage, {
       idPrefix: hal.now().toString(36) + '-',
@@ -122,6 +129,7 @@ export class Station {
     };
     this.config.onChange((key) => this.configurationChanged(key));
     this.profiles = new Profiles(this);
+    addCoreTriggers(this);
   }
 
   /** Connector by id (1..n), or null. */
@@ -456,20 +464,13 @@ export class Station {
 
   /** Stops transactions a reboot or power loss interrupted (reason from the reboot marker, else PowerLoss). */
   private recoverTransactions(): void {
-    let reason: StopReason = 'PowerLoss';
-    const marker = this.hal.storage.get(REBOOT_FILE);
-    if (marker) {
-      try {
-        reason = JSON.parse(marker).reason || 'Reboot';
-      } catch (e) {
-        reason = 'Reboot';
-      }
-    }
+    const marker = this.rebootMarker.found;
+    const reason = (marker ? this.rebootMarker.reason || 'Reboot' : 'PowerLoss') as StopReason;
     for (let i = 0; i < this.connectors.length; i++) {
       const record = this.connectors[i].recover(reason);
       if (record) this.hal.log.info('connector ' + (i + 1) + ': transaction of ' + record.idTag + ' interrupted by ' + (marker ? 'a reboot' : 'a power loss') + ', stopped (' + reason + ')');
     }
-    if (marker) this.hal.storage.remove(REBOOT_FILE);
+    this.rebootMarker.clear();
   }
 
   // ---- drivers and remote control -------------------------------------------------------------
@@ -540,7 +541,7 @@ export class Station {
 
   /** Restarts the firmware; transactions still open are stopped with `reason` by the next boot. */
   reboot(reason: StopReason): void {
-    this.hal.storage.set(REBOOT_FILE, JSON.stringify({ reason }));
+    this.rebootMarker.write(reason);
     this.stop();
     this.hal.restart();
   }
@@ -577,7 +578,7 @@ export class Station {
 
   private handlers(): Handlers {
     const handlers = stationHandlers(this);
-    const more = this.security.handlers();
+    const more = securityHandlers(this.security, this.triggers);
     for (const action in more) handlers[action] = more[action];
     return this.profiles.addHandlers(handlers);
   }

@@ -3,11 +3,10 @@
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
 // SignedUpdateFirmware is signed-firmware.ts's, GetLog log-upload.ts's.
 import { Handlers } from '../csms-link';
-import { canTrigger as canTriggerCore, trigger as triggerCore } from '../handlers';
-import type { Station } from '../station';
+import { Triggers } from '../triggers';
 import { Security } from './security';
 
-export function securityHandlers(security: Security, station: Station): Handlers {
+export function securityHandlers(security: Security, triggers: Triggers): Handlers {
   const certificates = security.certificates;
   const log = security.log;
   return {
@@ -52,45 +51,8 @@ export function securityHandlers(security: Security, station: Station): Handlers
     },
 
     ExtendedTriggerMessage: {
-      on: (p) => ({ status: canTrigger(security, station, p.requestedMessage, p.connectorId) }),
-      after: (p) => {
-        if (canTrigger(security, station, p.requestedMessage, p.connectorId) === 'Accepted') trigger(security, station, p.requestedMessage, p.connectorId);
-      },
+      on: (p) => ({ status: triggers.status(p.requestedMessage, p.connectorId, true) }),
+      after: (p) => triggers.send(p.requestedMessage, p.connectorId, true),
     },
   };
-}
-
-/** ExtendedTriggerMessage: TriggerMessage's targets, plus the security extension's. */
-function canTrigger(security: Security, station: Station, message: string, connectorId?: number): 'Accepted' | 'Rejected' | 'NotImplemented' {
-  switch (message) {
-    case 'LogStatusNotification':
-      return 'Accepted';
-    case 'SignChargePointCertificate':
-      return security.certificates.crypto ? 'Accepted' : 'Rejected'; // the host cannot make keys
-    default:
-      return canTriggerCore(station, message, connectorId);
-  }
-}
-
-function trigger(security: Security, station: Station, message: string, connectorId?: number): void {
-  switch (message) {
-    case 'FirmwareStatusNotification':
-      station.sendTriggered('SignedFirmwareStatusNotification', statusOf(security.signedFirmware)); // Idle, or the update's step
-      break;
-    case 'LogStatusNotification':
-      station.sendTriggered('LogStatusNotification', statusOf(security.logs)); // Idle, or Uploading
-      break;
-    case 'SignChargePointCertificate':
-      security.signCertificate();
-      break;
-    default:
-      triggerCore(station, message, connectorId);
-  }
-}
-
-/** A triggered status notification: the flow's status, with its requestId while one runs. */
-function statusOf(flow: { status: string; requestId?: number }): { status: string; requestId?: number } {
-  const payload: { status: string; requestId?: number } = { status: flow.status };
-  if (flow.status !== 'Idle' && flow.requestId !== undefined) payload.requestId = flow.requestId;
-  return payload;
 }

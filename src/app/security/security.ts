@@ -10,22 +10,18 @@
 // back to them. A reboot in between continues the trial.
 import { Hal, Logger } from '../../../hal/index';
 import { Configuration } from '../configuration';
-import { Handlers } from '../csms-link';
 import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from './connection';
 import { SecurityEvents, EventLink } from './security-events';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
-import { securityHandlers } from './security-handlers';
 import { SignedFirmware } from './signed-firmware';
 import { LogUpload } from './log-upload';
-import type { Station } from '../station';
+import { SecurityContext } from '../context';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
 export const TRIAL_ATTEMPTS = 3;
 const TRIAL_FILE = 'security-trial.json';
 /** Wait between the answer to a change and the reconnect, so the answer reaches the CSMS. */
 const RECONNECT_DELAY_MS = 1000;
-/** The station's reboot marker (station.ts): present at start after a Reset or reboot. */
-const REBOOT_FILE = 'reboot.json';
 /** A clock correction smaller than this is drift or network delay, not a SettingSystemTime event. */
 const CLOCK_EVENT_MIN_MS = 60000;
 /** InvalidMessages: at most one event in this long (the others are counted into the next). */
@@ -52,7 +48,7 @@ export class Security {
   private invalidReportedAt = -Infinity;
   private invalidUnreported = 0;
 
-  constructor(private readonly station: Station) {
+  constructor(private readonly station: SecurityContext) {
     const hal = station.hal;
     const s = hal.settings;
     const config = station.config;
@@ -102,9 +98,18 @@ export class Security {
     }
     config.onChange((key) => this.configurationChanged(key));
 
-    const reboot = hal.storage.get(REBOOT_FILE);
-    if (reboot) this.events.raise('ResetOrReboot', reasonOf(reboot));
+    if (station.rebootMarker.found) this.events.raise('ResetOrReboot', station.rebootMarker.reason);
     this.events.raise('StartupOfTheDevice', hal.settings.firmwareVersion);
+    this.addTriggers(station);
+  }
+
+  /** ExtendedTriggerMessage's own targets, and its FirmwareStatusNotification: the signed update's. */
+  private addTriggers(station: SecurityContext): void {
+    const triggers = station.triggers;
+    triggers.addExtended('LogStatusNotification', { status: () => 'Accepted', send: () => station.sendTriggered('LogStatusNotification', statusOf(this.logs)) }); // Idle, or Uploading
+    // The host cannot make keys: Rejected.
+    triggers.addExtended('SignChargePointCertificate', { status: () => (this.certificates.crypto ? 'Accepted' : 'Rejected'), send: () => this.signCertificate() });
+    triggers.addExtended('FirmwareStatusNotification', { send: () => station.sendTriggered('SignedFirmwareStatusNotification', statusOf(this.signedFirmware)) }); // Idle, or the update's step
   }
 
   /** At boot, after the interrupted transactions were stopped. */
@@ -197,11 +202,6 @@ export class Security {
     if (!type) return;
     this.failureReported = true;
     this.events.raise(type, reason);
-  }
-
-  /** The security extension's CSMS-initiated actions. */
-  handlers(): Handlers {
-    return securityHandlers(this, this.station);
   }
 
   get log(): Logger {
@@ -303,12 +303,11 @@ export class Security {
   }
 }
 
-function reasonOf(marker: string): string {
-  try {
-    return String(JSON.parse(marker).reason || '');
-  } catch (e) {
-    return '';
-  }
+/** A triggered status notification: the flow's status, with its requestId while one runs. */
+function statusOf(flow: { status: string; requestId?: number }): { status: string; requestId?: number } {
+  const payload: { status: string; requestId?: number } = { status: flow.status };
+  if (flow.status !== 'Idle' && flow.requestId !== undefined) payload.requestId = flow.requestId;
+  return payload;
 }
 
 function readTrial(hal: Hal): SavedCredentials | null {

@@ -1,0 +1,64 @@
+// What the station's parts need of the station, as narrow interfaces. The parts import these
+// instead of station.ts (which imports them), so the station can be their composition root
+// without an import cycle. Only modules below the station in the import graph are named
+// here (the HAL, configuration, connectors, authorization, the trigger registry); a
+// feature's own context stays beside it (FirmwareContext, SmartChargingContext, ...).
+import { Hal } from '../../hal/index';
+import { Configuration } from './configuration';
+import { Connector, StopReason } from './connector';
+import { StatusReporter } from './connector-status';
+import { AuthorizationCache } from './authorization-cache';
+import { Authorization } from './authorization';
+import { Triggers } from './triggers';
+import { RebootMarker } from './reboot-marker';
+import { ChargingProfile } from './charging-schedule';
+import { RegistrationStatus } from '../ocpp/v16/generated/types';
+
+/** Sends a message that is not queued; resolves with the answer, or null (not sent, CALLERROR, ...). */
+export type SendUnqueued = (action: string, payload: object) => Promise<any>;
+
+/** A vendor's DataTransfer receiver. */
+export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => { status: string; data?: string };
+
+/** What the Core profile's handlers (handlers.ts) need of the station. */
+export interface CoreContext {
+  readonly hal: Hal;
+  readonly config: Configuration;
+  readonly cache: AuthorizationCache;
+  readonly status: StatusReporter;
+  readonly authorization: Authorization;
+  /** connectors[0] is connector 1. */
+  readonly connectors: Connector[];
+  readonly vendors: { [vendorId: string]: VendorReceiver };
+  readonly registration: RegistrationStatus | null;
+  readonly triggers: Triggers;
+  readonly profiles: {
+    readonly reservations: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean };
+    readonly smartCharging: { forRemoteStart(connectorId: number, idTag: string, profile: ChargingProfile): void };
+  };
+  connector(id: number): Connector | null;
+  changeAvailability(connectorId: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled';
+  reset(type: 'Soft' | 'Hard'): void;
+  sendBoot(): void;
+  heartbeat(): void;
+  /** Sends a message a TriggerMessage asked for (online or Pending). */
+  sendTriggered: SendUnqueued;
+}
+
+/** What the security extension (security/security.ts) needs of the station. */
+export interface SecurityContext {
+  readonly hal: Hal;
+  readonly config: Configuration;
+  readonly connectors: Connector[];
+  readonly online: boolean;
+  readonly triggers: Triggers;
+  readonly rebootMarker: RebootMarker;
+  readonly profiles: { readonly firmware: { diagnosticsReport(job: { startTime?: string; stopTime?: string }): string } };
+  sendNow: SendUnqueued;
+  sendTriggered: SendUnqueued;
+  /** Sends a CALL now; rejects when offline or on a CALLERROR. */
+  call(action: string, payload: object): Promise<any>;
+  /** Closes the connection; the station connects again. */
+  reconnect(why: string): void;
+  reboot(reason: StopReason): void;
+}

@@ -107,7 +107,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     for (let i = 0; i < decorated.length; i++) {
       const r = decorated[i];
       const method = r.method;
-      const handler: Handler = (payload, uniqueId) => (this as any)[method](payload, uniqueId);
+      const handler: Handler = (payload, uniqueId, response) => (this as any)[method](payload, uniqueId, response);
       if (r.after) untyped.after(r.action, handler, r.options);
       else untyped.on(r.action, handler, r.options);
     }
@@ -118,12 +118,13 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
   /** `handler` answers the CALLs of `action` (replacing an earlier one). */
   on<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string) => Rs[A & keyof Rs] | Promise<Rs[A & keyof Rs]>, options?: OnOptions): void {
     const o = options || {};
-    this.routeOf(action).on = { handler, skipSchemaValidation: !!o.skipSchemaValidation, callUniqueIdRequired: !!o.callUniqueIdRequired };
+    this.routeOf(action).on = { handler, skipSchemaValidation: !!o.skipSchemaValidation, callUniqueIdRequired: !!o.callUniqueIdRequired, injectResponse: false };
   }
 
-  /** `handler` runs once the answer to a CALL of `action` was sent. */
-  after<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string) => unknown, options?: AfterOptions): void {
-    this.routeOf(action).after = { handler, skipSchemaValidation: false, callUniqueIdRequired: !!(options && options.callUniqueIdRequired) };
+  /** `handler` runs once the answer to a CALL of `action` was sent (with the unique id and the answer when the options ask for them). */
+  after<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string, response?: Rs[A & keyof Rs]) => unknown, options?: AfterOptions): void {
+    const o = options || {};
+    this.routeOf(action).after = { handler, skipSchemaValidation: false, callUniqueIdRequired: !!o.callUniqueIdRequired, injectResponse: !!o.injectResponse };
   }
 
   private routeOf(action: string): Routes[string] {
@@ -211,7 +212,8 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     }
     if (!after) return;
     try {
-      const r = after.callUniqueIdRequired ? after.handler(call.payload, call.uniqueId) : after.handler(call.payload);
+      const uniqueId = after.callUniqueIdRequired ? call.uniqueId : undefined;
+      const r = after.injectResponse ? after.handler(call.payload, uniqueId, response) : after.callUniqueIdRequired ? after.handler(call.payload, uniqueId) : after.handler(call.payload);
       if (r && typeof r.then === 'function') r.then(undefined, (e: unknown) => this.log.error('after ' + call.action + ': ' + errorText(e)));
     } catch (e) {
       this.log.error('after ' + call.action + ': ' + errorText(e));

@@ -13,15 +13,22 @@ export interface OnOptions {
 export interface AfterOptions {
   /** The hook gets the CALL's unique id as its second argument. */
   callUniqueIdRequired?: boolean;
+  /**
+   * The hook gets the response that was sent as its third argument (the second is the unique
+   * id, or undefined without callUniqueIdRequired), like the Python package's
+   * `after(..., inject_response=True)`: what `on` decided reaches `after` without a side table.
+   */
+  injectResponse?: boolean;
 }
 
-/** A handler: the request payload (and unique id when asked for) in; the response (or its promise) out. */
-export type Handler = (payload: any, uniqueId?: string) => any;
+/** A handler: the request payload (and unique id when asked for) in; the response (or its promise) out. An after-hook may also get the response. */
+export type Handler = (payload: any, uniqueId?: string, response?: any) => any;
 
 export interface Route {
   handler: Handler;
   skipSchemaValidation: boolean;
   callUniqueIdRequired: boolean;
+  injectResponse: boolean;
 }
 
 /** The routes of one ChargePoint, per action. */
@@ -34,7 +41,7 @@ export interface DecoratedRoute {
   after: boolean;
   action: string;
   method: string;
-  options: OnOptions;
+  options: OnOptions & AfterOptions;
 }
 
 const KEY = '__ocppRoutes';

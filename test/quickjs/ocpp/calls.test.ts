@@ -173,6 +173,41 @@ test('after-hooks run once the answer was sent, with the unique id when asked; t
   assert.deepEqual(r.frames().map((f) => f[0]), [3, 3], 'the answers stand');
 });
 
+test('after-hooks with injectResponse get the response that was sent (and the unique id when asked), as a method or a decorator', async () => {
+  const r = rig();
+  const seen: any[] = [];
+  let next = 'Accepted';
+  r.cp.on('ChangeAvailability', () => ({ status: next as 'Accepted' | 'Scheduled' }));
+  r.cp.after('ChangeAvailability', (p, id, response) => seen.push([p.connectorId, id, response]), { callUniqueIdRequired: true, injectResponse: true });
+  r.cp.on('GetDiagnostics', () => undefined as any); // an answer of undefined goes out as {}
+  r.cp.after('GetDiagnostics', (_p, id, response) => seen.push([id, response]), { injectResponse: true });
+  r.deliver([2, 'a-1', 'ChangeAvailability', { connectorId: 1, type: 'Inoperative' }]);
+  await sleep(0);
+  next = 'Scheduled';
+  r.deliver([2, 'a-2', 'ChangeAvailability', { connectorId: 2, type: 'Inoperative' }]);
+  await sleep(0);
+  r.deliver([2, 'g-1', 'GetDiagnostics', { location: 'ftp://x/' }]);
+  await sleep(0);
+  assert.deepEqual(seen, [[1, 'a-1', { status: 'Accepted' }], [2, 'a-2', { status: 'Scheduled' }], [undefined, {}]]);
+
+  class Injected extends ChargePoint {
+    answers: string[] = [];
+    @on('Reset')
+    onReset(p: ResetRequest) {
+      return { status: (p.type === 'Hard' ? 'Rejected' : 'Accepted') as 'Accepted' | 'Rejected' };
+    }
+    @after('Reset', { injectResponse: true })
+    afterReset(p: ResetRequest, uniqueId?: string, response?: { status: string }) {
+      this.answers.push(p.type + ' ' + uniqueId + ' ' + (response && response.status));
+    }
+  }
+  const d = rig({}, (id, ws, o) => new Injected(id, ws, o));
+  d.deliver([2, 'h-1', 'Reset', { type: 'Hard' }]);
+  await sleep(0);
+  const cp = d.cp;
+  assert.deepEqual(cp.answers, ['Hard undefined Rejected']);
+});
+
 class MyChargePoint extends ChargePoint {
   resets: string[] = [];
   afters: string[] = [];

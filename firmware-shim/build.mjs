@@ -9,14 +9,21 @@
 //   3. `make` in firmware-shim/ compiles the shim (incremental, a few seconds): ocpp-host
 //      (libwebsockets) and ocpp-host-sockets (the Quectel port's websocket client).
 //
+//   npm run shim -- --target armhf
+// cross-builds for 32-bit ARM (ARMv7-A hard-float, a module's word size) with Debian's
+// gcc-arm-linux-gnueabihf: QuickJS's sources copied into vendor/armhf/ and built there once
+// (its own stamp), then build/armhf/ocpp-host-sockets without TLS and with every malloc
+// counted (Makefile TARGET=armhf). qemu-user runs it: qemu-arm -L /usr/arm-linux-gnueabihf.
+//
 // Tests import buildShim({ installPackages: false }) and skip with its `reason` when the
 // toolchain is absent; CI (.ci/run) installs the packages first so they really run.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 export const shimDir = dirname(fileURLToPath(import.meta.url));
 export const binary = join(shimDir, 'build', 'ocpp-host');
@@ -32,6 +39,23 @@ const QUICKJS = {
 const vendorDir = join(shimDir, 'vendor', `quickjs-${QUICKJS.version}`);
 const stampFile = join(vendorDir, '.built-from');
 const stamp = `${QUICKJS.package} ${QUICKJS.integrity}\n`;
+
+/** The armhf build: Debian's cross compiler and qemu-user to run what it makes. */
+export const ARMHF = {
+  binary: join(shimDir, 'build', 'armhf', 'ocpp-host-sockets'),
+  vendorDir: join(shimDir, 'vendor', 'armhf', `quickjs-${QUICKJS.version}`),
+  cross: 'arm-linux-gnueabihf-',
+  /** The armhf C library the cross compiler links against, for qemu-arm -L. */
+  sysroot: '/usr/arm-linux-gnueabihf',
+  /** How a test or the benchmark runs the binary: [command, ...arguments before it]. */
+  runner: ['qemu-arm', '-L', '/usr/arm-linux-gnueabihf'],
+  packages: [
+    { name: 'gcc-arm-linux-gnueabihf', present: () => has('arm-linux-gnueabihf-gcc', ['--version']) },
+    { name: 'libc6-dev-armhf-cross', present: () => existsSync('/usr/arm-linux-gnueabihf/include/stdio.h') },
+    { name: 'qemu-user', present: () => has('qemu-arm', ['--version']) },
+    { name: 'make', present: () => has('make', ['--version']) },
+  ],
+};
 
 /** Debian packages the shim needs, with how to tell each is there. */
 const PACKAGES = [
@@ -57,8 +81,8 @@ function run(command, args, options = {}) {
 }
 
 /** Names of the missing packages; installs them first when allowed and possible. */
-function ensurePackages({ installPackages, say }) {
-  let missing = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+function ensurePackages({ installPackages, say, packages = PACKAGES }) {
+  let missing = packages.filter((p) => !p.present()).map((p) => p.name);
   if (missing.length === 0) return [];
   const canInstall = installPackages && process.platform === 'linux' && process.getuid?.() === 0 && has('apt-get', ['--version']);
   if (!canInstall) return missing;
@@ -66,7 +90,7 @@ function ensurePackages({ installPackages, say }) {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-q'], { env });
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env });
-  missing = PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  missing = packages.filter((p) => !p.present()).map((p) => p.name);
   return missing;
 }
 
@@ -96,6 +120,41 @@ function ensureQuickJS({ say }) {
   say(`shim: libquickjs.a built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
+/** QuickJS's sources again under vendor/armhf/, cross-built there once (its own stamp). */
+function ensureQuickJSArmhf({ say }) {
+  const dir = ARMHF.vendorDir;
+  const crossStamp = `${stamp}${ARMHF.cross}\n`;
+  const armStamp = join(dir, '.built-from');
+  if (existsSync(armStamp) && readFileSync(armStamp, 'utf8') === crossStamp && existsSync(join(dir, 'libquickjs.a'))) return;
+  ensureQuickJS({ say });
+  say(`shim: cross-building QuickJS ${QUICKJS.version} for armhf (${ARMHF.cross}gcc)`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dirname(dir), { recursive: true });
+  cpSync(vendorDir, dir, { recursive: true, filter: (source) => !/\.(o|a)$|\/\.obj(\/|$)|\/\.built-from$/.test(source) });
+  const started = Date.now();
+  run('make', ['-j2', `CROSS_PREFIX=${ARMHF.cross}`, 'libquickjs.a'], { cwd: dir });
+  writeFileSync(armStamp, crossStamp);
+  say(`shim: armhf libquickjs.a built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+}
+
+/**
+ * The armhf host, build/armhf/ocpp-host-sockets, when needed.
+ * @returns {{ ok: true, binary: string, runner: string[] } | { ok: false, reason: string }}
+ *   ok: false only when the cross tools are missing; a failing build throws.
+ */
+export function buildShimArmhf({ installPackages = false, say = () => {} } = {}) {
+  const missing = ensurePackages({ installPackages, say, packages: ARMHF.packages });
+  if (missing.length) {
+    return {
+      ok: false,
+      reason: `the armhf build needs the Debian packages ${missing.join(', ')} (npm run shim -- --target armhf installs them as root; .ci/run does)`,
+    };
+  }
+  ensureQuickJSArmhf({ say });
+  run('make', ['-j2', '--no-print-directory', '-C', shimDir, 'TARGET=armhf']);
+  return { ok: true, binary: ARMHF.binary, runner: ARMHF.runner };
+}
+
 /**
  * Builds build/ocpp-host when needed.
  * @param {{ installPackages?: boolean, say?: (line: string) => void }} [options]
@@ -117,7 +176,10 @@ export function buildShim({ installPackages = false, say = () => {} } = {}) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
-    const result = buildShim({ installPackages: true, say: (line) => console.log(line) });
+    const { values } = parseArgs({ options: { target: { type: 'string', default: 'native' } } });
+    const builders = { native: buildShim, armhf: buildShimArmhf };
+    if (!builders[values.target]) throw new Error(`--target ${values.target}: the targets are native and armhf`);
+    const result = builders[values.target]({ installPackages: true, say: (line) => console.log(line) });
     if (!result.ok) {
       console.error(`shim: ${result.reason}`);
       process.exit(1);

@@ -20,21 +20,27 @@ export function hostBinary() {
 /** "HH:MM:SS.mmm  ID  [level] text": the host's log line, as the simulator CLI prints it. */
 const LOG_LINE = /^\d\d:\d\d:\d\d\.\d{3} {2}(\S+) {2}(?:\[(debug|warning|error)\] )?(.*)$/;
 const HEAP_LINE = /^ocpp-host: heap peak (\d+) bytes/;
+const NATIVE_RAM_LINE = /^ocpp-host: native RAM peak (\d+) bytes/;
 
 /**
  * Starts ocpp-host. `lines` fills as it logs: { level: 'debug'|'info'|'warning'|'error', text }
  * (a multi-line text, e.g. an error with its stack, stays one entry).
  * @returns {{ child, lines: {level: string, text: string}[], output: () => string,
  *   waitFor: (pattern: RegExp, options?: { timeout?: number, from?: number }) => Promise<{level: string, text: string}>,
- *   exited: Promise<{ code: number, signal: string|null, lines: object[], heapPeak: number|null, stdout: string, stderr: string }>,
+ *   exited: Promise<{ code: number, signal: string|null, lines: object[], heapPeak: number|null,
+ *     nativeRamPeak: number|null, stdout: string, stderr: string }>,
  *   stop: (signal?: string) => Promise<object> }}
+ * `runner`: the command that runs the binary, e.g. ['qemu-arm', '-L', sysroot] for the armhf
+ * build (build.mjs ARMHF.runner). nativeRamPeak: where the binary counts every malloc.
  */
-export function startHost(bundle, args, { timeout = 20000, binaryPath = hostBinary() } = {}) {
-  const child = spawn(binaryPath, [bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startHost(bundle, args, { timeout = 20000, binaryPath = hostBinary(), runner = [] } = {}) {
+  const [command, ...before] = [...runner, binaryPath];
+  const child = spawn(command, [...before, bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines = [];
   let stdout = '';
   let stderr = '';
   let heapPeak = null;
+  let nativeRamPeak = null;
   let pending = '';
   const waiters = new Set();
   const check = () => {
@@ -56,7 +62,9 @@ export function startHost(bundle, args, { timeout = 20000, binaryPath = hostBina
     for (const line of parts) {
       const m = LOG_LINE.exec(line);
       const heap = HEAP_LINE.exec(line);
+      const ram = NATIVE_RAM_LINE.exec(line);
       if (heap) heapPeak = Number(heap[1]);
+      if (ram) nativeRamPeak = Number(ram[1]);
       if (m) lines.push({ level: m[2] || 'info', text: m[3] });
       else if (lines.length && !line.startsWith('ocpp-host: ')) lines[lines.length - 1].text += '\n' + line;
     }
@@ -74,7 +82,7 @@ export function startHost(bundle, args, { timeout = 20000, binaryPath = hostBina
         w.reject(new Error(`ocpp-host exited (${code ?? signal}) before logging ${w.pattern}; output:\n${output()}`));
       }
       waiters.clear();
-      resolve({ code, signal, lines, heapPeak, stdout, stderr });
+      resolve({ code, signal, lines, heapPeak, nativeRamPeak, stdout, stderr });
     });
   });
   // A host that does not end on its own within `timeout` is killed: the test then fails on

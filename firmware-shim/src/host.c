@@ -1067,3 +1067,22 @@ const char *host_exit_reason(void) { return H.exit_reason; }
 size_t host_heap_used(void) { return H.heap_used; }
 size_t host_heap_peak(void) { return H.heap_peak; }
 int host_restarts(void) { return H.restarts; }
+
+bool host_memory_now(host_memory *out)
+{
+    if (!H.rt)
+        return false;
+    JSMemoryUsage u;
+    JS_ComputeMemoryUsage(H.rt, &u);
+    *out = (host_memory){
+        .used = H.heap_used,
+        .blocks = (size_t)u.malloc_count,
+        .headers = (size_t)u.malloc_count * sizeof(block_header),
+        .functions = (size_t)u.js_func_size, /* bytecode included */
+        .bytecode = (size_t)u.js_func_code_size,
+        .objects = (size_t)(u.obj_size + u.prop_size + u.shape_size),
+        .atoms = (size_t)u.atom_size,
+        .strings = (size_t)u.str_size,
+    };
+    return true;
+}

@@ -64,6 +64,14 @@ const char *host_exit_reason(void);
 size_t host_heap_used(void);
 size_t host_heap_peak(void);
 int host_restarts(void);
+/* Where the QuickJS heap goes now (JS_ComputeMemoryUsage; the benchmark's profile). All in
+ * bytes as the limit counts them; headers: the counting allocator's size word per block.
+ * False between boots. */
+typedef struct host_memory {
+    size_t used, blocks, headers;
+    size_t functions, bytecode, objects, atoms, strings;
+} host_memory;
+bool host_memory_now(host_memory *out);
 
 /* A log line from the host or the port, filtered by the configured level. */
 void host_log(int level, const char *format, ...) __attribute__((format(printf, 2, 3)));

@@ -14,7 +14,11 @@
 #include <sys/random.h>
 #include <time.h>
 
+#ifdef OCPP_POSIX_NO_OPENSSL
+#include "sha256.h"
+#else
 #include <openssl/evp.h>
+#endif
 
 static const char *station = "";
 static char imei[16];
@@ -70,10 +74,14 @@ static char luhn(const char *digits)
 static void digits_of(const char *id, const char *salt, size_t count, char *out)
 {
     unsigned char hash[32];
-    unsigned int hash_len = 0;
     char input[512];
     snprintf(input, sizeof input, "%s:%s", salt, id);
+#ifdef OCPP_POSIX_NO_OPENSSL
+    posix_sha256(input, strlen(input), hash);
+#else
+    unsigned int hash_len = 0;
     EVP_Digest(input, strlen(input), hash, &hash_len, EVP_sha256(), NULL);
+#endif
 
     /* Long division by 10 of the 256-bit big-endian number gives its digits, last first. */
     char reversed[80];

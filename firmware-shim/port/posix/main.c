@@ -21,9 +21,26 @@
 /* The simulator's GUEST_STACK_BYTES: deep enough for JSON of nested OCPP payloads. */
 #define STACK_LIMIT (512 * 1024)
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted, report_asked;
 
 static void on_signal(int signal_number) { interrupted = signal_number; }
+static void on_report(int signal_number) { report_asked = 1; }
+
+/* SIGUSR1: one line on where the memory is now (the benchmark asks once the station has
+ * booted); the native RAM part only where malloc_count.c is linked. */
+static void report_memory(void)
+{
+    host_memory m;
+    if (host_memory_now(&m))
+        printf("ocpp-host: heap now %zu bytes in %zu blocks: headers %zu, functions %zu (bytecode %zu), objects %zu, "
+               "atoms %zu, strings %zu\n",
+               m.used, m.blocks, m.headers, m.functions, m.bytecode, m.objects, m.atoms, m.strings);
+    if (posix_native_ram) {
+        size_t now, peak, blocks;
+        posix_native_ram(&now, &peak, &blocks);
+        printf("ocpp-host: native RAM now %zu bytes in %zu chunks, peak %zu bytes\n", now, blocks, peak);
+    }
+}
 
 static const char *file_name_of(const char *path)
 {
@@ -89,6 +106,8 @@ int main(int argc, char **argv)
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sa.sa_handler = on_report;
+    sigaction(SIGUSR1, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
 
     printf("ocpp-host: station %s -> %s/%s (%s, heap limit %zu bytes, data in %s)\n", o.id, o.url, o.id, o.bundle,
@@ -104,6 +123,10 @@ int main(int argc, char **argv)
     host_init(&config);
     host_boot(code, length, file_name_of(o.bundle));
     while (host_state() != HOST_ENDED) {
+        if (report_asked) {
+            report_asked = 0;
+            report_memory();
+        }
         if (interrupted) {
             host_stop(130, interrupted == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)");
         } else if (host_state() == HOST_REBOOT) {
@@ -127,6 +150,11 @@ int main(int argc, char **argv)
     }
     printf("ocpp-host: heap peak %zu bytes (%.0f KB) of the %zu-byte limit, %d restart(s)\n", host_heap_peak(),
            host_heap_peak() / 1024.0, o.heap_limit, host_restarts());
+    if (posix_native_ram) {
+        size_t now, peak, blocks;
+        posix_native_ram(&now, &peak, &blocks);
+        printf("ocpp-host: native RAM peak %zu bytes (%.0f KB): every malloc of the process\n", peak, peak / 1024.0);
+    }
     posix_net_stop();
     free(code);
     cli_free(&o);

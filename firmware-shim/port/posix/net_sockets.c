@@ -3,16 +3,21 @@
  * (src/sockets_loop.c: select() + ws_engine.c), with OpenSSL behind its TLS hook where the
  * module has ql_ssl. Linked into build/ocpp-host-sockets, which the tests run as they run
  * build/ocpp-host, so the module's websocket code is tested everywhere but at the SDK
- * calls themselves.
+ * calls themselves. Built without OpenSSL (make TLS=none, the armhf build) it has no TLS
+ * hook: wss:// URLs then fail with a clear error.
  */
 #include "posix.h"
-#include "tls.h"
 #include "../../src/sockets_loop.h"
 
-#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#ifdef OCPP_POSIX_NO_OPENSSL
+static const sockets_tls *const openssl_hook_or_none = NULL;
+#else
+#include "tls.h"
+
+#include <arpa/inet.h>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -101,10 +106,12 @@ static void tls_close(void *tls)
 }
 
 static const sockets_tls openssl_hook = { tls_open, tls_handshake, tls_read, tls_write, tls_close };
+static const sockets_tls *const openssl_hook_or_none = &openssl_hook;
+#endif
 
 int posix_net_start(char *error, size_t error_size)
 {
-    sockets_loop_init(&openssl_hook);
+    sockets_loop_init(openssl_hook_or_none);
     return 0;
 }
 

@@ -33,4 +33,8 @@ int posix_net_turn(void);
 void posix_net_drain(int ms);
 void posix_net_stop(void);
 
+/* malloc_count.c, when linked (NATIVE_RAM_COUNT=1; weak here, so main.c can ask): bytes of
+ * every malloc'd chunk of the process now and at the highest, and how many chunks now. */
+void posix_native_ram(size_t *now, size_t *peak, size_t *blocks) __attribute__((weak));
+
 #endif

@@ -1,0 +1,110 @@
+// The native host cross-built for 32-bit ARM (npm run shim -- --target armhf) under qemu-arm:
+// the flashed bundle, byte for byte dist/firmware.min.js, and its bytecode run the
+// 2-connector charging session against the strict CSMS (sim/csms.mjs), and the bytecode
+// rides out a dropped link mid-transaction. The module's word size is what the heap
+// figures are about; the three stations run side by side, so the file takes one session's
+// time. Skipped only where the cross tools are missing (.ci/run installs them).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildShimArmhf, binary as nativeBinary } from '../../firmware-shim/build.mjs';
+import { startHost } from '../../firmware-shim/testing.mjs';
+import { Csms } from '../../sim/csms.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const FLASHED = join(root, 'dist', 'firmware.min.js');
+const shim = buildShimArmhf({ say: (line) => process.stderr.write(line + '\n') });
+const skip = !shim.ok ? shim.reason : false;
+if (skip) process.stderr.write(`shim-armhf skipped: ${skip}\n`);
+// Skipped tests are not registered at all, so that none of them counts as passed.
+const armhfTest = skip ? () => {} : (name, fn) => test(name, { timeout: 180000 }, fn);
+
+const dataDir = mkdtempSync(join(tmpdir(), 'shim-armhf-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+const bytecode = join(dataDir, 'firmware.qjbc');
+const hashOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
+
+let csms;
+let flashedHash;
+const runs = {};
+before(async () => {
+  if (skip) return;
+  flashedHash = hashOf(FLASHED);
+  const compiled = spawnSync(shim.runner[0], [...shim.runner.slice(1), shim.binary, FLASHED, '--compile', bytecode], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, `--compile under qemu-arm: ${compiled.stdout}${compiled.stderr}`);
+  csms = new Csms({ heartbeatInterval: 300 });
+  await csms.start();
+  const station = (bundle, id) =>
+    startHost(bundle, ['--url', csms.url, '--id', id, '--scenario', 'session', '--connectors', '2', '--data-dir', dataDir], {
+      binaryPath: shim.binary,
+      runner: shim.runner,
+      timeout: 150000,
+    });
+  runs.script = station(FLASHED, 'ARM-SCRIPT');
+  runs.bytecode = station(bytecode, 'ARM-BYTECODE');
+  runs.drop = station(bytecode, 'ARM-DROP');
+  // A cut, as a lost cellular link, once the transaction has started.
+  runs.dropped = (async () => {
+    await csms.waitForCall('ARM-DROP', 'StartTransaction', { timeout: 90000 });
+    await csms.disconnect('ARM-DROP', { terminate: true });
+    await csms.waitForConnection('ARM-DROP', { after: 1, timeout: 120000 });
+  })();
+  runs.dropped.catch(() => {}); // awaited by its test
+});
+after(async () => {
+  for (const run of Object.values(runs)) if (run.child && run.child.exitCode === null) run.child.kill('SIGKILL');
+  if (csms) await csms.stop();
+});
+
+function actionsOf(station) {
+  return new Set(csms.messages(station, { direction: 'in', type: 'CALL' }).map((r) => r.action));
+}
+const transactionsOf = (station) => [...csms.transactions.values()].filter((t) => t.station === station);
+
+/** A finished session: exit 0, the steps sent, every message valid, the figures printed. */
+function assertSession(id, n) {
+  assert.equal(n.code, 0, n.stdout + n.stderr);
+  for (const action of ['BootNotification', 'StatusNotification', 'Authorize', 'StartTransaction', 'MeterValues', 'StopTransaction']) {
+    assert.ok(actionsOf(id).has(action), `${id}: ${action} was sent`);
+  }
+  const [tx] = transactionsOf(id);
+  assert.ok(tx && tx.meterStop !== null && tx.meterStop >= tx.meterStart, `${id}: meter ${tx && tx.meterStart} → ${tx && tx.meterStop}`);
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), [], `${id}: every message valid against the OCPP 1.6 schemas`);
+  assert.ok(n.heapPeak > 0, `${id}: heap peak printed`);
+  assert.ok(n.nativeRamPeak > n.heapPeak, `${id}: native RAM peak ${n.nativeRamPeak} printed, above the QuickJS heap ${n.heapPeak}`);
+}
+
+armhfTest('the 2-connector session completes under qemu-arm on the flashed bundle and on its bytecode', async () => {
+  const file = spawnSync('file', ['-b', shim.binary], { encoding: 'utf8' });
+  if (file.status === 0) assert.match(file.stdout, /32-bit.*ARM/, 'the host under test is a 32-bit ARM program');
+  const [script, compiled] = await Promise.all([runs.script.exited, runs.bytecode.exited]);
+  assertSession('ARM-SCRIPT', script);
+  assertSession('ARM-BYTECODE', compiled);
+  assert.equal(hashOf(FLASHED), flashedHash, 'the one dist/firmware.min.js, unchanged');
+  // Bytecode is the same across word sizes: what x86-64 compiles is what armhf loads.
+  if (existsSync(nativeBinary)) {
+    const x86 = join(dataDir, 'firmware-x86-64.qjbc');
+    assert.equal(spawnSync(nativeBinary, [FLASHED, '--compile', x86]).status, 0);
+    assert.equal(hashOf(x86), hashOf(bytecode), 'x86-64 and armhf compile the same bytecode');
+  }
+  assert.ok(compiled.heapPeak < script.heapPeak, `bytecode boots without the parser: ${compiled.heapPeak} < ${script.heapPeak}`);
+  process.stderr.write(
+    `shim-armhf: heap peak script ${script.heapPeak}, bytecode ${compiled.heapPeak} bytes; native RAM peak script ${script.nativeRamPeak}, bytecode ${compiled.nativeRamPeak} bytes\n`
+  );
+});
+
+armhfTest('under qemu-arm a link dropped mid-transaction is reconnected and the StopTransaction still arrives', async () => {
+  await runs.dropped;
+  const n = await runs.drop.exited;
+  assert.equal(n.code, 0, n.stdout + n.stderr);
+  assert.ok(csms.messages('ARM-DROP', { direction: 'in', type: 'CALL' }).some((r) => r.action === 'BootNotification'));
+  // A StartTransaction whose answer was lost in the cut may be sent again: what must not
+  // be lost is the StopTransaction.
+  assert.ok(transactionsOf('ARM-DROP').some((t) => t.meterStop !== null), 'its StopTransaction arrived after the reconnect');
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'ARM-DROP'), []);
+});

@@ -3,10 +3,13 @@
 // (Node simulator, native shim) and the QuickJS tests drive the same model.
 //
 // The meter integrates power over the monotonic clock while the relay is closed, a cable
-// is plugged, the EV asks for energy and a current is offered. Its register is kept in
-// storage (a real meter keeps it in its own non-volatile memory), so energy never goes
-// backwards across a reboot or a power loss. The EV charges its battery and stops asking
-// for energy when it is full (SuspendedEV).
+// is plugged, the EV asks for energy and a current is offered: at every change of that
+// state, and every REGISTER_TICK_MS while energy flows, whether anyone reads the meter or
+// not (a real register counts continuously). Its register is kept in storage (a real meter
+// keeps it in its own non-volatile memory) at each such tick and at each relay switch, so
+// energy never goes backwards across a reboot, and a power cut loses at most the energy of
+// one tick. The EV charges its battery and stops asking for energy when it is full
+// (SuspendedEV).
 import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading } from './hardware';
 
 export interface SimHardwareOptions {
@@ -15,6 +18,11 @@ export interface SimHardwareOptions {
   ticks: () => number;
   /** Defers an event to its own turn of the event loop (never re-entrant). */
   defer: (fn: () => void) => void;
+  /**
+   * A repeating timer (hal.setInterval): the meter counts and stores its register on it
+   * while energy flows. Without one it counts only when read or switched.
+   */
+  setInterval?: (fn: () => void, ms: number) => { cancel(): void };
   /** Where the meter registers live (hal.storage); none: they start at 0 each boot. */
   storage?: { get(key: string): string | null; set(key: string, value: string): void };
   /** Per-phase voltage, V (230). */
@@ -41,8 +49,11 @@ export interface SimEv {
 const DEFAULT_EV: SimEv = { maxCurrentA: 16, batteryWh: 40000, socPercent: 30 };
 
 const METER_FILE = 'sim-meters.json';
-/** Write the register to storage at most once per this many Wh (flash wear, write time). */
-const SAVE_EVERY_WH = 1;
+/**
+ * While energy flows the registers are integrated and stored this often: the most energy a
+ * power cut can lose (2 s at 22 kW is 12 Wh). Each store is one small atomic file write.
+ */
+export const REGISTER_TICK_MS = 2000;
 
 export class SimConnector implements ConnectorHardware {
   private cable = false;
@@ -103,6 +114,7 @@ export class SimConnector implements ConnectorHardware {
     this.advance();
     this.relay = closed;
     this.owner.saveRegisters();
+    this.owner.flowChanged();
   }
   relayClosed(): boolean {
     return this.relay;
@@ -119,6 +131,7 @@ export class SimConnector implements ConnectorHardware {
   setCurrentLimit(amps: number): void {
     this.advance();
     this.limitA = Math.max(0, Math.min(this.maxCurrentA, amps));
+    this.owner.flowChanged();
   }
   currentLimit(): number {
     return this.limitA;
@@ -134,6 +147,7 @@ export class SimConnector implements ConnectorHardware {
     this.evEnergyWh = 0;
     this.cable = true;
     this.wantsEnergy = this.soc() < 100;
+    this.owner.flowChanged();
     this.owner.emit(this.id, 'plugged');
   }
 
@@ -148,6 +162,7 @@ export class SimConnector implements ConnectorHardware {
     this.cable = false;
     this.wantsEnergy = false;
     this.ev = null;
+    this.owner.flowChanged();
     this.owner.emit(this.id, 'unplugged');
     return true;
   }
@@ -162,6 +177,7 @@ export class SimConnector implements ConnectorHardware {
     if (!this.cable || this.wantsEnergy === wants) return;
     this.advance();
     this.wantsEnergy = wants;
+    this.owner.flowChanged();
     this.owner.emit(this.id, wants ? 'evReady' : 'evSuspended');
   }
 
@@ -171,6 +187,7 @@ export class SimConnector implements ConnectorHardware {
     this.advance();
     this.fault = code;
     this.faultVendorCode = code === 'NoError' ? '' : (vendorErrorCode || '').substring(0, 50);
+    this.owner.flowChanged();
     this.owner.emit(this.id, code === 'NoError' ? 'faultCleared' : 'fault');
   }
 
@@ -181,6 +198,11 @@ export class SimConnector implements ConnectorHardware {
 
   registerValue(): number {
     return this.registerWh;
+  }
+
+  /** Is energy flowing now? */
+  drawing(): boolean {
+    return this.drawA() > 0;
   }
 
   // ---- the model -------------------------------------------------------------------------
@@ -196,7 +218,7 @@ export class SimConnector implements ConnectorHardware {
   }
 
   /** Integrates the energy drawn since the last look. */
-  private advance(): void {
+  advance(): void {
     const now = this.owner.ticks();
     const hours = Math.max(0, now - this.lastTick) / 3600000;
     this.lastTick = now;
@@ -207,9 +229,11 @@ export class SimConnector implements ConnectorHardware {
     this.evEnergyWh += watts * hours;
     if (this.ev && this.wantsEnergy && this.soc() >= 100) {
       this.wantsEnergy = false; // battery full
+      this.owner.flowChanged();
       this.owner.emit(this.id, 'evSuspended');
     }
-    if (Math.floor(this.registerWh) - Math.floor(before) >= SAVE_EVERY_WH) this.owner.saveRegisters();
+    // A read that finds a new whole Wh stores it too (the only store without a tick).
+    if (Math.floor(this.registerWh) > Math.floor(before)) this.owner.saveRegisters();
   }
 }
 
@@ -220,12 +244,17 @@ export class SimHardware implements Hardware {
   private readonly connectors: SimConnector[] = [];
   private readonly defer: (fn: () => void) => void;
   private readonly storage: SimHardwareOptions['storage'];
+  private readonly setInterval: SimHardwareOptions['setInterval'];
+  private tick: { cancel(): void } | null = null;
+  /** What was stored last ('' = nothing this boot). */
+  private saved = '';
 
   constructor(options: SimHardwareOptions) {
     this.connectorCount = options.connectors;
     this.ticks = options.ticks;
     this.defer = options.defer;
     this.storage = options.storage;
+    this.setInterval = options.setInterval;
     const saved = this.loadRegisters();
     const ev = evWith(DEFAULT_EV, options.ev);
     const lock = options.cableLock !== false;
@@ -249,11 +278,37 @@ export class SimHardware implements Hardware {
     });
   }
 
+  /** Stores the registers (when they changed since the last store). */
   saveRegisters(): void {
     if (!this.storage) return;
     const values: number[] = [];
     for (let i = 0; i < this.connectors.length; i++) values.push(Math.round(this.connectors[i].registerValue() * 1000) / 1000);
-    this.storage.set(METER_FILE, JSON.stringify(values));
+    const text = JSON.stringify(values);
+    if (text === this.saved) return;
+    this.saved = text;
+    this.storage.set(METER_FILE, text);
+  }
+
+  /** Something that decides the flow of energy changed: the tick runs while any connector draws. */
+  flowChanged(): void {
+    if (!this.setInterval) return;
+    let drawing = false;
+    for (let i = 0; i < this.connectors.length; i++) if (this.connectors[i].drawing()) drawing = true;
+    if (drawing && !this.tick) {
+      this.tick = this.setInterval(() => {
+        for (let i = 0; i < this.connectors.length; i++) this.connectors[i].advance();
+        this.saveRegisters();
+      }, REGISTER_TICK_MS);
+    } else if (!drawing && this.tick) {
+      this.tick.cancel();
+      this.tick = null;
+    }
+  }
+
+  /** Ends the tick (the simulated power goes; tests that model a power cut). */
+  stop(): void {
+    if (this.tick) this.tick.cancel();
+    this.tick = null;
   }
 
   private loadRegisters(): number[] {

@@ -24,6 +24,7 @@ if (!hal.settings.url || !hal.settings.id) {
     connectors: Math.max(1, s.connectors),
     ticks: hal.ticks,
     defer: (fn) => hal.setTimeout(fn, 0),
+    setInterval: hal.setInterval,
     storage: hal.storage,
     maxCurrentA: s.maxCurrentA,
     cableLock: s.cableLock,

@@ -539,8 +539,13 @@ export class Station {
     this.hal.setTimeout(restart, SOFT_RESET_GRACE_MS);
   }
 
-  /** Restarts the firmware; transactions still open are stopped with `reason` by the next boot. */
+  /**
+   * Restarts the firmware; transactions still open are stopped with `reason` by the next
+   * boot. The contactors open first, as they do when the controller restarts: the meter
+   * stands still and keeps the register the next boot's StopTransaction carries.
+   */
   reboot(reason: StopReason): void {
+    for (let i = 0; i < this.connectors.length; i++) this.connectors[i].hw.setRelay(false);
     this.rebootMarker.write(reason);
     this.stop();
     this.hal.restart();

@@ -8,7 +8,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -258,6 +258,55 @@ describe('the simulated station against the strict CSMS', { concurrency: true },
     child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
     return child;
   }
+
+  test('the energy register counts by itself: after Reset Hard and after kill -9 the StopTransaction carries the stored register (nobody read the meter)', async () => {
+    const id = 'INT-REGISTER';
+    const wattHours = (ms) => (3 * 230 * 16 * ms) / 3600000; // the simulated EV draws 16 A on 3 phases
+    const settings = { scenario: 'idle', duration: 0, configuration: { MeterValueSampleInterval: 0 } }; // no sampling: no reads
+    /** A remote start at connector 1 (the idle driver plugs in), charging for `ms`: the StartTransaction record. */
+    const charge = async (child, ms) => {
+      const from = csms.records.length;
+      assert.deepEqual(await csms.call(id, 'RemoteStartTransaction', { idTag: 'REG', connectorId: 1 }), { status: 'Accepted' });
+      const start = await within(child, csms.waitForCall(id, 'StartTransaction', { timeout: 10000, from }));
+      await sleep(ms);
+      return start;
+    };
+    const stopAfter = (child, from, reason) =>
+      within(child, csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'StopTransaction' && r.payload.reason === reason, { timeout: 15000, from, what: 'StopTransaction ' + reason }));
+
+    const first = simulatorProcess(id, settings);
+    try {
+      await within(first, csms.waitForCall(id, 'StatusNotification', { timeout: 10000 }));
+      // Reset Hard 4.5 s into a transaction (the reported case: meterStop was meterStart).
+      let start = await charge(first, 4500);
+      let from = csms.records.length;
+      await csms.call(id, 'Reset', { type: 'Hard' });
+      const resetAt = Date.now();
+      let stop = await stopAfter(first, from, 'HardReset');
+      const hard = stop.payload.meterStop - start.payload.meterStart;
+      assert.ok(hard >= Math.floor(wattHours(resetAt - start.time - 500)), `HardReset: ${hard} Wh for ${resetAt - start.time} ms at 11040 W`);
+
+      // kill -9 4.5 s into the next one: the register as stored (at most one tick old) survives.
+      start = await charge(first, 4500);
+      first.kill('SIGKILL');
+      const killedAt = Date.now();
+      assert.equal((await first.exited).signal, 'SIGKILL');
+      const stored = JSON.parse(readFileSync(join(dataDir, id, 'sim-meters.json'), 'utf8'))[0];
+      assert.ok(stored - start.payload.meterStart >= wattHours(killedAt - start.time - 3000), `stored ${stored} Wh, ${killedAt - start.time} ms after a start at ${start.payload.meterStart} Wh`);
+      from = csms.records.length;
+      const second = simulatorProcess(id, settings);
+      try {
+        stop = await stopAfter(second, from, 'PowerLoss');
+      } finally {
+        second.kill('SIGTERM');
+        await second.exited;
+      }
+      assert.equal(stop.payload.meterStop, Math.floor(stored), 'the stored register');
+      assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+    } finally {
+      if (first.exitCode === null && first.signalCode === null) first.kill('SIGTERM');
+    }
+  });
 
   test('the simulator process killed mid-transaction while offline, restarted on the same data dir: Start, every MeterValues and Stop (PowerLoss) exactly once, in order', async () => {
     const id = 'INT-KILL';

@@ -2,7 +2,7 @@
 import { test, assert, sleep } from '../../lib/harness';
 import { FakeHost } from '../../lib/fake-host';
 import { createHal } from '../../../hal/index';
-import { SimHardware } from '../../../hal/sim-hardware';
+import { SimHardware, REGISTER_TICK_MS } from '../../../hal/sim-hardware';
 
 function make(files?: { [name: string]: string }) {
   const host = new FakeHost({ files: files || {} });
@@ -72,4 +72,27 @@ test('the energy register survives a reboot (kept in storage), and a damaged fil
   assert.equal(after.connector(1).read().energyWh, wh);
   const damaged = make({ 'sim-meters.json': '[12,' }).hw;
   assert.equal(damaged.connector(1).read().energyWh, 0);
+});
+
+test('the register counts while energy flows whether or not anyone reads it, and is stored every tick (a power cut loses at most one)', async () => {
+  const { host, hal, events } = make();
+  const hw = new SimHardware({ connectors: 1, ticks: hal.ticks, defer: (fn) => hal.setTimeout(fn, 0), setInterval: hal.setInterval, storage: hal.storage });
+  hw.onEvent = (c, e) => events.push(c + ':' + e);
+  const c = hw.connector(1);
+  c.plugIn({ maxCurrentA: 16, batteryWh: 1000, socPercent: 90 });
+  c.setRelay(true);
+  await sleep(REGISTER_TICK_MS * 15 + 1); // 30 s at 11040 W = 92 Wh, nobody reads
+  assert.equal(JSON.parse(host.files['sim-meters.json'])[0], 92, 'stored at the last tick');
+  await sleep(REGISTER_TICK_MS / 2);
+  assert.equal(JSON.parse(host.files['sim-meters.json'])[0], 92, 'between two ticks the file holds the last one');
+  await sleep(30000);
+  // 100 Wh fill the battery: the EV stops asking when the register says so, not when read.
+  assert.deepEqual(events, ['1:plugged', '1:evSuspended']);
+  assert.ok(c.registerValue() >= 100 && c.registerValue() < 100 + (11040 * REGISTER_TICK_MS) / 3600000, 'it stopped at the tick after the battery was full: ' + c.registerValue());
+  const stored = host.files['sim-meters.json'];
+  assert.equal(JSON.parse(stored)[0], Math.round(c.registerValue() * 1000) / 1000, 'stored when the flow stopped');
+  await sleep(600000);
+  assert.equal(host.files['sim-meters.json'], stored, 'no energy: nothing more to store');
+  const again = new SimHardware({ connectors: 1, ticks: hal.ticks, defer: (fn) => hal.setTimeout(fn, 0), storage: hal.storage });
+  assert.equal(again.connector(1).read().energyWh, Math.floor(c.registerValue()), 'the next boot starts from the stored register');
 });

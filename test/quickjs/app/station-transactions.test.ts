@@ -1,7 +1,16 @@
 // Transactions: authorize, start, sampled and clock-aligned meter values, stop with its
 // reason and transactionData; offline transactions and the queue; power loss.
 import { test, assert, sleep, clock } from '../../lib/harness';
-import { makeStation, startOnline, Rig } from './lib/station-harness';
+import { makeStation, startOnline, powerCut, Rig } from './lib/station-harness';
+import { REGISTER_TICK_MS } from '../../../hal/sim-hardware';
+
+/** Wh that 11040 W (3 × 230 V × 16 A) give in `ms`. */
+const energyOf = (ms: number) => (11040 * ms) / 3600000;
+
+/** Whole Wh between two readings of a register that counted for `ms` at 11040 W (each reading rounded down). */
+function assertEnergy(wh: number, ms: number): void {
+  assert.ok(wh >= Math.floor(energyOf(ms)) && wh <= Math.ceil(energyOf(ms)), wh + ' Wh for ' + ms + ' ms at 11040 W');
+}
 
 function actions(frames: any[]): string[] {
   return frames.filter((f) => f[0] === 2).map((f) => f[2]);
@@ -176,14 +185,13 @@ test('power loss mid-transaction: the next boot stops it with reason PowerLoss a
   assert.ok(await plugAndPresent(rig, 1, 'TAG'));
   await rig.csms.next('StartTransaction');
   await sleep(120000);
-  const files = rig.host.files; // the power goes: only the files are left
-  rig.station.stop();
-  const again = makeStation({ configuration: { MeterValueSampleInterval: 60 } }, files);
+  const again = makeStation({ configuration: { MeterValueSampleInterval: 60 } }, powerCut(rig));
   await startOnline(again);
   const stop = await again.csms.next('StopTransaction');
   assert.equal(stop[3].reason, 'PowerLoss');
   assert.equal(stop[3].transactionId, 101);
-  assert.equal(stop[3].meterStop, 184, 'meterStop from the meter register as last read (60 s at 11040 W), which survived');
+  // 120 s at 11040 W = 368 Wh; stored every tick, so a power cut loses at most one tick.
+  assert.ok(stop[3].meterStop >= Math.floor(energyOf(120000 - REGISTER_TICK_MS)) && stop[3].meterStop <= 368, 'meterStop from the stored meter register, which survived: ' + stop[3].meterStop);
   assert.equal(again.station.connector(1)!.transaction, null);
 });
 
@@ -195,9 +203,7 @@ test('power loss while offline mid-transaction: after the reboot Start, MeterVal
   rig.csms.autoAnswer = {};
   assert.ok(await plugAndPresent(rig, 1, 'OFFLINE'));
   await sleep(130000);
-  const files = rig.host.files;
-  rig.station.stop();
-  const again = makeStation({ configuration: { MeterValueSampleInterval: 60 } }, files);
+  const again = makeStation({ configuration: { MeterValueSampleInterval: 60 } }, powerCut(rig));
   again.csms.answerRoutine();
   again.csms.autoAnswer.StartTransaction = () => ({ transactionId: 77, idTagInfo: { status: 'Accepted' } });
   await startOnline(again);
@@ -227,4 +233,61 @@ test('MeterValueSampleInterval and ClockAlignedDataInterval changed by the CSMS 
   const sent = rig.csms.pending('MeterValues').filter((f) => f[3].connectorId === 1);
   assert.equal(sent.length, 2, 'only the clock-aligned ones, every 5 minutes');
   for (const f of sent) assert.equal(f[3].meterValue[0].sampledValue[0].context, 'Sample.Clock');
+});
+
+
+test('after any reboot the StopTransaction carries the stored register, never less than meterStart: PowerLoss, HardReset, SoftReset', async () => {
+  // Nobody reads the meter while charging (no sampling): the register must count and be stored by itself.
+  const config = { configuration: { MeterValueSampleInterval: 0 } };
+  const meters = { 'sim-meters.json': '[1000.25,0]' };
+
+  // A power cut 4.5 s into the transaction: the register stored at the last tick (4 s).
+  let rig = makeStation(config, meters);
+  await startOnline(rig);
+  assert.ok(await plugAndPresent(rig, 1, 'TAG'));
+  assert.equal((await rig.csms.next('StartTransaction'))[3].meterStart, 1000);
+  await sleep(4500);
+  const files = powerCut(rig);
+  const stored = JSON.parse(files['sim-meters.json'])[0];
+  assert.ok(stored >= 1000.25 + energyOf(4500 - REGISTER_TICK_MS), 'at most one tick lost: ' + stored);
+  rig = makeStation(config, files);
+  await startOnline(rig);
+  let stop = await rig.csms.next('StopTransaction');
+  assert.equal(stop[3].reason, 'PowerLoss');
+  assert.equal(stop[3].meterStop, Math.floor(stored), 'the last stored register');
+  assert.ok(stop[3].meterStop > 1000, 'energy counted');
+
+  // Reset Hard 4.5 s in: the contactor opens as the controller restarts, so nothing is lost.
+  assert.ok(await plugAndPresent(rig, 2, 'TAG'));
+  const start = await rig.csms.next('StartTransaction');
+  await sleep(4500);
+  assert.equal((await rig.csms.call('Reset', { type: 'Hard' }))[2].status, 'Accepted');
+  await sleep(0);
+  rig = makeStation(config, powerCut(rig));
+  await startOnline(rig);
+  stop = await rig.csms.next('StopTransaction');
+  assert.equal(stop[3].reason, 'HardReset');
+  assertEnergy(stop[3].meterStop - start[3].meterStart, 4500);
+
+  // Reset Soft: the stop before the restart reads the meter.
+  assert.ok(await plugAndPresent(rig, 2, 'TAG'));
+  const softStart = await rig.csms.next('StartTransaction');
+  await sleep(4500);
+  await rig.csms.call('Reset', { type: 'Soft' });
+  stop = await rig.csms.next('StopTransaction');
+  assert.equal(stop[3].reason, 'SoftReset');
+  assertEnergy(stop[3].meterStop - softStart[3].meterStart, 4500);
+
+  // The register file lost (a replaced meter): the stop does not go below meterStart.
+  rig = makeStation(config, powerCut(rig));
+  await startOnline(rig);
+  assert.ok(await plugAndPresent(rig, 1, 'TAG'));
+  const lostStart = await rig.csms.next('StartTransaction');
+  await sleep(4500);
+  const lost = powerCut(rig);
+  delete lost['sim-meters.json'];
+  rig = makeStation(config, lost);
+  await startOnline(rig);
+  stop = await rig.csms.next('StopTransaction');
+  assert.equal(stop[3].meterStop, lostStart[3].meterStart, 'never less than meterStart');
 });

@@ -28,6 +28,7 @@ export function makeStation(config: { [k: string]: unknown } = {}, files?: { [na
     connectors: s.connectors,
     ticks: hal.ticks,
     defer: (fn) => hal.setTimeout(fn, 0),
+    setInterval: hal.setInterval,
     storage: hal.storage,
     maxCurrentA: s.maxCurrentA,
     cableLock: s.cableLock,
@@ -38,6 +39,18 @@ export function makeStation(config: { [k: string]: unknown } = {}, files?: { [na
   const station = new Station(hal, hw, openChargePointLink(hal));
   const csms = new FakeCsms(host);
   return { host, hal, hw, station, csms };
+}
+
+/**
+ * The power goes: the station and its simulated meter stop where they are, and only a copy
+ * of the files is left for the next boot (makeStation(config, files)).
+ */
+export function powerCut(rig: Rig): { [name: string]: string } {
+  const files: { [name: string]: string } = {};
+  for (const name in rig.host.files) files[name] = rig.host.files[name];
+  rig.station.stop();
+  rig.hw.stop();
+  return files;
 }
 
 /** The CSMS side of the fake sockets. */

@@ -1,10 +1,13 @@
 // The one build: generate code, type-check and down-level with tsc (ES5), bundle with
 // esbuild into one IIFE (dist/firmware.js + dist/firmware.min.js), prove ES5, print sizes.
-//   node build/build.mjs            build the firmware
+//   node build/build.mjs                                   build the firmware
+//   node build/build.mjs --entry my-station.ts --out dist/my-station.js
+//                                                          build a station of one's own (and dist/my-station.min.js)
 //   import { build, bundleFile }    used by the test runner and the benchmark
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -23,17 +26,49 @@ async function generate() {
   }
 }
 
-/** tsc: type-check everything that runs in QuickJS and emit ES5 modules to .build/tsc. */
-function compile() {
+/** The firmware: what `npm run build` bundles when no --entry is given. */
+export const FIRMWARE = { entry: 'src/main.ts', out: 'dist/firmware.js' };
+
+/** The minified twin of a bundle file: dist/x.js -> dist/x.min.js. */
+export function minifiedName(out) {
+  return out.replace(/(\.js)?$/, '.min.js');
+}
+
+function runTsc(project, tscDir) {
   const tsc = require.resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.json')], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [tsc, '-p', project, '--outDir', tscDir], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('tsc failed');
 }
 
+/**
+ * tsc: type-check everything that runs in QuickJS (tsconfig.json) and emit ES5 modules to
+ * `tscDir`; an entry outside tsconfig.json's folders is compiled too, with the same options.
+ */
+function compile(entry, tscDir) {
+  runTsc(join(root, 'tsconfig.json'), tscDir);
+  if (existsSync(tscOutput(entry, tscDir))) return;
+  const project = join(root, '.build', 'tsconfig.entry.json');
+  mkdirSync(dirname(project), { recursive: true });
+  writeFileSync(project, JSON.stringify({ extends: '../tsconfig.json', files: [join('..', entry)], include: [] }, null, 2));
+  runTsc(project, tscDir);
+}
+
+/** Where tsc puts the ES5 module of a source file (path relative to the repo). */
+function tscOutput(entry, tscDir = tscOut) {
+  return join(tscDir, entry.replace(/\.ts$/, '.js'));
+}
+
+/** A path given on the command line, relative to the repo; it must lie inside it (tsc's rootDir). */
+function insideRepo(path, flag) {
+  const rel = relative(root, resolve(path));
+  if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`${flag} ${path} is outside the project folder (${root})`);
+  return rel.split(sep).join('/');
+}
+
 /** esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js). */
-function bundleOptions(entry, minify) {
+function bundleOptions(entry, minify, tscDir) {
   return {
-    entryPoints: [join(tscOut, entry.replace(/\.ts$/, '.js'))],
+    entryPoints: [tscOutput(entry, tscDir)],
     absWorkingDir: root,
     bundle: true,
     format: 'iife',
@@ -54,8 +89,8 @@ function bundleOptions(entry, minify) {
  * Bundles one tsc-emitted module (path relative to the repo, .ts or .js) into an ES5 IIFE
  * and checks it. Returns the code.
  */
-export async function bundleFile(entry, { minify = false, outfile } = {}) {
-  const options = bundleOptions(entry, minify);
+export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut } = {}) {
+  const options = bundleOptions(entry, minify, tscDir);
   const result = await esbuild.build(options);
   const code = result.outputFiles[0].text;
   checkES5(code, relative(root, outfile || options.entryPoints[0]));
@@ -68,7 +103,7 @@ export async function bundleFile(entry, { minify = false, outfile } = {}) {
 
 /** What each source module adds to the minified bundle of `entry`, largest first. */
 export async function moduleSizes(entry) {
-  const result = await esbuild.build({ ...bundleOptions(entry, true), metafile: true });
+  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut), metafile: true });
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
   return Object.entries(inputs)
     .map(([file, { bytesInOutput }]) => ({ module: relative(tscOut, join(root, file)).replace(/\.js$/, ''), bytes: bytesInOutput }))
@@ -79,36 +114,66 @@ function kb(n) {
   return (n / 1024).toFixed(1) + ' KB';
 }
 
-export function sizes() {
-  const out = {};
-  for (const f of ['firmware.js', 'firmware.min.js']) {
-    const buf = readFileSync(join(root, 'dist', f));
-    out[f] = { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length };
+/**
+ * Raw and gzip sizes of a bundle and its minified twin, keyed by file name
+ * (default the firmware's: { 'firmware.js': …, 'firmware.min.js': … }).
+ */
+export function sizes(out = FIRMWARE.out) {
+  const sized = {};
+  for (const f of [out, minifiedName(out)]) {
+    const buf = readFileSync(join(root, f));
+    sized[f.split('/').pop()] = { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length };
   }
-  return out;
+  return sized;
 }
 
-/** The whole build. Returns the sizes of the two bundle files. */
-export async function build({ quiet = false } = {}) {
+/**
+ * The whole build of one bundle: `entry` (a .ts file in the project) → `out` and its
+ * minified twin, both proved ES5. Returns their sizes (see sizes()).
+ * @param {{ quiet?: boolean, entry?: string, out?: string, tscDir?: string }} [options]
+ *   `tscDir`: where tsc's ES5 modules go (default .build/tsc, which the test runner bundles
+ *   from; a test that builds while other tests run uses a folder of its own)
+ */
+export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMWARE.out, tscDir = tscOut } = {}) {
+  entry = insideRepo(entry, '--entry');
+  out = insideRepo(out, '--out');
+  if (!/\.ts$/.test(entry)) throw new Error(`--entry ${entry}: a TypeScript file (.ts) is needed`);
+  if (!/\.js$/.test(out) || /\.min\.js$/.test(out)) throw new Error(`--out ${out}: a .js file name is needed (its minified twin gets .min.js)`);
+  if (!existsSync(join(root, entry))) throw new Error(`--entry ${entry}: no such file`);
   await generate();
-  compile();
-  await bundleFile('src/main.ts', { outfile: join(root, 'dist', 'firmware.js') });
-  await bundleFile('src/main.ts', { outfile: join(root, 'dist', 'firmware.min.js'), minify: true });
-  const s = sizes();
-  // The OCPP core with every 1.6 validator, alone (issue 4's budget: 48 KB minified).
-  const core = Buffer.byteLength(await bundleFile('src/ocpp/v16/index.ts', { minify: true }));
+  compile(entry, tscDir);
+  await bundleFile(entry, { outfile: join(root, out), tscDir });
+  await bundleFile(entry, { outfile: join(root, minifiedName(out)), minify: true, tscDir });
+  const s = sizes(out);
+  // The OCPP core with every 1.6 validator, alone: what every station carries (budget 48 KB minified).
+  const core = Buffer.byteLength(await bundleFile('src/ocpp/v16/index.ts', { minify: true, tscDir }));
   if (core > 48 * 1024) throw new Error(`the OCPP core (src/ocpp/v16, minified) is ${kb(core)}, over its 48 KB budget`);
   if (!quiet) {
     console.log('ES5 check passed (acorn ecmaVersion 5, no eval / new Function)');
-    for (const [f, v] of Object.entries(s)) console.log(`dist/${f.padEnd(16)} ${kb(v.raw).padStart(9)} raw ${kb(v.gzip).padStart(9)} gzip`);
+    const names = [out, minifiedName(out)];
+    const width = Math.max(21, ...names.map((n) => n.length + 1));
+    Object.values(s).forEach((v, i) => console.log(`${names[i].padEnd(width)} ${kb(v.raw).padStart(9)} raw ${kb(v.gzip).padStart(9)} gzip`));
     console.log(`OCPP core + 1.6 validators ${kb(core).padStart(9)} minified (budget 48 KB)`);
   }
   return s;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  build().catch((err) => {
-    console.error('build failed: ' + err.message);
-    process.exit(1);
+/** The build's command-line options (`npm run build -- --entry … --out …`); unknown ones are refused. */
+export function parseBuildArgs(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { entry: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+    strict: true,
   });
+  if (values.entry !== undefined && values.out === undefined) throw new Error('--entry needs --out (e.g. --out dist/my-station.js)');
+  return { quiet: !!values.quiet, ...(values.entry !== undefined && { entry: values.entry }), ...(values.out !== undefined && { out: values.out }) };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  Promise.resolve()
+    .then(() => build(parseBuildArgs(process.argv.slice(2))))
+    .catch((err) => {
+      console.error('build failed: ' + err.message);
+      process.exit(1);
+    });
 }

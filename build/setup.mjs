@@ -1,15 +1,22 @@
-// First step of `npm start` and `npm test` on any checkout: install the pinned
-// dependencies when they are missing or the lockfile changed (npm ci), then build.
-// Uses nothing but Node itself, because it runs before node_modules exists.
+// First step of `npm start`, `npm test`, `npm run sim` and `npm run bench` on any checkout:
+// install the pinned dependencies when they are missing or the lockfile changed (npm ci),
+// then build — with --if-changed only when a source, generator, build script or dependency
+// changed since the last build of the same bundle (build/build-inputs.mjs), or an output is
+// missing. `npm run build` always builds. Uses nothing but Node itself until node_modules exists.
+//   node build/setup.mjs [--if-changed] [--quiet] [--no-build] [--entry FILE.ts --out dist/NAME.js]
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inputsFingerprint } from './build-inputs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = join(root, 'node_modules', '.ocpp-setup-stamp');
 const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
+const args = process.argv.slice(2);
+const ifChanged = args.includes('--if-changed');
+const buildArgs = args.filter((a) => a !== '--if-changed');
 
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
   console.log('setup: installing pinned dependencies (npm ci)');
@@ -19,12 +26,32 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
   writeFileSync(stamp, lockHash);
 }
 
-if (!process.argv.includes('--no-build')) {
-  const { build } = await import('./build.mjs');
+if (!buildArgs.includes('--no-build')) {
+  const { build, parseBuildArgs, FIRMWARE, minifiedName } = await import('./build.mjs');
+  let options;
   try {
-    await build({ quiet: process.argv.includes('--quiet') });
+    options = parseBuildArgs(buildArgs);
   } catch (err) {
-    console.error('build failed: ' + err.message);
-    process.exit(1);
+    console.error('build: ' + err.message);
+    process.exit(2);
+  }
+  const out = options.out || FIRMWARE.out;
+  // One stamp per bundle: what it was last built from.
+  const buildStamp = join(root, '.build', 'stamps', out.replace(/[^A-Za-z0-9._-]/g, '_') + '.sha256');
+  const fingerprint = inputsFingerprint(root) + ':' + (options.entry || FIRMWARE.entry);
+  const tscOutput = join('.build', 'tsc', (options.entry || FIRMWARE.entry).replace(/\.ts$/, '.js'));
+  const outputs = [out, minifiedName(out), tscOutput].map((f) => join(root, f));
+  const upToDate = existsSync(buildStamp) && readFileSync(buildStamp, 'utf8') === fingerprint && outputs.every((f) => existsSync(f));
+  if (ifChanged && upToDate) {
+    if (!options.quiet) console.log(`build: ${out} is up to date (no source, generator or dependency changed since it was built)`);
+  } else {
+    try {
+      await build(options);
+    } catch (err) {
+      console.error('build failed: ' + err.message);
+      process.exit(1);
+    }
+    mkdirSync(dirname(buildStamp), { recursive: true });
+    writeFileSync(buildStamp, fingerprint);
   }
 }

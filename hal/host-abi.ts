@@ -60,6 +60,13 @@ export interface HostABI {
   readonly abi: number;
   /** Which host this is: "node-sim", "posix", "quectel", "fake". */
   readonly name: string;
+  /**
+   * Written by the bundle, not the host (optional): the settings keys (hal/settings.ts) the
+   * bundle acts on, comma-separated, set while its top level runs (hal.declareSettings). A
+   * host that turns flags into settings (the simulator) reports the flags the bundle does
+   * not act on instead of passing them on silently; unset means "not declared".
+   */
+  settingsHonoured?: string;
 
   /** One log line. level: 10 debug, 20 info, 30 warning, 40 error (Python logging's). */
   log(level: number, text: string): void;

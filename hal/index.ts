@@ -123,6 +123,12 @@ export interface Hal {
   connect(url: string, options?: WebSocketOptions): WebSocket;
   exit(code: number): void;
   restart(): void;
+  /**
+   * Tells the host which settings this bundle acts on (at its top level), so that a flag it
+   * would ignore (e.g. the simulator's --scenario for a station without scenarios) is
+   * reported rather than silently dropped. See HostABI.settingsHonoured.
+   */
+  declareSettings(keys: Array<keyof Settings>): void;
   setLogLevel(level: LogLevel): void;
   readonly firmware: FirmwareHooks;
   /** The host's cryptography (optional ABI members), or null. */
@@ -279,6 +285,9 @@ export function createHal(host: HostABI): Hal {
     connect,
     exit: (code) => host.exit(code),
     restart: () => host.restart(),
+    declareSettings: (keys) => {
+      host.settingsHonoured = keys.join(',');
+    },
     setLogLevel: (level) => {
       minLevel = LEVELS[level];
     },

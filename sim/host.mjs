@@ -126,7 +126,19 @@ class GuestRuntime {
   /** Evaluates the bundle (its top level starts the station), then settles. */
   boot(code, filename) {
     this.#run('the bundle', () => this.ctx.evalCode(code, filename));
+    this.settingsHonoured = this.#declaredSettings();
     this.#settle();
+  }
+
+  /** The settings keys the bundle said it acts on (ocppHost.settingsHonoured), or null. */
+  #declaredSettings() {
+    if (this.disposed) return null;
+    try {
+      const text = this.ctx.getProp(this.ctx.global, 'ocppHost').consume((host) => this.ctx.getProp(host, 'settingsHonoured').consume((h) => (this.ctx.typeof(h) === 'string' ? this.ctx.getString(h) : null)));
+      return text === null ? null : text.split(',').filter(Boolean);
+    } catch {
+      return null;
+    }
   }
 
   /** Ends this boot from outside (the station's stop()). Deferred while the guest runs. */
@@ -585,6 +597,8 @@ export class SimulatedStation extends EventEmitter {
   #peak = 0;
   #lastUsed = 0;
   #uncaught = 0;
+  /** The settings keys the bundle declared it acts on at its first boot (hal.declareSettings), null when it did not say. */
+  settingsHonoured = null;
   /** Counters for progress lines and benchmarks. */
   stats = { framesSent: 0, framesReceived: 0, restarts: 0 };
   /** A downloaded and checked firmware image, waiting for firmwareInstall: { code, bytes, url, sha256 }. */
@@ -687,6 +701,7 @@ export class SimulatedStation extends EventEmitter {
     });
     this.#runtime = runtime;
     runtime.boot(source.code, source.filename);
+    if (this.stats.restarts === 0) this.settingsHonoured = runtime.settingsHonoured;
   }
 
   // ---- Firmware Management (optional host ABI members) -----------------------------------

@@ -10,8 +10,11 @@ import { Station } from './app/station';
 import { runScenario } from './app/scenarios';
 import { startSimulatorControl } from './app/sim-control';
 import { openChargePointLink } from './app/csms-link';
+import { Settings } from '../hal/settings';
 
 const hal = createHal(ocppHost);
+// The station and its scenarios act on every setting (the simulator's flags included).
+hal.declareSettings(Object.keys(hal.settings) as Array<keyof Settings>);
 hal.log.info('boot: ' + hal.settings.vendor + ' ' + hal.settings.model + ' ' + hal.settings.firmwareVersion + ' on host ' + hal.hostName + ', IMEI ' + hal.imei());
 hal.log.info('station ' + (hal.settings.id || '(no id)') + ', ' + hal.settings.connectors + ' connector(s), CSMS ' + (hal.settings.url || '(none)'));
 

@@ -18,11 +18,11 @@ import { openChargePointLink } from '../src/app/csms-link';
 const VOLTAGE_V = 230;
 const REGISTER_FILE = 'meter-register';
 
-/** One connector: contactor, cable lock, current limit, and a meter whose register survives reboots. */
+/** One connector: contactor, current limit, and a meter whose register survives reboots. */
 class TetheredConnector implements ConnectorHardware {
   readonly maxCurrentA = 16;
+  readonly hasCableLock = false; // a tethered cable: nothing to lock, UnlockConnector is NotSupported
   private relay = false;
-  private lock = false;
   private limitA = 16;
   private registerWh: number;
   private since: number;
@@ -54,12 +54,11 @@ class TetheredConnector implements ConnectorHardware {
   relayClosed(): boolean {
     return this.relay;
   }
-  setLock(locked: boolean): boolean {
-    this.lock = locked;
+  setLock(): boolean {
     return true;
   }
   locked(): boolean {
-    return this.lock;
+    return false;
   }
   setCurrentLimit(amps: number): void {
     this.integrate();

@@ -306,8 +306,12 @@ export class Station {
     if (!link) return;
     this.backoff.reset(); // the next drop starts again from the first, short delay
     this.startHeartbeat();
-    this.status.online((n: StatusNotification) => this.sendNow('StatusNotification', n), firstTime);
+    // One CALL at a time (OCPP-J section 4.1.1), so the order here is the order on the
+    // wire: the transaction queue's head first — after a reboot mid-transaction, the
+    // interrupted transaction's StopTransaction, which bills the driver — then the
+    // StatusNotification of every connector, then the rest of the queue as answers come.
     this.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });
+    this.status.online((n: StatusNotification) => this.sendNow('StatusNotification', n), firstTime);
     this.profiles.online();
     this.security.online(link);
     if (this.events.online) this.events.online();

@@ -291,3 +291,18 @@ test('after any reboot the StopTransaction carries the stored register, never le
   stop = await rig.csms.next('StopTransaction');
   assert.equal(stop[3].meterStop, lostStart[3].meterStart, 'never less than meterStart');
 });
+
+test('after a reboot the interrupted StopTransaction goes right after the BootNotification, before the StatusNotifications of every connector', async () => {
+  const config = { connectors: 8, configuration: { MeterValueSampleInterval: 0 } };
+  const rig = makeStation(config);
+  await startOnline(rig);
+  assert.ok(await plugAndPresent(rig, 8, 'TAG'));
+  await rig.csms.next('StartTransaction');
+  await sleep(10000);
+  const again = makeStation(config, powerCut(rig));
+  await startOnline(again);
+  await sleep(1000);
+  const sent = actions(again.csms.inbox);
+  assert.deepEqual(sent.slice(0, 2), ['StopTransaction', 'StatusNotification'], 'the stop first: ' + sent.join(' '));
+  assert.equal(sent.filter((a) => a === 'StatusNotification').length, 9, 'then connectors 0-8');
+});

@@ -15,6 +15,7 @@ import { moduleSizes, root } from '../build/build.mjs';
 import { measureSize } from './size.mjs';
 import { measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
+import { armhfBuilt, compileArmhf, heapParts, measureArmhf, nativeParts } from './armhf.mjs';
 import { coldStartNative, coldStartSim } from './cold-start.mjs';
 import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
 import { scaleStep } from './scale.mjs';
@@ -113,6 +114,37 @@ try {
       row('QuickJS heap peak, same session, native host, script (parser included)', kb(native.sessionPeak));
       row('QuickJS heap peak, same session, native host, bytecode (--compile)', kb(nativeBytecode.sessionPeak), '≤ 256 KB', nativeBytecode.sessionPeak <= 256 * KB);
     } else row('QuickJS heap peak, native host', 'not built (npm run shim)');
+  });
+
+  await figure('armhf', async () => {
+    // The module's word size: the native host cross-built for 32-bit ARM, under qemu-arm.
+    // The budget of the flashed bytecode: QuickJS heap peak ≤ 256 KB, native RAM ≤ 384 KB.
+    if (!armhfBuilt()) {
+      results.figures.armhf = null;
+      row('armhf (32-bit ARM, qemu-arm)', 'not built (npm run shim -- --target armhf)', '≤ 256 KB heap, ≤ 384 KB native RAM', false);
+      return;
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'ocpp-bench-armhf-'));
+    try {
+      const bytecode = compileArmhf(FLASHED, join(dir, 'firmware.qjbc'));
+      const [script, bc] = await Promise.all([
+        measureArmhf({ url: csms.url, bundle: FLASHED, id: 'BENCH-ARM-JS' }),
+        measureArmhf({ url: csms.url, bundle: bytecode, id: 'BENCH-ARM-BC' }),
+      ]);
+      const heap = heapParts(bc.afterBoot);
+      const native = nativeParts(bc);
+      results.figures.armhf = { script, bytecode: bc, heapParts: heap, nativeParts: native };
+      const parts = (list) => list.slice(0, 5).map(([name, n]) => `${name} ${(n / KB).toFixed(1)}`).join(', ');
+      row('armhf: QuickJS heap after boot, bytecode (script)', `${kb(bc.afterBoot.used)} (${kb(script.afterBoot.used)}), ${bc.afterBoot.blocks} blocks`);
+      row('  armhf: its five largest parts (KB)', parts(heap));
+      row('armhf: QuickJS heap peak, session with 2 connectors, script (parser included)', kb(script.sessionPeak));
+      row('armhf: QuickJS heap peak, same session, bytecode (flashed)', kb(bc.sessionPeak), '≤ 256 KB', bc.sessionPeak <= 256 * KB);
+      row('armhf: total native RAM after boot, bytecode: every malloc of the process', kb(bc.nativeAfterBoot));
+      row('  armhf: made of (KB)', parts(native));
+      row('armhf: total native RAM peak, same session, bytecode (script)', `${kb(bc.nativePeak)} (${kb(script.nativePeak)})`, '≤ 384 KB', bc.nativePeak <= 384 * KB);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   await figure('coldStart', async () => {

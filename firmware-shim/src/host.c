@@ -1078,9 +1078,10 @@ bool host_memory_now(host_memory *out)
         .used = H.heap_used,
         .blocks = (size_t)u.malloc_count,
         .headers = (size_t)u.malloc_count * sizeof(block_header),
-        .functions = (size_t)u.js_func_size, /* bytecode included */
+        .functions = (size_t)u.js_func_size,
         .bytecode = (size_t)u.js_func_code_size,
         .objects = (size_t)(u.obj_size + u.prop_size + u.shape_size),
+        .arrays = (size_t)u.fast_array_elements * sizeof(JSValue),
         .atoms = (size_t)u.atom_size,
         .strings = (size_t)u.str_size,
     };

@@ -64,12 +64,13 @@ const char *host_exit_reason(void);
 size_t host_heap_used(void);
 size_t host_heap_peak(void);
 int host_restarts(void);
-/* Where the QuickJS heap goes now (JS_ComputeMemoryUsage; the benchmark's profile). All in
- * bytes as the limit counts them; headers: the counting allocator's size word per block.
- * False between boots. */
+/* Where the QuickJS heap goes now (JS_ComputeMemoryUsage; the benchmark's profile), bytes:
+ * used as the limit counts it, headers the counting allocator's size word per block,
+ * functions their tables without the bytecode, objects with properties and shapes, arrays
+ * the elements of fast arrays. False between boots. */
 typedef struct host_memory {
     size_t used, blocks, headers;
-    size_t functions, bytecode, objects, atoms, strings;
+    size_t functions, bytecode, objects, arrays, atoms, strings;
 } host_memory;
 bool host_memory_now(host_memory *out);
 

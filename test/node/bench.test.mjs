@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const RUN = fileURLToPath(new URL('../../bench/run.mjs', import.meta.url));
 const NATIVE_HOST = fileURLToPath(new URL('../../firmware-shim/build/ocpp-host', import.meta.url));
+const ARMHF_HOST = fileURLToPath(new URL('../../firmware-shim/build/armhf/ocpp-host-sockets', import.meta.url));
 
 test('npm run bench -- --quick prints the table and writes every figure to the results file', () => {
   const dir = mkdtempSync(join(tmpdir(), 'bench-test-'));
@@ -20,12 +21,21 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
     assert.equal(r.status, 0, `bench failed:\n${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /^figure\s+value\s+target$/m);
     const res = JSON.parse(readFileSync(out, 'utf8'));
-    const { bundle, memory, coldStart, throughput, scale } = res.figures;
+    const { bundle, memory, armhf, coldStart, throughput, scale } = res.figures;
     assert.ok(bundle['firmware.min.js'].raw > 0 && bundle['firmware.min.js'].gzip < bundle['firmware.min.js'].raw);
     const sim = memory.simulator;
     assert.ok(sim.afterBoot > 0 && sim.sessionPeak >= sim.afterBoot && sim.sessionPeak <= sim.limit);
     assert.equal(memory.native === null, !existsSync(NATIVE_HOST), 'the native figure is there exactly when the host is built');
     if (memory.native) assert.ok(memory.nativeBytecode.sessionPeak > 0 && memory.nativeBytecode.sessionPeak < memory.native.sessionPeak, 'bytecode boots from less heap');
+    assert.equal(armhf === null, !existsSync(ARMHF_HOST), 'the armhf figures are there exactly when the armhf host is built');
+    assert.match(r.stdout, /armhf: QuickJS heap peak, same session, bytecode \(flashed\)\s+\d+\.\d KB\s+≤ 256 KB\s+(met|MISSED)|armhf \(32-bit ARM, qemu-arm\)\s+not built/);
+    if (armhf) {
+      const bc = armhf.bytecode;
+      assert.ok(bc.afterBoot.used > 0 && bc.sessionPeak >= bc.afterBoot.used && bc.sessionPeak < armhf.script.sessionPeak, 'bytecode boots from less heap on armhf too');
+      assert.ok(bc.nativePeak >= bc.nativeAfterBoot && bc.nativeAfterBoot > bc.afterBoot.used, 'every malloc of the process counts the QuickJS heap and more');
+      assert.equal(armhf.heapParts.reduce((sum, [, n]) => sum + n, 0), bc.afterBoot.used, 'the heap parts add up to the heap');
+      assert.equal(armhf.nativeParts.reduce((sum, [, n]) => sum + n, 0), bc.nativeAfterBoot, 'the native parts add up to the native RAM');
+    }
     assert.ok(coldStart.sim.medianMs > 0 && coldStart.sim.runs === 5);
     assert.ok(bundle['core.min.js'].raw > 0, 'core size measured');
     const sizes = bundle.largestModules.map((m) => m.bytes);

@@ -28,17 +28,18 @@ static void on_report(int signal_number) { report_asked = 1; }
 
 /* SIGUSR1: one line on where the memory is now (the benchmark asks once the station has
  * booted); the native RAM part only where malloc_count.c is linked. */
-static void report_memory(void)
+static void report_memory(size_t bundle_buffer)
 {
     host_memory m;
     if (host_memory_now(&m))
-        printf("ocpp-host: heap now %zu bytes in %zu blocks: headers %zu, functions %zu (bytecode %zu), objects %zu, "
-               "atoms %zu, strings %zu\n",
-               m.used, m.blocks, m.headers, m.functions, m.bytecode, m.objects, m.atoms, m.strings);
+        printf("ocpp-host: heap now %zu bytes in %zu blocks: headers %zu, functions %zu, bytecode %zu, objects %zu, "
+               "arrays %zu, atoms %zu, strings %zu\n",
+               m.used, m.blocks, m.headers, m.functions, m.bytecode, m.objects, m.arrays, m.atoms, m.strings);
     if (posix_native_ram) {
         size_t now, peak, blocks;
         posix_native_ram(&now, &peak, &blocks);
-        printf("ocpp-host: native RAM now %zu bytes in %zu chunks, peak %zu bytes\n", now, blocks, peak);
+        printf("ocpp-host: native RAM now %zu bytes in %zu chunks, peak %zu bytes; bundle buffer %zu bytes\n", now,
+               blocks, peak, bundle_buffer);
     }
 }
 
@@ -125,7 +126,7 @@ int main(int argc, char **argv)
     while (host_state() != HOST_ENDED) {
         if (report_asked) {
             report_asked = 0;
-            report_memory();
+            report_memory(code ? length + 1 : 0);
         }
         if (interrupted) {
             host_stop(130, interrupted == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)");

@@ -1,0 +1,107 @@
+// Figure 2b: the module's word size. The native host cross-built for 32-bit ARM
+// (npm run shim -- --target armhf) runs the charging session with 2 connectors under
+// qemu-arm, and reports, measured in the process itself:
+//   - the QuickJS heap after boot (SIGUSR1 once BootNotification is answered) and where it
+//     goes (QuickJS's JS_ComputeMemoryUsage: block headers, functions and their bytecode,
+//     objects with properties and shapes, atoms, strings);
+//   - the heap's peak over the session (the host's counting allocator, every block);
+//   - the total native RAM: every malloc of the process (port/posix/malloc_count.c), after
+//     boot and at its peak, and what it is made of.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ARMHF } from '../firmware-shim/build.mjs';
+import { scratchDir } from './stations.mjs';
+
+const SETTLE_MS = 300;
+const SESSION_TIMEOUT_MS = 150000;
+const HEAP_NOW = /^ocpp-host: heap now (\d+) bytes in (\d+) blocks: headers (\d+), functions (\d+), bytecode (\d+), objects (\d+), arrays (\d+), atoms (\d+), strings (\d+)/;
+const RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in (\d+) chunks, peak (\d+) bytes; bundle buffer (\d+) bytes/;
+const HEAP_PEAK = /^ocpp-host: heap peak (\d+) bytes/;
+const RAM_PEAK = /^ocpp-host: native RAM peak (\d+) bytes/;
+const BOOTED = /\bbooted \(Accepted/;
+
+export const armhfBinary = ARMHF.binary;
+export const armhfBuilt = () => existsSync(ARMHF.binary);
+
+/** One session of `bundle` under qemu-arm. */
+export async function measureArmhf({ url, bundle, id, args = [] }) {
+  const scratch = scratchDir('armhf');
+  try {
+    const [command, ...before] = ARMHF.runner;
+    const child = spawn(command, [...before, ARMHF.binary, bundle, '--url', url, '--id', id, '--scenario', 'session', '--connectors', '2', '--data-dir', scratch.dir, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = { bundleBytes: statSync(bundle).size };
+    const lines = [];
+    let reported;
+    const report = new Promise((resolve) => (reported = resolve));
+    createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      let m;
+      if (BOOTED.test(line) && !out.booted) {
+        out.booted = true;
+        setTimeout(() => child.kill('SIGUSR1'), SETTLE_MS);
+      } else if ((m = HEAP_NOW.exec(line))) {
+        const [used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings] = m.slice(1).map(Number);
+        out.afterBoot = { used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings };
+      } else if ((m = RAM_NOW.exec(line))) {
+        out.nativeAfterBoot = Number(m[1]);
+        out.bundleBuffer = Number(m[4]);
+        reported();
+      } else if ((m = HEAP_PEAK.exec(line))) out.sessionPeak = Number(m[1]);
+      else if ((m = RAM_PEAK.exec(line))) out.nativePeak = Number(m[1]);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), SESSION_TIMEOUT_MS);
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    clearTimeout(timer);
+    reported();
+    await report;
+    if (code !== 0 || !out.sessionPeak || !out.afterBoot || !out.nativePeak) {
+      throw new Error(`the armhf session exited ${code}: ${lines.slice(-3).join(' | ')}`);
+    }
+    return out;
+  } finally {
+    scratch.remove();
+  }
+}
+
+/**
+ * The parts of the heap after boot, largest first: [name, bytes]. Functions are their
+ * tables (variables, constants, closure descriptors), the bytecode apart; what
+ * JS_ComputeMemoryUsage names no part of is "other" (closures' variables, C functions, the
+ * runtime's own tables, the spare room of grown arrays and hash tables).
+ */
+export function heapParts(a) {
+  const parts = [
+    ['objects', a.objects],
+    ['atoms', a.atoms],
+    ['bytecode', a.bytecode],
+    ['functions', a.functions],
+    ['block headers', a.headers],
+    ['arrays', a.arrays],
+    ['strings', a.strings],
+  ];
+  const named = parts.reduce((sum, [, n]) => sum + n, 0);
+  parts.push(['other', Math.max(0, a.used - named)]);
+  return parts.sort((x, y) => y[1] - x[1]);
+}
+
+/** What the native RAM after boot is made of: the QuickJS heap, the bundle buffer, the rest. */
+export function nativeParts(m) {
+  const bundleBuffer = m.bundleBuffer;
+  return [
+    ['QuickJS heap', m.afterBoot.used],
+    ['bundle buffer', bundleBuffer],
+    ['the rest (malloc chunk rounding, host, C library, socket buffers)', m.nativeAfterBoot - m.afterBoot.used - bundleBuffer],
+  ].sort((x, y) => y[1] - x[1]);
+}
+
+/** `bundle` compiled to bytecode by the armhf host (the same bytes x86-64 makes) into `out`. */
+export function compileArmhf(bundle, out) {
+  const [command, ...before] = ARMHF.runner;
+  const r = spawnSync(command, [...before, ARMHF.binary, bundle, '--compile', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`armhf --compile failed: ${r.stdout}${r.stderr}`);
+  return out;
+}

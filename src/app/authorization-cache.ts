@@ -3,15 +3,8 @@
 // storage, so that with LocalPreAuthorize a known driver starts at once and with
 // LocalAuthorizeOffline a known driver can charge while the CSMS is unreachable.
 // Bounded: when full, the entry the CSMS confirmed longest ago goes.
-
-export type AuthorizationStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx';
-
-export interface IdTagInfo {
-  status: AuthorizationStatus;
-  /** ISO 8601 date-time. */
-  expiryDate?: string;
-  parentIdTag?: string;
-}
+import { AuthorizationStatus, IdTagInfo } from '../ocpp/v16/generated/types';
+export { AuthorizationStatus, IdTagInfo };
 
 interface Entry {
   tag: string;

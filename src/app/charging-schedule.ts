@@ -9,38 +9,11 @@
 //              recurrence at or before the instant.
 // It ends after `duration` seconds (when given), and the profile only counts between
 // validFrom and validTo.
-
-export type ChargingRateUnit = 'A' | 'W';
-export type ChargingProfilePurpose = 'ChargePointMaxProfile' | 'TxDefaultProfile' | 'TxProfile';
-export type ChargingProfileKind = 'Absolute' | 'Recurring' | 'Relative';
-
-export interface ChargingSchedulePeriod {
-  /** Seconds from the start of the schedule. */
-  startPeriod: number;
-  limit: number;
-  numberPhases?: number;
-}
-
-export interface ChargingSchedule {
-  /** Seconds; absent: the last period lasts forever (or until the next recurrence). */
-  duration?: number;
-  startSchedule?: string;
-  chargingRateUnit: ChargingRateUnit;
-  chargingSchedulePeriod: ChargingSchedulePeriod[];
-  minChargingRate?: number;
-}
-
-export interface ChargingProfile {
-  chargingProfileId: number;
-  transactionId?: number;
-  stackLevel: number;
-  chargingProfilePurpose: ChargingProfilePurpose;
-  chargingProfileKind: ChargingProfileKind;
-  recurrencyKind?: 'Daily' | 'Weekly';
-  validFrom?: string;
-  validTo?: string;
-  chargingSchedule: ChargingSchedule;
-}
+import { ChargingProfile, ChargingProfileKindType, ChargingProfilePurposeType, ChargingRateUnitType, ChargingSchedule, ChargingSchedulePeriod } from '../ocpp/v16/generated/types';
+export { ChargingSchedulePeriod, ChargingSchedule, ChargingProfile };
+export type ChargingRateUnit = ChargingRateUnitType;
+export type ChargingProfilePurpose = ChargingProfilePurposeType;
+export type ChargingProfileKind = ChargingProfileKindType;
 
 /** What a profile says at an instant. */
 export interface ProfileState {

@@ -8,8 +8,8 @@
 // LightIntensity: no LED; WebSocketPingInterval: pings are the host's websocket's job)
 // are not listed: GetConfiguration reports them as unknown and ChangeConfiguration
 // answers NotSupported, as the spec asks for optional keys a charge point lacks.
-
-export type ConfigurationStatus = 'Accepted' | 'Rejected' | 'RebootRequired' | 'NotSupported';
+import { ConfigurationStatus, KeyValue } from '../ocpp/v16/generated/types';
+export { ConfigurationStatus, KeyValue };
 
 export interface KeyDefinition {
   /** Default value, as OCPP carries it (text). */
@@ -113,13 +113,6 @@ export function splitList(text: string): string[] {
     if (item) out.push(item);
   }
   return out;
-}
-
-export interface KeyValue {
-  key: string;
-  readonly: boolean;
-  /** Absent for a write-only key. */
-  value?: string;
 }
 
 interface StorageLike {

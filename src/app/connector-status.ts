@@ -2,17 +2,8 @@
 // a connector's state means as a ChargePointStatus, and the StatusNotification reporting —
 // on every change, after the change has been stable for MinimumStatusDuration seconds,
 // and for every connector whose status changed while the CSMS could not be told.
-
-export type ChargePointStatus =
-  | 'Available'
-  | 'Preparing'
-  | 'Charging'
-  | 'SuspendedEVSE'
-  | 'SuspendedEV'
-  | 'Finishing'
-  | 'Reserved'
-  | 'Unavailable'
-  | 'Faulted';
+import { ChargePointStatus } from '../ocpp/v16/generated/types';
+export { ChargePointStatus };
 
 /** What the station knows about one connector; its status follows from it. */
 export interface ConnectorState {

@@ -11,19 +11,8 @@ import { TransactionQueue } from './transaction-queue';
 import { TransactionSender } from './transaction-sender';
 import { StatusReporter, statusOf, ChargePointStatus } from './connector-status';
 import { MeterValue, ReadingContext, meterValue } from './meter-values';
-
-export type StopReason =
-  | 'DeAuthorized'
-  | 'EmergencyStop'
-  | 'EVDisconnected'
-  | 'HardReset'
-  | 'Local'
-  | 'Other'
-  | 'PowerLoss'
-  | 'Reboot'
-  | 'Remote'
-  | 'SoftReset'
-  | 'UnlockCommand';
+import { Reason } from '../ocpp/v16/generated/types';
+export type StopReason = Reason;
 
 /** What is stored of a running transaction. */
 export interface TransactionRecord {

@@ -12,13 +12,13 @@ import { Authorization } from './authorization';
 import { Triggers } from './triggers';
 import { RebootMarker } from './reboot-marker';
 import { ChargingProfile } from './charging-schedule';
-import { RegistrationStatus } from '../ocpp/v16/generated/types';
+import { DataTransferResponse, RegistrationStatus } from '../ocpp/v16/generated/types';
 
 /** Sends a message that is not queued; resolves with the answer, or null (not sent, CALLERROR, ...). */
 export type SendUnqueued = (action: string, payload: object) => Promise<any>;
 
 /** A vendor's DataTransfer receiver. */
-export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => { status: string; data?: string };
+export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => DataTransferResponse;
 
 /** What the Core profile's handlers (handlers.ts) need of the station. */
 export interface CoreContext {

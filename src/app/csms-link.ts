@@ -1,17 +1,8 @@
 // The station's connection to the CSMS: what it needs of one (CsmsLink) and how it opens
 // one (LinkOpener). openChargePointLink() makes them from the OCPP core's ChargePoint.
 import { Hal, WebSocketOptions } from '../../hal/index';
-import { ChargePoint as BaseChargePoint } from '../ocpp/index';
-import { ChargePoint } from '../ocpp/v16/index';
-
-/** A CSMS-initiated action: `on` answers it; `after` runs once the answer was sent. */
-export interface Handler {
-  on: (payload: any) => any;
-  after?: (payload: any) => void;
-}
-export interface Handlers {
-  [action: string]: Handler;
-}
+import { Action, ChargePoint, Requests } from '../ocpp/v16/index';
+import { Routes, registerRoutes } from './routes';
 
 /** One open connection. */
 export interface CsmsLink {
@@ -22,7 +13,7 @@ export interface CsmsLink {
 }
 
 export interface LinkEvents {
-  /** The websocket is open and the handlers are routed. */
+  /** The websocket is open and the routes are registered. */
   opened(link: CsmsLink): void;
   /** The connection closed or could not be opened (once per opener call); `reason` is the close reason or, when it has none, the socket's last error. */
   closed(code: number, reason: string): void;
@@ -30,15 +21,15 @@ export interface LinkEvents {
   invalid?(description: string): void;
 }
 
-export type LinkOpener = (url: string, options: WebSocketOptions, handlers: Handlers, events: LinkEvents) => void;
+export type LinkOpener = (url: string, options: WebSocketOptions, routes: Routes, events: LinkEvents) => void;
 
 /**
- * The LinkOpener over the OCPP core: one 1.6 ChargePoint per connection, the handlers routed
+ * The LinkOpener over the OCPP core: one 1.6 ChargePoint per connection, the routes registered
  * with cp.on / cp.after (so every CALL is validated and bad frames get their CALLERROR), and
  * call() → cp.call with suppress off, so a CALLERROR rejects with its typed OcppError.
  */
 export function openChargePointLink(hal: Hal): LinkOpener {
-  return (url, options, handlers, events) => {
+  return (url, options, routes, events) => {
     const ws = hal.connect(url, options);
     // Why a connection failed (HTTP 401, a certificate the CA does not verify, ...) comes as an error before the close.
     let lastError = '';
@@ -46,15 +37,10 @@ export function openChargePointLink(hal: Hal): LinkOpener {
     ws.onclose = (code, reason) => events.closed(code, reason || lastError); // the ChargePoint's close handling runs first
     const onInvalid = (description: string) => events.invalid && events.invalid(description);
     const cp = new ChargePoint(decodeURIComponent(url.substring(url.lastIndexOf('/') + 1)), ws, { log: hal.log, setTimeout: hal.setTimeout, onInvalid });
-    const routes = cp as unknown as BaseChargePoint; // the station's handlers take any action name
-    for (const action in handlers) {
-      if (!Object.prototype.hasOwnProperty.call(handlers, action)) continue;
-      const h = handlers[action];
-      routes.on(action, (payload) => h.on(payload));
-      if (h.after) routes.after(action, h.after);
-    }
+    registerRoutes(cp, routes);
     const link: CsmsLink = {
-      call: (action, payload, uniqueId) => routes.call(action, payload, { suppress: false, uniqueId }),
+      // The station names its outgoing actions as strings; the core validates each payload against its schema.
+      call: (action, payload, uniqueId) => cp.call(action as Action, payload as Requests[Action], { suppress: false, uniqueId }),
       isOpen: () => ws.readyState === 'open',
       close: () => ws.close(1000),
     };

@@ -12,11 +12,9 @@
 import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector, StopReason } from './connector';
-import { Handlers } from './csms-link';
+import { Routes } from './routes';
+import { DiagnosticsStatus, FirmwareStatus, GetDiagnosticsRequest } from '../ocpp/v16/generated/types';
 import { Triggers } from './triggers';
-
-export type FirmwareStatus = 'Downloaded' | 'DownloadFailed' | 'Downloading' | 'Idle' | 'InstallationFailed' | 'Installing' | 'Installed';
-export type DiagnosticsStatus = 'Idle' | 'Uploaded' | 'UploadFailed' | 'Uploading';
 
 export interface FirmwareContext {
   readonly hal: Hal;
@@ -67,23 +65,15 @@ export class Firmware {
     }
   }
 
-  handlers(): Handlers {
+  routes(): Routes {
     return {
       UpdateFirmware: {
         on: () => ({}),
         after: (p) => this.schedule(p.location, p.retrieveDate, p.retries, p.retryInterval),
       },
       GetDiagnostics: {
-        on: (p) => {
-          const fileName = this.diagnosticsFileName();
-          this.pendingDiagnostics = { location: p.location, fileName, retries: p.retries, retryInterval: p.retryInterval, startTime: p.startTime, stopTime: p.stopTime };
-          return { fileName };
-        },
-        after: () => {
-          const job = this.pendingDiagnostics;
-          this.pendingDiagnostics = null;
-          if (job) this.uploadDiagnostics(job, job.retries !== undefined ? job.retries : DEFAULT_RETRIES);
-        },
+        on: () => ({ fileName: this.diagnosticsFileName() }),
+        after: (p, response) => this.uploadDiagnostics(p, response.fileName || '', p.retries !== undefined ? p.retries : DEFAULT_RETRIES),
       },
     };
   }
@@ -221,19 +211,18 @@ export class Firmware {
 
   // ---- GetDiagnostics -------------------------------------------------------------------
 
-  private pendingDiagnostics: DiagnosticsJob | null = null;
-
   private diagnosticsFileName(): string {
     const stamp = new Date(this.station.hal.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
     return 'diagnostics-' + this.station.hal.settings.id + '-' + stamp + '.json';
   }
 
-  private uploadDiagnostics(job: DiagnosticsJob, retriesLeft: number): void {
+  /** Uploads the report as `fileName` (the name the answer to GetDiagnostics gave). */
+  private uploadDiagnostics(job: GetDiagnosticsRequest, fileName: string, retriesLeft: number): void {
     const hal = this.station.hal;
     this.setDiagnosticsStatus('Uploading');
-    hal.firmware.uploadDiagnostics(job.location, job.fileName, this.diagnosticsReport(job), (error) => {
+    hal.firmware.uploadDiagnostics(job.location, fileName, this.diagnosticsReport(job), (error) => {
       if (!error) {
-        hal.log.info('diagnostics uploaded as ' + job.fileName);
+        hal.log.info('diagnostics uploaded as ' + fileName);
         this.setDiagnosticsStatus('Uploaded');
         this.diagnosticsStatus = 'Idle';
         return;
@@ -241,7 +230,7 @@ export class Firmware {
       if (retriesLeft > 0) {
         const wait = job.retryInterval !== undefined && job.retryInterval >= 0 ? job.retryInterval : DEFAULT_RETRY_INTERVAL_S;
         hal.log.warning('diagnostics upload failed (' + error + '); again in ' + wait + ' s');
-        hal.setTimeout(() => this.uploadDiagnostics(job, retriesLeft - 1), wait * 1000);
+        hal.setTimeout(() => this.uploadDiagnostics(job, fileName, retriesLeft - 1), wait * 1000);
         return;
       }
       hal.log.error('diagnostics upload failed (' + error + ')');
@@ -284,13 +273,4 @@ export class Firmware {
     }
     this.station.sendNow(action, { status });
   }
-}
-
-interface DiagnosticsJob {
-  location: string;
-  fileName: string;
-  retries?: number;
-  retryInterval?: number;
-  startTime?: string;
-  stopTime?: string;
 }

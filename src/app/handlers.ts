@@ -3,18 +3,12 @@
 // transaction start, a reset, a triggered message) runs in `after`, once the answer has
 // gone, as the spec's sequence diagrams have it. The other profiles' actions have their own
 // modules; a 1.6 action no module handles gets the core's NotSupported CALLERROR.
-import { Handlers } from './csms-link';
+import { Routes } from './routes';
 import { CoreContext } from './context';
 import { Connector } from './connector';
+import { GetConfigurationResponse } from '../ocpp/v16/generated/types';
 
-export function stationHandlers(station: CoreContext): Handlers {
-  // RemoteStartTransaction decisions, from `on` to its `after`.
-  const remoteStarts: { connectorId: number; idTag: string }[] = [];
-  const takeRemoteStart = (idTag: string) => {
-    for (let i = 0; i < remoteStarts.length; i++) if (remoteStarts[i].idTag === idTag) return remoteStarts.splice(i, 1)[0];
-    return null;
-  };
-
+export function coreRoutes(station: CoreContext): Routes {
   return {
     ChangeAvailability: {
       on: (p) => ({ status: station.changeAvailability(p.connectorId, p.type === 'Operative') }),
@@ -46,7 +40,7 @@ export function stationHandlers(station: CoreContext): Handlers {
     GetConfiguration: {
       on: (p) => {
         const report = station.config.report(p.key);
-        const conf: any = { configurationKey: report.configurationKey };
+        const conf: GetConfigurationResponse = { configurationKey: report.configurationKey };
         if (report.unknownKey.length) conf.unknownKey = report.unknownKey;
         return conf;
       },
@@ -55,23 +49,24 @@ export function stationHandlers(station: CoreContext): Handlers {
     RemoteStartTransaction: {
       on: (p) => {
         if (station.registration !== 'Accepted') return { status: 'Rejected' }; // not while Pending (section 4.2)
-        const c = remoteStartConnector(station, p.idTag, p.connectorId);
-        if (!c) return { status: 'Rejected' };
+        if (!remoteStartConnector(station, p.idTag, p.connectorId)) return { status: 'Rejected' };
         if (p.chargingProfile && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
-        remoteStarts.push({ connectorId: c.id, idTag: p.idTag });
         return { status: 'Accepted' };
       },
-      after: (p) => {
-        const decided = takeRemoteStart(p.idTag);
-        if (decided && p.chargingProfile) station.profiles.smartCharging.forRemoteStart(decided.connectorId, p.idTag, p.chargingProfile);
-        if (decided) remoteStart(station, decided.connectorId, p.idTag);
+      after: (p, response) => {
+        if (response.status !== 'Accepted') return;
+        // The same choice as `on` made: only promise jobs ran in between.
+        const c = remoteStartConnector(station, p.idTag, p.connectorId);
+        if (!c) return;
+        if (p.chargingProfile) station.profiles.smartCharging.forRemoteStart(c.id, p.idTag, p.chargingProfile);
+        remoteStart(station, c, p.idTag);
       },
     },
 
     RemoteStopTransaction: {
       on: (p) => ({ status: remoteStop(station, p.transactionId) ? 'Accepted' : 'Rejected' }),
-      after: (p) => {
-        const c = remoteStop(station, p.transactionId);
+      after: (p, response) => {
+        const c = response.status === 'Accepted' ? connectorOfTransaction(station, p.transactionId) : null;
         if (c) c.stopTransaction('Remote');
       },
     },
@@ -83,7 +78,9 @@ export function stationHandlers(station: CoreContext): Handlers {
 
     TriggerMessage: {
       on: (p) => ({ status: station.triggers.status(p.requestedMessage, p.connectorId, false) }),
-      after: (p) => station.triggers.send(p.requestedMessage, p.connectorId, false),
+      after: (p, response) => {
+        if (response.status === 'Accepted') station.triggers.send(p.requestedMessage, p.connectorId, false);
+      },
     },
 
     UnlockConnector: {
@@ -107,10 +104,8 @@ function remoteStartConnector(station: CoreContext, idTag: string, connectorId?:
 }
 
 /** After an accepted RemoteStartTransaction: authorize first if AuthorizeRemoteTxRequests. */
-function remoteStart(station: CoreContext, connectorId: number, idTag: string): void {
-  const c = station.connector(connectorId);
-  if (!c) return;
-  station.hal.log.info('connector ' + connectorId + ': remote start for ' + idTag);
+function remoteStart(station: CoreContext, c: Connector, idTag: string): void {
+  station.hal.log.info('connector ' + c.id + ': remote start for ' + idTag);
   if (!station.config.getBool('AuthorizeRemoteTxRequests')) {
     if (c.isFree()) c.authorized(idTag);
     return;

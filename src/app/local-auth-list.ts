@@ -6,19 +6,14 @@
 // neither used nor updated, and its version is reported as -1.
 import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
-import { Handlers } from './csms-link';
+import { Routes } from './routes';
 import { IdTagInfo } from './authorization-cache';
-
-export type UpdateStatus = 'Accepted' | 'Failed' | 'NotSupported' | 'VersionMismatch';
+import { AuthorizationData, UpdateStatus } from '../ocpp/v16/generated/types';
+export { UpdateStatus };
 
 export interface LocalAuthListContext {
   readonly hal: Hal;
   readonly config: Configuration;
-}
-
-interface AuthorizationData {
-  idTag: string;
-  idTagInfo?: IdTagInfo;
 }
 
 interface Stored {
@@ -50,7 +45,7 @@ export class LocalAuthList {
     }
   }
 
-  handlers(): Handlers {
+  routes(): Routes {
     return {
       GetLocalListVersion: { on: () => ({ listVersion: this.version() }) },
       SendLocalList: { on: (p) => ({ status: this.update(p.listVersion, p.updateType, p.localAuthorizationList || []) }) },

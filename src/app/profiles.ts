@@ -1,7 +1,7 @@
 // The OCPP 1.6 feature profiles beyond Core, in one place: each lives in its own module
 // and the station holds them here, so station.ts only registers them (handlers, connector
 // changes, start/stop, going online).
-import { Handlers } from './csms-link';
+import { Routes, addRoutes } from './routes';
 import { Connector } from './connector';
 import { SmartCharging, SmartChargingContext } from './smart-charging';
 import { Reservations, ReservationContext } from './reservations';
@@ -24,10 +24,11 @@ export class Profiles {
   }
 
   /** The CSMS-initiated actions of these profiles, added to the station's table. */
-  addHandlers(table: Handlers): Handlers {
-    const parts = [this.smartCharging.handlers(), this.reservations.handlers(), this.localList.handlers(), this.firmware.handlers()];
-    for (let i = 0; i < parts.length; i++) for (const action in parts[i]) table[action] = parts[i][action];
-    return table;
+  addRoutes(table: Routes): Routes {
+    addRoutes(table, this.smartCharging.routes());
+    addRoutes(table, this.reservations.routes());
+    addRoutes(table, this.localList.routes());
+    return addRoutes(table, this.firmware.routes());
   }
 
   /** At boot, after the interrupted transactions were stopped. */

@@ -9,8 +9,10 @@
 import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector } from './connector';
-import { Handlers } from './csms-link';
+import { Routes } from './routes';
 import { loadList, saveList } from './stored-list';
+import { ReservationStatus } from '../ocpp/v16/generated/types';
+export { ReservationStatus };
 
 export interface Reservation {
   reservationId: number;
@@ -21,8 +23,6 @@ export interface Reservation {
   /** Wall clock ms. */
   expiresAt: number;
 }
-
-export type ReservationStatus = 'Accepted' | 'Faulted' | 'Occupied' | 'Rejected' | 'Unavailable';
 
 export interface ReservationContext {
   readonly hal: Hal;
@@ -42,7 +42,7 @@ export class Reservations {
     this.list = loadList<Reservation>(station.hal.storage, station.hal.log, FILE, 'reservations');
   }
 
-  handlers(): Handlers {
+  routes(): Routes {
     return {
       ReserveNow: { on: (p) => ({ status: this.reserve(p) }) },
       CancelReservation: { on: (p) => ({ status: this.cancel(p.reservationId) }) },

@@ -17,7 +17,7 @@
 import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector } from './connector';
-import { Handlers } from './csms-link';
+import { Routes } from './routes';
 import { loadList, saveList } from './stored-list';
 import { ChargingProfile, ChargingProfilePurpose, ChargingRateUnit, profileAt, convertLimit, roundLimit, checkProfile } from './charging-schedule';
 
@@ -57,7 +57,7 @@ export class SmartCharging {
     this.load();
   }
 
-  handlers(): Handlers {
+  routes(): Routes {
     return {
       SetChargingProfile: { on: (p) => ({ status: this.set(p.connectorId, p.csChargingProfiles) }) },
       ClearChargingProfile: { on: (p) => ({ status: this.clear(p) }) },

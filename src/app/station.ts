@@ -21,15 +21,17 @@ import { Authorization } from './authorization';
 import { Backoff } from './backoff';
 import { Connector, StopReason } from './connector';
 import { nextAlignedTime } from './meter-values';
-import { CsmsLink, LinkOpener, Handlers } from './csms-link';
-import { stationHandlers, addCoreTriggers } from './handlers';
+import { CsmsLink, LinkOpener } from './csms-link';
+import { coreRoutes, addCoreTriggers } from './handlers';
+import { Routes, addRoutes } from './routes';
+import { VendorReceiver } from './context';
 import { Security } from './security/security';
-import { securityHandlers } from './security/security-handlers';
+import { securityRoutes } from './security/security-handlers';
 import { Triggers } from './triggers';
 import { RebootMarker } from './reboot-marker';
 import { Profiles } from './profiles';
-
-export type RegistrationStatus = 'Accepted' | 'Pending' | 'Rejected';
+import { RegistrationStatus } from '../ocpp/v16/generated/types';
+export { RegistrationStatus };
 
 /** What a scenario or an embedding firmware may listen to. */
 export interface StationEvents {
@@ -67,9 +69,10 @@ export class Station {
   readonly connectors: Connector[] = [];
   readonly events: StationEvents = {};
   /** Vendor-specific DataTransfer receivers, by vendorId (e.g. the simulated driver's). */
-  readonly vendors: { [vendorId: string]: (messageId: string | undefined, data: string | undefined) => { status: string; data?: string } } = {};
+  readonly vendors: { [vendorId: string]: VendorReceiver } = {};
   /** The BootNotification's answer in this boot (null: none yet). */
   registration: RegistrationStatus | null = null;
+  private readonly routes: Routes;
   private link: CsmsLink | null = null;
   private connectedOnce = false;
   private stopped = false;
@@ -130,6 +133,8 @@ export class Station {
     this.config.onChange((key) => this.configurationChanged(key));
     this.profiles = new Profiles(this);
     addCoreTriggers(this);
+    // Every action the station serves; registered on each connection's ChargePoint.
+    this.routes = this.profiles.addRoutes(addRoutes(coreRoutes(this), securityRoutes(this.security, this.triggers)));
   }
 
   /** Connector by id (1..n), or null. */
@@ -177,7 +182,7 @@ export class Station {
     if (this.stopped) return;
     const target = this.security.connection(); // URL and credentials of the security profile
     this.hal.log.debug('connecting to ' + target.url);
-    this.openLink(target.url, target.options, this.handlers(), {
+    this.openLink(target.url, target.options, this.routes, {
       opened: (link) => this.linkUp(link),
       closed: (code, reason) => this.linkDown(code, reason),
       invalid: (description) => this.security.invalidMessage(description),
@@ -585,12 +590,6 @@ export class Station {
     this.link.close();
   }
 
-  private handlers(): Handlers {
-    const handlers = stationHandlers(this);
-    const more = securityHandlers(this.security, this.triggers);
-    for (const action in more) handlers[action] = more[action];
-    return this.profiles.addHandlers(handlers);
-  }
 }
 
 /** Configuration defaults: a simulator scenario samples every 5 s; the settings' values win. */

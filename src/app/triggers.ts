@@ -44,9 +44,8 @@ export class Triggers {
     return target.status ? target.status() : 'Accepted';
   }
 
-  /** Sends what was asked for, if the answer was Accepted. */
+  /** Sends what was asked for (once the answer Accepted went). */
   send(message: TriggerableMessage, connectorId: number | undefined, extended: boolean): void {
-    if (this.status(message, connectorId, extended) !== 'Accepted') return;
     const target = (extended && this.extendedOf(message)) || this.baseOf(message);
     if (target) target.send(connectorId);
   }

@@ -9,16 +9,8 @@
 // Reading and checking certificates is the host's job (HalCrypto). Without it the store
 // accepts nothing new and reports nothing installed.
 import { CertificateInfo, HalCrypto, Storage } from '../../../hal/index';
-
-export type CertificateUse = 'CentralSystemRootCertificate' | 'ManufacturerRootCertificate';
-export type HashAlgorithm = 'SHA256' | 'SHA384' | 'SHA512';
-
-export interface CertificateHashData {
-  hashAlgorithm: HashAlgorithm;
-  issuerNameHash: string;
-  issuerKeyHash: string;
-  serialNumber: string;
-}
+import { CertificateHashData, CertificateUse, HashAlgorithm } from '../../ocpp/v16/generated/types';
+export { CertificateUse, HashAlgorithm, CertificateHashData };
 
 interface StoredCertificates {
   installed: { type: CertificateUse; pem: string }[];

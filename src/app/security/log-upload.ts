@@ -6,9 +6,8 @@
 // each with the request's requestId. A new GetLog replaces an upload under way
 // (AcceptedCanceled). Uploads are not kept over a reboot (the CSMS asks again).
 import { Hal } from '../../../hal/index';
-import { Handlers } from '../csms-link';
-
-export type UploadLogStatus = 'BadMessage' | 'Idle' | 'NotSupportedOperation' | 'PermissionDenied' | 'Uploaded' | 'UploadFailure' | 'Uploading';
+import { Routes } from '../routes';
+import { GetLogRequest, UploadLogStatus } from '../../ocpp/v16/generated/types';
 
 export interface LogUploadContext {
   readonly hal: Hal;
@@ -40,7 +39,6 @@ export class LogUpload {
   /** What a triggered LogStatusNotification reports. */
   status: UploadLogStatus = 'Idle';
   private job: Job | null = null;
-  private decided: Job | null = null;
   private timer: { cancel(): void } | null = null;
   private unsent: { status: UploadLogStatus; requestId?: number } | null = null;
 
@@ -51,19 +49,17 @@ export class LogUpload {
     return this.job ? this.job.requestId : undefined;
   }
 
-  handlers(): Handlers {
+  routes(): Routes {
     return {
       GetLog: {
         on: (p) => {
           const status = this.job ? 'AcceptedCanceled' : 'Accepted';
-          this.decided = this.prepare(p);
-          this.station.hal.log.info('GetLog ' + p.logType + ' (' + p.requestId + '): ' + status + ', file ' + this.decided.fileName);
-          return { status, filename: this.decided.fileName };
+          const filename = this.fileNameFor(p);
+          this.station.hal.log.info('GetLog ' + p.logType + ' (' + p.requestId + '): ' + status + ', file ' + filename);
+          return { status, filename };
         },
-        after: () => {
-          const job = this.decided;
-          this.decided = null;
-          if (!job) return;
+        after: (p, response) => {
+          const job = this.prepare(p, response.filename || this.fileNameFor(p));
           this.stop();
           this.job = job;
           this.upload(job);
@@ -84,18 +80,23 @@ export class LogUpload {
     if (held) this.station.sendNow('LogStatusNotification', held);
   }
 
-  private prepare(p: any): Job {
+  /** The file name the answer gives: the log's kind, the station and the time of the request. */
+  private fileNameFor(p: GetLogRequest): string {
     const hal = this.station.hal;
-    const oldest: string | undefined = p.log.oldestTimestamp;
-    const latest: string | undefined = p.log.latestTimestamp;
     const security = p.logType === 'SecurityLog';
     const stamp = new Date(hal.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+    return (security ? 'security-log-' : 'diagnostics-log-') + hal.settings.id + '-' + stamp + (security ? '.log' : '.json');
+  }
+
+  private prepare(p: GetLogRequest, fileName: string): Job {
+    const oldest: string | undefined = p.log.oldestTimestamp;
+    const latest: string | undefined = p.log.latestTimestamp;
     return {
       requestId: p.requestId,
       location: p.log.remoteLocation,
-      fileName: (security ? 'security-log-' : 'diagnostics-log-') + hal.settings.id + '-' + stamp + (security ? '.log' : '.json'),
-      // Taken now: the log as it was when the CSMS asked.
-      data: security ? linesWithin(this.sources.securityLog(), oldest, latest) : this.sources.diagnostics(oldest, latest),
+      fileName,
+      // Taken as the answer goes: the log as it was when the CSMS asked.
+      data: p.logType === 'SecurityLog' ? linesWithin(this.sources.securityLog(), oldest, latest) : this.sources.diagnostics(oldest, latest),
       retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
       retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
     };

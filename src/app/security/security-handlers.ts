@@ -2,16 +2,16 @@
 // InstallCertificate, DeleteCertificate, GetInstalledCertificateIds, CertificateSigned and
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
 // SignedUpdateFirmware is signed-firmware.ts's, GetLog log-upload.ts's.
-import { Handlers } from '../csms-link';
+import { Routes } from '../routes';
 import { Triggers } from '../triggers';
 import { Security } from './security';
 
-export function securityHandlers(security: Security, triggers: Triggers): Handlers {
+export function securityRoutes(security: Security, triggers: Triggers): Routes {
   const certificates = security.certificates;
   const log = security.log;
   return {
-    SignedUpdateFirmware: security.signedFirmware.handlers().SignedUpdateFirmware,
-    GetLog: security.logs.handlers().GetLog,
+    SignedUpdateFirmware: security.signedFirmware.routes().SignedUpdateFirmware,
+    GetLog: security.logs.routes().GetLog,
 
     InstallCertificate: {
       on: (p) => {
@@ -52,7 +52,9 @@ export function securityHandlers(security: Security, triggers: Triggers): Handle
 
     ExtendedTriggerMessage: {
       on: (p) => ({ status: triggers.status(p.requestedMessage, p.connectorId, true) }),
-      after: (p) => triggers.send(p.requestedMessage, p.connectorId, true),
+      after: (p, response) => {
+        if (response.status === 'Accepted') triggers.send(p.requestedMessage, p.connectorId, true);
+      },
     },
   };
 }

@@ -13,26 +13,11 @@
 // storage, so a reboot on the way does not lose it. A new request replaces one that has not
 // reached Installing (AcceptedCanceled).
 import { Hal } from '../../../hal/index';
-import { Handlers } from '../csms-link';
+import { Routes } from '../routes';
+import { SignedFirmwareStatus, SignedUpdateFirmwareRequest, UpdateFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector, StopReason } from '../connector';
 import { SecurityEvents } from './security-events';
 import { Certificates } from './certificates';
-
-export type SignedFirmwareStatus =
-  | 'Downloaded'
-  | 'DownloadFailed'
-  | 'Downloading'
-  | 'DownloadScheduled'
-  | 'DownloadPaused'
-  | 'Idle'
-  | 'InstallationFailed'
-  | 'Installing'
-  | 'Installed'
-  | 'InstallRebooting'
-  | 'InstallScheduled'
-  | 'InstallVerificationFailed'
-  | 'InvalidSignature'
-  | 'SignatureVerified';
 
 export interface SignedFirmwareContext {
   readonly hal: Hal;
@@ -68,8 +53,6 @@ export class SignedFirmware {
   status: SignedFirmwareStatus = 'Idle';
   private update: SignedUpdate | null = null;
   private timer: { cancel(): void } | null = null;
-  /** The answer `on` gave, for `after` (Accepted or AcceptedCanceled start the update). */
-  private decided: { requestId: number; start: boolean } | null = null;
   /** The latest notification that could not go while offline. */
   private unsent: { status: SignedFirmwareStatus; requestId?: number } | null = null;
 
@@ -89,19 +72,16 @@ export class SignedFirmware {
     return this.update ? this.update.requestId : undefined;
   }
 
-  handlers(): Handlers {
+  routes(): Routes {
     return {
       SignedUpdateFirmware: {
         on: (p) => {
           const status = this.decide(p.firmware.signingCertificate);
-          this.decided = { requestId: p.requestId, start: status === 'Accepted' || status === 'AcceptedCanceled' };
           this.station.hal.log.info('SignedUpdateFirmware ' + p.requestId + ': ' + status);
           return { status };
         },
-        after: (p) => {
-          const d = this.decided;
-          this.decided = null;
-          if (d && d.start && d.requestId === p.requestId) this.schedule(p);
+        after: (p, response) => {
+          if (response.status === 'Accepted' || response.status === 'AcceptedCanceled') this.schedule(p);
         },
       },
     };
@@ -140,7 +120,7 @@ export class SignedFirmware {
 
   // ---- the request ----------------------------------------------------------------------
 
-  private decide(signingCertificate: string): 'Accepted' | 'Rejected' | 'AcceptedCanceled' | 'InvalidCertificate' {
+  private decide(signingCertificate: string): UpdateFirmwareStatus {
     const log = this.station.hal.log;
     if (this.update && (this.update.phase === 'Installing' || this.update.phase === 'Installed')) return 'Rejected'; // too late to cancel
     const crypto = this.certificates.crypto;
@@ -158,7 +138,7 @@ export class SignedFirmware {
     return this.update ? 'AcceptedCanceled' : 'Accepted';
   }
 
-  private schedule(p: any): void {
+  private schedule(p: SignedUpdateFirmwareRequest): void {
     const hal = this.station.hal;
     const f = p.firmware;
     const retrieveAt = Date.parse(f.retrieveDateTime);

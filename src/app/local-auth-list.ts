@@ -56,7 +56,7 @@ export class LocalAuthList {
     return this.station.config.getBool('LocalAuthListEnabled');
   }
 
-  /** GetLocalListVersion: -1 when the list is disabled, 0 when none was ever sent. */
+  /** GetLocalListVersion: -1 when the list is disabled, 0 when it is empty. */
   version(): number {
     return this.enabled ? this.listVersion : -1;
   }
@@ -110,7 +110,10 @@ export class LocalAuthList {
       this.count = before.count;
       return 'Failed';
     }
-    this.listVersion = listVersion;
+    // Section 5.10: version 0 SHALL indicate that the list is empty, so a list left empty
+    // (a Full update without entries, or a Differential removing the last) is version 0,
+    // and any newer Differential applies to it.
+    this.listVersion = this.count ? listVersion : 0;
     this.save();
     return 'Accepted';
   }

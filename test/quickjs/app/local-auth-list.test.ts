@@ -38,9 +38,19 @@ test('SendLocalList Full then Differential: versions, VersionMismatch, removal; 
   await startOnline(next);
   assert.equal(await version(next), 4);
   assert.deepEqual(next.station.profiles.localList.lookup('A'), accepted);
-  assert.equal(await send(next, 1, 'Full', []), 'Accepted', 'a Full update may go back to any version');
+  assert.equal(await send(next, 2, 'Full', [{ idTag: 'A', idTagInfo: accepted }]), 'Accepted', 'a Full update may go back to any version');
+  assert.equal(await version(next), 2);
+  assert.equal(await send(next, 7, 'Full', []), 'Accepted');
   assert.equal(next.station.profiles.localList.size(), 0);
+  assert.equal(await version(next), 0, 'section 5.10: 0 SHALL indicate an empty list, whatever version emptied it');
+  assert.equal(await send(next, 1, 'Differential', [{ idTag: 'D', idTagInfo: accepted }]), 'Accepted', 'any version is newer than an empty list');
   assert.equal(await version(next), 1);
+  assert.equal(await send(next, 2, 'Differential', [{ idTag: 'D' }]), 'Accepted');
+  assert.equal(await version(next), 0, 'the last entry removed: empty');
+  next.station.stop();
+  const third = makeStation({}, next.host.files);
+  await startOnline(third);
+  assert.equal(await version(third), 0, 'also after a reboot');
 });
 
 test('Failed beyond SendLocalListMaxLength or LocalAuthListMaxLength (and nothing changes); LocalAuthListEnabled false: NotSupported, version -1', async () => {

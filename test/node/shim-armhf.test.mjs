@@ -27,6 +27,7 @@ const armhfTest = skip ? () => {} : (name, fn) => test(name, { timeout: 180000 }
 const dataDir = mkdtempSync(join(tmpdir(), 'shim-armhf-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
 const bytecode = join(dataDir, 'firmware.qjbc');
+const NATIVE_RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in \d+ chunks, peak \d+ bytes; bundle buffer (\d+) bytes$/m;
 const hashOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 let csms;
@@ -48,6 +49,18 @@ before(async () => {
   runs.script = station(FLASHED, 'ARM-SCRIPT');
   runs.bytecode = station(bytecode, 'ARM-BYTECODE');
   runs.drop = station(bytecode, 'ARM-DROP');
+  // Once booted, where its memory is (SIGUSR1): the host's report line.
+  runs.report = (async () => {
+    await runs.bytecode.waitFor(/booted \(Accepted/, { timeout: 60000 });
+    runs.bytecode.child.kill('SIGUSR1');
+    for (let waited = 0; waited < 10000; waited += 100) {
+      const m = NATIVE_RAM_NOW.exec(runs.bytecode.output());
+      if (m) return { now: Number(m[1]), bundleBuffer: Number(m[2]) };
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no memory report after SIGUSR1:\n${runs.bytecode.output()}`);
+  })();
+  runs.report.catch(() => {}); // awaited by its test
   // A cut, as a lost cellular link, once the transaction has started.
   runs.dropped = (async () => {
     await csms.waitForCall('ARM-DROP', 'StartTransaction', { timeout: 90000 });
@@ -96,6 +109,12 @@ armhfTest('the 2-connector session completes under qemu-arm on the flashed bundl
   process.stderr.write(
     `shim-armhf: heap peak script ${script.heapPeak}, bytecode ${compiled.heapPeak} bytes; native RAM peak script ${script.nativeRamPeak}, bytecode ${compiled.nativeRamPeak} bytes\n`
   );
+});
+
+armhfTest('the host does not keep the bundle buffer once it is evaluated (SIGUSR1 report after boot)', async () => {
+  const report = await runs.report;
+  assert.equal(report.bundleBuffer, 0, 'the bundle buffer was freed after evaluation');
+  assert.ok(report.now > 0, `native RAM now ${report.now} bytes`);
 });
 
 armhfTest('under qemu-arm a link dropped mid-transaction is reconnected and the StopTransaction still arrives', async () => {

@@ -122,21 +122,26 @@ int main(int argc, char **argv)
         .log_level = o.log_level_number,
     };
     host_init(&config);
+    /* QuickJS copies what it keeps of the bundle (bytecode, atoms, strings): the buffer is
+     * freed once it is evaluated, so it is not held for the whole run (100 KB on the module). */
     host_boot(code, length, file_name_of(o.bundle));
+    free(code);
+    code = NULL;
     while (host_state() != HOST_ENDED) {
         if (report_asked) {
             report_asked = 0;
-            report_memory(code ? length + 1 : 0);
+            report_memory(code ? length + 1 : 0); /* 0: freed once evaluated */
         }
         if (interrupted) {
             host_stop(130, interrupted == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)");
         } else if (host_state() == HOST_REBOOT) {
             /* Read again: a firmware update may have replaced the file before the restart. */
-            free(code);
             code = posix_read_file(o.bundle, &length);
-            if (code)
+            if (code) {
                 host_boot(code, length, file_name_of(o.bundle));
-            else
+                free(code);
+                code = NULL;
+            } else
                 host_stop(HOST_EXIT_LOAD_ERROR, "cannot read the bundle again after restart()");
         } else if (posix_net_turn() != 0) {
             host_stop(1, "the event loop failed");
@@ -157,7 +162,6 @@ int main(int argc, char **argv)
         printf("ocpp-host: native RAM peak %zu bytes (%.0f KB): every malloc of the process\n", peak, peak / 1024.0);
     }
     posix_net_stop();
-    free(code);
     cli_free(&o);
     return exit_code & 0xff;
 }

@@ -81,23 +81,22 @@ static void ocpp_task(void *arg)
     };
     host_init(&config);
     for (;;) {
-        char *code = NULL;
         while (host_state() != HOST_ENDED) {
             if (host_state() == HOST_REBOOT) { /* first boot, or restart(): read it again */
-                free(code);
-                code = quectel_read_whole(OCPP_BYTECODE, &length);
+                char *code = quectel_read_whole(OCPP_BYTECODE, &length);
                 if (!code)
                     code = quectel_read_whole(OCPP_BUNDLE, &length);
-                if (code)
+                if (code) {
+                    /* QuickJS copies what it keeps: the buffer is not held for the run. */
                     host_boot(code, length, "firmware.js");
-                else
+                    free(code);
+                } else
                     host_stop(HOST_EXIT_LOAD_ERROR, "cannot read " OCPP_BYTECODE " nor " OCPP_BUNDLE);
             } else if (sockets_loop_turn() != 0) {
                 host_stop(1, "the event loop failed");
             }
         }
         sockets_loop_drain(2000);
-        free(code);
         QL_LOG_PRINTF(QL_LOG_LEVEL_INFO, "ocpp: exit %d (%s), heap peak %u bytes", host_exit_code(), host_exit_reason(),
                       (unsigned)host_heap_peak());
         if (host_exit_code() == 0)

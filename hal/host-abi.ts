@@ -203,7 +203,10 @@ export interface CertificateInfo {
   /** Validity, ISO 8601. */
   notBefore: string;
   notAfter: string;
-  /** Basic constraints CA. */
+  /**
+   * A CA certificate, as OpenSSL's X509_check_ca counts one: basic constraints CA, or a
+   * self-signed X.509 v1 certificate (v1 has no extensions; such roots are trust anchors).
+   */
   ca: boolean;
   selfSigned: boolean;
 }

@@ -71,8 +71,8 @@ export function certificateInfo(pem, hashAlgorithm = 'SHA256') {
           issuerKeyHash: digest(publicKeyBits(issuer)),
           notBefore: new Date(cert.validFrom).toISOString(),
           notAfter: new Date(cert.validTo).toISOString(),
-          ca: cert.ca,
-          selfSigned: cert.checkIssued(cert) && cert.verify(cert.publicKey),
+          ca: isCa(cert),
+          selfSigned: isSelfSigned(cert),
         };
       }),
     };
@@ -116,6 +116,30 @@ export function verifyFirmwareSignature(bytes, certificatePem, signatureBase64) 
   const signature = Buffer.from(String(signatureBase64).replace(/\s+/g, ''), 'base64');
   if (!signature.length) throw new Error('the signature is empty');
   return verify('sha256', bytes, cert.publicKey, signature);
+}
+
+function isSelfSigned(cert) {
+  return cert.checkIssued(cert) && cert.verify(cert.publicKey);
+}
+
+/**
+ * A CA as OpenSSL's X509_check_ca counts one: basicConstraints cA, or a self-signed X.509 v1
+ * certificate — v1 has no extensions to say so, and older CAs and many test PKIs issue
+ * their roots as v1; OpenSSL takes such a root as a trust anchor.
+ */
+function isCa(cert) {
+  return cert.ca || (x509Version(cert) === 1 && isSelfSigned(cert));
+}
+
+/** The certificate's X.509 version (1, 2 or 3), from the DER: TBSCertificate's optional [0] version. */
+function x509Version(cert) {
+  const raw = cert.raw;
+  const [, tbsAt] = header(raw, 0); // Certificate ::= SEQUENCE { tbsCertificate, ... }
+  const [, tbsContent] = header(raw, tbsAt);
+  if (raw[tbsContent] !== 0xa0) return 1; // version absent: v1 (DEFAULT)
+  const [, versionAt] = header(raw, tbsContent); // [0] EXPLICIT Version ::= INTEGER
+  const [, value] = header(raw, versionAt);
+  return raw[value] + 1;
 }
 
 /** The subjectPublicKey BIT STRING's bits (what OCPP's issuerKeyHash hashes), from the SPKI DER. */

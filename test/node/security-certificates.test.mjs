@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
-import { makeCa, issue, csmsTls, signCsr } from './lib/pki.mjs';
+import { makeCa, issue, csmsTls, signCsr, makeV1Certificate } from './lib/pki.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'security-certificates-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -82,6 +82,28 @@ test('profile 3: install a root, SignCertificate by trigger, CertificateSigned, 
     throw err;
   } finally {
     await station.stop(0, 'test over');
+    await csms.stop();
+  }
+});
+
+test('InstallCertificate takes a self-signed X.509 v1 root as a trust anchor (as OpenSSL does); a v1 certificate that is not self-signed is no CA', async () => {
+  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5 });
+  await csms.start();
+  const station = new SimulatedStation({ settings: { url: csms.url, id: 'CERT-V1', scenario: 'idle', reconnectMaxSeconds: 1 }, dataDir });
+  try {
+    await station.start();
+    await csms.waitForCall('CERT-V1', 'BootNotification');
+    const root = makeV1Certificate('V1 Root');
+    const leaf = makeV1Certificate('V1 Leaf', root);
+    assert.equal(new X509Certificate(root.cert).ca, false, 'no basicConstraints in a v1 certificate');
+    assert.deepEqual(await csms.call('CERT-V1', 'InstallCertificate', { certificateType: 'CentralSystemRootCertificate', certificate: root.cert }), { status: 'Accepted' });
+    assert.deepEqual(await csms.call('CERT-V1', 'InstallCertificate', { certificateType: 'ManufacturerRootCertificate', certificate: leaf.cert }), { status: 'Rejected' });
+    const ids = await csms.call('CERT-V1', 'GetInstalledCertificateIds', { certificateType: 'CentralSystemRootCertificate' });
+    assert.equal(ids.certificateHashData.length, 1);
+    assert.equal(ids.certificateHashData[0].serialNumber, serialOf(root.cert));
+    assert.deepEqual(csms.violations, []);
+  } finally {
+    await station.stop(0);
     await csms.stop();
   }
 });

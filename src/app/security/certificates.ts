@@ -55,6 +55,7 @@ export class Certificates {
     if (!info) return { status: 'Rejected', why: this.crypto ? 'not a certificate' : 'this host cannot read certificates' };
     if (info.length !== 1) return { status: 'Rejected', why: 'one certificate expected, got ' + info.length };
     const c = info[0];
+    // The host decides CA as OpenSSL does (a self-signed X.509 v1 root counts: hal/host-abi.ts).
     if (!c.ca) return { status: 'Rejected', why: 'not a CA certificate' };
     if (Date.parse(c.notAfter) < now || Date.parse(c.notBefore) > now) return { status: 'Rejected', why: 'not valid now' };
     const hash = this.hashOf(pem, 'SHA256');

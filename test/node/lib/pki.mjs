@@ -1,7 +1,7 @@
 // Throw-away PKI for the TLS tests, made in-process with @peculiar/x509 over Node's
 // WebCrypto: a CA, certificates it issues (a server certificate for 127.0.0.1, a client
 // certificate for a station) and CSR signing, as a CSMS's CA does for SignCertificate.
-import { webcrypto } from 'node:crypto';
+import { generateKeyPairSync, sign, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto);
@@ -87,4 +87,44 @@ export async function signCsr(ca, csrPem, { client = true } = {}) {
 export async function csmsTls(ca, { requireClientCert = false } = {}) {
   const server = await issue(ca, { cn: '127.0.0.1', server: true, ip: '127.0.0.1' });
   return { key: server.key, cert: server.cert, ca: ca.cert, requestCert: requireClientCert, rejectUnauthorized: requireClientCert };
+}
+
+// ---- X.509 v1 (no version field, no extensions), as older CAs and many test PKIs issue -----
+// @peculiar/x509 makes only v3, so the DER is put together here and signed with Node's crypto.
+
+/** DER: tag, length, content. */
+function der(tag, ...parts) {
+  const content = Buffer.concat(parts.map((p) => Buffer.from(p)));
+  const n = content.length;
+  const length = n < 0x80 ? Buffer.from([n]) : n < 0x100 ? Buffer.from([0x81, n]) : Buffer.from([0x82, n >> 8, n & 0xff]);
+  return Buffer.concat([Buffer.from([tag]), length, content]);
+}
+
+function utcTime(date) {
+  const text = date.toISOString().replace(/[-:T]/g, '').slice(2, 14) + 'Z'; // YYMMDDHHMMSSZ
+  return der(0x17, Buffer.from(text, 'ascii'));
+}
+
+const ECDSA_WITH_SHA256 = der(0x30, der(0x06, Buffer.from([0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02])));
+
+/**
+ * An X.509 v1 certificate for `subject` (a new P-256 key), signed by `issuer` ({ name, privateKey })
+ * or by itself: { cert (PEM), name, privateKey }.
+ */
+export function makeV1Certificate(subject, issuer) {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const name = new x509.Name(`CN=${subject}`).toArrayBuffer();
+  const signer = issuer || { name, privateKey };
+  const tbs = der(
+    0x30,
+    der(0x02, Buffer.from([0x01, serial++ & 0x7f])),
+    ECDSA_WITH_SHA256,
+    signer.name,
+    der(0x30, utcTime(new Date(Date.now() - DAY)), utcTime(new Date(Date.now() + 2 * DAY))),
+    name,
+    publicKey.export({ type: 'spki', format: 'der' })
+  );
+  const signature = sign('sha256', tbs, signer.privateKey); // ECDSA signature in DER
+  const cert = der(0x30, tbs, ECDSA_WITH_SHA256, der(0x03, Buffer.from([0]), signature));
+  return { cert: x509.PemConverter.encode(cert, 'CERTIFICATE'), name, privateKey };
 }

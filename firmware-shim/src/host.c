@@ -942,6 +942,27 @@ static void dispose(void)
     port_wake_cancel();
 }
 
+/*
+ * A context with the intrinsics an ES5 + Promise bundle uses, not JS_NewContext's all: no
+ * Proxy, Map/Set/WeakMap, typed arrays, BigInt, String.prototype.normalize (about 11 KB
+ * and 190 blocks of heap on 32-bit ARM). Eval is the parser's entry (JS_Eval), not the
+ * guest's eval, which the bundle never calls. host_compile uses the same one, so the atoms
+ * a bytecode file was written against are the ones it is read into.
+ */
+static JSContext *new_context(JSRuntime *rt)
+{
+    JSContext *ctx = JS_NewContextRaw(rt);
+    if (!ctx)
+        return NULL;
+    JS_AddIntrinsicBaseObjects(ctx); /* Object, Function, Array, Error, Number, String, Math, ... */
+    JS_AddIntrinsicDate(ctx);
+    JS_AddIntrinsicEval(ctx);
+    JS_AddIntrinsicRegExp(ctx); /* the bundle's regular expression literals */
+    JS_AddIntrinsicJSON(ctx);
+    JS_AddIntrinsicPromise(ctx);
+    return ctx;
+}
+
 void host_boot(const char *code, size_t length, const char *filename)
 {
     H.end_pending = false;
@@ -960,7 +981,7 @@ void host_boot(const char *code, size_t length, const char *filename)
     /* The limit is set once the context exists, and still counts it: QuickJS 2021-03-27
      * recurses without end when an allocation fails while it builds the intrinsics, so a
      * limit below what an empty context needs is refused here instead. */
-    H.ctx = JS_NewContext(H.rt);
+    H.ctx = new_context(H.rt);
     if (!H.ctx || H.heap_used > H.config.heap_limit) {
         size_t needed = H.heap_used;
         if (H.ctx)
@@ -1014,7 +1035,7 @@ char *host_compile(const char *code, size_t length, const char *filename, size_t
      * line table for as long as the function lives — over 100 KB of heap for the bundle. The
      * flashed bundle is minified to one line, so the line numbers it would keep say little. */
     JSRuntime *rt = JS_NewRuntime();
-    JSContext *ctx = rt ? JS_NewContext(rt) : NULL;
+    JSContext *ctx = rt ? new_context(rt) : NULL;
     char *out = NULL;
     if (!ctx) {
         snprintf(error, error_size, "out of memory: cannot create a QuickJS runtime");

@@ -207,10 +207,14 @@ shimTest('exit codes the host gives: load error 70, out of memory 71, stalled 72
   assert.match(own.errors[0], /^exit 9: the bundle called exit\(9\)$/);
 });
 
-shimTest('the JS context alone over --heap-limit ends with 71 and says so', async () => {
+// The context has only the intrinsics an ES5 + Promise bundle uses (about 55 KB on x86-64,
+// 39 KB on 32-bit ARM): it fits the smallest limit the flags allow, so the host's refusal
+// of a limit below what the context needs (exit 71, "the JS context alone needs …") is no
+// longer reachable from the command line.
+shimTest('the JS context alone fits the smallest --heap-limit (65536): the station boots within it', async () => {
   const r = await guest(`ocppHost.exit(0);`, { args: ['--heap-limit', '65536'] });
-  assert.equal(r.code, 71);
-  assert.match(r.errors[0], /the JS context alone needs \d+ bytes, more than the heap limit of 65536 bytes/);
+  assert.equal(r.code, 0, r.stdout);
+  assert.ok(r.heapPeak > 0 && r.heapPeak <= 65536, `peak ${r.heapPeak} within the limit`);
 });
 
 shimTest('an error escaping a callback is logged and the station goes on', async () => {

@@ -19,9 +19,9 @@ export interface KeyDefinition {
   /** Smallest allowed integer. */
   min?: number;
   max?: number;
-  /** A csl key: items it may hold and how many at most. */
+  /** A csl key: items it may hold, and the key that says how many at most. */
   items?: string[];
-  maxItems?: number;
+  maxItemsKey?: string;
   /** The change only takes effect after a reboot. */
   rebootRequired?: boolean;
   /** Never reported by GetConfiguration (e.g. AuthorizationKey): listed without a value. */
@@ -68,13 +68,13 @@ function keys(connectors: number): { [key: string]: KeyDefinition } {
     SendLocalListMaxLength: { value: '50', kind: 'int', readonly: true },
     LocalPreAuthorize: { value: 'false', kind: 'bool' },
     MaxEnergyOnInvalidId: { value: '0', kind: 'int', min: 0, max: 1000000 },
-    MeterValuesAlignedData: { value: 'Energy.Active.Import.Register', kind: 'csl', items: MEASURANDS, maxItems: MEASURAND_LIST_MAX },
+    MeterValuesAlignedData: { value: 'Energy.Active.Import.Register', kind: 'csl', items: MEASURANDS, maxItemsKey: 'MeterValuesAlignedDataMaxLength' },
     MeterValuesAlignedDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
     MeterValuesSampledData: {
       value: 'Energy.Active.Import.Register,Power.Active.Import',
       kind: 'csl',
       items: MEASURANDS,
-      maxItems: MEASURAND_LIST_MAX,
+      maxItemsKey: 'MeterValuesSampledDataMaxLength',
     },
     MeterValuesSampledDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
     MeterValueSampleInterval: { value: '60', kind: 'int', min: 0, max: 86400 },
@@ -83,9 +83,9 @@ function keys(connectors: number): { [key: string]: KeyDefinition } {
     ResetRetries: { value: '1', kind: 'int', min: 0, max: 10 },
     StopTransactionOnEVSideDisconnect: { value: 'true', kind: 'bool' },
     StopTransactionOnInvalidId: { value: 'true', kind: 'bool' },
-    StopTxnAlignedData: { value: '', kind: 'csl', items: MEASURANDS, maxItems: MEASURAND_LIST_MAX },
+    StopTxnAlignedData: { value: '', kind: 'csl', items: MEASURANDS, maxItemsKey: 'StopTxnAlignedDataMaxLength' },
     StopTxnAlignedDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
-    StopTxnSampledData: { value: '', kind: 'csl', items: MEASURANDS, maxItems: MEASURAND_LIST_MAX },
+    StopTxnSampledData: { value: '', kind: 'csl', items: MEASURANDS, maxItemsKey: 'StopTxnSampledDataMaxLength' },
     StopTxnSampledDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
     SupportedFeatureProfiles: { value: 'Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger', kind: 'csl', readonly: true },
     SupportedFeatureProfilesMaxLength: { value: '6', kind: 'int', readonly: true },
@@ -132,17 +132,20 @@ export class Configuration {
    * @param initial values the host's settings give (e.g. a simulator's shorter
    *   MeterValueSampleInterval); they replace the defaults, the CSMS's changes win over them.
    */
-  constructor(private readonly storage: StorageLike, connectors: number, initial?: { [key: string]: unknown }) {
+  constructor(private readonly storage: StorageLike, connectors: number, private readonly initial: { [key: string]: unknown } = {}) {
     this.defs = keys(connectors);
-    if (initial) {
-      for (const key in initial) {
-        if (!this.has(key)) continue;
-        const def = this.defs[key];
-        const text = String(initial[key]);
-        if (this.check(def, text)) def.value = this.normalise(def, text);
-      }
-    }
+    // Read-only keys first: a list's ...MaxLength bounds the list's initial value.
+    for (const key in this.defs) if (this.defs[key].readonly) this.applyInitial(key);
+    for (const key in this.defs) if (!this.defs[key].readonly) this.applyInitial(key);
     this.load();
+  }
+
+  /** The settings' value of a key, read-only keys included, replaces its default (when valid). */
+  private applyInitial(key: string): void {
+    if (!Object.prototype.hasOwnProperty.call(this.initial, key)) return;
+    const def = this.defs[key];
+    const text = String(this.initial[key]);
+    if (this.check(def, text)) def.value = this.normalise(def, text);
   }
 
   /** Every key the station knows, in the order of the spec. */
@@ -154,10 +157,12 @@ export class Configuration {
 
   /**
    * Adds a key another module owns (e.g. the security extension's), with `value` as its
-   * default; a value stored for it earlier is loaded.
+   * default — or the settings' initial value, as for every other key; a value stored for
+   * it earlier is loaded.
    */
   addKey(key: string, def: KeyDefinition): void {
     this.defs[key] = def;
+    this.applyInitial(key);
     this.load(key);
   }
 
@@ -242,7 +247,7 @@ export class Configuration {
         return /^(true|false)$/i.test(value);
       case 'csl': {
         const items = splitList(value);
-        if (def.maxItems !== undefined && items.length > def.maxItems) return false;
+        if (def.maxItemsKey !== undefined && items.length > this.getInt(def.maxItemsKey)) return false;
         if (!def.items) return true;
         for (let i = 0; i < items.length; i++) if (def.items.indexOf(items[i]) < 0) return false;
         return true;

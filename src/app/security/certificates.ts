@@ -29,7 +29,12 @@ export const CERTIFICATE_CHAIN_MAX = 10000;
 export class Certificates {
   private data: StoredCertificates;
 
-  constructor(private readonly storage: Storage, readonly crypto: HalCrypto | null) {
+  /** `limits`: CertificateStoreMaxLength and CertificateSignedMaxChainSize as configured. */
+  constructor(
+    private readonly storage: Storage,
+    readonly crypto: HalCrypto | null,
+    private readonly limits: { storeMax(): number; chainMax(): number } = { storeMax: () => CERTIFICATE_STORE_MAX, chainMax: () => CERTIFICATE_CHAIN_MAX }
+  ) {
     this.data = load(storage);
   }
 
@@ -67,7 +72,8 @@ export class Certificates {
         return { status: 'Accepted' };
       }
     }
-    if (this.data.installed.length >= CERTIFICATE_STORE_MAX) return { status: 'Failed', why: 'the store is full (' + CERTIFICATE_STORE_MAX + ')' };
+    const storeMax = this.limits.storeMax();
+    if (this.data.installed.length >= storeMax) return { status: 'Failed', why: 'the store is full (' + storeMax + ')' };
     this.data.installed.push({ type, pem: normalisePem(pem) });
     this.save();
     return { status: 'Accepted' };
@@ -120,7 +126,7 @@ export class Certificates {
   acceptSigned(chain: string, trusted: string): string | null {
     if (!this.crypto) return 'this host cannot check certificates';
     if (!this.data.pendingKeyId) return 'no certificate signing request is waiting';
-    if (chain.length > CERTIFICATE_CHAIN_MAX) return 'the chain is longer than CertificateSignedMaxChainSize';
+    if (chain.length > this.limits.chainMax()) return 'the chain is longer than CertificateSignedMaxChainSize';
     if (!trusted) return 'no CentralSystemRootCertificate to check it against';
     const why = this.crypto.verifyChain(chain, trusted, this.data.pendingKeyId);
     if (why) return why;

@@ -61,7 +61,10 @@ export class Security {
       retryInterval: () => config.getInt('TransactionMessageRetryInterval'),
       notify: () => this.profile() >= 1, // the whitepaper's profiles are 1-3
     });
-    this.certificates = new Certificates(hal.storage, hal.crypto);
+    this.certificates = new Certificates(hal.storage, hal.crypto, {
+      storeMax: () => config.getInt('CertificateStoreMaxLength'),
+      chainMax: () => config.getInt('CertificateSignedMaxChainSize'),
+    });
     this.signedFirmware = new SignedFirmware(station, this.certificates, this.events);
     this.logs = new LogUpload(station, {
       securityLog: () => this.events.securityLog(),

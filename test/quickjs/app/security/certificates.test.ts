@@ -1,6 +1,7 @@
 // @memory-limit 2097152
 // The certificate actions on a host without the optional crypto members (as the native
-// shim): clean answers, nothing crashes; ExtendedTriggerMessage's other targets work.
+// shim): clean answers, nothing crashes; ExtendedTriggerMessage's other targets work. And
+// the security keys' initial values from the settings, on a host with scripted crypto.
 import { test, assert, sleep } from '../../../lib/harness';
 import { makeStation, startOnline } from '../lib/station-harness';
 
@@ -37,4 +38,55 @@ test('ExtendedTriggerMessage: Heartbeat, StatusNotification of a connector, LogS
   assert.deepEqual((await rig.csms.next('SignedFirmwareStatusNotification', 1000))[3], { status: 'Idle' });
   assert.deepEqual((await rig.csms.call('ExtendedTriggerMessage', { requestedMessage: 'MeterValues', connectorId: 9 }))[2], { status: 'Rejected' });
   await sleep(0);
+});
+
+test('initial values from the settings apply to every key, the security extension\'s and read-only ones included, and the station honours them', async () => {
+  const rig = makeStation(
+    {
+      configuration: {
+        CpoName: 'ACME Charging',
+        CertificateStoreMaxLength: 1,
+        CertificateSignedMaxChainSize: 3000,
+        AuthorizationKey: 'a-key-of-twenty-chars',
+        MeterValuesSampledDataMaxLength: 2,
+        LocalAuthListMaxLength: 1,
+        GetConfigurationMaxKeys: 20,
+      },
+    },
+    undefined,
+    (h) => {
+      // A host whose crypto calls every PEM a CA root; only the store's size matters here.
+      const host = h as any;
+      host.cryptoCreateCsr = (_request: string, cb: (r: string) => void) => cb(JSON.stringify({ error: 'not in this test' }));
+      host.cryptoVerifyChain = () => JSON.stringify({ ok: false, error: 'not in this test' });
+      host.cryptoCertificateInfo = (pem: string) =>
+        JSON.stringify({
+          certificates: [
+            { subject: 'CN=' + pem, issuer: 'CN=' + pem, serialNumber: pem.trim(), issuerNameHash: 'aa', issuerKeyHash: 'bb', notBefore: '2000-01-01T00:00:00Z', notAfter: '2100-01-01T00:00:00Z', ca: true, selfSigned: true },
+          ],
+        });
+    }
+  );
+  await startOnline(rig);
+  const conf = (await rig.csms.call('GetConfiguration', { key: ['CpoName', 'CertificateStoreMaxLength', 'CertificateSignedMaxChainSize', 'MeterValuesSampledDataMaxLength', 'LocalAuthListMaxLength', 'GetConfigurationMaxKeys'] }))[2];
+  const values: { [key: string]: string } = {};
+  for (const k of conf.configurationKey) values[k.key] = k.value;
+  assert.deepEqual(values, {
+    CpoName: 'ACME Charging',
+    CertificateStoreMaxLength: '1',
+    CertificateSignedMaxChainSize: '3000',
+    MeterValuesSampledDataMaxLength: '2',
+    LocalAuthListMaxLength: '1',
+    GetConfigurationMaxKeys: '20',
+  });
+  assert.equal(rig.station.config.get('AuthorizationKey'), 'a-key-of-twenty-chars', 'the write-only key too');
+  // ... and they are what the station works with.
+  const install = (certificate: string) => rig.csms.call('InstallCertificate', { certificateType: 'CentralSystemRootCertificate', certificate });
+  assert.deepEqual((await install('ROOT-A'))[2], { status: 'Accepted' });
+  assert.deepEqual((await install('ROOT-BB'))[2], { status: 'Failed' }, 'the store holds CertificateStoreMaxLength = 1');
+  assert.deepEqual((await rig.csms.call('ChangeConfiguration', { key: 'MeterValuesSampledData', value: 'Voltage,Current.Import,SoC' }))[2], { status: 'Rejected' }, 'more than MeterValuesSampledDataMaxLength');
+  assert.deepEqual((await rig.csms.call('ChangeConfiguration', { key: 'MeterValuesSampledData', value: 'Voltage,SoC' }))[2], { status: 'Accepted' });
+  const two = [{ idTag: 'A', idTagInfo: { status: 'Accepted' } }, { idTag: 'B', idTagInfo: { status: 'Accepted' } }];
+  assert.deepEqual((await rig.csms.call('SendLocalList', { listVersion: 1, updateType: 'Full', localAuthorizationList: two }))[2], { status: 'Failed' }, 'beyond LocalAuthListMaxLength');
+  assert.deepEqual((await rig.csms.call('ChangeConfiguration', { key: 'CertificateStoreMaxLength', value: '5' }))[2], { status: 'Rejected' }, 'still read-only for the CSMS');
 });

@@ -15,8 +15,12 @@ function shorten(text, max = MAX_SUMMARY) {
 }
 
 function valueText(v) {
-  if (v === null || typeof v !== 'object') return typeof v === 'string' ? v : JSON.stringify(v);
-  return JSON.stringify(v);
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return '(too deep to show)'; // V8's JSON.stringify recurses: a hostile payload nested thousands deep
+  }
 }
 
 /** MeterValues in one line: "connector 1, tx 3: Energy.Active.Import.Register=1250 Wh, Power.Active.Import=7400 W". */

@@ -70,6 +70,12 @@ export async function runTestBundle(code, { filename = 'test.js', memoryLimit = 
     __print: (h) => {
       print(ctx.getString(h));
     },
+    __memoryUsed: () => {
+      const usage = rt.computeMemoryUsage();
+      const used = ctx.dump(usage).memory_used_size;
+      usage.dispose();
+      return ctx.newNumber(used);
+    },
   };
   for (const [name, fn] of Object.entries(fns)) {
     const handle = ctx.newFunction(name, fn);

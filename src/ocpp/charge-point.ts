@@ -6,7 +6,7 @@
 // - responseTimeout really fires, rejects with TimeoutError and frees the slot;
 // - every bad frame gets its CALLERROR (or is logged) and the loop goes on.
 // Subclasses bind an OCPP version (see v16/index.ts): its actions and validators.
-import { InternalError, NotImplementedError, NotSupportedError, OcppError, TimeoutError } from './errors';
+import { InternalError, MAX_DESCRIPTION_LENGTH, NotImplementedError, NotSupportedError, OcppError, TimeoutError, clip, quote } from './errors';
 import { CALL, CALLRESULT, Call, CallError, CallResult, MAX_UNIQUE_ID_LENGTH, Malformed, unpack, uniqueIds } from './messages';
 import { AfterOptions, Handler, OnOptions, Route, Routes, decoratedRoutes } from './routing';
 import { Protocol, REQUEST, RESPONSE } from './validation';
@@ -67,8 +67,9 @@ interface Outgoing {
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
+/** An error for a log line; its message may hold foreign input (a property name), so it is cut. */
 function errorText(e: any): string {
-  return e && e.message !== undefined ? (e.name ? e.name + ': ' : '') + e.message : String(e);
+  return clip(e && e.message !== undefined ? (e.name ? e.name + ': ' : '') + e.message : String(e), MAX_DESCRIPTION_LENGTH);
 }
 
 export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = AnyPayloads> {
@@ -168,14 +169,14 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     const on = route && route.on;
     const protocol = this.protocol;
     let error: OcppError | null = null;
-    if (protocol && !protocol.isAction(action)) error = new NotImplementedError(action + ' is not an OCPP ' + protocol.version + ' action');
-    else if (!on) error = protocol ? new NotSupportedError(action + ' is not supported') : new NotImplementedError(action + ' is not known');
+    if (protocol && !protocol.isAction(action)) error = new NotImplementedError(quote(action) + ' is not an OCPP ' + protocol.version + ' action');
+    else if (!on) error = protocol ? new NotSupportedError(action + ' is not supported') : new NotImplementedError(quote(action) + ' is not known');
     else if (protocol && !on.skipSchemaValidation) {
       error = protocol.validate(action, REQUEST, call.payload);
       if (error) this.onInvalid('CALL ' + action + ': ' + error.code + (error.description ? ': ' + error.description : ''));
     }
     if (error || !on) {
-      this.log.warning('CALL ' + action + ' (' + call.uniqueId + ') refused: ' + (error as OcppError).code);
+      this.log.warning('CALL ' + quote(action) + ' (' + quote(call.uniqueId) + ') refused: ' + (error as OcppError).code);
       this.answerError(call.uniqueId, error as OcppError);
       return;
     }
@@ -239,7 +240,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     const out = this.inFlight;
     const kind = message.type === CALLRESULT ? 'CALLRESULT' : 'CALLERROR';
     if (!out || out.uniqueId !== message.uniqueId) {
-      this.log.warning(kind + ' for unknown unique id ' + message.uniqueId + ' ignored');
+      this.log.warning(kind + ' for unknown unique id ' + quote(message.uniqueId) + ' ignored');
       return;
     }
     this.free();
@@ -255,7 +256,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
       }
     } else {
       const error = (message as CallError).toError();
-      this.log.warning(out.action + ' (' + out.uniqueId + ') answered with ' + error.code + (error.description ? ': ' + error.description : ''));
+      this.log.warning(out.action + ' (' + out.uniqueId + ') answered with ' + quote(error.code) + (error.description ? ': ' + quote(error.description) : ''));
       if (out.suppress) out.resolve(null);
       else out.reject(error);
     }

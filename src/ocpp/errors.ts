@@ -15,6 +15,37 @@ const ErrorBase = function (this: Error, message: string) {
 } as unknown as ErrorBaseConstructor;
 ErrorBase.prototype = Object.create(Error.prototype);
 
+/**
+ * Text from the other side (an action name, a property name, a CALLERROR's description) is
+ * quoted in an error description or a log line cut to this many characters, then '…': a
+ * hostile frame cannot make us send or log more than it is worth.
+ */
+export const MAX_QUOTED_LENGTH = 64;
+/** A CALLERROR description we send is at most this long (our own texts stay far below it). */
+export const MAX_DESCRIPTION_LENGTH = 255;
+
+/** `text` cut to `max` characters (a surrogate pair is never split), then '…'. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const code = text.charCodeAt(max - 1);
+  return text.substring(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max) + '\u2026';
+}
+
+/**
+ * Foreign input as it may be quoted: at most MAX_QUOTED_LENGTH characters then '…', control
+ * characters (a forged log line's newline) as '?'. A value that is not a string is quoted as
+ * its JSON.
+ */
+export function quote(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? value : String(JSON.stringify(value));
+  } catch (e) {
+    text = String(value);
+  }
+  return clip(text, MAX_QUOTED_LENGTH).replace(/[\u0000-\u001f\u007f]/g, '?');
+}
+
 export interface ErrorDetails {
   [key: string]: unknown;
 }

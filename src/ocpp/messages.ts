@@ -3,7 +3,7 @@
 //   CALL        [2, uniqueId, action, payload]
 //   CALLRESULT  [3, uniqueId, payload]
 //   CALLERROR   [4, uniqueId, errorCode, errorDescription, errorDetails]
-import { ErrorDetails, FormationViolationError, OcppError, ProtocolError, errorFromCallError } from './errors';
+import { ErrorDetails, FormationViolationError, MAX_DESCRIPTION_LENGTH, OcppError, ProtocolError, clip, errorFromCallError, quote } from './errors';
 
 export const CALL = 2;
 export const CALLRESULT = 3;
@@ -11,6 +11,16 @@ export const CALLERROR = 4;
 
 /** Unique ids are at most 36 characters (a UUID's length). */
 export const MAX_UNIQUE_ID_LENGTH = 36;
+
+/**
+ * Frames are refused before JSON.parse when they are longer than this (characters) or nest
+ * arrays and objects deeper than MAX_FRAME_DEPTH (the frame's own array is level 1). OCPP
+ * payloads need a few levels (a 1.6 SetChargingProfile six, a 2.0.1 NotifyReport seven) and
+ * a few KB (a certificate chain 10,000 characters); a frame nested thousands deep would run
+ * the parser's recursion down the host's native stack, and one of megabytes the heap out.
+ */
+export const MAX_FRAME_LENGTH = 65536;
+export const MAX_FRAME_DEPTH = 32;
 
 export class Call {
   readonly type = CALL;
@@ -37,12 +47,15 @@ export class CallResult {
 
 export class CallError {
   readonly type = CALLERROR;
+  readonly description: string;
   constructor(
     readonly uniqueId: string,
     readonly code: string,
-    readonly description: string,
+    description: string,
     readonly details: ErrorDetails
-  ) {}
+  ) {
+    this.description = clip(description, MAX_DESCRIPTION_LENGTH);
+  }
   /** The CALLERROR answering a CALL that failed with `error`. */
   static from(uniqueId: string, error: OcppError): CallError {
     return new CallError(uniqueId, error.code, error.description, error.details);
@@ -84,12 +97,58 @@ export function isArray(v: unknown): v is unknown[] {
  * readable unique id or action), ProtocolError when the RPC framework's rules are broken
  * (unknown message type, wrong number of elements).
  */
+/**
+ * Whether `text` nests arrays and objects deeper than `max` (brackets inside strings do not
+ * count). One pass without recursion and without allocating: it runs before JSON.parse.
+ */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string: to the next quote not escaped by an odd run of backslashes.
+      for (;;) {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) return false; // unterminated: JSON.parse refuses it
+        let backslashes = 0;
+        while (text.charCodeAt(end - 1 - backslashes) === 0x5c) backslashes++;
+        i = end;
+        if (backslashes % 2 === 0) break;
+      }
+    } else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return true;
+    } else if (c === 0x5d || c === 0x7d) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+// The start of a frame, read without parsing it: its message type and a unique id without
+// escapes, to answer a frame refused before (or by) JSON.parse with its own id.
+const HEAD = /^\s*\[\s*\d+\s*,\s*"([^"\\]{1,36})"/;
+
+/** The unique id at the start of a frame that cannot be parsed, or "-1". */
+function readableId(text: string): string {
+  const m = HEAD.exec(text.length > 256 ? text.substring(0, 256) : text);
+  return m ? m[1] : '-1';
+}
+
 export function unpack(text: string): Message | Malformed {
+  if (text.length > MAX_FRAME_LENGTH) {
+    return new Malformed(readableId(text), new FormationViolationError('Message of ' + text.length + ' characters is longer than the limit of ' + MAX_FRAME_LENGTH));
+  }
+  if (nestsDeeperThan(text, MAX_FRAME_DEPTH)) {
+    return new Malformed(readableId(text), new FormationViolationError('Message nests deeper than ' + MAX_FRAME_DEPTH + ' levels'));
+  }
   let frame: unknown;
   try {
     frame = JSON.parse(text);
   } catch (e) {
-    return new Malformed('-1', new FormationViolationError('Message is not valid JSON'));
+    // A SyntaxError is bad JSON (its id unreadable); anything else (out of memory) is not
+    // the frame's fault alone, and the frame's id is answered when it can be read.
+    if (e instanceof SyntaxError) return new Malformed('-1', new FormationViolationError('Message is not valid JSON'));
+    return new Malformed(readableId(text), new FormationViolationError('Message could not be parsed: ' + quote(e instanceof Error ? e.message : e)));
   }
   if (!isArray(frame)) return new Malformed('-1', new FormationViolationError('Message is not a JSON array'));
   const type = frame[0];
@@ -112,7 +171,7 @@ export function unpack(text: string): Message | Malformed {
     if (n < 3 || n > 5 || typeof frame[2] !== 'string') return new Malformed(id, new ProtocolError('CALLERROR is not [4, id, code, description, details]'));
     return new CallError(id, frame[2] as string, typeof frame[3] === 'string' ? (frame[3] as string) : '', isObject(frame[4]) ? (frame[4] as ErrorDetails) : {});
   }
-  return new Malformed(id, new ProtocolError('Unknown message type ' + JSON.stringify(type)));
+  return new Malformed(id, new ProtocolError('Unknown message type ' + quote(JSON.stringify(type))));
 }
 
 /** Packs a message into its JSON text. */

@@ -8,6 +8,7 @@
 //   payload not an object                      FormationViolation
 import {
   FormationViolationError,
+  quote,
   NotImplementedError,
   OccurenceConstraintViolationError,
   OcppError,
@@ -45,6 +46,9 @@ export interface Protocol {
   validate(action: string, direction: Direction, payload: unknown): OcppError | null;
 }
 
+/** Number.MAX_SAFE_INTEGER (ES2015): 2^53 - 1. */
+const MAX_SAFE_INTEGER = 9007199254740991;
+
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 function isObject(v: unknown): v is { [k: string]: unknown } {
@@ -78,10 +82,17 @@ function typeError(path: string, expected: string): OcppError {
 function checkScalar(node: string, v: unknown, path: string, enums: string[]): OcppError | null {
   const kind = node.charAt(0);
   const arg = node.substring(1);
-  if (kind === 'i') return typeof v === 'number' && v % 1 === 0 ? null : typeError(path, 'an integer');
+  if (kind === 'i') {
+    if (typeof v !== 'number' || v % 1 !== 0) return typeError(path, 'an integer');
+    // Beyond 2^53 a JSON integer is no longer exact, and it would go back out in exponent
+    // form (1e+23), which no schema's "integer" accepts: refused before it is stored.
+    return v <= MAX_SAFE_INTEGER && v >= -MAX_SAFE_INTEGER ? null : new PropertyConstraintViolationError(path + ' is outside the integer range ±(2^53-1)');
+  }
   if (kind === 'b') return typeof v === 'boolean' ? null : typeError(path, 'a boolean');
   if (kind === 'n') {
     if (typeof v !== 'number') return typeError(path, 'a number');
+    // JSON.parse reads 1e400 as Infinity, which would go back out as null.
+    if (!isFinite(v)) return new PropertyConstraintViolationError(path + ' is not a finite number');
     if (!arg) return null;
     const q = v / +arg;
     return Math.abs(q - Math.round(q)) <= 1e-9 * Math.max(1, Math.abs(q)) ? null : new PropertyConstraintViolationError(path + ' is not a multiple of ' + +arg);
@@ -116,7 +127,7 @@ export function check(node: SchemaNode, v: unknown, path: string, enums: string[
   for (const k in v) {
     if (!has(v, k)) continue;
     const sub = has(node, k) ? node[k] : has(node, k + '!') ? node[k + '!'] : null;
-    error = sub === null ? new PropertyConstraintViolationError(at(k) + ' is not allowed') : check(sub, v[k], at(k), enums);
+    error = sub === null ? new PropertyConstraintViolationError(at(quote(k)) + ' is not allowed') : check(sub, v[k], at(k), enums);
     if (error) return error;
   }
   return null;
@@ -128,7 +139,7 @@ export function tableProtocol(version: string, schemas: SchemaTable, enums: stri
     version,
     isAction: (action) => has(schemas, action),
     validate(action, direction, payload) {
-      if (!has(schemas, action)) return new NotImplementedError(action + ' is not an OCPP ' + version + ' action');
+      if (!has(schemas, action)) return new NotImplementedError(quote(action) + ' is not an OCPP ' + version + ' action');
       const what = action + (direction === REQUEST ? '.req' : '.conf');
       if (!isObject(payload)) return new FormationViolationError(what + ': payload is not an object');
       const error = check(schemas[action][direction], payload, '', enums);

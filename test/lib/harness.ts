@@ -6,6 +6,7 @@
 
 declare function __report(json: string): void;
 declare function __print(text: string): void;
+declare function __memoryUsed(): number;
 declare var __unhandledRejections: { reason: unknown; handled: boolean }[];
 
 type TestFn = () => void | Promise<void>;
@@ -234,4 +235,9 @@ const harness = {
 /** Prints a line to the runner's output. */
 export function log(text: string): void {
   __print(text);
+}
+
+/** The QuickJS heap in use (the runtime's memory_used_size), in bytes. */
+export function memoryUsed(): number {
+  return __memoryUsed();
 }

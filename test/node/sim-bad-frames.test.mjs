@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
-import { BAD_FRAMES } from './lib/bad-frames.mjs';
+import { BAD_FRAMES, MAX_DESCRIPTION_LENGTH } from './lib/bad-frames.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-bad-frames-'));
 let csms;
@@ -34,21 +34,23 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const repliesSince = (from) => csms.records.slice(from).filter((r) => r.station === 'BAD-1' && r.direction === 'in' && r.type !== 'CALL');
 
 test('bad frames from the CSMS get the CALLERROR the core specifies, and the station goes on', async () => {
+  const heapBefore = station.memory().used;
   for (const { frame, ids, codes } of BAD_FRAMES) {
     const from = csms.records.length;
     csms.sendRaw('BAD-1', frame);
     await sleep(200);
     const replies = repliesSince(from).map((r) => JSON.parse(r.text));
     if (!ids.length) {
-      assert.deepEqual(replies, [], `${frame} is ignored`);
+      assert.deepEqual(replies, [], `${frame.slice(0, 80)} is ignored`);
       continue;
     }
-    assert.equal(replies.length, 1, `${frame} gets one answer: ${JSON.stringify(replies)}`);
+    assert.equal(replies.length, 1, `${frame.slice(0, 80)} gets one answer: ${JSON.stringify(replies)}`);
     const [type, id, code, description, details] = replies[0];
-    assert.equal(type, 4, `${frame} → a CALLERROR: ${JSON.stringify(replies[0])}`);
-    assert.ok(ids.includes(id), `${frame} → unique id ${id}, expected ${ids.join(' or ')}`);
-    assert.ok(codes.includes(code), `${frame} → ${code}, expected ${codes.join(' or ')}`);
+    assert.equal(type, 4, `${frame.slice(0, 80)} → a CALLERROR: ${JSON.stringify(replies[0])}`);
+    assert.ok(ids.includes(id), `${frame.slice(0, 80)} → unique id ${id}, expected ${ids.join(' or ')}`);
+    assert.ok(codes.includes(code), `${frame.slice(0, 80)} → ${code}, expected ${codes.join(' or ')}`);
     assert.equal(typeof description, 'string');
+    assert.ok(description.length <= MAX_DESCRIPTION_LENGTH, `${frame.slice(0, 60)} → a description of ${description.length} characters`);
     assert.doesNotMatch(description, /\n\s*at |\.js:\d+/, 'no stack trace leaks');
     assert.equal(typeof details, 'object');
   }
@@ -56,6 +58,9 @@ test('bad frames from the CSMS get the CALLERROR the core specifies, and the sta
   const conf = await csms.call('BAD-1', 'GetConfiguration', { key: ['HeartbeatInterval'] }, { timeout: 10 });
   assert.equal(conf.configurationKey[0].key, 'HeartbeatInterval');
   assert.ok(station.running);
+  assert.equal(station.uncaughtErrors, 0, 'no error escaped the bundle');
+  const growth = station.memory().used - heapBefore;
+  assert.ok(growth < 32 * 1024, `heap grew ${growth} bytes over the bad frames`);
 });
 
 test('a flood of bad frames neither stalls the station nor grows its heap', async () => {

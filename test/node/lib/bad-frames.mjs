@@ -4,6 +4,9 @@
 
 const FRAME_ERRORS = ['FormationViolation', 'ProtocolError'];
 
+/** A CALLERROR description is at most this long (src/ocpp/errors.ts MAX_DESCRIPTION_LENGTH). */
+export const MAX_DESCRIPTION_LENGTH = 255;
+
 /** { frame, ids: unique ids it may be answered with (none: no answer), codes: error codes allowed } */
 export const BAD_FRAMES = [
   ['this is not json', ['-1'], FRAME_ERRORS],
@@ -19,6 +22,13 @@ export const BAD_FRAMES = [
   ['[2,"bad-9","Reset"]', ['bad-9'], FRAME_ERRORS],
   ['[2,42,"Heartbeat",{}]', ['-1', '42'], FRAME_ERRORS],
   ['[9,"bad-10","Reset",{"type":"Soft"}]', ['bad-10'], FRAME_ERRORS],
+  // Hostile frames: nesting thousands deep, over the size cap, foreign text of 64 KB,
+  // an integer beyond 2^53 (refused before the station stores or echoes it).
+  ['['.repeat(10000) + ']'.repeat(10000), ['-1'], ['FormationViolation']],
+  ['[2,"bad-11","DataTransfer",{"vendorId":"V","data":' + '['.repeat(30000) + ']'.repeat(30000) + '}]', ['bad-11'], ['FormationViolation']],
+  ['[2,"bad-12","DataTransfer",{"vendorId":"V","data":"' + 'x'.repeat(70000) + '"}]', ['bad-12'], ['FormationViolation']],
+  ['[2,"bad-13","' + 'A'.repeat(65000) + '",{}]', ['bad-13'], ['NotImplemented']],
+  ['[2,"bad-14","GetCompositeSchedule",{"connectorId":1,"duration":99999999999999999999999}]', ['bad-14'], ['PropertyConstraintViolation']],
   ['[3,"no-such-call",{}]', [], []],
   ['[4,"no-such-call","GenericError","",{}]', [], []],
 ].map(([frame, ids, codes]) => ({ frame, ids, codes }));

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { getQuickJS } from 'quickjs-emscripten';
 import { inertHostSource } from '../sim/inert-host.mjs';
+import { memoryUsage } from '../sim/host.mjs';
 
 const HOST = inertHostSource({ name: 'heap-profile', imei: '490154203237518', settings: { url: 'ws://127.0.0.1:9/ocpp', id: 'PROFILE', connectors: 2 } });
 
@@ -15,14 +16,16 @@ export async function heapProfile(bundlePath) {
   try {
     ctx.unwrapResult(ctx.evalCode(HOST)).dispose();
     ctx.unwrapResult(ctx.evalCode(readFileSync(bundlePath, 'utf8'), 'firmware.js')).dispose();
-    const u = rt.computeMemoryUsage().consume((h) => ctx.dump(h));
+    // the simulator host's own reading (no extra context in the runtime it measures)
+    const u = memoryUsage(rt);
+    const size = (name) => (u[name] ? u[name].size : 0);
     return {
-      used: u.memory_used_size,
-      functions: u.js_func_size,
-      bytecode: u.js_func_code_size,
-      atoms: u.atom_size,
-      objects: u.obj_size + u.prop_size + u.shape_size,
-      strings: u.str_size,
+      used: size('memory used'),
+      functions: size('bytecode functions'),
+      bytecode: size('bytecode'),
+      atoms: size('atoms'),
+      objects: size('objects') + size('properties') + size('shapes'),
+      strings: size('strings'),
     };
   } finally {
     ctx.dispose();

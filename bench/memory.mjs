@@ -4,7 +4,8 @@
 // per-station figure of the simulator.
 //
 // The two hosts count differently, so both are printed: the simulator host samples QuickJS's
-// own memory_used_size between callbacks; the native host counts every byte QuickJS mallocs
+// own memory_used_size after every callback and at QuickJS's interrupt polls while one runs
+// (so the peak includes the bundle's evaluation); the native host counts every byte QuickJS mallocs
 // (the parser's too, when it is given the script rather than its bytecode) and evaluates in
 // strip mode (no function source text kept), which the quickjs-emscripten build offers no
 // way to do.

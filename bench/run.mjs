@@ -182,7 +182,7 @@ try {
     const target = quick ? `${plan.steps[0]} in --quick (5,000 in a full run)` : '≥ 5,000';
     const goal = quick ? plan.steps[0] : 5000;
     row(`stations in one process, heartbeats within 1 s (interval ${plan.intervalS} s)`, best ? String(best.count) : `none (${steps[0].why})`, target, !!best && best.count >= goal);
-    if (best) row(`memory per station at ${best.count} (dist/firmware.js, the simulator's default)`, `${kb(best.heapPerStation)} QuickJS heap, ${kb(best.rssPerStation)} process RSS`);
+    if (best) row(`memory per station at ${best.count} (dist/firmware.min.js, the simulator's default)`, `${kb(best.heapPerStation)} QuickJS heap, ${kb(best.rssPerStation)} process RSS`);
   });
 } finally {
   await csms.stop();

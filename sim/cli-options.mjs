@@ -1,9 +1,9 @@
 // The simulator CLI's flags (`npm run sim -- --url ... --id ...`): parsing and checking.
 // A bad flag is a UsageError with a message that says what is wrong; cli.mjs prints it
 // with the usage and exits 2. The flags are a stable interface (README, "Simulator").
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HEAP_LIMIT, LOG_LEVELS } from './host.mjs';
+import { DEFAULT_BUNDLE, DEFAULT_HEAP_LIMIT, LOG_LEVELS } from './host.mjs';
 
 export const USAGE = `usage: npm run sim -- --url <ws[s]://host[:port]/path> --id <station id> [options]
 
@@ -28,6 +28,8 @@ The station id is appended to the URL as its last path segment.
                                                         default from the flags above
   --data-dir DIR       station files go to DIR/<station id>/                  default ./sim-data
   --heap-limit BYTES   QuickJS heap limit per station                         default ${DEFAULT_HEAP_LIMIT}
+  --bundle FILE        the bundle the stations run (npm run build -- --entry … --out FILE)
+                                                        default dist/firmware.min.js (as flashed)
   --log-level LEVEL    debug (every frame) | info | warning | error           default info
   --help               this text
 
@@ -51,9 +53,34 @@ const FLAGS = {
   'security-profile': { type: 'string' },
   'data-dir': { type: 'string' },
   'heap-limit': { type: 'string' },
+  bundle: { type: 'string' },
   'log-level': { type: 'string' },
   help: { type: 'boolean' },
 };
+
+/** The settings key (hal/settings.ts) each flag sets: a bundle that does not act on it has the flag reported. */
+export const FLAG_SETTINGS = {
+  url: 'url',
+  id: 'id',
+  connectors: 'connectors',
+  scenario: 'scenario',
+  'id-tag': 'idTag',
+  duration: 'duration',
+  password: 'password',
+  ca: 'ca',
+  cert: 'cert',
+  key: 'key',
+  'security-profile': 'securityProfile',
+  'log-level': 'logLevel',
+};
+
+/**
+ * The flags given that the bundle does not act on, by what it declared (its
+ * settingsHonoured, null when it declared nothing: then every flag beyond --url / --id).
+ */
+export function flagsNotHonoured(givenFlags, honoured) {
+  return givenFlags.filter((flag) => (honoured ? !honoured.includes(FLAG_SETTINGS[flag]) : flag !== 'url' && flag !== 'id'));
+}
 
 /** OCPP's charge box identity: URL-safe "unreserved" characters, at most 48 (security whitepaper). */
 const IDENTITY = /^[A-Za-z0-9._~-]{1,48}$/;
@@ -80,6 +107,20 @@ function readPem(flag, file) {
 }
 
 /**
+ * `--duration -1` as `--duration=-1`: parseArgs takes a value that starts with "-" for a
+ * flag of its own and says so in its words; joined, the flag's own check says what is wrong.
+ */
+function negativeValuesJoined(argv) {
+  const out = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+    if (name && FLAGS[name] && FLAGS[name].type === 'string' && /^-\d/.test(argv[i + 1] || '')) out.push(`${argv[i]}=${argv[++i]}`);
+    else out.push(argv[i]);
+  }
+  return out;
+}
+
+/**
  * Parses and checks the CLI's arguments.
  * @param {string[]} argv  process.argv.slice(2)
  * @returns {{ help: true } | { help: false, stations: object[], dataDir: string, heapLimit: number, logLevel: string, url: string, scenario: string }}
@@ -89,7 +130,7 @@ function readPem(flag, file) {
 export function parseCliArgs(argv) {
   let values;
   try {
-    ({ values } = parseArgs({ args: argv, options: FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({ args: negativeValuesJoined(argv), options: FLAGS, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new UsageError(err.message.replace(/\. To specify a positional argument.*$/s, ''));
   }
@@ -146,9 +187,23 @@ export function parseCliArgs(argv) {
     ...(securityProfile >= 0 && { securityProfile }),
     logLevel,
   };
+  let bundle = DEFAULT_BUNDLE;
+  if (values.bundle !== undefined) {
+    let isFile = false;
+    try {
+      isFile = statSync(values.bundle).isFile();
+    } catch (err) {
+      throw new UsageError(`--bundle: cannot read ${values.bundle}: ${err.code || err.message}`);
+    }
+    if (!isFile) throw new UsageError(`--bundle: ${values.bundle} is not a file`);
+    bundle = values.bundle;
+  }
   return {
     help: false,
     url: common.url,
+    bundle,
+    /** The settings flags given on the command line (FLAG_SETTINGS' keys), to check against what the bundle acts on. */
+    givenFlags: Object.keys(FLAG_SETTINGS).filter((flag) => values[flag] !== undefined),
     scenario,
     logLevel,
     dataDir: values['data-dir'] ?? 'sim-data',

@@ -5,7 +5,8 @@
 // shows everything, every frame included.
 import { fileURLToPath } from 'node:url';
 import { SimulatedStation, LOG_LEVELS } from './host.mjs';
-import { parseCliArgs, UsageError, USAGE } from './cli-options.mjs';
+import { relative } from 'node:path';
+import { parseCliArgs, flagsNotHonoured, UsageError, USAGE } from './cli-options.mjs';
 import { formatLog, clock } from './format.mjs';
 
 /** Up to this many stations, every step of every station is printed. */
@@ -16,13 +17,14 @@ const STATUS_EVERY_MS = 5000;
  * Runs the stations to their end. Resolves with the process exit code: 0 when all exited 0.
  * @param {ReturnType<typeof parseCliArgs>} config
  * @param {{ out?: (line: string) => void, statusEveryMs?: number, bundle?: object }} [io]
- *   `bundle` replaces dist/firmware.js (tests)
+ *   `bundle` ({ code, filename }) replaces config.bundle (tests)
  */
-export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS, bundle } = {}) {
+export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS, bundle = config.bundle } = {}) {
   const { stations: settingsList, logLevel } = config;
   const everyLine = settingsList.length <= EVERY_LINE_UP_TO || logLevel === 'debug';
+  const bundleName = typeof bundle === 'string' ? relative(process.cwd(), bundle) : (bundle && bundle.filename) || 'the default bundle';
   out(
-    `sim: ${settingsList.length} station(s) → ${config.url}/<id> (scenario ${config.scenario}, ` +
+    `sim: ${settingsList.length} station(s) → ${config.url}/<id> (${bundleName}, scenario ${config.scenario}, ` +
       `${settingsList[0].connectors} connector(s), heap limit ${config.heapLimit} bytes, data in ${config.dataDir})`
   );
 
@@ -49,7 +51,10 @@ export async function runStations(config, { out = (l) => console.log(l), statusE
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
-    for (const station of stations) await station.start();
+    for (const station of stations) {
+      await station.start();
+      if (station === stations[0]) reportIgnoredFlags(config.givenFlags || [], station.settingsHonoured, bundleName, out);
+    }
     const results = await Promise.all(stations.map((s) => s.exited));
     if (status) out(statusLine(stations, lastStep));
     const failed = stations.filter((s, i) => results[i].code !== 0);
@@ -67,6 +72,14 @@ export async function runStations(config, { out = (l) => console.log(l), statusE
     process.off('SIGTERM', interrupt);
     for (const s of stations) if (s.running) s.stop(1, 'simulator ending');
   }
+}
+
+/** Flags the bundle would ignore, said once: it declared (hal.declareSettings) what it acts on, or nothing. */
+function reportIgnoredFlags(givenFlags, honoured, bundleName, out) {
+  const ignored = flagsNotHonoured(givenFlags, honoured).map((f) => '--' + f);
+  if (!ignored.length) return;
+  if (honoured) out(`sim: warning: ${bundleName} does not act on ${ignored.join(', ')} (it acts on the settings ${honoured.join(', ')}); ignored`);
+  else out(`sim: warning: ${bundleName} does not declare which settings it acts on (hal.declareSettings), so ${ignored.join(', ')} may be ignored`);
 }
 
 /**

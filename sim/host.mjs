@@ -1,4 +1,4 @@
-// The Node simulator host: runs the unchanged firmware bundle (dist/firmware.js) in QuickJS
+// The Node simulator host: runs the unchanged firmware bundle (dist/firmware.min.js, as flashed) in QuickJS
 // (quickjs-emscripten, sync release build) and gives it the host ABI of hal/host-abi.ts as
 // the global `ocppHost`: `ws` websockets, Node timers, a monotonic clock and files under
 // <data dir>/<station id>/. One QuickJS runtime per station, with a heap limit, so the
@@ -12,7 +12,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { getQuickJS, newQuickJSWASMModule } from 'quickjs-emscripten';
@@ -20,7 +20,8 @@ import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
 import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
 
-export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/firmware.js', import.meta.url));
+/** What the simulator runs unless told otherwise: the bundle that is flashed, so its heap is the module's. */
+export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/firmware.min.js', import.meta.url));
 export const DEFAULT_HEAP_LIMIT = 1024 * 1024;
 /** Python logging's numbers, as in the ABI's log(level, text). */
 export const LOG_LEVELS = { debug: 10, info: 20, warning: 30, error: 40 };
@@ -98,6 +99,8 @@ class GuestRuntime {
   #depth = 0; // > 0 while the guest runs: nothing may dispose the runtime then
   #deadline = 0;
   #watchdogFired = false;
+  /** The heap went above the limit while the guest ran: it is interrupted and ends with 71. */
+  #heapExceeded = false;
   /** What ends this boot once the guest has returned: { kind, code, reason }. */
   #pendingEnd = null;
   #lastSample = -Infinity; // performance.now() of the last heap sample
@@ -113,11 +116,16 @@ class GuestRuntime {
     this.memorySampleMs = memorySampleMs;
     this.hooks = hooks;
     this.rt = quickjs.newRuntime();
+    // QuickJS's own limit: under Emscripten its allocation counter grows by 8 bytes per block
+    // whatever the block's size (no malloc_usable_size), so it refuses only a single
+    // allocation beyond the limit. The limit in bytes is the host's check below (heapInUse).
     this.rt.setMemoryLimit(heapLimit);
     this.rt.setMaxStackSize(GUEST_STACK_BYTES);
     this.rt.setInterruptHandler(() => {
       if (this.#deadline && performance.now() > this.#deadline) this.#watchdogFired = true;
-      return this.#watchdogFired;
+      // A long callback: the heap is checked at each of QuickJS's interrupt polls too.
+      if (!this.#watchdogFired && !this.#heapExceeded) this.#sampleMemory();
+      return this.#watchdogFired || this.#heapExceeded;
     });
     this.ctx = this.rt.newContext();
     this.#installHost();
@@ -449,6 +457,7 @@ class GuestRuntime {
       this.#guestError('a promise job', this.#describe(jobs.error));
     }
     if (this.#pendingEnd || performance.now() - this.#lastSample >= this.memorySampleMs) this.#sampleMemory();
+    if (this.#heapExceeded) this.#outOfMemory('a callback');
     if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0 && this.transfers.size === 0 && this.pendingCallbacks.size === 0) {
       this.#requestEnd('exit', HOST_EXIT.STALLED, 'the bundle stalled: no timer and no socket left, and it did not call exit()');
     }
@@ -462,8 +471,8 @@ class GuestRuntime {
   #guestError(label, text) {
     if (this.#watchdogFired) {
       this.#requestEnd('exit', HOST_EXIT.WATCHDOG, `watchdog: ${label} ran longer than ${this.watchdogMs} ms (an endless loop?)`);
-    } else if (/out of memory/i.test(text)) {
-      this.#requestEnd('exit', HOST_EXIT.OUT_OF_MEMORY, `out of memory: ${label} needed more than the heap limit of ${this.heapLimit} bytes (--heap-limit)`);
+    } else if (this.#heapExceeded || /out of memory/i.test(text)) {
+      this.#outOfMemory(label);
     } else if (label === 'the bundle') {
       this.#requestEnd('exit', HOST_EXIT.LOAD_ERROR, `the bundle threw while loading: ${text}`);
     } else {
@@ -489,16 +498,21 @@ class GuestRuntime {
     if (!this.#pendingEnd) this.#pendingEnd = { kind, code, reason };
   }
 
+  #outOfMemory(label) {
+    const grew = this.#heapExceeded ? `: the heap grew to ${this.memoryUsed} bytes` : '';
+    this.#requestEnd('exit', HOST_EXIT.OUT_OF_MEMORY, `out of memory: ${label} needed more than the heap limit of ${this.heapLimit} bytes (--heap-limit)${grew}`);
+  }
+
+  /** The heap in use now (what memory() reports and the limit is checked against). */
   #sampleMemory() {
     this.#lastSample = performance.now();
     try {
-      const usage = this.rt.computeMemoryUsage();
-      this.memoryUsed = this.ctx.getProp(usage, 'memory_used_size').consume((h) => this.ctx.getNumber(h));
-      this.memoryPeak = Math.max(this.memoryPeak, this.memoryUsed);
-      usage.dispose();
+      this.memoryUsed = heapInUse(this.rt);
     } catch {
-      // no memory left even for the sample: the error path reports it
+      return; // no memory left even for the sample: the error path reports it
     }
+    this.memoryPeak = Math.max(this.memoryPeak, this.memoryUsed);
+    if (this.memoryUsed > this.heapLimit) this.#heapExceeded = true;
   }
 
   /** Stops the timers, closes the sockets, frees every handle, the context and the runtime. */
@@ -527,6 +541,33 @@ class GuestRuntime {
       this.hooks.log(LOG_LEVELS.error, `could not free the QuickJS runtime cleanly: ${err.message}`, 'host');
     }
   }
+}
+
+/**
+ * A QuickJS runtime's memory usage by its own account (JS_ComputeMemoryUsage), as
+ * { 'memory used': { count, size }, atoms, strings, objects, properties, shapes,
+ * 'bytecode functions', bytecode, … }. Read from the text dump, which QuickJS writes outside
+ * the JS heap: the library's computeMemoryUsage() would add a context of its own (about
+ * 33 KB) to the runtime it measures.
+ */
+export function memoryUsage(rt) {
+  const usage = {};
+  for (const line of rt.dumpMemoryUsage().split('\n')) {
+    const m = /^\s*([a-z][a-z0-9 ]*?)\s+(\d+)(?:\s+(\d+))?/.exec(line);
+    if (m) usage[m[1]] = { count: Number(m[2]), size: m[3] === undefined ? 0 : Number(m[3]) };
+  }
+  return usage;
+}
+
+/**
+ * The bytes a QuickJS runtime has in use (memory_used_size: objects, properties, shapes,
+ * strings, atoms, functions and their bytecode, arrays, the runtime and its contexts): what
+ * memory() reports and --heap-limit is checked against.
+ */
+export function heapInUse(rt) {
+  const used = memoryUsage(rt)['memory used'];
+  if (!used) throw new Error('QuickJS memory dump without a "memory used" line');
+  return used.size;
 }
 
 /**
@@ -611,7 +652,7 @@ export class SimulatedStation extends EventEmitter {
    * @param {object} options.settings  the station's settings (hal/settings.ts); `id` required
    * @param {string} [options.dataDir] files go to <dataDir>/<id>/ (default ./sim-data)
    * @param {number} [options.heapLimit] QuickJS heap limit in bytes (default 1 MiB)
-   * @param {string | { code: string, filename?: string }} [options.bundle] default dist/firmware.js
+   * @param {string | { code: string, filename?: string }} [options.bundle] a file, or the code itself; default dist/firmware.min.js (as flashed)
    * @param {'debug'|'info'|'warning'|'error'} [options.logLevel] default settings.logLevel or 'info'
    * @param {number} [options.watchdogMs] longest one callback may run (default 10 s)
    * @param {number} [options.memorySampleMs] heap sample at most this often (default 0: after
@@ -659,7 +700,10 @@ export class SimulatedStation extends EventEmitter {
     return this.#runtime !== null;
   }
 
-  /** Heap figures of the QuickJS runtime: used now (last sample), peak over the run, limit. */
+  /**
+   * Heap figures of the QuickJS runtime, in the bytes the limit is checked against
+   * (heapInUse): used now (last sample), peak over the run (every boot), limit.
+   */
   memory() {
     const rt = this.#runtime;
     return { used: rt ? rt.memoryUsed : this.#lastUsed, peak: Math.max(this.#peak, rt ? rt.memoryPeak : 0), limit: this.heapLimit };
@@ -723,7 +767,7 @@ export class SimulatedStation extends EventEmitter {
 
   /**
    * Installs the staged image: the next restart() evaluates it. Only for this station's run:
-   * a new simulator run starts from dist/firmware.js again (nothing is written to disk).
+   * a new simulator run starts from its bundle (dist/firmware.min.js) again (nothing is written to disk).
    */
   async #installFirmware() {
     const staged = this.#staged;
@@ -753,7 +797,7 @@ export class SimulatedStation extends EventEmitter {
   }
 
   #bundleSource() {
-    if (typeof this.bundle === 'string') return { code: readFileSync(this.bundle, 'utf8'), filename: 'firmware.js' };
+    if (typeof this.bundle === 'string') return { code: readFileSync(this.bundle, 'utf8'), filename: basename(this.bundle) };
     return { code: this.bundle.code, filename: this.bundle.filename || 'bundle.js' };
   }
 

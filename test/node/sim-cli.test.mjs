@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCliArgs, UsageError } from '../../sim/cli-options.mjs';
+import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
 
 const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'sim-cli-'));
@@ -23,6 +24,15 @@ test('defaults: one station, 2 connectors, idle, 1 MiB heap, ./sim-data', () => 
   assert.deepEqual(c.stations, [
     { url: 'ws://localhost:9000/ocpp', id: 'CP', connectors: 2, scenario: 'idle', idTag: 'DEMO-TAG', duration: 0, password: '', ca: '', cert: '', key: '', logLevel: 'info' },
   ]);
+});
+
+test('the stations run the flashed bundle, dist/firmware.min.js, unless --bundle names another', () => {
+  assert.equal(DEFAULT_BUNDLE, fileURLToPath(new URL('../../dist/firmware.min.js', import.meta.url)));
+  assert.equal(parseCliArgs(base).bundle, DEFAULT_BUNDLE);
+  const mine = join(dir, 'my-station.js');
+  writeFileSync(mine, 'ocppHost.exit(0);');
+  assert.equal(parseCliArgs([...base, '--bundle', mine]).bundle, mine);
+  assert.deepEqual(parseCliArgs([...base, '--scenario', 'session', '--duration', '5']).givenFlags, ['url', 'id', 'scenario', 'duration']);
 });
 
 test('every option lands in the settings of every station', () => {
@@ -61,6 +71,10 @@ test('bad flags are UsageErrors that say what is wrong', () => {
     [[...base, '--stations', '2.5'], /--stations must be a whole number/],
     [[...base, '--connectors', 'two'], /--connectors must be a whole number from 1 to 100, got "two"/],
     [[...base, '--duration=-1'], /--duration must be a number of seconds >= 0, got "-1"/],
+    [[...base, '--duration', '-1'], /^--duration must be a number of seconds >= 0, got "-1"$/],
+    [[...base, '--connectors', '-2'], /^--connectors must be a whole number from 1 to 100, got "-2"$/],
+    [[...base, '--bundle', join(dir, 'no-such.js')], /--bundle: cannot read .*no-such\.js: ENOENT/],
+    [[...base, '--bundle', dir], /--bundle: .* is not a file/],
     [[...base, '--duration', 'soon'], /--duration must be a number of seconds >= 0, got "soon"/],
     [[...base, '--heap-limit', '1000'], /--heap-limit must be a whole number from 65536/],
     [[...base, '--heap-limit', '1MB'], /--heap-limit must be a whole number/],
@@ -90,7 +104,7 @@ test('the CLI process: bad flag → message on stderr, exit 2; --help → usage,
   assert.match(missing.stderr, /--url is required/);
   const help = spawnSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
   assert.equal(help.status, 0);
-  for (const flag of ['--url', '--id', '--stations', '--connectors', '--scenario', '--id-tag', '--duration', '--password', '--ca', '--cert', '--key', '--security-profile', '--data-dir', '--heap-limit', '--log-level', '--help']) {
+  for (const flag of ['--url', '--id', '--stations', '--connectors', '--scenario', '--id-tag', '--duration', '--password', '--ca', '--cert', '--key', '--security-profile', '--data-dir', '--heap-limit', '--bundle', '--log-level', '--help']) {
     assert.ok(help.stdout.includes(flag), `usage mentions ${flag}`);
   }
 });
@@ -133,4 +147,21 @@ test('many stations: periodic status lines instead of every step; a failing stat
   assert.match(status.at(-1), /status: 0 running, 5 done, 1 failed/);
   assert.ok(lines.includes('sim: CP-5 failed: exit 3: the bundle called exit(3)'), lines.join('\n'));
   assert.equal(lines.at(-1), 'sim: 1 of 6 station(s) failed');
+});
+
+test('flags the bundle does not act on are reported, by what it declared or because it declared nothing', async () => {
+  const declares = { code: `ocppHost.settingsHonoured = 'url,id,connectors'; ocppHost.timerStart(10, function () { ocppHost.exit(0); });`, filename: 'my-station.js' };
+  const silent = { code: `ocppHost.timerStart(10, function () { ocppHost.exit(0); });`, filename: 'silent.js' };
+  const config = parseCliArgs([...base, '--scenario', 'session', '--duration', '5', '--connectors', '1', '--data-dir', dir]);
+  const lines = [];
+  assert.equal(await runStations(config, { out: (l) => lines.push(l), bundle: declares }), 0);
+  assert.ok(lines.includes('sim: warning: my-station.js does not act on --scenario, --duration (it acts on the settings url, id, connectors); ignored'), lines.join('\n'));
+  assert.match(lines[0], /\(my-station\.js, scenario session,/);
+  lines.length = 0;
+  assert.equal(await runStations(config, { out: (l) => lines.push(l), bundle: silent }), 0);
+  assert.ok(lines.includes('sim: warning: silent.js does not declare which settings it acts on (hal.declareSettings), so --connectors, --scenario, --duration may be ignored'), lines.join('\n'));
+  lines.length = 0;
+  const honoured = parseCliArgs([...base, '--connectors', '1', '--data-dir', dir]);
+  assert.equal(await runStations(honoured, { out: (l) => lines.push(l), bundle: declares }), 0);
+  assert.ok(!lines.some((l) => /warning/.test(l)), lines.join('\n'));
 });

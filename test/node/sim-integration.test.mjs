@@ -1,4 +1,4 @@
-// Integration: the real bundle (dist/firmware.js) in QuickJS on the simulator host, over
+// Integration: the real bundle (dist/firmware.min.js, as flashed: the simulator's default) in QuickJS on the simulator host, over
 // real sockets on 127.0.0.1, against the strict ocpp-rpc CSMS (every message both ways is
 // validated against the official OCPP 1.6 schemas). Short intervals keep it fast.
 //

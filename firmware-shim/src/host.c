@@ -963,7 +963,7 @@ static JSContext *new_context(JSRuntime *rt)
     return ctx;
 }
 
-void host_boot(const char *code, size_t length, const char *filename)
+void host_boot(char *code, size_t length, const char *filename)
 {
     H.end_pending = false;
     H.timer_seq = 0;
@@ -974,6 +974,7 @@ void host_boot(const char *code, size_t length, const char *filename)
         H.state = HOST_ENDED;
         H.exit_code = HOST_EXIT_OUT_OF_MEMORY;
         snprintf(H.exit_reason, sizeof H.exit_reason, "out of memory: cannot create a QuickJS runtime");
+        free(code);
         return;
     }
     JS_SetMaxStackSize(H.rt, H.config.stack_limit);
@@ -996,6 +997,7 @@ void host_boot(const char *code, size_t length, const char *filename)
                  "(--heap-limit)",
                  needed, H.config.heap_limit);
         host_log(HOST_LOG_ERROR, "exit %d: %s", H.exit_code, H.exit_reason);
+        free(code);
         return;
     }
     JS_SetMemoryLimit(H.rt, H.config.heap_limit);
@@ -1007,13 +1009,16 @@ void host_boot(const char *code, size_t length, const char *filename)
     JS_FreeValue(H.ctx, global);
 
     enter_guest();
-    if (host_is_bytecode(code, length)) {
-        /* Compiled ahead (host_compile): no parser on the device, so no parse-time peak. */
-        JSValue function = JS_ReadObject(H.ctx, (const uint8_t *)code, length, JS_READ_OBJ_BYTECODE);
-        finish_call(JS_IsException(function) ? function : JS_EvalFunction(H.ctx, function), "the bundle");
-    } else {
-        finish_call(JS_Eval(H.ctx, code, length, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP), "the bundle");
-    }
+    JSValue function;
+    if (host_is_bytecode(code, length)) /* compiled ahead (host_compile): no parser, no parse-time peak */
+        function = JS_ReadObject(H.ctx, (const uint8_t *)code, length, JS_READ_OBJ_BYTECODE);
+    else
+        function = JS_Eval(H.ctx, code, length, filename,
+                           JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
+    /* QuickJS has copied what it keeps (bytecode, atoms, strings): the file's buffer goes
+     * before the top level runs, so it and the station's objects are never held at once. */
+    free(code);
+    finish_call(JS_IsException(function) ? function : JS_EvalFunction(H.ctx, function), "the bundle");
     leave_guest();
     settle();
 }

@@ -45,8 +45,9 @@ typedef enum { HOST_RUNNING, HOST_REBOOT, HOST_ENDED } host_state_t;
 void host_init(const host_config *config);
 /* Evaluates the bundle in a fresh runtime (its top level starts the station), then runs its
  * promise jobs. `code` is the script, NUL-terminated at code[length], or its bytecode from
- * host_compile(). */
-void host_boot(const char *code, size_t length, const char *filename);
+ * host_compile(), in a malloc'd buffer that host_boot takes: it is freed as soon as QuickJS
+ * has read or parsed it, before the top level runs (the file is not held for the run). */
+void host_boot(char *code, size_t length, const char *filename);
 /* The bundle compiled ahead of time (strip mode: no source text, no line table), as
  * host_boot() loads it; malloc'd, NUL-terminated. NULL with the reason in `error`. The
  * bytecode is only for the same QuickJS version and configuration (JS_ReadObject refuses

@@ -122,10 +122,8 @@ int main(int argc, char **argv)
         .log_level = o.log_level_number,
     };
     host_init(&config);
-    /* QuickJS copies what it keeps of the bundle (bytecode, atoms, strings): the buffer is
-     * freed once it is evaluated, so it is not held for the whole run (100 KB on the module). */
+    /* host_boot takes the buffer: freed once QuickJS has read it (100 KB on the module). */
     host_boot(code, length, file_name_of(o.bundle));
-    free(code);
     code = NULL;
     while (host_state() != HOST_ENDED) {
         if (report_asked) {
@@ -139,7 +137,6 @@ int main(int argc, char **argv)
             code = posix_read_file(o.bundle, &length);
             if (code) {
                 host_boot(code, length, file_name_of(o.bundle));
-                free(code);
                 code = NULL;
             } else
                 host_stop(HOST_EXIT_LOAD_ERROR, "cannot read the bundle again after restart()");

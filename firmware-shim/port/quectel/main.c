@@ -86,11 +86,9 @@ static void ocpp_task(void *arg)
                 char *code = quectel_read_whole(OCPP_BYTECODE, &length);
                 if (!code)
                     code = quectel_read_whole(OCPP_BUNDLE, &length);
-                if (code) {
-                    /* QuickJS copies what it keeps: the buffer is not held for the run. */
+                if (code) /* host_boot takes the buffer: freed once QuickJS has read it */
                     host_boot(code, length, "firmware.js");
-                    free(code);
-                } else
+                else
                     host_stop(HOST_EXIT_LOAD_ERROR, "cannot read " OCPP_BYTECODE " nor " OCPP_BUNDLE);
             } else if (sockets_loop_turn() != 0) {
                 host_stop(1, "the event loop failed");

@@ -44,7 +44,7 @@ class TetheredConnector implements ConnectorHardware {
   read(): MeterReading {
     this.integrate();
     const amps = this.drawA();
-    return { energyWh: Math.floor(this.registerWh), powerW: amps * VOLTAGE_V, currentA: amps, voltageV: VOLTAGE_V, offeredA: this.limitA, socPercent: -1 };
+    return { energyWh: Math.floor(this.registerWh), powerW: amps * VOLTAGE_V, currentA: amps, voltageV: VOLTAGE_V, offeredA: this.limitA, phases: 1, socPercent: -1 };
   }
   setRelay(closed: boolean): void {
     this.integrate();

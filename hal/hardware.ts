@@ -41,6 +41,8 @@ export interface MeterReading {
   voltageV: number;
   /** Current.Offered, A: the limit signalled to the EV. */
   offeredA: number;
+  /** Phases wired (3 when absent): Power.Offered is offeredA × voltageV × phases. */
+  phases?: number;
   /** SoC, percent, when the EV reports it (-1 when unknown). */
   socPercent: number;
 }

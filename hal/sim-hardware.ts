@@ -106,6 +106,7 @@ export class SimConnector implements ConnectorHardware {
       currentA: Math.round(amps * 10) / 10,
       voltageV: this.voltageV,
       offeredA: this.limitA,
+      phases: this.phases,
       socPercent: this.ev ? Math.floor(this.soc()) : -1,
     };
   }

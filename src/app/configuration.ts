@@ -38,10 +38,12 @@ export const MEASURANDS = [
   'Power.Active.Import',
   'Current.Import',
   'Current.Offered',
+  'Power.Offered',
   'Voltage',
   'SoC',
 ];
-const MEASURAND_LIST_MAX = 6;
+/** A measurand list may name every measurand the meter gives. */
+const MEASURAND_LIST_MAX = MEASURANDS.length;
 
 function keys(connectors: number): { [key: string]: KeyDefinition } {
   return {

@@ -31,6 +31,7 @@ const UNITS: { [measurand: string]: string } = {
   'Power.Active.Import': 'W',
   'Current.Import': 'A',
   'Current.Offered': 'A',
+  'Power.Offered': 'W',
   Voltage: 'V',
   SoC: 'Percent',
 };
@@ -45,6 +46,10 @@ function valueOf(reading: MeterReading, measurand: string): number | null {
       return reading.currentA;
     case 'Current.Offered':
       return reading.offeredA;
+    case 'Power.Offered':
+      // What the EV may draw now: the offered current on every phase wired (3 when the
+      // hardware does not say, as smart charging assumes for a W limit).
+      return Math.round(reading.offeredA * reading.voltageV * (reading.phases || 3));
     case 'Voltage':
       return reading.voltageV;
     case 'SoC':

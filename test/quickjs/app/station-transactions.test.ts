@@ -306,3 +306,22 @@ test('after a reboot the interrupted StopTransaction goes right after the BootNo
   assert.deepEqual(sent.slice(0, 2), ['StopTransaction', 'StatusNotification'], 'the stop first: ' + sent.join(' '));
   assert.equal(sent.filter((a) => a === 'StatusNotification').length, 9, 'then connectors 0-8');
 });
+
+test('Power.Offered (offered current × voltage × phases) in the four measurand lists', async () => {
+  const rig = makeStation({ configuration: { MeterValueSampleInterval: 10 } });
+  await startOnline(rig);
+  for (const key of ['MeterValuesSampledData', 'MeterValuesAlignedData', 'StopTxnSampledData', 'StopTxnAlignedData']) {
+    assert.deepEqual((await rig.csms.call('ChangeConfiguration', { key, value: 'Power.Offered,Current.Offered' }))[2], { status: 'Accepted' }, key);
+  }
+  assert.ok(await plugAndPresent(rig, 1, 'TAG'));
+  await rig.csms.next('StartTransaction');
+  const sample = (await rig.csms.next('MeterValues'))[3].meterValue[0].sampledValue;
+  assert.deepEqual(sample.map((v: any) => v.measurand + '=' + v.value + ' ' + v.unit), ['Power.Offered=22080 W', 'Current.Offered=32 A'], '32 A × 230 V × 3 phases');
+  rig.hw.connector(1).setCurrentLimit(10);
+  await rig.station.presentIdTag(1, 'TAG');
+  const data = (await rig.csms.next('StopTransaction'))[3].transactionData;
+  const end = data[data.length - 1].sampledValue;
+  assert.equal(end[0].measurand, 'Power.Offered');
+  assert.equal(end[0].value, '6900', '10 A × 230 V × 3 phases');
+  assert.equal(end[0].context, 'Transaction.End');
+});

@@ -4,6 +4,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BUNDLE, DEFAULT_HEAP_LIMIT, LOG_LEVELS } from './host.mjs';
+import { parseListenAddress, isLoopback } from './control.mjs';
 
 export const USAGE = `usage: npm run sim -- --url <ws[s]://host[:port]/path> --id <station id> [options]
 
@@ -16,7 +17,9 @@ The station id is appended to the URL as its last path segment.
   --connectors N       connectors per station                                 default 2
   --scenario S         idle: boot, heartbeat, status, serve the CSMS until --duration ends
                        session: plug in, Authorize, StartTransaction, MeterValues,
-                       StopTransaction, unplug                                default idle
+                       StopTransaction, unplug
+                       none: no simulated driver (only --control and the CSMS act)
+                                                                              default idle
   --id-tag TAG         idTag the simulated driver presents                    default DEMO-TAG
   --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C)         default 0
   --password P         Basic auth password (security profiles 1 and 2)
@@ -31,6 +34,11 @@ The station id is appended to the URL as its last path segment.
   --bundle FILE        the bundle the stations run (npm run build -- --entry … --out FILE)
                                                         default dist/firmware.min.js (as flashed)
   --log-level LEVEL    debug (every frame) | info | warning | error           default info
+  --control ADDR:PORT  control API and dashboard (http://ADDR:PORT/); port 0 = any free
+                       port; runs until Ctrl-C                                default off
+  --control-token T    every control request needs "Authorization: Bearer T";
+                       required to bind an address that is not loopback
+  --sim-data-transfer  accept DataTransfer org.openocpp.sim from the CSMS as control
   --help               this text
 
 Exit status: 0 when every station ended with 0 (duration over or session complete),
@@ -55,6 +63,9 @@ const FLAGS = {
   'heap-limit': { type: 'string' },
   bundle: { type: 'string' },
   'log-level': { type: 'string' },
+  control: { type: 'string' },
+  'control-token': { type: 'string' },
+  'sim-data-transfer': { type: 'boolean' },
   help: { type: 'boolean' },
 };
 
@@ -72,6 +83,7 @@ export const FLAG_SETTINGS = {
   key: 'key',
   'security-profile': 'securityProfile',
   'log-level': 'logLevel',
+  'sim-data-transfer': 'simDataTransfer',
 };
 
 /**
@@ -152,7 +164,7 @@ export function parseCliArgs(argv) {
   if (badId !== undefined) throw new UsageError(`--id: "${badId}" is not a valid station id (letters, digits, . _ ~ -; at most 48)`);
 
   const scenario = values.scenario ?? 'idle';
-  if (scenario !== 'idle' && scenario !== 'session') throw new UsageError(`--scenario must be idle or session, got "${scenario}"`);
+  if (scenario !== 'idle' && scenario !== 'session' && scenario !== 'none') throw new UsageError(`--scenario must be idle, session or none, got "${scenario}"`);
   const idTag = values['id-tag'] ?? 'DEMO-TAG';
   if (idTag.length < 1 || idTag.length > 20) throw new UsageError(`--id-tag must be 1 to 20 characters (OCPP IdToken), got "${idTag}"`);
   let duration = 0;
@@ -172,6 +184,21 @@ export function parseCliArgs(argv) {
   }
   if (securityProfile === 3 && values.cert === undefined) throw new UsageError('--security-profile 3 needs --cert and --key (client certificate)');
 
+  let control = null;
+  if (values.control !== undefined) {
+    try {
+      control = parseListenAddress(values.control);
+    } catch (err) {
+      throw new UsageError(`--control: ${err.message}`);
+    }
+    if (!isLoopback(control.host) && !values['control-token']) {
+      throw new UsageError(`--control ${values.control} is not a loopback address: it needs --control-token (the control API drives every station)`);
+    }
+  }
+  if (values['control-token'] !== undefined && (control === null || values['control-token'].length < 8)) {
+    throw new UsageError(control === null ? '--control-token goes with --control' : '--control-token must be at least 8 characters');
+  }
+
   const common = {
     // The bundle appends "/<id>"; a trailing slash would make an empty path segment.
     url: values.url.replace(/\/+$/, ''),
@@ -186,6 +213,7 @@ export function parseCliArgs(argv) {
     // only when given: a host without the flag (the native shim) gives the same settings
     ...(securityProfile >= 0 && { securityProfile }),
     logLevel,
+    ...(values['sim-data-transfer'] && { simDataTransfer: true }),
   };
   let bundle = DEFAULT_BUNDLE;
   if (values.bundle !== undefined) {
@@ -204,7 +232,9 @@ export function parseCliArgs(argv) {
     bundle,
     /** The settings flags given on the command line (FLAG_SETTINGS' keys), to check against what the bundle acts on. */
     givenFlags: Object.keys(FLAG_SETTINGS).filter((flag) => values[flag] !== undefined),
+    idBase: values.id,
     scenario,
+    control: control && { ...control, token: values['control-token'] ?? null },
     logLevel,
     dataDir: values['data-dir'] ?? 'sim-data',
     heapLimit: wholeNumber('heap-limit', values['heap-limit'], 65536, 2 ** 31) ?? DEFAULT_HEAP_LIMIT,

@@ -8,6 +8,9 @@ import { SimulatedStation, LOG_LEVELS } from './host.mjs';
 import { relative } from 'node:path';
 import { parseCliArgs, flagsNotHonoured, UsageError, USAGE } from './cli-options.mjs';
 import { formatLog, clock } from './format.mjs';
+import { Fleet } from './fleet.mjs';
+import { ControlServer, HttpError } from './control.mjs';
+import { checkSettings } from './settings-file.mjs';
 
 /** Up to this many stations, every step of every station is printed. */
 const EVERY_LINE_UP_TO = 4;
@@ -15,11 +18,14 @@ const STATUS_EVERY_MS = 5000;
 
 /**
  * Runs the stations to their end. Resolves with the process exit code: 0 when all exited 0.
+ * With `config.control` the control API serves the stations (and may add and remove some)
+ * until Ctrl-C or `signal`, whether the stations have ended or not.
  * @param {ReturnType<typeof parseCliArgs>} config
- * @param {{ out?: (line: string) => void, statusEveryMs?: number, bundle?: object }} [io]
- *   `bundle` ({ code, filename }) replaces config.bundle (tests)
+ * @param {{ out?: (line: string) => void, statusEveryMs?: number, bundle?: object, signal?: AbortSignal,
+ *   onControl?: (server: ControlServer) => void }} [io]
+ *   `bundle` ({ code, filename }) replaces config.bundle (tests); `signal` ends the run as Ctrl-C does
  */
-export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS, bundle = config.bundle } = {}) {
+export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS, bundle = config.bundle, signal, onControl } = {}) {
   const { stations: settingsList, logLevel } = config;
   const everyLine = settingsList.length <= EVERY_LINE_UP_TO || logLevel === 'debug';
   const bundleName = typeof bundle === 'string' ? relative(process.cwd(), bundle) : (bundle && bundle.filename) || 'the default bundle';
@@ -28,32 +34,46 @@ export async function runStations(config, { out = (l) => console.log(l), statusE
       `${settingsList[0].connectors} connector(s), heap limit ${config.heapLimit} bytes, data in ${config.dataDir})`
   );
 
-  const stations = settingsList.map(
-    (settings) => new SimulatedStation({ settings, dataDir: config.dataDir, heapLimit: config.heapLimit, logLevel, ...(bundle && { bundle }) })
-  );
   /** Last step each station logged, for the status line. */
   const lastStep = new Map();
-  for (const station of stations) {
-    station.on('log', (e) => {
-      if (e.level === LOG_LEVELS.info && e.source === 'bundle') lastStep.set(station.id, e.text);
-      if (everyLine || e.level >= LOG_LEVELS.warning) out(formatLog(station.id, e));
-    });
-    if (everyLine) station.on('exit', ({ code, reason }) => code === 0 && out(`${clock()}  ${station.id}  exited 0 (${reason})`));
-  }
+  const fleet = new Fleet({
+    create: (settings) => {
+      const station = new SimulatedStation({ settings, dataDir: config.dataDir, heapLimit: config.heapLimit, logLevel, ...(bundle && { bundle }) });
+      station.on('log', (e) => {
+        if (e.level === LOG_LEVELS.info && e.source === 'bundle') lastStep.set(station.id, e.text);
+        if (everyLine || e.level >= LOG_LEVELS.warning) out(formatLog(station.id, e));
+      });
+      if (everyLine) station.on('exit', ({ code, reason }) => code === 0 && out(`${clock()}  ${station.id}  exited 0 (${reason})`));
+      return station;
+    },
+  });
 
-  const status = everyLine ? null : setInterval(() => out(statusLine(stations, lastStep)), statusEveryMs);
+  const status = everyLine ? null : setInterval(() => out(statusLine(fleet.stations(), lastStep)), statusEveryMs);
   let interrupted = false;
+  let endControl;
+  const controlEnded = new Promise((resolve) => (endControl = resolve));
   const interrupt = () => {
     interrupted = true;
-    out(`sim: interrupted, stopping ${stations.filter((s) => s.running).length} station(s)`);
-    for (const s of stations) s.stop(130, 'interrupted (Ctrl-C)');
+    out(`sim: interrupted, stopping ${fleet.stations().filter((s) => s.running || s.poweredOff).length} station(s)`);
+    for (const s of fleet.stations()) s.stop(130, 'interrupted (Ctrl-C)');
+    endControl();
   };
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
+  if (signal) signal.addEventListener('abort', interrupt, { once: true });
+  let control = null;
   try {
-    for (const station of stations) {
-      await station.start();
-      if (station === stations[0]) reportIgnoredFlags(config.givenFlags || [], station.settingsHonoured, bundleName, out);
+    for (const settings of settingsList) {
+      const station = await fleet.add(settings);
+      if (fleet.size === 1) reportIgnoredFlags(config.givenFlags || [], station.settingsHonoured, bundleName, out);
+    }
+    const stations = fleet.stations();
+    if (config.control) {
+      control = new ControlServer({ fleet, ...config.control, addStations: stationAdder(config, fleet) });
+      const url = await control.start();
+      out(`sim: control API and dashboard on ${url}/${config.control.token ? ' (token required)' : ''}; Ctrl-C ends the run`);
+      if (onControl) onControl(control);
+      await controlEnded;
     }
     const results = await Promise.all(stations.map((s) => s.exited));
     if (status) out(statusLine(stations, lastStep));
@@ -70,7 +90,9 @@ export async function runStations(config, { out = (l) => console.log(l), statusE
     if (status) clearInterval(status);
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
-    for (const s of stations) if (s.running) s.stop(1, 'simulator ending');
+    if (signal) signal.removeEventListener('abort', interrupt);
+    if (control) await control.stop();
+    await fleet.stopAll(1, 'simulator ending');
   }
 }
 
@@ -80,6 +102,36 @@ function reportIgnoredFlags(givenFlags, honoured, bundleName, out) {
   if (!ignored.length) return;
   if (honoured) out(`sim: warning: ${bundleName} does not act on ${ignored.join(', ')} (it acts on the settings ${honoured.join(', ')}); ignored`);
   else out(`sim: warning: ${bundleName} does not declare which settings it acts on (hal.declareSettings), so ${ignored.join(', ')} may be ignored`);
+}
+
+/**
+ * POST /api/stations: `count` stations with the CLI's settings, `settings` over them; ids
+ * `id` (one), `id-1` … `id-N`, or the next free `<--id>-N`.
+ */
+function stationAdder(config, fleet) {
+  const { id: _, ...common } = config.stations[0];
+  let next = config.stations.length + 1;
+  return async ({ count, id, settings }) => {
+    try {
+      checkSettings(settings, 'settings');
+    } catch (err) {
+      throw new HttpError(400, err.message);
+    }
+    if (settings.id !== undefined) throw new HttpError(400, 'settings: give the id as "id" beside "settings"');
+    let ids;
+    if (id !== undefined) ids = count === 1 ? [id] : Array.from({ length: count }, (_, i) => `${id}-${i + 1}`);
+    else {
+      ids = [];
+      while (ids.length < count) {
+        const candidate = `${config.idBase}-${next++}`;
+        if (!fleet.has(candidate)) ids.push(candidate);
+      }
+    }
+    const taken = ids.filter((x) => fleet.has(x));
+    if (taken.length) throw new HttpError(409, `station ${taken.join(', ')} exists already`);
+    for (const stationId of ids) await fleet.add({ ...common, ...settings, id: stationId });
+    return ids;
+  };
 }
 
 /**

@@ -90,6 +90,8 @@ class GuestRuntime {
   transfers = new Set();
   /** Callbacks of host calls still working (cryptoCreateCsr), disposed with the runtime. */
   pendingCallbacks = new Set();
+  /** The bundle's control handler (optional member controlListen), owned by this runtime. */
+  controlHandler = null;
   disposed = false;
   memoryUsed = 0;
   memoryPeak = 0;
@@ -147,6 +149,32 @@ class GuestRuntime {
     } catch {
       return null;
     }
+  }
+
+  /**
+   * Hands one control request (JSON text) to the bundle's handler and returns its reply
+   * text, or null when the bundle gave none. Called from the event loop only; settles after.
+   */
+  control(requestText) {
+    if (this.disposed || this.#depth > 0 || !this.controlHandler) return null;
+    const { ctx } = this;
+    const arg = ctx.newString(requestText);
+    let reply = null;
+    this.#run('the control handler', () => {
+      const result = ctx.callFunction(this.controlHandler, ctx.undefined, arg);
+      if (!result.error) {
+        reply = ctx.typeof(result.value) === 'string' ? ctx.getString(result.value) : null;
+      }
+      return result;
+    });
+    arg.dispose();
+    this.#settle();
+    return reply;
+  }
+
+  /** The network is cut: every socket drops as a lost connection does (1006). */
+  dropSockets() {
+    for (const sock of this.sockets.values()) if (sock.ws) sock.ws.terminate();
   }
 
   /** Ends this boot from outside (the station's stop()). Deferred while the guest runs. */
@@ -250,6 +278,15 @@ class GuestRuntime {
       },
       cryptoCertificateInfo: (pem, hashAlgorithm) => ctx.newString(JSON.stringify(certificateInfo(str(pem), str(hashAlgorithm)))),
       cryptoVerifyChain: (chain, trusted, keyId) => ctx.newString(JSON.stringify(verifyChain(str(chain), str(trusted), str(keyId), this.keys))),
+      // optional members: the simulator's control of the simulated hardware (control API)
+      controlListen: (handler) => {
+        needFunction(handler, 'controlListen handler');
+        if (this.controlHandler) this.controlHandler.dispose();
+        this.controlHandler = handler.dup();
+      },
+      controlChanged: () => {
+        this.hooks.changed();
+      },
     };
   }
 
@@ -321,6 +358,13 @@ class GuestRuntime {
     const id = ++this.#socketSeq;
     const sock = { id, ws: null, callbacks: callbacks.dup() };
     this.sockets.set(id, sock);
+    if (this.hooks.networkDown()) {
+      setImmediate(() => {
+        this.#deliver(sock, 'onerror', ['network down (simulated)']);
+        this.#socketClosed(sock, 1006, 'network down (simulated)');
+      });
+      return id;
+    }
     try {
       const options = JSON.parse(optionsText || '{}');
       // TLS: the server must chain to `ca` (or the system's CAs); rejectUnauthorized
@@ -524,8 +568,13 @@ class GuestRuntime {
       timer.fn.dispose();
     }
     this.timers.clear();
+    const powerCut = this.#pendingEnd && this.#pendingEnd.kind === 'power-off';
     for (const sock of this.sockets.values()) {
-      closeQuietly(sock.ws);
+      if (powerCut && sock.ws) {
+        sock.ws.removeAllListeners();
+        sock.ws.on('error', () => {});
+        sock.ws.terminate(); // no close frame: the CSMS sees the connection lost
+      } else closeQuietly(sock.ws);
       sock.callbacks.dispose();
     }
     this.sockets.clear();
@@ -533,6 +582,8 @@ class GuestRuntime {
     this.transfers.clear();
     for (const fn of this.pendingCallbacks) fn.dispose();
     this.pendingCallbacks.clear();
+    if (this.controlHandler) this.controlHandler.dispose();
+    this.controlHandler = null;
     try {
       this.rt.removeInterruptHandler();
       this.ctx.dispose();
@@ -627,7 +678,11 @@ export function wasmModuleReservations() {
  *
  * Events: 'log' { time, level, text, source: 'bundle'|'host' } (at or above logLevel),
  * 'frame' { time, direction, socket, text }, 'restart' { count },
- * 'exit' { code, reason }.
+ * 'exit' { code, reason }, 'changed' (the bundle's state, power or network changed: the
+ * control API asks for the state again).
+ *
+ * The simulator's control: powerOff(), powerOn(), setNetwork(up), control(request) (the
+ * bundle's commands through the optional host ABI member controlListen).
  */
 export class SimulatedStation extends EventEmitter {
   /** @type {GuestRuntime | null} */
@@ -646,6 +701,10 @@ export class SimulatedStation extends EventEmitter {
   #staged = null;
   /** { code, reason } once the station has ended, else null. */
   result = null;
+  /** Simulated power cut (powerOff) in force: no runtime until powerOn. */
+  poweredOff = false;
+  /** Simulated network cut (setNetwork(false)) in force: sockets drop and connects fail. */
+  networkDown = false;
 
   /**
    * @param {object} options
@@ -700,6 +759,57 @@ export class SimulatedStation extends EventEmitter {
     return this.#runtime !== null;
   }
 
+  // ---- the simulator's control (control API): power, network, the simulated hardware ----
+
+  /**
+   * Cuts the power: the runtime is disposed at once, its sockets dropped without a close
+   * frame, no OCPP message goes out; the files stay. False when the station is not running.
+   */
+  powerOff() {
+    if (!this.#runtime) return false;
+    this.poweredOff = true;
+    this.#runtime.end('power-off', null, 'power cut (simulated)');
+    return true;
+  }
+
+  /** Power is back: the bundle boots again on the same files. False unless powered off. */
+  powerOn() {
+    if (!this.poweredOff || this.result || this.#runtime) return false;
+    this.poweredOff = false;
+    this.#log(LOG_LEVELS.info, 'power back (simulated): booting', 'host');
+    this.#boot();
+    this.emit('changed');
+    return true;
+  }
+
+  /**
+   * Cuts (false) or restores (true) the station's network: down, every socket drops (1006)
+   * and every connect attempt fails; up, the bundle is told and connects at once.
+   */
+  setNetwork(up) {
+    this.networkDown = !up;
+    this.#log(LOG_LEVELS.info, `network ${up ? 'up' : 'down'} (simulated)`, 'host');
+    if (this.#runtime && !up) this.#runtime.dropSockets();
+    if (this.#runtime && up) this.#runtime.control(JSON.stringify({ command: 'network', up: true }));
+    this.emit('changed');
+  }
+
+  /**
+   * One request to the bundle's control handler (optional host ABI member controlListen):
+   * resolves to its reply object, or null when the station is not running or its bundle
+   * has no control.
+   */
+  control(request) {
+    const text = this.#runtime ? this.#runtime.control(JSON.stringify(request)) : null;
+    if (text === null) return null;
+    try {
+      return JSON.parse(text);
+    } catch {
+      return { ok: false, error: 'the bundle answered something that is not JSON', reason: 'conflict' };
+    }
+  }
+
+
   /**
    * Heap figures of the QuickJS runtime, in the bytes the limit is checked against
    * (heapInUse): used now (last sample), peak over the run (every boot), limit.
@@ -735,6 +845,8 @@ export class SimulatedStation extends EventEmitter {
         log: (level, text, source) => this.#log(level, text, source),
         frame: (direction, socket, text) => this.#frame(direction, socket, text),
         ended: (end) => this.#ended(runtime, end),
+        changed: () => this.emit('changed'),
+        networkDown: () => this.networkDown,
         transfers: {
           download: (url) => this.#downloadFirmware(url),
           install: () => this.#installFirmware(),
@@ -806,6 +918,11 @@ export class SimulatedStation extends EventEmitter {
     this.#peak = Math.max(this.#peak, runtime.memoryPeak);
     this.#uncaught += runtime.uncaughtErrors;
     this.#runtime = null;
+    if (end.kind === 'power-off') {
+      this.#log(LOG_LEVELS.info, 'power off (simulated): runtime gone, files kept', 'host');
+      this.emit('changed');
+      return;
+    }
     if (end.kind === 'restart') {
       this.stats.restarts++;
       this.#log(LOG_LEVELS.info, `restart #${this.stats.restarts}: ${end.reason}; evaluating the bundle again`, 'host');

@@ -78,7 +78,7 @@ test('bad flags are UsageErrors that say what is wrong', () => {
     [[...base, '--duration', 'soon'], /--duration must be a number of seconds >= 0, got "soon"/],
     [[...base, '--heap-limit', '1000'], /--heap-limit must be a whole number from 65536/],
     [[...base, '--heap-limit', '1MB'], /--heap-limit must be a whole number/],
-    [[...base, '--scenario', 'party'], /--scenario must be idle or session, got "party"/],
+    [[...base, '--scenario', 'party'], /--scenario must be idle, session or none, got "party"/],
     [[...base, '--log-level', 'loud'], /--log-level must be debug, info, warning or error/],
     [[...base, '--id-tag', 'X'.repeat(21)], /--id-tag must be 1 to 20 characters/],
     [['--url', 'ws://x', '--id', 'a b'], /"a b" is not a valid station id/],

@@ -200,11 +200,15 @@ static const JSMallocFunctions heap_functions = { heap_malloc, heap_free, heap_r
 
 /* ---- running the guest ---------------------------------------------------------------- */
 
+/* QuickJS's interrupt poll: the watchdog, and the heap limit. Once an allocation has been
+ * refused the guest is stopped at the next poll: QuickJS 2021-03-27 would otherwise go on
+ * running code that catches the failure (a promise chain turns it into a rejection and
+ * carries on), allocations failing one after another for seconds. */
 static int watchdog(JSRuntime *rt, void *opaque)
 {
     if (H.deadline > 0 && port_ticks_ms() > H.deadline)
         H.watchdog_fired = true;
-    return H.watchdog_fired; /* non-zero: QuickJS throws an uncatchable "interrupted" */
+    return H.watchdog_fired || H.heap_refused; /* non-zero: QuickJS throws an uncatchable "interrupted" */
 }
 
 static void enter_guest(void)
@@ -290,6 +294,13 @@ static char *describe(JSValueConst error)
     return strdup(buf);
 }
 
+static void guest_out_of_memory(const char *label)
+{
+    request_end(END_EXIT, HOST_EXIT_OUT_OF_MEMORY,
+                "out of memory: %s needed more than the heap limit of %zu bytes (--heap-limit)", label,
+                H.config.heap_limit);
+}
+
 /* The guest threw (the pending exception) while running `label`: classify it. */
 static void guest_error(const char *label)
 {
@@ -300,9 +311,7 @@ static void guest_error(const char *label)
         request_end(END_EXIT, HOST_EXIT_WATCHDOG, "watchdog: %s ran longer than %d ms (an endless loop?)", label,
                     H.config.watchdog_ms);
     } else if (H.heap_refused || (text && strstr(text, "out of memory"))) {
-        request_end(END_EXIT, HOST_EXIT_OUT_OF_MEMORY,
-                    "out of memory: %s needed more than the heap limit of %zu bytes (--heap-limit)", label,
-                    H.config.heap_limit);
+        guest_out_of_memory(label);
     } else if (strcmp(label, "the bundle") == 0) {
         request_end(END_EXIT, HOST_EXIT_LOAD_ERROR, "the bundle threw while loading: %s", text ? text : "?");
     } else {
@@ -316,10 +325,13 @@ static void guest_error(const char *label)
 /* Takes ownership of `result` (the value a call into the guest returned). */
 static void finish_call(JSValue result, const char *label)
 {
-    if (JS_IsException(result))
+    if (JS_IsException(result)) {
         guest_error(label);
-    else
+    } else {
         JS_FreeValue(H.ctx, result);
+        if (H.heap_refused) /* the guest caught the failure: over the limit all the same */
+            guest_out_of_memory(label);
+    }
 }
 
 /* object[method](...args), as the ABI calls `callbacks.onmessage(text)`. */
@@ -356,6 +368,8 @@ static void settle(void)
             break;
         if (r < 0)
             guest_error("a promise job");
+        else if (H.heap_refused) /* the job caught it (a rejection): the station still ends, now */
+            guest_out_of_memory("a promise job");
     }
     leave_guest();
     if (!H.end_pending && !H.timers && !H.sockets && !H.deferred) {

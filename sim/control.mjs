@@ -255,9 +255,23 @@ export class ControlServer {
       ws.send(JSON.stringify(event));
     };
     const wanted = (kind, station) => filter[kind] === null || filter[kind].has(station);
+    // Changes of one turn go out together: a poll of a thousand stations is one message.
+    let changed = null;
+    const flush = () => {
+      const states = [...changed.values()];
+      changed = null;
+      send(states.length === 1 ? { type: 'station', station: states[0] } : { type: 'stations', stations: states });
+    };
+    const stationChanged = (state) => {
+      if (!changed) {
+        changed = new Map();
+        setImmediate(flush);
+      }
+      changed.set(state.id, state);
+    };
     const listeners = {
-      station: (state) => send({ type: 'station', station: state }),
-      added: (state) => send({ type: 'station', station: state }),
+      station: stationChanged,
+      added: stationChanged,
       removed: (id) => send({ type: 'removed', id }),
       frame: (f) => wanted('frames', f.station) && send({ type: 'frame', ...f }, true),
       log: (l) => wanted('logs', l.station) && send({ type: 'log', ...l }, true),

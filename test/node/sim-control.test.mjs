@@ -4,87 +4,14 @@
 // and removing stations.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { request } from 'node:http';
+import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { Csms } from '../../sim/csms.mjs';
-import { runStations } from '../../sim/cli.mjs';
 import { parseCliArgs, UsageError } from '../../sim/cli-options.mjs';
+import { startRun, endRun, endAllRuns, http, post, until } from './lib/control-run.mjs';
 import { ControlServer, MAX_BODY_BYTES } from '../../sim/control.mjs';
 import { SETTINGS_FIELDS } from '../../sim/settings-file.mjs';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sim-control-'));
-const runs = [];
-
-/** A CSMS and a simulator run with the control API on a free loopback port. */
-async function startRun(flags = [], csmsOptions = {}) {
-  const csms = new Csms({ heartbeatInterval: 300, callTimeout: 5, log: () => {}, ...csmsOptions });
-  await csms.start();
-  const dir = mkdtempSync(join(dataDir, 'run-'));
-  const config = parseCliArgs(['--url', csms.url, '--id', 'CP', '--scenario', 'none', '--data-dir', dir, '--control', '127.0.0.1:0', ...flags]);
-  const abort = new AbortController();
-  const run = { csms, abort, dir };
-  runs.push(run);
-  let server;
-  const ready = new Promise((resolve, reject) => {
-    run.done = runStations(config, { out: () => {}, signal: abort.signal, onControl: (s) => resolve((server = s)) });
-    run.done.then(() => reject(new Error('the run ended before the control API was up')), reject);
-  });
-  await ready;
-  run.server = server;
-  run.url = server.url;
-  return run;
-}
-
-async function endRun(run) {
-  run.abort.abort();
-  await run.done;
-  await run.csms.stop();
-}
-
-/** One HTTP request; resolves { status, headers, body (parsed JSON or text) }. */
-function http(url, { method = 'GET', body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const text = body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-    const h = { ...(text !== undefined && { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }), ...headers };
-    for (const k of Object.keys(h)) if (h[k] === null) delete h[k];
-    const req = request(url, { method, headers: h }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        let parsed = raw;
-        try {
-          parsed = JSON.parse(raw);
-        } catch {
-          // not JSON: the text
-        }
-        resolve({ status: res.statusCode, headers: res.headers, body: parsed });
-      });
-    });
-    req.on('error', reject);
-    req.end(text);
-  });
-}
-
-const post = (run, path, body, headers) => http(run.url + path, { method: 'POST', body: body ?? {}, headers });
-
-async function until(what, check, timeoutMs = 10000) {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-after(async () => {
-  for (const run of runs) if (!run.abort.signal.aborted) await endRun(run).catch(() => {});
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(endAllRuns);
 
 describe('control API commands and their OCPP effect', () => {
   let run;
@@ -297,7 +224,12 @@ describe('adding and removing stations, the events stream', () => {
   test('/api/events: the full state first, then station changes, OCPP frames both ways and log lines; a client may narrow frames', async () => {
     const ws = new WebSocket(run.url.replace('http', 'ws') + '/api/events');
     const events = [];
-    ws.on('message', (d) => events.push(JSON.parse(d.toString())));
+    // a change comes as {type: 'station'}, several of one moment as {type: 'stations'}: one list here
+    ws.on('message', (d) => {
+      const e = JSON.parse(d.toString());
+      if (e.type === 'stations') for (const station of e.stations) events.push({ type: 'station', station });
+      else events.push(e);
+    });
     await new Promise((r, j) => (ws.once('open', r), ws.once('error', j)));
     const first = await until('the state', () => events[0]);
     assert.equal(first.type, 'state');

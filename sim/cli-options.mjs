@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BUNDLE, DEFAULT_HEAP_LIMIT, LOG_LEVELS } from './host.mjs';
 import { parseListenAddress, isLoopback } from './control.mjs';
+import { readSettingsFile } from './settings-file.mjs';
 
 export const USAGE = `usage: npm run sim -- --url <ws[s]://host[:port]/path> --id <station id> [options]
 
@@ -13,6 +14,9 @@ The station id is appended to the URL as its last path segment.
 
   --url URL            CSMS websocket URL (ws:// or wss://)                   required
   --id ID              station id; with --stations N the ids are ID-1 ... ID-N required
+  --settings FILE      the station's settings as JSON (hal/settings.ts: url, id, vendor,
+                       model, connectors, configuration, maxCurrentA, cableLock, ev, ...);
+                       the flags given override it
   --stations N         number of stations                                     default 1
   --connectors N       connectors per station                                 default 2
   --scenario S         idle: boot, heartbeat, status, serve the CSMS until --duration ends
@@ -63,6 +67,7 @@ const FLAGS = {
   'heap-limit': { type: 'string' },
   bundle: { type: 'string' },
   'log-level': { type: 'string' },
+  settings: { type: 'string' },
   control: { type: 'string' },
   'control-token': { type: 'string' },
   'sim-data-transfer': { type: 'boolean' },
@@ -148,41 +153,57 @@ export function parseCliArgs(argv) {
   }
   if (values.help) return { help: true };
 
-  if (!values.url) throw new UsageError('--url is required (the CSMS websocket URL, e.g. ws://localhost:9000/ocpp)');
-  if (!values.id) throw new UsageError('--id is required (the station id, appended to the URL)');
+  // The settings file is the base; every flag given overrides its field.
+  let file = {};
+  if (values.settings !== undefined) {
+    try {
+      file = readSettingsFile(values.settings);
+    } catch (err) {
+      throw new UsageError(`--settings: ${err.message}`);
+    }
+  }
+  const urlText = values.url ?? file.url;
+  const baseId = values.id ?? file.id;
+  if (!urlText) throw new UsageError('--url is required (the CSMS websocket URL, e.g. ws://localhost:9000/ocpp), or "url" in --settings');
+  if (!baseId) throw new UsageError('--id is required (the station id, appended to the URL), or "id" in --settings');
   let url;
   try {
-    url = new URL(values.url);
+    url = new URL(urlText);
   } catch {
-    throw new UsageError(`--url "${values.url}" is not a URL`);
+    throw new UsageError(`--url "${urlText}" is not a URL`);
   }
-  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--url must start with ws:// or wss://, got "${values.url}"`);
+  if (url.protocol !== 'ws:' && url.protocol !== 'wss:') throw new UsageError(`--url must start with ws:// or wss://, got "${urlText}"`);
 
   const count = wholeNumber('stations', values.stations, 1, 10000) ?? 1;
-  const ids = count === 1 && values.stations === undefined ? [values.id] : Array.from({ length: count }, (_, i) => `${values.id}-${i + 1}`);
+  const ids = count === 1 && values.stations === undefined ? [baseId] : Array.from({ length: count }, (_, i) => `${baseId}-${i + 1}`);
   const badId = ids.find((id) => !IDENTITY.test(id));
   if (badId !== undefined) throw new UsageError(`--id: "${badId}" is not a valid station id (letters, digits, . _ ~ -; at most 48)`);
 
-  const scenario = values.scenario ?? 'idle';
-  if (scenario !== 'idle' && scenario !== 'session' && scenario !== 'none') throw new UsageError(`--scenario must be idle, session or none, got "${scenario}"`);
-  const idTag = values['id-tag'] ?? 'DEMO-TAG';
+  const scenario = values.scenario ?? file.scenario ?? 'idle';
+  const firmwareScenario = values.scenario === undefined && scenario === ''; // a settings file as the module has it
+  if (scenario !== 'idle' && scenario !== 'session' && scenario !== 'none' && !firmwareScenario) throw new UsageError(`--scenario must be idle, session or none, got "${scenario}"`);
+  const idTag = values['id-tag'] ?? file.idTag ?? 'DEMO-TAG';
   if (idTag.length < 1 || idTag.length > 20) throw new UsageError(`--id-tag must be 1 to 20 characters (OCPP IdToken), got "${idTag}"`);
-  let duration = 0;
+  let duration = file.duration ?? 0;
+  if (duration < 0) throw new UsageError(`--settings: "duration" must be a number of seconds >= 0, got ${duration}`);
   if (values.duration !== undefined) {
     duration = Number(values.duration);
     if (values.duration.trim() === '' || !Number.isFinite(duration) || duration < 0) {
       throw new UsageError(`--duration must be a number of seconds >= 0, got "${values.duration}"`);
     }
   }
-  const logLevel = values['log-level'] ?? 'info';
+  const logLevel = values['log-level'] ?? file.logLevel ?? 'info';
   if (!(logLevel in LOG_LEVELS)) throw new UsageError(`--log-level must be debug, info, warning or error, got "${logLevel}"`);
   if (values.password === '') throw new UsageError('--password must not be empty');
   if ((values.cert === undefined) !== (values.key === undefined)) throw new UsageError('--cert and --key go together');
-  const securityProfile = wholeNumber('security-profile', values['security-profile'], 0, 3) ?? -1;
-  if ((securityProfile === 1 || securityProfile === 2) && values.password === undefined) {
+  const password = values.password ?? file.password ?? '';
+  const cert = values.cert !== undefined ? readPem('cert', values.cert) : file.cert ?? '';
+  const securityProfile = wholeNumber('security-profile', values['security-profile'], 0, 3) ?? file.securityProfile ?? -1;
+  if (securityProfile > 3) throw new UsageError(`--settings: "securityProfile" must be -1 to 3, got ${securityProfile}`);
+  if ((securityProfile === 1 || securityProfile === 2) && !password) {
     throw new UsageError(`--security-profile ${securityProfile} needs --password (Basic auth)`);
   }
-  if (securityProfile === 3 && values.cert === undefined) throw new UsageError('--security-profile 3 needs --cert and --key (client certificate)');
+  if (securityProfile === 3 && !cert) throw new UsageError('--security-profile 3 needs --cert and --key (client certificate)');
 
   let control = null;
   if (values.control !== undefined) {
@@ -199,17 +220,19 @@ export function parseCliArgs(argv) {
     throw new UsageError(control === null ? '--control-token goes with --control' : '--control-token must be at least 8 characters');
   }
 
+  const { id: _fileId, ...fromFile } = file;
   const common = {
+    ...fromFile,
     // The bundle appends "/<id>"; a trailing slash would make an empty path segment.
-    url: values.url.replace(/\/+$/, ''),
-    connectors: wholeNumber('connectors', values.connectors, 1, 100) ?? 2,
+    url: urlText.replace(/\/+$/, ''),
+    connectors: wholeNumber('connectors', values.connectors, 1, 100) ?? file.connectors ?? 2,
     scenario,
     idTag,
     duration,
-    password: values.password ?? '',
-    ca: readPem('ca', values.ca),
-    cert: readPem('cert', values.cert),
-    key: readPem('key', values.key),
+    password,
+    ca: values.ca !== undefined ? readPem('ca', values.ca) : file.ca ?? '',
+    cert,
+    key: values.key !== undefined ? readPem('key', values.key) : file.key ?? '',
     // only when given: a host without the flag (the native shim) gives the same settings
     ...(securityProfile >= 0 && { securityProfile }),
     logLevel,
@@ -232,7 +255,7 @@ export function parseCliArgs(argv) {
     bundle,
     /** The settings flags given on the command line (FLAG_SETTINGS' keys), to check against what the bundle acts on. */
     givenFlags: Object.keys(FLAG_SETTINGS).filter((flag) => values[flag] !== undefined),
-    idBase: values.id,
+    idBase: baseId,
     scenario,
     control: control && { ...control, token: values['control-token'] ?? null },
     logLevel,

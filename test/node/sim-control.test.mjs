@@ -4,7 +4,9 @@
 // and removing stations.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
 import { parseCliArgs, UsageError } from '../../sim/cli-options.mjs';
 import { startRun, endRun, endAllRuns, http, post, until } from './lib/control-run.mjs';
@@ -310,4 +312,79 @@ test("the simulator's settings table has exactly hal/settings.ts's fields, of th
   }
   assert.deepEqual(Object.keys(SETTINGS_FIELDS).sort(), Object.keys(defaults).sort());
   for (const [name, kind] of Object.entries(SETTINGS_FIELDS)) assert.equal(kind === 'integer' ? 'number' : kind, defaults[name], name);
+});
+
+describe('--settings FILE', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sim-settings-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = (name, value) => {
+    const path = join(dir, name);
+    writeFileSync(path, typeof value === 'string' ? value : JSON.stringify(value));
+    return path;
+  };
+
+  test('the file is the base of every station\'s settings; the flags given override it; a bad file is a UsageError naming the field', () => {
+    const path = file('lab.json', {
+      url: 'ws://csms.example/ocpp/',
+      id: 'LAB',
+      vendor: 'Acme',
+      model: 'Wallbox-2',
+      connectors: 1,
+      maxCurrentA: 20,
+      cableLock: false,
+      phases: 1,
+      ev: { batteryWh: 60000 },
+      configuration: { MeterValueSampleInterval: 10 },
+      scenario: 'none',
+    });
+    const config = parseCliArgs(['--settings', path, '--stations', '2', '--connectors', '3']);
+    assert.deepEqual(config.stations.map((s) => s.id), ['LAB-1', 'LAB-2']);
+    const s = config.stations[0];
+    assert.equal(s.url, 'ws://csms.example/ocpp');
+    assert.equal(s.vendor, 'Acme');
+    assert.equal(s.model, 'Wallbox-2');
+    assert.equal(s.connectors, 3, 'the flag wins');
+    assert.equal(s.maxCurrentA, 20);
+    assert.equal(s.cableLock, false);
+    assert.equal(s.phases, 1);
+    assert.deepEqual(s.ev, { batteryWh: 60000 });
+    assert.deepEqual(s.configuration, { MeterValueSampleInterval: 10 });
+    assert.equal(config.scenario, 'none');
+    assert.equal(parseCliArgs(['--settings', path, '--url', 'ws://other/ocpp', '--id', 'X']).stations[0].url, 'ws://other/ocpp');
+    const bad = [
+      [file('a.json', '{"id":'), /not JSON/],
+      [file('b.json', [1]), /must be a JSON object/],
+      [file('c.json', { id: 'A', url: 'ws://x', colour: 'red' }), /unknown field "colour"/],
+      [file('d.json', { id: 'A', url: 'ws://x', connectors: '2' }), /"connectors" must be a whole number/],
+      [file('e.json', { id: 'A', url: 'ws://x', cableLock: 'no' }), /"cableLock" must be a boolean/],
+      [file('f.json', { id: 'A', url: 'ws://x', ev: { socPercent: 130 } }), /"ev.socPercent" must be a number from 0 to 100/],
+      [file('g.json', { id: 'A', url: 'ws://x', phases: 2 }), /"phases" must be 1 or 3/],
+      [file('h.json', { id: 'A' }), /--url is required/],
+      [join(dir, 'missing.json'), /cannot read .*ENOENT/],
+    ];
+    for (const [p, message] of bad) assert.throws(() => parseCliArgs(['--settings', p]), (e) => e instanceof UsageError && message.test(e.message), `${p} → ${message}`);
+  });
+
+  test('hardware options from the file: no cable lock (UnlockConnector NotSupported, the cable pulls at any time), maxCurrentA and phases in the power', async () => {
+    const path = file('hw.json', { connectors: 1, cableLock: false, maxCurrentA: 10, phases: 1, ev: { maxCurrentA: 32 } });
+    const run = await startRun(['--settings', path]);
+    try {
+      await run.csms.waitForCall('CP', 'StatusNotification');
+      await post(run, '/api/stations/CP/plug-in', { connectorId: 1 });
+      await post(run, '/api/stations/CP/present-id-tag', { idTag: 'HW' });
+      await run.csms.waitForCall('CP', 'StartTransaction');
+      const c = await until('Charging', async () => {
+        const x = (await http(run.url + '/api/stations/CP')).body.connectors[0];
+        return x.status === 'Charging' && x;
+      });
+      assert.equal(c.locked, false);
+      assert.equal(c.powerW, 230 * 10, 'one phase at the station\'s 10 A');
+      assert.deepEqual(await run.csms.call('CP', 'UnlockConnector', { connectorId: 1 }), { status: 'NotSupported' });
+      assert.equal((await post(run, '/api/stations/CP/unplug', { connectorId: 1 })).status, 200, 'no lock holds the cable');
+      const stop = await run.csms.waitForCall('CP', 'StopTransaction');
+      assert.equal(stop.payload.reason, 'EVDisconnected');
+    } finally {
+      await endRun(run);
+    }
+  });
 });

@@ -11,6 +11,7 @@
 // one tick. The EV charges its battery and stops asking for energy when it is full
 // (SuspendedEV).
 import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading } from './hardware';
+import { Hal } from './index';
 
 export interface SimHardwareOptions {
   connectors: number;
@@ -332,4 +333,21 @@ function evWith(base: SimEv, given?: Partial<SimEv>): SimEv {
   if (typeof given.batteryWh === 'number' && given.batteryWh > 0) out.batteryWh = given.batteryWh;
   if (typeof given.socPercent === 'number' && given.socPercent >= 0 && given.socPercent <= 100) out.socPercent = given.socPercent;
   return out;
+}
+
+/** The simulated hardware the settings describe (connectors, maxCurrentA, cableLock, phases, voltageV, ev), on the HAL's clock, timers and storage. */
+export function simHardwareFor(hal: Hal): SimHardware {
+  const s = hal.settings;
+  return new SimHardware({
+    connectors: Math.max(1, s.connectors),
+    ticks: hal.ticks,
+    defer: (fn) => hal.setTimeout(fn, 0),
+    setInterval: hal.setInterval,
+    storage: hal.storage,
+    maxCurrentA: s.maxCurrentA,
+    cableLock: s.cableLock,
+    phases: s.phases,
+    voltageV: s.voltageV,
+    ev: s.ev,
+  });
 }

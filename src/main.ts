@@ -5,7 +5,7 @@
 // (hal/sim-hardware.ts) behind it, which is what the simulator and the native shim on a
 // desktop run. A charger maker's build passes its own Hardware here instead.
 import { createHal } from '../hal/index';
-import { SimHardware } from '../hal/sim-hardware';
+import { simHardwareFor } from '../hal/sim-hardware';
 import { Station } from './app/station';
 import { runScenario } from './app/scenarios';
 import { startSimulatorControl } from './app/sim-control';
@@ -22,19 +22,7 @@ if (!hal.settings.url || !hal.settings.id) {
   hal.log.error('settings need "url" and "id": nothing to connect to');
   hal.exit(2);
 } else {
-  const s = hal.settings;
-  const hardware = new SimHardware({
-    connectors: Math.max(1, s.connectors),
-    ticks: hal.ticks,
-    defer: (fn) => hal.setTimeout(fn, 0),
-    setInterval: hal.setInterval,
-    storage: hal.storage,
-    maxCurrentA: s.maxCurrentA,
-    cableLock: s.cableLock,
-    phases: s.phases,
-    voltageV: s.voltageV,
-    ev: s.ev,
-  });
+  const hardware = simHardwareFor(hal);
   const station = new Station(hal, hardware, openChargePointLink(hal));
   runScenario(hal, station, hardware);
   startSimulatorControl(hal, station, hardware);

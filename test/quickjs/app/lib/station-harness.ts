@@ -4,7 +4,7 @@
 import { clock, sleep } from '../../../lib/harness';
 import { FakeHost, FakeSocket } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
-import { SimHardware } from '../../../../hal/sim-hardware';
+import { SimHardware, simHardwareFor } from '../../../../hal/sim-hardware';
 import { Station } from '../../../../src/app/station';
 import { openChargePointLink } from '../../../../src/app/csms-link';
 
@@ -23,19 +23,8 @@ export function makeStation(config: { [k: string]: unknown } = {}, files?: { [na
   const host = new FakeHost({ config: settings, files: files || {} });
   if (prepare) prepare(host);
   const hal = createHal(host);
-  const s = hal.settings;
-  const hw = new SimHardware({
-    connectors: s.connectors,
-    ticks: hal.ticks,
-    defer: (fn) => hal.setTimeout(fn, 0),
-    setInterval: hal.setInterval,
-    storage: hal.storage,
-    maxCurrentA: s.maxCurrentA,
-    cableLock: s.cableLock,
-    phases: s.phases,
-    voltageV: s.voltageV,
-    ev: s.ev,
-  });
+  const hw = simHardwareFor(hal);
+
   const station = new Station(hal, hw, openChargePointLink(hal));
   const csms = new FakeCsms(host);
   return { host, hal, hw, station, csms };

@@ -10,12 +10,16 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { bundleFile } from '../build/build.mjs';
 import { ARMHF } from '../firmware-shim/build.mjs';
+import { Csms } from '../sim/csms.mjs';
 import { scratchDir } from './stations.mjs';
 
 const SETTLE_MS = 300;
 const SESSION_TIMEOUT_MS = 150000;
-const HEAP_NOW = /^ocpp-host: heap now (\d+) bytes in (\d+) blocks: headers (\d+), functions (\d+), bytecode (\d+), objects (\d+), arrays (\d+), atoms (\d+), strings (\d+)/;
+const HEAP_NOW = /^ocpp-host: heap now (\d+) bytes in (\d+) blocks: headers (\d+), functions (\d+), bytecode (\d+), objects (\d+), arrays (\d+), atoms (\d+), strings (\d+); QuickJS counts (\d+) in use/;
 const RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in (\d+) chunks, peak (\d+) bytes; bundle buffer (\d+) bytes/;
 const HEAP_PEAK = /^ocpp-host: heap peak (\d+) bytes/;
 const RAM_PEAK = /^ocpp-host: native RAM peak (\d+) bytes/;
@@ -24,13 +28,20 @@ const BOOTED = /\bbooted \(Accepted/;
 export const armhfBinary = ARMHF.binary;
 export const armhfBuilt = () => existsSync(ARMHF.binary);
 
-/** One session of `bundle` under qemu-arm. */
-export async function measureArmhf({ url, bundle, id, args = [] }) {
+/**
+ * One station of `bundle` under qemu-arm until it exits: the charging session with 2
+ * connectors unless `args` says otherwise; `drive()` runs beside it (a CSMS's calls).
+ */
+export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'session', '--connectors', '2'], drive = async () => {} }) {
   const scratch = scratchDir('armhf');
   try {
     const [command, ...before] = ARMHF.runner;
-    const child = spawn(command, [...before, ARMHF.binary, bundle, '--url', url, '--id', id, '--scenario', 'session', '--connectors', '2', '--data-dir', scratch.dir, ...args], {
+    const child = spawn(command, [...before, ARMHF.binary, bundle, '--url', url, '--id', id, '--data-dir', scratch.dir, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const driven = drive().catch((err) => {
+      child.kill('SIGKILL');
+      throw err;
     });
     const out = { bundleBytes: statSync(bundle).size };
     const lines = [];
@@ -44,8 +55,8 @@ export async function measureArmhf({ url, bundle, id, args = [] }) {
         out.booted = true;
         setTimeout(() => child.kill('SIGUSR1'), SETTLE_MS);
       } else if ((m = HEAP_NOW.exec(line))) {
-        const [used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings] = m.slice(1).map(Number);
-        out.afterBoot = { used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings };
+        const [used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings, quickjsCount] = m.slice(1).map(Number);
+        out.afterBoot = { used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings, quickjsCount };
       } else if ((m = RAM_NOW.exec(line))) {
         out.nativeAfterBoot = Number(m[1]);
         out.bundleBuffer = Number(m[4]);
@@ -58,6 +69,7 @@ export async function measureArmhf({ url, bundle, id, args = [] }) {
     clearTimeout(timer);
     reported();
     await report;
+    await driven;
     if (code !== 0 || !out.sessionPeak || !out.afterBoot || !out.nativePeak) {
       throw new Error(`the armhf session exited ${code}: ${lines.slice(-3).join(' | ')}`);
     }
@@ -104,4 +116,33 @@ export function compileArmhf(bundle, out) {
   const r = spawnSync(command, [...before, ARMHF.binary, bundle, '--compile', out], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`armhf --compile failed: ${r.stdout}${r.stderr}`);
   return out;
+}
+
+/**
+ * The OCPP core alone with a 10-handler station (bench/core-station.ts, minified, as
+ * bytecode) under qemu-arm, against a CSMS of its own that asks GetConfiguration and
+ * RemoteStartTransaction once the station has booted: the QuecPython `ocpp` comparison.
+ */
+export async function measureArmhfCore({ dir }) {
+  const script = join(dir, 'core-station.js');
+  writeFileSync(script, await bundleFile('bench/core-station.ts', { minify: true }));
+  const bytecode = compileArmhf(script, join(dir, 'core-station.qjbc'));
+  const csms = new Csms({ heartbeatInterval: 300 });
+  await csms.start();
+  try {
+    const id = 'BENCH-ARM-CORE';
+    const drive = async () => {
+      await csms.waitForCall(id, 'StatusNotification', { timeout: 60000 });
+      const config = await csms.call(id, 'GetConfiguration', {}, { timeout: 30 });
+      if (!config || !Array.isArray(config.configurationKey)) throw new Error('GetConfiguration unanswered');
+      const started = await csms.call(id, 'RemoteStartTransaction', { connectorId: 1, idTag: 'DEMO-TAG' }, { timeout: 30 });
+      if (!started || started.status !== 'Accepted') throw new Error(`RemoteStartTransaction: ${JSON.stringify(started)}`);
+    };
+    const m = await measureArmhf({ url: csms.url, bundle: bytecode, id, args: [], drive });
+    const stop = csms.messages(id, { direction: 'in', type: 'CALL' }).filter((r) => r.action === 'StopTransaction');
+    if (stop.length !== 1) throw new Error('the core station sent no StopTransaction');
+    return m;
+  } finally {
+    await csms.stop();
+  }
 }

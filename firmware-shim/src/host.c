@@ -1118,6 +1118,7 @@ bool host_memory_now(host_memory *out)
         .used = H.heap_used,
         .blocks = (size_t)u.malloc_count,
         .headers = (size_t)u.malloc_count * sizeof(block_header),
+        .quickjs_count = (size_t)u.memory_used_size,
         .functions = (size_t)u.js_func_size,
         .bytecode = (size_t)u.js_func_code_size,
         .objects = (size_t)(u.obj_size + u.prop_size + u.shape_size),

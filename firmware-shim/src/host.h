@@ -71,6 +71,7 @@ int host_restarts(void);
  * the elements of fast arrays. False between boots. */
 typedef struct host_memory {
     size_t used, blocks, headers;
+    size_t quickjs_count; /* QuickJS's own estimate (memory_used_size), what the simulator limits */
     size_t functions, bytecode, objects, arrays, atoms, strings;
 } host_memory;
 bool host_memory_now(host_memory *out);

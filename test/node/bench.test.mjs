@@ -35,6 +35,9 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.ok(bc.nativePeak >= bc.nativeAfterBoot && bc.nativeAfterBoot > bc.afterBoot.used, 'every malloc of the process counts the QuickJS heap and more');
       assert.equal(armhf.heapParts.reduce((sum, [, n]) => sum + n, 0), bc.afterBoot.used, 'the heap parts add up to the heap');
       assert.equal(armhf.nativeParts.reduce((sum, [, n]) => sum + n, 0), bc.nativeAfterBoot, 'the native parts add up to the native RAM');
+      assert.ok(bc.afterBoot.quickjsCount > 0 && bc.afterBoot.quickjsCount < bc.afterBoot.used, "QuickJS's own estimate leaves the block headers out");
+      assert.ok(armhf.core.sessionPeak > 0 && armhf.core.sessionPeak < bc.sessionPeak, 'the core alone needs less than the full station');
+      assert.match(r.stdout, /armhf: OCPP core alone, 10-handler station .*\s+\d+\.\d KB .*≤ 96 KB\s+(met|MISSED)/);
     }
     assert.ok(coldStart.sim.medianMs > 0 && coldStart.sim.runs === 5);
     assert.ok(bundle['core.min.js'].raw > 0, 'core size measured');

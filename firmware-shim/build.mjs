@@ -1,6 +1,6 @@
 // `npm run shim`: builds the native firmware host, firmware-shim/build/ocpp-host (POSIX port).
 //
-//   1. the toolchain: a C compiler, make, pkg-config, libwebsockets and OpenSSL headers;
+//   1. the toolchain: a C compiler, make, pkg-config, libwebsockets, OpenSSL and libcurl headers;
 //      missing ones are installed with apt-get when we may (root on Debian), else named;
 //   2. QuickJS 2021-03-27, from the npm registry: the `qjsc` package ships its C sources
 //      under deps/. `npm pack` fetches the tarball (checked against the pinned integrity),
@@ -63,6 +63,8 @@ const PACKAGES = [
   { name: 'pkg-config', present: () => has('pkg-config', ['--version']) },
   { name: 'libwebsockets-dev', present: () => has('pkg-config', ['--exists', 'libwebsockets']) },
   { name: 'libssl-dev', present: () => has('pkg-config', ['--exists', 'openssl']) },
+  // the optional host-ABI members: firmware download, diagnostics upload (make MEMBERS=0 builds without)
+  { name: 'libcurl4-openssl-dev', present: () => has('pkg-config', ['--exists', 'libcurl']) },
 ];
 
 function has(command, args) {

@@ -33,9 +33,9 @@ const NATIVE_RAM_LINE = /^ocpp-host: native RAM peak (\d+) bytes/;
  * `runner`: the command that runs the binary, e.g. ['qemu-arm', '-L', sysroot] for the armhf
  * build (build.mjs ARMHF.runner). nativeRamPeak: where the binary counts every malloc.
  */
-export function startHost(bundle, args, { timeout = 20000, binaryPath = hostBinary(), runner = [] } = {}) {
+export function startHost(bundle, args, { timeout = 20000, binaryPath = hostBinary(), runner = [], env } = {}) {
   const [command, ...before] = [...runner, binaryPath];
-  const child = spawn(command, [...before, bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, [...before, bundle, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: env || process.env });
   const lines = [];
   let stdout = '';
   let stderr = '';

@@ -138,6 +138,20 @@ export interface HostABI {
    * otherwise (no staged image, a malformed signature or certificate, a wrong signature).
    */
   firmwareVerifySignature?(signingCertificate: string, signature: string, callbacks: HostTransferCallbacks): void;
+  /**
+   * Optional (a host that installs with rollback): how this boot came about, as JSON
+   * `{ "trial": boolean, "rolledBack": string }`. trial: this boot runs an image installed by
+   * firmwareInstall that has not yet confirmed itself; rolledBack: why the last installed image
+   * was given up ("" if it was not) — it crashed at load, or did not call firmwareConfirm within
+   * the host's number of boots — and the previous image runs again. A host without it: an
+   * installed image always runs.
+   */
+  firmwareState?(): string;
+  /**
+   * Optional, with firmwareState: the running image reached an Accepted BootNotification, so
+   * it is the one to keep (a trial ends; the rollback record is cleared). Idempotent.
+   */
+  firmwareConfirm?(): void;
 
   // ---- optional members (security extension; detected with `typeof`, a host may lack them) --
 

@@ -90,6 +90,13 @@ export interface FirmwareHooks {
   verifySignature(signingCertificate: string, signature: string, done: TransferDone): void;
   /** Does the host have firmwareVerifySignature (else SignedUpdateFirmware is Rejected up front)? */
   readonly canVerifySignatures: boolean;
+  /**
+   * After a restart into an installed image (`recorded`: the phase the update had reached):
+   * null when the new image runs, else why the host rolled back to the previous one.
+   */
+  installFailure(recorded: 'Installing' | 'Installed'): string | null;
+  /** The station reached an Accepted BootNotification: the running image is the one to keep. */
+  confirmBoot(): void;
 }
 
 /**
@@ -297,6 +304,20 @@ export function createHal(host: HostABI): Hal {
       uploadDiagnostics: (location, fileName, data, done) => transfer('diagnosticsUpload', [location, fileName, data], done),
       verifySignature: (signingCertificate, signature, done) => transfer('firmwareVerifySignature', [signingCertificate, signature], done),
       canVerifySignatures: typeof host.firmwareVerifySignature === 'function',
+      installFailure: (recorded) => {
+        let state: { trial?: boolean; rolledBack?: string } | null = null;
+        try {
+          state = typeof host.firmwareState === 'function' ? JSON.parse(host.firmwareState()) : null;
+        } catch (e) {
+          state = null;
+        }
+        if (state && state.rolledBack) return String(state.rolledBack);
+        if (state && state.trial) return null; // the new image runs (the host may not have told us before a restart)
+        return recorded === 'Installed' ? null : 'the station restarted before the host confirmed the install';
+      },
+      confirmBoot: () => {
+        if (typeof host.firmwareConfirm === 'function') host.firmwareConfirm();
+      },
     },
   };
   return hal;

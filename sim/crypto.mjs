@@ -4,7 +4,7 @@
 // <station folder>/host-keys/<keyId>.pem — a folder the bundle cannot name — and reach
 // only the TLS stack (wsOpen's keyId). Certificates are read and checked with Node's
 // X509Certificate.
-import { X509Certificate, createHash, createPrivateKey, randomBytes, verify, webcrypto } from 'node:crypto';
+import { X509Certificate, constants, createHash, createPrivateKey, randomBytes, verify, webcrypto } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -39,7 +39,12 @@ export class HostKeys {
   /** The private key (PEM) of a key pair made here; throws for an unknown id. */
   privateKey(keyId) {
     if (!KEY_ID.test(String(keyId))) throw new Error(`bad key id ${JSON.stringify(keyId)}`);
-    return readFileSync(join(this.dir, `${keyId}.pem`), 'utf8');
+    try {
+      return readFileSync(join(this.dir, `${keyId}.pem`), 'utf8');
+    } catch (err) {
+      if (err.code === 'ENOENT') throw new Error(`unknown key id ${JSON.stringify(keyId)}`);
+      throw err;
+    }
   }
 }
 
@@ -94,10 +99,13 @@ export function verifyChain(chainPem, trustedPem, keyId, keys) {
       if (!chain[i].checkIssued(chain[i + 1]) || !chain[i].verify(chain[i + 1].publicKey)) {
         return { ok: false, error: `${chain[i].subject} is not signed by ${chain[i + 1].subject}` };
       }
+      // An issuer must be a CA (basic constraints), not a leaf that signed another certificate.
+      if (!chain[i + 1].ca) return { ok: false, error: `${chain[i + 1].subject} is not a CA` };
     }
     const last = chain[chain.length - 1];
     const anchor = trusted.find((t) => last.checkIssued(t) && last.verify(t.publicKey));
     if (!anchor) return { ok: false, error: `${last.issuer} is not a trusted root` };
+    if (!anchor.ca) return { ok: false, error: `${anchor.subject} is not a CA` };
     if (keyId && !chain[0].checkPrivateKey(createPrivateKey(keys.privateKey(keyId)))) {
       return { ok: false, error: 'the certificate is not for the key of the signing request' };
     }
@@ -108,14 +116,17 @@ export function verifyChain(chainPem, trustedPem, keyId, keys) {
 }
 
 /**
- * Is `signatureBase64` a signature of `bytes` (SHA-256; ECDSA in DER or RSA PKCS#1 v1.5) by
- * the key of `certificatePem`? Throws on a malformed certificate or signature.
+ * Is `signatureBase64` a signature of `bytes` (SHA-256; ECDSA in DER, RSA PKCS#1 v1.5 or
+ * RSA-PSS) by the key of `certificatePem`? Throws on a malformed certificate or signature.
  */
 export function verifyFirmwareSignature(bytes, certificatePem, signatureBase64) {
   const [cert] = certificatesIn(certificatePem);
   const signature = Buffer.from(String(signatureBase64).replace(/\s+/g, ''), 'base64');
   if (!signature.length) throw new Error('the signature is empty');
-  return verify('sha256', bytes, cert.publicKey, signature);
+  if (verify('sha256', bytes, cert.publicKey, signature)) return true;
+  // RSA: PKCS#1 v1.5 above, then PSS (any salt length).
+  if (cert.publicKey.asymmetricKeyType !== 'rsa') return false;
+  return verify('sha256', bytes, { key: cert.publicKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature);
 }
 
 function isSelfSigned(cert) {

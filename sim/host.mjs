@@ -972,7 +972,8 @@ function transferHttp(method, url, { ca, body } = {}) {
       return;
     }
     if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-      reject(new Error(`the simulator transfers over http and https only, not ${target.protocol}`));
+      const ftp = target.protocol === 'ftp:' ? 'FTP is not supported: ' : '';
+      reject(new Error(`${ftp}this host transfers over http and https only, not ${target.protocol}`));
       return;
     }
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -18,6 +18,7 @@
  */
 #include "host.h"
 #include "port.h"
+#include "members.h" /* pending calls; the members themselves only with OCPP_HOST_MEMBERS */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -48,7 +49,7 @@ typedef struct host_socket {
 
 /* A socket event that cannot be delivered now: the guest is running (the port reported it
  * from inside a host function), or wsOpen failed on the spot. Delivered on the next turn. */
-typedef enum { EV_OPENED, EV_MESSAGE, EV_ERROR, EV_CLOSED } event_kind;
+typedef enum { EV_OPENED, EV_MESSAGE, EV_ERROR, EV_CLOSED, EV_RESULT } event_kind;
 typedef struct deferred_event {
     event_kind kind;
     int socket;
@@ -57,6 +58,15 @@ typedef struct deferred_event {
     size_t len;
     struct deferred_event *next;
 } deferred_event;
+
+/* A host call still working (the optional members: a transfer, a CSR): the guest's
+ * callbacks object (or function), kept until its one result is delivered or the runtime
+ * goes. */
+typedef struct host_pending {
+    int id;
+    JSValue callbacks;
+    struct host_pending *next;
+} host_pending;
 
 typedef enum { END_EXIT, END_RESTART } end_kind;
 
@@ -74,6 +84,8 @@ static struct {
     host_socket *sockets;
     int socket_seq;
     deferred_event *deferred, **deferred_tail;
+    host_pending *pending;
+    int pending_seq;
 
     int depth;          /* > 0 while the guest runs */
     double deadline;    /* watchdog: ticks by which the running guest must have returned */
@@ -372,7 +384,7 @@ static void settle(void)
             guest_out_of_memory("a promise job");
     }
     leave_guest();
-    if (!H.end_pending && !H.timers && !H.sockets && !H.deferred) {
+    if (!H.end_pending && !H.timers && !H.sockets && !H.deferred && !H.pending) {
         /* QuickJS drops a promise job it has no memory to queue, without an error: a chain
          * that ends that way stalled for want of memory, and is reported as such. */
         if (H.heap_refused)
@@ -483,12 +495,61 @@ static void defer(event_kind kind, int id, int code, const char *text, size_t le
     rearm();
 }
 
+/* The one result of a pending host call: callbacks.ondone(text) / callbacks.onerror(text),
+ * or callback(text) when the guest gave a function. */
+static void deliver_result(int id, int method, const char *text, size_t len)
+{
+    host_pending **link = &H.pending;
+    while (*link && (*link)->id != id)
+        link = &(*link)->next;
+    host_pending *p = *link;
+    if (!p)
+        return;
+    *link = p->next;
+    JSValue arg = JS_NewStringLen(H.ctx, text, len);
+    if (method == HOST_RESULT_CALL) {
+        enter_guest();
+        finish_call(JS_Call(H.ctx, p->callbacks, JS_UNDEFINED, 1, (JSValueConst *)&arg), "a host callback");
+        leave_guest();
+        JS_FreeValue(H.ctx, arg);
+    } else {
+        const char *name = method == HOST_RESULT_DONE ? "ondone" : "onerror";
+        call_method(p->callbacks, name, 1, &arg, method == HOST_RESULT_DONE ? "a transfer ondone" : "a transfer onerror");
+    }
+    JS_FreeValue(H.ctx, p->callbacks);
+    free(p);
+}
+
+int host_pending_keep(JSContext *ctx, JSValueConst callbacks)
+{
+    host_pending *p = calloc(1, sizeof *p);
+    if (!p)
+        return 0;
+    p->id = ++H.pending_seq;
+    p->callbacks = JS_DupValue(ctx, callbacks);
+    p->next = H.pending;
+    H.pending = p;
+    return p->id;
+}
+
+void host_pending_finish(int id, int method, const char *text)
+{
+    /* Always on a later turn, also when the work was done inside the host function. */
+    if (H.rt && !H.end_pending)
+        defer(EV_RESULT, id, method, text, strlen(text));
+}
+
 static void deliver(event_kind kind, int id, int code, const char *text, size_t len)
 {
     if (!H.rt || H.end_pending)
         return;
     if (H.depth > 0) { /* never re-entrantly: the guest is in a host function right now */
         defer(kind, id, code, text, len);
+        return;
+    }
+    if (kind == EV_RESULT) {
+        deliver_result(id, code, text, len);
+        settle();
         return;
     }
     host_socket *s = find_socket(id);
@@ -511,6 +572,8 @@ static void deliver(event_kind kind, int id, int code, const char *text, size_t 
         host_log(HOST_LOG_DEBUG, "ws#%d error: %s", id, text);
         args[0] = JS_NewStringLen(H.ctx, text, len);
         call_method(s->callbacks, "onerror", 1, args, "a websocket onerror");
+        break;
+    case EV_RESULT: /* handled above */
         break;
     case EV_CLOSED: {
         /* Unlisted first: the handle is dead for the guest from here on. */
@@ -695,6 +758,7 @@ ABI(abi_file_remove)
 typedef struct {
     port_ws_options o;
     char *protocols;
+    char *key_pem; /* the private key of a keyId (host-kept key pair) */
     const char *strings[2 * PORT_WS_MAX_HEADERS + 3]; /* JS_ToCString results to free */
     int string_count;
 } ws_options;
@@ -712,6 +776,7 @@ static void ws_options_free(JSContext *ctx, ws_options *w)
     for (int i = 0; i < w->string_count; i++)
         JS_FreeCString(ctx, w->strings[i]);
     free(w->protocols);
+    free(w->key_pem);
 }
 
 /* 0, or -1 with a message in `error`. */
@@ -796,6 +861,21 @@ static int ws_options_parse(JSContext *ctx, const char *text, ws_options *w, cha
         }
         JS_FreeValue(ctx, v);
     }
+#ifdef OCPP_HOST_MEMBERS
+    /* keyId: a key pair this host made (cryptoCreateCsr); its private key never left it. */
+    JSValue key_id = JS_GetPropertyStr(ctx, parsed, "keyId");
+    const char *id = result == 0 && JS_IsString(key_id) ? JS_ToCString(ctx, key_id) : NULL;
+    if (id && *id) {
+        w->key_pem = members_key_pem(id, error, error_size);
+        if (w->key_pem)
+            w->o.key = w->key_pem;
+        else
+            result = -1;
+    }
+    if (id)
+        JS_FreeCString(ctx, id);
+    JS_FreeValue(ctx, key_id);
+#endif
     JS_FreeValue(ctx, parsed);
     return result;
 }
@@ -949,6 +1029,12 @@ static void dispose(void)
         free(e);
     }
     H.deferred_tail = &H.deferred;
+    while (H.pending) {
+        host_pending *p = H.pending;
+        H.pending = p->next;
+        JS_FreeValue(H.ctx, p->callbacks);
+        free(p);
+    }
     JS_FreeContext(H.ctx);
     JS_FreeRuntime(H.rt);
     H.ctx = NULL;
@@ -981,7 +1067,7 @@ void host_boot(char *code, size_t length, const char *filename)
 {
     H.end_pending = false;
     H.timer_seq = 0;
-    H.socket_seq = 0;
+    H.socket_seq = 0; /* pending_seq goes on: a result of the last boot's call finds nothing */
     H.state = HOST_RUNNING;
     H.rt = JS_NewRuntime2(&heap_functions, NULL);
     if (!H.rt) {
@@ -1019,6 +1105,9 @@ void host_boot(char *code, size_t length, const char *filename)
     JSValue host = JS_NewObject(H.ctx);
     JS_SetPropertyFunctionList(H.ctx, host, abi_functions, sizeof abi_functions / sizeof abi_functions[0]);
     JS_SetPropertyStr(H.ctx, host, "name", JS_NewString(H.ctx, H.config.name));
+#ifdef OCPP_HOST_MEMBERS
+    members_install(H.ctx, host); /* the optional members this build has */
+#endif
     JS_SetPropertyStr(H.ctx, global, "ocppHost", host);
     JS_FreeValue(H.ctx, global);
 

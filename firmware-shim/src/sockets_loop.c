@@ -67,6 +67,8 @@ static struct {
     const sockets_net *net;
     conn *conns;
     double wake_at; /* 0 = none */
+    int watch_fd;   /* -1 = none: sockets_loop_watch */
+    void (*watch_ready)(void);
 } L;
 
 static char *copy(const char *s) { return s ? strdup(s) : NULL; }
@@ -449,6 +451,11 @@ static int turn(double max_wait_ms)
         if (c->deadline > 0 && c->deadline - now < wait)
             wait = c->deadline - now;
     }
+    if (L.watch_ready) {
+        FD_SET(L.watch_fd, &readable);
+        if (L.watch_fd > top)
+            top = L.watch_fd;
+    }
     if (wait < 0)
         wait = 0;
     struct timeval tv = { (long)(wait / 1000), (long)((wait - 1000.0 * (long)(wait / 1000)) * 1000) };
@@ -460,6 +467,8 @@ static int turn(double max_wait_ms)
         FD_ZERO(&writable);
     }
 
+    if (L.watch_ready && FD_ISSET(L.watch_fd, &readable))
+        L.watch_ready();
     now = port_ticks_ms();
     for (conn *c = L.conns; c; c = c->next) {
         if (c->state == C_CLOSED)
@@ -500,6 +509,13 @@ void sockets_loop_init(const sockets_tls *tls)
 {
     memset(&L, 0, sizeof L);
     L.tls = tls;
+    L.watch_fd = -1;
+}
+
+void sockets_loop_watch(int fd, void (*ready)(void))
+{
+    L.watch_fd = fd;
+    L.watch_ready = ready;
 }
 
 void sockets_loop_set_net(const sockets_net *net) { L.net = net; }

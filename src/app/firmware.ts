@@ -83,8 +83,11 @@ export class Firmware {
     const u = this.update;
     if (!u) return;
     if (u.phase === 'Installed' || u.phase === 'Installing') {
-      // Installing still: the station restarted (power loss?) before the host confirmed.
-      this.finish(u.phase === 'Installed' ? 'Installed' : 'InstallationFailed');
+      // Installing still: the station restarted (power loss?) before the host confirmed. A
+      // host with rollback says whether the new image is the one running.
+      const failure = this.station.hal.firmware.installFailure(u.phase);
+      if (failure) this.station.hal.log.error('firmware: installation failed (' + failure + ')');
+      this.finish(failure ? 'InstallationFailed' : 'Installed');
       return;
     }
     this.firmwareStatus = u.phase === 'Downloaded' ? 'Downloaded' : 'Idle';
@@ -99,6 +102,7 @@ export class Firmware {
 
   /** The station is online (booted): notifications held back go now. */
   online(): void {
+    this.station.hal.firmware.confirmBoot(); // an Accepted BootNotification: this image stays
     const held = this.unsent;
     this.unsent = [];
     for (let i = 0; i < held.length; i++) this.notify(held[i].action, held[i].status);

@@ -102,9 +102,9 @@ char *posix_read_file(const char *path, size_t *length)
 }
 
 /* 0, or -1 with ENAMETOOLONG. */
-static int path_of(const char *name, char *out, size_t out_size, const char *suffix)
+static int path_in(const char *dir, const char *name, char *out, size_t out_size, const char *suffix)
 {
-    int n = snprintf(out, out_size, "%s/%s%s", folder, name, suffix);
+    int n = snprintf(out, out_size, "%s/%s%s", dir, name, suffix);
     if (n < 0 || (size_t)n >= out_size) {
         errno = ENAMETOOLONG;
         return -1;
@@ -112,15 +112,22 @@ static int path_of(const char *name, char *out, size_t out_size, const char *suf
     return 0;
 }
 
-/* Makes a create/rename/unlink in the folder itself durable (Linux needs the folder synced). */
-static void sync_folder(void)
+static int path_of(const char *name, char *out, size_t out_size, const char *suffix)
 {
-    int fd = open(folder, O_RDONLY | O_DIRECTORY);
+    return path_in(folder, name, out, out_size, suffix);
+}
+
+/* Makes a create/rename/unlink in a folder itself durable (Linux needs the folder synced). */
+static void sync_dir(const char *dir)
+{
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
         fsync(fd);
         close(fd);
     }
 }
+
+static void sync_folder(void) { sync_dir(folder); }
 
 static int write_all(int fd, const char *data, size_t len)
 {
@@ -151,11 +158,8 @@ static int write_durably(const char *path, int flags, const char *data, size_t l
     return result;
 }
 
-int port_file_read(const char *name, char **data, size_t *len)
+static int read_path(const char *path, char **data, size_t *len)
 {
-    char path[PATH_MAX];
-    if (path_of(name, path, sizeof path, "") != 0)
-        return -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return errno == ENOENT ? 0 : -1;
@@ -187,6 +191,14 @@ int port_file_read(const char *name, char **data, size_t *len)
     *data = buf;
     *len = size;
     return 1;
+}
+
+int port_file_read(const char *name, char **data, size_t *len)
+{
+    char path[PATH_MAX];
+    if (path_of(name, path, sizeof path, "") != 0)
+        return -1;
+    return read_path(path, data, len);
 }
 
 /* Temp file, fsync, rename over the old one, fsync the folder: a reader sees the old or the
@@ -229,3 +241,84 @@ int port_file_remove(const char *name)
     sync_folder();
     return 1;
 }
+
+/* ---- the host's own files (members.h): <station folder>/host-<folder>/, mode 0700 ----- */
+
+#ifdef OCPP_HOST_MEMBERS
+#include "../../src/members.h"
+
+/* Made on the first write only: a station that never updates has no such folder. */
+static int private_dir(const char *name, char *out, size_t out_size, bool create)
+{
+    int n = snprintf(out, out_size, "%s/host-%s", folder, name);
+    if (n < 0 || (size_t)n >= out_size) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    if (create && mkdir(out, 0700) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+int port_private_read(const char *dir_name, const char *name, char **data, size_t *len)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    if (private_dir(dir_name, dir, sizeof dir, false) != 0 || path_in(dir, name, path, sizeof path, "") != 0)
+        return -1;
+    return read_path(path, data, len);
+}
+
+int port_private_write(const char *dir_name, const char *name, const char *data, size_t len)
+{
+    char dir[PATH_MAX], path[PATH_MAX], temp[PATH_MAX];
+    if (private_dir(dir_name, dir, sizeof dir, true) != 0 || path_in(dir, name, path, sizeof path, "") != 0 ||
+        path_in(dir, name, temp, sizeof temp, "~") != 0)
+        return -1;
+    int fd = open(temp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    int result = fd >= 0 && write_all(fd, data, len) == 0 && fsync(fd) == 0 ? 0 : -1;
+    int saved = errno;
+    if (fd >= 0 && close(fd) != 0)
+        result = -1;
+    if (result == 0 && rename(temp, path) != 0) {
+        saved = errno;
+        result = -1;
+    }
+    if (result != 0) {
+        unlink(temp);
+        errno = saved;
+        return -1;
+    }
+    sync_dir(dir);
+    return 0;
+}
+
+int port_private_rename(const char *dir_name, const char *from, const char *to)
+{
+    char dir[PATH_MAX], a[PATH_MAX], b[PATH_MAX];
+    if (private_dir(dir_name, dir, sizeof dir, false) != 0 || path_in(dir, from, a, sizeof a, "") != 0 ||
+        path_in(dir, to, b, sizeof b, "") != 0)
+        return -1;
+    if (rename(a, b) != 0)
+        return -1;
+    sync_dir(dir);
+    return 0;
+}
+
+int port_private_remove(const char *dir_name, const char *name)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    if (private_dir(dir_name, dir, sizeof dir, false) != 0 || path_in(dir, name, path, sizeof path, "") != 0)
+        return -1;
+    if (unlink(path) != 0)
+        return errno == ENOENT ? 0 : -1;
+    sync_dir(dir);
+    return 1;
+}
+
+/* The path of a private file, for a port that writes one itself (the HTTP download). */
+int posix_private_path(const char *dir_name, const char *name, char *out, size_t out_size)
+{
+    char dir[PATH_MAX];
+    return private_dir(dir_name, dir, sizeof dir, true) == 0 ? path_in(dir, name, out, out_size, "") : -1;
+}
+#endif

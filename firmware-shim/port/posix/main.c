@@ -10,6 +10,9 @@
 #include "cli.h"
 #include "posix.h"
 #include "../../src/host.h"
+#ifdef OCPP_HOST_MEMBERS
+#include "../../src/members.h"
+#endif
 
 #include <errno.h>
 #include <signal.h>
@@ -48,6 +51,30 @@ static const char *file_name_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
     return slash ? slash + 1 : path;
+}
+
+/* The bundle this boot evaluates: an installed firmware image (members.h: a trial boot is
+ * counted, a failed trial rolled back) or the one on the command line. NULL with errno. */
+static char *boot_image(const char *bundle, size_t *length, char *label, size_t label_size)
+{
+#ifdef OCPP_HOST_MEMBERS
+    char *installed = firmware_boot_image(length, label, label_size);
+    if (installed)
+        return installed;
+#endif
+    snprintf(label, label_size, "%s", file_name_of(bundle));
+    return posix_read_file(bundle, length);
+}
+
+/* The boot ended as a host exit (70-73): a new firmware image on trial is rolled back and
+ * the previous one boots instead of the station ending. */
+static bool rolled_back(void)
+{
+#ifdef OCPP_HOST_MEMBERS
+    return host_state() == HOST_ENDED && firmware_boot_failed(host_exit_code(), host_exit_reason());
+#else
+    return false;
+#endif
 }
 
 /* --compile: the bytecode a module boots from without parsing (host_compile). */
@@ -102,6 +129,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "ocpp-host: %s\n", error);
         return 1;
     }
+#ifdef OCPP_HOST_MEMBERS
+    posix_members_start(o.ca_path);
+#endif
     /* No SA_RESTART: the signal interrupts poll(), so the loop sees it at once. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -123,21 +153,29 @@ int main(int argc, char **argv)
         .log_level = o.log_level_number,
     };
     host_init(&config);
+    char label[256];
+    free(code);
+    code = boot_image(o.bundle, &length, label, sizeof label);
+    if (!code) {
+        fprintf(stderr, "ocpp-host: cannot read the bundle %s: %s\n", o.bundle, strerror(errno));
+        return 1;
+    }
     /* host_boot takes the buffer: freed once QuickJS has read it (100 KB on the module). */
-    host_boot(code, length, file_name_of(o.bundle));
+    host_boot(code, length, label);
     code = NULL;
-    while (host_state() != HOST_ENDED) {
+    while (host_state() != HOST_ENDED || rolled_back()) {
         if (report_asked) {
             report_asked = 0;
             report_memory(code ? length + 1 : 0); /* 0: freed once evaluated */
         }
         if (interrupted) {
             host_stop(130, interrupted == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)");
-        } else if (host_state() == HOST_REBOOT) {
-            /* Read again: a firmware update may have replaced the file before the restart. */
-            code = posix_read_file(o.bundle, &length);
+        } else if (host_state() == HOST_REBOOT || host_state() == HOST_ENDED) {
+            /* Read again: a firmware update may have installed another image before the
+             * restart, or a new image on trial was rolled back. */
+            code = boot_image(o.bundle, &length, label, sizeof label);
             if (code) {
-                host_boot(code, length, file_name_of(o.bundle));
+                host_boot(code, length, label);
                 code = NULL;
             } else
                 host_stop(HOST_EXIT_LOAD_ERROR, "cannot read the bundle again after restart()");

@@ -411,6 +411,12 @@ static int writeable(conn *c, struct lws *wsi)
 
 static int on_lws_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
+#ifdef OCPP_HOST_MEMBERS
+    if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) { /* posix_net_wake, or port_loop_break */
+        posix_members_drain();
+        return 0;
+    }
+#endif
     conn *c = lws_get_opaque_user_data(wsi);
     if (!c)
         return reason == LWS_CALLBACK_CLIENT_WRITEABLE ? -1 : 0; /* cut, or not a connection of ours */
@@ -511,6 +517,9 @@ void port_wake_cancel(void) { lws_sul_cancel(&N.wake); }
 
 /* lws_service would otherwise go on to sleep in poll() until its next event. */
 void port_loop_break(void) { lws_cancel_service(N.context); }
+
+/* lws_cancel_service is the one lws call that is safe from another thread. */
+void posix_net_wake(void) { lws_cancel_service(N.context); }
 
 int posix_net_start(char *error, size_t error_size)
 {

@@ -9,8 +9,10 @@
 #include "posix.h"
 #include "../../src/sockets_loop.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #ifdef OCPP_POSIX_NO_OPENSSL
 static const sockets_tls *const openssl_hook_or_none = NULL;
@@ -109,9 +111,35 @@ static const sockets_tls openssl_hook = { tls_open, tls_handshake, tls_read, tls
 static const sockets_tls *const openssl_hook_or_none = &openssl_hook;
 #endif
 
+/* The workers' wake-up: a byte down a pipe the select loop watches. */
+static int wake_pipe[2] = { -1, -1 };
+
+void posix_net_wake(void)
+{
+    if (wake_pipe[1] >= 0) {
+        ssize_t n = write(wake_pipe[1], "w", 1); /* a full pipe already wakes the loop */
+        (void)n;
+    }
+}
+
+static void woken(void)
+{
+    char buf[64];
+    while (read(wake_pipe[0], buf, sizeof buf) > 0) {
+    }
+#ifdef OCPP_HOST_MEMBERS
+    posix_members_drain();
+#endif
+}
+
 int posix_net_start(char *error, size_t error_size)
 {
     sockets_loop_init(openssl_hook_or_none);
+    if (pipe(wake_pipe) == 0) {
+        fcntl(wake_pipe[0], F_SETFL, O_NONBLOCK);
+        fcntl(wake_pipe[1], F_SETFL, O_NONBLOCK);
+        sockets_loop_watch(wake_pipe[0], woken);
+    }
     return 0;
 }
 

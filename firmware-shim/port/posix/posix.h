@@ -32,6 +32,14 @@ int posix_net_turn(void);
 /* Lets sockets that are closing finish their close handshake, at most `ms`. */
 void posix_net_drain(int ms);
 void posix_net_stop(void);
+/* From any thread: makes the loop's current or next turn return soon (a worker finished). */
+void posix_net_wake(void);
+
+/* The optional members (OCPP_HOST_MEMBERS builds): http.c, and files.c's private folders. */
+void posix_members_start(const char *ca_path);
+/* On the loop: hands the host the results of the transfers that finished. */
+void posix_members_drain(void);
+int posix_private_path(const char *folder, const char *name, char *out, size_t out_size);
 
 /* malloc_count.c, when linked (NATIVE_RAM_COUNT=1; weak here, so main.c can ask): bytes of
  * every malloc'd chunk of the process now and at the highest, and how many chunks now. */

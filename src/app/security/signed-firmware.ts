@@ -92,9 +92,12 @@ export class SignedFirmware {
     const u = this.update;
     if (!u) return;
     if (u.phase === 'Installed' || u.phase === 'Installing') {
-      // Installing still: the station restarted (power loss?) before the host confirmed.
-      if (u.phase === 'Installed') this.events.raise('FirmwareUpdated', this.station.hal.settings.firmwareVersion);
-      this.finish(u.phase === 'Installed' ? 'Installed' : 'InstallationFailed');
+      // Installing still: the station restarted (power loss?) before the host confirmed. A
+      // host with rollback says whether the new image is the one running.
+      const failure = this.station.hal.firmware.installFailure(u.phase);
+      if (failure) this.station.hal.log.error('signed firmware: installation failed (' + failure + ')');
+      else this.events.raise('FirmwareUpdated', this.station.hal.settings.firmwareVersion);
+      this.finish(failure ? 'InstallationFailed' : 'Installed');
       return;
     }
     if (u.phase === 'Verified') this.installWhenDue();

@@ -61,6 +61,39 @@ test('UpdateFirmware: nothing before retrieveDate; then Downloading, Downloaded,
   assert.equal(next.host.files['firmware-update.json'], undefined);
 });
 
+test('UpdateFirmware on a host with rollback: the new image on trial reports Installed and confirms its boot once online; a rolled-back one reports InstallationFailed with the reason', async () => {
+  for (const outcome of [{ trial: true, rolledBack: '' }, { trial: false, rolledBack: 'the new firmware failed (exit 70: boom)' }]) {
+    const rig = makeStation();
+    withTransfers(rig);
+    await startOnline(rig);
+    await rig.csms.call('UpdateFirmware', { location: 'http://csms/fw.js', retrieveDate: new Date(clock.now()).toISOString() });
+    assert.deepEqual(await statuses(rig, 'FirmwareStatusNotification', 3), ['Downloading', 'Downloaded', 'Installing']);
+    await sleep(2000);
+    assert.equal(rig.host.restarts, 1);
+    const next = makeStation({}, rig.host.files);
+    const host = next.host as any;
+    let confirms = 0;
+    host.firmwareState = () => JSON.stringify(outcome);
+    host.firmwareConfirm = () => confirms++;
+    await startOnline(next);
+    assert.deepEqual(await statuses(next, 'FirmwareStatusNotification', 1), [outcome.trial ? 'Installed' : 'InstallationFailed']);
+    assert.equal(confirms, 1, 'the boot is confirmed once the BootNotification is Accepted');
+    if (!outcome.trial) assert.ok(next.host.logs.some((l) => l.text.indexOf('installation failed (the new firmware failed (exit 70: boom))') >= 0), 'the reason is logged');
+  }
+});
+
+test('UpdateFirmware: a power cut after the host installed but before it said so — the new image on trial still reports Installed', async () => {
+  const rig = makeStation();
+  withTransfers(rig);
+  await startOnline(rig);
+  rig.host.files['firmware-update.json'] = JSON.stringify({ location: 'http://csms/fw.js', retrieveAt: clock.now(), retriesLeft: 0, retryIntervalS: 60, phase: 'Installing' });
+  const next = makeStation({}, rig.host.files);
+  (next.host as any).firmwareState = () => JSON.stringify({ trial: true, rolledBack: '' });
+  (next.host as any).firmwareConfirm = () => {};
+  await startOnline(next);
+  assert.deepEqual(await statuses(next, 'FirmwareStatusNotification', 1), ['Installed']);
+});
+
 test('UpdateFirmware retries: a failed download is tried again retryInterval later, retries times; then DownloadFailed', async () => {
   const rig = makeStation();
   const t = withTransfers(rig);

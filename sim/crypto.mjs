@@ -100,12 +100,12 @@ export function verifyChain(chainPem, trustedPem, keyId, keys) {
         return { ok: false, error: `${chain[i].subject} is not signed by ${chain[i + 1].subject}` };
       }
       // An issuer must be a CA (basic constraints), not a leaf that signed another certificate.
-      if (!chain[i + 1].ca) return { ok: false, error: `${chain[i + 1].subject} is not a CA` };
+      if (!isCa(chain[i + 1])) return { ok: false, error: `${chain[i + 1].subject} is not a CA` };
     }
     const last = chain[chain.length - 1];
     const anchor = trusted.find((t) => last.checkIssued(t) && last.verify(t.publicKey));
     if (!anchor) return { ok: false, error: `${last.issuer} is not a trusted root` };
-    if (!anchor.ca) return { ok: false, error: `${anchor.subject} is not a CA` };
+    if (!isCa(anchor)) return { ok: false, error: `${anchor.subject} is not a CA` };
     if (keyId && !chain[0].checkPrivateKey(createPrivateKey(keys.privateKey(keyId)))) {
       return { ok: false, error: 'the certificate is not for the key of the signing request' };
     }

@@ -24,6 +24,7 @@
  */
 #include "members.h"
 #include "host.h"
+#include "json_text.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -43,32 +44,6 @@ typedef struct {
 } fw_state;
 
 static bool booted_trial; /* this boot evaluates the trial image */
-
-static char *json_text(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = malloc(n * 6 + 3), *p = out;
-    if (!out)
-        return NULL;
-    *p++ = '"';
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\') {
-            *p++ = '\\';
-            *p++ = (char)c;
-        } else if (c == '\n') {
-            *p++ = '\\';
-            *p++ = 'n';
-        } else if (c < 0x20) {
-            p += sprintf(p, "\\u%04x", c);
-        } else {
-            *p++ = (char)c;
-        }
-    }
-    *p++ = '"';
-    *p = '\0';
-    return out;
-}
 
 void firmware_crash_point(const char *step)
 {
@@ -308,13 +283,16 @@ char *firmware_state_json(void)
 {
     fw_state s;
     read_state(&s);
-    char *failed = json_text(s.failed);
-    size_t n = (failed ? strlen(failed) : 2) + 48;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "{\"trial\":%s,\"rolledBack\":%s}", booted_trial ? "true" : "false", failed ? failed : "\"\"");
-    free(failed);
-    return out;
+    text_buffer b = { 0 };
+    puts_(&b, booted_trial ? "{\"trial\":true,\"rolledBack\":" : "{\"trial\":false,\"rolledBack\":");
+    put_json_string(&b, s.failed);
+    puts_(&b, "}");
+    return finish(&b);
+}
+
+bool firmware_rolled_back(void)
+{
+    return host_state() == HOST_ENDED && firmware_boot_failed(host_exit_code(), host_exit_reason());
 }
 
 void firmware_confirm(void)

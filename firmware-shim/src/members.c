@@ -7,6 +7,7 @@
  */
 #include "members.h"
 #include "host.h"
+#include "json_text.h"
 #include "port.h"
 
 #include <stdio.h>
@@ -230,41 +231,6 @@ static char *json_string_at(JSContext *ctx, JSValueConst object, const char *nam
     return out;
 }
 
-static char *json_escaped(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = malloc(n * 6 + 3), *p = out;
-    if (!out)
-        return NULL;
-    *p++ = '"';
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            p += sprintf(p, "\\%c", c);
-        else if (c == '\n')
-            p += sprintf(p, "\\n");
-        else if (c < 0x20)
-            p += sprintf(p, "\\u%04x", c);
-        else
-            *p++ = (char)c;
-    }
-    *p++ = '"';
-    *p = '\0';
-    return out;
-}
-
-/* {"error":"..."} (malloc'd) */
-static char *error_json(const char *error)
-{
-    char *text = json_escaped(error);
-    size_t n = (text ? strlen(text) : 2) + 12;
-    char *out = malloc(n);
-    if (out)
-        snprintf(out, n, "{\"error\":%s}", text ? text : "\"\"");
-    free(text);
-    return out;
-}
-
 static void new_key_id(char out[40])
 {
     /* The simulator's shape: "k" + the time in base 36 + 8 random hex digits. */
@@ -306,22 +272,23 @@ ABI(abi_crypto_create_csr)
     int id = host_pending_keep(ctx, argv[1]);
     char *result = NULL;
     if (!common_name || !organization) {
-        result = error_json("out of memory");
+        result = error_json(false, "out of memory");
     } else if (!*common_name) {
-        result = error_json("subject.commonName is required");
+        result = error_json(false, "subject.commonName is required");
     } else {
         char key_id[40], error[300];
         new_key_id(key_id);
         char *csr = port_crypto_create_csr(key_id, common_name, organization, error, sizeof error);
         if (!csr) {
-            result = error_json(error);
+            result = error_json(false, error);
         } else {
-            char *csr_json = json_escaped(csr);
-            size_t n = (csr_json ? strlen(csr_json) : 0) + strlen(key_id) + 32;
-            result = csr_json ? malloc(n) : NULL;
-            if (result)
-                snprintf(result, n, "{\"csr\":%s,\"keyId\":\"%s\"}", csr_json, key_id);
-            free(csr_json);
+            text_buffer b = { 0 };
+            puts_(&b, "{\"csr\":");
+            put_json_string(&b, csr);
+            puts_(&b, ",\"keyId\":");
+            put_json_string(&b, key_id);
+            puts_(&b, "}");
+            result = finish(&b);
             free(csr);
         }
     }
@@ -362,13 +329,7 @@ ABI(abi_crypto_verify_chain)
         char *key = NULL;
         char error[300];
         if (*key_id && !(key = members_key_pem(key_id, error, sizeof error))) {
-            char *e = json_escaped(error);
-            size_t n = (e ? strlen(e) : 2) + 24;
-            char *out = malloc(n);
-            if (out)
-                snprintf(out, n, "{\"ok\":false,\"error\":%s}", e ? e : "\"\"");
-            free(e);
-            v = json_result(ctx, out);
+            v = json_result(ctx, error_json(true, error));
         } else {
             v = json_result(ctx, port_crypto_verify_chain(chain, trusted, key));
         }

@@ -49,6 +49,9 @@ char *firmware_boot_image(size_t *length, char *label, size_t label_size);
 /* The boot ended with a host exit code (70-73: load error, out of memory, stalled, watchdog).
  * True when it was a trial and the previous image is back: boot again instead of ending. */
 bool firmware_boot_failed(int code, const char *reason);
+/* The port's boot loop, after a boot ended (host_state() HOST_ENDED): true when that boot
+ * was a failed trial that is now rolled back, so the loop boots again instead of ending. */
+bool firmware_rolled_back(void);
 /* firmwareDownload's check, on the loop: the staged part file is a loadable bundle. Renames
  * it to the staged image; JSON info ({"size","sha256"}) or NULL with why in `error`. */
 char *firmware_accept_download(char *error, size_t error_size);

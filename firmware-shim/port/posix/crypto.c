@@ -8,6 +8,8 @@
  * Private keys are ECDSA P-256, kept as PKCS#8 PEM in the station's host-keys folder (the
  * simulator's place), which the bundle's file names cannot reach.
  */
+#include "tls.h"
+#include "../../src/json_text.h"
 #include "../../src/members.h"
 
 #include <stdio.h>
@@ -31,87 +33,6 @@ void port_sha256_hex(const void *data, size_t len, char out[65])
         sprintf(out + 2 * i, "%02x", digest[i]);
 }
 
-/* ---- a growing text, for the JSON answers ---------------------------------------------- */
-
-typedef struct {
-    char *text;
-    size_t len, cap;
-    bool failed;
-} text_buffer;
-
-static void put(text_buffer *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(b->text, cap);
-        if (!grown) {
-            b->failed = true;
-            return;
-        }
-        b->text = grown;
-        b->cap = cap;
-    }
-    memcpy(b->text + b->len, s, n);
-    b->len += n;
-    b->text[b->len] = '\0';
-}
-
-static void puts_(text_buffer *b, const char *s) { put(b, s, strlen(s)); }
-
-static void put_json_string(text_buffer *b, const char *s)
-{
-    puts_(b, "\"");
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[8];
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            put(b, esc, 2);
-        } else if (c == '\n') {
-            puts_(b, "\\n");
-        } else if (c < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            puts_(b, esc);
-        } else {
-            put(b, (const char *)&c, 1);
-        }
-    }
-    puts_(b, "\"");
-}
-
-static char *finish(text_buffer *b)
-{
-    if (b->failed) {
-        free(b->text);
-        return NULL;
-    }
-    return b->text;
-}
-
-static char *error_json(const char *key_ok, const char *error)
-{
-    text_buffer b = { 0 };
-    puts_(&b, key_ok ? "{\"ok\":false,\"error\":" : "{\"error\":");
-    put_json_string(&b, error);
-    puts_(&b, "}");
-    return finish(&b);
-}
-
-static void openssl_error(char *error, size_t error_size, const char *what)
-{
-    unsigned long e = ERR_get_error();
-    char detail[256] = "";
-    if (e)
-        ERR_error_string_n(e, detail, sizeof detail);
-    snprintf(error, error_size, "%s%s%s", what, *detail ? ": " : "", detail);
-    ERR_clear_error();
-}
-
 /* ---- certificates --------------------------------------------------------------------- */
 
 /* Every certificate in a PEM text; NULL with why (none, or a malformed one). */
@@ -128,7 +49,7 @@ static STACK_OF(X509) *certificates_in(const char *pem, char *error, size_t erro
         X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
         BIO_free(bio);
         if (!x) {
-            openssl_error(error, error_size, "a malformed PEM certificate");
+            posix_tls_error(error, error_size, "a malformed PEM certificate");
             sk_X509_pop_free(certs, X509_free);
             return NULL;
         }
@@ -209,15 +130,6 @@ static void iso_time(const ASN1_TIME *t, char out[32])
     strftime(out, 32, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
 }
 
-static void put_hex(text_buffer *b, const unsigned char *bytes, size_t n)
-{
-    char hex[3];
-    for (size_t i = 0; i < n; i++) {
-        snprintf(hex, sizeof hex, "%02x", bytes[i]);
-        put(b, hex, 2);
-    }
-}
-
 char *port_crypto_certificate_info(const char *pem, const char *hash_algorithm)
 {
     const EVP_MD *md = strcmp(hash_algorithm, "SHA256") == 0   ? EVP_sha256()
@@ -227,11 +139,11 @@ char *port_crypto_certificate_info(const char *pem, const char *hash_algorithm)
     char error[300];
     if (!md) {
         snprintf(error, sizeof error, "unknown hash algorithm %s", hash_algorithm);
-        return error_json(NULL, error);
+        return error_json(false, error);
     }
     STACK_OF(X509) *certs = certificates_in(pem, error, sizeof error);
     if (!certs)
-        return error_json(NULL, error);
+        return error_json(false, error);
     text_buffer b = { 0 };
     puts_(&b, "{\"certificates\":[");
     for (int i = 0; i < sk_X509_num(certs); i++) {
@@ -361,7 +273,7 @@ char *port_crypto_verify_chain(const char *chain_pem, const char *trusted_pem, c
     result = strdup("{\"ok\":true}");
     goto done;
 failed:
-    result = error_json("ok", error);
+    result = error_json(true, error);
 done:
     if (chain)
         sk_X509_pop_free(chain, X509_free);
@@ -382,7 +294,7 @@ char *port_crypto_create_csr(const char *key_id, const char *common_name, const 
     char *csr = NULL, *key_text = NULL;
     BIO *key_bio = NULL, *csr_bio = NULL;
     if (!name) {
-        openssl_error(error, error_size, "cannot make a key pair");
+        posix_tls_error(error, error_size, "cannot make a key pair");
         goto done;
     }
     X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)common_name, -1, -1, 0);
@@ -390,14 +302,14 @@ char *port_crypto_create_csr(const char *key_id, const char *common_name, const 
         X509_NAME_add_entry_by_txt(name, "O", MBSTRING_UTF8, (const unsigned char *)organization, -1, -1, 0);
     if (X509_REQ_set_version(req, 0) != 1 || X509_REQ_set_subject_name(req, name) != 1 ||
         X509_REQ_set_pubkey(req, key) != 1 || X509_REQ_sign(req, key, EVP_sha256()) <= 0) {
-        openssl_error(error, error_size, "cannot sign the CSR");
+        posix_tls_error(error, error_size, "cannot sign the CSR");
         goto done;
     }
     key_bio = BIO_new(BIO_s_mem());
     csr_bio = BIO_new(BIO_s_mem());
     if (!key_bio || !csr_bio || PEM_write_bio_PKCS8PrivateKey(key_bio, key, NULL, NULL, 0, NULL, NULL) != 1 ||
         PEM_write_bio_X509_REQ(csr_bio, req) != 1) {
-        openssl_error(error, error_size, "cannot write the key or the CSR");
+        posix_tls_error(error, error_size, "cannot write the key or the CSR");
         goto done;
     }
     char *data;

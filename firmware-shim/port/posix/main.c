@@ -66,16 +66,6 @@ static char *boot_image(const char *bundle, size_t *length, char *label, size_t 
     return posix_read_file(bundle, length);
 }
 
-/* The boot ended as a host exit (70-73): a new firmware image on trial is rolled back and
- * the previous one boots instead of the station ending. */
-static bool rolled_back(void)
-{
-#ifdef OCPP_HOST_MEMBERS
-    return host_state() == HOST_ENDED && firmware_boot_failed(host_exit_code(), host_exit_reason());
-#else
-    return false;
-#endif
-}
 
 /* --compile: the bytecode a module boots from without parsing (host_compile). */
 static int compile_bundle(const cli_options *o, char *code, size_t length)
@@ -163,7 +153,11 @@ int main(int argc, char **argv)
     /* host_boot takes the buffer: freed once QuickJS has read it (100 KB on the module). */
     host_boot(code, length, label);
     code = NULL;
-    while (host_state() != HOST_ENDED || rolled_back()) {
+#ifdef OCPP_HOST_MEMBERS
+    while (host_state() != HOST_ENDED || firmware_rolled_back()) { /* a failed trial: boot again */
+#else
+    while (host_state() != HOST_ENDED) {
+#endif
         if (report_asked) {
             report_asked = 0;
             report_memory(code ? length + 1 : 0); /* 0: freed once evaluated */

@@ -12,7 +12,7 @@
 
 /* ---- TLS contexts --------------------------------------------------------------------- */
 
-static void tls_error(char *error, size_t error_size, const char *what)
+void posix_tls_error(char *error, size_t error_size, const char *what)
 {
     unsigned long e = ERR_get_error();
     char detail[256] = "";
@@ -45,7 +45,7 @@ static int use_client_certificate(SSL_CTX *ssl, const char *cert, const char *ke
     BIO *bio = BIO_new_mem_buf(cert, -1);
     X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
     if (!x || SSL_CTX_use_certificate(ssl, x) != 1) {
-        tls_error(error, error_size, "cert: not a usable PEM certificate");
+        posix_tls_error(error, error_size, "cert: not a usable PEM certificate");
         X509_free(x);
         BIO_free(bio);
         return -1;
@@ -63,7 +63,7 @@ static int use_client_certificate(SSL_CTX *ssl, const char *cert, const char *ke
     int ok = pkey && SSL_CTX_use_PrivateKey(ssl, pkey) == 1 && SSL_CTX_check_private_key(ssl) == 1;
     EVP_PKEY_free(pkey);
     if (!ok) {
-        tls_error(error, error_size, "key: not the PEM private key of the client certificate");
+        posix_tls_error(error, error_size, "key: not the PEM private key of the client certificate");
         return -1;
     }
     return 0;
@@ -73,7 +73,7 @@ SSL_CTX *posix_tls_context(const port_ws_options *o, char *error, size_t error_s
 {
     SSL_CTX *ssl = SSL_CTX_new(TLS_client_method());
     if (!ssl) {
-        tls_error(error, error_size, "cannot create a TLS context");
+        posix_tls_error(error, error_size, "cannot create a TLS context");
         return NULL;
     }
     SSL_CTX_set_min_proto_version(ssl, TLS1_2_VERSION); /* OCPP security whitepaper: TLS 1.2 or later */

@@ -13,6 +13,10 @@
 
 #include "../../src/port.h"
 
+/* "what: OpenSSL's reason" into `error` (the reason of the last queued error, if any), and
+ * the error queue cleared. */
+void posix_tls_error(char *error, size_t error_size, const char *what);
+
 /* NULL with a message in `error` when the PEM text is unusable. */
 SSL_CTX *posix_tls_context(const port_ws_options *options, char *error, size_t error_size);
 

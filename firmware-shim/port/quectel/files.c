@@ -44,10 +44,8 @@ char *quectel_read_whole(const char *path, size_t *length)
     return data;
 }
 
-int port_file_read(const char *name, char **data, size_t *len)
+int quectel_read_at(const char *path, char **data, size_t *len)
 {
-    char path[160];
-    path_of(name, "", path, sizeof path);
     if (ql_file_exist(path) != QL_FILE_OK)
         return 0;
     *data = quectel_read_whole(path, len);
@@ -58,7 +56,14 @@ int port_file_read(const char *name, char **data, size_t *len)
     return 1;
 }
 
-static int write_synced(const char *path, const char *mode, const char *data, size_t len)
+int port_file_read(const char *name, char **data, size_t *len)
+{
+    char path[160];
+    path_of(name, "", path, sizeof path);
+    return quectel_read_at(path, data, len);
+}
+
+int quectel_write_synced(const char *path, const char *mode, const char *data, size_t len)
 {
     QFILE fd = ql_fopen(path, mode);
     if (fd < 0) {
@@ -73,12 +78,11 @@ static int write_synced(const char *path, const char *mode, const char *data, si
     return ok ? 0 : -1;
 }
 
-int port_file_write(const char *name, const char *data, size_t len)
+int quectel_replace_at(const char *path, const char *data, size_t len)
 {
-    char path[160], temp[160];
-    path_of(name, "", path, sizeof path);
-    path_of(name, "~", temp, sizeof temp);
-    if (write_synced(temp, "wb", data, len) != 0)
+    char temp[170];
+    snprintf(temp, sizeof temp, "%s~", path);
+    if (quectel_write_synced(temp, "wb", data, len) != 0)
         return -1;
     if (ql_rename(temp, path) != QL_FILE_OK) {
         /* Some file systems refuse to rename over an existing file: remove it first (a
@@ -92,17 +96,22 @@ int port_file_write(const char *name, const char *data, size_t len)
     return 0;
 }
 
+int port_file_write(const char *name, const char *data, size_t len)
+{
+    char path[160];
+    path_of(name, "", path, sizeof path);
+    return quectel_replace_at(path, data, len);
+}
+
 int port_file_append(const char *name, const char *data, size_t len)
 {
     char path[160];
     path_of(name, "", path, sizeof path);
-    return write_synced(path, "ab", data, len);
+    return quectel_write_synced(path, "ab", data, len);
 }
 
-int port_file_remove(const char *name)
+int quectel_remove_at(const char *path)
 {
-    char path[160];
-    path_of(name, "", path, sizeof path);
     if (ql_file_exist(path) != QL_FILE_OK)
         return 0;
     if (ql_remove(path) != QL_FILE_OK) {
@@ -110,4 +119,11 @@ int port_file_remove(const char *name)
         return -1;
     }
     return 1;
+}
+
+int port_file_remove(const char *name)
+{
+    char path[160];
+    path_of(name, "", path, sizeof path);
+    return quectel_remove_at(path);
 }

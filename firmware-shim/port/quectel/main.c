@@ -13,6 +13,9 @@
 #include "quectel.h"
 #include "../../src/host.h"
 #include "../../src/sockets_loop.h"
+#ifdef OCPP_HOST_MEMBERS
+#include "../../src/members.h"
+#endif
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +48,47 @@ static int log_level_of(const char *settings)
         return HOST_LOG_ERROR;
     return HOST_LOG_INFO;
 }
+
+#ifdef OCPP_HOST_MEMBERS
+/* settings.ca, the PEM text the https transfers trust (malloc'd, JSON escapes undone), or
+ * NULL. Again without a JSON parser of our own: a PEM holds no quote or other escape. */
+static char *ca_of(const char *settings)
+{
+    const char *key = strstr(settings, "\"ca\"");
+    const char *value = key ? strchr(key + 4, '"') : NULL;
+    const char *end = value ? strchr(value + 1, '"') : NULL;
+    if (!end || end == value + 1)
+        return NULL;
+    char *pem = malloc((size_t)(end - value));
+    size_t n = 0;
+    for (const char *p = value + 1; pem && p < end; p++) {
+        if (p[0] == '\\' && p[1] == 'n') {
+            pem[n++] = '\n';
+            p++;
+        } else {
+            pem[n++] = *p;
+        }
+    }
+    if (pem)
+        pem[n] = '\0';
+    return pem;
+}
+#endif
+
+/* The bundle this boot evaluates: an installed firmware image (a trial boot counted, a
+ * failed trial rolled back: src/firmware.c), else the bytecode, else the script. */
+static char *boot_image(size_t *length)
+{
+#ifdef OCPP_HOST_MEMBERS
+    char label[64];
+    char *installed = firmware_boot_image(length, label, sizeof label);
+    if (installed)
+        return installed;
+#endif
+    char *code = quectel_read_whole(OCPP_BYTECODE, length);
+    return code ? code : quectel_read_whole(OCPP_BUNDLE, length);
+}
+
 
 static void bring_up_network(void)
 {
@@ -79,13 +123,21 @@ static void ocpp_task(void *arg)
         .watchdog_ms = 10000,
         .log_level = settings ? log_level_of(settings) : HOST_LOG_INFO,
     };
+#ifdef OCPP_HOST_MEMBERS
+    quectel_members_start();
+    char *ca = settings ? ca_of(settings) : NULL;
+    quectel_transfer_ca(ca);
+    free(ca);
+#endif
     host_init(&config);
     for (;;) {
+#ifdef OCPP_HOST_MEMBERS
+        while (host_state() != HOST_ENDED || firmware_rolled_back()) { /* a failed trial: boot again */
+#else
         while (host_state() != HOST_ENDED) {
-            if (host_state() == HOST_REBOOT) { /* first boot, or restart(): read it again */
-                char *code = quectel_read_whole(OCPP_BYTECODE, &length);
-                if (!code)
-                    code = quectel_read_whole(OCPP_BUNDLE, &length);
+#endif
+            if (host_state() != HOST_RUNNING) { /* first boot, restart(), or a rollback */
+                char *code = boot_image(&length);
                 if (code) /* host_boot takes the buffer: freed once QuickJS has read it */
                     host_boot(code, length, "firmware.js");
                 else

@@ -31,9 +31,19 @@ int ocpp_host_start(void);
 /* files.c */
 void quectel_files_open(void);
 char *quectel_read_whole(const char *path, size_t *length);
+/* Writes (mode "wb" or "ab"), ql_fsync, closes; 0, or -1 with errno EIO. */
+int quectel_write_synced(const char *path, const char *mode, const char *data, size_t len);
+/* port_file_read / port_file_write (atomic) / port_file_remove on a whole path. */
+int quectel_read_at(const char *path, char **data, size_t *len);
+int quectel_replace_at(const char *path, const char *data, size_t len);
+int quectel_remove_at(const char *path);
 /* net.c */
 int quectel_net_start(void);
 /* device.c */
 void quectel_device_start(void);
+/* members.c (builds with OCPP_HOST_MEMBERS): the wake-up of the loop for finished transfers;
+ * the settings' CA as the file https transfers verify servers against. */
+void quectel_members_start(void);
+void quectel_transfer_ca(const char *settings_ca_pem);
 
 #endif

@@ -43,7 +43,16 @@ const MAX_FIRMWARE_BYTES = 4 * 1024 * 1024;
 /** Heap for compiling a downloaded image to check it (a runtime of its own, not the station's). */
 const CHECK_HEAP_BYTES = 64 * 1024 * 1024;
 const TRANSFER_TIMEOUT_MS = 30000;
-const GUEST_STACK_BYTES = 512 * 1024;
+/**
+ * QuickJS's stack limit for the guest. The WebAssembly build keeps part of each C frame on
+ * its own stack (what QuickJS measures) and the rest on V8's native stack (~984 KB), which is
+ * the one that runs out: at 512 KB a JSON.parse nested 10,000 deep or a plain recursion ended
+ * in V8's RangeError thrown through QuickJS, leaving its runtime corrupt (objects never freed,
+ * an assertion at dispose). At 64 KB QuickJS's own "stack overflow" fires first with room to
+ * spare (JSON nesting of 4,000 levels still leaves over half of V8's stack, whatever Node had
+ * used before calling in); it is the Quectel port's JS_STACK too, and about 370 guest frames.
+ */
+export const GUEST_STACK_BYTES = 64 * 1024;
 
 /** Luhn check digit, as IMEIs and ICCIDs carry. */
 function luhn(digits) {

@@ -5,6 +5,8 @@
 import { getQuickJS } from 'quickjs-emscripten';
 
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
+/** sim/host.mjs GUEST_STACK_BYTES (not imported: that module loads the whole simulator). */
+const GUEST_STACK_BYTES = 64 * 1024;
 
 // Unhandled-rejection tracking. quickjs-emscripten does not expose QuickJS's host
 // promise-rejection tracker, so the runner swaps in a Promise subclass (before the test
@@ -49,7 +51,7 @@ export async function runTestBundle(code, { filename = 'test.js', memoryLimit = 
   quickjs = quickjs || (await getQuickJS());
   const rt = quickjs.newRuntime();
   rt.setMemoryLimit(memoryLimit);
-  rt.setMaxStackSize(512 * 1024);
+  rt.setMaxStackSize(GUEST_STACK_BYTES); // the simulator host's: tests run the guest as it does
   const deadline = Date.now() + timeLimitMs;
   let timedOut = false;
   rt.setInterruptHandler(() => {

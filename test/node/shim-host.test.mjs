@@ -15,6 +15,7 @@ import { simulatedImei, simulatedIccid } from '../../sim/host.mjs';
 import { parseCliArgs } from '../../sim/cli-options.mjs';
 import { Csms } from '../../sim/csms.mjs';
 import { WebSocketServer } from 'ws';
+import { DEEP_GUEST, DEEP_GUEST_SAYS } from './lib/bad-frames.mjs';
 
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 const skip = !shim.ok && shim.reason;
@@ -352,6 +353,17 @@ function socketGuest(url, options, { onOpen = '', onMessage = '' } = {}) {
      returned = true;`
   );
 }
+
+shimTest('the guest stack limit fires inside QuickJS before the thread\'s stack ends, with the 8 MiB default and with ulimit -s 256: deep JSON and endless recursion are errors the guest catches', async () => {
+  for (const kib of [null, 256]) {
+    // sh's `ulimit -s` sets RLIMIT_STACK, the main thread's stack, for the host it execs.
+    const runner = kib ? ['sh', '-c', `ulimit -s ${kib} && exec "$0" "$@"`] : [];
+    const r = await runGuest(dataDir, DEEP_GUEST, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', `DEEP-${kib || 'default'}`, '--data-dir', dataDir], { runner });
+    const said = r.lines.filter((l) => l.level === 'info' && / (JSON\.parse|recursion): /.test(l.text)).map((l) => l.text);
+    assert.equal(r.code, 0, `stack ${kib || 'default'}: exit ${r.code ?? r.signal}\n${r.stdout}${r.stderr}`);
+    assert.deepEqual(said, DEEP_GUEST_SAYS, `stack ${kib || 'default'}`);
+  }
+});
 
 const basic = (id, password) => ({ Authorization: 'Basic ' + Buffer.from(`${id}:${password}`).toString('base64') });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { SimulatedStation, HOST_EXIT, simulatedImei, wasmModuleReservations } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
+import { DEEP_GUEST, DEEP_GUEST_SAYS } from './lib/bad-frames.mjs';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-host-'));
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -164,6 +165,13 @@ test('an error escaping a callback is logged and the station goes on', async () 
   assert.deepEqual(logs, ['still alive']);
   assert.ok(hostLogs.some((l) => /uncaught error in a timer callback: TypeError: bad callback/.test(l)), hostLogs.join('\n'));
   assert.equal(station.uncaughtErrors, 1);
+});
+
+test('the guest stack limit fires inside QuickJS, before V8\'s stack ends: deep JSON and endless recursion are errors the guest catches', async () => {
+  const { station, result, logs, hostLogs } = await runGuest(DEEP_GUEST);
+  assert.deepEqual(result, { code: 0, reason: 'the bundle called exit(0)' }, hostLogs.join('\n'));
+  assert.deepEqual(logs, DEEP_GUEST_SAYS);
+  assert.equal(station.uncaughtErrors, 0, hostLogs.join('\n'));
 });
 
 test('memory: used and peak of the QuickJS heap are reported, under the limit', async () => {

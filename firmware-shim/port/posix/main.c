@@ -20,9 +20,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
-/* The simulator's GUEST_STACK_BYTES: deep enough for JSON of nested OCPP payloads. */
+/* QuickJS's stack limit (JS_SetMaxStackSize) on the main thread, whose stack is the
+ * process's RLIMIT_STACK (8 MiB by default on Linux): 512 KB, about 800 guest frames on
+ * x86-64, or half the stack when `ulimit -s` leaves less than 1 MiB. The rest is for what runs
+ * outside the limit's reach: main and the libwebsockets / OpenSSL frames below the guest
+ * (the limit counts from where the runtime was created), the host functions the guest calls,
+ * and the C frames QuickJS runs between two of its checks. Past the limit the guest gets an
+ * InternalError ("stack overflow") instead of the process a SIGSEGV. */
 #define STACK_LIMIT (512 * 1024)
+
+static size_t guest_stack_limit(void)
+{
+    struct rlimit stack;
+    if (getrlimit(RLIMIT_STACK, &stack) == 0 && stack.rlim_cur != RLIM_INFINITY && stack.rlim_cur / 2 < STACK_LIMIT)
+        return (size_t)(stack.rlim_cur / 2);
+    return STACK_LIMIT;
+}
 
 static volatile sig_atomic_t interrupted, report_asked;
 
@@ -138,7 +153,7 @@ int main(int argc, char **argv)
         .name = "posix",
         .settings_json = o.settings_json,
         .heap_limit = o.heap_limit,
-        .stack_limit = STACK_LIMIT,
+        .stack_limit = guest_stack_limit(),
         .watchdog_ms = o.watchdog_ms,
         .log_level = o.log_level_number,
     };

@@ -28,8 +28,20 @@
 #ifndef OCPP_HEAP_LIMIT
 #define OCPP_HEAP_LIMIT (1024 * 1024) /* lower it to what ql_dev_memory_size_query leaves free */
 #endif
+/* The OCPP task's stack, and QuickJS's limit in it (JS_SetMaxStackSize): past JS_STACK,
+ * counted from where host_boot creates the runtime, the guest gets an InternalError ("stack
+ * overflow") instead of the task overrunning its stack. The other 32 KB are for what runs
+ * outside the limit's reach: ocpp_task's own frames above host_boot, the host functions the
+ * guest calls (ql_ssl / lwIP sends, the log's formatting) and the C frames QuickJS runs between
+ * two of its checks. Measured on x86-64 (larger frames than 32-bit ARM) with the POSIX port:
+ * a charging session runs with a 48 KB limit, and JSON nested 200,000 deep and an endless
+ * recursion are caught with a 40 KB limit in an 80 KB stack. Assumed, not measured: that the
+ * SDK calls the host functions make fit in the 32 KB; check the task's stack high-water mark
+ * on the module. OCPP frames never reach that depth: the core refuses nesting deeper than
+ * 32 levels before it parses a frame. */
 #define TASK_STACK (96 * 1024)
-#define JS_STACK (64 * 1024) /* QuickJS stops the guest before it reaches the task's stack end */
+#define JS_STACK (64 * 1024)
+_Static_assert(TASK_STACK >= JS_STACK + 32 * 1024, "the task's stack needs 32 KB beyond QuickJS's limit");
 #define RETRY_AFTER_S 30
 
 /* settings.logLevel ("debug" | "info" | "warning" | "error"), read without a JSON parser of

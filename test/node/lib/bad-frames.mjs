@@ -32,3 +32,21 @@ export const BAD_FRAMES = [
   ['[3,"no-such-call",{}]', [], []],
   ['[4,"no-such-call","GenericError","",{}]', [], []],
 ].map(([frame, ids, codes]) => ({ frame, ids, codes }));
+
+/**
+ * A bundle for the hosts' stack limits, which the core's pre-check keeps frames away from:
+ * JSON nested 200,000 deep and an endless recursion, at load and in a timer callback.
+ */
+export const DEEP_GUEST = `function say(t) { ocppHost.log(20, String(t)); }
+   var deep = new Array(200001).join('[');
+   function attempt(when) {
+     try { JSON.parse(deep); say(when + ' parsed'); } catch (e) { say(when + ' JSON.parse: ' + e.name + ': ' + e.message); }
+     var n = 0;
+     function down() { n++; down(); }
+     try { down(); } catch (e) { say(when + ' recursion: ' + e.name + ': ' + e.message + (n > 50 ? '' : ' after only ' + n + ' calls')); }
+   }
+   attempt('load');
+   ocppHost.timerStart(1, function () { attempt('timer'); ocppHost.exit(0); });`;
+
+/** What DEEP_GUEST says when the stack limit fires inside QuickJS every time. */
+export const DEEP_GUEST_SAYS = ['load', 'timer'].flatMap((when) => [`${when} JSON.parse: SyntaxError: stack overflow`, `${when} recursion: InternalError: stack overflow`]);

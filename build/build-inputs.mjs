@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-/** Folders whose files go into a build (src/ocpp/v16/generated/ is the build's own output). */
+/** Folders whose files go into a build (each version's src/ocpp/…/generated/ is the build's own output). */
 export const INPUT_DIRS = ['src', 'hal', 'build', 'examples', 'bench', 'test/quickjs', 'test/lib', 'test/fixtures'];
 export const INPUT_FILES = ['tsconfig.json', 'package.json', 'package-lock.json'];
-const SKIP = [join('src', 'ocpp', 'v16', 'generated')];
+const SKIP = [join('src', 'ocpp', 'v16', 'generated'), join('src', 'ocpp', 'v201', 'generated')];
 
 /** sha256 over every input file's path and content, in a stable order. */
 export function inputsFingerprint(root, { dirs = INPUT_DIRS, files = INPUT_FILES } = {}) {

@@ -148,10 +148,11 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     try {
       const message = unpack(text);
       if (message instanceof Malformed) {
-        const what = 'bad frame (' + message.error.code + ': ' + message.error.description + ')';
+        const error = this.versionOf(message.error, true);
+        const what = 'bad frame (' + error.code + ': ' + error.description + ')';
         this.log.warning(what);
         this.onInvalid(what);
-        this.answerError(message.uniqueId, message.error);
+        this.answerError(message.uniqueId, error);
       } else if (message.type === CALL) {
         this.route(message as Call);
       } else {
@@ -232,7 +233,13 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
   }
 
   private answerError(uniqueId: string, error: OcppError): void {
-    this.connection.send(CallError.from(uniqueId, error).pack());
+    this.connection.send(CallError.from(uniqueId, this.versionOf(error, false)).pack());
+  }
+
+  /** The error under the version's own code (see Protocol.translate). */
+  private versionOf(error: OcppError, framing: boolean): OcppError {
+    const protocol = this.protocol;
+    return protocol && protocol.translate ? protocol.translate(error, framing) : error;
   }
 
   /** A CALLRESULT / CALLERROR: the answer to the call in flight, or ignored. */

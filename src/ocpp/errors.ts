@@ -1,6 +1,7 @@
 // OCPP-J errors: one class per error code of OCPP-J 1.6 (section 4.2.3), as thrown by
 // handlers, by the validators, and by call() when the other side answers with a CALLERROR;
-// plus TimeoutError for a call() that got no answer within the response timeout.
+// plus TimeoutError for a call() that got no answer within the response timeout. A version
+// with codes of its own registers their classes (v201/errors.ts).
 
 /**
  * A base class whose instances are real Errors after tsc's ES5 down-levelling: a class that
@@ -65,11 +66,17 @@ export class OcppError extends ErrorBase {
 OcppError.prototype.name = 'OcppError';
 (OcppError.prototype as { code: string }).code = 'GenericError';
 
-// One subclass per code; `code` and `name` live on the prototype (no per-instance cost).
-function defineCode(cls: { prototype: OcppError }, code: string): void {
+const CLASSES: { [code: string]: typeof OcppError } = {};
+
+/**
+ * One subclass per code; `code` and `name` live on the prototype (no per-instance cost). A
+ * CALLERROR received with this code becomes an instance of `cls`.
+ */
+export function registerErrorCode(cls: typeof OcppError, code: string): void {
   const proto = cls.prototype as { code: string; name: string };
   proto.code = code;
   proto.name = code + 'Error';
+  CLASSES[code] = cls;
 }
 
 /** The requested action is not known by the receiver. */
@@ -92,8 +99,12 @@ export class OccurenceConstraintViolationError extends OcppError {}
 export class TypeConstraintViolationError extends OcppError {}
 /** Any other error. */
 export class GenericError extends OcppError {}
+/**
+ * A frame of an unknown message type: a ProtocolError in OCPP-J 1.6, MessageTypeNotSupported in
+ * 2.0.1 (its section 4.4).
+ */
+export class UnknownMessageTypeError extends ProtocolError {}
 
-const CLASSES: { [code: string]: typeof OcppError } = {};
 const TABLE: [typeof OcppError, string][] = [
   [NotImplementedError, 'NotImplemented'],
   [NotSupportedError, 'NotSupported'],
@@ -106,14 +117,12 @@ const TABLE: [typeof OcppError, string][] = [
   [TypeConstraintViolationError, 'TypeConstraintViolation'],
   [GenericError, 'GenericError'],
 ];
-for (let i = 0; i < TABLE.length; i++) {
-  defineCode(TABLE[i][0], TABLE[i][1]);
-  CLASSES[TABLE[i][1]] = TABLE[i][0];
-}
+for (let i = 0; i < TABLE.length; i++) registerErrorCode(TABLE[i][0], TABLE[i][1]);
 
 /**
  * The typed error for a CALLERROR received from the other side. An unknown code (e.g. the
- * 2.0 "FormatViolation") still gives an OcppError carrying that code.
+ * 2.0.1 "FormatViolation" where the 2.0.1 binding is not loaded) still gives an OcppError
+ * carrying that code.
  */
 export function errorFromCallError(code: string, description: string, details: ErrorDetails): OcppError {
   const cls = Object.prototype.hasOwnProperty.call(CLASSES, code) ? CLASSES[code] : null;

@@ -3,7 +3,7 @@
 //   CALL        [2, uniqueId, action, payload]
 //   CALLRESULT  [3, uniqueId, payload]
 //   CALLERROR   [4, uniqueId, errorCode, errorDescription, errorDetails]
-import { ErrorDetails, FormationViolationError, MAX_DESCRIPTION_LENGTH, OcppError, ProtocolError, clip, errorFromCallError, quote } from './errors';
+import { ErrorDetails, FormationViolationError, MAX_DESCRIPTION_LENGTH, OcppError, ProtocolError, UnknownMessageTypeError, clip, errorFromCallError, quote } from './errors';
 
 export const CALL = 2;
 export const CALLRESULT = 3;
@@ -54,7 +54,8 @@ export class CallError {
     description: string,
     readonly details: ErrorDetails
   ) {
-    this.description = clip(description, MAX_DESCRIPTION_LENGTH);
+    // At most MAX_DESCRIPTION_LENGTH, the '…' included (OCPP-J 2.0.1's ErrorDescription is a string[255]).
+    this.description = description.length > MAX_DESCRIPTION_LENGTH ? clip(description, MAX_DESCRIPTION_LENGTH - 1) : description;
   }
   /** The CALLERROR answering a CALL that failed with `error`. */
   static from(uniqueId: string, error: OcppError): CallError {
@@ -171,7 +172,7 @@ export function unpack(text: string): Message | Malformed {
     if (n < 3 || n > 5 || typeof frame[2] !== 'string') return new Malformed(id, new ProtocolError('CALLERROR is not [4, id, code, description, details]'));
     return new CallError(id, frame[2] as string, typeof frame[3] === 'string' ? (frame[3] as string) : '', isObject(frame[4]) ? (frame[4] as ErrorDetails) : {});
   }
-  return new Malformed(id, new ProtocolError('Unknown message type ' + quote(JSON.stringify(type))));
+  return new Malformed(id, new UnknownMessageTypeError('Unknown message type ' + quote(JSON.stringify(type))));
 }
 
 /** Packs a message into its JSON text. */

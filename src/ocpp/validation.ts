@@ -1,11 +1,13 @@
-// Payload validation: an interpreter over the compact schema tables that build/gen-ocpp16.mjs
+// Payload validation: an interpreter over the compact schema tables that build/ocpp-codegen.mjs
 // derives from the official OCPP JSON schemas (no code generation at run time, no eval).
 // It checks type, required, enum, maxLength, additionalProperties, date-time and URI formats,
-// multipleOf and minItems, and answers with the OCPP-J error a receiver sends:
-//   wrong type                                 TypeConstraintViolation
-//   required property missing, too few items   OccurenceConstraintViolation
-//   enum, length, format, extra property       PropertyConstraintViolation
-//   payload not an object                      FormationViolation
+// multipleOf, minimum / maximum of integers, minItems and maxItems, and answers with the
+// OCPP-J error a receiver sends (1.6's names; a version binding may rename them, see
+// Protocol.translate):
+//   wrong type                                           TypeConstraintViolation
+//   required property missing, too few or many items     OccurenceConstraintViolation
+//   enum, length, format, range, extra property          PropertyConstraintViolation
+//   payload not an object                                FormationViolation
 import {
   FormationViolationError,
   quote,
@@ -18,16 +20,17 @@ import {
 import { isArray } from './messages';
 
 /**
- * A schema node (see build/gen-ocpp16.mjs): 'i' integer, 'n' number ('n.1' multiple of 0.1),
- * 'b' boolean, 's' / 's20' string (max length), 'd' date-time, 'u' / 'u512' URI, 'e7' enum 7;
- * an object ({ name: node, 'name!': node }, '!' = required, nothing else allowed); an array
- * ([node] or [node, minItems]).
+ * A schema node (see build/ocpp-codegen.mjs): 'i' integer ('i0:100' from 0 to 100), 'n'
+ * number ('n.1' multiple of 0.1), 'b' boolean, 's' / 's20' string (max length), 'd' date-time,
+ * 'u' / 'u512' URI, 'e7' enum 7, '' anything; an object ({ name: node, 'name!': node },
+ * '!' = required, nothing else allowed unless '*': '' opens it); an array ([node],
+ * [node, minItems] or [node, minItems, maxItems]).
  */
 export type SchemaNode = string | ObjectNode | ArrayNode;
 export interface ObjectNode {
   [property: string]: SchemaNode;
 }
-export type ArrayNode = [SchemaNode] | [SchemaNode, number];
+export type ArrayNode = [SchemaNode] | [SchemaNode, number] | [SchemaNode, number, number];
 /** Per action: [request schema, response schema]. */
 export interface SchemaTable {
   [action: string]: [ObjectNode, ObjectNode];
@@ -44,6 +47,13 @@ export interface Protocol {
   isAction(action: string): boolean;
   /** The error a receiver answers this payload with, or null when it is valid. */
   validate(action: string, direction: Direction, payload: unknown): OcppError | null;
+  /**
+   * Optional: the version's own error for one the core raised under OCPP-J 1.6's codes
+   * (2.0.1 renames some and has its own for broken frames); `framing`: the frame itself is no
+   * OCPP-J message (unpack's errors), not a payload that fails its schema. Applied to every
+   * CALLERROR sent and to the validators' errors.
+   */
+  translate?(error: OcppError, framing: boolean): OcppError;
 }
 
 /** Number.MAX_SAFE_INTEGER (ES2015): 2^53 - 1. */
@@ -86,7 +96,10 @@ function checkScalar(node: string, v: unknown, path: string, enums: string[]): O
     if (typeof v !== 'number' || v % 1 !== 0) return typeError(path, 'an integer');
     // Beyond 2^53 a JSON integer is no longer exact, and it would go back out in exponent
     // form (1e+23), which no schema's "integer" accepts: refused before it is stored.
-    return v <= MAX_SAFE_INTEGER && v >= -MAX_SAFE_INTEGER ? null : new PropertyConstraintViolationError(path + ' is outside the integer range ±(2^53-1)');
+    if (v > MAX_SAFE_INTEGER || v < -MAX_SAFE_INTEGER) return new PropertyConstraintViolationError(path + ' is outside the integer range ±(2^53-1)');
+    if (!arg) return null;
+    const range = arg.split(':');
+    return (range[0] && v < +range[0]) || (range[1] && v > +range[1]) ? new PropertyConstraintViolationError(path + ' is not in the range ' + arg) : null;
   }
   if (kind === 'b') return typeof v === 'boolean' ? null : typeError(path, 'a boolean');
   if (kind === 'n') {
@@ -110,12 +123,13 @@ function checkScalar(node: string, v: unknown, path: string, enums: string[]): O
 
 /** The first violation of `node` by `v`, or null. */
 export function check(node: SchemaNode, v: unknown, path: string, enums: string[]): OcppError | null {
-  if (typeof node === 'string') return checkScalar(node, v, path, enums);
+  if (typeof node === 'string') return node ? checkScalar(node, v, path, enums) : null;
   const at = (k: string | number) => (typeof k === 'number' ? path + '[' + k + ']' : path ? path + '.' + k : k);
   let error: OcppError | null = null;
   if (isArray(node)) {
     if (!isArray(v)) return typeError(path, 'an array');
     if (node[1] && v.length < node[1]) return new OccurenceConstraintViolationError(path + ' needs at least ' + node[1] + ' item(s)');
+    if (node[2] && v.length > node[2]) return new OccurenceConstraintViolationError(path + ' has more than ' + node[2] + ' item(s)');
     for (let i = 0; i < v.length && !error; i++) error = check(node[0], v[i], at(i), enums);
     return error;
   }
@@ -126,25 +140,27 @@ export function check(node: SchemaNode, v: unknown, path: string, enums: string[
   }
   for (const k in v) {
     if (!has(v, k)) continue;
-    const sub = has(node, k) ? node[k] : has(node, k + '!') ? node[k + '!'] : null;
+    const sub = has(node, k) ? node[k] : has(node, k + '!') ? node[k + '!'] : has(node, '*') ? '' : null;
     error = sub === null ? new PropertyConstraintViolationError(at(quote(k)) + ' is not allowed') : check(sub, v[k], at(k), enums);
     if (error) return error;
   }
   return null;
 }
 
-/** A Protocol over generated tables. */
-export function tableProtocol(version: string, schemas: SchemaTable, enums: string[]): Protocol {
+/** A Protocol over generated tables (with the version's translate, if it has one). */
+export function tableProtocol(version: string, schemas: SchemaTable, enums: string[], translate?: Protocol['translate']): Protocol {
   return {
     version,
     isAction: (action) => has(schemas, action),
     validate(action, direction, payload) {
       if (!has(schemas, action)) return new NotImplementedError(quote(action) + ' is not an OCPP ' + version + ' action');
-      const what = action + (direction === REQUEST ? '.req' : '.conf');
-      if (!isObject(payload)) return new FormationViolationError(what + ': payload is not an object');
-      const error = check(schemas[action][direction], payload, '', enums);
-      if (error) (error as { description: string }).description = error.message = what + ': ' + error.description;
+      let error = isObject(payload) ? check(schemas[action][direction], payload, '', enums) : new FormationViolationError('payload is not an object');
+      if (error) {
+        (error as { description: string }).description = error.message = action + (direction === REQUEST ? '.req' : '.conf') + ': ' + error.description;
+        if (translate) error = translate(error, false);
+      }
       return error;
     },
+    translate,
   };
 }

@@ -38,13 +38,14 @@ test('npm test / npm start do not build again when nothing changed', () => {
 test('the build fingerprint changes with any source, generator or dependency, and only then', () => {
   const dir = mkdtempSync(join(tmpdir(), 'build-inputs-'));
   try {
-    for (const d of ['src/ocpp/v16/generated', 'build', 'hal']) mkdirSync(join(dir, d), { recursive: true });
+    for (const d of ['src/ocpp/v16/generated', 'src/ocpp/v201/generated', 'build', 'hal']) mkdirSync(join(dir, d), { recursive: true });
     writeFileSync(join(dir, 'src/a.ts'), 'export const a = 1;');
     writeFileSync(join(dir, 'build/gen-x.mjs'), '// generator');
     writeFileSync(join(dir, 'package-lock.json'), '{}');
     const first = inputsFingerprint(dir);
     assert.equal(inputsFingerprint(dir), first, 'stable');
     writeFileSync(join(dir, 'src/ocpp/v16/generated/types.ts'), 'generated');
+    writeFileSync(join(dir, 'src/ocpp/v201/generated/schemas.ts'), 'generated');
     assert.equal(inputsFingerprint(dir), first, 'the generated output is not an input');
     for (const [file, text] of [['src/a.ts', 'export const a = 2;'], ['build/gen-x.mjs', '// generator 2'], ['package-lock.json', '{"v":2}'], ['hal/new.ts', '']]) {
       const was = inputsFingerprint(dir);

@@ -11,14 +11,13 @@
 // transaction runs: Installing → the host installs → InstallRebooting → restart → after the
 // boot: Installed and the security event FirmwareUpdated. The update's progress is kept in
 // storage, so a reboot on the way does not lose it. A new request replaces one that has not
-// reached Installing (AcceptedCanceled). The flow is the transfer flow of src/lib/transfer.ts.
+// reached Installing (AcceptedCanceled).
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { SignedFirmwareStatus, SignedUpdateFirmwareRequest, UpdateFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector, StopReason } from '../connector';
 import { SecurityEvents } from './security-events';
 import { Certificates } from './certificates';
-import { TransferFlow, HeldNotifications, busyConnector } from '../../lib/transfer';
 
 export interface SignedFirmwareContext {
   readonly hal: Hal;
@@ -46,26 +45,26 @@ interface SignedUpdate {
 const FILE = 'signed-firmware-update.json';
 const DEFAULT_RETRIES = 1;
 const DEFAULT_RETRY_INTERVAL_S = 60;
+/** Longest single timer; longer waits are taken in steps (the clock may be set meanwhile). */
+const MAX_WAIT_MS = 86400000;
 
 export class SignedFirmware {
   /** What a triggered (Signed)FirmwareStatusNotification reports. */
   status: SignedFirmwareStatus = 'Idle';
-  private readonly flow: TransferFlow<SignedUpdate>;
+  private update: SignedUpdate | null = null;
+  private timer: { cancel(): void } | null = null;
   /** The latest notification that could not go while offline. */
-  private readonly held: HeldNotifications;
+  private unsent: { status: SignedFirmwareStatus; requestId?: number } | null = null;
 
   constructor(private readonly station: SignedFirmwareContext, private readonly certificates: Certificates, private readonly events: SecurityEvents) {
-    const hal = station.hal;
-    this.flow = new TransferFlow<SignedUpdate>({ now: hal.now, setTimeout: hal.setTimeout, log: hal.log, storage: hal.storage }, FILE);
-    this.flow.restore('signed firmware update');
-    this.held = new HeldNotifications(
-      () => station.online,
-      (action, payload) => station.sendNow(action, payload)
-    );
-  }
-
-  private get update(): SignedUpdate | null {
-    return this.flow.job;
+    const text = station.hal.storage.get(FILE);
+    if (!text) return;
+    try {
+      this.update = JSON.parse(text);
+    } catch (e) {
+      station.hal.log.warning('signed firmware update record unreadable: dropped');
+      station.hal.storage.remove(FILE);
+    }
   }
 
   /** The requestId of the update under way, if any (for triggered notifications). */
@@ -106,17 +105,20 @@ export class SignedFirmware {
   }
 
   stop(): void {
-    this.flow.cancel();
+    if (this.timer) this.timer.cancel();
+    this.timer = null;
   }
 
   /** Booted and connected: a notification held back goes now. */
   online(): void {
-    this.held.flush();
+    const held = this.unsent;
+    this.unsent = null;
+    if (held) this.station.sendNow('SignedFirmwareStatusNotification', held);
   }
 
   /** A connector changed: an install waits for the transactions to end. */
   connectorChanged(): void {
-    if (this.update && this.update.phase === 'Verified' && !this.flow.waiting) this.installWhenDue();
+    if (this.update && this.update.phase === 'Verified' && !this.timer) this.installWhenDue();
   }
 
   // ---- the request ----------------------------------------------------------------------
@@ -144,8 +146,9 @@ export class SignedFirmware {
     const f = p.firmware;
     const retrieveAt = Date.parse(f.retrieveDateTime);
     const installAt = f.installDateTime ? Date.parse(f.installDateTime) : NaN;
+    this.stop();
     if (this.update) hal.log.info('signed firmware update ' + this.update.requestId + ' canceled by ' + p.requestId);
-    const u = this.flow.begin({
+    this.update = {
       requestId: p.requestId,
       location: f.location,
       signingCertificate: f.signingCertificate,
@@ -155,8 +158,9 @@ export class SignedFirmware {
       retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
       retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
       phase: 'Waiting',
-    });
-    hal.log.info('signed firmware update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(u.retrieveAt).toISOString());
+    };
+    this.save();
+    hal.log.info('signed firmware update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(this.update.retrieveAt).toISOString());
     this.waitForDownload();
   }
 
@@ -165,7 +169,7 @@ export class SignedFirmware {
   private waitForDownload(): void {
     const u = this.update!;
     if (u.retrieveAt > this.station.hal.now()) this.setStatus('DownloadScheduled');
-    this.flow.waitUntil(u.retrieveAt, () => this.download());
+    this.wait(u.retrieveAt, () => this.download());
   }
 
   private download(): void {
@@ -174,10 +178,14 @@ export class SignedFirmware {
     const hal = this.station.hal;
     this.setStatus('Downloading');
     hal.firmware.download(u.location, (error) => {
-      if (!this.flow.isCurrent(u)) return; // replaced meanwhile
+      if (this.update !== u) return; // replaced meanwhile
       if (error) {
-        if (this.flow.retry(u, () => this.download(), (job, at) => (job.retrieveAt = at))) {
+        if (u.retriesLeft > 0) {
+          u.retriesLeft--;
+          u.retrieveAt = hal.now() + u.retryIntervalS * 1000;
+          this.save();
           hal.log.warning('signed firmware: download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
+          this.wait(u.retrieveAt, () => this.download());
           return;
         }
         hal.log.error('signed firmware: download failed (' + error + '); update abandoned');
@@ -192,7 +200,7 @@ export class SignedFirmware {
   private verify(u: SignedUpdate): void {
     const hal = this.station.hal;
     hal.firmware.verifySignature(u.signingCertificate, u.signature, (error) => {
-      if (!this.flow.isCurrent(u)) return;
+      if (this.update !== u) return;
       if (error) {
         hal.log.error('signed firmware: signature refused (' + error + '); update abandoned');
         this.events.raise('InvalidFirmwareSignature', error);
@@ -200,7 +208,7 @@ export class SignedFirmware {
         return;
       }
       u.phase = 'Verified';
-      this.flow.save();
+      this.save();
       this.setStatus('SignatureVerified');
       this.installWhenDue();
     });
@@ -215,37 +223,52 @@ export class SignedFirmware {
     const hal = this.station.hal;
     if (u.installAt > hal.now()) {
       if (this.status !== 'InstallScheduled') this.setStatus('InstallScheduled');
-      this.flow.waitUntil(u.installAt, () => this.installWhenDue());
+      this.wait(u.installAt, () => this.installWhenDue());
       return;
     }
-    const busy = busyConnector(this.station.connectors);
-    if (busy !== null) {
-      hal.log.info('signed firmware: install waits for the transaction on connector ' + busy);
-      return;
+    const connectors = this.station.connectors;
+    for (let i = 0; i < connectors.length; i++) {
+      if (connectors[i].transaction) {
+        hal.log.info('signed firmware: install waits for the transaction on connector ' + connectors[i].id);
+        return;
+      }
     }
     u.phase = 'Installing';
-    this.flow.save();
+    this.save();
     this.setStatus('Installing');
     hal.firmware.install((error) => {
-      if (!this.flow.isCurrent(u)) return;
+      if (this.update !== u) return;
       if (error) {
         hal.log.error('signed firmware: installation failed (' + error + ')');
         this.finish('InstallationFailed');
         return;
       }
       u.phase = 'Installed';
-      this.flow.save();
+      this.save();
       this.setStatus('InstallRebooting');
       hal.log.info('signed firmware: installed; restarting into it');
-      this.flow.restartSoon(() => this.station.reboot('Reboot'));
+      // A moment for the notification to be answered, then the reboot.
+      this.timer = hal.setTimeout(() => this.station.reboot('Reboot'), 1000);
     });
   }
 
   // ---- helpers ---------------------------------------------------------------------------
 
+  private wait(at: number, then: () => void): void {
+    this.stop();
+    const hal = this.station.hal;
+    this.timer = hal.setTimeout(() => {
+      this.timer = null;
+      if (at > hal.now()) this.wait(at, then);
+      else then();
+    }, Math.max(0, Math.min(at - hal.now(), MAX_WAIT_MS)));
+  }
+
   private finish(status: SignedFirmwareStatus): void {
     const requestId = this.requestId;
-    this.flow.end();
+    this.update = null;
+    this.stop();
+    this.station.hal.storage.remove(FILE);
     this.setStatus(status, requestId);
     this.status = 'Idle'; // a later trigger: nothing going on
   }
@@ -255,6 +278,14 @@ export class SignedFirmware {
     const payload: { status: SignedFirmwareStatus; requestId?: number } = { status };
     const id = requestId !== undefined ? requestId : this.requestId;
     if (id !== undefined) payload.requestId = id;
-    this.held.notify('SignedFirmwareStatusNotification', payload); // only the latest status is worth telling later
+    if (!this.station.online) {
+      this.unsent = payload; // only the latest status is worth telling later
+      return;
+    }
+    this.station.sendNow('SignedFirmwareStatusNotification', payload);
+  }
+
+  private save(): void {
+    if (this.update) this.station.hal.storage.set(FILE, JSON.stringify(this.update));
   }
 }

@@ -4,7 +4,7 @@ import { test, assert } from '../../lib/harness';
 import {
   Call, CallResult, CallError, Malformed, pack, unpack, uniqueIds,
   OcppError, NotImplementedError, NotSupportedError, InternalError, ProtocolError, SecurityError, FormationViolationError,
-  PropertyConstraintViolationError, OccurenceConstraintViolationError, TypeConstraintViolationError, GenericError, TimeoutError,
+  PropertyConstraintViolationError, OccurenceConstraintViolationError, TypeConstraintViolationError, GenericError, TimeoutError, UnknownMessageTypeError,
 } from '../../../src/ocpp/index';
 
 test('pack: CALL [2,id,action,payload], CALLRESULT [3,id,payload], CALLERROR [4,id,code,description,details]', () => {
@@ -48,6 +48,10 @@ test('unpack never throws: malformed frames come back with their error and the i
     assert.equal(m.uniqueId, id, text);
     assert.ok(m.error instanceof cls, text + ': ' + m.error.code);
   }
+  // An unknown message type is a ProtocolError in 1.6 that 2.0.1 can tell apart (MessageTypeNotSupported).
+  const unknown = unpack('[7,"id",{}]') as Malformed;
+  assert.ok(unknown.error instanceof UnknownMessageTypeError && unknown.error.code === 'ProtocolError');
+  assert.ok(!((unpack('[3,"id"]') as Malformed).error instanceof UnknownMessageTypeError), 'a wrong length is not an unknown type');
 });
 
 test('one error class per OCPP-J 1.6 code, each a real Error with code, description and details', () => {

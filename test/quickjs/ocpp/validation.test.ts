@@ -4,9 +4,10 @@
 // interpreter against the tables).
 import { test, assert } from '../../lib/harness';
 import { repeat } from './lib/rig';
+import { checkEverySchema, clone, expectValidation } from './lib/schema-samples';
 import { schemas, enums } from '../../../src/ocpp/v16/generated/schemas';
 import { ocpp16 } from '../../../src/ocpp/v16/index';
-import { isDateTime, SchemaNode, ObjectNode, REQUEST, RESPONSE } from '../../../src/ocpp/validation';
+import { isDateTime, REQUEST, RESPONSE } from '../../../src/ocpp/validation';
 import {
   OcppError,
   FormationViolationError,
@@ -16,137 +17,8 @@ import {
   NotImplementedError,
 } from '../../../src/ocpp/index';
 
-const NOW = '2026-11-25T10:00:00Z';
-const isArray = (v: unknown): v is any[] => Object.prototype.toString.call(v) === '[object Array]';
-const clone = (v: any): any => JSON.parse(JSON.stringify(v));
-
-// ---- valid samples and their mutations, from the tables ------------------------------------
-
-/** A valid value: `full` with every optional property, else the required ones only. */
-function sample(node: SchemaNode, full: boolean): any {
-  if (isArray(node)) return [sample(node[0], full)];
-  if (typeof node === 'object') {
-    const out: any = {};
-    for (const key in node) {
-      const required = key.charAt(key.length - 1) === '!';
-      if (required || full) out[required ? key.slice(0, -1) : key] = sample(node[key], full);
-    }
-    return out;
-  }
-  const kind = node.charAt(0);
-  const max = +node.substring(1);
-  switch (kind) {
-    case 'i':
-      return 3;
-    case 'n':
-      return full ? 6.1 : 32; // an integer is a valid number
-    case 'b':
-      return true;
-    case 'd':
-      return full ? '2026-11-25T10:00:00.250+01:00' : NOW;
-    case 'u':
-      return 'ftp://user:pw@example.com/diagnostics/';
-    case 'e': {
-      const values = enums[max].split('|');
-      return values[full ? values.length - 1 : 0];
-    }
-    default:
-      return full && max ? repeat('x', max) : 'abc'; // exactly maxLength is valid
-  }
-}
-
-interface Mutation {
-  what: string;
-  payload: any;
-  error: Function | null; // null: still valid
-}
-
-/** Invalid (and edge-valid) variants of `value`, one change each, at every place. */
-function mutations(root: any, node: SchemaNode, value: any, set: (v: any) => void, path: string, out: Mutation[]): void {
-  const variant = (what: string, v: any, error: Function | null) => {
-    const saved = value;
-    set(v);
-    out.push({ what: path + ': ' + what, payload: clone(root), error });
-    set(saved);
-  };
-  if (isArray(node)) {
-    variant('an object for an array', {}, TypeConstraintViolationError);
-    variant('a string for an array', 'x', TypeConstraintViolationError);
-    if (node[1]) variant('too few items', [], OccurenceConstraintViolationError);
-    else variant('no items', [], null);
-    mutations(root, node[0], value[0], (v) => (value[0] = v), path + '[0]', out);
-    return;
-  }
-  if (typeof node === 'object') {
-    if (path) {
-      variant('an array for an object', [value], TypeConstraintViolationError);
-      variant('a number for an object', 1, TypeConstraintViolationError);
-    }
-    value.unexpectedProperty = 1;
-    out.push({ what: path + ': an extra property', payload: clone(root), error: PropertyConstraintViolationError });
-    delete value.unexpectedProperty;
-    for (const key in node) {
-      const required = key.charAt(key.length - 1) === '!';
-      const name = required ? key.slice(0, -1) : key;
-      const saved = value[name];
-      if (saved === undefined) continue; // an optional property the sample leaves out
-      delete value[name];
-      out.push({ what: path + '.' + name + ' missing', payload: clone(root), error: required ? OccurenceConstraintViolationError : null });
-      value[name] = null;
-      out.push({ what: path + '.' + name + ' null', payload: clone(root), error: TypeConstraintViolationError });
-      value[name] = saved;
-      mutations(root, node[key], saved, (v) => (value[name] = v), path + '.' + name, out);
-    }
-    return;
-  }
-  const kind = node.charAt(0);
-  const arg = node.substring(1);
-  if (kind === 'i' || kind === 'n' || kind === 'b') {
-    variant('a string', '3', TypeConstraintViolationError);
-    variant(kind === 'b' ? 'a number' : 'a boolean', kind === 'b' ? 1 : true, TypeConstraintViolationError);
-  } else {
-    variant('a number', 12, TypeConstraintViolationError);
-    variant('an object', {}, TypeConstraintViolationError);
-  }
-  if (kind === 'i') {
-    variant('a fraction', 1.5, TypeConstraintViolationError);
-    variant('a negative integer', -7, null);
-    variant('an integer written as 2.0', 2.0, null);
-  }
-  if (kind === 'n') {
-    variant('an integer', 16, null);
-    if (arg) variant('not a multiple of ' + arg, 0.15, PropertyConstraintViolationError);
-    else variant('a fraction', 0.15, null);
-  }
-  if (kind === 'e') {
-    const values = enums[+arg].split('|');
-    variant('not one of the values', 'NotAValue', PropertyConstraintViolationError);
-    variant('a value in the wrong case', values[0].toLowerCase() === values[0] ? values[0].toUpperCase() : values[0].toLowerCase(), PropertyConstraintViolationError);
-    variant('two values joined', values[0] + '|' + values[values.length - 1], PropertyConstraintViolationError);
-    variant('the empty string', '', PropertyConstraintViolationError);
-    for (let i = 0; i < values.length; i++) variant('value ' + values[i], values[i], null);
-  }
-  if (kind === 's' && arg) {
-    variant('one character too long', repeat('x', +arg + 1), PropertyConstraintViolationError);
-    variant('maxLength characters of 2 UTF-16 units', repeat('\ud83d\udd0c', +arg), null);
-  }
-  if (kind === 'd') {
-    variant('no time zone', '2026-11-25T10:00:00', PropertyConstraintViolationError);
-    variant('not a date', 'yesterday', PropertyConstraintViolationError);
-    variant('February 30th', '2026-02-30T10:00:00Z', PropertyConstraintViolationError);
-  }
-  if (kind === 'u') variant('not a URI', 'not a uri', PropertyConstraintViolationError);
-}
-
 function expect(action: string, direction: 0 | 1, payload: any, error: Function | null, what: string): void {
-  const got = ocpp16.validate(action, direction, payload);
-  const name = action + (direction === REQUEST ? '.req' : '.conf') + ' ' + what;
-  if (!error) {
-    assert.equal(got && got.code + ': ' + got.description, null, name + ' is valid');
-    return;
-  }
-  assert.ok(got instanceof error, name + ': expected ' + (error as any).prototype.code + ', got ' + (got ? got.code + ': ' + got.description : 'valid'));
-  assert.ok(got instanceof OcppError && got.description.length > 0, name + ': described');
+  expectValidation(ocpp16, action, direction, payload, error, what);
 }
 
 test('the tables have the 39 actions of OCPP 1.6J, core and security extension (78 schemas)', () => {
@@ -167,22 +39,8 @@ test('the tables have the 39 actions of OCPP 1.6J, core and security extension (
 });
 
 test('each of the 78 schemas accepts a valid payload (with and without its optional fields) and rejects invalid ones', () => {
-  let checked = 0;
-  for (const action in schemas) {
-    for (const direction of [REQUEST, RESPONSE] as (0 | 1)[]) {
-      const node: ObjectNode = schemas[action][direction];
-      for (const full of [false, true]) {
-        const payload = sample(node, full);
-        expect(action, direction, payload, null, full ? '(all fields)' : '(required fields)');
-        const list: Mutation[] = [];
-        mutations(payload, node, payload, () => undefined, '', list);
-        assert.ok(list.some((m) => m.error !== null), action + ': at least one invalid variant');
-        for (const m of list) expect(action, direction, m.payload, m.error, m.what);
-        checked += list.length;
-      }
-      for (const notObject of [null, 'x', 3, [], [{}], true]) expect(action, direction, notObject, FormationViolationError, 'payload ' + JSON.stringify(notObject));
-    }
-  }
+  const errors = { type: TypeConstraintViolationError, occurrence: OccurenceConstraintViolationError, property: PropertyConstraintViolationError, format: FormationViolationError };
+  const checked = checkEverySchema(ocpp16, schemas, enums, errors);
   assert.ok(checked > 2000, checked + ' variants checked');
 });
 

@@ -246,6 +246,14 @@ describe('adding and removing stations, the events stream', () => {
     assert.ok(sent.time > 0);
     await until('a frame received', () => events.find((e) => e.type === 'frame' && e.direction === 'received' && e.station === 'CP'));
     await until('a log line', () => events.find((e) => e.type === 'log' && e.station === 'CP' && /connector 2: Preparing/.test(e.text)));
+    // While energy flows the stream carries it without any status change (the poll).
+    await post(run, '/api/stations/CP/present-id-tag', { idTag: 'FLOW', connectorIds: [2] });
+    const charging = await until('Charging', () => events.find((e) => e.type === 'station' && e.station.id === 'CP' && e.station.connectors[1].status === 'Charging'));
+    assert.ok(charging.station.connectors[1].powerW > 0);
+    const later = await until('the energy growing', () =>
+      events.find((e) => e.type === 'station' && e.station.id === 'CP' && e.station.connectors[1].status === 'Charging' && e.station.connectors[1].sessionWh > charging.station.connectors[1].sessionWh)
+    );
+    assert.ok(later.station.connectors[1].energyWh >= charging.station.connectors[1].energyWh);
     await post(run, '/api/stations/LAB-A/plug-in', { connectorId: 1 });
     await until('LAB-A state', () => events.find((e) => e.type === 'station' && e.station.id === 'LAB-A' && e.station.connectors[0].plugged));
     await new Promise((r) => setTimeout(r, 300));

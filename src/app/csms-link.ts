@@ -10,6 +10,11 @@ export interface CsmsLink {
   call(action: string, payload: object, uniqueId?: string): Promise<any>;
   isOpen(): boolean;
   close(): void;
+  /**
+   * While on, what the CSMS initiates (CALLs, and frames that are no answer) goes unanswered
+   * and is dropped; answers to the station's own CALLs still arrive (BootNotification Rejected).
+   */
+  silence(on: boolean): void;
 }
 
 export interface LinkEvents {
@@ -20,6 +25,9 @@ export interface LinkEvents {
   /** The CSMS sent something that is not valid OCPP (the CALLERROR went already). */
   invalid?(description: string): void;
 }
+
+/** A CALLRESULT or CALLERROR frame: [3, … or [4, … */
+const ANSWER = /^\s*\[\s*[34]\s*,/;
 
 export type LinkOpener = (url: string, options: WebSocketOptions, routes: Routes, events: LinkEvents) => void;
 
@@ -38,13 +46,21 @@ export function openChargePointLink(hal: Hal): LinkOpener {
     const onInvalid = (description: string) => events.invalid && events.invalid(description);
     const cp = new ChargePoint(decodeURIComponent(url.substring(url.lastIndexOf('/') + 1)), ws, { log: hal.log, setTimeout: hal.setTimeout, onInvalid });
     registerRoutes(cp, routes);
+    let silent = false;
     const link: CsmsLink = {
       // The station names its outgoing actions as strings; the core validates each payload against its schema.
       call: (action, payload, uniqueId) => cp.call(action as Action, payload as Requests[Action], { suppress: false, uniqueId }),
       isOpen: () => ws.readyState === 'open',
       close: () => ws.close(1000),
+      silence: (on) => (silent = on),
     };
     ws.onopen = () => events.opened(link);
     cp.start();
+    const receive = ws.onmessage;
+    ws.onmessage = (text) => {
+      // Not even the action is logged: the frame may carry a secret (AuthorizationKey).
+      if (silent && !ANSWER.test(text)) hal.log.info('a message from the CSMS left unanswered (BootNotification Rejected)');
+      else if (receive) receive(text);
+    };
   };
 }

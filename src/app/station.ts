@@ -80,8 +80,8 @@ export class Station {
   private heartbeatTimer: { cancel(): void } | null = null;
   private bootTimer: { cancel(): void } | null = null;
   private reconnectTimer: { cancel(): void } | null = null;
-  /** BootNotification Rejected: the connection is closed and opened again after this wait (ms). */
-  private rejectedWaitMs = 0;
+  /** BootNotification Rejected: nothing may go out before this monotonic time (ms). */
+  private rejectedUntil = 0;
   private alignedTimer: { cancel(): void } | null = null;
   /** The reconnect timer is the backoff's wait (not the wait after a Rejected boot). */
   private backingOff = false;
@@ -195,6 +195,7 @@ export class Station {
     this.security.linkUp();
     this.hal.log.info('connected to the CSMS (' + this.hal.settings.url + ')');
     if (this.registration === 'Accepted') this.goOnline(false);
+    else if (this.registration === 'Rejected' && this.rejectedUntil > this.hal.ticks()) this.waitOutRejection(link, this.rejectedUntil - this.hal.ticks());
     else this.sendBoot();
   }
 
@@ -210,15 +211,6 @@ export class Station {
     this.security.offline();
     if (wasUp && this.events.offline) this.events.offline();
     if (this.stopped) return;
-    if (this.rejectedWaitMs) {
-      const wait = this.rejectedWaitMs;
-      this.rejectedWaitMs = 0;
-      this.reconnectTimer = this.hal.setTimeout(() => {
-        this.reconnectTimer = null;
-        this.connect();
-      }, wait);
-      return;
-    }
     const limit = this.maxConnectAttempts();
     if (!this.connectedOnce && limit > 0 && this.backoff.failures + 1 >= limit) {
       const why = 'the CSMS at ' + this.hal.settings.url + ' is unreachable after ' + limit + ' attempts (' + code + (reason ? ' ' + reason : '') + ')';
@@ -277,6 +269,7 @@ export class Station {
         const status: RegistrationStatus = conf.status;
         const wasAccepted = this.registration === 'Accepted';
         this.registration = status;
+        if (status !== 'Rejected') link.silence(false);
         if (status === 'Accepted') {
           if (conf.interval > 0) this.config.set('HeartbeatInterval', String(conf.interval));
           this.hal.log.info('booted (Accepted, heartbeat ' + this.config.getInt('HeartbeatInterval') + ' s)');
@@ -287,12 +280,9 @@ export class Station {
         const wait = conf.interval > 0 ? conf.interval : BOOT_RETRY_SECONDS;
         this.goOffline();
         if (status === 'Rejected') {
-          // Section 4.2: while Rejected the station sends nothing and answers nothing until
-          // the interval is over, and either side may close the connection. Closing it is
-          // the one way to answer nothing; the next connection boots again.
-          this.hal.log.info('BootNotification Rejected; connection closed, again in ' + wait + ' s');
-          this.rejectedWaitMs = wait * 1000;
-          link.close();
+          this.hal.log.info('BootNotification Rejected; silent on the open connection, BootNotification again in ' + wait + ' s');
+          this.rejectedUntil = this.hal.ticks() + wait * 1000;
+          this.waitOutRejection(link, wait * 1000);
           return;
         }
         this.hal.log.info('BootNotification ' + status + '; again in ' + wait + ' s');
@@ -304,6 +294,19 @@ export class Station {
         this.bootTimer = this.hal.setTimeout(() => this.sendBoot(), BOOT_RETRY_SECONDS * 1000);
       }
     );
+  }
+
+  /**
+   * Section 4.2: while Rejected the charge point SHALL NOT send any OCPP message until the
+   * interval has expired, and SHALL NOT respond to any CSMS-initiated message. It MAY close
+   * the connection; it keeps it open (central systems expect that) and stays silent, then
+   * boots again on the same connection. A link that drops meanwhile is reconnected as any
+   * other; the new one waits out the rest of the interval the same way.
+   */
+  private waitOutRejection(link: CsmsLink, ms: number): void {
+    link.silence(true);
+    cancel(this.bootTimer);
+    this.bootTimer = this.hal.setTimeout(() => this.sendBoot(), ms);
   }
 
   private goOnline(firstTime: boolean): void {

@@ -140,7 +140,7 @@ describe('the simulated station against the strict CSMS', { concurrency: true },
     await station.stop(0);
   });
 
-  test('registration against the strict CSMS: Pending (configured, triggered, no remote start), Rejected (the station hangs up and comes back), Accepted', async () => {
+  test('registration against the strict CSMS: Pending (configured, triggered, no remote start), Rejected (silent on the open connection, then boots again on it), Accepted', async () => {
     const id = 'INT-PENDING';
     const strict = await ownCsms({ bootStatus: 'Pending' });
     const station = await startStation(id, { url: strict.url });
@@ -154,11 +154,22 @@ describe('the simulated station against the strict CSMS', { concurrency: true },
     await within(station, strict.waitForCall(id, 'BootNotification', { timeout: 3000, from: first.seq + 1 }));
     const sent = strict.messages(id, { direction: 'in', type: 'CALL' }).map((r) => r.action);
     assert.deepEqual([...new Set(sent)].sort(), ['BootNotification', 'StatusNotification'], 'while Pending: boots and the triggered status only');
+    // Rejected (interval 3 s): the connection stays open, the station answers nothing and
+    // sends nothing, then boots again on the same connection.
     strict.bootStatus = 'Rejected';
+    strict.heartbeatInterval = 3;
     const connections = strict.connections.filter((c) => c.station === id).length;
-    await within(station, strict.waitForConnection(id, { after: connections, timeout: 5000 }));
-    assert.ok(strict.connections.filter((c) => c.station === id)[connections - 1].closedAt, 'the station hung up after Rejected');
+    const rejected = await within(station, strict.waitForCall(id, 'BootNotification', { timeout: 3000, from: strict.records.length }));
+    await sleep(100);
+    await assert.rejects(strict.call(id, 'GetConfiguration', {}, { timeout: 1.5 }), /timed? ?out|timeout/i, 'no answer while Rejected');
     strict.bootStatus = 'Accepted';
+    strict.heartbeatInterval = 1;
+    const again = await within(station, strict.waitForCall(id, 'BootNotification', { timeout: 5000, from: rejected.seq + 1 }));
+    assert.ok(again.time - rejected.time >= 2900, `the next boot after the interval (${again.time - rejected.time} ms)`);
+    const between = strict.messages(id, { direction: 'in', type: 'CALL' }).filter((r) => r.seq > rejected.seq && r.seq < again.seq);
+    assert.deepEqual(between, [], 'nothing sent while Rejected');
+    assert.equal(strict.connections.filter((c) => c.station === id).length, connections, 'on the same connection');
+    assert.ok(!strict.connections.filter((c) => c.station === id)[connections - 1].closedAt, 'still open');
     await within(station, strict.waitForCall(id, 'Heartbeat', { timeout: 8000 }));
     const after = strict.calls(id, 'StatusNotification').map((p) => p.connectorId);
     for (const c of [0, 1, 2]) assert.ok(after.includes(c), `StatusNotification for connector ${c} once Accepted`);

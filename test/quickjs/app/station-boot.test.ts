@@ -107,26 +107,50 @@ test('Pending: what a TriggerMessage asks for is sent (StatusNotification, Heart
   assert.deepEqual(actions(rig.csms.inbox), [], 'no heartbeat of its own while Pending');
 });
 
-test('Rejected: the station closes the connection (answering nothing), and connects and boots again after the interval', async () => {
+test('Rejected: the connection stays open, the station answers nothing and sends nothing until the interval is over, then boots again on it', async () => {
   const rig = makeStation();
   rig.station.start();
   await sleep(0);
   rig.csms.accept();
   const first = await rig.csms.next('BootNotification');
-  const firstSocket = rig.host.socket;
+  const socket = rig.host.socket;
   rig.csms.reply(first, { status: 'Rejected', currentTime: new Date(clock.now()).toISOString(), interval: 40 });
   const t0 = clock.now();
   await sleep(10);
-  assert.ok(firstSocket.closed, 'connection closed');
-  assert.equal(rig.host.sockets.length, 1, 'no reconnect before the interval');
-  while (rig.host.sockets.length === 1) await sleep(100);
-  assert.ok(clock.now() - t0 >= 39900 && clock.now() - t0 <= 40100, 'next connection after the interval: ' + (clock.now() - t0));
-  rig.csms.accept();
-  const second = await rig.csms.next('BootNotification', 1000);
-  assert.deepEqual(actions(rig.csms.inbox), [], 'nothing but the boot');
+  assert.ok(!socket.closed, 'the connection stays open');
+  socket.deliver(JSON.stringify([2, 'c1', 'GetConfiguration', {}]));
+  socket.deliver(JSON.stringify([2, 'c2', 'TriggerMessage', { requestedMessage: 'BootNotification' }]));
+  socket.deliver('not json');
+  await sleep(39000);
+  assert.deepEqual(socket.take().map((f) => f[0] + ' ' + f[1]), ['2 ' + first[1]], 'nothing after the boot: no answer, no CALL');
+  const second = await rig.csms.next('BootNotification', 2000);
+  assert.ok(clock.now() - t0 >= 40000 && clock.now() - t0 <= 40050, 'the boot again after the interval: ' + (clock.now() - t0));
+  assert.equal(rig.host.sockets.length, 1, 'on the same connection');
   rig.csms.reply(second, { status: 'Accepted', currentTime: new Date(clock.now()).toISOString(), interval: 300 });
   await rig.csms.next('StatusNotification');
-  assert.match(rig.host.logs.map((l) => l.text).join('\n'), /BootNotification Rejected; connection closed, again in 40 s/);
+  const answer = await rig.csms.call('GetConfiguration', { key: ['HeartbeatInterval'] });
+  assert.equal(answer[0], 3, 'answers again once Accepted');
+  assert.match(rig.host.logs.map((l) => l.text).join('\n'), /BootNotification Rejected; silent on the open connection, BootNotification again in 40 s/);
+});
+
+test('Rejected, then the link drops: the station reconnects, and the new connection too waits out the interval before it boots', async () => {
+  const rig = makeStation();
+  rig.station.start();
+  await sleep(0);
+  rig.csms.accept();
+  const first = await rig.csms.next('BootNotification');
+  rig.csms.reply(first, { status: 'Rejected', currentTime: new Date(clock.now()).toISOString(), interval: 60 });
+  const t0 = clock.now();
+  await sleep(5000);
+  rig.csms.socket.drop(1006);
+  while (rig.host.sockets.length === 1) await sleep(100);
+  assert.ok(clock.now() - t0 < 10000, 'reconnected with the backoff, not after the interval');
+  rig.csms.accept();
+  rig.csms.socket.deliver(JSON.stringify([2, 'c1', 'Heartbeat', {}]));
+  await sleep(1000);
+  assert.deepEqual(rig.csms.socket.take(), [], 'silent on the new connection too');
+  await rig.csms.next('BootNotification');
+  assert.ok(clock.now() - t0 >= 60000 && clock.now() - t0 <= 60100, 'not before the interval: ' + (clock.now() - t0));
 });
 
 test('TriggerMessage BootNotification while Pending gets the boot at once', async () => {

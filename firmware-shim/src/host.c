@@ -1217,3 +1217,106 @@ bool host_memory_now(host_memory *out)
     };
     return true;
 }
+
+/* ---- settings JSON: a port's settings file under its flags ----------------------------- */
+
+/* A throw-away runtime for reading settings JSON (before the station's runtime exists). */
+static JSContext *json_context(void)
+{
+    JSRuntime *rt = JS_NewRuntime();
+    JSContext *ctx = rt ? JS_NewContextRaw(rt) : NULL;
+    if (!ctx) {
+        if (rt)
+            JS_FreeRuntime(rt);
+        return NULL;
+    }
+    JS_AddIntrinsicBaseObjects(ctx);
+    JS_AddIntrinsicJSON(ctx);
+    return ctx;
+}
+
+static void json_context_free(JSContext *ctx)
+{
+    JSRuntime *rt = JS_GetRuntime(ctx);
+    JS_FreeContext(ctx);
+    JS_FreeRuntime(rt);
+}
+
+/* `text` parsed as a JSON object, or JS_EXCEPTION with why in `error`. */
+static JSValue parse_object(JSContext *ctx, const char *text, const char *what, char *error, size_t error_size)
+{
+    JSValue v = JS_ParseJSON(ctx, text, strlen(text), what);
+    if (JS_IsException(v)) {
+        JSValue exception = JS_GetException(ctx);
+        const char *message = JS_ToCString(ctx, exception);
+        snprintf(error, error_size, "%s is not JSON: %s", what, message ? message : "?");
+        JS_FreeCString(ctx, message);
+        JS_FreeValue(ctx, exception);
+        return JS_EXCEPTION;
+    }
+    if (!JS_IsObject(v) || JS_IsArray(ctx, v) > 0) {
+        JS_FreeValue(ctx, v);
+        snprintf(error, error_size, "%s must be a JSON object", what);
+        return JS_EXCEPTION;
+    }
+    return v;
+}
+
+char *host_settings_merge(const char *base, const char *over, const char *what, char *error, size_t error_size)
+{
+    JSContext *ctx = json_context();
+    if (!ctx) {
+        snprintf(error, error_size, "out of memory reading %s", what);
+        return NULL;
+    }
+    char *out = NULL;
+    JSValue target = parse_object(ctx, base, what, error, error_size);
+    JSValue source = JS_IsException(target) ? JS_EXCEPTION : parse_object(ctx, over, "the flags' settings", error, error_size);
+    if (!JS_IsException(source)) {
+        JSPropertyEnum *props = NULL;
+        uint32_t count = 0;
+        if (JS_GetOwnPropertyNames(ctx, &props, &count, source, JS_GPN_STRING_MASK | JS_GPN_ENUM_ONLY) == 0) {
+            for (uint32_t i = 0; i < count; i++) {
+                JS_SetProperty(ctx, target, props[i].atom, JS_GetProperty(ctx, source, props[i].atom));
+                JS_FreeAtom(ctx, props[i].atom);
+            }
+            js_free(ctx, props);
+        }
+        JSValue json = JS_JSONStringify(ctx, target, JS_UNDEFINED, JS_UNDEFINED);
+        const char *text = JS_IsException(json) ? NULL : JS_ToCString(ctx, json);
+        if (text)
+            out = strdup(text);
+        else
+            snprintf(error, error_size, "out of memory writing the settings");
+        JS_FreeCString(ctx, text);
+        JS_FreeValue(ctx, json);
+        JS_FreeValue(ctx, source);
+    }
+    JS_FreeValue(ctx, target);
+    json_context_free(ctx);
+    return out;
+}
+
+char *host_settings_string(const char *json, const char *key, bool *present)
+{
+    *present = false;
+    JSContext *ctx = json_context();
+    if (!ctx)
+        return NULL;
+    char ignored[8];
+    char *out = NULL;
+    JSValue object = parse_object(ctx, json, "settings", ignored, sizeof ignored);
+    if (!JS_IsException(object)) {
+        JSValue v = JS_GetPropertyStr(ctx, object, key);
+        *present = !JS_IsUndefined(v);
+        if (JS_IsString(v)) {
+            const char *text = JS_ToCString(ctx, v);
+            out = text ? strdup(text) : NULL;
+            JS_FreeCString(ctx, text);
+        }
+        JS_FreeValue(ctx, v);
+        JS_FreeValue(ctx, object);
+    }
+    json_context_free(ctx);
+    return out;
+}

@@ -86,4 +86,11 @@ void host_ws_message(int id, const char *text, size_t len);
 void host_ws_error(int id, const char *message);
 void host_ws_closed(int id, int code, const char *reason);
 
+/* Settings JSON under a port's flags (`--settings FILE`): `over`'s fields (a JSON object)
+ * set on `base` (the file's text, a JSON object); malloc'd JSON, or NULL with why in `error`
+ * (`what` names the file). host_settings_string: the string value of `key` (malloc'd), NULL
+ * when absent, not a string or `json` is not an object; `present` tells whether the key is there. */
+char *host_settings_merge(const char *base, const char *over, const char *what, char *error, size_t error_size);
+char *host_settings_string(const char *json, const char *key, bool *present);
+
 #endif

@@ -71,6 +71,30 @@ shimTest('settings: every flag lands in config() as the simulator CLI puts it, P
   assert.deepEqual(JSON.parse(r.errors[0]), sim);
 });
 
+shimTest('--settings FILE: the same settings as the simulator makes of the same file and flags (the flags given win); a bad file is refused', async () => {
+  const file = join(dataDir, 'station.json');
+  writeFileSync(file, JSON.stringify({
+    url: 'ws://csms.example/ocpp/', id: 'FILE-1', vendor: 'Acme', model: 'Wallbox-2', connectors: 1, idTag: 'FROM-FILE',
+    maxCurrentA: 20, cableLock: false, phases: 1, ev: { batteryWh: 60000 }, configuration: { MeterValueSampleInterval: 10 }, scenario: 'none',
+  }));
+  const flags = ['--settings', file, '--connectors', '3', '--log-level', 'warning'];
+  const r = await runGuest(dataDir, `ocppHost.log(40, ocppHost.config()); ocppHost.exit(0);`, [...flags, '--data-dir', dataDir]);
+  assert.equal(r.code, 0, r.stdout);
+  const [sim] = parseCliArgs(flags).stations;
+  const shimSettings = JSON.parse(r.lines.find((l) => l.level === 'error').text);
+  assert.deepEqual(shimSettings, sim);
+  assert.equal(shimSettings.connectors, 3, 'the flag wins');
+  assert.equal(shimSettings.idTag, 'FROM-FILE', 'the file fills what no flag gave');
+  assert.equal(shimSettings.cableLock, false);
+  writeFileSync(join(dataDir, 'bad.json'), '[1, 2]');
+  const bad = spawnSync(hostBinary(), ['bundle.js', '--settings', join(dataDir, 'bad.json')], { encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--settings: .*bad\.json must be a JSON object/);
+  const missing = spawnSync(hostBinary(), ['bundle.js', '--settings', join(dataDir, 'nope.json')], { encoding: 'utf8' });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /--settings: cannot read .*nope\.json/);
+});
+
 shimTest('files: atomic replace, durable append, remove, per-station folder, bad names refused', async () => {
   const r = await guest(
     SAY +
@@ -303,7 +327,7 @@ shimTest('bad flags: exit 2 and what is wrong, in the simulator CLI\'s words', (
     [[...base, '--connectors', 'two'], /--connectors must be a whole number from 1 to 100, got "two"/],
     [[...base, '--duration=-1'], /--duration must be a number of seconds >= 0, got "-1"/],
     [[...base, '--heap-limit', '1000'], /--heap-limit must be a whole number from 65536/],
-    [[...base, '--scenario', 'party'], /--scenario must be idle or session, got "party"/],
+    [[...base, '--scenario', 'party'], /--scenario must be idle, session or none, got "party"/],
     [[...base, '--log-level', 'loud'], /--log-level must be debug, info, warning or error/],
     [[...base, '--id-tag', 'X'.repeat(21)], /--id-tag must be 1 to 20 characters/],
     [['x.js', '--url', 'ws://x', '--id', 'a b'], /"a b" is not a valid station id/],

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "posix.h"
+#include "host.h"
 
 #include <errno.h>
 #include <math.h>
@@ -26,10 +27,13 @@ const char CLI_USAGE[] =
     "                       exit: the module then boots without parsing (less heap, faster)\n"
     "  --url URL            CSMS websocket URL (ws:// or wss://)                   required\n"
     "  --id ID              station id (letters, digits, . _ ~ -; at most 48)      required\n"
+    "  --settings FILE      the station's settings as JSON (hal/settings.ts), as the module\n"
+    "                       reads them; the flags given override it (--url, --id may come from it)\n"
     "  --connectors N       connectors                                             default 2\n"
     "  --scenario S         idle: boot, heartbeat, status, serve the CSMS until --duration ends\n"
     "                       session: plug in, Authorize, StartTransaction, MeterValues,\n"
-    "                       StopTransaction, unplug                                default idle\n"
+    "                       StopTransaction, unplug\n"
+    "                       none: no simulated driver                              default idle\n"
     "  --id-tag TAG         idTag the simulated driver presents                    default DEMO-TAG\n"
     "  --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C)         default 0\n"
     "  --password P         Basic auth password (security profiles 1 and 2)\n"
@@ -51,11 +55,11 @@ const char CLI_USAGE[] =
 
 enum flag {
     F_URL, F_ID, F_CONNECTORS, F_SCENARIO, F_ID_TAG, F_DURATION, F_PASSWORD, F_CA, F_CERT, F_KEY,
-    F_SECURITY_PROFILE, F_DATA_DIR, F_HEAP_LIMIT, F_WATCHDOG_MS, F_LOG_LEVEL, F_COMPILE, F_COUNT
+    F_SECURITY_PROFILE, F_DATA_DIR, F_HEAP_LIMIT, F_WATCHDOG_MS, F_LOG_LEVEL, F_COMPILE, F_SETTINGS, F_COUNT
 };
 static const char *const flag_names[F_COUNT] = {
     "url", "id", "connectors", "scenario", "id-tag", "duration", "password", "ca", "cert", "key",
-    "security-profile", "data-dir", "heap-limit", "watchdog-ms", "log-level", "compile",
+    "security-profile", "data-dir", "heap-limit", "watchdog-ms", "log-level", "compile", "settings",
 };
 
 static int fail(char *error, size_t error_size, const char *format, ...) __attribute__((format(printf, 3, 4)));
@@ -185,6 +189,13 @@ static bool valid_identity(const char *id)
            strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~-") == n;
 }
 
+static bool has_key(const char *json, const char *key)
+{
+    bool present;
+    free(host_settings_string(json, key, &present));
+    return present;
+}
+
 int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_size)
 {
     memset(o, 0, sizeof *o);
@@ -229,24 +240,51 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
         o->compile = value[F_COMPILE];
         return 0;
     }
-    if (!value[F_URL])
-        return fail(error, error_size, "--url is required (the CSMS websocket URL, e.g. ws://localhost:9000/ocpp)");
-    if (!value[F_ID])
-        return fail(error, error_size, "--id is required (the station id, appended to the URL)");
-    const char *url = value[F_URL];
+    /* The settings file is the base; every flag given overrides its field (as the simulator's
+     * --settings). The file must be a JSON object; the bundle falls back to a field's default
+     * when its type is wrong. */
+    char *file = NULL;
+    if (value[F_SETTINGS]) {
+        size_t file_len;
+        file = posix_read_file(value[F_SETTINGS], &file_len);
+        if (!file)
+            return fail(error, error_size, "--settings: cannot read %s: %s", value[F_SETTINGS], strerror(errno));
+        char why[200];
+        char *checked = host_settings_merge(file, "{}", value[F_SETTINGS], why, sizeof why);
+        if (!checked) {
+            free(file);
+            return fail(error, error_size, "--settings: %s", why);
+        }
+        free(checked);
+        bool present;
+        o->file_url = value[F_URL] ? NULL : host_settings_string(file, "url", &present);
+        o->file_id = value[F_ID] ? NULL : host_settings_string(file, "id", &present);
+        o->file_scenario = value[F_SCENARIO] ? NULL : host_settings_string(file, "scenario", &present);
+        o->file_log_level = value[F_LOG_LEVEL] ? NULL : host_settings_string(file, "logLevel", &present);
+        o->settings_file = file;
+    }
+    if (!value[F_URL] && !o->file_url)
+        return fail(error, error_size, "--url is required (the CSMS websocket URL, e.g. ws://localhost:9000/ocpp)%s",
+                    file ? ", or \"url\" in --settings" : "");
+    if (!value[F_ID] && !o->file_id)
+        return fail(error, error_size, "--id is required (the station id, appended to the URL)%s",
+                    file ? ", or \"id\" in --settings" : "");
+    const char *url = value[F_URL] ? value[F_URL] : o->file_url;
     const char *scheme_end = strstr(url, "://");
     if (!scheme_end || scheme_end == url || !scheme_end[3] || scheme_end[3] == '/')
         return fail(error, error_size, "--url \"%s\" is not a URL", url);
     if (strncmp(url, "ws://", 5) != 0 && strncmp(url, "wss://", 6) != 0)
         return fail(error, error_size, "--url must start with ws:// or wss://, got \"%s\"", url);
-    o->id = value[F_ID];
+    o->id = value[F_ID] ? value[F_ID] : o->file_id;
     if (!valid_identity(o->id))
         return fail(error, error_size, "--id: \"%s\" is not a valid station id (letters, digits, . _ ~ -; at most 48)",
                     o->id);
 
-    const char *scenario = value[F_SCENARIO] ? value[F_SCENARIO] : "idle";
-    if (strcmp(scenario, "idle") != 0 && strcmp(scenario, "session") != 0)
-        return fail(error, error_size, "--scenario must be idle or session, got \"%s\"", scenario);
+    const char *scenario = value[F_SCENARIO] ? value[F_SCENARIO] : o->file_scenario ? o->file_scenario : "idle";
+    bool firmware_scenario = !value[F_SCENARIO] && !*scenario; /* a settings file as the module has it */
+    if (strcmp(scenario, "idle") != 0 && strcmp(scenario, "session") != 0 && strcmp(scenario, "none") != 0 &&
+        !firmware_scenario)
+        return fail(error, error_size, "--scenario must be idle, session or none, got \"%s\"", scenario);
     const char *id_tag = value[F_ID_TAG] ? value[F_ID_TAG] : "DEMO-TAG";
     size_t id_tag_chars = 0; /* characters, not bytes: OCPP's IdToken is 20 characters */
     for (const char *p = id_tag; *p; p++)
@@ -263,7 +301,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
         if (strspn(text, " ") == strlen(text) || *end || !isfinite(duration) || duration < 0)
             return fail(error, error_size, "--duration must be a number of seconds >= 0, got \"%s\"", text);
     }
-    o->log_level = value[F_LOG_LEVEL] ? value[F_LOG_LEVEL] : "info";
+    o->log_level = value[F_LOG_LEVEL] ? value[F_LOG_LEVEL] : o->file_log_level ? o->file_log_level : "info";
     const char *levels[] = { "debug", "info", "warning", "error" };
     for (int i = 0; i < 4; i++)
         if (strcmp(o->log_level, levels[i]) == 0)
@@ -279,7 +317,13 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     if (value[F_SECURITY_PROFILE] &&
         whole_number("security-profile", value[F_SECURITY_PROFILE], 0, 3, &security_profile, error, error_size))
         return -1;
-    if ((security_profile == 1 || security_profile == 2) && !value[F_PASSWORD])
+    bool file_password = false;
+    if (file) {
+        char *p = host_settings_string(file, "password", &file_password);
+        file_password = p && *p;
+        free(p);
+    }
+    if ((security_profile == 1 || security_profile == 2) && !value[F_PASSWORD] && !file_password)
         return fail(error, error_size, "--security-profile %d needs --password (Basic auth)", (int)security_profile);
     if (security_profile == 3 && !value[F_CERT])
         return fail(error, error_size, "--security-profile 3 needs --cert and --key (client certificate)");
@@ -313,26 +357,40 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     while (url_len > 0 && url[url_len - 1] == '/')
         url_len--;
     char *trimmed = strndup(url, url_len);
+    /* With a settings file, a field comes from the flag when given, else from the file, else
+     * the flag's default. */
+#define FROM_FLAG(flag, key) (!file || value[flag] || !has_key(file, key))
     json_buffer b = { 0 };
     put(&b, "{", 1);
     put_key(&b, "url");
     put_string(&b, trimmed);
-    put_key(&b, "connectors");
-    put_number(&b, connectors);
+    if (FROM_FLAG(F_CONNECTORS, "connectors")) {
+        put_key(&b, "connectors");
+        put_number(&b, connectors);
+    }
     put_key(&b, "scenario");
     put_string(&b, scenario);
-    put_key(&b, "idTag");
-    put_string(&b, id_tag);
-    put_key(&b, "duration");
-    put_number(&b, duration);
-    put_key(&b, "password");
-    put_string(&b, value[F_PASSWORD] ? value[F_PASSWORD] : "");
+    if (FROM_FLAG(F_ID_TAG, "idTag")) {
+        put_key(&b, "idTag");
+        put_string(&b, id_tag);
+    }
+    if (FROM_FLAG(F_DURATION, "duration")) {
+        put_key(&b, "duration");
+        put_number(&b, duration);
+    }
+    if (FROM_FLAG(F_PASSWORD, "password")) {
+        put_key(&b, "password");
+        put_string(&b, value[F_PASSWORD] ? value[F_PASSWORD] : "");
+    }
     const char *pem_keys[3] = { "ca", "cert", "key" };
     for (int i = 0; i < 3; i++) {
-        put_key(&b, pem_keys[i]);
-        put_string(&b, pem[i] ? pem[i] : "");
+        if (FROM_FLAG(pem_flags[i], pem_keys[i])) {
+            put_key(&b, pem_keys[i]);
+            put_string(&b, pem[i] ? pem[i] : "");
+        }
         free(pem[i]);
     }
+#undef FROM_FLAG
     if (security_profile >= 0) {
         put_key(&b, "securityProfile");
         put_number(&b, security_profile);
@@ -344,6 +402,12 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     put(&b, "}", 1);
     o->url = trimmed;
     o->settings_json = b.text;
+    if (file) {
+        o->settings_json = host_settings_merge(file, b.text, value[F_SETTINGS], error, error_size);
+        free(b.text);
+        if (!o->settings_json)
+            return -1;
+    }
     return 0;
 }
 
@@ -351,4 +415,9 @@ void cli_free(cli_options *o)
 {
     free((char *)o->url);
     free(o->settings_json);
+    free(o->settings_file);
+    free(o->file_url);
+    free(o->file_id);
+    free(o->file_scenario);
+    free(o->file_log_level);
 }

@@ -21,6 +21,8 @@ typedef struct cli_options {
     size_t heap_limit;
     int watchdog_ms;
     char *settings_json;   /* hal/settings.ts, as the simulator hands it to its stations */
+    char *settings_file;   /* --settings: the file's text (owned) */
+    char *file_url, *file_id, *file_scenario, *file_log_level; /* its fields the flags did not give (owned) */
 } cli_options;
 
 extern const char CLI_USAGE[];

@@ -53,6 +53,8 @@ const TRANSFER_TIMEOUT_MS = 30000;
  * used before calling in); it is the Quectel port's JS_STACK too, and about 370 guest frames.
  */
 export const GUEST_STACK_BYTES = 64 * 1024;
+/** Boots an installed image gets to reach an Accepted BootNotification (the native host's FIRMWARE_TRIAL_BOOTS). */
+const TRIAL_BOOTS = 3;
 
 /** Luhn check digit, as IMEIs and ICCIDs carry. */
 function luhn(digits) {
@@ -279,6 +281,11 @@ class GuestRuntime {
       firmwareVerifySignature: (signingCertificate, signature, callbacks) => {
         const args = [str(signingCertificate), str(signature)];
         this.#transfer(callbacks, () => this.hooks.transfers.verify(...args));
+      },
+      // rollback of an installed image (the station's, as the native host's src/firmware.c)
+      firmwareState: () => ctx.newString(JSON.stringify(this.hooks.firmware.state())),
+      firmwareConfirm: () => {
+        this.hooks.firmware.confirm();
       },
       // optional members: the security extension's key pairs, CSRs and certificate checks
       cryptoCreateCsr: (request, callback) => {
@@ -708,6 +715,12 @@ export class SimulatedStation extends EventEmitter {
   stats = { framesSent: 0, framesReceived: 0, restarts: 0 };
   /** A downloaded and checked firmware image, waiting for firmwareInstall: { code, bytes, url, sha256 }. */
   #staged = null;
+  /**
+   * Rollback, as the native host does it: an installed image boots on trial, at most
+   * TRIAL_BOOTS times, until the bundle confirms its boot (firmwareConfirm); one that ends
+   * with 70-73 or uses up its boots is given up and `previous` boots again.
+   */
+  #firmware = { previous: null, trial: false, boots: 0, bootedTrial: false, rolledBack: '' };
   /** { code, reason } once the station has ended, else null. */
   result = null;
   /** Simulated power cut (powerOff) in force: no runtime until powerOn. */
@@ -834,6 +847,14 @@ export class SimulatedStation extends EventEmitter {
   }
 
   #boot() {
+    const fw = this.#firmware;
+    fw.bootedTrial = false;
+    if (fw.trial && fw.boots >= TRIAL_BOOTS) this.#rollBack(`the new firmware did not reach an Accepted BootNotification in ${TRIAL_BOOTS} boots`);
+    if (fw.trial) {
+      fw.boots++;
+      fw.bootedTrial = true;
+      this.#log(LOG_LEVELS.info, `firmware: booting the new image (trial boot ${fw.boots} of ${TRIAL_BOOTS})`, 'host');
+    }
     let source;
     try {
       source = this.#bundleSource();
@@ -856,6 +877,10 @@ export class SimulatedStation extends EventEmitter {
         ended: (end) => this.#ended(runtime, end),
         changed: () => this.emit('changed'),
         networkDown: () => this.networkDown,
+        firmware: {
+          state: () => ({ trial: this.#firmware.bootedTrial, rolledBack: this.#firmware.rolledBack }),
+          confirm: () => this.#confirmFirmware(),
+        },
         transfers: {
           download: (url) => this.#downloadFirmware(url),
           install: () => this.#installFirmware(),
@@ -894,9 +919,28 @@ export class SimulatedStation extends EventEmitter {
     const staged = this.#staged;
     if (!staged) throw new Error('no firmware downloaded');
     this.#staged = null;
+    const fw = this.#firmware;
+    if (!fw.trial) fw.previous = this.bundle; // a trial not yet confirmed is simply replaced
+    Object.assign(fw, { trial: true, boots: 0, rolledBack: '' });
     this.bundle = { code: staged.code, filename: 'firmware-installed.js' };
     this.#log(LOG_LEVELS.info, `firmware from ${staged.url} installed (sha256 ${staged.sha256}): it runs from the next restart`, 'host');
     return {};
+  }
+
+  #rollBack(why) {
+    const fw = this.#firmware;
+    this.#log(LOG_LEVELS.error, `firmware: rolling back to the previous image: ${why}`, 'host');
+    this.bundle = fw.previous;
+    Object.assign(fw, { previous: null, trial: false, boots: 0, bootedTrial: false, rolledBack: why });
+  }
+
+  #confirmFirmware() {
+    const fw = this.#firmware;
+    if (fw.bootedTrial) {
+      this.#log(LOG_LEVELS.info, 'firmware: the new image reached an Accepted BootNotification: it is the image from now on', 'host');
+      Object.assign(fw, { previous: null, trial: false, boots: 0, bootedTrial: false });
+    }
+    fw.rolledBack = '';
   }
 
   /** SignedUpdateFirmware: the staged image's bytes against the base64 signature, with the certificate's public key (SHA-256). */
@@ -937,6 +981,13 @@ export class SimulatedStation extends EventEmitter {
       this.#log(LOG_LEVELS.info, `restart #${this.stats.restarts}: ${end.reason}; evaluating the bundle again`, 'host');
       this.emit('restart', { count: this.stats.restarts });
       // A fresh turn of the event loop: the old runtime's sockets get to close first.
+      setImmediate(() => {
+        if (!this.result) this.#boot();
+      });
+      return;
+    }
+    if (this.#firmware.bootedTrial && end.code >= HOST_EXIT.LOAD_ERROR && end.code <= HOST_EXIT.WATCHDOG) {
+      this.#rollBack(`the new firmware failed (exit ${end.code}: ${end.reason})`);
       setImmediate(() => {
         if (!this.result) this.#boot();
       });

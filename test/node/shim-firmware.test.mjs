@@ -4,7 +4,8 @@
 // restart; a new image that throws at load, or never reaches an Accepted BootNotification,
 // is rolled back and the station reports InstallationFailed; the host killed (a power cut)
 // at every step of an install still boots a bundle and ends the update cleanly;
-// GetDiagnostics uploads the report to the CSMS. The simulator gets the same answers.
+// GetDiagnostics uploads the report to the CSMS. The simulator (which rolls back in
+// memory, for its run) gets the same answers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
@@ -101,33 +102,42 @@ it('UpdateFirmware: a file that is not a script, a missing file and an unreachab
   await native.stop();
 });
 
-it('rollback: a new image that throws at load is given up, the previous bundle boots again and reports InstallationFailed', async () => {
+it('rollback: a new image that throws at load is given up, the previous bundle boots again and reports InstallationFailed, under both hosts', async () => {
   const id = 'NFW-THROWS';
   const location = csms.serveFile('throws.js', 'throw new Error("this firmware is broken");');
   const native = nativeStation(id);
-  await csms.waitForCall(id, 'StatusNotification', { timeout: 30000 });
-  await updateFirmware(id, location);
-  await waitForStatus(id, 'FirmwareStatusNotification', 'InstallationFailed', { timeout: 60000 });
+  const sim = await simulatedStation('SFW-THROWS');
+  await Promise.all([id, 'SFW-THROWS'].map((i) => csms.waitForCall(i, 'StatusNotification', { timeout: 30000 })));
+  await Promise.all([id, 'SFW-THROWS'].map((i) => updateFirmware(i, location)));
+  await Promise.all([id, 'SFW-THROWS'].map((i) => waitForStatus(i, 'FirmwareStatusNotification', 'InstallationFailed', { timeout: 60000 })));
   assert.deepEqual(statuses(id, 'FirmwareStatusNotification'), ['Downloading', 'Downloaded', 'Installing', 'InstallationFailed']);
+  assert.deepEqual(statuses('SFW-THROWS', 'FirmwareStatusNotification'), statuses(id, 'FirmwareStatusNotification'), 'the simulator rolls back too');
   await native.waitFor(/rolling back from image-1 to the factory bundle: the new firmware failed \(exit 70: the bundle threw while loading: Error: this firmware is broken/);
   await native.waitFor(/firmware: installation failed \(the new firmware failed \(exit 70/);
+  assert.ok(sim.logs.some((l) => /firmware: installation failed \(the new firmware failed \(exit 70: the bundle threw while loading: Error: this firmware is broken/.test(l)), 'the same reason under the simulator');
   assert.equal(csms.calls(id, 'BootNotification').length, 2, 'the previous bundle booted again');
+  assert.equal(csms.calls('SFW-THROWS', 'BootNotification').length, 2);
   assert.match(readFileSync(join(firmwareFolder(id), 'state'), 'utf8'), /^good=\ntrial=\nboots=0\nnext=2\nfailed=\n$/, 'confirmed back, the record cleared');
   assert.deepEqual(readdirSync(firmwareFolder(id)).filter((f) => f.startsWith('image-')), [], 'the broken image is gone');
+  await sim.stop(0);
   await native.stop();
 });
 
-it('rollback: a new image that never reaches an Accepted BootNotification gets 3 boots, then the previous one boots again', async () => {
+it('rollback: a new image that never reaches an Accepted BootNotification gets 3 boots, then the previous one boots again, under both hosts', async () => {
   const id = 'NFW-SILENT';
   // A bundle that boots and restarts at once, never talking to the CSMS.
   const location = csms.serveFile('silent.js', 'ocppHost.log(20, "silent firmware up"); ocppHost.timerStart(10, function () { ocppHost.restart(); });');
   const native = nativeStation(id);
-  await csms.waitForCall(id, 'StatusNotification', { timeout: 30000 });
-  await updateFirmware(id, location);
-  await waitForStatus(id, 'FirmwareStatusNotification', 'InstallationFailed', { timeout: 60000 });
+  const sim = await simulatedStation('SFW-SILENT');
+  await Promise.all([id, 'SFW-SILENT'].map((i) => csms.waitForCall(i, 'StatusNotification', { timeout: 30000 })));
+  await Promise.all([id, 'SFW-SILENT'].map((i) => updateFirmware(i, location)));
+  await Promise.all([id, 'SFW-SILENT'].map((i) => waitForStatus(i, 'FirmwareStatusNotification', 'InstallationFailed', { timeout: 60000 })));
   assert.equal(native.lines.filter((l) => l.text === 'silent firmware up').length, 3, 'three trial boots');
+  assert.equal(sim.logs.filter((l) => l === 'silent firmware up').length, 3, 'three trial boots under the simulator');
   await native.waitFor(/rolling back from image-1 to the factory bundle: the new firmware did not reach an Accepted BootNotification in 3 boots/);
   assert.deepEqual(statuses(id, 'FirmwareStatusNotification'), ['Downloading', 'Downloaded', 'Installing', 'InstallationFailed']);
+  assert.deepEqual(statuses('SFW-SILENT', 'FirmwareStatusNotification'), statuses(id, 'FirmwareStatusNotification'));
+  await sim.stop(0);
   await native.stop();
 });
 

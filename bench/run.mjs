@@ -17,6 +17,7 @@ import { measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
 import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, nativeParts } from './armhf.mjs';
 import { coldStartNative, coldStartSim } from './cold-start.mjs';
+import { measureMembersRam } from './members-ram.mjs';
 import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
 import { scaleStep } from './scale.mjs';
 import { startCsmsProcess } from './peer.mjs';
@@ -160,6 +161,19 @@ try {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  await figure('membersRam', async () => {
+    // What the optional host-ABI members keep resident (bench/members-ram.mjs): x86-64, every
+    // malloc of the process; the armhf build has no libcurl / OpenSSL to link them with.
+    const r = await measureMembersRam();
+    results.figures.membersRam = r;
+    if (!r) {
+      row('native RAM of the optional members', 'not built (libcurl missing)');
+      return;
+    }
+    row('native RAM after boot, x86-64: with the optional members / without (libcurl, OpenSSL initialised)', `${kb(r.members.afterBoot)} / ${kb(r.plain.afterBoot)}`);
+    row('  after a 200 KB firmware download, a CSR and a 50 KB upload: kept / peak while they ran', `${kb(r.members.afterUse)} / ${kb(r.members.peak)}`);
   });
 
   await figure('coldStart', async () => {

@@ -178,10 +178,19 @@ bool firmware_boot_failed(int code, const char *reason)
     return true;
 }
 
-/* Why `code` cannot be booted, or "" (a throw-away runtime: the station's is not touched). */
+/* Why `code` cannot be booted, or "" (a throw-away runtime: the station's is not touched).
+ * It needs about the heap of booting the image a second time, beside the running station
+ * (850 KB for the bundle as a script): a module builds with OCPP_FIRMWARE_LIGHT_CHECK, which
+ * only checks the image is bytecode of this QuickJS or text, and leaves the rest to the
+ * trial boot and its rollback. */
 static void check_loadable(const char *code, size_t length, char *error, size_t error_size)
 {
     error[0] = '\0';
+#ifdef OCPP_FIRMWARE_LIGHT_CHECK
+    if (!host_is_bytecode(code, length) && memchr(code, '\0', length))
+        snprintf(error, error_size, "neither bytecode of this host nor a script (binary data)");
+    return;
+#endif
     JSRuntime *rt = JS_NewRuntime();
     JSContext *ctx = rt ? JS_NewContext(rt) : NULL;
     if (!ctx) {

@@ -40,6 +40,13 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.match(r.stdout, /armhf: OCPP core alone, 10-handler station .*\s+\d+\.\d KB .*≤ 96 KB\s+(met|MISSED)/);
     }
     assert.ok(coldStart.sim.medianMs > 0 && coldStart.sim.runs === 5);
+    const { membersRam } = res.figures;
+    assert.ok(membersRam !== undefined, 'the optional members\' native RAM is measured (null only without libcurl)');
+    if (membersRam) {
+      assert.ok(membersRam.members.afterBoot > membersRam.plain.afterBoot, 'libcurl and OpenSSL initialised cost RAM after boot');
+      assert.ok(membersRam.members.afterUse >= membersRam.members.afterBoot && membersRam.members.peak >= membersRam.members.afterUse);
+      assert.match(r.stdout, /native RAM after boot, x86-64: with the optional members \/ without .*\s+\d+\.\d KB \/ \d+\.\d KB/);
+    }
     assert.ok(bundle['core.min.js'].raw > 0, 'core size measured');
     assert.ok(bundle['core201.min.js'].raw > bundle['core.min.js'].raw, 'the 2.0.1 core measured (its tables are the larger)');
     assert.match(r.stdout, /OCPP core \+ all 2\.0\.1 validators, minified\s+\d+\.\d KB\s+≤ 48 KB/);

@@ -26,13 +26,15 @@ static size_t used, peak, blocks;
 
 static size_t chunk_size(void *ptr) { return malloc_usable_size(ptr) + sizeof(size_t); }
 
+/* Atomic: the optional members' transfers allocate on worker threads (port/posix/http.c). */
 static void *counted(void *ptr)
 {
     if (ptr) {
-        used += chunk_size(ptr);
-        blocks++;
-        if (used > peak)
-            peak = used;
+        size_t now = __atomic_add_fetch(&used, chunk_size(ptr), __ATOMIC_RELAXED);
+        __atomic_add_fetch(&blocks, 1, __ATOMIC_RELAXED);
+        size_t high = __atomic_load_n(&peak, __ATOMIC_RELAXED);
+        while (now > high && !__atomic_compare_exchange_n(&peak, &high, now, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+        }
     }
     return ptr;
 }
@@ -40,8 +42,8 @@ static void *counted(void *ptr)
 static void uncount(void *ptr)
 {
     if (ptr) {
-        used -= chunk_size(ptr);
-        blocks--;
+        __atomic_sub_fetch(&used, chunk_size(ptr), __ATOMIC_RELAXED);
+        __atomic_sub_fetch(&blocks, 1, __ATOMIC_RELAXED);
     }
 }
 
@@ -61,8 +63,8 @@ void *realloc(void *ptr, size_t size)
     size_t before = chunk_size(ptr);
     void *moved = __libc_realloc(ptr, size);
     if (moved || size == 0) { /* realloc(p, 0) frees p */
-        used -= before;
-        blocks--;
+        __atomic_sub_fetch(&used, before, __ATOMIC_RELAXED);
+        __atomic_sub_fetch(&blocks, 1, __ATOMIC_RELAXED);
         counted(moved);
     }
     return moved;

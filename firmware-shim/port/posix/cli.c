@@ -341,7 +341,6 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     o->heap_limit = (size_t)heap_limit;
     o->watchdog_ms = (int)watchdog;
     o->data_dir = value[F_DATA_DIR] ? value[F_DATA_DIR] : "sim-data";
-    o->ca_path = value[F_CA];
 
     char *pem[3] = { NULL, NULL, NULL };
     const int pem_flags[3] = { F_CA, F_CERT, F_KEY };

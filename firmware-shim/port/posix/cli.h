@@ -15,7 +15,6 @@ typedef struct cli_options {
     const char *url;       /* trailing slashes dropped: the bundle appends "/<id>" */
     const char *id;
     const char *data_dir;  /* default ./sim-data, as the simulator */
-    const char *ca_path;   /* --ca: also what firmware downloads and uploads trust */
     const char *log_level; /* debug | info | warning | error */
     int log_level_number;  /* 10 | 20 | 30 | 40 */
     size_t heap_limit;

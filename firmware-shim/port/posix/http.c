@@ -7,7 +7,7 @@
  * posix_net_wake): the host is never called from a worker.
  *
  * As the simulator (sim/host.mjs transferHttp): http and https only, the server certificate
- * always verified (against --ca, else the system's CAs), 30 s for the whole transfer, no
+ * always verified (against the settings' CA, else the system's CAs), 30 s for the whole transfer, no
  * redirects, 2xx only; a download stops at its size cap. Failures are said in the words
  * the simulator uses where the cause is the same ("HTTP 404", "ECONNREFUSED", ...).
  */
@@ -46,15 +46,21 @@ typedef struct job {
 static struct {
     pthread_mutex_t lock;
     job *finished;
-    char *ca_path;
+    char *ca; /* PEM text, or NULL: the system's CAs */
     int running;
 } T = { PTHREAD_MUTEX_INITIALIZER };
 
-void posix_members_start(const char *ca_path)
+void posix_members_start(const char *settings_json)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
-    free(T.ca_path);
-    T.ca_path = ca_path ? strdup(ca_path) : NULL;
+    /* The settings' CA (from --ca or a --settings file), as the simulator's transfers use it. */
+    bool present;
+    free(T.ca);
+    T.ca = host_settings_string(settings_json, "ca", &present);
+    if (T.ca && !*T.ca) {
+        free(T.ca);
+        T.ca = NULL;
+    }
 }
 
 static size_t on_body(char *data, size_t size, size_t count, void *user)
@@ -131,8 +137,10 @@ static void run(job *j)
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, (long)TRANSFER_TIMEOUT_MS);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (T.ca_path)
-        curl_easy_setopt(curl, CURLOPT_CAINFO, T.ca_path);
+    if (T.ca) {
+        struct curl_blob ca = { T.ca, strlen(T.ca), CURL_BLOB_NOCOPY };
+        curl_easy_setopt(curl, CURLOPT_CAINFO_BLOB, &ca);
+    }
     curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, curl_error);
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, j);

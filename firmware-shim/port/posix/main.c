@@ -135,7 +135,7 @@ int main(int argc, char **argv)
         return 1;
     }
 #ifdef OCPP_HOST_MEMBERS
-    posix_members_start(o.ca_path);
+    posix_members_start(o.settings_json);
 #endif
     /* No SA_RESTART: the signal interrupts poll(), so the loop sees it at once. */
     struct sigaction sa;

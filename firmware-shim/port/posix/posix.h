@@ -36,7 +36,7 @@ void posix_net_stop(void);
 void posix_net_wake(void);
 
 /* The optional members (OCPP_HOST_MEMBERS builds): http.c, and files.c's private folders. */
-void posix_members_start(const char *ca_path);
+void posix_members_start(const char *settings_json);
 /* On the loop: hands the host the results of the transfers that finished. */
 void posix_members_drain(void);
 int posix_private_path(const char *folder, const char *name, char *out, size_t out_size);

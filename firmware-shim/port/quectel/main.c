@@ -61,31 +61,6 @@ static int log_level_of(const char *settings)
     return HOST_LOG_INFO;
 }
 
-#ifdef OCPP_HOST_MEMBERS
-/* settings.ca, the PEM text the https transfers trust (malloc'd, JSON escapes undone), or
- * NULL. Again without a JSON parser of our own: a PEM holds no quote or other escape. */
-static char *ca_of(const char *settings)
-{
-    const char *key = strstr(settings, "\"ca\"");
-    const char *value = key ? strchr(key + 4, '"') : NULL;
-    const char *end = value ? strchr(value + 1, '"') : NULL;
-    if (!end || end == value + 1)
-        return NULL;
-    char *pem = malloc((size_t)(end - value));
-    size_t n = 0;
-    for (const char *p = value + 1; pem && p < end; p++) {
-        if (p[0] == '\\' && p[1] == 'n') {
-            pem[n++] = '\n';
-            p++;
-        } else {
-            pem[n++] = *p;
-        }
-    }
-    if (pem)
-        pem[n] = '\0';
-    return pem;
-}
-#endif
 
 /* The bundle this boot evaluates: an installed firmware image (a trial boot counted, a
  * failed trial rolled back: src/firmware.c), else the bytecode, else the script. */
@@ -137,7 +112,8 @@ static void ocpp_task(void *arg)
     };
 #ifdef OCPP_HOST_MEMBERS
     quectel_members_start();
-    char *ca = settings ? ca_of(settings) : NULL;
+    bool present;
+    char *ca = settings ? host_settings_string(settings, "ca", &present) : NULL;
     quectel_transfer_ca(ca);
     free(ca);
 #endif

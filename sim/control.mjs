@@ -128,7 +128,7 @@ export class ControlServer {
 
   async #handle(req, res) {
     try {
-      this.#checkAccess(req, true);
+      this.#checkAccess(req);
       const url = new URL(req.url, 'http://control');
       const path = url.pathname;
       if (STATIC_FILES[path]) {
@@ -204,7 +204,7 @@ export class ControlServer {
     return reply || { ok: false, reason: 'conflict', error: "the station's bundle has no simulator control (optional host ABI member controlListen)" };
   }
 
-  /** Origin and Host rules (see the module comment); `http`: a plain request, else a websocket. */
+  /** Origin and Host rules (see the module comment), for requests and websockets alike. */
   #checkAccess(req) {
     const host = req.headers.host || '';
     if (isLoopback(this.host)) {

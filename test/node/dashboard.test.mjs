@@ -195,3 +195,25 @@ test('1,000 stations, each changing every second: the page draws one page of the
     await server.stop();
   }
 });
+
+test('with a token the page asks for it once and keeps it for the tab', { skip, timeout: 60000 }, async () => {
+  const fleet = new MadeUpFleet(3);
+  const server = new ControlServer({ fleet, token: 'page-token-123', addStations: async () => [] });
+  await server.start();
+  try {
+    const page = await (browser || (await launch())).newPage();
+    await page.goto(server.url + '/');
+    await page.waitForSelector('#token-form:not([hidden])');
+    assert.equal(await page.$$eval('#rows tr', (r) => r.length), 0, 'nothing shown without the token');
+    await page.type('#token', 'page-token-123');
+    await page.click('#token-form button');
+    await page.waitForFunction(() => document.querySelectorAll('#rows tr').length === 3 && document.getElementById('link').textContent === 'live');
+    assert.equal(await page.evaluate(() => sessionStorage.getItem('ocpp-sim-token')), 'page-token-123');
+    await page.reload();
+    await page.waitForFunction(() => document.querySelectorAll('#rows tr').length === 3);
+    assert.equal(await page.$eval('#token-form', (f) => f.hidden), true, 'not asked again in this tab');
+    await page.close();
+  } finally {
+    await server.stop();
+  }
+});

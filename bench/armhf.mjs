@@ -19,7 +19,7 @@ import { scratchDir } from './stations.mjs';
 
 const SETTLE_MS = 300;
 const SESSION_TIMEOUT_MS = 150000;
-const HEAP_NOW = /^ocpp-host: heap now (\d+) bytes in (\d+) blocks: headers (\d+), functions (\d+), bytecode (\d+), objects (\d+), arrays (\d+), atoms (\d+), strings (\d+); QuickJS counts (\d+) in use/;
+const HEAP_NOW = /^ocpp-host: heap now (\d+) bytes in (\d+) blocks: headers (\d+), functions (\d+), bytecode (\d+), objects (\d+), arrays (\d+), atoms (\d+), strings (\d+), pool slack (\d+); QuickJS counts (\d+) in use/;
 const RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in (\d+) chunks, peak (\d+) bytes; bundle buffer (\d+) bytes/;
 const HEAP_PEAK = /^ocpp-host: heap peak (\d+) bytes/;
 const RAM_PEAK = /^ocpp-host: native RAM peak (\d+) bytes/;
@@ -55,8 +55,8 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
         out.booted = true;
         setTimeout(() => child.kill('SIGUSR1'), SETTLE_MS);
       } else if ((m = HEAP_NOW.exec(line))) {
-        const [used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings, quickjsCount] = m.slice(1).map(Number);
-        out.afterBoot = { used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings, quickjsCount };
+        const [used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings, poolSlack, quickjsCount] = m.slice(1).map(Number);
+        out.afterBoot = { used, blocks, headers, functions, bytecode, objects, arrays, atoms, strings, poolSlack, quickjsCount };
       } else if ((m = RAM_NOW.exec(line))) {
         out.nativeAfterBoot = Number(m[1]);
         out.bundleBuffer = Number(m[4]);
@@ -83,7 +83,9 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
  * The parts of the heap after boot, largest first: [name, bytes]. Functions are their
  * tables (variables, constants, closure descriptors), the bytecode apart; what
  * JS_ComputeMemoryUsage names no part of is "other" (closures' variables, C functions, the
- * runtime's own tables, the spare room of grown arrays and hash tables).
+ * runtime's own tables, the spare room of grown arrays and hash tables, size classes'
+ * rounding). The allocator's own: its headers (large blocks, pool pages) and the pool
+ * pages' free slots.
  */
 export function heapParts(a) {
   const parts = [
@@ -91,7 +93,8 @@ export function heapParts(a) {
     ['atoms', a.atoms],
     ['bytecode', a.bytecode],
     ['functions', a.functions],
-    ['block headers', a.headers],
+    ['allocator headers', a.headers],
+    ['pool slack', a.poolSlack],
     ['arrays', a.arrays],
     ['strings', a.strings],
   ];

@@ -132,15 +132,79 @@ static void log_frame(const char *arrow, const char *text)
 
 /* ---- the JS heap: QuickJS allocations, counted against the limit ---------------------- */
 
-/* Each block carries its size in a header, so the count is exact and the allocator needs
- * nothing from the C library but malloc/realloc/free (the module's has no
- * malloc_usable_size). The peak is kept here, at every allocation, not sampled.
- * The header is as long as malloc's alignment (16 bytes on x86-64, 8 on 32-bit ARM), so
- * the block after it stays aligned; a union with max_align_t would be sizeof(max_align_t),
- * 32 bytes on x86-64: 16 more per block, about 90 KB for the firmware's 5,500 blocks. */
+/*
+ * Two kinds of block, so the count is exact and the allocator needs nothing from the C
+ * library but malloc/realloc/free (the module's has no malloc_usable_size):
+ *
+ *  - small blocks (up to POOL_MAX bytes, three in four of QuickJS's) come from pools:
+ *    pages of POOL_PAGE bytes, one size class each (multiples of malloc's alignment), with
+ *    no header per block and no C-library chunk per block either. A header and a chunk
+ *    cost about 16 bytes a block on 32-bit ARM (8 of ours, 4 to 11 of malloc's), when the
+ *    small blocks average 30 bytes. A freed slot goes on its page's free list; a page left
+ *    empty is given back (one stays per class). free() finds a block's page by address in
+ *    a sorted table of pages. Measured on 32-bit ARM for the firmware's session, 1 KB
+ *    pages up to 64 bytes did best (larger classes leave more free slots than they save);
+ *    the heap's peak went 385 -> 363 KB, all the process's RAM 435 -> 384 KB.
+ *  - larger blocks are malloc'd with a header holding their size, as long as malloc's
+ *    alignment (16 bytes on x86-64, 8 on 32-bit ARM), so the block after it stays aligned.
+ *
+ * The heap counted against the limit is every pool page whole (its free slots included)
+ * plus every large block with its header, plus the page table: the memory the allocator
+ * holds. The peak is kept here, at every allocation, not sampled.
+ */
 typedef struct {
     _Alignas(max_align_t) size_t size;
 } block_header;
+
+#define POOL_ALIGN sizeof(block_header)
+#ifndef POOL_MAX
+#define POOL_MAX 64
+#endif
+#define POOL_CLASSES (POOL_MAX / POOL_ALIGN)
+#ifndef POOL_PAGE
+#define POOL_PAGE 1024
+#endif
+_Static_assert(POOL_MAX % sizeof(block_header) == 0 && POOL_PAGE >= POOL_MAX, "pool classes are multiples of the alignment");
+
+typedef struct pool_page {
+    struct pool_page *next_avail; /* the class's pages with a free slot */
+    void *free;                   /* freed slots, linked through their first word */
+    uint16_t cls;                 /* slot size = (cls + 1) * POOL_ALIGN */
+    uint16_t used;                /* slots in use */
+    uint16_t handed;              /* slots handed out once (the rest were never used) */
+    bool avail;                   /* on its class's next_avail list */
+} pool_page;
+
+#define POOL_HEAD ((sizeof(pool_page) + POOL_ALIGN - 1) / POOL_ALIGN * POOL_ALIGN)
+#define POOL_COST (POOL_HEAD + POOL_PAGE)
+
+static struct {
+    pool_page *avail[POOL_CLASSES];
+    pool_page **pages; /* sorted by address */
+    size_t count, capacity;
+    size_t in_use;     /* bytes of the slots in use */
+    size_t large;      /* large blocks, each with a header */
+} P;
+
+static size_t slot_size(const pool_page *p) { return ((size_t)p->cls + 1) * POOL_ALIGN; }
+static char *slots_of(pool_page *p) { return (char *)p + POOL_HEAD; }
+
+/* The page a block lies in, or NULL for a large block. */
+static pool_page *page_of(const void *ptr)
+{
+    size_t lo = 0, hi = P.count;
+    while (lo < hi) { /* the last page starting at or below ptr */
+        size_t mid = (lo + hi) / 2;
+        if ((const char *)P.pages[mid] <= (const char *)ptr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    pool_page *p = P.pages[lo - 1];
+    return (const char *)ptr < (const char *)p + POOL_COST ? p : NULL;
+}
 
 static void note_heap(JSMallocState *s)
 {
@@ -149,18 +213,123 @@ static void note_heap(JSMallocState *s)
         H.heap_peak = s->malloc_size;
 }
 
-static void *heap_malloc(JSMallocState *s, size_t size)
+static bool heap_fits(JSMallocState *s, size_t more)
 {
-    if (s->malloc_size + sizeof(block_header) + size > s->malloc_limit) {
+    if (s->malloc_size + more <= s->malloc_limit)
+        return true;
+    H.heap_refused = true;
+    return false;
+}
+
+static pool_page *pool_new_page(JSMallocState *s, unsigned cls)
+{
+    size_t grow = P.count == P.capacity ? (P.capacity ? P.capacity : 32) : 0;
+    if (!heap_fits(s, POOL_COST + grow * sizeof *P.pages))
+        return NULL;
+    if (grow) {
+        pool_page **pages = realloc(P.pages, (P.capacity + grow) * sizeof *pages);
+        if (!pages) {
+            H.heap_refused = true;
+            return NULL;
+        }
+        P.pages = pages;
+        P.capacity += grow;
+        s->malloc_size += grow * sizeof *pages;
+    }
+    pool_page *p = malloc(POOL_COST);
+    if (!p) {
         H.heap_refused = true;
         return NULL;
     }
+    *p = (pool_page){ .cls = (uint16_t)cls, .avail = true };
+    size_t at = P.count;
+    while (at > 0 && P.pages[at - 1] > p)
+        at--;
+    memmove(P.pages + at + 1, P.pages + at, (P.count - at) * sizeof *P.pages);
+    P.pages[at] = p;
+    P.count++;
+    s->malloc_size += POOL_COST;
+    P.avail[cls] = p;
+    return p;
+}
+
+static void *pool_malloc(JSMallocState *s, size_t size)
+{
+    unsigned cls = size ? (unsigned)((size - 1) / POOL_ALIGN) : 0;
+    pool_page *p = P.avail[cls];
+    if (!p && !(p = pool_new_page(s, cls)))
+        return NULL;
+    void *slot;
+    if (p->free) {
+        slot = p->free;
+        p->free = *(void **)slot;
+    } else {
+        slot = slots_of(p) + (size_t)p->handed++ * slot_size(p);
+    }
+    p->used++;
+    if (!p->free && (size_t)(p->handed + 1) * slot_size(p) > POOL_PAGE) { /* full: off the list */
+        P.avail[cls] = p->next_avail;
+        p->next_avail = NULL;
+        p->avail = false;
+    }
+    P.in_use += slot_size(p);
+    s->malloc_count++;
+    note_heap(s);
+    return slot;
+}
+
+static void pool_free(JSMallocState *s, pool_page *p, void *ptr)
+{
+    *(void **)ptr = p->free;
+    p->free = ptr;
+    p->used--;
+    P.in_use -= slot_size(p);
+    s->malloc_count--;
+    pool_page **link = &P.avail[p->cls];
+    if (!p->avail) {
+        p->next_avail = *link;
+        *link = p;
+        p->avail = true;
+    }
+    /* An empty page goes back unless it is its class's only one (no churn at a boundary). */
+    if (p->used > 0 || (*link == p && !p->next_avail))
+        goto done;
+    while (*link != p)
+        link = &(*link)->next_avail;
+    *link = p->next_avail;
+    size_t at = 0;
+    while (P.pages[at] != p)
+        at++;
+    memmove(P.pages + at, P.pages + at + 1, (P.count - at - 1) * sizeof *P.pages);
+    P.count--;
+    free(p);
+    s->malloc_size -= POOL_COST;
+done:
+    H.heap_used = s->malloc_size;
+}
+
+/* After the runtime is gone: the pages left (empty by then) and the page table. */
+static void pool_release(void)
+{
+    for (size_t i = 0; i < P.count; i++)
+        free(P.pages[i]);
+    free(P.pages);
+    memset(&P, 0, sizeof P);
+}
+
+static void *heap_malloc(JSMallocState *s, size_t size)
+{
+    if (size <= POOL_MAX)
+        return pool_malloc(s, size);
+    if (!heap_fits(s, sizeof(block_header) + size))
+        return NULL;
     block_header *b = malloc(sizeof *b + size);
     if (!b) {
         H.heap_refused = true;
         return NULL;
     }
     b->size = size;
+    P.large++;
     s->malloc_count++;
     s->malloc_size += sizeof *b + size;
     note_heap(s);
@@ -171,11 +340,25 @@ static void heap_free(JSMallocState *s, void *ptr)
 {
     if (!ptr)
         return;
+    pool_page *p = page_of(ptr);
+    if (p) {
+        pool_free(s, p, ptr);
+        return;
+    }
     block_header *b = (block_header *)ptr - 1;
+    P.large--;
     s->malloc_count--;
     s->malloc_size -= sizeof *b + b->size;
     H.heap_used = s->malloc_size;
     free(b);
+}
+
+static size_t heap_usable_size(const void *ptr)
+{
+    if (!ptr)
+        return 0;
+    pool_page *p = page_of(ptr);
+    return p ? slot_size(p) : ((const block_header *)ptr - 1)->size;
 }
 
 static void *heap_realloc(JSMallocState *s, void *ptr, size_t size)
@@ -186,12 +369,22 @@ static void *heap_realloc(JSMallocState *s, void *ptr, size_t size)
         heap_free(s, ptr);
         return NULL;
     }
+    pool_page *p = page_of(ptr);
+    if (p || size <= POOL_MAX) { /* a pool slot on either side: move it, unless it still fits */
+        size_t old = heap_usable_size(ptr);
+        if (p && size <= old && size > old - POOL_ALIGN)
+            return ptr;
+        void *moved = heap_malloc(s, size);
+        if (!moved)
+            return NULL;
+        memcpy(moved, ptr, old < size ? old : size);
+        heap_free(s, ptr);
+        return moved;
+    }
     block_header *b = (block_header *)ptr - 1;
     size_t old = b->size;
-    if (s->malloc_size - old + size > s->malloc_limit) {
-        H.heap_refused = true;
+    if (size > old && !heap_fits(s, size - old))
         return NULL;
-    }
     block_header *moved = realloc(b, sizeof *moved + size);
     if (!moved) {
         H.heap_refused = true;
@@ -201,11 +394,6 @@ static void *heap_realloc(JSMallocState *s, void *ptr, size_t size)
     s->malloc_size = s->malloc_size - old + size;
     note_heap(s);
     return moved + 1;
-}
-
-static size_t heap_usable_size(const void *ptr)
-{
-    return ptr ? ((const block_header *)ptr - 1)->size : 0;
 }
 
 static const JSMallocFunctions heap_functions = { heap_malloc, heap_free, heap_realloc, heap_usable_size };
@@ -1037,6 +1225,7 @@ static void dispose(void)
     }
     JS_FreeContext(H.ctx);
     JS_FreeRuntime(H.rt);
+    pool_release();
     H.ctx = NULL;
     H.rt = NULL;
     port_wake_cancel();
@@ -1088,6 +1277,7 @@ void host_boot(char *code, size_t length, const char *filename)
         if (H.ctx)
             JS_FreeContext(H.ctx);
         JS_FreeRuntime(H.rt);
+        pool_release();
         H.ctx = NULL;
         H.rt = NULL;
         H.state = HOST_ENDED;
@@ -1206,7 +1396,8 @@ bool host_memory_now(host_memory *out)
     *out = (host_memory){
         .used = H.heap_used,
         .blocks = (size_t)u.malloc_count,
-        .headers = (size_t)u.malloc_count * sizeof(block_header),
+        .headers = P.large * sizeof(block_header) + P.count * POOL_HEAD,
+        .pool_slack = P.count * POOL_PAGE - P.in_use,
         .quickjs_count = (size_t)u.memory_used_size,
         .functions = (size_t)u.js_func_size,
         .bytecode = (size_t)u.js_func_code_size,

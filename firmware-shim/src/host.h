@@ -72,6 +72,7 @@ int host_restarts(void);
 typedef struct host_memory {
     size_t used, blocks, headers;
     size_t quickjs_count; /* QuickJS's own estimate (memory_used_size), what the simulator limits */
+    size_t pool_slack;    /* the free slots of the allocator's pool pages */
     size_t functions, bytecode, objects, arrays, atoms, strings;
 } host_memory;
 bool host_memory_now(host_memory *out);

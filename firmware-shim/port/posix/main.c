@@ -51,9 +51,9 @@ static void report_memory(size_t bundle_buffer)
     host_memory m;
     if (host_memory_now(&m))
         printf("ocpp-host: heap now %zu bytes in %zu blocks: headers %zu, functions %zu, bytecode %zu, objects %zu, "
-               "arrays %zu, atoms %zu, strings %zu; QuickJS counts %zu in use\n",
+               "arrays %zu, atoms %zu, strings %zu, pool slack %zu; QuickJS counts %zu in use\n",
                m.used, m.blocks, m.headers, m.functions, m.bytecode, m.objects, m.arrays, m.atoms, m.strings,
-               m.quickjs_count);
+               m.pool_slack, m.quickjs_count);
     if (posix_native_ram) {
         size_t now, peak, blocks;
         posix_native_ram(&now, &peak, &blocks);

@@ -25,7 +25,8 @@ The station id is appended to the URL as its last path segment.
                        none: no simulated driver (only --control and the CSMS act)
                                                                               default idle
   --id-tag TAG         idTag the simulated driver presents                    default DEMO-TAG
-  --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C)         default 0
+  --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C); in a session,
+                       how long it charges, 0 = 12 s                          default 0
   --password P         Basic auth password (security profiles 1 and 2)
   --ca FILE            PEM file of the CA the CSMS certificate must chain to (wss)
   --cert FILE --key FILE  PEM client certificate and key (security profile 3)
@@ -45,8 +46,11 @@ The station id is appended to the URL as its last path segment.
   --sim-data-transfer  accept DataTransfer org.openocpp.sim from the CSMS as control
   --help               this text
 
-Exit status: 0 when every station ended with 0 (duration over or session complete),
-1 when a station ended otherwise, 2 for bad flags.`;
+Ctrl-C (SIGINT) or SIGTERM stops every station (websockets closed with 1001) and exits 0;
+a second one exits at once.
+Exit status: 0 when every station ended with 0 (duration over, session complete, or
+stopped by a signal), 1 when a station ended otherwise, 2 for bad flags, 130 when a
+second signal cut the stop short.`;
 
 export class UsageError extends Error {}
 

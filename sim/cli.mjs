@@ -22,10 +22,14 @@ const STATUS_EVERY_MS = 5000;
  * until Ctrl-C or `signal`, whether the stations have ended or not.
  * @param {ReturnType<typeof parseCliArgs>} config
  * @param {{ out?: (line: string) => void, statusEveryMs?: number, bundle?: object, signal?: AbortSignal,
- *   onControl?: (server: ControlServer) => void }} [io]
- *   `bundle` ({ code, filename }) replaces config.bundle (tests); `signal` ends the run as Ctrl-C does
+ *   onControl?: (server: ControlServer) => void, forceExit?: (code: number) => void }} [io]
+ *   `bundle` ({ code, filename }) replaces config.bundle (tests); `signal` ends the run as Ctrl-C does;
+ *   `forceExit` ends the process when a second SIGINT / SIGTERM comes while the stations stop
  */
-export async function runStations(config, { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS, bundle = config.bundle, signal, onControl } = {}) {
+export async function runStations(
+  config,
+  { out = (l) => console.log(l), statusEveryMs = STATUS_EVERY_MS, bundle = config.bundle, signal, onControl, forceExit = (code) => process.exit(code) } = {}
+) {
   const { stations: settingsList, logLevel } = config;
   const everyLine = settingsList.length <= EVERY_LINE_UP_TO || logLevel === 'debug';
   const bundleName = typeof bundle === 'string' ? relative(process.cwd(), bundle) : (bundle && bundle.filename) || 'the default bundle';
@@ -49,51 +53,80 @@ export async function runStations(config, { out = (l) => console.log(l), statusE
   });
 
   const status = everyLine ? null : setInterval(() => out(statusLine(fleet.stations(), lastStep)), statusEveryMs);
-  let interrupted = false;
+  // SIGINT / SIGTERM (or `signal`) end the run cleanly: every station stops with exit 0, its
+  // websocket closed with 1001 (its files are durable at every write: nothing is left to
+  // flush). A second SIGINT / SIGTERM does not wait for the closes.
+  /** What ended the run ('SIGINT', 'SIGTERM', 'abort'), or null. */
+  let stoppedBy = null;
+  /** Stations that had already failed on their own when the run was stopped. */
+  let failedBefore = [];
   let endControl;
   const controlEnded = new Promise((resolve) => (endControl = resolve));
-  const interrupt = () => {
-    interrupted = true;
-    out(`sim: interrupted, stopping ${fleet.stations().filter((s) => s.running || s.poweredOff).length} station(s)`);
-    for (const s of fleet.stations()) s.stop(130, 'interrupted (Ctrl-C)');
+  const stopRun = (why) => {
+    if (stoppedBy) {
+      if (why === 'abort') return;
+      out(`sim: ${why} again: exiting at once, without waiting for the connections to close`);
+      forceExit(EXIT_FORCED);
+      return;
+    }
+    stoppedBy = why;
+    const stations = fleet.stations();
+    failedBefore = stations.filter((s) => s.result && s.result.code !== 0);
+    out(`sim: ${describeStop(why)}: stopping ${stations.filter((s) => s.running || s.poweredOff).length} station(s)${why === 'abort' ? '' : ' (again to exit at once)'}`);
+    for (const s of stations) s.stop(0, `stopped by ${why}`);
     endControl();
   };
-  process.once('SIGINT', interrupt);
-  process.once('SIGTERM', interrupt);
-  if (signal) signal.addEventListener('abort', interrupt, { once: true });
+  const onAbort = () => stopRun('abort');
+  process.on('SIGINT', stopRun);
+  process.on('SIGTERM', stopRun);
+  if (signal) signal.addEventListener('abort', onAbort, { once: true });
   let control = null;
   try {
     for (const settings of settingsList) {
+      if (stoppedBy) break;
       const station = await fleet.add(settings);
+      if (stoppedBy) station.stop(0, `stopped by ${stoppedBy}`); // the signal came while it booted
       if (fleet.size === 1) reportIgnoredFlags(config.givenFlags || [], station.settingsHonoured, bundleName, out);
     }
-    const stations = fleet.stations();
-    if (config.control) {
+    if (config.control && !stoppedBy) {
       control = new ControlServer({ fleet, ...config.control, addStations: stationAdder(config, fleet) });
       const url = await control.start();
       out(`sim: control API and dashboard on ${url}/${config.control.token ? ' (token required)' : ''}; Ctrl-C ends the run`);
       if (onControl) onControl(control);
       await controlEnded;
     }
+    const stations = fleet.stations();
     const results = await Promise.all(stations.map((s) => s.exited));
+    // the close frames reach the CSMS before the process ends
+    await Promise.all(stations.map((s) => s.closed()));
     if (status) out(statusLine(stations, lastStep));
-    const failed = stations.filter((s, i) => results[i].code !== 0);
+    const failed = stoppedBy ? failedBefore : stations.filter((s, i) => results[i].code !== 0);
     for (const s of failed) out(`sim: ${s.id} failed: exit ${s.result.code}: ${s.result.reason}`);
-    out(
-      failed.length === 0
-        ? `sim: all ${stations.length} station(s) exited 0`
-        : `sim: ${failed.length} of ${stations.length} station(s) failed`
-    );
-    if (interrupted) return 130;
+    if (stoppedBy) {
+      out(
+        `sim: stopped by ${describeStop(stoppedBy)}: ${stations.length} station(s) ended, their connections closed (1001)` +
+          (failed.length ? `; ${failed.length} had failed before` : '')
+      );
+    } else if (!(failed.length === 1 && stations.length === 1)) {
+      // (one station that failed: its reason above is the last line — the connect error of an unreachable CSMS, …)
+      out(failed.length === 0 ? `sim: all ${stations.length} station(s) exited 0` : `sim: ${failed.length} of ${stations.length} station(s) failed`);
+    }
     return failed.length === 0 ? 0 : 1;
   } finally {
     if (status) clearInterval(status);
-    process.off('SIGINT', interrupt);
-    process.off('SIGTERM', interrupt);
-    if (signal) signal.removeEventListener('abort', interrupt);
+    process.off('SIGINT', stopRun);
+    process.off('SIGTERM', stopRun);
+    if (signal) signal.removeEventListener('abort', onAbort);
     if (control) await control.stop();
     await fleet.stopAll(1, 'simulator ending');
   }
+}
+
+/** Exit status when a second signal cuts the wait for the stations' closes short. */
+const EXIT_FORCED = 130;
+
+function describeStop(why) {
+  return why === 'SIGINT' ? 'SIGINT (Ctrl-C)' : why === 'abort' ? 'the caller' : why;
 }
 
 /** Flags the bundle would ignore, said once: it declared (hal.declareSettings) what it acts on, or nothing. */

@@ -104,6 +104,10 @@ class GuestRuntime {
   /** The bundle's control handler (optional member controlListen), owned by this runtime. */
   controlHandler = null;
   disposed = false;
+  /** The sockets' closes under way once the runtime is disposed (promises; see closeQuietly). */
+  closing = [];
+  /** The bundle's last error-level log line in this boot: the reason behind a non-zero exit(). */
+  lastError = '';
   memoryUsed = 0;
   memoryPeak = 0;
   uncaughtErrors = 0;
@@ -223,7 +227,9 @@ class GuestRuntime {
     };
     return {
       log: (level, text) => {
-        this.hooks.log(num(level), str(text), 'bundle');
+        const line = str(text);
+        if (num(level) >= LOG_LEVELS.error) this.lastError = line;
+        this.hooks.log(num(level), line, 'bundle');
       },
       now: () => ctx.newNumber(Date.now()),
       ticks: () => ctx.newNumber(performance.now()),
@@ -260,7 +266,7 @@ class GuestRuntime {
       },
       exit: (code) => {
         const n = Number(num(code)) | 0;
-        this.#requestEnd('exit', n, `the bundle called exit(${n})`);
+        this.#requestEnd('exit', n, `the bundle called exit(${n})${n !== 0 && this.lastError ? '; its last error: ' + this.lastError : ''}`);
       },
       restart: () => {
         this.#requestEnd('restart', null, 'the bundle called restart()');
@@ -590,7 +596,7 @@ class GuestRuntime {
         sock.ws.removeAllListeners();
         sock.ws.on('error', () => {});
         sock.ws.terminate(); // no close frame: the CSMS sees the connection lost
-      } else closeQuietly(sock.ws);
+      } else this.closing.push(closeQuietly(sock.ws));
       sock.callbacks.dispose();
     }
     this.sockets.clear();
@@ -648,17 +654,27 @@ export function hideSecrets(text) {
     .replace(/("value"\s*:\s*)"(?:[^"\\]|\\.)*"(\s*,\s*"key"\s*:\s*"AuthorizationKey")/g, '$1"(hidden)"$2');
 }
 
-/** Closes a socket the guest no longer hears from: politely if open, at once otherwise. */
+/** How long a closing socket gets for the close handshake before it is cut. */
+const CLOSE_HANDSHAKE_MS = 2000;
+
+/**
+ * Closes a socket the guest no longer hears from: politely if open (1001), letting a close
+ * the guest began (e.g. its 1000) finish, at once otherwise. Resolves once it is closed.
+ */
 function closeQuietly(ws) {
-  if (!ws) return;
+  if (!ws) return Promise.resolve();
   ws.removeAllListeners();
   ws.on('error', () => {});
-  if (ws.readyState === WebSocket.OPEN) {
-    ws.close(1001, 'station going down');
-    setTimeout(() => ws.terminate(), 2000).unref();
-  } else {
+  if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+  if (ws.readyState !== WebSocket.OPEN && ws.readyState !== WebSocket.CLOSING) {
     ws.terminate();
+    return Promise.resolve();
   }
+  return new Promise((resolve) => {
+    ws.once('close', resolve);
+    if (ws.readyState === WebSocket.OPEN) ws.close(1001, 'station going down');
+    setTimeout(() => ws.terminate(), CLOSE_HANDSHAKE_MS).unref();
+  });
 }
 
 // One WebAssembly module's memory (wasm32, as quickjs-emscripten builds it) grows to at most
@@ -709,6 +725,8 @@ export class SimulatedStation extends EventEmitter {
   #peak = 0;
   #lastUsed = 0;
   #uncaught = 0;
+  /** Every socket close under way since the station's runtimes ended (see closed()). */
+  #closing = [];
   /** The settings keys the bundle declared it acts on at its first boot (hal.declareSettings), null when it did not say. */
   settingsHonoured = null;
   /** Counters for progress lines and benchmarks. */
@@ -831,6 +849,15 @@ export class SimulatedStation extends EventEmitter {
     }
   }
 
+
+  /**
+   * Resolves once the sockets of the station's ended runtimes are closed (close handshake
+   * done, or cut after 2 s): await it after `exited` before the process ends, or the CSMS
+   * sees the connection drop (1006) instead of its close frame.
+   */
+  async closed() {
+    await Promise.all(this.#closing);
+  }
 
   /**
    * Heap figures of the QuickJS runtime, in the bytes the limit is checked against
@@ -967,6 +994,7 @@ export class SimulatedStation extends EventEmitter {
   }
 
   #ended(runtime, end) {
+    this.#closing.push(...runtime.closing);
     this.#lastUsed = runtime.memoryUsed;
     this.#peak = Math.max(this.#peak, runtime.memoryPeak);
     this.#uncaught += runtime.uncaughtErrors;

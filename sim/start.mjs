@@ -33,6 +33,8 @@ export async function runDemo({ out = (line) => console.log(line), timeLimitMs =
   try {
     await station.start();
     const result = await Promise.race([station.exited, timedOut]);
+    // The station closed its websocket (1000) as it ended: the CSMS hears the close before the summary.
+    if (result.code !== null) await station.closed();
     if (result.code === null) problem = result.reason;
     else if (result.code !== 0) problem = `the station ended with exit ${result.code}: ${result.reason}`;
     const done = [...csms.transactions.entries()].filter(([, tx]) => tx.station === STATION_ID && tx.meterStop !== null);

@@ -43,6 +43,7 @@ function runSession(hal: Hal, station: Station, hw: SimHardware): void {
       // A moment for the last StatusNotification to be answered before the link goes.
       hal.setTimeout(() => {
         hal.log.info('session complete');
+        station.stop(); // closes the connection (1000) before the program ends
         hal.exit(0);
       }, FAREWELL_MS);
     });
@@ -85,6 +86,7 @@ function runIdle(hal: Hal, station: Station, hw: SimHardware): void {
   if (seconds > 0) {
     hal.setTimeout(() => {
       hal.log.info('idle: ' + seconds + ' s over');
+      station.stop(); // closes the connection (1000) before the program ends
       hal.exit(0);
     }, seconds * 1000);
   }

@@ -165,3 +165,89 @@ test('flags the bundle does not act on are reported, by what it declared or beca
   assert.equal(await runStations(honoured, { out: (l) => lines.push(l), bundle: declares }), 0);
   assert.ok(!lines.some((l) => /warning/.test(l)), lines.join('\n'));
 });
+
+// ---- ending: signals, an unreachable CSMS -------------------------------------------------
+
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { Csms } from '../../sim/csms.mjs';
+
+/** The CLI as a process; resolves `exited` with { code, signal, lines }. */
+function cliProcess(args) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.lines = [];
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => child.lines.push(...String(d).split('\n').filter(Boolean)));
+  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal, lines: child.lines })));
+  return child;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  test(`${signal} stops every station: websockets closed with 1001, exit 0, one summary line`, async () => {
+    const csms = new Csms({ heartbeatInterval: 60 });
+    await csms.start();
+    try {
+      const child = cliProcess(['--url', csms.url, '--id', `SIG-${signal}`, '--stations', '2', '--data-dir', dir]);
+      await Promise.all([1, 2].map((n) => csms.waitForCall(`SIG-${signal}-${n}`, 'StatusNotification', { timeout: 15000 })));
+      child.kill(signal);
+      const { code, lines } = await child.exited;
+      assert.equal(code, 0, lines.join('\n'));
+      assert.equal(lines.at(-1), `sim: stopped by ${signal === 'SIGINT' ? 'SIGINT (Ctrl-C)' : 'SIGTERM'}: 2 station(s) ended, their connections closed (1001)`);
+      if (signal === 'SIGTERM') assert.ok(!lines.some((l) => /Ctrl-C/.test(l)), 'SIGTERM is not called Ctrl-C');
+      assert.ok(!lines.some((l) => /\[error\]|failed/.test(l)), lines.join('\n'));
+      for (const n of [1, 2]) {
+        const [c] = csms.connections.filter((x) => x.station === `SIG-${signal}-${n}`);
+        assert.equal(c.code, 1001, `station ${n} closed its websocket with 1001 (going away) before the process ended`);
+      }
+    } finally {
+      await csms.stop();
+    }
+  });
+}
+
+test('a second Ctrl-C exits at once, without waiting for a close the CSMS does not answer', async () => {
+  // a websocket server that accepts the upgrade and then says nothing, close frames included
+  const server = createServer();
+  const sockets = [];
+  server.on('upgrade', (req, socket) => {
+    sockets.push(socket);
+    const accept = createHash('sha1').update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11').digest('base64');
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n`);
+    socket.on('data', () => {});
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const child = cliProcess(['--url', `ws://127.0.0.1:${server.address().port}/ocpp`, '--id', 'SIG-TWICE', '--data-dir', dir]);
+    while (sockets.length === 0) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300)); // the BootNotification is out
+    child.kill('SIGINT');
+    while (!child.lines.some((l) => /stopping 1 station/.test(l))) await new Promise((r) => setTimeout(r, 20));
+    const second = Date.now();
+    child.kill('SIGINT');
+    const { code, lines } = await child.exited;
+    assert.equal(code, 130, lines.join('\n'));
+    assert.ok(Date.now() - second < 1500, 'not the 2 s the close handshake would get');
+    assert.equal(lines.at(-1), 'sim: SIGINT again: exiting at once, without waiting for the connections to close');
+  } finally {
+    for (const s of sockets) s.destroy();
+    server.close();
+  }
+});
+
+test('an unreachable CSMS: the last line says why (the connect error)', async () => {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = server.address().port;
+  await new Promise((r) => server.close(r)); // a port nobody listens on
+  const config = parseCliArgs(['--url', `ws://127.0.0.1:${port}/ocpp`, '--id', 'NOWHERE', '--scenario', 'session', '--data-dir', dir]);
+  Object.assign(config.stations[0], { maxConnectAttempts: 2, reconnectMaxSeconds: 1 });
+  const lines = [];
+  assert.equal(await runStations(config, { out: (l) => lines.push(l) }), 1);
+  assert.match(
+    lines.at(-1),
+    new RegExp(`^sim: NOWHERE failed: exit 1: the bundle called exit\\(1\\); its last error: the CSMS at ws://127\\.0\\.0\\.1:${port}/ocpp is unreachable after 2 attempts \\(1006 connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)$`)
+  );
+});

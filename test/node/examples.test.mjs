@@ -3,6 +3,7 @@
 // minified bundle run in the simulator host against the strict embedded CSMS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -115,4 +116,26 @@ test('own hardware: the full station runs a remote-started transaction on the ex
   } finally {
     await s.stop(0, 'test over');
   }
+});
+
+test('npm run sim -- --bundle runs a station of one\'s own, and reports the flags it does not act on', async () => {
+  const id = 'EX-CLI';
+  const bundle = join(OUT, 'minimal-station.min.js');
+  const child = spawn(process.execPath, [join(root, 'sim/cli.mjs'), '--bundle', bundle, '--url', csms.url, '--id', id, '--scenario', 'session', '--duration', '3', '--data-dir', dataDir], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines = [];
+  for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => lines.push(...String(d).split('\n').filter(Boolean)));
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    await csms.waitForCall(id, 'Heartbeat', { timeout: 15000 });
+  } finally {
+    child.kill('SIGINT');
+  }
+  assert.equal(await exited, 0, lines.join('\n'));
+  assert.match(lines[0], /^sim: 1 station\(s\) → ws:\/\/127\.0\.0\.1:\d+\/ocpp\/<id> \(\.build\/test-examples\/minimal-station\.min\.js, scenario session,/);
+  assert.ok(lines.includes('sim: warning: .build/test-examples/minimal-station.min.js does not act on --scenario, --duration (it acts on the settings url, id, vendor, model, firmwareVersion); ignored'), lines.join('\n'));
+  assert.ok(lines.some((l) => /EX-CLI  boot accepted; heartbeat every 1 s/.test(l)), lines.join('\n'));
+  assert.equal(lines.at(-1), 'sim: stopped by SIGINT (Ctrl-C): 1 station(s) ended, their connections closed (1001)');
 });

@@ -3,7 +3,8 @@
 // then build — with --if-changed only when a source, generator, build script or dependency
 // changed since the last build of the same bundle (build/build-inputs.mjs), or an output is
 // missing. `npm run build` always builds. Uses nothing but Node itself until node_modules exists.
-//   node build/setup.mjs [--if-changed] [--quiet] [--no-build] [--entry FILE.ts --out dist/NAME.js]
+//   node build/setup.mjs [--if-changed] [--dry-run] [--quiet] [--no-build] [--entry FILE.ts --out dist/NAME.js]
+// --dry-run only says whether the bundle is up to date (exit 0) or would be built (exit 1).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,8 @@ const stamp = join(root, 'node_modules', '.ocpp-setup-stamp');
 const lockHash = createHash('sha256').update(readFileSync(join(root, 'package-lock.json'))).digest('hex');
 const args = process.argv.slice(2);
 const ifChanged = args.includes('--if-changed');
-const buildArgs = args.filter((a) => a !== '--if-changed');
+const dryRun = args.includes('--dry-run');
+const buildArgs = args.filter((a) => a !== '--if-changed' && a !== '--dry-run');
 
 if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
   console.log('setup: installing pinned dependencies (npm ci)');
@@ -42,8 +44,11 @@ if (!buildArgs.includes('--no-build')) {
   const tscOutput = join('.build', 'tsc', (options.entry || FIRMWARE.entry).replace(/\.ts$/, '.js'));
   const outputs = [out, minifiedName(out), tscOutput].map((f) => join(root, f));
   const upToDate = existsSync(buildStamp) && readFileSync(buildStamp, 'utf8') === fingerprint && outputs.every((f) => existsSync(f));
-  if (ifChanged && upToDate) {
+  if ((ifChanged || dryRun) && upToDate) {
     if (!options.quiet) console.log(`build: ${out} is up to date (no source, generator or dependency changed since it was built)`);
+  } else if (dryRun) {
+    console.log(`build: ${out} would be built (an input changed since it was built, or an output is missing)`);
+    process.exit(1);
   } else {
     try {
       await build(options);

@@ -1,4 +1,4 @@
-// The simulator's scenarios (settings.scenario, CONTRACTS.md section 2) and its simulated
+// The simulator's scenarios (settings.scenario) and its simulated
 // driver, who plugs in and pulls cables on the simulated hardware (hal/sim-hardware.ts).
 //
 //   session: booted → EV plugged in at connector 1 → idTag presented (Authorize) →

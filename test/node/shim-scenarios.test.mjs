@@ -18,7 +18,7 @@ import { BAD_FRAMES } from './lib/bad-frames.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
-// The station application (issue 6) is what these scenarios exercise; until it is in the
+// The station application is what these scenarios exercise; until it is in the
 // bundle there is nothing to run them on.
 const skip = !shim.ok ? shim.reason : !existsSync(join(root, 'src', 'app')) ? 'the charge-point application (src/app/) is not in the bundle yet' : false;
 if (skip) process.stderr.write(`shim-scenarios skipped: ${skip}\n`);

@@ -1,7 +1,8 @@
 // Integration: what the real bundle answers when the CSMS sends it bad frames, over a real
 // socket from the strict ocpp-rpc CSMS (sendRaw bypasses its own validation). The answers
-// are the OCPP core's table (issue 4): the right CALLERROR for every frame that has an id
-// to answer to, nothing for a result nobody asked for, and the station goes on serving.
+// are the OCPP core's table (README, "What the receiver answers"): the right CALLERROR for
+// every frame that has an id to answer to, nothing for a result nobody asked for, and the
+// station goes on serving.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// What the receiver answers to bad input (issue 4's table, row by row), and that the loop
+// What the receiver answers to bad input (README's table, row by row), and that the loop
 // goes on after each.
 import { test, assert, sleep } from '../../lib/harness';
 import { rig, logged, repeat, Rig, expectCallError as expectAnswer } from './lib/rig';

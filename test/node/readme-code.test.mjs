@@ -46,12 +46,15 @@ test('every TypeScript block of the README type-checks as a file of src/', () =>
   assert.deepEqual(problems, []);
 });
 
-test('the OCPP core size in the README is the one the build prints', async () => {
-  const core = Buffer.byteLength(await bundleFile('src/ocpp/v16/index.ts', { minify: true }));
-  const printed = `${(core / 1024).toFixed(1)} KB`;
-  const m = /with every 1\.6 validator\s+is \*\*([\d.]+ KB) minified\*\*/.exec(readme);
-  assert.ok(m, 'the README states the core size');
-  assert.equal(m[1], printed, 'README.md, "OCPP core API": the size npm run build prints');
+test('the OCPP cores\' sizes in the README are the ones the build prints', async () => {
+  for (const [version, entry] of [['1.6', 'src/ocpp/v16/index.ts'], ['2.0.1', 'src/ocpp/v201/index.ts']]) {
+    if (!existsSync(join(root, entry))) continue;
+    const core = Buffer.byteLength(await bundleFile(entry, { minify: true }));
+    const printed = `${(core / 1024).toFixed(1)} KB`;
+    const m = new RegExp(`with every ${version.replace(/\./g, '\\.')} validator\\s+is \\*\\*([\\d.]+ KB) minified\\*\\*`).exec(readme);
+    assert.ok(m, `the README states the size of the ${version} core`);
+    assert.equal(m[1], printed, `README.md: the ${version} core's size as npm run build prints it`);
+  }
 });
 
 function sources(dir, out = []) {

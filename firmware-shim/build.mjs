@@ -96,6 +96,52 @@ function ensurePackages({ installPackages, say, packages = PACKAGES }) {
   return missing;
 }
 
+/**
+ * Runs fn holding firmware-shim/vendor/.lock, so that two builds at once (CI starts the
+ * armhf one in the background while the tests build the native one) never write the same
+ * files. A lock whose holder has died is taken over.
+ */
+function withBuildLock(fn) {
+  const lock = join(shimDir, 'vendor', '.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 20 * 60 * 1000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+    let holder = 0;
+    try {
+      holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    } catch {
+      // being created: its holder writes the pid next
+    }
+    if (holder && !isAlive(holder)) {
+      rmSync(lock, { recursive: true, force: true });
+      continue;
+    }
+    if (Date.now() > deadline) throw new Error(`another shim build (pid ${holder}) has held ${lock} for 20 minutes`);
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 500);
+  }
+  writeFileSync(join(lock, 'pid'), String(process.pid));
+  try {
+    return fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === 'EPERM';
+  }
+}
+
 /** QuickJS sources from the registry, built into vendor/ once. */
 function ensureQuickJS({ say }) {
   if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp && existsSync(join(vendorDir, 'libquickjs.a'))) return;
@@ -152,8 +198,10 @@ export function buildShimArmhf({ installPackages = false, say = () => {} } = {})
       reason: `the armhf build needs the Debian packages ${missing.join(', ')} (npm run shim -- --target armhf installs them as root; .ci/run does)`,
     };
   }
-  ensureQuickJSArmhf({ say });
-  run('make', ['-j2', '--no-print-directory', '-C', shimDir, 'TARGET=armhf']);
+  withBuildLock(() => {
+    ensureQuickJSArmhf({ say });
+    run('make', ['-j2', '--no-print-directory', '-C', shimDir, 'TARGET=armhf']);
+  });
   return { ok: true, binary: ARMHF.binary, runner: ARMHF.runner };
 }
 
@@ -171,8 +219,10 @@ export function buildShim({ installPackages = false, say = () => {} } = {}) {
       reason: `the native shim needs the Debian packages ${missing.join(', ')} (npm run shim installs them as root; .ci/run does)`,
     };
   }
-  ensureQuickJS({ say });
-  run('make', ['-j2', '--no-print-directory', '-C', shimDir]);
+  withBuildLock(() => {
+    ensureQuickJS({ say });
+    run('make', ['-j2', '--no-print-directory', '-C', shimDir]);
+  });
   return { ok: true, binary };
 }
 

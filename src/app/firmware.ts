@@ -8,13 +8,14 @@
 // DownloadFailed → once no transaction runs: Installing → the host installs → the station
 // restarts → after the boot: Installed (or InstallationFailed). The update's progress is kept
 // in storage (firmware-update.json), so a reboot before retrieveDate or during the install
-// does not lose it.
+// does not lose it. Both flows are the transfer flow of src/lib/transfer.ts.
 import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector, StopReason } from './connector';
 import { Routes } from './routes';
 import { DiagnosticsStatus, FirmwareStatus, GetDiagnosticsRequest } from '../ocpp/v16/generated/types';
 import { Triggers } from './triggers';
+import { TransferFlow, HeldNotifications, busyConnector, fileStamp } from '../lib/transfer';
 
 export interface FirmwareContext {
   readonly hal: Hal;
@@ -38,31 +39,37 @@ interface Update {
   phase: 'Waiting' | 'Downloaded' | 'Installing' | 'Installed';
 }
 
+interface DiagnosticsUpload {
+  request: GetDiagnosticsRequest;
+  fileName: string;
+  retriesLeft: number;
+  retryIntervalS: number;
+}
+
 const FILE = 'firmware-update.json';
 const DEFAULT_RETRIES = 1;
 const DEFAULT_RETRY_INTERVAL_S = 60;
-const MAX_WAIT_MS = 86400000;
 
 export class Firmware {
   /** What a triggered FirmwareStatusNotification reports. */
   firmwareStatus: FirmwareStatus = 'Idle';
   diagnosticsStatus: DiagnosticsStatus = 'Idle';
-  private update: Update | null = null;
-  private timer: { cancel(): void } | null = null;
+  private readonly update: TransferFlow<Update>;
+  private readonly diagnostics: TransferFlow<DiagnosticsUpload>;
   /** Notifications that could not go while offline, sent when the station is online. */
-  private unsent: { action: string; status: string }[] = [];
+  private readonly held: HeldNotifications;
 
   constructor(private readonly station: FirmwareContext) {
     station.triggers.add('DiagnosticsStatusNotification', { send: () => station.sendTriggered('DiagnosticsStatusNotification', { status: this.diagnosticsStatus }) }); // Idle, or Uploading
     station.triggers.add('FirmwareStatusNotification', { send: () => station.sendTriggered('FirmwareStatusNotification', { status: this.firmwareStatus }) }); // Idle, or the update's step
-    const text = station.hal.storage.get(FILE);
-    if (!text) return;
-    try {
-      this.update = JSON.parse(text);
-    } catch (e) {
-      station.hal.log.warning('firmware update record unreadable: dropped');
-      station.hal.storage.remove(FILE);
-    }
+    const host = { now: station.hal.now, setTimeout: station.hal.setTimeout, log: station.hal.log, storage: station.hal.storage };
+    this.update = new TransferFlow<Update>(host, FILE);
+    this.update.restore('firmware update');
+    this.diagnostics = new TransferFlow<DiagnosticsUpload>(host);
+    this.held = new HeldNotifications(
+      () => station.online,
+      (action, payload) => station.sendNow(action, payload)
+    );
   }
 
   routes(): Routes {
@@ -72,15 +79,23 @@ export class Firmware {
         after: (p) => this.schedule(p.location, p.retrieveDate, p.retries, p.retryInterval),
       },
       GetDiagnostics: {
-        on: () => ({ fileName: this.diagnosticsFileName() }),
-        after: (p, response) => this.uploadDiagnostics(p, response.fileName || '', p.retries !== undefined ? p.retries : DEFAULT_RETRIES),
+        on: () => ({ fileName: 'diagnostics-' + this.station.hal.settings.id + '-' + fileStamp(this.station.hal.now()) + '.json' }),
+        after: (p, response) => {
+          const upload = this.diagnostics.begin({
+            request: p,
+            fileName: response.fileName || '',
+            retriesLeft: p.retries !== undefined ? p.retries : DEFAULT_RETRIES,
+            retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
+          });
+          this.uploadDiagnostics(upload);
+        },
       },
     };
   }
 
   /** At boot: resumes a waiting update; reports how an install that restarted the station ended. */
   start(): void {
-    const u = this.update;
+    const u = this.update.job;
     if (!u) return;
     if (u.phase === 'Installed' || u.phase === 'Installing') {
       // Installing still: the station restarted (power loss?) before the host confirmed. A
@@ -92,152 +107,125 @@ export class Firmware {
     }
     this.firmwareStatus = u.phase === 'Downloaded' ? 'Downloaded' : 'Idle';
     if (u.phase === 'Downloaded') this.installWhenIdle();
-    else this.wait(u.retrieveAt);
+    else this.update.waitUntil(u.retrieveAt, () => this.download());
   }
 
   stop(): void {
-    if (this.timer) this.timer.cancel();
-    this.timer = null;
+    this.update.cancel();
+    this.diagnostics.cancel();
   }
 
   /** The station is online (booted): notifications held back go now. */
   online(): void {
     this.station.hal.firmware.confirmBoot(); // an Accepted BootNotification: this image stays
-    const held = this.unsent;
-    this.unsent = [];
-    for (let i = 0; i < held.length; i++) this.notify(held[i].action, held[i].status);
+    this.held.flush();
   }
 
   /** A connector changed: an install waits for the transactions to end. */
   connectorChanged(): void {
-    if (this.update && this.update.phase === 'Downloaded' && !this.timer) this.installWhenIdle();
+    const u = this.update.job;
+    if (u && u.phase === 'Downloaded' && !this.update.waiting) this.installWhenIdle();
   }
 
   // ---- UpdateFirmware -------------------------------------------------------------------
 
   private schedule(location: string, retrieveDate: string, retries?: number, retryInterval?: number): void {
     const at = Date.parse(retrieveDate);
-    this.stop();
-    this.update = {
+    const u = this.update.begin({
       location,
       retrieveAt: isNaN(at) ? this.station.hal.now() : at,
       retriesLeft: retries !== undefined && retries >= 0 ? retries : DEFAULT_RETRIES,
       retryIntervalS: retryInterval !== undefined && retryInterval >= 0 ? retryInterval : DEFAULT_RETRY_INTERVAL_S,
       phase: 'Waiting',
-    };
-    this.save();
-    this.station.hal.log.info('firmware update from ' + location + ' at ' + new Date(this.update.retrieveAt).toISOString());
-    this.wait(this.update.retrieveAt);
-  }
-
-  private wait(at: number): void {
-    this.stop();
-    const delay = at - this.station.hal.now();
-    this.timer = this.station.hal.setTimeout(() => {
-      this.timer = null;
-      if (at - this.station.hal.now() > 0) this.wait(at);
-      else this.download();
-    }, Math.max(0, Math.min(delay, MAX_WAIT_MS)));
+    });
+    this.station.hal.log.info('firmware update from ' + location + ' at ' + new Date(u.retrieveAt).toISOString());
+    this.update.waitUntil(u.retrieveAt, () => this.download());
   }
 
   private download(): void {
-    const u = this.update;
+    const u = this.update.job;
     if (!u) return;
+    const log = this.station.hal.log;
     this.setFirmwareStatus('Downloading');
-    this.station.hal.log.info('firmware: downloading ' + u.location);
+    log.info('firmware: downloading ' + u.location);
     this.station.hal.firmware.download(u.location, (error, info) => {
-      if (this.update !== u) return; // replaced by a newer UpdateFirmware meanwhile
+      if (!this.update.isCurrent(u)) return; // replaced by a newer UpdateFirmware meanwhile
       if (!error) {
-        this.station.hal.log.info('firmware: downloaded (' + (info && info.size !== undefined ? info.size + ' bytes' : 'size unknown') + (info && info.sha256 ? ', sha256 ' + info.sha256 : '') + ')');
+        log.info('firmware: downloaded (' + (info && info.size !== undefined ? info.size + ' bytes' : 'size unknown') + (info && info.sha256 ? ', sha256 ' + info.sha256 : '') + ')');
         u.phase = 'Downloaded';
-        this.save();
+        this.update.save();
         this.setFirmwareStatus('Downloaded');
         this.installWhenIdle();
         return;
       }
-      if (u.retriesLeft > 0) {
-        u.retriesLeft--;
-        u.retrieveAt = this.station.hal.now() + u.retryIntervalS * 1000;
-        this.save();
-        this.station.hal.log.warning('firmware: download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
-        this.wait(u.retrieveAt);
+      if (this.update.retry(u, () => this.download(), (job, at) => (job.retrieveAt = at))) {
+        log.warning('firmware: download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
         return;
       }
-      this.station.hal.log.error('firmware: download failed (' + error + '); update abandoned');
+      log.error('firmware: download failed (' + error + '); update abandoned');
       this.finish('DownloadFailed');
     });
   }
 
   /** Installs once no transaction runs (checked again on every connector change). */
   private installWhenIdle(): void {
-    const u = this.update;
+    const u = this.update.job;
     if (!u || u.phase !== 'Downloaded') return;
-    const connectors = this.station.connectors;
-    for (let i = 0; i < connectors.length; i++) {
-      if (connectors[i].transaction) {
-        this.station.hal.log.info('firmware: install waits for the transaction on connector ' + connectors[i].id);
-        return;
-      }
+    const log = this.station.hal.log;
+    const busy = busyConnector(this.station.connectors);
+    if (busy !== null) {
+      log.info('firmware: install waits for the transaction on connector ' + busy);
+      return;
     }
     u.phase = 'Installing';
-    this.save();
+    this.update.save();
     this.setFirmwareStatus('Installing');
     this.station.hal.firmware.install((error) => {
-      if (this.update !== u) return;
+      if (!this.update.isCurrent(u)) return;
       if (error) {
-        this.station.hal.log.error('firmware: installation failed (' + error + ')');
+        log.error('firmware: installation failed (' + error + ')');
         this.finish('InstallationFailed');
         return;
       }
       u.phase = 'Installed';
-      this.save();
-      this.station.hal.log.info('firmware: installed; restarting into it');
-      // A moment for the Installing notification to be answered, then the reboot.
-      this.timer = this.station.hal.setTimeout(() => this.station.reboot('Reboot'), 1000);
+      this.update.save();
+      log.info('firmware: installed; restarting into it');
+      this.update.restartSoon(() => this.station.reboot('Reboot'));
     });
   }
 
   private finish(status: FirmwareStatus): void {
-    this.update = null;
-    this.station.hal.storage.remove(FILE);
+    this.update.end();
     this.setFirmwareStatus(status);
     this.firmwareStatus = 'Idle'; // a later TriggerMessage: nothing going on
   }
 
   private setFirmwareStatus(status: FirmwareStatus): void {
     this.firmwareStatus = status;
-    this.notify('FirmwareStatusNotification', status);
-  }
-
-  private save(): void {
-    if (this.update) this.station.hal.storage.set(FILE, JSON.stringify(this.update));
+    this.held.notify('FirmwareStatusNotification', { status });
   }
 
   // ---- GetDiagnostics -------------------------------------------------------------------
 
-  private diagnosticsFileName(): string {
-    const stamp = new Date(this.station.hal.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    return 'diagnostics-' + this.station.hal.settings.id + '-' + stamp + '.json';
-  }
-
-  /** Uploads the report as `fileName` (the name the answer to GetDiagnostics gave). */
-  private uploadDiagnostics(job: GetDiagnosticsRequest, fileName: string, retriesLeft: number): void {
+  /** Uploads the report as the file name the answer to GetDiagnostics gave. */
+  private uploadDiagnostics(upload: DiagnosticsUpload): void {
     const hal = this.station.hal;
     this.setDiagnosticsStatus('Uploading');
-    hal.firmware.uploadDiagnostics(job.location, fileName, this.diagnosticsReport(job), (error) => {
+    hal.firmware.uploadDiagnostics(upload.request.location, upload.fileName, this.diagnosticsReport(upload.request), (error) => {
+      if (!this.diagnostics.isCurrent(upload)) return; // replaced by a newer GetDiagnostics meanwhile
       if (!error) {
-        hal.log.info('diagnostics uploaded as ' + fileName);
+        hal.log.info('diagnostics uploaded as ' + upload.fileName);
+        this.diagnostics.end();
         this.setDiagnosticsStatus('Uploaded');
         this.diagnosticsStatus = 'Idle';
         return;
       }
-      if (retriesLeft > 0) {
-        const wait = job.retryInterval !== undefined && job.retryInterval >= 0 ? job.retryInterval : DEFAULT_RETRY_INTERVAL_S;
-        hal.log.warning('diagnostics upload failed (' + error + '); again in ' + wait + ' s');
-        hal.setTimeout(() => this.uploadDiagnostics(job, fileName, retriesLeft - 1), wait * 1000);
+      if (this.diagnostics.retry(upload, () => this.uploadDiagnostics(upload))) {
+        hal.log.warning('diagnostics upload failed (' + error + '); again in ' + upload.retryIntervalS + ' s');
         return;
       }
       hal.log.error('diagnostics upload failed (' + error + ')');
+      this.diagnostics.end();
       this.setDiagnosticsStatus('UploadFailed');
       this.diagnosticsStatus = 'Idle';
     });
@@ -265,16 +253,6 @@ export class Firmware {
 
   private setDiagnosticsStatus(status: DiagnosticsStatus): void {
     this.diagnosticsStatus = status;
-    this.notify('DiagnosticsStatusNotification', status);
-  }
-
-  private notify(action: string, status: string): void {
-    if (!this.station.online) {
-      // Only the latest status of each flow is worth telling later.
-      this.unsent = this.unsent.filter((u) => u.action !== action);
-      this.unsent.push({ action, status });
-      return;
-    }
-    this.station.sendNow(action, { status });
+    this.held.notify('DiagnosticsStatusNotification', { status });
   }
 }

@@ -4,8 +4,9 @@
 // to storage BEFORE anything tries to send it, and marked done only once the CSMS has
 // answered it.
 //
-// Storage is one append-only record log (hal.storage.append: durable, a torn last line is
-// dropped on reading), one JSON record per line:
+// It is a configuration of the durable outbox (src/lib/outbox.ts): one append-only record
+// log (hal.storage.append: durable, a torn last line is dropped on reading), one JSON record
+// per line:
 //   {"n":7,"t":3}                                      header: next sequence number, next transaction ref
 //   {"q":7,"a":"MeterValues","r":2,"u":"…","p":{…}}    a message, with its transaction ref and unique id
 //   {"d":7}                                            message 7 is done (answered, or given up)
@@ -25,6 +26,8 @@
 // dropped, as often as needed. StartTransaction and StopTransaction are never dropped,
 // even beyond the cap; a MeterValues that still does not fit after thinning is dropped.
 
+import { Outbox, RecordStorage } from '../lib/outbox';
+
 export type TransactionAction = 'StartTransaction' | 'StopTransaction' | 'MeterValues';
 
 export interface QueuedMessage {
@@ -37,12 +40,6 @@ export interface QueuedMessage {
   uniqueId: string;
   /** The payload as JSON text, without transactionId (filled in at sending). */
   payloadText: string;
-}
-
-interface RecordStorage {
-  append(log: string, record: string): void;
-  records(log: string): string[];
-  set(key: string, value: string): void;
 }
 
 export interface TransactionQueueOptions {
@@ -59,45 +56,71 @@ const DEFAULT_LIMIT = 32 * 1024;
 const COMPACT_SLACK = 64;
 
 export class TransactionQueue {
-  private pending: QueuedMessage[] = [];
+  private readonly outbox: Outbox<QueuedMessage>;
   private pendingBytes = 0;
   /** ref → CSMS transactionId, for transactions not known to be over. */
   private ids: { [ref: string]: number } = {};
-  private nextSeq = 1;
   private nextRef = 1;
-  private recordsInLog = 0;
   private readonly limit: number;
   private readonly idPrefix: string;
   private readonly warn: (text: string) => void;
   /** The message being sent now: thinning leaves it alone. */
   inFlight = 0;
 
-  constructor(private readonly storage: RecordStorage, options: TransactionQueueOptions = {}) {
+  constructor(storage: RecordStorage, options: TransactionQueueOptions = {}) {
     this.limit = options.limitBytes || DEFAULT_LIMIT;
     this.idPrefix = options.idPrefix || '';
     this.warn = options.warn || function () {};
-    this.replay();
+    this.outbox = new Outbox<QueuedMessage>(storage, {
+      file: LOG,
+      compactSlack: COMPACT_SLACK,
+      encode: (seq, m) => '{"q":' + seq + ',"a":' + JSON.stringify(m.action) + ',"r":' + m.ref + ',"u":' + JSON.stringify(m.uniqueId) + ',"p":' + m.payloadText + '}',
+      decode: (r) => ({ seq: r.q, action: r.a, ref: r.r, uniqueId: r.u, payloadText: JSON.stringify(r.p) }),
+      ownRecords: (nextSeq) => {
+        const own: object[] = [{ n: nextSeq, t: this.nextRef }];
+        for (const ref in this.ids) own.push({ m: Number(ref), id: this.ids[ref] });
+        return own;
+      },
+      replayOwn: (r) => {
+        if (typeof r.n === 'number') {
+          this.nextRef = Math.max(this.nextRef, r.t || 1);
+          return r.n; // the header's next seq
+        }
+        if (typeof r.m === 'number') this.ids[r.m] = r.id;
+      },
+      replayEntry: (_seq, m) => {
+        this.nextRef = Math.max(this.nextRef, m.ref + 1);
+      },
+      // Once its StopTransaction is through, nothing will ask for the transaction's id again.
+      replayDone: (_seq, m) => {
+        if (m.action === 'StopTransaction') delete this.ids[m.ref];
+      },
+      unreadable: () => this.warn('transaction queue: unreadable record skipped'),
+    }).load();
+    const pending = this.outbox.list();
+    for (let i = 0; i < pending.length; i++) this.pendingBytes += sizeOf(pending[i].entry);
   }
 
   /** Messages waiting, oldest first. */
   size(): number {
-    return this.pending.length;
+    return this.outbox.size();
   }
   bytes(): number {
     return this.pendingBytes;
   }
   head(): QueuedMessage | null {
-    return this.pending.length ? this.pending[0] : null;
+    const head = this.outbox.head();
+    return head ? head.entry : null;
   }
-  /** The waiting messages (oldest first); do not modify. */
+  /** The waiting messages (oldest first). */
   list(): QueuedMessage[] {
-    return this.pending;
+    return this.outbox.list().map((item) => item.entry);
   }
 
   /** A new transaction's local ref (stored, so it is never handed out twice). */
   newTransactionRef(): number {
     const ref = this.nextRef++;
-    this.write({ n: this.nextSeq, t: this.nextRef });
+    this.outbox.appendOwn({ n: this.outbox.peekSeq(), t: this.nextRef });
     return ref;
   }
 
@@ -107,7 +130,7 @@ export class TransactionQueue {
    * that did not fit even after thinning, dropped.
    */
   push(action: TransactionAction, ref: number, payload: object): QueuedMessage | null {
-    const seq = this.nextSeq++;
+    const seq = this.outbox.takeSeq();
     const message: QueuedMessage = {
       seq,
       action,
@@ -126,30 +149,26 @@ export class TransactionQueue {
         this.warn('transaction queue over its cap (' + (this.pendingBytes + size) + ' of ' + this.limit + ' bytes): ' + action + ' kept, it is never dropped');
       }
     }
-    this.write({ q: seq, a: action, r: ref, u: message.uniqueId, p: JSON.parse(message.payloadText) });
-    this.pending.push(message);
+    this.outbox.add(seq, message);
     this.pendingBytes += size;
     return message;
   }
 
   /** The message was answered (or given up): it is never sent again. */
   complete(seq: number): void {
-    const i = this.indexOf(seq);
-    if (i < 0) return; // thinned away while it was being sent
-    const message = this.pending[i];
-    this.pending.splice(i, 1);
+    const message = this.outbox.markDone(seq);
+    if (!message) return; // thinned away while it was being sent
     this.pendingBytes -= sizeOf(message);
     if (this.inFlight === seq) this.inFlight = 0;
-    this.write({ d: seq });
     // Once its StopTransaction is through, nothing will ask for the transaction's id again.
     if (message.action === 'StopTransaction') delete this.ids[message.ref];
-    this.compactIfWorthIt();
+    this.outbox.compactIfWorthIt();
   }
 
   /** StartTransaction.conf: ref is `transactionId` at the CSMS. */
   mapTransaction(ref: number, transactionId: number): void {
     this.ids[ref] = transactionId;
-    this.write({ m: ref, id: transactionId });
+    this.outbox.appendOwn({ m: ref, id: transactionId });
   }
 
   /** The CSMS's id of a transaction, or undefined while its StartTransaction is not confirmed. */
@@ -159,8 +178,9 @@ export class TransactionQueue {
 
   /** Does the queue still hold a StartTransaction of this ref? */
   hasStart(ref: number): boolean {
-    for (let i = 0; i < this.pending.length; i++) {
-      if (this.pending[i].ref === ref && this.pending[i].action === 'StartTransaction') return true;
+    const pending = this.outbox.list();
+    for (let i = 0; i < pending.length; i++) {
+      if (pending[i].entry.ref === ref && pending[i].entry.action === 'StartTransaction') return true;
     }
     return false;
   }
@@ -175,103 +195,31 @@ export class TransactionQueue {
     return { payload, known: true };
   }
 
-  // ---- storage -----------------------------------------------------------------------
-
-  private write(record: object): void {
-    this.storage.append(LOG, JSON.stringify(record));
-    this.recordsInLog++;
-  }
-
-  private replay(): void {
-    const lines = this.storage.records(LOG);
-    const bySeq: { [seq: string]: QueuedMessage } = {};
-    const order: number[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      let r: any;
-      try {
-        r = JSON.parse(lines[i]);
-      } catch (e) {
-        this.warn('transaction queue: unreadable record skipped');
-        continue;
-      }
-      if (typeof r.n === 'number') {
-        this.nextSeq = Math.max(this.nextSeq, r.n);
-        this.nextRef = Math.max(this.nextRef, r.t || 1);
-      } else if (typeof r.q === 'number') {
-        bySeq[r.q] = { seq: r.q, action: r.a, ref: r.r, uniqueId: r.u, payloadText: JSON.stringify(r.p) };
-        order.push(r.q);
-        this.nextSeq = Math.max(this.nextSeq, r.q + 1);
-        this.nextRef = Math.max(this.nextRef, r.r + 1);
-      } else if (typeof r.d === 'number') {
-        const done = bySeq[r.d];
-        if (done && done.action === 'StopTransaction') delete this.ids[done.ref];
-        delete bySeq[r.d];
-      } else if (typeof r.m === 'number') {
-        this.ids[r.m] = r.id;
-      }
-    }
-    for (let i = 0; i < order.length; i++) {
-      const m = bySeq[order[i]];
-      if (m) {
-        this.pending.push(m);
-        this.pendingBytes += sizeOf(m);
-      }
-    }
-    // Always start from a clean log: a record torn by a power loss would otherwise have the
-    // next append glued to it, and both would be lost.
-    this.compact();
-  }
-
-  private compactIfWorthIt(): void {
-    if (this.recordsInLog - this.pending.length < COMPACT_SLACK) return;
-    this.compact();
-  }
-
-  /** Rewrites the log with only what is pending (one atomic replace). */
-  private compact(): void {
-    const lines: string[] = [JSON.stringify({ n: this.nextSeq, t: this.nextRef })];
-    for (const ref in this.ids) lines.push(JSON.stringify({ m: Number(ref), id: this.ids[ref] }));
-    for (let i = 0; i < this.pending.length; i++) {
-      const m = this.pending[i];
-      lines.push('{"q":' + m.seq + ',"a":' + JSON.stringify(m.action) + ',"r":' + m.ref + ',"u":' + JSON.stringify(m.uniqueId) + ',"p":' + m.payloadText + '}');
-    }
-    this.storage.set(LOG, lines.join('\n') + '\n');
-    this.recordsInLog = lines.length;
-  }
-
   /** Drops every second waiting MeterValues (oldest kept) until `needed` bytes are free or none is left to drop. */
   private thin(needed: number): void {
     let freed = 0;
     while (freed < needed) {
+      const pending = this.outbox.list();
       const meterValues: number[] = [];
-      for (let i = 0; i < this.pending.length; i++) {
-        const m = this.pending[i];
+      for (let i = 0; i < pending.length; i++) {
+        const m = pending[i].entry;
         if (m.action === 'MeterValues' && m.seq !== this.inFlight) meterValues.push(i);
       }
       if (!meterValues.length) break;
       const drop: { [i: string]: boolean } = {};
       // Every second one, the oldest kept; a last single one goes too.
       for (let k = meterValues.length === 1 ? 0 : 1; k < meterValues.length; k += 2) drop[meterValues[k]] = true;
-      const kept: QueuedMessage[] = [];
       let dropped = 0;
-      for (let i = 0; i < this.pending.length; i++) {
-        if (drop[i]) {
-          freed += sizeOf(this.pending[i]);
-          this.pendingBytes -= sizeOf(this.pending[i]);
-          dropped++;
-        } else {
-          kept.push(this.pending[i]);
-        }
+      for (const i in drop) {
+        const size = sizeOf(pending[Number(i)].entry);
+        freed += size;
+        this.pendingBytes -= size;
+        dropped++;
       }
-      this.pending = kept;
+      this.outbox.removeWhere((_item, i) => drop[i] === true);
       this.warn('transaction queue full: ' + dropped + ' intermediate MeterValues dropped (every second one)');
     }
-    this.compact();
-  }
-
-  private indexOf(seq: number): number {
-    for (let i = 0; i < this.pending.length; i++) if (this.pending[i].seq === seq) return i;
-    return -1;
+    this.outbox.compact();
   }
 }
 

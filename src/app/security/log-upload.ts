@@ -4,10 +4,12 @@
 // as GetDiagnostics. The file name comes with the answer; then LogStatusNotification
 // Uploading → Uploaded, or UploadFailure after `retries` more tries `retryInterval` apart,
 // each with the request's requestId. A new GetLog replaces an upload under way
-// (AcceptedCanceled). Uploads are not kept over a reboot (the CSMS asks again).
+// (AcceptedCanceled). Uploads are not kept over a reboot (the CSMS asks again). The flow is
+// the transfer flow of src/lib/transfer.ts.
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { GetLogRequest, UploadLogStatus } from '../../ocpp/v16/generated/types';
+import { TransferFlow, HeldNotifications, fileStamp } from '../../lib/transfer';
 
 export interface LogUploadContext {
   readonly hal: Hal;
@@ -38,54 +40,54 @@ const DEFAULT_RETRY_INTERVAL_S = 60;
 export class LogUpload {
   /** What a triggered LogStatusNotification reports. */
   status: UploadLogStatus = 'Idle';
-  private job: Job | null = null;
-  private timer: { cancel(): void } | null = null;
-  private unsent: { status: UploadLogStatus; requestId?: number } | null = null;
+  private readonly flow: TransferFlow<Job>;
+  /** The latest notification that could not go while offline. */
+  private readonly held: HeldNotifications;
 
-  constructor(private readonly station: LogUploadContext, private readonly sources: LogSources) {}
+  constructor(private readonly station: LogUploadContext, private readonly sources: LogSources) {
+    const hal = station.hal;
+    this.flow = new TransferFlow<Job>({ now: hal.now, setTimeout: hal.setTimeout, log: hal.log, storage: hal.storage });
+    this.held = new HeldNotifications(
+      () => station.online,
+      (action, payload) => station.sendNow(action, payload)
+    );
+  }
 
   /** The requestId of the upload under way, if any. */
   get requestId(): number | undefined {
-    return this.job ? this.job.requestId : undefined;
+    return this.flow.job ? this.flow.job.requestId : undefined;
   }
 
   routes(): Routes {
     return {
       GetLog: {
         on: (p) => {
-          const status = this.job ? 'AcceptedCanceled' : 'Accepted';
+          const status = this.flow.job ? 'AcceptedCanceled' : 'Accepted';
           const filename = this.fileNameFor(p);
           this.station.hal.log.info('GetLog ' + p.logType + ' (' + p.requestId + '): ' + status + ', file ' + filename);
           return { status, filename };
         },
         after: (p, response) => {
-          const job = this.prepare(p, response.filename || this.fileNameFor(p));
-          this.stop();
-          this.job = job;
-          this.upload(job);
+          this.upload(this.flow.begin(this.prepare(p, response.filename || this.fileNameFor(p))));
         },
       },
     };
   }
 
   stop(): void {
-    if (this.timer) this.timer.cancel();
-    this.timer = null;
+    this.flow.cancel();
   }
 
   /** Booted and connected: a notification held back goes now. */
   online(): void {
-    const held = this.unsent;
-    this.unsent = null;
-    if (held) this.station.sendNow('LogStatusNotification', held);
+    this.held.flush();
   }
 
   /** The file name the answer gives: the log's kind, the station and the time of the request. */
   private fileNameFor(p: GetLogRequest): string {
     const hal = this.station.hal;
     const security = p.logType === 'SecurityLog';
-    const stamp = new Date(hal.now()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-    return (security ? 'security-log-' : 'diagnostics-log-') + hal.settings.id + '-' + stamp + (security ? '.log' : '.json');
+    return (security ? 'security-log-' : 'diagnostics-log-') + hal.settings.id + '-' + fileStamp(hal.now()) + (security ? '.log' : '.json');
   }
 
   private prepare(p: GetLogRequest, fileName: string): Job {
@@ -106,19 +108,14 @@ export class LogUpload {
     const hal = this.station.hal;
     this.setStatus('Uploading', job.requestId);
     hal.firmware.uploadDiagnostics(job.location, job.fileName, job.data, (error) => {
-      if (this.job !== job) return; // replaced by a newer GetLog meanwhile
+      if (!this.flow.isCurrent(job)) return; // replaced by a newer GetLog meanwhile
       if (!error) {
         hal.log.info('log uploaded as ' + job.fileName);
         this.done('Uploaded');
         return;
       }
-      if (job.retriesLeft > 0) {
-        job.retriesLeft--;
+      if (this.flow.retry(job, () => this.upload(job))) {
         hal.log.warning('log upload failed (' + error + '); again in ' + job.retryIntervalS + ' s');
-        this.timer = hal.setTimeout(() => {
-          this.timer = null;
-          if (this.job === job) this.upload(job);
-        }, job.retryIntervalS * 1000);
         return;
       }
       hal.log.error('log upload failed (' + error + ')');
@@ -128,7 +125,7 @@ export class LogUpload {
 
   private done(status: UploadLogStatus): void {
     const requestId = this.requestId;
-    this.job = null;
+    this.flow.end();
     this.setStatus(status, requestId);
     this.status = 'Idle'; // a later trigger: nothing going on
   }
@@ -137,11 +134,7 @@ export class LogUpload {
     this.status = status;
     const payload: { status: UploadLogStatus; requestId?: number } = { status };
     if (requestId !== undefined) payload.requestId = requestId;
-    if (!this.station.online) {
-      this.unsent = payload; // only the latest status is worth telling later
-      return;
-    }
-    this.station.sendNow('LogStatusNotification', payload);
+    this.held.notify('LogStatusNotification', payload); // only the latest status is worth telling later
   }
 }
 

@@ -1,13 +1,16 @@
 // Security events (whitepaper section 4): every event goes to the station's security log
 // (`security.log`, what GetLog SecurityLog uploads) and is sent to the CSMS as a
-// SecurityEventNotification. Like a transaction message, the notification is written to
-// storage (`security-events.log`) before it is sent and delivered in order, each until the
-// CSMS answered it: a dropped link or a power loss loses none. A CALLERROR or no answer
+// SecurityEventNotification. Like a transaction message, the notification goes through a
+// durable outbox (src/lib/outbox.ts and outbox-sender.ts, here configured with
+// `security-events.log`): written to storage before it is sent and delivered in order, each
+// until the CSMS answered it: a dropped link or a power loss loses none. A CALLERROR or no answer
 // while the link stays up counts as a failed attempt (retried after
 // TransactionMessageRetryInterval × attempts, given up after TransactionMessageAttempts).
 // Notifications are part of the security extension: a station outside it (security
 // profile 0, e.g. against a CSMS of plain OCPP 1.6) only keeps its security log.
 import { Logger, Storage, Timer } from '../../../hal/index';
+import { Outbox } from '../../lib/outbox';
+import { OutboxSender } from '../../lib/outbox-sender';
 
 /** The whitepaper's security event types (section 4.1); the critical ones are marked. */
 export type SecurityEventType =
@@ -64,23 +67,30 @@ const SECURITY_LOG_KEEP = 200;
 const COMPACT_SLACK = 32;
 const TECH_INFO_MAX = 255; // SecurityEventNotification.req techInfo maxLength
 
-interface Pending {
-  seq: number;
-  event: SecurityEvent;
-}
-
 export class SecurityEvents {
-  private pending: Pending[] = [];
-  private nextSeq = 1;
-  private records = 0;
+  private readonly outbox: Outbox<SecurityEvent>;
+  private readonly sender: OutboxSender<{ seq: number; entry: SecurityEvent }>;
   private logLines: number;
-  private link: EventLink | null = null;
-  private busy = false;
-  private retry: Timer | null = null;
-  private failures = 0;
 
   constructor(private readonly o: SecurityEventsOptions) {
-    this.replay();
+    this.outbox = new Outbox<SecurityEvent>(o.storage, {
+      file: QUEUE,
+      compactSlack: COMPACT_SLACK,
+      encode: (seq, event) => JSON.stringify({ q: seq, e: event }),
+      decode: (r) => r.e || null,
+    }).load();
+    this.sender = new OutboxSender({
+      head: () => this.outbox.head(),
+      prepare: (head) => ({ action: 'SecurityEventNotification', payload: head.entry }),
+      answered: (head) => this.outbox.complete(head.seq),
+      givenUp: (head) => this.outbox.complete(head.seq),
+      describe: (head) => 'SecurityEventNotification ' + head.entry.type,
+      why: (error) => (error && (error.code || error.message)) || String(error),
+      attempts: o.attempts,
+      retryInterval: o.retryInterval,
+      setTimeout: o.setTimeout,
+      log: o.log,
+    });
     this.logLines = o.storage.records(SECURITY_LOG).length;
   }
 
@@ -91,20 +101,18 @@ export class SecurityEvents {
     this.appendToLog(event);
     this.o.log.info('security event ' + type + (techInfo ? ' (' + techInfo + ')' : ''));
     if (!this.o.notify()) return;
-    const seq = this.nextSeq++;
-    this.write({ q: seq, e: event });
-    this.pending.push({ seq, event });
-    if (this.pending.length > MAX_PENDING) {
-      const dropped = this.pending.shift()!;
-      this.write({ d: dropped.seq });
-      this.o.log.warning('security events: more than ' + MAX_PENDING + ' undelivered, the oldest (' + dropped.event.type + ') is not sent');
+    this.outbox.push(event);
+    if (this.outbox.size() > MAX_PENDING) {
+      const dropped = this.outbox.head()!;
+      this.outbox.markDone(dropped.seq);
+      this.o.log.warning('security events: more than ' + MAX_PENDING + ' undelivered, the oldest (' + dropped.entry.type + ') is not sent');
     }
-    this.kick();
+    this.sender.kick();
   }
 
   /** Notifications not yet answered by the CSMS, oldest first. */
   waiting(): SecurityEvent[] {
-    return this.pending.map((p) => p.event);
+    return this.outbox.list().map((p) => p.entry);
   }
 
   /** The security log, oldest first: one line per event, "<timestamp> <type>[ <techInfo>]". */
@@ -114,62 +122,11 @@ export class SecurityEvents {
 
   /** Accepted by the CSMS and connected: deliver. */
   online(link: EventLink): void {
-    this.link = link;
-    this.kick();
+    this.sender.online(link);
   }
 
   offline(): void {
-    this.link = null;
-    if (this.retry) this.retry.cancel();
-    this.retry = null;
-  }
-
-  private kick(): void {
-    const link = this.link;
-    if (!link || this.busy || this.retry || !this.pending.length) return;
-    const head = this.pending[0];
-    this.busy = true;
-    link.call('SecurityEventNotification', head.event).then(
-      () => {
-        this.busy = false;
-        this.failures = 0;
-        this.complete(head.seq);
-        this.kick();
-      },
-      (error: any) => {
-        this.busy = false;
-        if (this.link !== link || !link.isOpen()) return; // goes again on the next connection
-        this.failed(head, error);
-        this.kick();
-      }
-    );
-  }
-
-  private failed(head: Pending, error: any): void {
-    this.failures++;
-    const why = (error && (error.code || error.message)) || String(error);
-    if (this.failures >= Math.max(1, this.o.attempts())) {
-      this.o.log.error('SecurityEventNotification ' + head.event.type + ' given up after ' + this.failures + ' attempt(s): ' + why);
-      this.failures = 0;
-      this.complete(head.seq);
-      return;
-    }
-    const wait = this.o.retryInterval() * this.failures;
-    this.o.log.warning('SecurityEventNotification attempt ' + this.failures + ' failed (' + why + '); again in ' + wait + ' s');
-    this.retry = this.o.setTimeout(() => {
-      this.retry = null;
-      this.kick();
-    }, wait * 1000);
-  }
-
-  private complete(seq: number): void {
-    for (let i = 0; i < this.pending.length; i++) {
-      if (this.pending[i].seq !== seq) continue;
-      this.pending.splice(i, 1);
-      this.write({ d: seq });
-      if (this.records - this.pending.length >= COMPACT_SLACK) this.compact();
-      return;
-    }
+    this.sender.offline();
   }
 
   // ---- storage -----------------------------------------------------------------------
@@ -185,40 +142,4 @@ export class SecurityEvents {
     }
   }
 
-  private write(record: object): void {
-    this.o.storage.append(QUEUE, JSON.stringify(record));
-    this.records++;
-  }
-
-  private replay(): void {
-    const lines = this.o.storage.records(QUEUE);
-    const bySeq: { [seq: string]: SecurityEvent } = {};
-    const order: number[] = [];
-    for (let i = 0; i < lines.length; i++) {
-      let r: any;
-      try {
-        r = JSON.parse(lines[i]);
-      } catch (e) {
-        continue; // torn by a power loss
-      }
-      if (typeof r.q === 'number' && r.e) {
-        bySeq[r.q] = r.e;
-        order.push(r.q);
-        this.nextSeq = Math.max(this.nextSeq, r.q + 1);
-      } else if (typeof r.d === 'number') {
-        delete bySeq[r.d];
-      }
-    }
-    for (let i = 0; i < order.length; i++) if (bySeq[order[i]]) this.pending.push({ seq: order[i], event: bySeq[order[i]] });
-    this.compact(); // a clean file: the next append is not glued to a torn line
-  }
-
-  /** Rewrites the queue with only what is pending (one atomic replace). */
-  private compact(): void {
-    const lines: string[] = [];
-    for (let i = 0; i < this.pending.length; i++) lines.push(JSON.stringify({ q: this.pending[i].seq, e: this.pending[i].event }));
-    if (lines.length) this.o.storage.set(QUEUE, lines.join('\n') + '\n');
-    else this.o.storage.remove(QUEUE);
-    this.records = lines.length;
-  }
 }

@@ -11,13 +11,14 @@
 // transaction runs: Installing → the host installs → InstallRebooting → restart → after the
 // boot: Installed and the security event FirmwareUpdated. The update's progress is kept in
 // storage, so a reboot on the way does not lose it. A new request replaces one that has not
-// reached Installing (AcceptedCanceled).
+// reached Installing (AcceptedCanceled). The flow is the transfer flow of src/lib/transfer.ts.
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { SignedFirmwareStatus, SignedUpdateFirmwareRequest, UpdateFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector, StopReason } from '../connector';
 import { SecurityEvents } from './security-events';
 import { Certificates } from './certificates';
+import { TransferFlow, HeldNotifications, busyConnector } from '../../lib/transfer';
 
 export interface SignedFirmwareContext {
   readonly hal: Hal;
@@ -45,26 +46,26 @@ interface SignedUpdate {
 const FILE = 'signed-firmware-update.json';
 const DEFAULT_RETRIES = 1;
 const DEFAULT_RETRY_INTERVAL_S = 60;
-/** Longest single timer; longer waits are taken in steps (the clock may be set meanwhile). */
-const MAX_WAIT_MS = 86400000;
 
 export class SignedFirmware {
   /** What a triggered (Signed)FirmwareStatusNotification reports. */
   status: SignedFirmwareStatus = 'Idle';
-  private update: SignedUpdate | null = null;
-  private timer: { cancel(): void } | null = null;
+  private readonly flow: TransferFlow<SignedUpdate>;
   /** The latest notification that could not go while offline. */
-  private unsent: { status: SignedFirmwareStatus; requestId?: number } | null = null;
+  private readonly held: HeldNotifications;
 
   constructor(private readonly station: SignedFirmwareContext, private readonly certificates: Certificates, private readonly events: SecurityEvents) {
-    const text = station.hal.storage.get(FILE);
-    if (!text) return;
-    try {
-      this.update = JSON.parse(text);
-    } catch (e) {
-      station.hal.log.warning('signed firmware update record unreadable: dropped');
-      station.hal.storage.remove(FILE);
-    }
+    const hal = station.hal;
+    this.flow = new TransferFlow<SignedUpdate>({ now: hal.now, setTimeout: hal.setTimeout, log: hal.log, storage: hal.storage }, FILE);
+    this.flow.restore('signed firmware update');
+    this.held = new HeldNotifications(
+      () => station.online,
+      (action, payload) => station.sendNow(action, payload)
+    );
+  }
+
+  private get update(): SignedUpdate | null {
+    return this.flow.job;
   }
 
   /** The requestId of the update under way, if any (for triggered notifications). */
@@ -105,20 +106,17 @@ export class SignedFirmware {
   }
 
   stop(): void {
-    if (this.timer) this.timer.cancel();
-    this.timer = null;
+    this.flow.cancel();
   }
 
   /** Booted and connected: a notification held back goes now. */
   online(): void {
-    const held = this.unsent;
-    this.unsent = null;
-    if (held) this.station.sendNow('SignedFirmwareStatusNotification', held);
+    this.held.flush();
   }
 
   /** A connector changed: an install waits for the transactions to end. */
   connectorChanged(): void {
-    if (this.update && this.update.phase === 'Verified' && !this.timer) this.installWhenDue();
+    if (this.update && this.update.phase === 'Verified' && !this.flow.waiting) this.installWhenDue();
   }
 
   // ---- the request ----------------------------------------------------------------------
@@ -146,9 +144,8 @@ export class SignedFirmware {
     const f = p.firmware;
     const retrieveAt = Date.parse(f.retrieveDateTime);
     const installAt = f.installDateTime ? Date.parse(f.installDateTime) : NaN;
-    this.stop();
     if (this.update) hal.log.info('signed firmware update ' + this.update.requestId + ' canceled by ' + p.requestId);
-    this.update = {
+    const u = this.flow.begin({
       requestId: p.requestId,
       location: f.location,
       signingCertificate: f.signingCertificate,
@@ -158,9 +155,8 @@ export class SignedFirmware {
       retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
       retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
       phase: 'Waiting',
-    };
-    this.save();
-    hal.log.info('signed firmware update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(this.update.retrieveAt).toISOString());
+    });
+    hal.log.info('signed firmware update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(u.retrieveAt).toISOString());
     this.waitForDownload();
   }
 
@@ -169,7 +165,7 @@ export class SignedFirmware {
   private waitForDownload(): void {
     const u = this.update!;
     if (u.retrieveAt > this.station.hal.now()) this.setStatus('DownloadScheduled');
-    this.wait(u.retrieveAt, () => this.download());
+    this.flow.waitUntil(u.retrieveAt, () => this.download());
   }
 
   private download(): void {
@@ -178,14 +174,10 @@ export class SignedFirmware {
     const hal = this.station.hal;
     this.setStatus('Downloading');
     hal.firmware.download(u.location, (error) => {
-      if (this.update !== u) return; // replaced meanwhile
+      if (!this.flow.isCurrent(u)) return; // replaced meanwhile
       if (error) {
-        if (u.retriesLeft > 0) {
-          u.retriesLeft--;
-          u.retrieveAt = hal.now() + u.retryIntervalS * 1000;
-          this.save();
+        if (this.flow.retry(u, () => this.download(), (job, at) => (job.retrieveAt = at))) {
           hal.log.warning('signed firmware: download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
-          this.wait(u.retrieveAt, () => this.download());
           return;
         }
         hal.log.error('signed firmware: download failed (' + error + '); update abandoned');
@@ -200,7 +192,7 @@ export class SignedFirmware {
   private verify(u: SignedUpdate): void {
     const hal = this.station.hal;
     hal.firmware.verifySignature(u.signingCertificate, u.signature, (error) => {
-      if (this.update !== u) return;
+      if (!this.flow.isCurrent(u)) return;
       if (error) {
         hal.log.error('signed firmware: signature refused (' + error + '); update abandoned');
         this.events.raise('InvalidFirmwareSignature', error);
@@ -208,7 +200,7 @@ export class SignedFirmware {
         return;
       }
       u.phase = 'Verified';
-      this.save();
+      this.flow.save();
       this.setStatus('SignatureVerified');
       this.installWhenDue();
     });
@@ -223,52 +215,37 @@ export class SignedFirmware {
     const hal = this.station.hal;
     if (u.installAt > hal.now()) {
       if (this.status !== 'InstallScheduled') this.setStatus('InstallScheduled');
-      this.wait(u.installAt, () => this.installWhenDue());
+      this.flow.waitUntil(u.installAt, () => this.installWhenDue());
       return;
     }
-    const connectors = this.station.connectors;
-    for (let i = 0; i < connectors.length; i++) {
-      if (connectors[i].transaction) {
-        hal.log.info('signed firmware: install waits for the transaction on connector ' + connectors[i].id);
-        return;
-      }
+    const busy = busyConnector(this.station.connectors);
+    if (busy !== null) {
+      hal.log.info('signed firmware: install waits for the transaction on connector ' + busy);
+      return;
     }
     u.phase = 'Installing';
-    this.save();
+    this.flow.save();
     this.setStatus('Installing');
     hal.firmware.install((error) => {
-      if (this.update !== u) return;
+      if (!this.flow.isCurrent(u)) return;
       if (error) {
         hal.log.error('signed firmware: installation failed (' + error + ')');
         this.finish('InstallationFailed');
         return;
       }
       u.phase = 'Installed';
-      this.save();
+      this.flow.save();
       this.setStatus('InstallRebooting');
       hal.log.info('signed firmware: installed; restarting into it');
-      // A moment for the notification to be answered, then the reboot.
-      this.timer = hal.setTimeout(() => this.station.reboot('Reboot'), 1000);
+      this.flow.restartSoon(() => this.station.reboot('Reboot'));
     });
   }
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  private wait(at: number, then: () => void): void {
-    this.stop();
-    const hal = this.station.hal;
-    this.timer = hal.setTimeout(() => {
-      this.timer = null;
-      if (at > hal.now()) this.wait(at, then);
-      else then();
-    }, Math.max(0, Math.min(at - hal.now(), MAX_WAIT_MS)));
-  }
-
   private finish(status: SignedFirmwareStatus): void {
     const requestId = this.requestId;
-    this.update = null;
-    this.stop();
-    this.station.hal.storage.remove(FILE);
+    this.flow.end();
     this.setStatus(status, requestId);
     this.status = 'Idle'; // a later trigger: nothing going on
   }
@@ -278,14 +255,6 @@ export class SignedFirmware {
     const payload: { status: SignedFirmwareStatus; requestId?: number } = { status };
     const id = requestId !== undefined ? requestId : this.requestId;
     if (id !== undefined) payload.requestId = id;
-    if (!this.station.online) {
-      this.unsent = payload; // only the latest status is worth telling later
-      return;
-    }
-    this.station.sendNow('SignedFirmwareStatusNotification', payload);
-  }
-
-  private save(): void {
-    if (this.update) this.station.hal.storage.set(FILE, JSON.stringify(this.update));
+    this.held.notify('SignedFirmwareStatusNotification', payload); // only the latest status is worth telling later
   }
 }

@@ -1,0 +1,139 @@
+// Delivers an outbox (outbox.ts) over a link: one entry at a time, oldest first, each until
+// the other side answered it.
+//
+// - The link drops while an entry waits for its answer: nothing is counted; the entry goes
+//   again on the next link (with the same unique id when the configuration gives one, so the
+//   other side can tell a repeat).
+// - An error answer, or none within the response timeout, while the link stays up: a failed
+//   attempt. The entry goes again after retryInterval × attempts so far, and after `attempts`
+//   failed attempts it is given up (logged) so the ones behind it can go.
+
+/** One connection, as the sender needs it. */
+export interface SendLink {
+  /** Sends a request; resolves with the answer's payload, rejects on an error answer, timeout or close. */
+  call(action: string, payload: object, uniqueId?: string): Promise<any>;
+  /** Is this connection still open? */
+  isOpen(): boolean;
+}
+
+/** What goes out for an entry. */
+export interface Delivery {
+  action: string;
+  payload: any;
+  /** The request's unique id (absent: the link picks one). */
+  uniqueId?: string;
+}
+
+export interface OutboxSenderOptions<M> {
+  /** The entry to deliver next, or null when nothing waits. */
+  head(): M | null;
+  /**
+   * What goes out for the entry, after `failures` failed attempts; null: it cannot be sent
+   * (prepare has dealt with it, e.g. completed it) and the next one is tried.
+   */
+  prepare(entry: M, failures: number): Delivery | null;
+  /** Answered: the configuration records it as done (and does what the answer says). */
+  answered(entry: M, delivery: Delivery, response: any): void;
+  /** Given up after the last failed attempt: the configuration records it as done. */
+  givenUp(entry: M): void;
+  /** The entry in log lines ("StartTransaction (transaction ref 3)"). */
+  describe(entry: M): string;
+  /** An error as the log shows it. */
+  why(error: any): string;
+  /** Told which entry is in flight (null: none). */
+  sending?(entry: M | null): void;
+  /** Failed attempts before an entry is given up (at least 1). */
+  attempts: () => number;
+  /** Seconds; the wait after the n-th failed attempt is n times this. */
+  retryInterval: () => number;
+  setTimeout: (fn: () => void, ms: number) => { cancel(): void };
+  log: { warning(text: string): void; error(text: string): void };
+}
+
+export class OutboxSender<M> {
+  private link: SendLink | null = null;
+  private busy = false;
+  private retry: { cancel(): void } | null = null;
+  /** Failed attempts of the head entry. */
+  private failures = 0;
+  private drained: (() => void)[] = [];
+
+  constructor(private readonly o: OutboxSenderOptions<M>) {}
+
+  /** A link is up and delivery allowed: start delivering. */
+  online(link: SendLink): void {
+    this.link = link;
+    this.kick();
+  }
+
+  /** The link is gone: stop; what is in flight goes again on the next one. */
+  offline(): void {
+    this.link = null;
+    if (this.retry) this.retry.cancel();
+    this.retry = null;
+  }
+
+  get isOnline(): boolean {
+    return this.link !== null;
+  }
+
+  /** Resolves once nothing waits (now, or after the next deliveries). */
+  whenEmpty(): Promise<void> {
+    if (!this.o.head()) return Promise.resolve();
+    return new Promise<void>((resolve) => this.drained.push(resolve));
+  }
+
+  /** Something was stored, or a wait is over: send the head entry if nothing else is going. */
+  kick(): void {
+    while (this.link && !this.busy && !this.retry) {
+      const entry = this.o.head();
+      if (entry === null) {
+        const waiting = this.drained;
+        this.drained = [];
+        for (let i = 0; i < waiting.length; i++) waiting[i]();
+        return;
+      }
+      const delivery = this.o.prepare(entry, this.failures);
+      if (delivery) this.send(this.link, entry, delivery);
+    }
+  }
+
+  private send(link: SendLink, entry: M, delivery: Delivery): void {
+    const o = this.o;
+    this.busy = true;
+    if (o.sending) o.sending(entry);
+    link.call(delivery.action, delivery.payload, delivery.uniqueId).then(
+      (response) => {
+        this.busy = false;
+        this.failures = 0;
+        o.answered(entry, delivery, response);
+        this.kick();
+      },
+      (error) => {
+        this.busy = false;
+        if (o.sending) o.sending(null);
+        if (this.link !== link || !link.isOpen()) return; // the link went: again on the next one
+        this.failed(entry, delivery, error);
+        this.kick();
+      }
+    );
+  }
+
+  private failed(entry: M, delivery: Delivery, error: any): void {
+    const o = this.o;
+    this.failures++;
+    const why = o.why(error);
+    if (this.failures >= Math.max(1, o.attempts())) {
+      o.log.error(o.describe(entry) + ' given up after ' + this.failures + ' attempt(s): ' + why);
+      this.failures = 0;
+      o.givenUp(entry);
+      return;
+    }
+    const wait = o.retryInterval() * this.failures;
+    o.log.warning(delivery.action + ' attempt ' + this.failures + ' failed (' + why + '); again in ' + wait + ' s');
+    this.retry = o.setTimeout(() => {
+      this.retry = null;
+      this.kick();
+    }, wait * 1000);
+  }
+}

@@ -1,0 +1,171 @@
+// One transfer flow for every download and upload the station makes on the CSMS's request
+// (a firmware image, a signed firmware image, a diagnostics file, a log): the job under way
+// (a newer request replaces it), kept in storage when the flow has a file so a reboot on
+// the way loses nothing, a start at a scheduled wall-clock time (waited for in steps, as the
+// clock may be set meanwhile), retries `retryInterval` apart, the install once no
+// transaction runs and the restart into the new image, and the status notifications, of
+// which only the latest of each kind goes out once the station is back online. Nothing here
+// knows OCPP: the features (firmware.ts, security/signed-firmware.ts, security/log-upload.ts)
+// give the phases, the wording and the messages.
+
+export interface TransferHost {
+  /** Wall clock, ms. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+  log: { info(text: string): void; warning(text: string): void; error(text: string): void };
+  storage: { get(key: string): string | null; set(key: string, value: string): void; remove(key: string): void };
+}
+
+/** What every job has: its retries. A job is stored as JSON, so it is plain data. */
+export interface TransferJob {
+  /** Attempts left after the current one. */
+  retriesLeft: number;
+  retryIntervalS: number;
+}
+
+/** Longest single timer; longer waits are taken in steps (the clock may be set meanwhile). */
+const MAX_WAIT_MS = 86400000;
+/** A moment for the last notification to be answered before the restart into a new image. */
+const REBOOT_DELAY_MS = 1000;
+
+export class TransferFlow<J extends TransferJob> {
+  /** The job under way, or null. */
+  job: J | null = null;
+  private timer: { cancel(): void } | null = null;
+
+  /** `file`: where the job is kept across a reboot (none: it is not kept). */
+  constructor(private readonly host: TransferHost, private readonly file?: string) {}
+
+  /** At boot: the job a reboot interrupted (an unreadable record is dropped, with a warning naming `what`). */
+  restore(what: string): J | null {
+    const text = this.file ? this.host.storage.get(this.file) : null;
+    if (!text || !this.file) return null;
+    try {
+      this.job = JSON.parse(text);
+    } catch (e) {
+      this.host.log.warning(what + ' record unreadable: dropped');
+      this.host.storage.remove(this.file);
+    }
+    return this.job;
+  }
+
+  /** A new job: it replaces the one under way (whose timer goes) and is stored. */
+  begin(job: J): J {
+    this.cancel();
+    this.job = job;
+    this.save();
+    return job;
+  }
+
+  /** Stores the job's progress. */
+  save(): void {
+    if (this.job && this.file) this.host.storage.set(this.file, JSON.stringify(this.job));
+  }
+
+  /** The job is over: forgotten, its record removed, its timer gone. Returns it. */
+  end(): J | null {
+    const job = this.job;
+    this.job = null;
+    this.cancel();
+    if (this.file) this.host.storage.remove(this.file);
+    return job;
+  }
+
+  /** Is `job` still the one under way (not replaced or ended meanwhile)? */
+  isCurrent(job: J): boolean {
+    return this.job === job;
+  }
+
+  /** Is a wait or a retry pending? */
+  get waiting(): boolean {
+    return this.timer !== null;
+  }
+
+  /** Cancels the pending wait (the job stays). */
+  cancel(): void {
+    if (this.timer) this.timer.cancel();
+    this.timer = null;
+  }
+
+  /** Runs `then` at wall-clock time `at` (at once when it is past). */
+  waitUntil(at: number, then: () => void): void {
+    this.cancel();
+    const host = this.host;
+    this.timer = host.setTimeout(() => {
+      this.timer = null;
+      if (at > host.now()) this.waitUntil(at, then);
+      else then();
+    }, Math.max(0, Math.min(at - host.now(), MAX_WAIT_MS)));
+  }
+
+  /** Runs `then` after `ms` if the job is still the one under way. */
+  after(job: J, ms: number, then: () => void): void {
+    this.cancel();
+    this.timer = this.host.setTimeout(() => {
+      this.timer = null;
+      if (this.job === job) then();
+    }, ms);
+  }
+
+  /**
+   * An attempt failed: with retries left, one is used and `again` runs retryInterval later
+   * (true); without, false. `retryAt` stores the time of the next attempt in the job (a
+   * scheduled job's start), so a reboot meanwhile waits for the same time.
+   */
+  retry(job: J, again: () => void, retryAt?: (job: J, at: number) => void): boolean {
+    if (job.retriesLeft <= 0) return false;
+    job.retriesLeft--;
+    const at = this.host.now() + job.retryIntervalS * 1000;
+    if (retryAt) {
+      retryAt(job, at);
+      this.save();
+      this.waitUntil(at, again);
+    } else {
+      this.after(job, job.retryIntervalS * 1000, again);
+    }
+    return true;
+  }
+
+  /** Installed: the restart into the new image follows in a moment. */
+  restartSoon(restart: () => void): void {
+    this.cancel();
+    this.timer = this.host.setTimeout(restart, REBOOT_DELAY_MS);
+  }
+}
+
+/** The id of a connector with a transaction (an install waits for it), or null: idle. */
+export function busyConnector(connectors: { id: number; transaction: unknown }[]): number | null {
+  for (let i = 0; i < connectors.length; i++) if (connectors[i].transaction) return connectors[i].id;
+  return null;
+}
+
+/**
+ * Status notifications of transfers: sent at once while online; while not, only the latest
+ * of each kind is kept, and sent once online again (in the order they were last set).
+ */
+export class HeldNotifications {
+  private held: { action: string; payload: object }[] = [];
+
+  constructor(private readonly isOnline: () => boolean, private readonly send: (action: string, payload: object) => void) {}
+
+  notify(action: string, payload: object): void {
+    if (!this.isOnline()) {
+      this.held = this.held.filter((h) => h.action !== action);
+      this.held.push({ action, payload });
+      return;
+    }
+    this.send(action, payload);
+  }
+
+  /** Online again: what was held goes now. */
+  flush(): void {
+    const held = this.held;
+    this.held = [];
+    for (let i = 0; i < held.length; i++) this.send(held[i].action, held[i].payload);
+  }
+}
+
+/** A time as it goes into a file name: 20240101T120000Z. */
+export function fileStamp(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}

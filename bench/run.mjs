@@ -91,6 +91,7 @@ try {
     row('dist/firmware.min.js gzip', kb(s['firmware.min.js'].gzip), '≤ 24 KB', s['firmware.min.js'].gzip <= 24 * KB);
     row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
     row('OCPP core + all 2.0.1 validators, minified', kb(s['core201.min.js'].raw), '≤ 48 KB', s['core201.min.js'].raw <= 48 * KB);
+    row('dist/firmware-201.min.js (OCPP 2.0.1, minimal station)', `${kb(s['firmware-201.min.js'].raw)} raw, ${kb(s['firmware-201.min.js'].gzip)} gzip`);
     const largest = (await moduleSizes('src/main.ts')).slice(0, 5);
     results.figures.bundle.largestModules = largest;
     row('  its largest modules (KB)', largest.map((m) => `${m.module.split('/').pop()} ${(m.bytes / KB).toFixed(1)}`).join(', '));

@@ -28,6 +28,8 @@ async function generate() {
 
 /** The firmware: what `npm run build` bundles when no --entry is given. */
 export const FIRMWARE = { entry: 'src/main.ts', out: 'dist/firmware.js' };
+/** Built beside the firmware when no --entry is given: the OCPP 2.0.1 firmware, a bundle of its own. */
+export const FIRMWARE_201 = { entry: 'src/main-201.ts', out: 'dist/firmware-201.js' };
 
 /** The minified twin of a bundle file: dist/x.js -> dist/x.min.js. */
 export function minifiedName(out) {
@@ -150,8 +152,12 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   if (!existsSync(join(root, entry))) throw new Error(`--entry ${entry}: no such file`);
   await generate();
   compile(entry, tscDir);
-  await bundleFile(entry, { outfile: join(root, out), tscDir });
-  await bundleFile(entry, { outfile: join(root, minifiedName(out)), minify: true, tscDir });
+  const bundles = [{ entry, out }];
+  if (entry === FIRMWARE.entry && out === FIRMWARE.out) bundles.push(FIRMWARE_201);
+  for (const b of bundles) {
+    await bundleFile(b.entry, { outfile: join(root, b.out), tscDir });
+    await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir });
+  }
   const s = sizes(out);
   const cores = [];
   for (const { version, entry: core } of CORES) {
@@ -161,9 +167,9 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   }
   if (!quiet) {
     console.log('ES5 check passed (acorn ecmaVersion 5, no eval / new Function)');
-    const names = [out, minifiedName(out)];
+    const names = bundles.map((b) => [b.out, minifiedName(b.out)]).reduce((a, b) => a.concat(b), []);
     const width = Math.max(21, ...names.map((n) => n.length + 1));
-    Object.values(s).forEach((v, i) => console.log(`${names[i].padEnd(width)} ${kb(v.raw).padStart(9)} raw ${kb(v.gzip).padStart(9)} gzip`));
+    bundles.forEach((b, i) => Object.values(i ? sizes(b.out) : s).forEach((v, j) => console.log(`${names[2 * i + j].padEnd(width)} ${kb(v.raw).padStart(9)} raw ${kb(v.gzip).padStart(9)} gzip`)));
     for (const c of cores) console.log(`OCPP core + ${(c.version + ' validators').padEnd(16)} ${kb(c.bytes).padStart(9)} minified (budget 48 KB)`);
   }
   return s;

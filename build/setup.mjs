@@ -29,7 +29,7 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
 }
 
 if (!buildArgs.includes('--no-build')) {
-  const { build, parseBuildArgs, FIRMWARE, minifiedName } = await import('./build.mjs');
+  const { build, parseBuildArgs, FIRMWARE, FIRMWARE_201, minifiedName } = await import('./build.mjs');
   let options;
   try {
     options = parseBuildArgs(buildArgs);
@@ -42,7 +42,7 @@ if (!buildArgs.includes('--no-build')) {
   const buildStamp = join(root, '.build', 'stamps', out.replace(/[^A-Za-z0-9._-]/g, '_') + '.sha256');
   const fingerprint = inputsFingerprint(root) + ':' + (options.entry || FIRMWARE.entry);
   const tscOutput = join('.build', 'tsc', (options.entry || FIRMWARE.entry).replace(/\.ts$/, '.js'));
-  const outputs = [out, minifiedName(out), tscOutput].map((f) => join(root, f));
+  const outputs = [out, minifiedName(out), tscOutput].concat(options.entry ? [] : [FIRMWARE_201.out, minifiedName(FIRMWARE_201.out)]).map((f) => join(root, f));
   const upToDate = existsSync(buildStamp) && readFileSync(buildStamp, 'utf8') === fingerprint && outputs.every((f) => existsSync(f));
   if ((ifChanged || dryRun) && upToDate) {
     if (!options.quiet) console.log(`build: ${out} is up to date (no source, generator or dependency changed since it was built)`);

@@ -1,7 +1,8 @@
 // The simulator CLI's flags (`npm run sim -- --url ... --id ...`): parsing and checking.
 // A bad flag is a UsageError with a message that says what is wrong; cli.mjs prints it
 // with the usage and exits 2. The flags are a stable interface (README, "Simulator").
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BUNDLE, DEFAULT_HEAP_LIMIT, LOG_LEVELS } from './host.mjs';
 import { parseListenAddress, isLoopback } from './control.mjs';
@@ -9,7 +10,7 @@ import { readSettingsFile } from './settings-file.mjs';
 
 export const USAGE = `usage: npm run sim -- --url <ws[s]://host[:port]/path> --id <station id> [options]
 
-Runs simulated OCPP 1.6J charge points (the firmware bundle in QuickJS) against a CSMS.
+Runs simulated OCPP 1.6J (or 2.0.1) charge points (the firmware bundle in QuickJS) against a CSMS.
 The station id is appended to the URL as its last path segment.
 
   --url URL            CSMS websocket URL (ws:// or wss://)                   required
@@ -38,6 +39,9 @@ The station id is appended to the URL as its last path segment.
   --heap-limit BYTES   QuickJS heap limit per station                         default ${DEFAULT_HEAP_LIMIT}
   --bundle FILE        the bundle the stations run (npm run build -- --entry … --out FILE)
                                                         default dist/firmware.min.js (as flashed)
+  --ocpp VERSION       1.6, or 2.0.1: the 2.0.1 firmware (dist/firmware-201.min.js, a minimal
+                       station: boot, status, heartbeat, GetVariables; subprotocol ocpp2.0.1)
+                                                                              default 1.6
   --log-level LEVEL    debug (every frame) | info | warning | error           default info
   --control ADDR:PORT  control API and dashboard (http://ADDR:PORT/); port 0 = any free
                        port; runs until Ctrl-C                                default off
@@ -70,6 +74,7 @@ const FLAGS = {
   'data-dir': { type: 'string' },
   'heap-limit': { type: 'string' },
   bundle: { type: 'string' },
+  ocpp: { type: 'string' },
   'log-level': { type: 'string' },
   settings: { type: 'string' },
   control: { type: 'string' },
@@ -102,6 +107,12 @@ export const FLAG_SETTINGS = {
 export function flagsNotHonoured(givenFlags, honoured) {
   return givenFlags.filter((flag) => (honoured ? !honoured.includes(FLAG_SETTINGS[flag]) : flag !== 'url' && flag !== 'id'));
 }
+
+/** The firmware bundle per OCPP version (--ocpp); a --bundle decides its version itself. */
+export const VERSION_BUNDLES = {
+  '1.6': DEFAULT_BUNDLE,
+  '2.0.1': fileURLToPath(new URL('../dist/firmware-201.min.js', import.meta.url)),
+};
 
 /** OCPP's charge box identity: URL-safe "unreserved" characters, at most 48 (security whitepaper). */
 const IDENTITY = /^[A-Za-z0-9._~-]{1,48}$/;
@@ -242,7 +253,12 @@ export function parseCliArgs(argv) {
     logLevel,
     ...(values['sim-data-transfer'] && { simDataTransfer: true }),
   };
-  let bundle = DEFAULT_BUNDLE;
+  if (values.ocpp !== undefined && !Object.prototype.hasOwnProperty.call(VERSION_BUNDLES, values.ocpp)) {
+    throw new UsageError(`--ocpp must be ${Object.keys(VERSION_BUNDLES).join(' or ')}, got "${values.ocpp}"`);
+  }
+  if (values.ocpp !== undefined && values.bundle !== undefined) throw new UsageError('--ocpp and --bundle: a bundle speaks its own OCPP version; give one of them');
+  let bundle = VERSION_BUNDLES[values.ocpp ?? '1.6'];
+  if (values.ocpp !== undefined && !existsSync(bundle)) throw new UsageError(`--ocpp ${values.ocpp}: ${bundle} is not built (npm run build)`);
   if (values.bundle !== undefined) {
     let isFile = false;
     try {

@@ -1,8 +1,9 @@
-// A small OCPP 1.6J central system (CSMS) on ocpp-rpc in strict mode: every message, both
-// ways, is validated against the official OCPP 1.6 JSON schemas. It is the default
-// partner of the simulator (`npm start`) and the independent other side in the tests:
-// it records every message per station, answers every charge-point-initiated 1.6 action
-// with a valid response, and lets a test send CALLs and raw frames to a station.
+// A small OCPP 1.6J and 2.0.1 central system (CSMS) on ocpp-rpc in strict mode: every
+// message, both ways, is validated against the official JSON schemas of the subprotocol
+// agreed on (the first the station offers that the CSMS speaks). It is the default partner of the simulator
+// (`npm start`) and the independent other side in the tests: it records every message per
+// station, answers every charge-point-initiated 1.6 action, and the 2.0.1 actions a station
+// sends, with a valid response, and lets a test send CALLs and raw frames to a station.
 //
 //   const csms = new Csms({ heartbeatInterval: 2 });
 //   const url = await csms.start();              // ws://127.0.0.1:<port>/ocpp
@@ -24,7 +25,8 @@ import ocppRpc from 'ocpp-rpc';
 import { formatRecord, clock } from './format.mjs';
 
 const { RPCServer } = ocppRpc;
-const PROTOCOL = 'ocpp1.6';
+/** The subprotocols spoken; a station offering several gets the first of its own list. */
+const PROTOCOLS = ['ocpp1.6', 'ocpp2.0.1'];
 const MESSAGE_TYPES = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR' };
 const TRANSACTION_ACTIONS = new Set(['StartTransaction', 'StopTransaction', 'MeterValues']);
 
@@ -99,7 +101,7 @@ export class Csms extends EventEmitter {
   /** Starts listening (again, on the same port after a stop). Resolves with the url. */
   async start() {
     if (this.#server) return this.url;
-    const rpc = new RPCServer({ protocols: [PROTOCOL], strictMode: true, callTimeoutMs: this.callTimeout * 1000 });
+    const rpc = new RPCServer({ protocols: PROTOCOLS, strictMode: true, callTimeoutMs: this.callTimeout * 1000 });
     rpc.auth((accept, reject, handshake) => this.#authenticate(accept, reject, handshake));
     rpc.on('client', (client) => this.#attach(client));
     const server = this.tls ? createHttpsServer({ ...this.tls }) : createHttpServer();
@@ -115,7 +117,7 @@ export class Csms extends EventEmitter {
     this.port = server.address().port;
     this.#rpc = rpc;
     this.#server = server;
-    this.#say(`${clock()}  CSMS listening on ${this.url}/<station id> (OCPP 1.6J, strict schema validation)`);
+    this.#say(`${clock()}  CSMS listening on ${this.url}/<station id> (OCPP 1.6J and 2.0.1, strict schema validation)`);
     return this.url;
   }
 
@@ -299,12 +301,13 @@ export class Csms extends EventEmitter {
       this.emit('reject', { station, status, reason });
       reject(status, reason);
     };
-    if (!handshake.protocols.has(PROTOCOL)) return refuse(400, `subprotocol ${PROTOCOL} required`);
+    const protocol = [...handshake.protocols].find((p) => PROTOCOLS.includes(p));
+    if (!protocol) return refuse(400, `subprotocol ${PROTOCOLS.join(' or ')} required`);
     if (this.password !== undefined && this.password !== '') {
       const given = handshake.password ? handshake.password.toString('utf8') : undefined;
       if (given !== this.password) return refuse(401, given === undefined ? 'Basic auth required' : 'wrong password');
     }
-    accept({ station }, PROTOCOL);
+    accept({ station }, protocol);
   }
 
   #attach(client) {
@@ -345,7 +348,7 @@ export class Csms extends EventEmitter {
       this.#say(`${clock()}  ${station}  disconnected (${code}${connection.reason ? ' ' + connection.reason : ''})`);
       this.emit('disconnect', connection);
     });
-    for (const [action, answer] of Object.entries(this.#answers())) {
+    for (const [action, answer] of Object.entries(client.protocol === 'ocpp2.0.1' ? this.#answers201() : this.#answers())) {
       client.handle(action, ({ params, messageId }) => {
         const repeat = this.#repeatedAnswer(station, action, messageId);
         if (repeat !== undefined) return repeat;
@@ -472,6 +475,37 @@ export class Csms extends EventEmitter {
       SignedFirmwareStatusNotification: () => ({}),
     };
   }
+
+  // ---- answers to the charging-station-initiated 2.0.1 actions ----------------------------
+
+  #idTokenInfo(idToken) {
+    return { status: idToken && this.blockedTags.has(idToken.idToken) ? 'Blocked' : 'Accepted' };
+  }
+
+  #answers201() {
+    const now = () => new Date().toISOString();
+    const empty = () => ({});
+    return {
+      BootNotification: () => ({ status: this.bootStatus, currentTime: now(), interval: this.heartbeatInterval }),
+      Heartbeat: () => ({ currentTime: now() }),
+      StatusNotification: (p, station) => {
+        this.#statusOf(station)[p.evseId] = p.connectorStatus;
+        return {};
+      },
+      Authorize: (p) => ({ idTokenInfo: this.#idTokenInfo(p.idToken) }),
+      TransactionEvent: (p) => (p.idToken ? { idTokenInfo: this.#idTokenInfo(p.idToken) } : {}),
+      MeterValues: empty,
+      DataTransfer: () => ({ status: 'Accepted' }),
+      FirmwareStatusNotification: empty,
+      LogStatusNotification: empty,
+      SecurityEventNotification: empty,
+      SignCertificate: () => ({ status: 'Accepted' }),
+      NotifyReport: empty,
+      NotifyEvent: empty,
+      NotifyCustomerInformation: empty,
+      NotifyMonitoringReport: empty,
+    };
+  }
 }
 
 /** The verified client certificate of a wss connection: { subject (CN), serialNumber }, or null. */
@@ -487,7 +521,7 @@ function peerCertificate(request) {
 
 const USAGE = `usage: node sim/csms.mjs [--port N] [--host H] [--heartbeat-interval S] [--boot-status Accepted|Pending|Rejected]
                           [--block-tag TAG]... [--password P] [--tls-key FILE --tls-cert FILE]
-A small OCPP 1.6J central system (ocpp-rpc, strict schema validation). Stations connect to
+A small OCPP 1.6J and 2.0.1 central system (ocpp-rpc, strict schema validation). Stations connect to
 ws://H:N/ocpp/<station id>. Every message is printed.`;
 
 async function main(argv) {

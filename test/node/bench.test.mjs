@@ -50,6 +50,7 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
     assert.ok(bundle['core.min.js'].raw > 0, 'core size measured');
     assert.ok(bundle['core201.min.js'].raw > bundle['core.min.js'].raw, 'the 2.0.1 core measured (its tables are the larger)');
     assert.match(r.stdout, /OCPP core \+ all 2\.0\.1 validators, minified\s+\d+\.\d KB\s+≤ 48 KB/);
+    assert.ok(bundle['firmware-201.min.js'].raw > bundle['core201.min.js'].raw, 'the 2.0.1 firmware measured: the core and its station');
     const sizes = bundle.largestModules.map((m) => m.bytes);
     assert.equal(sizes.length, 5);
     assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'largest first');

@@ -11,9 +11,9 @@ const { RPCClient } = ocppRpc;
 const clients = [];
 after(() => Promise.all(clients.map((c) => c.close({ force: true }))));
 
-async function connect(csms, identity, { password, strictMode = false } = {}) {
+async function connect(csms, identity, { password, strictMode = false, protocols = ['ocpp1.6'] } = {}) {
   // strictMode off on the client side: the tests send invalid payloads on purpose.
-  const client = new RPCClient({ endpoint: csms.url, identity, protocols: ['ocpp1.6'], strictMode, password, reconnect: false });
+  const client = new RPCClient({ endpoint: csms.url, identity, protocols, strictMode, password, reconnect: false });
   clients.push(client);
   await client.connect();
   return client;
@@ -117,7 +117,7 @@ test('CALLs and raw frames to a station; answers are recorded with their action'
   }
 });
 
-test('Basic auth when a password is set; a subprotocol other than ocpp1.6 is refused', async () => {
+test('Basic auth when a password is set; a subprotocol other than ocpp1.6 and ocpp2.0.1 is refused', async () => {
   const csms = new Csms({ password: 'a-long-password-1' });
   await csms.start();
   try {
@@ -125,16 +125,40 @@ test('Basic auth when a password is set; a subprotocol other than ocpp1.6 is ref
     await assert.rejects(connect(csms, 'C-4'), /Unauthorized/);
     await connect(csms, 'C-4', { password: 'a-long-password-1' });
     assert.equal(csms.connected('C-4'), true);
-    const other = new RPCClient({ endpoint: csms.url, identity: 'C-5', protocols: ['ocpp2.0.1'], password: 'a-long-password-1', reconnect: false });
+    const other = new RPCClient({ endpoint: csms.url, identity: 'C-5', protocols: ['ocpp2.1'], password: 'a-long-password-1', reconnect: false });
     await assert.rejects(other.connect(), /Bad Request/);
     assert.deepEqual(
       csms.rejections.map((r) => [r.station, r.status, r.reason]),
       [
         ['C-4', 401, 'wrong password'],
         ['C-4', 401, 'Basic auth required'],
-        ['C-5', 400, 'subprotocol ocpp1.6 required'],
+        ['C-5', 400, 'subprotocol ocpp1.6 or ocpp2.0.1 required'],
       ]
     );
+  } finally {
+    await csms.stop();
+  }
+});
+
+test('speaks OCPP 2.0.1 too: the station\'s first subprotocol it speaks, the 2.0.1 actions answered, 2.0.1 schemas enforced', async () => {
+  const csms = new Csms({ heartbeatInterval: 60 });
+  await csms.start();
+  try {
+    const cp = await connect(csms, 'C-201', { protocols: ['ocpp2.0.1', 'ocpp1.6'] });
+    assert.equal(cp.protocol, 'ocpp2.0.1');
+    assert.equal(csms.connections.at(-1).protocol, 'ocpp2.0.1');
+    const boot = await cp.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } });
+    assert.deepEqual([boot.status, boot.interval, typeof boot.currentTime], ['Accepted', 60, 'string']);
+    assert.deepEqual(await cp.call('StatusNotification', { timestamp: new Date().toISOString(), connectorStatus: 'Occupied', evseId: 1, connectorId: 1 }), {});
+    assert.equal(csms.status.get('C-201')[1], 'Occupied');
+    assert.deepEqual(await cp.call('Authorize', { idToken: { idToken: 'T', type: 'ISO14443' } }), { idTokenInfo: { status: 'Accepted' } });
+    assert.deepEqual(await cp.call('TransactionEvent', { eventType: 'Started', timestamp: new Date().toISOString(), triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 't-1' } }), {});
+    assert.deepEqual(await cp.call('NotifyReport', { requestId: 1, generatedAt: new Date().toISOString(), seqNo: 0 }), {});
+    // A 1.6 payload on a 2.0.1 connection fails the 2.0.1 schema.
+    await assert.rejects(cp.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }), (e) => e.rpcErrorCode !== undefined);
+    assert.ok(csms.violations.some((v) => v.station === 'C-201' && v.action === 'BootNotification' && !v.outbound), 'recorded as a violation');
+    const old = await connect(csms, 'C-16', { protocols: ['ocpp1.6', 'ocpp2.0.1'] });
+    assert.equal(old.protocol, 'ocpp1.6');
   } finally {
     await csms.stop();
   }

@@ -1,0 +1,132 @@
+// OCPP 2.0.1 in the simulator: `npm run sim -- --ocpp 2.0.1` runs dist/firmware-201.min.js
+// (the minimal 2.0.1 station of src/main-201.ts) over subprotocol ocpp2.0.1 against the
+// embedded CSMS, which validates every message both ways against the 2.0.1 schemas (ocpp-rpc
+// strict mode). The CLI process boots, reports its EVSEs, heartbeats, answers GetVariables
+// and bad frames with the 2.0.1 codes, and ends with 0 when --duration is over.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Csms } from '../../sim/csms.mjs';
+import { parseCliArgs, UsageError, VERSION_BUNDLES } from '../../sim/cli-options.mjs';
+import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
+
+const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-'));
+let csms;
+
+before(async () => {
+  csms = new Csms({ heartbeatInterval: 1, callTimeout: 5 });
+  await csms.start();
+});
+after(async () => {
+  await csms.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The CLI as a process; resolves with its exit code and output once it ends. */
+function runCli(args) {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const done = new Promise((resolve) => child.on('close', (code) => resolve({ code, out })));
+  return { child, done, output: () => out };
+}
+
+test('--ocpp picks the bundle of that version; 1.6 stays the default; --ocpp with --bundle or another version is refused', () => {
+  const base = ['--url', 'ws://localhost:9000/ocpp', '--id', 'CP'];
+  assert.equal(parseCliArgs(base).bundle, DEFAULT_BUNDLE);
+  assert.equal(parseCliArgs([...base, '--ocpp', '1.6']).bundle, DEFAULT_BUNDLE);
+  assert.equal(parseCliArgs([...base, '--ocpp', '2.0.1']).bundle, VERSION_BUNDLES['2.0.1']);
+  assert.match(VERSION_BUNDLES['2.0.1'], /dist[/\\]firmware-201\.min\.js$/);
+  assert.throws(() => parseCliArgs([...base, '--ocpp', '2.1']), (e) => e instanceof UsageError && /--ocpp must be 1\.6 or 2\.0\.1/.test(e.message));
+  assert.throws(() => parseCliArgs([...base, '--ocpp', '2.0.1', '--bundle', CLI]), (e) => e instanceof UsageError && /give one of them/.test(e.message));
+});
+
+test('a 2.0.1 station in the simulator against the strict embedded CSMS: boot, status per EVSE, heartbeat, GetVariables, bad frames, exit 0', async () => {
+  const id = 'SIM-201';
+  const run = runCli(['--ocpp', '2.0.1', '--url', csms.url, '--id', id, '--connectors', '2', '--duration', '6', '--data-dir', dataDir, '--scenario', 'session']);
+  try {
+    const connection = await csms.waitForConnection(id);
+    assert.equal(connection.protocol, 'ocpp2.0.1', 'subprotocol ocpp2.0.1');
+    const boot = await csms.waitForCall(id, 'BootNotification');
+    assert.equal(boot.payload.reason, 'PowerUp');
+    assert.deepEqual(Object.keys(boot.payload.chargingStation).sort(), ['firmwareVersion', 'model', 'vendorName']);
+    const status = [];
+    for (const evseId of [1, 2]) status.push(await csms.waitFor((r) => r.station === id && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.evseId === evseId, { what: 'status of EVSE ' + evseId }));
+    for (const s of status) assert.equal(s.payload.connectorStatus, 'Available');
+    assert.ok(status[0].seq > boot.seq, 'nothing before the boot was accepted');
+    await csms.waitForCall(id, 'Heartbeat', { timeout: 5000 }); // the CSMS's interval is 1 s
+
+    const result = await csms.call(id, 'GetVariables', {
+      getVariableData: [
+        { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' } },
+        { component: { name: 'SecurityCtrlr' }, variable: { name: 'Identity' }, attributeType: 'Actual' },
+        { component: { name: 'EVSE', evse: { id: 2 } }, variable: { name: 'AvailabilityState' } },
+        { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, attributeType: 'Target' },
+        { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'NoSuchVariable' } },
+        { component: { name: 'NoSuchCtrlr' }, variable: { name: 'HeartbeatInterval' } },
+      ],
+    });
+    assert.deepEqual(
+      result.getVariableResult.map((r) => [r.attributeStatus, r.attributeType, r.attributeValue]),
+      [
+        ['Accepted', 'Actual', '1'],
+        ['Accepted', 'Actual', id],
+        ['Accepted', 'Actual', 'Available'],
+        ['NotSupportedAttributeType', 'Target', undefined],
+        ['UnknownVariable', 'Actual', undefined],
+        ['UnknownComponent', 'Actual', undefined],
+      ]
+    );
+    assert.deepEqual(result.getVariableResult[2].component, { name: 'EVSE', evse: { id: 2 } }, 'the component as asked (B06.FR.02)');
+
+    // Bad frames get the OCPP-J 2.0.1 codes over a real socket.
+    const from = csms.records.length;
+    for (const frame of ['not json', '[2,"b201-1","Reset"]', '[7,"b201-2",{}]', '[2,"b201-3","GetVariables",{}]', '[2,"b201-4","StartTransaction",{}]', '[2,"b201-5","Reset",{"type":"OnIdle"}]']) csms.sendRaw(id, frame);
+    const answers = [];
+    for (const expected of ['-1', 'b201-1', 'b201-2', 'b201-3', 'b201-4', 'b201-5']) {
+      const r = await csms.waitFor((m) => m.station === id && m.direction === 'in' && m.seq >= from && m.text.indexOf('"' + expected + '"') > 0, { what: 'the answer to ' + expected });
+      answers.push(JSON.parse(r.text).slice(1, 3).join(' '));
+    }
+    assert.deepEqual(answers, ['-1 RpcFrameworkError', 'b201-1 RpcFrameworkError', 'b201-2 MessageTypeNotSupported', 'b201-3 OccurrenceConstraintViolation', 'b201-4 NotImplemented', 'b201-5 NotSupported']);
+
+    const { code, out } = await run.done;
+    assert.equal(code, 0, 'duration over: exit 0\n' + out);
+    assert.match(out, /--scenario/, 'the flag the minimal station does not act on is reported');
+    assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 2.0.1 schemas');
+  } finally {
+    run.child.kill();
+  }
+});
+
+test('the 2.0.1 station while Pending and Rejected: only BootNotification again after the interval, GetVariables answered while Pending, SecurityError while Rejected (B02, B03)', async () => {
+  const own = new Csms({ heartbeatInterval: 1, callTimeout: 5 });
+  await own.start();
+  const id = 'SIM-201-P';
+  const answers = ['Pending', 'Rejected', 'Accepted'];
+  own.handle('BootNotification', () => ({ status: answers.length > 1 ? answers.shift() : answers[0], currentTime: new Date().toISOString(), interval: 1 }));
+  const run = runCli(['--ocpp', '2.0.1', '--url', own.url, '--id', id, '--connectors', '1', '--duration', '8', '--data-dir', dataDir]);
+  try {
+    await own.waitForCall(id, 'BootNotification');
+    const pending = await own.call(id, 'GetVariables', { getVariableData: [{ component: { name: 'SecurityCtrlr' }, variable: { name: 'Identity' } }] });
+    assert.equal(pending.getVariableResult[0].attributeValue, id, 'answered while Pending (B02.FR.01)');
+    await own.waitFor((r) => r.station === id && r.action === 'BootNotification' && r.type === 'CALLRESULT' && r.payload.status === 'Rejected', { what: 'the Rejected answer' });
+    await assert.rejects(own.call(id, 'GetVariables', { getVariableData: [{ component: { name: 'SecurityCtrlr' }, variable: { name: 'Identity' } }] }), (e) => e.rpcErrorCode === 'SecurityError');
+    const status = await own.waitForCall(id, 'StatusNotification', { timeout: 5000 });
+    const boots = own.messages(id, { direction: 'in', type: 'CALL', action: 'BootNotification' });
+    assert.equal(boots.length, 3, 'Pending, Rejected, Accepted');
+    assert.ok(boots[2].time - boots[1].time >= 900 && boots[1].time - boots[0].time >= 900, 'each BootNotification after the interval (B02.FR.04, B03.FR.06)');
+    const before = own.messages(id, { direction: 'in', type: 'CALL' }).filter((r) => r.seq < status.seq).map((r) => r.action);
+    assert.deepEqual(before, ['BootNotification', 'BootNotification', 'BootNotification'], 'nothing but BootNotification until Accepted (B02.FR.02)');
+    assert.deepEqual(own.violations, []);
+  } finally {
+    run.child.kill();
+    await run.done;
+    await own.stop();
+  }
+});

@@ -10,7 +10,7 @@ export { CertificateInfo } from './host-abi';
 
 /**
  * Key pairs, CSRs and certificate checks, done by the host (the optional crypto* members
- * of the host ABI); null on a host without them (e.g. the native shim).
+ * of the host ABI); null on a host without them (e.g. a native build without the members, make MEMBERS=0).
  */
 export interface HalCrypto {
   /** A new key pair held by the host and a CSR for it. */

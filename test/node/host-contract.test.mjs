@@ -19,7 +19,7 @@ import * as x509 from '@peculiar/x509';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost, hasOpenssl } from '../../firmware-shim/testing.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
-import { makeCa, issue, signCsr, csmsTls } from './lib/pki.mjs';
+import { makeCa, issue, signCsr, csmsTls, makeV1Certificate } from './lib/pki.mjs';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -110,7 +110,9 @@ before(async () => {
   const expired = await certificate({ cn: 'Expired Leaf', issuer: root, notBefore: Date.now() - 3 * DAY, notAfter: Date.now() - DAY });
   const notCa = await certificate({ cn: 'Not A CA', issuer: root });
   const underNotCa = await certificate({ cn: 'Under A Leaf', issuer: notCa });
-  pki = { ca, stranger, untrustedUrl, ecSigner, rsa, root, intermediate, leaf, expired, notCa, underNotCa };
+  const v1Root = makeV1Certificate('V1 Contract Root');
+  const v1Leaf = makeV1Certificate('V1 Contract Leaf', v1Root);
+  pki = { ca, stranger, untrustedUrl, ecSigner, rsa, root, intermediate, leaf, expired, notCa, underNotCa, v1Root, v1Leaf };
 });
 after(() => {
   http?.close();
@@ -273,6 +275,10 @@ it('cryptoCertificateInfo / cryptoVerifyChain: the same JSON under both hosts â€
     { member: 'cryptoVerifyChain', args: [leaf.cert + root.cert, root.cert, ''] },
     { member: 'cryptoVerifyChain', args: [leaf.cert + intermediate.cert, root.cert, 'kunknown1234'] },
     { member: 'cryptoVerifyChain', args: ['garbage', root.cert, ''] },
+    // X.509 v1 (no basicConstraints): a self-signed one is a CA, as OpenSSL counts it; one it signed is not
+    { member: 'cryptoCertificateInfo', args: [pki.v1Root.cert + pki.v1Leaf.cert, 'SHA256'] },
+    { member: 'cryptoVerifyChain', args: [pki.v1Leaf.cert, pki.v1Root.cert, ''] },
+    { member: 'cryptoCertificateInfo', args: [expired.cert, 'SHA256'] },
   ];
   const { native, sim } = await underBothHosts('certificates', steps);
   assert.deepEqual(native, sim);
@@ -283,7 +289,7 @@ it('cryptoCertificateInfo / cryptoVerifyChain: the same JSON under both hosts â€
     ['CN=Contract Root', 'CN=Contract Root', true, true],
   ]);
   assert.match(native[1].result.certificates[0].issuerNameHash, /^[0-9a-f]{96}$/);
-  assert.deepEqual(native.slice(3).map((r) => r.result), [
+  assert.deepEqual(native.slice(3, 13).map((r) => r.result), [
     { error: 'unknown hash algorithm MD5' },
     { error: 'no PEM certificate' },
     { ok: true },
@@ -295,6 +301,11 @@ it('cryptoCertificateInfo / cryptoVerifyChain: the same JSON under both hosts â€
     { ok: false, error: 'unknown key id "kunknown1234"' },
     { ok: false, error: 'no PEM certificate' },
   ]);
+  const v1 = native[13].result.certificates;
+  assert.deepEqual(v1.map((c) => [c.subject, c.ca, c.selfSigned]), [['CN=V1 Contract Root', true, true], ['CN=V1 Contract Leaf', false, false]]);
+  assert.deepEqual(native[14].result, { ok: true }, 'a v1 self-signed root anchors a chain');
+  const [old] = native[15].result.certificates;
+  assert.ok(Date.parse(old.notAfter) < Date.now(), `described though expired: ${old.notAfter}`);
 });
 
 it('cryptoCreateCsr and keyId: a key pair kept in the host folder, a CSR for it; the signed certificate verifies with its keyId, another does not; an unknown keyId fails wsOpen', async () => {

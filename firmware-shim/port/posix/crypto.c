@@ -203,7 +203,8 @@ char *port_crypto_certificate_info(const char *pem, const char *hash_algorithm)
         puts_(&b, "\",\"notAfter\":\"");
         puts_(&b, when);
         puts_(&b, "\",\"ca\":");
-        puts_(&b, X509_check_ca(cert) == 1 ? "true" : "false");
+        /* X509_check_ca: non-zero for a CA (1 basicConstraints cA, 3 a self-signed v1, ...) */
+        puts_(&b, X509_check_ca(cert) != 0 ? "true" : "false");
         puts_(&b, ",\"selfSigned\":");
         puts_(&b, issued_by(cert, cert) ? "true" : "false");
         puts_(&b, "}");
@@ -239,7 +240,7 @@ char *port_crypto_verify_chain(const char *chain_pem, const char *trusted_pem, c
             snprintf(error, sizeof error, "%s is not signed by %s", a, c);
             goto failed;
         }
-        if (X509_check_ca(issuer) != 1) {
+        if (X509_check_ca(issuer) == 0) {
             name_multiline(X509_get_subject_name(issuer), c, sizeof c);
             snprintf(error, sizeof error, "%s is not a CA", c);
             goto failed;
@@ -254,7 +255,7 @@ char *port_crypto_verify_chain(const char *chain_pem, const char *trusted_pem, c
         snprintf(error, sizeof error, "%s is not a trusted root", a);
         goto failed;
     }
-    if (X509_check_ca(anchor) != 1) {
+    if (X509_check_ca(anchor) == 0) {
         name_multiline(X509_get_subject_name(anchor), c, sizeof c);
         snprintf(error, sizeof error, "%s is not a CA", c);
         goto failed;

@@ -1,8 +1,8 @@
 // What the station's parts need of the station, as narrow interfaces. The parts import these
 // instead of station.ts (which imports them), so the station can be their composition root
 // without an import cycle. Only modules below the station in the import graph are named
-// here (the HAL, configuration, connectors, authorization, the trigger registry); a
-// feature's own context stays beside it (FirmwareContext, SmartChargingContext, ...).
+// here (the HAL, configuration, connectors, authorization, the trigger registry); a part's
+// own context stays beside it (FirmwareContext, AvailabilityContext, ResetContext, ...).
 import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector, StopReason } from './connector';
@@ -10,7 +10,7 @@ import { StatusReporter } from './connector-status';
 import { AuthorizationCache } from './authorization-cache';
 import { Authorization } from './authorization';
 import { Triggers } from './triggers';
-import { RebootMarker } from './reboot-marker';
+import { RebootMarker } from './reboot-recovery';
 import { ChargingProfile } from './charging-schedule';
 import { DataTransferResponse, RegistrationStatus } from '../ocpp/v16/generated/types';
 

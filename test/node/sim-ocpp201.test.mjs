@@ -2,7 +2,8 @@
 // (the minimal 2.0.1 station of src/main-201.ts) over subprotocol ocpp2.0.1 against the
 // embedded CSMS, which validates every message both ways against the 2.0.1 schemas (ocpp-rpc
 // strict mode). The CLI process boots, reports its EVSEs, heartbeats, answers GetVariables
-// and bad frames with the 2.0.1 codes, and ends with 0 when --duration is over.
+// and bad frames with the 2.0.1 codes, and ends with 0 when --duration is over. The native
+// host runs the same bundle with the same flags.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -13,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { Csms } from '../../sim/csms.mjs';
 import { parseCliArgs, UsageError, VERSION_BUNDLES } from '../../sim/cli-options.mjs';
 import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
+import { buildShim } from '../../firmware-shim/build.mjs';
+import { startHost } from '../../firmware-shim/testing.mjs';
 
 const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-'));
@@ -128,5 +131,25 @@ test('the 2.0.1 station while Pending and Rejected: only BootNotification again 
     run.child.kill();
     await run.done;
     await own.stop();
+  }
+});
+
+const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
+if (!shim.ok) process.stderr.write(`sim-ocpp201: the native-host test skipped: ${shim.reason}\n`);
+// A skipped test is not registered, so that it does not count as passed.
+(shim.ok ? test : () => {})('the native host runs the 2.0.1 bundle with the same flags: boot, status, GetVariables, exit 0', { timeout: 120000 }, async () => {
+  const id = 'NAT-201';
+  const host = startHost(VERSION_BUNDLES['2.0.1'], ['--url', csms.url, '--id', id, '--connectors', '1', '--duration', '4', '--data-dir', dataDir], { timeout: 60000 });
+  try {
+    assert.equal((await csms.waitForConnection(id)).protocol, 'ocpp2.0.1');
+    await csms.waitForCall(id, 'StatusNotification', { timeout: 15000 });
+    const r = await csms.call(id, 'GetVariables', { getVariableData: [{ component: { name: 'SecurityCtrlr' }, variable: { name: 'Identity' } }] });
+    assert.deepEqual([r.getVariableResult[0].attributeStatus, r.getVariableResult[0].attributeValue], ['Accepted', id]);
+    const { code, heapPeak } = await host.exited;
+    assert.equal(code, 0, host.output());
+    assert.ok(heapPeak > 0, 'the native host reports its heap peak');
+    assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  } finally {
+    host.child.kill();
   }
 });

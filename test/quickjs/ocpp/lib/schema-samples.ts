@@ -72,12 +72,16 @@ export interface Mutation {
   error: Function | null; // null: still valid
 }
 
-/** Invalid (and edge-valid) variants of `value`, one change each, at every place. */
+/**
+ * Invalid (and edge-valid) variants of `value`, one change each, at every place. A variant's
+ * payload is `root` changed in place: `out.push` must use it before it returns (the change is
+ * undone right after).
+ */
 export function mutations(root: any, node: SchemaNode, value: any, set: (v: any) => void, path: string, out: { push(m: Mutation): void }, enums: string[], errors: Errors): void {
   const variant = (what: string, v: any, error: Function | null) => {
     const saved = value;
     set(v);
-    out.push({ what: path + ': ' + what, payload: clone(root), error });
+    out.push({ what: path + ': ' + what, payload: root, error });
     set(saved);
   };
   if (isArray(node)) {
@@ -102,7 +106,7 @@ export function mutations(root: any, node: SchemaNode, value: any, set: (v: any)
     }
     value.unexpectedProperty = 1;
     const open = Object.prototype.hasOwnProperty.call(node, '*');
-    out.push({ what: path + ': an extra property' + (open ? ' (an open object)' : ''), payload: clone(root), error: open ? null : errors.property });
+    out.push({ what: path + ': an extra property' + (open ? ' (an open object)' : ''), payload: root, error: open ? null : errors.property });
     delete value.unexpectedProperty;
     for (const key in node) {
       if (key === '*') continue;
@@ -111,10 +115,10 @@ export function mutations(root: any, node: SchemaNode, value: any, set: (v: any)
       const saved = value[name];
       if (saved === undefined) continue; // an optional property the sample leaves out
       delete value[name];
-      out.push({ what: path + '.' + name + ' missing', payload: clone(root), error: required ? errors.occurrence : null });
+      out.push({ what: path + '.' + name + ' missing', payload: root, error: required ? errors.occurrence : null });
       if (node[key] !== '') {
         value[name] = null;
-        out.push({ what: path + '.' + name + ' null', payload: clone(root), error: errors.type });
+        out.push({ what: path + '.' + name + ' null', payload: root, error: errors.type });
       }
       value[name] = saved;
       mutations(root, node[key], saved, (v) => (value[name] = v), path + '.' + name, out, enums, errors);

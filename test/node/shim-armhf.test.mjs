@@ -3,7 +3,8 @@
 // 2-connector charging session against the strict CSMS (sim/csms.mjs), and the bytecode
 // rides out a dropped link mid-transaction. The module's word size is what the heap
 // figures are about; the three stations run side by side, so the file takes one session's
-// time. Skipped only where the cross tools are missing (.ci/run installs them).
+// time. A --heap-limit the simulator's session fits in holds on the module's host too.
+// Skipped only where the cross tools are missing (.ci/run installs them).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { buildShimArmhf, binary as nativeBinary } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { Csms } from '../../sim/csms.mjs';
+import { SimulatedStation } from '../../sim/host.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FLASHED = join(root, 'dist', 'firmware.min.js');
@@ -61,6 +63,22 @@ before(async () => {
     throw new Error(`no memory report after SIGUSR1:\n${runs.bytecode.output()}`);
   })();
   runs.report.catch(() => {}); // awaited by its test
+  // The same session in the simulator, on the same bundle; then on the module's host with
+  // the simulator's peak as its --heap-limit: a limit that holds there holds here.
+  runs.limited = (async () => {
+    const sim = new SimulatedStation({ settings: { url: csms.url, id: 'SIM-LIMIT', connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, dataDir, bundle: FLASHED });
+    await sim.start();
+    const s = await sim.exited;
+    assert.equal(s.code, 0, `simulator: ${s.reason}`);
+    const limit = sim.memory().peak;
+    const n = await startHost(bytecode, ['--url', csms.url, '--id', 'ARM-LIMIT', '--scenario', 'session', '--connectors', '2', '--data-dir', dataDir, '--heap-limit', String(limit)], {
+      binaryPath: shim.binary,
+      runner: shim.runner,
+      timeout: 150000,
+    }).exited;
+    return { limit, n };
+  })();
+  runs.limited.catch(() => {}); // awaited by its test
   // A cut, as a lost cellular link, once the transaction has started.
   runs.dropped = (async () => {
     await csms.waitForCall('ARM-DROP', 'StartTransaction', { timeout: 90000 });
@@ -70,7 +88,7 @@ before(async () => {
   runs.dropped.catch(() => {}); // awaited by its test
 });
 after(async () => {
-  for (const run of Object.values(runs)) if (run.child && run.child.exitCode === null) run.child.kill('SIGKILL');
+  for (const run of Object.values(runs)) if (run && run.child && run.child.exitCode === null) run.child.kill('SIGKILL');
   if (csms) await csms.stop();
 });
 
@@ -115,6 +133,14 @@ armhfTest('the host does not keep the bundle buffer once it is evaluated (SIGUSR
   const report = await runs.report;
   assert.equal(report.bundleBuffer, 0, 'the bundle buffer was freed after evaluation');
   assert.ok(report.now > 0, `native RAM now ${report.now} bytes`);
+});
+
+armhfTest("a --heap-limit the simulator's session fits in holds for the same session under qemu-arm", async () => {
+  const { limit, n } = await runs.limited;
+  assert.equal(n.code, 0, `at --heap-limit ${limit} (the simulator's peak): ${n.stdout}${n.stderr}`);
+  assert.ok(n.heapPeak <= limit, `peak ${n.heapPeak} within ${limit}`);
+  assert.ok(transactionsOf('ARM-LIMIT').some((t) => t.meterStop !== null), 'the session completed');
+  process.stderr.write(`shim-armhf: the simulator's session peak ${limit} bytes as --heap-limit; the bytecode's peak under it ${n.heapPeak}\n`);
 });
 
 armhfTest('under qemu-arm a link dropped mid-transaction is reconnected and the StopTransaction still arrives', async () => {

@@ -220,10 +220,15 @@ test('a second Ctrl-C exits at once, without waiting for a close the CSMS does n
   await once(server, 'listening');
   try {
     const child = cliProcess(['--url', `ws://127.0.0.1:${server.address().port}/ocpp`, '--id', 'SIG-TWICE', '--data-dir', dir]);
-    while (sockets.length === 0) await new Promise((r) => setTimeout(r, 50));
+    const until = async (what, done) => {
+      for (const end = Date.now() + 15000; !done(); await new Promise((r) => setTimeout(r, 20))) {
+        if (Date.now() > end) throw new Error(`waited in vain for ${what}: ${child.lines.join('\n')}`);
+      }
+    };
+    await until('the connection', () => sockets.length > 0);
     await new Promise((r) => setTimeout(r, 300)); // the BootNotification is out
     child.kill('SIGINT');
-    while (!child.lines.some((l) => /stopping 1 station/.test(l))) await new Promise((r) => setTimeout(r, 20));
+    await until('the first SIGINT to be taken', () => child.lines.some((l) => /stopping 1 station/.test(l)));
     const second = Date.now();
     child.kill('SIGINT');
     const { code, lines } = await child.exited;

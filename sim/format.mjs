@@ -57,6 +57,18 @@ export function formatRecord(r) {
   const arrow = r.direction === 'in' ? '→' : '←';
   let label;
   let summary;
+  try {
+    [label, summary] = describeRecord(r);
+  } catch {
+    // A hostile frame (a MeterValues with null in its list, say): still one line, never a throw.
+    [label, summary] = [r.action || 'frame', shorten(String(r.text))];
+  }
+  return `${clock(r.time)}  ${r.station}  ${arrow}  ${label.padEnd(26)} ${summary}`;
+}
+
+function describeRecord(r) {
+  let label;
+  let summary;
   switch (r.type) {
     case 'CALL':
       label = r.action;
@@ -74,7 +86,7 @@ export function formatRecord(r) {
       label = 'bad frame';
       summary = shorten(JSON.stringify(r.text));
   }
-  return `${clock(r.time)}  ${r.station}  ${arrow}  ${label.padEnd(26)} ${summary}`;
+  return [label, summary];
 }
 
 const LEVEL_NAMES = { 10: 'debug', 20: 'info', 30: 'warning', 40: 'error' };

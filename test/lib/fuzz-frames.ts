@@ -1,10 +1,25 @@
 // Seeded, reproducible hostile frames from a central system, and the checks on what the
 // charge point answers: shared by the QuickJS fuzz test (test/quickjs/ocpp/fuzz.test.ts,
 // thousands of frames on virtual time) and the simulator's over real sockets
-// (test/node/sim-fuzz.test.mjs, which bundles this file with esbuild). Payloads come from the
-// generated OCPP 1.6 schema tables: valid ones for every action, then mutated.
+// (test/node/sim-fuzz.test.mjs, which bundles this file with esbuild). Payloads come from a
+// version's generated schema tables (1.6 by default, or 2.0.1's): valid ones for every
+// action, then mutated.
 import { enums, schemas } from '../../src/ocpp/v16/generated/schemas';
-import { SchemaNode } from '../../src/ocpp/validation';
+import { SchemaNode, SchemaTable } from '../../src/ocpp/validation';
+
+/** An OCPP version's generated tables. */
+export interface Tables {
+  schemas: SchemaTable;
+  enums: string[];
+}
+export const OCPP16: Tables = { schemas, enums };
+
+/** The actions of a version's tables. */
+export function actionsOf(tables: Tables): string[] {
+  const out: string[] = [];
+  for (const action in tables.schemas) if (Object.prototype.hasOwnProperty.call(tables.schemas, action)) out.push(action);
+  return out;
+}
 
 /** The caps the core promises (src/ocpp/errors.ts, src/ocpp/messages.ts). */
 export const QUOTE_CAP = 64;
@@ -38,10 +53,12 @@ function imul(a: number, b: number): number {
 const FOREIGN = '\u0436\u0437\u0438\u0439\u043a\u043b\u043c\u043d\u043e\u043f';
 const FOREIGN_RUN = /[\u0436-\u043f]+/g;
 
-export const ACTIONS: string[] = [];
-for (const action in schemas) if (Object.prototype.hasOwnProperty.call(schemas, action)) ACTIONS.push(action);
+/** The OCPP 1.6 actions. */
+export const ACTIONS = actionsOf(OCPP16);
 
-const CODES = ['NotImplemented', 'NotSupported', 'InternalError', 'ProtocolError', 'SecurityError', 'FormationViolation', 'PropertyConstraintViolation', 'OccurenceConstraintViolation', 'TypeConstraintViolation', 'GenericError'];
+/** The error codes of OCPP-J 1.6 (section 4.2.3) and of OCPP-J 2.0.1 (part 4, table 8). */
+export const CODES_16 = ['NotImplemented', 'NotSupported', 'InternalError', 'ProtocolError', 'SecurityError', 'FormationViolation', 'PropertyConstraintViolation', 'OccurenceConstraintViolation', 'TypeConstraintViolation', 'GenericError'];
+export const CODES_201 = ['FormatViolation', 'GenericError', 'InternalError', 'MessageTypeNotSupported', 'NotImplemented', 'NotSupported', 'OccurrenceConstraintViolation', 'PropertyConstraintViolation', 'ProtocolError', 'RpcFrameworkError', 'SecurityError', 'TypeConstraintViolation'];
 
 export interface FuzzFrame {
   /** The text sent. */
@@ -61,10 +78,11 @@ export interface FuzzFrame {
 export class FrameMaker {
   private readonly rnd: () => number;
   private n = 0;
-  /** `actions`: those CALLs are made of (all of 1.6 by default). */
+  /** CALLs of `actions` (all of the version's by default) with payloads from `tables`. */
   constructor(
     readonly seed: number,
-    private readonly actions: string[] = ACTIONS
+    readonly tables: Tables = OCPP16,
+    private readonly actions: string[] = actionsOf(tables)
   ) {
     this.rnd = prng(seed);
   }
@@ -97,7 +115,7 @@ export class FrameMaker {
       if (kind === 'b') return this.chance(0.5);
       if (kind === 'd') return '2026-11-25T10:' + (10 + this.int(50)) + ':00Z';
       if (kind === 'u') return 'ftp://csms.example/' + this.int(1000);
-      if (kind === 'e') return this.pick(enums[+arg].split('|'));
+      if (kind === 'e') return this.pick(this.tables.enums[+arg].split('|'));
       const max = arg ? Math.min(+arg, 24) : 24;
       return 'v' + this.repeat('x', this.int(max));
     }
@@ -180,8 +198,8 @@ export class FrameMaker {
     const id = this.id();
     const action = this.pick(this.actions);
     const r = this.int(100);
-    if (r < 30) return this.frame(this.call(id, action, this.valid(schemas[action][0])), 'valid ' + action, id);
-    if (r < 55) return this.frame(this.call(id, action, this.mutate(this.valid(schemas[action][0]))), 'mutated ' + action, id);
+    if (r < 30) return this.frame(this.call(id, action, this.valid(this.tables.schemas[action][0])), 'valid ' + action, id);
+    if (r < 55) return this.frame(this.call(id, action, this.mutate(this.valid(this.tables.schemas[action][0]))), 'mutated ' + action, id);
     if (r < 60) return this.frame(this.call(id, this.chance(0.5) ? this.foreign(1 + this.int(5000)) : 'No\nSuch' + this.foreign(80), {}), 'unknown action', id);
     if (r < 66) {
       const frames: unknown[][] = [[2, id, action], [2, id, action, {}, 'extra'], [3, id], [4, id], [9, id, action, {}], [this.foreign(500), id], [{ t: this.foreign(100) }, id], ['2', id, action, {}], [2, id, 7, {}], [2, id, action, this.foreign(10)]];
@@ -194,7 +212,7 @@ export class FrameMaker {
     }
     if (r < 78) {
       // Corrupted after its head, so the frame is either unreadable ("-1") or still its own.
-      let text = this.call(id, action, this.valid(schemas[action][0]));
+      let text = this.call(id, action, this.valid(this.tables.schemas[action][0]));
       const head = ('[2,"' + id + '","' + action + '",').length;
       const at = head + this.int(text.length - head);
       const how = this.int(3);
@@ -215,16 +233,16 @@ export class FrameMaker {
       return this.frame(text, 'oversize CALL', id);
     }
     if (r < 95) {
-      const frames: unknown[][] = [[3, id, {}], [3, id, this.valid(schemas[action][1])], [4, id, this.foreign(200), this.foreign(3000), {}], [4, id, 'GenericError', '', {}], [4, id, 'InternalError']];
+      const frames: unknown[][] = [[3, id, {}], [3, id, this.valid(this.tables.schemas[action][1])], [4, id, this.foreign(200), this.foreign(3000), {}], [4, id, 'GenericError', '', {}], [4, id, 'InternalError']];
       return this.frame(JSON.stringify(this.pick(frames)), 'answer to nobody', null, { silent: id });
     }
-    const numbers = JSON.stringify(this.valid(schemas[action][0])).replace(/\d+(?:\.\d+)?/g, () => this.pick(['99999999999999999999999', '1e400', '0', '1.0000000001', '7']));
+    const numbers = JSON.stringify(this.valid(this.tables.schemas[action][0])).replace(/\d+(?:\.\d+)?/g, () => this.pick(['99999999999999999999999', '1e400', '0', '1.0000000001', '7']));
     return this.frame('[2,"' + id + '","' + action + '",' + numbers + ']', 'numbers', id);
   }
 }
 
 /** Why `text`, an answer of the charge point, is not a valid CALLRESULT / CALLERROR; null when it is. */
-export function answerProblem(text: string): string | null {
+export function answerProblem(text: string, codes: string[] = CODES_16): string | null {
   let frame: any;
   try {
     frame = JSON.parse(text);
@@ -236,7 +254,7 @@ export function answerProblem(text: string): string | null {
   if (frame[0] === 3) return frame.length === 3 && frame[2] !== null && typeof frame[2] === 'object' ? null : 'CALLRESULT is not [3, id, {payload}]';
   if (frame[0] !== 4) return 'neither CALLRESULT nor CALLERROR';
   if (frame.length !== 5) return 'CALLERROR has ' + frame.length + ' elements';
-  if (CODES.indexOf(frame[2]) < 0) return 'unknown error code ' + frame[2];
+  if (codes.indexOf(frame[2]) < 0) return 'unknown error code ' + frame[2];
   const description = frame[3];
   if (typeof description !== 'string') return 'description is not a string';
   if (description.length > DESCRIPTION_CAP) return 'description of ' + description.length + ' characters';
@@ -252,12 +270,12 @@ export function answerProblem(text: string): string | null {
  * once, "-1" as often as frames without a readable id (plus at most the corrupted ones),
  * nothing answered twice or to nobody, every answer valid. The problems, at most 10.
  */
-export function checkAnswers(frames: FuzzFrame[], answers: string[]): string[] {
+export function checkAnswers(frames: FuzzFrame[], answers: string[], codes: string[] = CODES_16): string[] {
   const problems: string[] = [];
   const count: { [id: string]: number } = {};
   let minusOne = 0;
   for (let i = 0; i < answers.length; i++) {
-    const problem = answerProblem(answers[i]);
+    const problem = answerProblem(answers[i], codes);
     if (problem) problems.push(problem + ': ' + answers[i].substring(0, 200));
     const id = problem === 'not JSON' ? '' : JSON.parse(answers[i])[1];
     if (id === '-1') minusOne++;

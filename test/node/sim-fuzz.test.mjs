@@ -15,7 +15,7 @@ import { Csms } from '../../sim/csms.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { outputFiles } = buildSync({ entryPoints: [join(root, 'test/lib/fuzz-frames.ts')], bundle: true, format: 'esm', platform: 'neutral', write: false });
-const { FrameMaker, ACTIONS, checkAnswers } = await import('data:text/javascript;base64,' + Buffer.from(outputFiles[0].text).toString('base64'));
+const { FrameMaker, ACTIONS, OCPP16, checkAnswers } = await import('data:text/javascript;base64,' + Buffer.from(outputFiles[0].text).toString('base64'));
 
 const SEED = 21;
 const FRAMES = 400;
@@ -51,7 +51,7 @@ async function settled(quiet = 1000) {
 }
 
 test(`fuzz over a real socket: ${FRAMES} hostile frames (seed ${SEED}) — each CALL with a readable id answered once, validly, within the caps; nothing escapes; the heap comes back`, { timeout: 120000 }, async () => {
-  const maker = new FrameMaker(SEED, ACTIONS.filter((a) => !ENDS_THE_LINK.includes(a)));
+  const maker = new FrameMaker(SEED, OCPP16, ACTIONS.filter((a) => !ENDS_THE_LINK.includes(a)));
   const send = async (count, frames) => {
     for (let i = 0; i < count; i++) {
       const f = maker.next();

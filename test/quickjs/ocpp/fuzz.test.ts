@@ -1,8 +1,8 @@
 // @memory-limit 4194304
 // (collectGarbage holds short-lived garbage until the collector runs; quickjs-emscripten's
 // limit counts blocks, 8 bytes each, not their sizes, so this is about 500,000 blocks.)
-// A seeded storm of hostile frames (test/lib/fuzz-frames.ts: every 1.6 action, valid and
-// mutated, broken framing, unreadable ids, corrupted text, deep nesting, oversize frames,
+// A seeded storm of hostile frames (test/lib/fuzz-frames.ts: every action of 1.6, and of
+// 2.0.1, valid and mutated, broken framing, unreadable ids, corrupted text, deep nesting, oversize frames,
 // answers to nobody, out-of-range numbers) against a ChargePoint whose handlers answer, fail,
 // throw and take their (virtual) time, while it makes calls of its own that get valid,
 // invalid, error or no answers. Every CALL with a readable id is answered exactly once with a
@@ -10,20 +10,23 @@
 // heap comes back. A failure names the seed and the frame: rerun with that seed to see it.
 import { test, assert, sleep, memoryUsed, collectGarbage } from '../../lib/harness';
 import { rig } from './lib/rig';
-import { ACTIONS, FrameMaker, FuzzFrame, answerProblem, checkAnswers } from '../../lib/fuzz-frames';
-import { schemas } from '../../../src/ocpp/v16/generated/schemas';
+import { CODES_16, CODES_201, FrameMaker, FuzzFrame, OCPP16, Tables, actionsOf, answerProblem, checkAnswers } from '../../lib/fuzz-frames';
 import { InternalError, SecurityError } from '../../../src/ocpp/index';
+import { ChargePoint as ChargePoint201 } from '../../../src/ocpp/v201/index';
+import * as v201 from '../../../src/ocpp/v201/generated/schemas';
 
-const SEEDS = [1, 2];
 const FRAMES_PER_SEED = 1500;
+const OCPP201: Tables = { schemas: v201.schemas, enums: v201.enums };
 
-function fuzzStation(maker: FrameMaker) {
-  const r = rig({ logLevel: 'error' });
+function fuzzStation(maker: FrameMaker, version: '1.6' | '2.0.1') {
+  const r = rig({ logLevel: 'error' }, version === '2.0.1' ? (id, ws, o) => new ChargePoint201(id, ws, o) : undefined);
   const cp = r.cp as any;
-  // Every action has a handler that answers a valid payload; some behave worse.
-  for (let i = 0; i < ACTIONS.length; i++) {
-    const action = ACTIONS[i];
-    cp.on(action, () => maker.valid(schemas[action][1]));
+  // Every action has a handler that answers a valid payload; some behave worse (the names
+  // of one version are unknown actions to the other).
+  const actions = actionsOf(maker.tables);
+  for (let i = 0; i < actions.length; i++) {
+    const action = actions[i];
+    cp.on(action, () => maker.valid(maker.tables.schemas[action][1]));
   }
   cp.on('Reset', async () => {
     await sleep(maker.int(5000));
@@ -37,18 +40,20 @@ function fuzzStation(maker: FrameMaker) {
     throw new SecurityError('not now');
   });
   cp.on('GetConfiguration', () => ({ configurationKey: 'not a list' }));
+  cp.on('GetVariables', () => ({ getVariableResult: 'not a list' }));
   cp.on('UnlockConnector', () => Promise.reject(new InternalError('lock jammed')));
   cp.after('TriggerMessage', () => {
     throw new Error('after-hook failed');
   });
   cp.on('RemoteStartTransaction', () => undefined, { skipSchemaValidation: true });
+  cp.on('RequestStartTransaction', () => undefined, { skipSchemaValidation: true });
   return r;
 }
 
-test('fuzz: ' + SEEDS.length + ' seeds × ' + FRAMES_PER_SEED + ' hostile frames — each CALL with a readable id answered once, validly, within the caps; nothing escapes; the heap comes back', async () => {
+async function fuzz(version: '1.6' | '2.0.1', SEEDS: number[], tables: Tables, codes: string[]): Promise<void> {
   for (let s = 0; s < SEEDS.length; s++) {
-    const maker = new FrameMaker(SEEDS[s]);
-    const r = fuzzStation(maker);
+    const maker = new FrameMaker(SEEDS[s], tables);
+    const r = fuzzStation(maker, version);
     const answers: string[] = [];
     r.socket.onSend = (text) => {
       if (text.charAt(1) !== '2') answers.push(text); // our own CALLs are answered below
@@ -85,15 +90,16 @@ test('fuzz: ' + SEEDS.length + ' seeds × ' + FRAMES_PER_SEED + ' hostile frames
     await collectGarbage();
     const before = memoryUsed();
     await storm(FRAMES_PER_SEED);
-    const problems = checkAnswers(frames, answers);
+    const problems = checkAnswers(frames, answers, codes);
     assert.deepEqual(problems, [], 'seed ' + SEEDS[s]);
     await Promise.all(ownCalls);
     assert.equal(callOutcomes, ownCalls.length, 'seed ' + SEEDS[s] + ': each of our calls resolved or rejected');
     const bugs = r.host.logs.filter((l) => l.text.indexOf('receive loop') >= 0);
     assert.deepEqual(bugs, [], 'seed ' + SEEDS[s] + ': no error reached the receive loop\'s last resort');
-    assert.deepEqual(await r.exchange([2, 'last', 'Reset', { type: 'Soft' }]).then((a) => a.length), 0, 'Reset answers later');
+    assert.deepEqual(await r.exchange([2, 'last', 'Reset', maker.valid(tables.schemas.Reset[0])]).then((a) => a.length), 0, 'Reset answers later');
     await sleep(6000);
-    assert.equal(answerProblem(answers[answers.length - 1]), null, 'the station still answers validly');
+    assert.equal(answers[answers.length - 1].indexOf('[3,"last",'), 0, 'the station still answers: ' + answers[answers.length - 1]);
+    assert.equal(answerProblem(answers[answers.length - 1], codes), null, 'validly');
     // Frames and answers are dropped; what stays is the station.
     frames.length = 0;
     answers.length = 0;
@@ -102,4 +108,9 @@ test('fuzz: ' + SEEDS.length + ' seeds × ' + FRAMES_PER_SEED + ' hostile frames
     const growth = memoryUsed() - before;
     assert.ok(growth < 2048, 'seed ' + SEEDS[s] + ': heap grew ' + growth + ' bytes over ' + FRAMES_PER_SEED + ' frames');
   }
-});
+}
+
+test('fuzz, OCPP 1.6: 2 seeds × ' + FRAMES_PER_SEED + ' hostile frames — each CALL with a readable id answered once, validly, within the caps; nothing escapes; the heap comes back', () =>
+  fuzz('1.6', [1, 2], OCPP16, CODES_16));
+
+test('fuzz, OCPP 2.0.1: 1 seed × ' + FRAMES_PER_SEED + ' hostile frames, the same checks with 2.0.1\'s error codes', () => fuzz('2.0.1', [201], OCPP201, CODES_201));

@@ -63,8 +63,8 @@ async function measure(variant, base) {
       if (waiting && reports.length >= waiting.count) waiting.resolve();
     });
     const until = (count) => new Promise((resolve, reject) => {
-      waiting = { count, resolve };
-      setTimeout(() => reject(new Error(`members-ram ${variant}: no report ${count} within 30 s`)), 30000);
+      const timer = setTimeout(() => reject(new Error(`members-ram ${variant}: no report ${count} within 30 s`)), 30000);
+      waiting = { count, resolve: () => (clearTimeout(timer), resolve()) };
     });
     await until(2);
     child.kill('SIGTERM');

@@ -7,12 +7,13 @@
 // GetDiagnostics uploads the report to the CSMS. The simulator (which rolls back in
 // memory, for its run) gets the same answers.
 import { test, before, after } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildShim } from '../../firmware-shim/build.mjs';
-import { startHost } from '../../firmware-shim/testing.mjs';
+import { startHost, hostBinary } from '../../firmware-shim/testing.mjs';
 import { SimulatedStation, DEFAULT_BUNDLE } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
 
@@ -138,6 +139,27 @@ it('rollback: a new image that never reaches an Accepted BootNotification gets 3
   assert.deepEqual(statuses(id, 'FirmwareStatusNotification'), ['Downloading', 'Downloaded', 'Installing', 'InstallationFailed']);
   assert.deepEqual(statuses('SFW-SILENT', 'FirmwareStatusNotification'), statuses(id, 'FirmwareStatusNotification'));
   await sim.stop(0);
+  await native.stop();
+});
+
+it('UpdateFirmware with the flashed form, bytecode (ocpp-host --compile): checked by loading it, installed, booted; a corrupt bytecode file is refused', async () => {
+  const id = 'NFW-BYTECODE';
+  const compiled = join(dataDir, 'next.qjbc');
+  const c = spawnSync(hostBinary(), [DEFAULT_BUNDLE, '--compile', compiled], { encoding: 'utf8' });
+  assert.equal(c.status, 0, c.stdout + c.stderr);
+  const bytecode = readFileSync(compiled);
+  const corrupt = Buffer.concat([bytecode.subarray(0, 64), Buffer.alloc(256, 0xee)]);
+  const native = nativeStation(id);
+  await csms.waitForCall(id, 'StatusNotification', { timeout: 30000 });
+  await updateFirmware(id, csms.serveFile('corrupt.qjbc', corrupt));
+  await waitForStatus(id, 'FirmwareStatusNotification', 'DownloadFailed');
+  await native.waitFor(/download failed \(not bytecode this host can load: /);
+  const from = csms.records.length;
+  await updateFirmware(id, csms.serveFile('next.qjbc', bytecode));
+  await waitForStatus(id, 'FirmwareStatusNotification', 'Installed', { timeout: 60000, from });
+  assert.deepEqual(statuses(id, 'FirmwareStatusNotification'), ['Downloading', 'DownloadFailed', 'Downloading', 'Downloaded', 'Installing', 'Installed']);
+  assert.deepEqual(readFileSync(join(firmwareFolder(id), 'image-1')), bytecode, 'the bytecode is the image that boots');
+  await native.waitFor(/image-1 reached an Accepted BootNotification/);
   await native.stop();
 });
 

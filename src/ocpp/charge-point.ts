@@ -152,7 +152,8 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
         const what = 'bad frame (' + error.code + ': ' + error.description + ')';
         this.log.warning(what);
         this.onInvalid(what);
-        this.answerError(message.uniqueId, error);
+        if (message.answer) this.refusedAnswer(message.uniqueId, error);
+        else this.answerError(message.uniqueId, error);
       } else if (message.type === CALL) {
         this.route(message as Call);
       } else {
@@ -240,6 +241,22 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
   private versionOf(error: OcppError, framing: boolean): OcppError {
     const protocol = this.protocol;
     return protocol && protocol.translate ? protocol.translate(error, framing) : error;
+  }
+
+  /**
+   * A CALLRESULT / CALLERROR refused before it was parsed (too large, too deep): the call in
+   * flight it answers rejects with that error at once, as for an answer that fails its schema;
+   * one for no call is ignored like any answer to nobody.
+   */
+  private refusedAnswer(uniqueId: string, error: OcppError): void {
+    const out = this.inFlight;
+    if (!out || out.uniqueId !== uniqueId) {
+      this.log.warning('refused answer for unknown unique id ' + quote(uniqueId) + ' ignored');
+      return;
+    }
+    this.free();
+    out.reject(error);
+    this.pump();
   }
 
   /** A CALLRESULT / CALLERROR: the answer to the call in flight, or ignored. */

@@ -78,7 +78,9 @@ export class Malformed {
   readonly type = 0;
   constructor(
     readonly uniqueId: string,
-    readonly error: OcppError
+    readonly error: OcppError,
+    /** A CALLRESULT / CALLERROR refused before it was parsed: not answered, it fails its call. */
+    readonly answer = false
   ) {}
 }
 
@@ -127,20 +129,20 @@ export function nestsDeeperThan(text: string, max: number): boolean {
 
 // The start of a frame, read without parsing it: its message type and a unique id without
 // escapes, to answer a frame refused before (or by) JSON.parse with its own id.
-const HEAD = /^\s*\[\s*\d+\s*,\s*"([^"\\]{1,36})"/;
+const HEAD = /^\s*\[\s*(\d+)\s*,\s*"([^"\\]{1,36})"/;
 
-/** The unique id at the start of a frame that cannot be parsed, or "-1". */
-function readableId(text: string): string {
+/** A frame that cannot be parsed, as Malformed: with the id at its start (or "-1"), an answer or not. */
+function refused(text: string, error: OcppError): Malformed {
   const m = HEAD.exec(text.length > 256 ? text.substring(0, 256) : text);
-  return m ? m[1] : '-1';
+  return m ? new Malformed(m[2], error, +m[1] === CALLRESULT || +m[1] === CALLERROR) : new Malformed('-1', error);
 }
 
 export function unpack(text: string): Message | Malformed {
   if (text.length > MAX_FRAME_LENGTH) {
-    return new Malformed(readableId(text), new FormationViolationError('Message of ' + text.length + ' characters is longer than the limit of ' + MAX_FRAME_LENGTH));
+    return refused(text, new FormationViolationError('Message of ' + text.length + ' characters is longer than the limit of ' + MAX_FRAME_LENGTH));
   }
   if (nestsDeeperThan(text, MAX_FRAME_DEPTH)) {
-    return new Malformed(readableId(text), new FormationViolationError('Message nests deeper than ' + MAX_FRAME_DEPTH + ' levels'));
+    return refused(text, new FormationViolationError('Message nests deeper than ' + MAX_FRAME_DEPTH + ' levels'));
   }
   let frame: unknown;
   try {
@@ -149,7 +151,7 @@ export function unpack(text: string): Message | Malformed {
     // A SyntaxError is bad JSON (its id unreadable); anything else (out of memory) is not
     // the frame's fault alone, and the frame's id is answered when it can be read.
     if (e instanceof SyntaxError) return new Malformed('-1', new FormationViolationError('Message is not valid JSON'));
-    return new Malformed(readableId(text), new FormationViolationError('Message could not be parsed: ' + quote(e instanceof Error ? e.message : e)));
+    return refused(text, new FormationViolationError('Message could not be parsed: ' + quote(e instanceof Error ? e.message : e)));
   }
   if (!isArray(frame)) return new Malformed('-1', new FormationViolationError('Message is not a JSON array'));
   const type = frame[0];

@@ -142,3 +142,30 @@ test('integers beyond ±(2^53-1) are refused with PropertyConstraintViolation, n
   assert.deepEqual(await r.exchange('[2,"i-5","GetCompositeSchedule",{"connectorId":-9007199254740991,"duration":9007199254740991}]'), [[3, 'i-5', { status: 'Rejected' }]]);
   assert.equal(r.seen[0].duration, 9007199254740991);
 });
+
+test('an answer to our call that is over the size cap or too deep fails that call at once (no CALLERROR back, no wait for the timeout); one to no call is ignored', async () => {
+  const r = station('warning');
+  const tooBig = (id: string) => '[3,"' + id + '",{"currentTime":"' + repeat('x', MAX_FRAME_LENGTH) + '"}]';
+  const tooDeep = (id: string) => '[4,"' + id + '","GenericError","",{"x":' + nested('[', '', ']', 100) + '}]';
+  const makers = [tooBig, tooDeep];
+  for (let i = 0; i < makers.length; i++) {
+    const started = r.host.now();
+    let outcome: any = null;
+    r.cp.call('Heartbeat', {}).then(
+      (v) => (outcome = { resolved: v }),
+      (e) => (outcome = { rejected: e })
+    );
+    const call = r.frames()[0];
+    assert.deepEqual(await r.exchange(makers[i](call[1])), [], 'nothing sent back');
+    assert.ok(outcome && outcome.rejected, 'the call failed: ' + JSON.stringify(outcome));
+    assert.equal(outcome.rejected.code, 'FormationViolation');
+    assert.ok(r.host.now() - started < 1000, 'at once, not after the response timeout');
+    assert.deepEqual(await r.exchange(makers[i]('nobody')), [], 'an answer to no call: ignored');
+  }
+  assert.ok(r.host.logs.some((l) => l.text.indexOf('unknown unique id nobody') >= 0), 'and logged');
+  // The next call goes out and is answered as usual.
+  const p = r.cp.call('Heartbeat', {});
+  const call = r.frames()[0];
+  r.deliver([3, call[1], { currentTime: '2026-11-25T10:00:00Z' }]);
+  assert.deepEqual(await p, { currentTime: '2026-11-25T10:00:00Z' });
+});

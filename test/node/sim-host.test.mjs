@@ -311,8 +311,8 @@ test('ws: a wrong password, an unreachable port and a bad URL arrive as onerror 
   assert.match(badUrl.logs[1], /^close 1006/);
 });
 
-test('ws: without the ocpp1.6 subprotocol the strict CSMS refuses the connection', async () => {
-  const { logs } = await runGuest(socketGuest(`${csms.url}/WS-5`, { protocols: ['ocpp2.0.1'], headers: basic('WS-5', 'sesame-sesame-16') }));
+test('ws: without a subprotocol it speaks (ocpp1.6, ocpp2.0.1) the strict CSMS refuses the connection', async () => {
+  const { logs } = await runGuest(socketGuest(`${csms.url}/WS-5`, { protocols: ['ocpp2.1'], headers: basic('WS-5', 'sesame-sesame-16') }));
   assert.deepEqual(logs, ['error Unexpected server response: 400', 'close 1006 ']);
 });
 

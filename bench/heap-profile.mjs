@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { getQuickJS } from 'quickjs-emscripten';
 import { inertHostSource } from '../sim/inert-host.mjs';
-import { memoryUsage } from '../sim/host.mjs';
+import { memoryUsage } from '../sim/quickjs-memory.mjs';
 
 const HOST = inertHostSource({ name: 'heap-profile', imei: '490154203237518', settings: { url: 'ws://127.0.0.1:9/ocpp', id: 'PROFILE', connectors: 2 } });
 

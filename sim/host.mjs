@@ -19,6 +19,9 @@ import { getQuickJS, newQuickJSWASMModule } from 'quickjs-emscripten';
 import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
 import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
+import { heapInUse } from './quickjs-memory.mjs';
+
+export { heapInUse, memoryUsage } from './quickjs-memory.mjs';
 
 /** What the simulator runs unless told otherwise: the bundle that is flashed, so its heap is the module's. */
 export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/firmware.min.js', import.meta.url));
@@ -614,33 +617,6 @@ class GuestRuntime {
       this.hooks.log(LOG_LEVELS.error, `could not free the QuickJS runtime cleanly: ${err.message}`, 'host');
     }
   }
-}
-
-/**
- * A QuickJS runtime's memory usage by its own account (JS_ComputeMemoryUsage), as
- * { 'memory used': { count, size }, atoms, strings, objects, properties, shapes,
- * 'bytecode functions', bytecode, … }. Read from the text dump, which QuickJS writes outside
- * the JS heap: the library's computeMemoryUsage() would add a context of its own (about
- * 33 KB) to the runtime it measures.
- */
-export function memoryUsage(rt) {
-  const usage = {};
-  for (const line of rt.dumpMemoryUsage().split('\n')) {
-    const m = /^\s*([a-z][a-z0-9 ]*?)\s+(\d+)(?:\s+(\d+))?/.exec(line);
-    if (m) usage[m[1]] = { count: Number(m[2]), size: m[3] === undefined ? 0 : Number(m[3]) };
-  }
-  return usage;
-}
-
-/**
- * The bytes a QuickJS runtime has in use (memory_used_size: objects, properties, shapes,
- * strings, atoms, functions and their bytecode, arrays, the runtime and its contexts): what
- * memory() reports and --heap-limit is checked against.
- */
-export function heapInUse(rt) {
-  const used = memoryUsage(rt)['memory used'];
-  if (!used) throw new Error('QuickJS memory dump without a "memory used" line');
-  return used.size;
 }
 
 /**

@@ -3,6 +3,7 @@
 // then virtual time. Fails a test on an uncaught error, an unhandled promise rejection, a
 // test that can never finish, the memory limit or the time limit.
 import { getQuickJS } from 'quickjs-emscripten';
+import { heapInUse } from '../sim/quickjs-memory.mjs';
 
 export const DEFAULT_MEMORY_LIMIT = 1024 * 1024;
 /** sim/host.mjs GUEST_STACK_BYTES (not imported: that module loads the whole simulator). */
@@ -72,12 +73,7 @@ export async function runTestBundle(code, { filename = 'test.js', memoryLimit = 
     __print: (h) => {
       print(ctx.getString(h));
     },
-    __memoryUsed: () => {
-      const usage = rt.computeMemoryUsage();
-      const used = ctx.dump(usage).memory_used_size;
-      usage.dispose();
-      return ctx.newNumber(used);
-    },
+    __memoryUsed: () => ctx.newNumber(heapInUse(rt)),
   };
   for (const [name, fn] of Object.entries(fns)) {
     const handle = ctx.newFunction(name, fn);
@@ -155,9 +151,7 @@ export async function runTestBundle(code, { filename = 'test.js', memoryLimit = 
 
   let memoryUsed = 0;
   try {
-    const usage = rt.computeMemoryUsage();
-    memoryUsed = ctx.dump(usage).memory_used_size;
-    usage.dispose();
+    memoryUsed = heapInUse(rt);
   } catch {
     // runtime may be unusable after out-of-memory
   }

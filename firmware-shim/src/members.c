@@ -69,6 +69,7 @@ static void download_done(int id, const char *error)
         finish_error(id, error);
         return;
     }
+    firmware_crash_point("download-fetched"); /* whole on disk, not yet checked nor staged */
     char why[600];
     char *info = firmware_accept_download(why, sizeof why);
     if (info)

@@ -169,6 +169,7 @@ it('UpdateFirmware with the flashed form, bytecode (ocpp-host --compile): checke
 // before its Installed went out: the bundle had already closed the update at boot, so the
 // new image runs, confirmed, and no final status is sent (it is never InstallationFailed).
 const CRASH_STEPS = [
+  { step: 'download-fetched', expect: ['Installed'], good: 'image-1' }, // the update starts over at the boot: downloads again
   { step: 'install-renamed', expect: ['InstallationFailed'], good: '' }, // the state still names the old image
   { step: 'install-state', expect: ['Installed'], good: 'image-1' }, // the new image is on trial: it boots
   { step: 'boot-counted', expect: ['Installed'], good: 'image-1' }, // the trial boot is counted, then the cut

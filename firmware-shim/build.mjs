@@ -97,9 +97,8 @@ function ensurePackages({ installPackages, say, packages = PACKAGES }) {
 }
 
 /**
- * Runs fn holding firmware-shim/vendor/.lock, so that two builds at once (CI starts the
- * armhf one in the background while the tests build the native one) never write the same
- * files. A lock whose holder has died is taken over.
+ * Runs fn holding firmware-shim/vendor/.lock, so that two builds at once (npm test's prebuild,
+ * test/prebuild-native.mjs, and a test file's own) never write the same files. A lock whose holder has died is taken over.
  */
 function withBuildLock(fn) {
   const lock = join(shimDir, 'vendor', '.lock');

@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { run } from 'node:test';
+import { spawn } from 'node:child_process';
 import { bundleFile, root } from '../build/build.mjs';
 import { runTestBundle, DEFAULT_MEMORY_LIMIT } from './quickjs-runner.mjs';
 
@@ -88,7 +89,17 @@ async function runNode(list) {
 
 const quickjsFiles = files.length ? files.filter((f) => f.endsWith('.ts')) : find('test/quickjs', '.test.ts');
 const nodeFiles = files.length ? files.filter((f) => f.endsWith('.mjs')) : find('test/node', '.test.mjs');
+// The native hosts build meanwhile (test/prebuild-native.mjs), when a Node-side test needs them.
+const prebuild =
+  !quickjsOnly && nodeFiles.some((f) => readFileSync(join(root, f), 'utf8').includes('firmware-shim/build.mjs'))
+    ? new Promise((resolve) => {
+        const child = spawn(process.execPath, [join(root, 'test', 'prebuild-native.mjs')], { stdio: ['ignore', 'inherit', 'inherit'] });
+        child.on('exit', resolve);
+        child.on('error', resolve);
+      })
+    : Promise.resolve();
 if (!nodeOnly) await runQuickJS(quickjsFiles);
+await prebuild;
 if (!quickjsOnly) await runNode(nodeFiles);
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || passed === 0 ? 1 : 0);

@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { moduleSizes, root } from '../build/build.mjs';
+import { moduleSizes, root, FIRMWARE_201, minifiedName } from '../build/build.mjs';
 import { measureSize } from './size.mjs';
 import { measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
@@ -112,6 +112,10 @@ try {
     // Functions: bytecode, and variable tables, constants, source text and line tables;
     // objects: with their properties and shapes.
     row('  once evaluated: functions (bytecode), objects, atoms', `${kb(p.functions)} (${kb(p.bytecode)}), ${kb(p.objects)}, ${kb(p.atoms)}`);
+    // The 2.0.1 firmware beside it (a minimal station for now), evaluated the same way.
+    const p201 = await heapProfile(join(root, minifiedName(FIRMWARE_201.out)));
+    results.figures.memory.profile201 = p201;
+    row('dist/firmware-201.min.js once evaluated (OCPP 2.0.1, minimal station): QuickJS heap', `${kb(p201.used)} (functions ${kb(p201.functions)}, objects ${kb(p201.objects)}, atoms ${kb(p201.atoms)})`);
     row('QuickJS heap peak, session with 2 connectors, simulator host (= per station)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
     if (native) {
       row('QuickJS heap peak, same session, native host, script (parser included)', kb(native.sessionPeak));

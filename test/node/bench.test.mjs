@@ -55,6 +55,7 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
     assert.equal(sizes.length, 5);
     assert.deepEqual(sizes, [...sizes].sort((a, b) => b - a), 'largest first');
     assert.ok(sizes.reduce((a, b) => a + b) < bundle['firmware.min.js'].raw);
+    assert.ok(memory.profile201.used > 0 && memory.profile201.used < memory.profile.used, 'the 2.0.1 firmware evaluated: less heap than the full 1.6 station');
     const p = memory.profile;
     assert.ok(p.bytecode > 0 && p.bytecode < p.functions && p.objects > 0 && p.atoms > 0);
     assert.ok(p.functions + p.objects + p.atoms + p.strings <= p.used, 'the parts are parts of the heap');

@@ -8,7 +8,8 @@
 // DownloadFailed → once no transaction runs: Installing → the host installs → the station
 // restarts → after the boot: Installed (or InstallationFailed). The update's progress is kept
 // in storage (firmware-update.json), so a reboot before retrieveDate or during the install
-// does not lose it. Both flows are the transfer flow of src/lib/transfer.ts.
+// does not lose it, nor one before the CSMS answered the final status (it goes again after
+// the boot). Both flows are the transfer flow of src/lib/transfer.ts.
 import { Hal } from '../../hal/index';
 import { Configuration } from './configuration';
 import { Connector, StopReason } from './connector';
@@ -37,6 +38,8 @@ interface Update {
   retryIntervalS: number;
   /** Waiting: for retrieveDate or a retry; Installing: the host was asked to install, the restart follows. */
   phase: 'Waiting' | 'Downloaded' | 'Installing' | 'Installed';
+  /** The final status, owed to the CSMS until it answered it. */
+  outcome?: FirmwareStatus;
 }
 
 interface DiagnosticsUpload {
@@ -93,18 +96,20 @@ export class Firmware {
     };
   }
 
-  /** At boot: resumes a waiting update; reports how an install that restarted the station ended. */
+  /** At boot: resumes a waiting update; reports how an install that restarted the station ended, or a final status not yet answered. */
   start(): void {
     const u = this.update.job;
     if (!u) return;
     if (u.phase === 'Installed' || u.phase === 'Installing') {
       // Installing still: the station restarted (power loss?) before the host confirmed. A
-      // host with rollback says whether the new image is the one running.
-      const failure = this.station.hal.firmware.installFailure(u.phase);
+      // host with rollback says whether the new image is the one running. An outcome found
+      // at an earlier boot stays, unless the host has rolled back since.
+      const failure = this.station.hal.firmware.installFailure(u.outcome ? 'Installed' : u.phase);
       if (failure) this.station.hal.log.error('firmware: installation failed (' + failure + ')');
-      this.finish(failure ? 'InstallationFailed' : 'Installed');
+      this.finish(failure ? 'InstallationFailed' : u.outcome || 'Installed');
       return;
     }
+    if (u.outcome) return this.finish(u.outcome); // the power went before the CSMS answered it
     this.firmwareStatus = u.phase === 'Downloaded' ? 'Downloaded' : 'Idle';
     if (u.phase === 'Downloaded') this.installWhenIdle();
     else this.update.waitUntil(u.retrieveAt, () => this.download());
@@ -194,15 +199,15 @@ export class Firmware {
     });
   }
 
+  /** The update is over; its record goes once the CSMS has answered `status`. */
   private finish(status: FirmwareStatus): void {
-    this.update.end();
-    this.setFirmwareStatus(status);
+    this.setFirmwareStatus(status, this.update.conclude(this.update.job!, status));
     this.firmwareStatus = 'Idle'; // a later TriggerMessage: nothing going on
   }
 
-  private setFirmwareStatus(status: FirmwareStatus): void {
+  private setFirmwareStatus(status: FirmwareStatus, answered?: () => void): void {
     this.firmwareStatus = status;
-    this.held.notify('FirmwareStatusNotification', { status });
+    this.held.notify('FirmwareStatusNotification', { status }, answered);
   }
 
   // ---- GetDiagnostics -------------------------------------------------------------------

@@ -4,7 +4,8 @@
 // the way loses nothing, a start at a scheduled wall-clock time (waited for in steps, as the
 // clock may be set meanwhile), retries `retryInterval` apart, the install once no
 // transaction runs and the restart into the new image, and the status notifications, of
-// which only the latest of each kind goes out once the station is back online. Nothing here
+// which only the latest of each kind goes out once the station is back online; a job's final
+// status stays owed in its record until the CSMS has answered it. Nothing here
 // knows OCPP: the features (firmware.ts, security/signed-firmware.ts, security/log-upload.ts)
 // give the phases, the wording and the messages.
 
@@ -21,6 +22,8 @@ export interface TransferJob {
   /** Attempts left after the current one. */
   retriesLeft: number;
   retryIntervalS: number;
+  /** The final status, once the job reached it: owed to the CSMS (kept in the record) until answered. */
+  outcome?: string;
 }
 
 /** Longest single timer; longer waits are taken in steps (the clock may be set meanwhile). */
@@ -69,6 +72,21 @@ export class TransferFlow<J extends TransferJob> {
     this.cancel();
     if (this.file) this.host.storage.remove(this.file);
     return job;
+  }
+
+  /**
+   * The job reached its final status `outcome`: the job is over, but its record stays (with
+   * the outcome) until the CSMS has answered the notification of it, so a power cut before
+   * that reports it again at the next boot. Returns what ends the job then (give it to
+   * HeldNotifications.notify); a job replaced meanwhile stays replaced.
+   */
+  conclude(job: J, outcome: string): () => void {
+    this.cancel();
+    job.outcome = outcome;
+    this.save();
+    return () => {
+      if (this.job === job) this.end();
+    };
   }
 
   /** Is `job` still the one under way (not replaced or ended meanwhile)? */
@@ -139,29 +157,53 @@ export function busyConnector(connectors: { id: number; transaction: unknown }[]
   return null;
 }
 
+interface HeldNotification {
+  action: string;
+  payload: object;
+  answered?: () => void;
+}
+
 /**
  * Status notifications of transfers: sent at once while online; while not, only the latest
  * of each kind is kept, and sent once online again (in the order they were last set).
+ * `send` resolves with the CSMS's answer, or null when there was none (offline, a
+ * CALLERROR, no answer in time).
  */
 export class HeldNotifications {
-  private held: { action: string; payload: object }[] = [];
+  private held: HeldNotification[] = [];
 
-  constructor(private readonly isOnline: () => boolean, private readonly send: (action: string, payload: object) => void) {}
+  constructor(private readonly isOnline: () => boolean, private readonly send: (action: string, payload: object) => Promise<unknown>) {}
 
-  notify(action: string, payload: object): void {
-    if (!this.isOnline()) {
-      this.held = this.held.filter((h) => h.action !== action);
-      this.held.push({ action, payload });
-      return;
-    }
-    this.send(action, payload);
+  /**
+   * `answered` runs once the CSMS has answered this notification. One the connection lost
+   * before its answer is held again (unless a newer one of its kind is), for the next flush.
+   */
+  notify(action: string, payload: object, answered?: () => void): void {
+    const n: HeldNotification = { action, payload, answered };
+    if (this.isOnline()) this.deliver(n);
+    else this.hold(n);
   }
 
   /** Online again: what was held goes now. */
   flush(): void {
     const held = this.held;
     this.held = [];
-    for (let i = 0; i < held.length; i++) this.send(held[i].action, held[i].payload);
+    for (let i = 0; i < held.length; i++) this.deliver(held[i]);
+  }
+
+  private hold(n: HeldNotification): void {
+    this.held = this.held.filter((h) => h.action !== n.action);
+    this.held.push(n);
+  }
+
+  private deliver(n: HeldNotification): void {
+    const answered = n.answered;
+    const sent = this.send(n.action, n.payload);
+    if (!answered) return;
+    sent.then((answer) => {
+      if (answer) answered();
+      else if (!this.isOnline() && !this.held.some((h) => h.action === n.action)) this.hold(n);
+    });
   }
 }
 

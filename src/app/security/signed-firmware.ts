@@ -10,7 +10,8 @@
 // InvalidFirmwareSignature) → at installDateTime (InstallScheduled before) and once no
 // transaction runs: Installing → the host installs → InstallRebooting → restart → after the
 // boot: Installed and the security event FirmwareUpdated. The update's progress is kept in
-// storage, so a reboot on the way does not lose it. A new request replaces one that has not
+// storage, so a reboot on the way does not lose it, nor one before the CSMS answered the
+// final status (it goes again after the boot). A new request replaces one that has not
 // reached Installing (AcceptedCanceled). The flow is the transfer flow of src/lib/transfer.ts.
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
@@ -41,6 +42,8 @@ interface SignedUpdate {
   retryIntervalS: number;
   /** Verified: downloaded and its signature checked; Installing: the host was asked, the restart follows. */
   phase: 'Waiting' | 'Verified' | 'Installing' | 'Installed';
+  /** The final status, owed to the CSMS until it answered it. */
+  outcome?: SignedFirmwareStatus;
 }
 
 const FILE = 'signed-firmware-update.json';
@@ -64,8 +67,10 @@ export class SignedFirmware {
     );
   }
 
+  /** The update under way (one whose final status is only owed is over). */
   private get update(): SignedUpdate | null {
-    return this.flow.job;
+    const u = this.flow.job;
+    return u && !u.outcome ? u : null;
   }
 
   /** The requestId of the update under way, if any (for triggered notifications). */
@@ -88,19 +93,21 @@ export class SignedFirmware {
     };
   }
 
-  /** At boot: resumes an update; reports how an install that restarted the station ended. */
+  /** At boot: resumes an update; reports how an install that restarted the station ended, or a final status not yet answered. */
   start(): void {
-    const u = this.update;
+    const u = this.flow.job;
     if (!u) return;
     if (u.phase === 'Installed' || u.phase === 'Installing') {
       // Installing still: the station restarted (power loss?) before the host confirmed. A
-      // host with rollback says whether the new image is the one running.
-      const failure = this.station.hal.firmware.installFailure(u.phase);
+      // host with rollback says whether the new image is the one running. An outcome found
+      // at an earlier boot stays (its security event went then), unless the host has rolled back since.
+      const failure = this.station.hal.firmware.installFailure(u.outcome ? 'Installed' : u.phase);
       if (failure) this.station.hal.log.error('signed firmware: installation failed (' + failure + ')');
-      else this.events.raise('FirmwareUpdated', this.station.hal.settings.firmwareVersion);
-      this.finish(failure ? 'InstallationFailed' : 'Installed');
+      else if (!u.outcome) this.events.raise('FirmwareUpdated', this.station.hal.settings.firmwareVersion);
+      this.finish(failure ? 'InstallationFailed' : u.outcome || 'Installed', u);
       return;
     }
+    if (u.outcome) return this.finish(u.outcome, u); // the power went before the CSMS answered it
     if (u.phase === 'Verified') this.installWhenDue();
     else this.waitForDownload();
   }
@@ -243,18 +250,17 @@ export class SignedFirmware {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  private finish(status: SignedFirmwareStatus): void {
-    const requestId = this.requestId;
-    this.flow.end();
-    this.setStatus(status, requestId);
+  /** The update is over; its record goes once the CSMS has answered `status`. */
+  private finish(status: SignedFirmwareStatus, u: SignedUpdate = this.update!): void {
+    this.setStatus(status, u.requestId, this.flow.conclude(u, status));
     this.status = 'Idle'; // a later trigger: nothing going on
   }
 
-  private setStatus(status: SignedFirmwareStatus, requestId?: number): void {
+  private setStatus(status: SignedFirmwareStatus, requestId?: number, answered?: () => void): void {
     this.status = status;
     const payload: { status: SignedFirmwareStatus; requestId?: number } = { status };
     const id = requestId !== undefined ? requestId : this.requestId;
     if (id !== undefined) payload.requestId = id;
-    this.held.notify('SignedFirmwareStatusNotification', payload); // only the latest status is worth telling later
+    this.held.notify('SignedFirmwareStatusNotification', payload, answered); // only the latest status is worth telling later
   }
 }

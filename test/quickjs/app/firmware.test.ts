@@ -3,7 +3,8 @@
 // GetDiagnostics (upload, retries), TriggerMessage of both status notifications, and a
 // host without the optional ABI members (the flows end in DownloadFailed / UploadFailed).
 import { test, assert, sleep, clock } from '../../lib/harness';
-import { makeStation, startOnline, startCharging, Rig } from './lib/station-harness';
+import { makeStation, startOnline, startCharging, powerCut, Rig } from './lib/station-harness';
+import { FakeHost } from '../../lib/fake-host';
 
 interface FakeTransfers {
   downloads: string[];
@@ -92,6 +93,39 @@ test('UpdateFirmware: a power cut after the host installed but before it said so
   (next.host as any).firmwareConfirm = () => {};
   await startOnline(next);
   assert.deepEqual(await statuses(next, 'FirmwareStatusNotification', 1), ['Installed']);
+});
+
+test('UpdateFirmware: a power cut after the boot into the new image, before the CSMS answered Installed — the next boot reports Installed again; the record goes once it is answered', async () => {
+  const rig = makeStation();
+  withTransfers(rig);
+  await startOnline(rig);
+  await rig.csms.call('UpdateFirmware', { location: 'http://csms/fw.js', retrieveDate: new Date(clock.now()).toISOString() });
+  assert.deepEqual(await statuses(rig, 'FirmwareStatusNotification', 3), ['Downloading', 'Downloaded', 'Installing']);
+  await sleep(2000);
+  assert.equal(rig.host.restarts, 1);
+  // The host's rollback state outlives the power cut: on trial until the first confirm.
+  let confirms = 0;
+  const rollbackHost = (host: FakeHost) => {
+    (host as any).firmwareState = () => JSON.stringify({ trial: confirms === 0, rolledBack: '' });
+    (host as any).firmwareConfirm = () => confirms++;
+  };
+  const next = makeStation({}, rig.host.files, rollbackHost);
+  next.csms.autoAnswer.FirmwareStatusNotification = () => undefined; // the power goes before the answer
+  await startOnline(next);
+  assert.deepEqual(await statuses(next, 'FirmwareStatusNotification', 1), ['Installed']);
+  assert.equal(confirms, 1);
+  const files = powerCut(next);
+  assert.ok(files['firmware-update.json'], 'the record stays until the CSMS has answered Installed');
+
+  const third = makeStation({}, files, rollbackHost);
+  await startOnline(third);
+  assert.deepEqual(await statuses(third, 'FirmwareStatusNotification', 1), ['Installed'], 'the new image (confirmed now) still reports Installed');
+  await sleep(1000);
+  assert.equal(third.host.files['firmware-update.json'], undefined, 'answered: the record is gone');
+  const fourth = makeStation({}, powerCut(third), rollbackHost);
+  await startOnline(fourth);
+  await sleep(5000);
+  assert.equal(fourth.csms.pending('FirmwareStatusNotification').length, 0, 'told once answered, not again');
 });
 
 test('UpdateFirmware retries: a failed download is tried again retryInterval later, retries times; then DownloadFailed', async () => {

@@ -82,7 +82,10 @@ test('held notifications: sent at once while online; while offline the latest of
   const sent: string[] = [];
   const held = new HeldNotifications(
     () => online,
-    (action, payload) => sent.push(action + ':' + (payload as any).status)
+    (action, payload) => {
+      sent.push(action + ':' + (payload as any).status);
+      return Promise.resolve({});
+    }
   );
   held.notify('A', { status: '1' });
   held.notify('B', { status: '1' });
@@ -94,6 +97,37 @@ test('held notifications: sent at once while online; while offline the latest of
   held.notify('A', { status: '3' });
   held.flush();
   assert.deepEqual(sent, ['B:1', 'A:2', 'A:3']);
+});
+
+test('held notifications: `answered` runs on the CSMS\'s answer only; one the connection lost before its answer goes again at the next flush', async () => {
+  let online = true;
+  const sent: string[] = [];
+  const answers: ((answer: unknown) => void)[] = [];
+  const held = new HeldNotifications(
+    () => online,
+    (action, payload) => {
+      sent.push(action + ':' + (payload as any).status);
+      return new Promise((resolve) => answers.push(resolve));
+    }
+  );
+  let answered = 0;
+  held.notify('A', { status: 'final' }, () => answered++);
+  online = false;
+  answers[0](null); // the connection dropped: no answer
+  await sleep(0);
+  assert.equal(answered, 0);
+  online = true;
+  held.flush();
+  assert.deepEqual(sent, ['A:final', 'A:final'], 'sent again once online');
+  answers[1]({});
+  await sleep(0);
+  assert.equal(answered, 1);
+  held.notify('B', { status: 'x' }, () => answered++);
+  answers[2](null); // a CALLERROR while online: not sent again
+  await sleep(0);
+  held.flush();
+  assert.deepEqual(sent.length, 3);
+  assert.equal(answered, 1);
 });
 
 test('busyConnector and fileStamp', () => {

@@ -7,7 +7,7 @@
 // security events, AcceptedCanceled, installDateTime and the wait for a transaction.
 import { test, assert, sleep, clock } from '../../../lib/harness';
 import { FakeHost } from '../../../lib/fake-host';
-import { makeStation, startOnline, startCharging, Rig } from '../lib/station-harness';
+import { makeStation, startOnline, startCharging, powerCut, Rig } from '../lib/station-harness';
 
 const KEY = 'sixteen-chars-pw'; // security profile 1: security events are sent
 const ROOT = 'FAKE ROOT maker-root';
@@ -98,6 +98,29 @@ test('accepted: DownloadScheduled until retrieveDateTime, then Downloading … S
   assert.equal(next.host.files['signed-firmware-update.json'], undefined);
   await next.csms.call('ExtendedTriggerMessage', { requestedMessage: 'FirmwareStatusNotification' });
   assert.deepEqual((await next.csms.next('SignedFirmwareStatusNotification'))[3], { status: 'Idle' }, 'nothing going on any more');
+});
+
+test('a power cut after the boot into the new image, before the CSMS answered Installed: the next boot reports Installed again (FirmwareUpdated once); the record goes once it is answered', async () => {
+  const t: Scripted = { downloads: [], installs: 0, verified: [] };
+  const rig = await onlineWithRoot(t);
+  await rig.csms.call('SignedUpdateFirmware', request(8, 'GOOD'));
+  assert.deepEqual(await statuses(rig, 5), ['Downloading/8', 'Downloaded/8', 'SignatureVerified/8', 'Installing/8', 'InstallRebooting/8']);
+  await sleep(2000);
+  assert.equal(rig.host.restarts, 1);
+
+  const next = makeStation({ password: KEY }, rig.host.files, scriptedHost(t));
+  next.csms.autoAnswer.SecurityEventNotification = () => ({});
+  next.csms.autoAnswer.SignedFirmwareStatusNotification = () => undefined; // the power goes before the answer
+  await startOnline(next);
+  assert.deepEqual(await statuses(next, 1), ['Installed/8']);
+  const files = powerCut(next);
+  assert.ok(files['signed-firmware-update.json'], 'the record stays until the CSMS has answered Installed');
+
+  const third = await onlineWithRoot(t, files);
+  assert.deepEqual(await statuses(third, 1), ['Installed/8']);
+  assert.equal((await securityEvents(third, 'FirmwareUpdated')).length, 1, 'the event raised at the first boot (kept in its outbox), not raised again');
+  assert.equal(third.host.files['signed-firmware-update.json'], undefined, 'answered: the record is gone');
+  assert.deepEqual((await third.csms.call('SignedUpdateFirmware', request(9, 'GOOD')))[2], { status: 'Accepted' }, 'a new request is not refused meanwhile');
 });
 
 test('refused: a signing certificate from no installed root (InvalidCertificate, event), none installed, a host without crypto or signature checks (Rejected)', async () => {

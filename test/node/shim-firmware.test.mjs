@@ -166,14 +166,15 @@ it('UpdateFirmware with the flashed form, bytecode (ocpp-host --compile): checke
 // A power cut at each step of an install (and of the boots after it): the host is killed
 // there, started again, and must boot a bundle that ends the update with a final status.
 // At confirm-state the cut comes after the Accepted BootNotification of the new image and
-// before its Installed went out: the bundle had already closed the update at boot, so the
-// new image runs, confirmed, and no final status is sent (it is never InstallationFailed).
+// before its Installed was answered: the bundle keeps the update's record (with its outcome)
+// until the CSMS has answered the final status, so the confirmed new image reports Installed
+// at the next boot (never InstallationFailed).
 const CRASH_STEPS = [
   { step: 'download-fetched', expect: ['Installed'], good: 'image-1' }, // the update starts over at the boot: downloads again
   { step: 'install-renamed', expect: ['InstallationFailed'], good: '' }, // the state still names the old image
   { step: 'install-state', expect: ['Installed'], good: 'image-1' }, // the new image is on trial: it boots
   { step: 'boot-counted', expect: ['Installed'], good: 'image-1' }, // the trial boot is counted, then the cut
-  { step: 'confirm-state', expect: [], good: 'image-1' }, // confirmed, the old image not yet removed
+  { step: 'confirm-state', expect: ['Installed'], good: 'image-1' }, // confirmed, the old image not yet removed; Installed not yet answered
   // a new image that throws at load: cut once the rollback is written, before the old one boots
   { step: 'rollback-state', expect: ['InstallationFailed'], good: '', image: 'throw new Error("broken");' },
 ];

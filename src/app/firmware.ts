@@ -16,7 +16,7 @@ import { Connector, StopReason } from './connector';
 import { Routes } from './routes';
 import { DiagnosticsStatus, FirmwareStatus, GetDiagnosticsRequest } from '../ocpp/v16/generated/types';
 import { Triggers } from './triggers';
-import { TransferFlow, HeldNotifications, busyConnector, fileStamp } from '../lib/transfer';
+import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../lib/transfer';
 
 export interface FirmwareContext {
   readonly hal: Hal;
@@ -135,10 +135,9 @@ export class Firmware {
   // ---- UpdateFirmware -------------------------------------------------------------------
 
   private schedule(location: string, retrieveDate: string, retries?: number, retryInterval?: number): void {
-    const at = Date.parse(retrieveDate);
     const u = this.update.begin({
       location,
-      retrieveAt: isNaN(at) ? this.station.hal.now() : at,
+      retrieveAt: requestedTime(retrieveDate, this.station.hal.now()),
       retriesLeft: retries !== undefined && retries >= 0 ? retries : DEFAULT_RETRIES,
       retryIntervalS: retryInterval !== undefined && retryInterval >= 0 ? retryInterval : DEFAULT_RETRY_INTERVAL_S,
       phase: 'Waiting',

@@ -207,6 +207,20 @@ export class HeldNotifications {
   }
 }
 
+/**
+ * How far in the future a requested time may lie and still count as now: the station's clock
+ * is set from the CSMS's currentTime without the message's transit time, so a CSMS's "now"
+ * can read up to a round trip ahead here — a start that near is no scheduled start (no
+ * DownloadScheduled / InstallScheduled before it).
+ */
+export const NOW_TOLERANCE_MS = 2000;
+
+/** A requested start (an ISO time from the CSMS) as wall-clock ms: now when it is unreadable, past, or within NOW_TOLERANCE_MS of now. */
+export function requestedTime(text: string, now: number): number {
+  const at = Date.parse(text);
+  return isNaN(at) || at <= now + NOW_TOLERANCE_MS ? now : at;
+}
+
 /** A time as it goes into a file name: 20240101T120000Z. */
 export function fileStamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

@@ -19,7 +19,7 @@ import { SignedFirmwareStatus, SignedUpdateFirmwareRequest, UpdateFirmwareStatus
 import { Connector, StopReason } from '../connector';
 import { SecurityEvents } from './security-events';
 import { Certificates } from './certificates';
-import { TransferFlow, HeldNotifications, busyConnector } from '../../lib/transfer';
+import { TransferFlow, HeldNotifications, busyConnector, requestedTime } from '../../lib/transfer';
 
 export interface SignedFirmwareContext {
   readonly hal: Hal;
@@ -149,16 +149,15 @@ export class SignedFirmware {
   private schedule(p: SignedUpdateFirmwareRequest): void {
     const hal = this.station.hal;
     const f = p.firmware;
-    const retrieveAt = Date.parse(f.retrieveDateTime);
-    const installAt = f.installDateTime ? Date.parse(f.installDateTime) : NaN;
+    const now = hal.now();
     if (this.update) hal.log.info('signed firmware update ' + this.update.requestId + ' canceled by ' + p.requestId);
     const u = this.flow.begin({
       requestId: p.requestId,
       location: f.location,
       signingCertificate: f.signingCertificate,
       signature: f.signature,
-      retrieveAt: isNaN(retrieveAt) ? hal.now() : retrieveAt,
-      installAt: isNaN(installAt) ? 0 : installAt,
+      retrieveAt: requestedTime(f.retrieveDateTime, now),
+      installAt: f.installDateTime ? requestedTime(f.installDateTime, now) : 0,
       retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
       retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
       phase: 'Waiting',

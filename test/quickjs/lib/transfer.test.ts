@@ -3,7 +3,7 @@
 import { test, assert, sleep, clock } from '../../lib/harness';
 import { FakeHost } from '../../lib/fake-host';
 import { createHal } from '../../../hal/index';
-import { TransferFlow, HeldNotifications, busyConnector, fileStamp } from '../../../src/lib/transfer';
+import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../../src/lib/transfer';
 
 interface Job {
   at: number;
@@ -128,6 +128,14 @@ test('held notifications: `answered` runs on the CSMS\'s answer only; one the co
   held.flush();
   assert.deepEqual(sent.length, 3);
   assert.equal(answered, 1);
+});
+
+test('requestedTime: now when unreadable, past or within 2 s ahead; later times as given', () => {
+  const now = Date.parse('2024-03-05T06:07:08.000Z');
+  assert.equal(requestedTime('not a time', now), now);
+  assert.equal(requestedTime('2024-03-05T06:00:00Z', now), now);
+  assert.equal(requestedTime('2024-03-05T06:07:10.000Z', now), now, '2 s ahead counts as now');
+  assert.equal(requestedTime('2024-03-05T06:07:10.001Z', now), now + 2001);
 });
 
 test('busyConnector and fileStamp', () => {

@@ -100,6 +100,21 @@ test('accepted: DownloadScheduled until retrieveDateTime, then Downloading … S
   assert.deepEqual((await next.csms.next('SignedFirmwareStatusNotification'))[3], { status: 'Idle' }, 'nothing going on any more');
 });
 
+test('a retrieveDateTime / installDateTime of the CSMS\'s "now", which reads a little ahead on the station\'s clock (set without transit time): no DownloadScheduled / InstallScheduled', async () => {
+  const t: Scripted = { downloads: [], installs: 0, verified: [] };
+  const rig = await onlineWithRoot(t);
+  const csmsNow = new Date(clock.now() + 1500).toISOString(); // within the 2 s tolerance
+  await rig.csms.call('SignedUpdateFirmware', request(11, 'GOOD', { retrieveDateTime: csmsNow, installDateTime: csmsNow }));
+  assert.deepEqual(await statuses(rig, 5), ['Downloading/11', 'Downloaded/11', 'SignatureVerified/11', 'Installing/11', 'InstallRebooting/11']);
+  await sleep(2000);
+  assert.equal(t.installs, 1);
+  // Beyond the tolerance it is a scheduled download.
+  const next = await onlineWithRoot(t, rig.host.files);
+  assert.deepEqual(await statuses(next, 1), ['Installed/11']);
+  await next.csms.call('SignedUpdateFirmware', request(12, 'GOOD', { retrieveDateTime: new Date(clock.now() + 3000).toISOString() }));
+  assert.deepEqual(await statuses(next, 2), ['DownloadScheduled/12', 'Downloading/12']);
+});
+
 test('a power cut after the boot into the new image, before the CSMS answered Installed: the next boot reports Installed again (FirmwareUpdated once); the record goes once it is answered', async () => {
   const t: Scripted = { downloads: [], installs: 0, verified: [] };
   const rig = await onlineWithRoot(t);

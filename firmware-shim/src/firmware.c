@@ -200,15 +200,9 @@ static void check_loadable(const char *code, size_t length, char *error, size_t 
         bool bytecode = host_is_bytecode(code, length);
         JSValue v = bytecode ? JS_ReadObject(ctx, (const uint8_t *)code, length, JS_READ_OBJ_BYTECODE)
                              : JS_Eval(ctx, code, length, "firmware.js", JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
-        if (JS_IsException(v)) {
-            JSValue e = JS_GetException(ctx);
-            const char *text = JS_ToCString(ctx, e);
-            snprintf(error, error_size, "%s: %s",
-                     bytecode ? "not bytecode this host can load" : "not a script QuickJS can compile",
-                     text ? text : "?");
-            JS_FreeCString(ctx, text);
-            JS_FreeValue(ctx, e);
-        }
+        if (JS_IsException(v))
+            host_exception_text(ctx, bytecode ? "not bytecode this host can load" : "not a script QuickJS can compile",
+                                error, error_size);
         JS_FreeValue(ctx, v);
     }
     if (ctx)

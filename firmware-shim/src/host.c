@@ -1326,6 +1326,15 @@ bool host_is_bytecode(const char *data, size_t length)
     return version == 1 || version == 2;
 }
 
+void host_exception_text(JSContext *ctx, const char *what, char *error, size_t error_size)
+{
+    JSValue exception = JS_GetException(ctx);
+    const char *text = JS_ToCString(ctx, exception);
+    snprintf(error, error_size, "%s: %s", what, text ? text : "?");
+    JS_FreeCString(ctx, text);
+    JS_FreeValue(ctx, exception);
+}
+
 char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
                    size_t error_size)
 {
@@ -1341,11 +1350,9 @@ char *host_compile(const char *code, size_t length, const char *filename, size_t
         JSValue function =
             JS_Eval(ctx, code, length, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
         if (JS_IsException(function)) {
-            JSValue exception = JS_GetException(ctx);
-            const char *text = JS_ToCString(ctx, exception);
-            snprintf(error, error_size, "%s does not compile: %s", filename, text ? text : "?");
-            JS_FreeCString(ctx, text);
-            JS_FreeValue(ctx, exception);
+            char what[256];
+            snprintf(what, sizeof what, "%s does not compile", filename);
+            host_exception_text(ctx, what, error, error_size);
         } else {
             size_t size;
             uint8_t *bytes = JS_WriteObject(ctx, &size, function, JS_WRITE_OBJ_BYTECODE);
@@ -1438,11 +1445,9 @@ static JSValue parse_object(JSContext *ctx, const char *text, const char *what, 
 {
     JSValue v = JS_ParseJSON(ctx, text, strlen(text), what);
     if (JS_IsException(v)) {
-        JSValue exception = JS_GetException(ctx);
-        const char *message = JS_ToCString(ctx, exception);
-        snprintf(error, error_size, "%s is not JSON: %s", what, message ? message : "?");
-        JS_FreeCString(ctx, message);
-        JS_FreeValue(ctx, exception);
+        char why[256];
+        snprintf(why, sizeof why, "%s is not JSON", what);
+        host_exception_text(ctx, why, error, error_size);
         return JS_EXCEPTION;
     }
     if (!JS_IsObject(v) || JS_IsArray(ctx, v) > 0) {

@@ -32,6 +32,9 @@ int host_pending_keep(JSContext *ctx, JSValueConst callbacks);
  * are ignored. From the event loop only. */
 void host_pending_finish(int id, int method, const char *text);
 
+/* Takes ctx's pending exception and writes "<what>: <its message>" into `error`. */
+void host_exception_text(JSContext *ctx, const char *what, char *error, size_t error_size);
+
 /* members.c: adds the optional members to the `ocppHost` object of a new runtime. */
 void members_install(JSContext *ctx, JSValueConst host);
 /* The PEM private key of a host-kept key pair (wsOpen's keyId), malloc'd; NULL with why. */

@@ -1,5 +1,6 @@
 // The one build: generate code, type-check and down-level with tsc (ES5), bundle with
-// esbuild into one IIFE (dist/firmware.js + dist/firmware.min.js), prove ES5, print sizes.
+// esbuild into one IIFE per entry (dist/firmware.js + dist/firmware.min.js, the simulator's
+// dist/simulator.js + .min.js, the 2.0.1 firmware's), prove ES5, print sizes.
 //   node build/build.mjs                                   build the firmware
 //   node build/build.mjs --entry my-station.ts --out dist/my-station.js
 //                                                          build a station of one's own (and dist/my-station.min.js)
@@ -28,8 +29,12 @@ async function generate() {
 
 /** The firmware: what `npm run build` bundles when no --entry is given. */
 export const FIRMWARE = { entry: 'src/main.ts', out: 'dist/firmware.js' };
+/** Built beside the firmware when no --entry is given: the simulator's bundle (the firmware's station on the simulated charger). */
+export const SIMULATOR = { entry: 'src/main-sim.ts', out: 'dist/simulator.js' };
 /** Built beside the firmware when no --entry is given: the OCPP 2.0.1 firmware, a bundle of its own. */
 export const FIRMWARE_201 = { entry: 'src/main-201.ts', out: 'dist/firmware-201.js' };
+/** What `npm run build` builds without --entry, the firmware first. */
+export const DEFAULT_BUNDLES = [FIRMWARE, SIMULATOR, FIRMWARE_201];
 
 /** The minified twin of a bundle file: dist/x.js -> dist/x.min.js. */
 export function minifiedName(out) {
@@ -152,8 +157,7 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   if (!existsSync(join(root, entry))) throw new Error(`--entry ${entry}: no such file`);
   await generate();
   compile(entry, tscDir);
-  const bundles = [{ entry, out }];
-  if (entry === FIRMWARE.entry && out === FIRMWARE.out) bundles.push(FIRMWARE_201);
+  const bundles = entry === FIRMWARE.entry && out === FIRMWARE.out ? DEFAULT_BUNDLES : [{ entry, out }];
   for (const b of bundles) {
     await bundleFile(b.entry, { outfile: join(root, b.out), tscDir });
     await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir });

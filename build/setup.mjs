@@ -29,7 +29,7 @@ if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
 }
 
 if (!buildArgs.includes('--no-build')) {
-  const { build, parseBuildArgs, FIRMWARE, FIRMWARE_201, minifiedName } = await import('./build.mjs');
+  const { build, parseBuildArgs, FIRMWARE, DEFAULT_BUNDLES, minifiedName } = await import('./build.mjs');
   let options;
   try {
     options = parseBuildArgs(buildArgs);
@@ -40,9 +40,11 @@ if (!buildArgs.includes('--no-build')) {
   const out = options.out || FIRMWARE.out;
   // One stamp per bundle: what it was last built from.
   const buildStamp = join(root, '.build', 'stamps', out.replace(/[^A-Za-z0-9._-]/g, '_') + '.sha256');
-  const fingerprint = inputsFingerprint(root) + ':' + (options.entry || FIRMWARE.entry);
+  // The entries are part of it: a bundle added to the default build is built at once.
+  const fingerprint = inputsFingerprint(root) + ':' + (options.entry || DEFAULT_BUNDLES.map((b) => b.entry).join(','));
   const tscOutput = join('.build', 'tsc', (options.entry || FIRMWARE.entry).replace(/\.ts$/, '.js'));
-  const outputs = [out, minifiedName(out), tscOutput].concat(options.entry ? [] : [FIRMWARE_201.out, minifiedName(FIRMWARE_201.out)]).map((f) => join(root, f));
+  const bundles = options.entry ? [out] : DEFAULT_BUNDLES.map((b) => b.out);
+  const outputs = [tscOutput].concat(...bundles.map((b) => [b, minifiedName(b)])).map((f) => join(root, f));
   const upToDate = existsSync(buildStamp) && readFileSync(buildStamp, 'utf8') === fingerprint && outputs.every((f) => existsSync(f));
   if ((ifChanged || dryRun) && upToDate) {
     if (!options.quiet) console.log(`build: ${out} is up to date (no source, generator or dependency changed since it was built)`);

@@ -20,7 +20,6 @@ const DEFAULT_SESSION_SECONDS = 12;
 const FAREWELL_MS = 500;
 
 export function runScenario(hal: Hal, station: Station, hw: SimHardware): void {
-  station.events.fatal = () => hal.exit(1);
   const scenario = hal.settings.scenario;
   if (scenario === 'session') runSession(hal, station, hw);
   else if (scenario === 'idle') runIdle(hal, station, hw);

@@ -1,0 +1,61 @@
+// The boot of the 1.6 station application, shared by every entry that runs it: the firmware
+// (src/main.ts, on the charger's IO from the host) and the simulator (src/main-sim.ts, on the
+// simulated EV and meter). Each entry gives its hardware and, optionally, what it attaches
+// to the station before it starts (the simulator: its scenarios and control); the station
+// itself is the same code in both bundles.
+import { Hal } from '../hal/index';
+import { Hardware } from '../hal/hardware';
+import { Settings } from '../hal/settings';
+import { Station } from './app/station';
+import { openChargePointLink } from './app/csms-link';
+
+/** The settings the station application itself acts on (hal/settings.ts). */
+export const STATION_SETTINGS: Array<keyof Settings> = [
+  'url',
+  'id',
+  'connectors',
+  'password',
+  'ca',
+  'cert',
+  'key',
+  'securityProfile',
+  'logLevel',
+  'vendor',
+  'model',
+  'firmwareVersion',
+  'maxConnectAttempts',
+  'reconnectMaxSeconds',
+  'configuration',
+];
+
+export interface StationBoot<H extends Hardware> {
+  /** The settings this bundle acts on: STATION_SETTINGS and those of what it attaches. */
+  settings: Array<keyof Settings>;
+  /** The charger's IO, made once per boot. */
+  hardware: (hal: Hal) => H;
+  /** Runs once the station is built, before it connects. */
+  attach?: (station: Station, hardware: H) => void;
+}
+
+/**
+ * Boots the station: declares the settings, logs the identity, builds the station on the
+ * hardware and starts it. Without a CSMS URL or station id it ends the program with 2.
+ */
+export function bootStation<H extends Hardware>(hal: Hal, boot: StationBoot<H>): Station | null {
+  hal.declareSettings(boot.settings);
+  const s = hal.settings;
+  hal.log.info('boot: ' + s.vendor + ' ' + s.model + ' ' + s.firmwareVersion + ' on host ' + hal.hostName + ', IMEI ' + hal.imei());
+  hal.log.info('station ' + (s.id || '(no id)') + ', ' + s.connectors + ' connector(s), CSMS ' + (s.url || '(none)'));
+  if (!s.url || !s.id) {
+    hal.log.error('settings need "url" and "id": nothing to connect to');
+    hal.exit(2);
+    return null;
+  }
+  const hardware = boot.hardware(hal);
+  const station = new Station(hal, hardware, openChargePointLink(hal));
+  // The session gave up connecting (maxConnectAttempts): the program ends, the host decides what next.
+  station.events.fatal = () => hal.exit(1);
+  if (boot.attach) boot.attach(station, hardware);
+  station.start();
+  return station;
+}

@@ -1,0 +1,21 @@
+// Simulator entry (dist/simulator.js, run by the Node simulator and the native host's
+// session tests): the firmware's station (the same bootStation as src/main.ts) on the
+// simulated EV and meter, with the simulator's scenarios and control. It is the flashed
+// firmware plus the simulated charger, so its heap is the firmware's and a little more.
+import { createHal } from '../hal/index';
+import { Settings } from '../hal/settings';
+import { simHardwareFor } from '../hal/sim-hardware';
+import { runScenario } from './app/scenarios';
+import { startSimulatorControl } from './app/sim-control';
+import { bootStation } from './boot-station';
+
+const hal = createHal(ocppHost);
+bootStation(hal, {
+  // The station, its scenarios and the simulated hardware act on every setting (the simulator's flags).
+  settings: Object.keys(hal.settings) as Array<keyof Settings>,
+  hardware: simHardwareFor,
+  attach: (station, hardware) => {
+    runScenario(hal, station, hardware);
+    startSimulatorControl(hal, station, hardware);
+  },
+});

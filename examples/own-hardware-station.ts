@@ -13,7 +13,7 @@
 import { createHal, Hal } from '../hal/index';
 import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading } from '../hal/hardware';
 import { Station } from '../src/app/station';
-import { openChargePointLink } from '../src/app/csms-link';
+import { openChargePointLink } from '../src/app/core/csms-link';
 
 const VOLTAGE_V = 230;
 const REGISTER_FILE = 'meter-register';

@@ -7,7 +7,7 @@ import { Hal } from '../hal/index';
 import { Hardware } from '../hal/hardware';
 import { Settings } from '../hal/settings';
 import { Station } from './app/station';
-import { openChargePointLink } from './app/csms-link';
+import { openChargePointLink } from './app/core/csms-link';
 
 /** The settings the station application itself acts on (hal/settings.ts). */
 export const STATION_SETTINGS: Array<keyof Settings> = [

@@ -4,15 +4,14 @@
 // here (the HAL, configuration, connectors, authorization, the trigger registry); a part's
 // own context stays beside it (FirmwareContext, AvailabilityContext, ResetContext, ...).
 import { Hal } from '../../hal/index';
-import { Configuration } from './configuration';
-import { Connector, StopReason } from './connector';
-import { StatusReporter } from './connector-status';
-import { AuthorizationCache } from './authorization-cache';
-import { Authorization } from './authorization';
-import { Triggers } from './triggers';
-import { RebootMarker } from './reboot-recovery';
-import { ChargingProfile } from './charging-schedule';
-import { DataTransferResponse, RegistrationStatus } from '../ocpp/v16/generated/types';
+import { Configuration } from './core/configuration';
+import { Connector, StopReason } from './core/connector';
+import { StatusReporter } from './core/connector-status';
+import { AuthorizationCache } from './core/authorization-cache';
+import { Authorization } from './core/authorization';
+import { Triggers } from './remote-trigger/triggers';
+import { RebootMarker } from './core/reboot-recovery';
+import { ChargingProfile, DataTransferResponse, RegistrationStatus } from '../ocpp/v16/generated/types';
 
 /** Sends a message that is not queued; resolves with the answer, or null (not sent, CALLERROR, ...). */
 export type SendUnqueued = (action: string, payload: object) => Promise<any>;
@@ -20,7 +19,7 @@ export type SendUnqueued = (action: string, payload: object) => Promise<any>;
 /** A vendor's DataTransfer receiver. */
 export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => DataTransferResponse;
 
-/** What the Core profile's handlers (handlers.ts) need of the station. */
+/** What the Core profile's routes (core/core-routes.ts) need of the station. */
 export interface CoreContext {
   readonly hal: Hal;
   readonly config: Configuration;
@@ -32,7 +31,7 @@ export interface CoreContext {
   readonly vendors: { [vendorId: string]: VendorReceiver };
   readonly registration: RegistrationStatus | null;
   readonly triggers: Triggers;
-  readonly profiles: {
+  readonly features: {
     readonly reservations: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean };
     readonly smartCharging: { forRemoteStart(connectorId: number, idTag: string, profile: ChargingProfile): void };
   };
@@ -53,7 +52,7 @@ export interface SecurityContext {
   readonly online: boolean;
   readonly triggers: Triggers;
   readonly rebootMarker: RebootMarker;
-  readonly profiles: { readonly firmware: { diagnosticsReport(job: { startTime?: string; stopTime?: string }): string } };
+  readonly features: { readonly firmware: { diagnosticsReport(job: { startTime?: string; stopTime?: string }): string } };
   sendNow: SendUnqueued;
   sendTriggered: SendUnqueued;
   /** Sends a CALL now; rejects when offline or on a CALLERROR. */

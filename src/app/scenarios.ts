@@ -12,7 +12,7 @@
 import { Hal } from '../../hal/index';
 import { SimHardware } from '../../hal/sim-hardware';
 import { Station } from './station';
-import { Connector } from './connector';
+import { Connector } from './core/connector';
 
 /** How long the simulated driver takes for each step, ms. */
 const DRIVER_PAUSE_MS = 1000;

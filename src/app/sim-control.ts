@@ -17,7 +17,7 @@ import { Hal } from '../../hal/index';
 import { SimHardware, SimConnector, SimEv } from '../../hal/sim-hardware';
 import { HardwareError } from '../../hal/hardware';
 import { Station, StationEvents } from './station';
-import { Connector } from './connector';
+import { Connector } from './core/connector';
 
 export const SIM_VENDOR_ID = 'org.openocpp.sim';
 

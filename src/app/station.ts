@@ -3,35 +3,37 @@
 //   const station = new Station(hal, hardware, openChargePointLink(hal));
 //   station.start();       // recover, connect, boot, serve
 //
-// The parts: the CSMS session (csms-session.ts: connection, backoff, boot, heartbeat, clock,
-// what may be sent when), the connectors and their transactions (connector.ts), the
-// persistent transaction queue (transaction-queue.ts, transaction-sender.ts), availability
-// (availability.ts), reboot recovery (reboot-recovery.ts), the driver's idTag
-// (driver.ts, authorization.ts), reset (reset.ts), the answers to the CSMS (handlers.ts and
-// the features' routes) and the features beyond Core (profiles.ts, security/).
+// The parts, the Core profile's in core/: the CSMS session (csms-session.ts: connection,
+// backoff, boot, heartbeat, clock, what may be sent when), the connectors and their
+// transactions (connector.ts), the persistent transaction queue (transaction-queue.ts,
+// transaction-sender.ts), availability (availability.ts), reboot recovery
+// (reboot-recovery.ts), the driver's idTag (driver.ts, authorization.ts), reset (reset.ts)
+// and the answers to the CSMS (core-routes.ts); TriggerMessage (remote-trigger/), the other
+// feature profiles (feature-profiles.ts: one folder each) and the security extension (security/).
 import { Hal } from '../../hal/index';
 import { Hardware } from '../../hal/hardware';
-import { Configuration } from './configuration';
-import { TransactionQueue, QueuedMessage } from './transaction-queue';
-import { TransactionSender } from './transaction-sender';
-import { StatusReporter } from './connector-status';
-import { AuthorizationCache } from './authorization-cache';
-import { Authorization } from './authorization';
-import { Connector, StopReason } from './connector';
-import { nextAlignedTime } from './meter-values';
-import { LinkOpener } from './csms-link';
-import { CsmsSession, StationEvents } from './csms-session';
-import { coreRoutes, addCoreTriggers } from './handlers';
+import { Configuration } from './core/configuration';
+import { TransactionQueue, QueuedMessage } from './core/transaction-queue';
+import { TransactionSender } from './core/transaction-sender';
+import { StatusReporter } from './core/connector-status';
+import { AuthorizationCache } from './core/authorization-cache';
+import { Authorization } from './core/authorization';
+import { Connector, StopReason } from './core/connector';
+import { nextAlignedTime } from './core/meter-values';
+import { LinkOpener } from './core/csms-link';
+import { CsmsSession, StationEvents } from './core/csms-session';
+import { coreRoutes, addCoreTriggers } from './core/core-routes';
 import { Routes, addRoutes } from './routes';
 import { VendorReceiver } from './context';
 import { Security } from './security/security';
 import { securityRoutes } from './security/security-handlers';
-import { Triggers } from './triggers';
-import { RebootMarker } from './reboot-recovery';
-import { Availability } from './availability';
-import { presentIdTag } from './driver';
-import { reset, reboot } from './reset';
-import { Profiles } from './profiles';
+import { Triggers } from './remote-trigger/triggers';
+import { remoteTriggerRoutes } from './remote-trigger/trigger-routes';
+import { RebootMarker } from './core/reboot-recovery';
+import { Availability } from './core/availability';
+import { presentIdTag } from './core/driver';
+import { reset, reboot } from './core/reset';
+import { FeatureProfiles } from './feature-profiles';
 import { RegistrationStatus } from '../ocpp/v16/generated/types';
 export { RegistrationStatus };
 
@@ -46,8 +48,8 @@ export class Station {
   readonly authorization: Authorization;
   /** Security profiles, security events, certificates (OCPP 1.6 security whitepaper). */
   readonly security: Security;
-  /** Smart Charging, Reservation, ... (profiles.ts). */
-  readonly profiles: Profiles;
+  /** The feature profiles beyond Core: Smart Charging, Reservation, ... (feature-profiles.ts). */
+  readonly features: FeatureProfiles;
   /** What TriggerMessage / ExtendedTriggerMessage can ask for; each feature adds its messages. */
   readonly triggers: Triggers;
   /** Written before a restart, so the next boot stops open transactions with the right reason. */
@@ -94,7 +96,7 @@ export class Station {
       log: (text) => hal.log.info(text),
     });
     this.cache = new AuthorizationCache(storage);
-    this.authorization = new Authorization(this, (idTag) => this.profiles.localList.lookup(idTag));
+    this.authorization = new Authorization(this, (idTag) => this.features.localList.lookup(idTag));
     this.availability = new Availability(this);
     const context = {
       hal,
@@ -104,7 +106,7 @@ export class Station {
       status: this.status,
       sendNow: (action: string, payload: object) => this.sendNow(action, payload),
       changed: (c: Connector) => this.connectorChanged(c),
-      reservationFor: (id: number, idTag: string, parent?: string) => this.profiles.reservations.consume(id, idTag, parent),
+      reservationFor: (id: number, idTag: string, parent?: string) => this.features.reservations.consume(id, idTag, parent),
     };
     for (let i = 1; i <= hardware.connectorCount; i++) this.connectors.push(new Connector(i, hardware.connector(i), context));
     hardware.onEvent = (id, event) => {
@@ -112,9 +114,9 @@ export class Station {
       if (c) c.onHardware(event);
     };
     this.config.onChange((key) => this.configurationChanged(key));
-    this.profiles = new Profiles(this);
+    this.features = new FeatureProfiles(this);
     addCoreTriggers(this);
-    this.routes = this.profiles.addRoutes(addRoutes(coreRoutes(this), securityRoutes(this.security, this.triggers)));
+    this.routes = this.features.addRoutes(addRoutes(addRoutes(coreRoutes(this), remoteTriggerRoutes(this.triggers)), securityRoutes(this.security, this.triggers)));
   }
 
   /** Connector by id (1..n), or null. */
@@ -126,7 +128,7 @@ export class Station {
   start(): void {
     this.availability.restore();
     this.rebootMarker.recover(this.connectors, this.hal.log);
-    this.profiles.start();
+    this.features.start();
     this.security.start();
     for (let i = 0; i < this.connectors.length; i++) this.connectors[i].refresh();
     this.availability.refreshChargePoint();
@@ -139,7 +141,7 @@ export class Station {
     this.stopped = true;
     this.session.stop();
     cancel(this.alignedTimer);
-    this.profiles.stop();
+    this.features.stop();
     this.security.stop();
     this.session.close();
   }
@@ -217,7 +219,7 @@ export class Station {
 
   private connectorChanged(c: Connector): void {
     this.availability.refreshChargePoint();
-    this.profiles.connectorChanged(c);
+    this.features.connectorChanged(c);
     this.security.connectorChanged();
     if (this.events.connector) this.events.connector(c);
   }

@@ -58,12 +58,12 @@ export class OutboxSender<M> {
   private failures = 0;
   private drained: (() => void)[] = [];
 
-  constructor(private readonly o: OutboxSenderOptions<M>) {}
+  constructor(private readonly options: OutboxSenderOptions<M>) {}
 
   /** A link is up and delivery allowed: start delivering. */
   online(link: SendLink): void {
     this.link = link;
-    this.kick();
+    this.sendNext();
   }
 
   /** The link is gone: stop; what is in flight goes again on the next one. */
@@ -79,61 +79,61 @@ export class OutboxSender<M> {
 
   /** Resolves once nothing waits (now, or after the next deliveries). */
   whenEmpty(): Promise<void> {
-    if (!this.o.head()) return Promise.resolve();
+    if (!this.options.head()) return Promise.resolve();
     return new Promise<void>((resolve) => this.drained.push(resolve));
   }
 
   /** Something was stored, or a wait is over: send the head entry if nothing else is going. */
-  kick(): void {
+  sendNext(): void {
     while (this.link && !this.busy && !this.retry) {
-      const entry = this.o.head();
+      const entry = this.options.head();
       if (entry === null) {
         const waiting = this.drained;
         this.drained = [];
         for (let i = 0; i < waiting.length; i++) waiting[i]();
         return;
       }
-      const delivery = this.o.prepare(entry, this.failures);
+      const delivery = this.options.prepare(entry, this.failures);
       if (delivery) this.send(this.link, entry, delivery);
     }
   }
 
   private send(link: SendLink, entry: M, delivery: Delivery): void {
-    const o = this.o;
+    const options = this.options;
     this.busy = true;
-    if (o.sending) o.sending(entry);
+    if (options.sending) options.sending(entry);
     link.call(delivery.action, delivery.payload, delivery.uniqueId).then(
       (response) => {
         this.busy = false;
         this.failures = 0;
-        o.answered(entry, delivery, response);
-        this.kick();
+        options.answered(entry, delivery, response);
+        this.sendNext();
       },
       (error) => {
         this.busy = false;
-        if (o.sending) o.sending(null);
+        if (options.sending) options.sending(null);
         if (this.link !== link || !link.isOpen()) return; // the link went: again on the next one
         this.failed(entry, delivery, error);
-        this.kick();
+        this.sendNext();
       }
     );
   }
 
   private failed(entry: M, delivery: Delivery, error: any): void {
-    const o = this.o;
+    const options = this.options;
     this.failures++;
-    const why = o.why(error);
-    if (this.failures >= Math.max(1, o.attempts())) {
-      o.log.error(o.describe(entry) + ' given up after ' + this.failures + ' attempt(s): ' + why);
+    const why = options.why(error);
+    if (this.failures >= Math.max(1, options.attempts())) {
+      options.log.error(options.describe(entry) + ' given up after ' + this.failures + ' attempt(s): ' + why);
       this.failures = 0;
-      o.givenUp(entry);
+      options.givenUp(entry);
       return;
     }
-    const wait = o.retryInterval() * this.failures;
-    o.log.warning(delivery.action + ' attempt ' + this.failures + ' failed (' + why + '); again in ' + wait + ' s');
-    this.retry = o.setTimeout(() => {
+    const wait = options.retryInterval() * this.failures;
+    options.log.warning(delivery.action + ' attempt ' + this.failures + ' failed (' + why + '); again in ' + wait + ' s');
+    this.retry = options.setTimeout(() => {
       this.retry = null;
-      this.kick();
+      this.sendNext();
     }, wait * 1000);
   }
 }

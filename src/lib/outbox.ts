@@ -1,7 +1,7 @@
 // A durable outbox: entries that must reach the other side, in order, even across a dropped
 // link or a power loss. Each entry is written to storage BEFORE anything tries to send it,
 // and marked done only once it was answered (or given up). Nothing here knows OCPP: the
-// transaction messages (src/app/transaction-queue.ts) and the security events
+// transaction messages (src/app/core/transaction-queue.ts) and the security events
 // (src/app/security/security-events.ts) are two configurations of it.
 //
 // Storage is one append-only record log (durable appends; a torn last line is dropped on

@@ -5,9 +5,9 @@
 // clock may be set meanwhile), retries `retryInterval` apart, the install once no
 // transaction runs and the restart into the new image, and the status notifications, of
 // which only the latest of each kind goes out once the station is back online; a job's final
-// status stays owed in its record until the CSMS has answered it. Nothing here
-// knows OCPP: the features (firmware.ts, security/signed-firmware.ts, security/log-upload.ts)
-// give the phases, the wording and the messages.
+// status stays owed in its record until the CSMS has answered it. Nothing here knows OCPP:
+// the features (app/firmware/firmware.ts, app/security/signed-firmware.ts and
+// app/security/log-upload.ts) give the phases, the wording and the messages.
 
 export interface TransferHost {
   /** Wall clock, ms. */

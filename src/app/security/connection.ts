@@ -10,7 +10,7 @@
 // port and path. The host verifies the server certificate against `ca` (or, when the
 // station has none, the host's own trusted CAs) and never accepts an unverified one.
 import { WebSocketOptions } from '../../../hal/index';
-import { base64 } from '../base64';
+import { base64 } from '../../lib/base64';
 
 export interface Credentials {
   profile: number;

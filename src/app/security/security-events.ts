@@ -72,8 +72,8 @@ export class SecurityEvents {
   private readonly sender: OutboxSender<{ seq: number; entry: SecurityEvent }>;
   private logLines: number;
 
-  constructor(private readonly o: SecurityEventsOptions) {
-    this.outbox = new Outbox<SecurityEvent>(o.storage, {
+  constructor(private readonly options: SecurityEventsOptions) {
+    this.outbox = new Outbox<SecurityEvent>(options.storage, {
       file: QUEUE,
       compactSlack: COMPACT_SLACK,
       encode: (seq, event) => JSON.stringify({ q: seq, e: event }),
@@ -86,28 +86,28 @@ export class SecurityEvents {
       givenUp: (head) => this.outbox.complete(head.seq),
       describe: (head) => 'SecurityEventNotification ' + head.entry.type,
       why: (error) => (error && (error.code || error.message)) || String(error),
-      attempts: o.attempts,
-      retryInterval: o.retryInterval,
-      setTimeout: o.setTimeout,
-      log: o.log,
+      attempts: options.attempts,
+      retryInterval: options.retryInterval,
+      setTimeout: options.setTimeout,
+      log: options.log,
     });
-    this.logLines = o.storage.records(SECURITY_LOG).length;
+    this.logLines = options.storage.records(SECURITY_LOG).length;
   }
 
   /** Records an event in the security log and queues its notification (durably, before it returns). */
   raise(type: SecurityEventType, techInfo?: string): void {
-    const event: SecurityEvent = { type, timestamp: new Date(this.o.now()).toISOString() };
+    const event: SecurityEvent = { type, timestamp: new Date(this.options.now()).toISOString() };
     if (techInfo) event.techInfo = techInfo.substring(0, TECH_INFO_MAX);
     this.appendToLog(event);
-    this.o.log.info('security event ' + type + (techInfo ? ' (' + techInfo + ')' : ''));
-    if (!this.o.notify()) return;
+    this.options.log.info('security event ' + type + (techInfo ? ' (' + techInfo + ')' : ''));
+    if (!this.options.notify()) return;
     this.outbox.push(event);
     if (this.outbox.size() > MAX_PENDING) {
       const dropped = this.outbox.head()!;
       this.outbox.markDone(dropped.seq);
-      this.o.log.warning('security events: more than ' + MAX_PENDING + ' undelivered, the oldest (' + dropped.entry.type + ') is not sent');
+      this.options.log.warning('security events: more than ' + MAX_PENDING + ' undelivered, the oldest (' + dropped.entry.type + ') is not sent');
     }
-    this.sender.kick();
+    this.sender.sendNext();
   }
 
   /** Notifications not yet answered by the CSMS, oldest first. */
@@ -117,7 +117,7 @@ export class SecurityEvents {
 
   /** The security log, oldest first: one line per event, "<timestamp> <type>[ <techInfo>]". */
   securityLog(): string[] {
-    return this.o.storage.records(SECURITY_LOG);
+    return this.options.storage.records(SECURITY_LOG);
   }
 
   /** Accepted by the CSMS and connected: deliver. */
@@ -132,7 +132,7 @@ export class SecurityEvents {
   // ---- storage -----------------------------------------------------------------------
 
   private appendToLog(event: SecurityEvent): void {
-    const storage = this.o.storage;
+    const storage = this.options.storage;
     storage.append(SECURITY_LOG, event.timestamp + ' ' + event.type + (event.techInfo ? ' ' + event.techInfo.replace(/[\r\n]+/g, ' ') : ''));
     if (++this.logLines >= 2 * SECURITY_LOG_KEEP) {
       const lines = storage.records(SECURITY_LOG);

@@ -3,7 +3,7 @@
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
 // SignedUpdateFirmware is signed-firmware.ts's, GetLog log-upload.ts's.
 import { Routes } from '../routes';
-import { Triggers } from '../triggers';
+import { Triggers } from '../remote-trigger/triggers';
 import { Security } from './security';
 
 export function securityRoutes(security: Security, triggers: Triggers): Routes {

@@ -9,7 +9,7 @@
 // after TRIAL_ATTEMPTS failed attempts (or a reboot that finds them) the station falls
 // back to them. A reboot in between continues the trial.
 import { Hal, Logger } from '../../../hal/index';
-import { Configuration } from '../configuration';
+import { Configuration } from '../core/configuration';
 import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from './connection';
 import { SecurityEvents, EventLink } from './security-events';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
@@ -68,7 +68,7 @@ export class Security {
     this.signedFirmware = new SignedFirmware(station, this.certificates, this.events);
     this.logs = new LogUpload(station, {
       securityLog: () => this.events.securityLog(),
-      diagnostics: (oldest, latest) => station.profiles.firmware.diagnosticsReport({ startTime: oldest, stopTime: latest }),
+      diagnostics: (oldest, latest) => station.features.firmware.diagnosticsReport({ startTime: oldest, stopTime: latest }),
     });
     const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
     config.addKey('SecurityProfile', {

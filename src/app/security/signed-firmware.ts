@@ -3,7 +3,7 @@
 //
 // On the request: the signing certificate must chain to an installed
 // ManufacturerRootCertificate (else InvalidCertificate and the security event
-// InvalidFirmwareSigningCertificate). Then, like UpdateFirmware (firmware.ts), over the same
+// InvalidFirmwareSigningCertificate). Then, like UpdateFirmware (firmware/firmware.ts), over the same
 // host hooks: at retrieveDateTime (DownloadScheduled before) → Downloading → (retries,
 // retryInterval apart) Downloaded or DownloadFailed → the host checks the image's signature
 // with the certificate's key (SignatureVerified, or InvalidSignature and the security event
@@ -16,7 +16,7 @@
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { SignedFirmwareStatus, SignedUpdateFirmwareRequest, UpdateFirmwareStatus } from '../../ocpp/v16/generated/types';
-import { Connector, StopReason } from '../connector';
+import { Connector, StopReason } from '../core/connector';
 import { SecurityEvents } from './security-events';
 import { Certificates } from './certificates';
 import { TransferFlow, HeldNotifications, busyConnector, requestedTime } from '../../lib/transfer';

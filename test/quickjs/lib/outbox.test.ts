@@ -148,7 +148,7 @@ test('the sender: one at a time in order; a failed attempt waits retryInterval Ã
   assert.ok(host.logs.some((l) => /note b given up after 3 attempt\(s\): busy/.test(l.text)));
 
   outbox.push({ text: 'c' });
-  sender.kick();
+  sender.sendNext();
   link.open = false;
   link.sent[4].reject(new Error('connection closed'));
   await sleep(60000);

@@ -6,7 +6,7 @@ import { FakeHost, FakeSocket } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
 import { SimHardware, simHardwareFor } from '../../../../hal/sim-hardware';
 import { Station } from '../../../../src/app/station';
-import { openChargePointLink } from '../../../../src/app/csms-link';
+import { openChargePointLink } from '../../../../src/app/core/csms-link';
 
 export interface Rig {
   host: FakeHost;

@@ -3,7 +3,7 @@
 // the SecurityProfile and AuthorizationKey keys, upgrades with reconnect and fallback.
 import { test, assert, sleep } from '../../../lib/harness';
 import { makeStation, startOnline, Rig } from '../lib/station-harness';
-import { base64 } from '../../../../src/app/base64';
+import { base64 } from '../../../../src/lib/base64';
 import { TRIAL_ATTEMPTS } from '../../../../src/app/security/security';
 
 const KEY = 'sixteen-chars-pw';

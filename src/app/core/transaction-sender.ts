@@ -1,0 +1,69 @@
+// Delivers the transaction queue (transaction-queue.ts) to the CSMS: one message at a
+// time, oldest first, each until the CSMS answered it — the durable outbox's sender
+// (src/lib/outbox-sender.ts) configured for transaction messages:
+//
+// - The link drops while a message waits for its answer: nothing is counted; the message
+//   goes again, with the same unique id, on the next connection (the CSMS may have seen it
+//   and can tell a repeat by its id).
+// - The CSMS answers with a CALLERROR, or not at all within the response timeout, while
+//   the link stays up: that is a failed attempt. The message goes again after
+//   TransactionMessageRetryInterval × attempts so far (section 4.10 / 9.1.37), with a new
+//   unique id as OCPP-J wants on one connection, and after TransactionMessageAttempts
+//   failed attempts it is given up (logged) so the ones behind it can go.
+import { QueuedMessage, TransactionQueue } from './transaction-queue';
+import { OutboxSender, SendLink } from '../../lib/outbox-sender';
+
+export { SendLink };
+
+export interface TransactionSenderOptions {
+  queue: TransactionQueue;
+  /** TransactionMessageAttempts. */
+  attempts: () => number;
+  /** TransactionMessageRetryInterval, seconds. */
+  retryInterval: () => number;
+  setTimeout: (fn: () => void, ms: number) => { cancel(): void };
+  log: { info(text: string): void; warning(text: string): void; error(text: string): void };
+  /** The CSMS answered a message (after the queue recorded it as done). */
+  onAnswer: (message: QueuedMessage, payload: any, response: any) => void;
+}
+
+export class TransactionSender extends OutboxSender<QueuedMessage> {
+  constructor(options: TransactionSenderOptions) {
+    const queue = options.queue;
+    super({
+      head: () => queue.head(),
+      prepare: (message, failures) => {
+        const prepared = queue.payloadOf(message);
+        if (!prepared.known) {
+          // Its StartTransaction was given up: the CSMS has no id for this transaction.
+          options.log.error('transaction ref ' + message.ref + ' has no transactionId (its StartTransaction was given up): ' + message.action + ' dropped');
+          queue.complete(message.seq);
+          return null;
+        }
+        // A new unique id for each attempt after a failed one, as OCPP-J wants on one connection.
+        return { action: message.action, payload: prepared.payload, uniqueId: message.uniqueId + (failures ? '.' + failures : '') };
+      },
+      sending: (message) => (queue.inFlight = message ? message.seq : 0),
+      answered: (message, delivery, response) => {
+        // The mapping is written before the message is marked done: after a power loss in
+        // between, the StartTransaction goes again rather than its id being lost.
+        if (message.action === 'StartTransaction' && response && typeof response.transactionId === 'number') {
+          queue.mapTransaction(message.ref, response.transactionId);
+        }
+        queue.complete(message.seq);
+        try {
+          options.onAnswer(message, delivery.payload, response);
+        } catch (e) {
+          options.log.error('handling the answer to ' + message.action + ' failed: ' + String(e));
+        }
+      },
+      givenUp: (message) => queue.complete(message.seq),
+      describe: (message) => message.action + ' (transaction ref ' + message.ref + ')',
+      why: (error) => (error && error.message ? (error.code ? error.code + ': ' : '') + error.message : String(error)),
+      attempts: options.attempts,
+      retryInterval: options.retryInterval,
+      setTimeout: options.setTimeout,
+      log: options.log,
+    });
+  }
+}

@@ -1,0 +1,262 @@
+// Firmware Management profile (OCPP 1.6 sections 3.12, 5.8, 5.19, 6.x status
+// notifications): UpdateFirmware and GetDiagnostics, with their FirmwareStatusNotification
+// and DiagnosticsStatusNotification flows. The bytes move through the HAL's firmware hooks
+// (hal.firmware, over optional host ABI members); a host without them makes the flows end
+// in DownloadFailed / UploadFailed with a log line that says why.
+//
+// UpdateFirmware: at retrieveDate → Downloading → (retries, retryInterval apart) Downloaded or
+// DownloadFailed → once no transaction runs: Installing → the host installs → the station
+// restarts → after the boot: Installed (or InstallationFailed). The update's progress is kept
+// in storage (firmware-update.json), so a reboot before retrieveDate or during the install
+// does not lose it, nor one before the CSMS answered the final status (it goes again after
+// the boot). Both flows are the transfer flow of src/lib/transfer.ts.
+import { Hal } from '../../../hal/index';
+import { Configuration } from '../core/configuration';
+import { Connector, StopReason } from '../core/connector';
+import { Routes } from '../routes';
+import { DiagnosticsStatus, FirmwareStatus, GetDiagnosticsRequest } from '../../ocpp/v16/generated/types';
+import { Triggers } from '../remote-trigger/triggers';
+import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../lib/transfer';
+
+export interface FirmwareContext {
+  readonly hal: Hal;
+  readonly config: Configuration;
+  readonly connectors: Connector[];
+  readonly online: boolean;
+  readonly triggers: Triggers;
+  sendNow(action: string, payload: object): Promise<any>;
+  sendTriggered(action: string, payload: object): Promise<any>;
+  reboot(reason: StopReason): void;
+}
+
+interface Update {
+  location: string;
+  /** Wall clock ms. */
+  retrieveAt: number;
+  /** Download attempts left after the current one. */
+  retriesLeft: number;
+  retryIntervalS: number;
+  /** Waiting: for retrieveDate or a retry; Installing: the host was asked to install, the restart follows. */
+  phase: 'Waiting' | 'Downloaded' | 'Installing' | 'Installed';
+  /** The final status, owed to the CSMS until it answered it. */
+  outcome?: FirmwareStatus;
+}
+
+interface DiagnosticsUpload {
+  request: GetDiagnosticsRequest;
+  fileName: string;
+  retriesLeft: number;
+  retryIntervalS: number;
+}
+
+const FILE = 'firmware-update.json';
+const DEFAULT_RETRIES = 1;
+const DEFAULT_RETRY_INTERVAL_S = 60;
+
+export class Firmware {
+  /** What a triggered FirmwareStatusNotification reports. */
+  firmwareStatus: FirmwareStatus = 'Idle';
+  diagnosticsStatus: DiagnosticsStatus = 'Idle';
+  private readonly update: TransferFlow<Update>;
+  private readonly diagnostics: TransferFlow<DiagnosticsUpload>;
+  /** Notifications that could not go while offline, sent when the station is online. */
+  private readonly held: HeldNotifications;
+
+  constructor(private readonly station: FirmwareContext) {
+    station.triggers.add('DiagnosticsStatusNotification', { send: () => station.sendTriggered('DiagnosticsStatusNotification', { status: this.diagnosticsStatus }) }); // Idle, or Uploading
+    station.triggers.add('FirmwareStatusNotification', { send: () => station.sendTriggered('FirmwareStatusNotification', { status: this.firmwareStatus }) }); // Idle, or the update's step
+    const host = { now: station.hal.now, setTimeout: station.hal.setTimeout, log: station.hal.log, storage: station.hal.storage };
+    this.update = new TransferFlow<Update>(host, FILE);
+    this.update.restore('firmware update');
+    this.diagnostics = new TransferFlow<DiagnosticsUpload>(host);
+    this.held = new HeldNotifications(
+      () => station.online,
+      (action, payload) => station.sendNow(action, payload)
+    );
+  }
+
+  routes(): Routes {
+    return {
+      UpdateFirmware: {
+        on: () => ({}),
+        after: (p) => this.schedule(p.location, p.retrieveDate, p.retries, p.retryInterval),
+      },
+      GetDiagnostics: {
+        on: () => ({ fileName: 'diagnostics-' + this.station.hal.settings.id + '-' + fileStamp(this.station.hal.now()) + '.json' }),
+        after: (p, response) => {
+          const upload = this.diagnostics.begin({
+            request: p,
+            fileName: response.fileName || '',
+            retriesLeft: p.retries !== undefined ? p.retries : DEFAULT_RETRIES,
+            retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
+          });
+          this.uploadDiagnostics(upload);
+        },
+      },
+    };
+  }
+
+  /** At boot: resumes a waiting update; reports how an install that restarted the station ended, or a final status not yet answered. */
+  start(): void {
+    const u = this.update.job;
+    if (!u) return;
+    if (u.phase === 'Installed' || u.phase === 'Installing') {
+      // Installing still: the station restarted (power loss?) before the host confirmed. A
+      // host with rollback says whether the new image is the one running. An outcome found
+      // at an earlier boot stays, unless the host has rolled back since.
+      const failure = this.station.hal.firmware.installFailure(u.outcome ? 'Installed' : u.phase);
+      if (failure) this.station.hal.log.error('firmware: installation failed (' + failure + ')');
+      this.finish(failure ? 'InstallationFailed' : u.outcome || 'Installed');
+      return;
+    }
+    if (u.outcome) return this.finish(u.outcome); // the power went before the CSMS answered it
+    this.firmwareStatus = u.phase === 'Downloaded' ? 'Downloaded' : 'Idle';
+    if (u.phase === 'Downloaded') this.installWhenIdle();
+    else this.update.waitUntil(u.retrieveAt, () => this.download());
+  }
+
+  stop(): void {
+    this.update.cancel();
+    this.diagnostics.cancel();
+  }
+
+  /** The station is online (booted): notifications held back go now. */
+  online(): void {
+    this.station.hal.firmware.confirmBoot(); // an Accepted BootNotification: this image stays
+    this.held.flush();
+  }
+
+  /** A connector changed: an install waits for the transactions to end. */
+  connectorChanged(): void {
+    const u = this.update.job;
+    if (u && u.phase === 'Downloaded' && !this.update.waiting) this.installWhenIdle();
+  }
+
+  // ---- UpdateFirmware -------------------------------------------------------------------
+
+  private schedule(location: string, retrieveDate: string, retries?: number, retryInterval?: number): void {
+    const u = this.update.begin({
+      location,
+      retrieveAt: requestedTime(retrieveDate, this.station.hal.now()),
+      retriesLeft: retries !== undefined && retries >= 0 ? retries : DEFAULT_RETRIES,
+      retryIntervalS: retryInterval !== undefined && retryInterval >= 0 ? retryInterval : DEFAULT_RETRY_INTERVAL_S,
+      phase: 'Waiting',
+    });
+    this.station.hal.log.info('firmware update from ' + location + ' at ' + new Date(u.retrieveAt).toISOString());
+    this.update.waitUntil(u.retrieveAt, () => this.download());
+  }
+
+  private download(): void {
+    const u = this.update.job;
+    if (!u) return;
+    const log = this.station.hal.log;
+    this.setFirmwareStatus('Downloading');
+    log.info('firmware: downloading ' + u.location);
+    this.station.hal.firmware.download(u.location, (error, info) => {
+      if (!this.update.isCurrent(u)) return; // replaced by a newer UpdateFirmware meanwhile
+      if (!error) {
+        log.info('firmware: downloaded (' + (info && info.size !== undefined ? info.size + ' bytes' : 'size unknown') + (info && info.sha256 ? ', sha256 ' + info.sha256 : '') + ')');
+        u.phase = 'Downloaded';
+        this.update.save();
+        this.setFirmwareStatus('Downloaded');
+        this.installWhenIdle();
+        return;
+      }
+      if (this.update.retry(u, () => this.download(), (job, at) => (job.retrieveAt = at))) {
+        log.warning('firmware: download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
+        return;
+      }
+      log.error('firmware: download failed (' + error + '); update abandoned');
+      this.finish('DownloadFailed');
+    });
+  }
+
+  /** Installs once no transaction runs (checked again on every connector change). */
+  private installWhenIdle(): void {
+    const u = this.update.job;
+    if (!u || u.phase !== 'Downloaded') return;
+    const log = this.station.hal.log;
+    const busy = busyConnector(this.station.connectors);
+    if (busy !== null) {
+      log.info('firmware: install waits for the transaction on connector ' + busy);
+      return;
+    }
+    u.phase = 'Installing';
+    this.update.save();
+    this.setFirmwareStatus('Installing');
+    this.station.hal.firmware.install((error) => {
+      if (!this.update.isCurrent(u)) return;
+      if (error) {
+        log.error('firmware: installation failed (' + error + ')');
+        this.finish('InstallationFailed');
+        return;
+      }
+      u.phase = 'Installed';
+      this.update.save();
+      log.info('firmware: installed; restarting into it');
+      this.update.restartSoon(() => this.station.reboot('Reboot'));
+    });
+  }
+
+  /** The update is over; its record goes once the CSMS has answered `status`. */
+  private finish(status: FirmwareStatus): void {
+    this.setFirmwareStatus(status, this.update.conclude(this.update.job!, status));
+    this.firmwareStatus = 'Idle'; // a later TriggerMessage: nothing going on
+  }
+
+  private setFirmwareStatus(status: FirmwareStatus, answered?: () => void): void {
+    this.firmwareStatus = status;
+    this.held.notify('FirmwareStatusNotification', { status }, answered);
+  }
+
+  // ---- GetDiagnostics -------------------------------------------------------------------
+
+  /** Uploads the report as the file name the answer to GetDiagnostics gave. */
+  private uploadDiagnostics(upload: DiagnosticsUpload): void {
+    const hal = this.station.hal;
+    this.setDiagnosticsStatus('Uploading');
+    hal.firmware.uploadDiagnostics(upload.request.location, upload.fileName, this.diagnosticsReport(upload.request), (error) => {
+      if (!this.diagnostics.isCurrent(upload)) return; // replaced by a newer GetDiagnostics meanwhile
+      if (!error) {
+        hal.log.info('diagnostics uploaded as ' + upload.fileName);
+        this.diagnostics.end();
+        this.setDiagnosticsStatus('Uploaded');
+        this.diagnosticsStatus = 'Idle';
+        return;
+      }
+      if (this.diagnostics.retry(upload, () => this.uploadDiagnostics(upload))) {
+        hal.log.warning('diagnostics upload failed (' + error + '); again in ' + upload.retryIntervalS + ' s');
+        return;
+      }
+      hal.log.error('diagnostics upload failed (' + error + ')');
+      this.diagnostics.end();
+      this.setDiagnosticsStatus('UploadFailed');
+      this.diagnosticsStatus = 'Idle';
+    });
+  }
+
+  /** What the diagnostics file holds: the station's state now (no secrets: write-only keys carry no value). Also GetLog's DiagnosticsLog. */
+  diagnosticsReport(job: { startTime?: string; stopTime?: string }): string {
+    const s = this.station;
+    const connectors: any[] = [];
+    for (let i = 0; i < s.connectors.length; i++) {
+      const c = s.connectors[i];
+      const r = c.hw.read();
+      connectors.push({ id: c.id, status: c.status, error: c.hw.error(), energyWh: r.energyWh, currentLimitA: c.hw.currentLimit(), transaction: c.transactionId() !== undefined ? c.transactionId() : null });
+    }
+    return JSON.stringify({
+      station: s.hal.settings.id,
+      firmwareVersion: s.hal.settings.firmwareVersion,
+      host: s.hal.hostName,
+      time: new Date(s.hal.now()).toISOString(),
+      requested: { startTime: job.startTime || null, stopTime: job.stopTime || null },
+      connectors,
+      configuration: s.config.report().configurationKey,
+    });
+  }
+
+  private setDiagnosticsStatus(status: DiagnosticsStatus): void {
+    this.diagnosticsStatus = status;
+    this.held.notify('DiagnosticsStatusNotification', { status });
+  }
+}

@@ -1,0 +1,156 @@
+// The device model's actions: GetVariables (B06), SetVariables (B05) and GetBaseReport (B07)
+// with its NotifyReport parts, and DeviceDataCtrlr, the variables that bound them.
+import { OccurrenceConstraintViolationError } from '../../ocpp/v201/errors';
+import {
+  AttributeEnum,
+  GetVariableData,
+  GetVariableResult,
+  ReportBaseEnum,
+  ReportData,
+  SetVariableData,
+  SetVariableResult,
+  VariableAttribute,
+} from '../../ocpp/v201/generated/types';
+import { StationContext } from '../context';
+import { DeviceModel, Entry, ComponentRef } from './model';
+
+const ITEMS = 'DeviceDataCtrlr/ItemsPerMessage#';
+const BYTES = 'DeviceDataCtrlr/BytesPerMessage#';
+/** The longest value the station reports or accepts (ReportingValueSize, ConfigurationValueSize: at most 2500 and 1000 in the schemas). */
+const REPORTING_VALUE_SIZE = 'DeviceDataCtrlr/ReportingValueSize';
+const CONFIGURATION_VALUE_SIZE = 'DeviceDataCtrlr/ConfigurationValueSize';
+
+export function deviceModel(station: StationContext): void {
+  const model = station.model;
+  // What one request or report part may hold; read-only: they are the station's own limits.
+  const limit = (name: string, instance: string, value: string) => ({ name, instance, type: 'integer' as const, value, constant: true });
+  model.add('DeviceDataCtrlr', [
+    limit('ItemsPerMessage', 'GetReport', '16'),
+    limit('ItemsPerMessage', 'GetVariables', '16'),
+    limit('ItemsPerMessage', 'SetVariables', '16'),
+    limit('BytesPerMessage', 'GetReport', '8000'),
+    limit('BytesPerMessage', 'GetVariables', '8000'),
+    limit('BytesPerMessage', 'SetVariables', '8000'),
+    { name: 'ConfigurationValueSize', type: 'integer', value: '1000', constant: true },
+    { name: 'ReportingValueSize', type: 'integer', value: '1000', constant: true },
+  ]);
+
+  station.route({
+    GetVariables: {
+      on: (request) => {
+        const data = request.getVariableData;
+        tooMany(data.length, model.getInt(ITEMS + 'GetVariables'), 'getVariableData', 'ItemsPerMessageGetVariables'); // B06.FR.16
+        // One result per element, with its component, variable and attribute type (B06.FR.01-03, B06.FR.11).
+        return { getVariableResult: data.map((d) => getVariable(model, d)) };
+      },
+    },
+    SetVariables: {
+      on: (request) => {
+        const data = request.setVariableData;
+        tooMany(data.length, model.getInt(ITEMS + 'SetVariables'), 'setVariableData', 'ItemsPerMessageSetVariables');
+        return { setVariableResult: data.map((d) => setVariable(model, d)) }; // B05.FR.01-03, B05.FR.12
+      },
+    },
+    GetBaseReport: {
+      // SummaryInventory is supported too (B07.FR.12 asks for the other two): so never NotSupported (B07.FR.02).
+      on: (request) => ({ status: inventory(model, request.reportBase).length ? 'Accepted' : 'EmptyResultSet' }), // B07.FR.01
+      after: (request, response) => {
+        if (response.status === 'Accepted') sendReport(station, request.requestId, inventory(model, request.reportBase)); // B07.FR.03
+      },
+    },
+  });
+}
+
+function tooMany(count: number, max: number, what: string, variable: string): void {
+  if (max > 0 && count > max) throw new OccurrenceConstraintViolationError('more than ' + max + ' ' + what + ' (' + variable + ')');
+}
+
+function getVariable(model: DeviceModel, d: GetVariableData): GetVariableResult {
+  const attributeType: AttributeEnum = d.attributeType || 'Actual';
+  const result: GetVariableResult = { attributeStatus: 'Accepted', attributeType, component: d.component, variable: d.variable };
+  const entry = model.find(d.component, d.variable);
+  if (typeof entry === 'string') result.attributeStatus = entry; // B06.FR.06-07, B06.FR.15
+  else if (!model.hasAttribute(entry, attributeType)) result.attributeStatus = 'NotSupportedAttributeType'; // B06.FR.08
+  else if (entry.spec.mutability === 'WriteOnly') result.attributeStatus = 'Rejected'; // B06.FR.09
+  else result.attributeValue = clip(model, model.read(entry, attributeType)); // B06.FR.10, B06.FR.13: '' when unset
+  return result;
+}
+
+function setVariable(model: DeviceModel, d: SetVariableData): SetVariableResult {
+  const attributeType: AttributeEnum = d.attributeType || 'Actual';
+  const result: SetVariableResult = { attributeStatus: 'Accepted', attributeType, component: d.component, variable: d.variable };
+  const entry = model.find(d.component, d.variable);
+  if (typeof entry === 'string') {
+    result.attributeStatus = entry; // B05.FR.04-05
+    return result;
+  }
+  const size = model.getInt(CONFIGURATION_VALUE_SIZE);
+  const outcome =
+    size > 0 && d.attributeValue.length > size
+      ? { status: 'Rejected' as const, reason: 'longer than ConfigurationValueSize (' + size + ')' }
+      : model.set(entry, d.attributeValue, attributeType); // B05.FR.06-10
+  result.attributeStatus = outcome.status;
+  if (outcome.reason) result.attributeStatusInfo = { reasonCode: outcome.status === 'Rejected' ? 'InvalidValue' : outcome.status, additionalInfo: outcome.reason.substring(0, 512) };
+  return result;
+}
+
+function clip(model: DeviceModel, value: string): string {
+  const size = model.getInt(REPORTING_VALUE_SIZE);
+  return size > 0 && value.length > size ? value.substring(0, size) : value;
+}
+
+/** The variables of a base report (B07.FR.07-09). */
+function inventory(model: DeviceModel, base: ReportBaseEnum): Entry[] {
+  const all = model.all();
+  if (base === 'FullInventory') return all;
+  if (base === 'ConfigurationInventory') return all.filter((e) => e.spec.mutability === 'ReadWrite' || e.spec.mutability === 'WriteOnly');
+  // SummaryInventory: availability, and the components with a problem.
+  return all.filter((e) => e.spec.name === 'AvailabilityState' || (e.spec.name === 'Problem' && model.read(e) === 'true'));
+}
+
+/** NotifyReport in parts of ItemsPerMessage(GetReport), seqNo from 0, tbc on all but the last (B07.FR.04, B07.FR.10). */
+function sendReport(station: StationContext, requestId: number, entries: Entry[]): void {
+  const model = station.model;
+  const per = Math.max(1, model.getInt(ITEMS + 'GetReport'));
+  const generatedAt = new Date(station.hal.now()).toISOString();
+  let seqNo = 0;
+  const next = (from: number): void => {
+    const part = entries.slice(from, from + per);
+    const more = from + per < entries.length;
+    // One part at a time: the data of the next is built only once the one before is answered.
+    station.sendRequested('NotifyReport', { requestId, generatedAt, seqNo: seqNo++, tbc: more, reportData: part.map((e) => reportData(model, e)) }).then((answer) => {
+      if (answer && more) next(from + per);
+    });
+  };
+  next(0);
+}
+
+function reportData(model: DeviceModel, e: Entry): ReportData {
+  const spec = e.spec;
+  const mutability = spec.mutability || 'ReadOnly';
+  // Every attribute the variable has, set or not (B07.FR.11); a WriteOnly value is never shown.
+  const variableAttribute = model.attributesOf(e).map((type) => {
+    const a: VariableAttribute = { type, mutability, persistent: !spec.read, constant: !!spec.constant };
+    if (mutability !== 'WriteOnly') a.value = clip(model, model.read(e, type));
+    return a;
+  });
+  const data: ReportData = {
+    component: wireComponent(e.component),
+    variable: spec.instance ? { name: spec.name, instance: spec.instance } : { name: spec.name },
+    variableAttribute,
+    variableCharacteristics: { dataType: spec.type, supportsMonitoring: false },
+  };
+  const c = data.variableCharacteristics!;
+  if (spec.unit) c.unit = spec.unit;
+  if (spec.min !== undefined) c.minLimit = spec.min;
+  if (spec.max !== undefined) c.maxLimit = spec.max;
+  if (spec.values) c.valuesList = spec.values;
+  return data;
+}
+
+function wireComponent(c: ComponentRef): ReportData['component'] {
+  const out: ReportData['component'] = { name: c.name };
+  if (c.instance) out.instance = c.instance;
+  if (c.evse !== undefined) out.evse = c.connector !== undefined ? { id: c.evse, connectorId: c.connector } : { id: c.evse };
+  return out;
+}

@@ -1,0 +1,255 @@
+// The station's device model (OCPP 2.0.1 part 1 §4, part 2 B05-B07): components and their
+// variables, each with attributes (Actual, and Target / MinSet / MaxSet where a variable has
+// them), characteristics (dataType, unit, min/max, valuesList) and mutability. Features
+// register the variables whose behaviour they own (`model.add`) as data tables; the model
+// checks and stores values, keeps what was set across reboots (one file), and answers the
+// lookups GetVariables, SetVariables and the reports need.
+//
+// A variable is named by a key, "Component/Variable", with "#instance" after a component or
+// variable that has one and "@evse" or "@evse.connector" after an EVSE- or Connector-level
+// component: "OCPPCommCtrlr/HeartbeatInterval", "DeviceDataCtrlr/ItemsPerMessage#GetVariables",
+// "EVSE@1/AvailabilityState", "Connector@1.1/ConnectorType".
+import { Storage } from '../../../hal/index';
+import { AttributeEnum, Component, DataEnum, MutabilityEnum, SetVariableStatusEnum, Variable } from '../../ocpp/v201/generated/types';
+
+/** Where the values set by the CSMS (or the station) are kept: one JSON object, key → value. */
+const FILE = 'device-model.json';
+
+/** A component: its name, and where it sits (EVSE, connector) or which instance it is. */
+export interface ComponentRef {
+  name: string;
+  evse?: number;
+  connector?: number;
+  instance?: string;
+}
+
+/** One variable of a component, as a feature registers it. */
+export interface VariableSpec {
+  name: string;
+  instance?: string;
+  type: DataEnum;
+  /** ReadOnly when omitted. */
+  mutability?: MutabilityEnum;
+  /** The Actual value until one is set (ignored when `read` gives it). */
+  value?: string;
+  /** A live Actual value (the clock, an availability state); such a variable is not stored. */
+  read?: () => string;
+  unit?: string;
+  /** Numbers: the least value. */
+  min?: number;
+  /** Numbers: the greatest value; strings and lists: the longest text (maxLimit). */
+  max?: number;
+  /** OptionList, MemberList, SequenceList: the allowed members, comma-separated. */
+  values?: string;
+  /** Attributes besides Actual (each stored like Actual; its default is '' unless `defaults` gives one). */
+  attributes?: AttributeEnum[];
+  defaults?: { [attribute: string]: string };
+  /** A new value takes effect after a reboot: SetVariables answers RebootRequired. */
+  reboot?: boolean;
+  /** The value never changes at runtime (reported as constant). */
+  constant?: boolean;
+  /** A further check of a well-formed value: null when acceptable, else why not. */
+  check?: (value: string, attribute: AttributeEnum) => string | null;
+  /** Told after a new value of an attribute was stored. */
+  changed?: (value: string, attribute: AttributeEnum) => void;
+}
+
+/** A registered variable: its component, its spec and its key. */
+export interface Entry {
+  readonly component: ComponentRef;
+  readonly spec: VariableSpec;
+  readonly key: string;
+}
+
+/** What SetVariables gets for one element. */
+export interface SetOutcome {
+  status: SetVariableStatusEnum;
+  /** Why it was rejected (statusInfo.additionalInfo). */
+  reason?: string;
+}
+
+export function componentKey(c: ComponentRef): string {
+  let key = c.name;
+  if (c.instance) key += '#' + c.instance;
+  if (c.evse !== undefined) key += '@' + c.evse + (c.connector !== undefined ? '.' + c.connector : '');
+  return key;
+}
+
+/** The key of a variable of a component (see the top of this file). */
+export function keyOf(c: ComponentRef, variable: string, instance?: string): string {
+  return componentKey(c) + '/' + variable + (instance ? '#' + instance : '');
+}
+
+/** The key of a component as OCPP names it (ComponentType / VariableType; names are case-insensitive). */
+function wireKey(component: Component, variable?: Variable): string {
+  const c: ComponentRef = { name: component.name, instance: component.instance };
+  if (component.evse) {
+    c.evse = component.evse.id;
+    c.connector = component.evse.connectorId;
+  }
+  const key = componentKey(c).toLowerCase();
+  return variable ? key + '/' + (variable.name + (variable.instance ? '#' + variable.instance : '')).toLowerCase() : key;
+}
+
+export class DeviceModel {
+  private readonly entries: Entry[] = [];
+  /** By lower-cased key (lookups from the CSMS) and by key (the station's own). */
+  private readonly byWire: { [key: string]: Entry } = {};
+  private readonly byKey: { [key: string]: Entry } = {};
+  /** Lower-cased component keys that exist. */
+  private readonly components: { [key: string]: boolean } = {};
+  /** Values set since the factory: key (":Attribute" after it unless Actual) → value. */
+  private readonly stored: { [key: string]: string };
+
+  constructor(private readonly storage: Storage) {
+    let stored: { [key: string]: string } = {};
+    try {
+      const text = storage.get(FILE);
+      if (text) stored = JSON.parse(text);
+    } catch (e) {
+      // A damaged file: the defaults, rather than no station.
+    }
+    this.stored = stored;
+  }
+
+  /** Registers variables of one component (a later registration of the same key replaces the earlier one). */
+  add(component: ComponentRef | string, variables: VariableSpec[]): void {
+    const c: ComponentRef = typeof component === 'string' ? { name: component } : component;
+    this.components[componentKey(c).toLowerCase()] = true;
+    for (let i = 0; i < variables.length; i++) {
+      const spec = variables[i];
+      const key = keyOf(c, spec.name, spec.instance);
+      const entry: Entry = { component: c, spec, key };
+      const old = this.byKey[key];
+      if (old) this.entries.splice(this.entries.indexOf(old), 1);
+      this.entries.push(entry);
+      this.byKey[key] = entry;
+      this.byWire[key.toLowerCase()] = entry;
+    }
+  }
+
+  /** Every registered variable, in the order of registration. */
+  all(): Entry[] {
+    return this.entries;
+  }
+
+  entry(key: string): Entry | null {
+    return Object.prototype.hasOwnProperty.call(this.byKey, key) ? this.byKey[key] : null;
+  }
+
+  /** A variable by its OCPP names: the entry, or why there is none (B05.FR.?? / B06.FR.06-07). */
+  find(component: Component, variable: Variable): Entry | 'UnknownComponent' | 'UnknownVariable' {
+    const key = wireKey(component, variable);
+    if (Object.prototype.hasOwnProperty.call(this.byWire, key)) return this.byWire[key];
+    return this.components[wireKey(component)] ? 'UnknownVariable' : 'UnknownComponent';
+  }
+
+  /** Does the variable have this attribute? Every variable has Actual. */
+  hasAttribute(entry: Entry, attribute: AttributeEnum): boolean {
+    if (attribute === 'Actual') return true;
+    const a = entry.spec.attributes;
+    return !!a && a.indexOf(attribute) >= 0;
+  }
+
+  /** The attributes a variable has, Actual first. */
+  attributesOf(entry: Entry): AttributeEnum[] {
+    return entry.spec.attributes ? (['Actual'] as AttributeEnum[]).concat(entry.spec.attributes) : ['Actual'];
+  }
+
+  /** The value of an attribute (the station's own reading, WriteOnly ones included). */
+  read(entry: Entry, attribute: AttributeEnum = 'Actual'): string {
+    const spec = entry.spec;
+    if (attribute === 'Actual' && spec.read) return spec.read();
+    const k = storedKey(entry, attribute);
+    if (Object.prototype.hasOwnProperty.call(this.stored, k)) return this.stored[k];
+    if (attribute === 'Actual') return spec.value !== undefined ? spec.value : '';
+    return spec.defaults && spec.defaults[attribute] !== undefined ? spec.defaults[attribute] : '';
+  }
+
+  /** The Actual value of a variable by key ('' when there is no such variable). */
+  get(key: string): string {
+    const e = this.entry(key);
+    return e ? this.read(e) : '';
+  }
+
+  getInt(key: string): number {
+    const n = parseInt(this.get(key), 10);
+    return isNaN(n) ? 0 : n;
+  }
+
+  getBool(key: string): boolean {
+    return this.get(key) === 'true';
+  }
+
+  /**
+   * Checks a value for an attribute against the variable's type, limits and own check: null
+   * when it may be set, else why not (B05.FR.07: badly formatted, out of range → Rejected).
+   */
+  refusal(entry: Entry, value: string, attribute: AttributeEnum = 'Actual'): string | null {
+    const spec = entry.spec;
+    const why = malformed(spec, value);
+    if (why) return why;
+    return spec.check ? spec.check(value, attribute) : null;
+  }
+
+  /**
+   * Sets an attribute as SetVariables does (mutability, format and limits checked). The value
+   * is stored (kept across reboots) and the owner told; RebootRequired when it takes effect
+   * only after a reboot.
+   */
+  set(entry: Entry, value: string, attribute: AttributeEnum = 'Actual'): SetOutcome {
+    if (!this.hasAttribute(entry, attribute)) return { status: 'NotSupportedAttributeType' };
+    if ((entry.spec.mutability || 'ReadOnly') === 'ReadOnly' || entry.spec.read) return { status: 'Rejected', reason: 'read-only' };
+    const why = this.refusal(entry, value, attribute);
+    if (why) return { status: 'Rejected', reason: why };
+    this.store(entry, value, attribute);
+    return { status: entry.spec.reboot ? 'RebootRequired' : 'Accepted' };
+  }
+
+  /** The station changes a value itself (e.g. HeartbeatInterval from a BootNotification): stored, owner told, no checks. */
+  put(key: string, value: string, attribute: AttributeEnum = 'Actual'): void {
+    const e = this.entry(key);
+    if (e) this.store(e, value, attribute);
+  }
+
+  private store(entry: Entry, value: string, attribute: AttributeEnum): void {
+    const k = storedKey(entry, attribute);
+    const before = this.read(entry, attribute);
+    this.stored[k] = value;
+    this.storage.set(FILE, JSON.stringify(this.stored));
+    if (before !== value && entry.spec.changed) entry.spec.changed(value, attribute);
+  }
+}
+
+function storedKey(entry: Entry, attribute: AttributeEnum): string {
+  return attribute === 'Actual' ? entry.key : entry.key + ':' + attribute;
+}
+
+const INTEGER = /^[-+]?\d+$/;
+const DECIMAL = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
+
+/** Why a value does not fit the variable's dataType and characteristics (null: it fits). */
+function malformed(spec: VariableSpec, value: string): string | null {
+  const type = spec.type;
+  if (type === 'integer' || type === 'decimal') {
+    if (!(type === 'integer' ? INTEGER : DECIMAL).test(value)) return 'not ' + (type === 'integer' ? 'an integer' : 'a decimal');
+    const n = parseFloat(value);
+    if (spec.min !== undefined && n < spec.min) return 'below ' + spec.min;
+    if (spec.max !== undefined && n > spec.max) return 'above ' + spec.max;
+    return null;
+  }
+  if (type === 'boolean') return value === 'true' || value === 'false' ? null : 'not true or false';
+  if (type === 'dateTime') return isNaN(Date.parse(value)) ? 'not a date-time' : null;
+  if (spec.max !== undefined && value.length > spec.max) return 'longer than ' + spec.max;
+  if (type === 'string') return null;
+  const allowed = (spec.values || '').split(',');
+  if (type === 'OptionList') return allowed.indexOf(value) >= 0 ? null : 'not one of ' + spec.values;
+  // MemberList / SequenceList: a (sub)set of the members, each at most once.
+  if (value === '') return null;
+  const members = value.split(',');
+  for (let i = 0; i < members.length; i++) {
+    if (allowed.indexOf(members[i]) < 0) return members[i] + ' is not one of ' + spec.values;
+    if (members.indexOf(members[i]) !== i) return members[i] + ' twice';
+  }
+  return null;
+}

@@ -1,0 +1,131 @@
+// Network connection profiles (B09, B10): the slots the CSMS fills with SetNetworkProfile,
+// the order NetworkConfigurationPriority gives them (read at boot, B10.FR.04), and which
+// profile the next connection attempt uses — NetworkProfileConnectionAttempts per entry
+// (B10.FR.03), then the one that last connected (B10.FR.07). Slot 0 is the settings' own
+// CSMS (url, password, certificates), which needs no SetNetworkProfile.
+import { Hal } from '../../../hal/index';
+import { connectionFor, impliedProfile } from '../../app/security/connection';
+import { NetworkConnectionProfile, SetNetworkProfileRequest, SetNetworkProfileResponse } from '../../ocpp/v201/generated/types';
+import { DeviceModel } from '../device-model/model';
+
+const FILE = 'network-profiles.json';
+const LAST_GOOD_FILE = 'network-profile-last.txt';
+const SLOTS = '0,1,2';
+const PRIORITY = 'OCPPCommCtrlr/NetworkConfigurationPriority';
+const ATTEMPTS = 'OCPPCommCtrlr/NetworkProfileConnectionAttempts';
+const SECURITY_PROFILE = 'SecurityCtrlr/SecurityProfile';
+
+export interface ConnectionTarget {
+  url: string;
+  options: { protocols: string[]; headers?: { [name: string]: string }; ca?: string; cert?: string; key?: string };
+  slot: number;
+}
+
+export class NetworkProfiles {
+  private readonly profiles: { [slot: string]: NetworkConnectionProfile };
+  /** The order of this boot (a change of the variable applies after a reboot, B10.FR.04). */
+  private readonly order: number[];
+  private index = 0;
+  private failures = 0;
+  private lastGood: number;
+
+  constructor(private readonly hal: Hal, private readonly model: DeviceModel) {
+    let profiles: { [slot: string]: NetworkConnectionProfile } = {};
+    try {
+      profiles = JSON.parse(hal.storage.get(FILE) || '{}');
+    } catch (e) {
+      hal.log.warning('network profiles unreadable: the settings\' CSMS only');
+    }
+    this.profiles = profiles;
+    const s = hal.settings;
+    const own = s.securityProfile >= 0 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
+    model.add('OCPPCommCtrlr', [
+      // B10.FR.01-02: every slot named must hold a profile; the new order is used after a reboot.
+      { name: 'NetworkConfigurationPriority', type: 'SequenceList', mutability: 'ReadWrite', value: '0', values: SLOTS, reboot: true, check: (v) => this.missingSlot(v) },
+      { name: 'NetworkProfileConnectionAttempts', type: 'integer', mutability: 'ReadWrite', value: '3', min: 1 },
+      { name: 'ActiveNetworkProfile', type: 'string', read: () => String(this.current()) },
+      { name: 'MessageTimeout', instance: 'Default', type: 'integer', unit: 's', value: '30', constant: true },
+    ]);
+    model.add('SecurityCtrlr', [
+      { name: 'SecurityProfile', type: 'integer', value: String(own), min: 0, max: 3 },
+      { name: 'Identity', type: 'string', value: s.id, constant: true },
+      { name: 'OrganizationName', type: 'string', mutability: 'ReadWrite', value: s.vendor, max: 64 },
+    ]);
+    this.order = model
+      .get(PRIORITY)
+      .split(',')
+      .map((x) => parseInt(x, 10))
+      .filter((slot) => slot === 0 || !!this.profiles[slot]);
+    if (!this.order.length) this.order.push(0);
+    const last = parseInt(hal.storage.get(LAST_GOOD_FILE) || '', 10);
+    this.lastGood = isNaN(last) ? this.order[0] : last;
+  }
+
+  /** The slot the next attempt uses. */
+  current(): number {
+    return this.index < this.order.length ? this.order[this.index] : this.lastGood;
+  }
+
+  /** Where and how to connect now. */
+  target(): ConnectionTarget {
+    const s = this.hal.settings;
+    const slot = this.current();
+    const p = slot === 0 ? null : this.profiles[slot];
+    const profile = p ? p.securityProfile : this.model.getInt(SECURITY_PROFILE);
+    const base = p ? p.ocppCsmsUrl : s.url;
+    const t = connectionFor(base, encodeURIComponent(s.id), {
+      profile,
+      authorizationKey: s.password,
+      trustedCas: s.ca,
+      clientCert: s.cert,
+      clientKey: s.key,
+      clientKeyId: '',
+    });
+    t.options.protocols = ['ocpp2.0.1'];
+    return { url: t.url, options: t.options as ConnectionTarget['options'], slot };
+  }
+
+  /** A connection worked: the slot is the one to fall back to (B10.FR.07). */
+  connected(): void {
+    this.failures = 0;
+    const slot = this.current();
+    if (slot !== this.lastGood) this.hal.storage.set(LAST_GOOD_FILE, String(slot));
+    this.lastGood = slot;
+    // Connected with a higher security profile: that is the station's profile now (A05.FR.06).
+    const p = this.profiles[slot];
+    if (p && p.securityProfile > this.model.getInt(SECURITY_PROFILE)) this.model.put(SECURITY_PROFILE, String(p.securityProfile));
+  }
+
+  /** An attempt failed: after NetworkProfileConnectionAttempts the next entry (B10.FR.03), at the end the last good one. */
+  failed(): void {
+    if (this.index >= this.order.length) return;
+    if (++this.failures < Math.max(1, this.model.getInt(ATTEMPTS))) return;
+    this.failures = 0;
+    this.index++;
+    this.hal.log.info('network profile: ' + (this.index < this.order.length ? 'trying slot ' + this.current() : 'back to slot ' + this.lastGood + ', the last that connected'));
+  }
+
+  /** SetNetworkProfile (B09): validated, stored, used from the next boot on. */
+  set(request: SetNetworkProfileRequest): SetNetworkProfileResponse {
+    const slot = request.configurationSlot;
+    const p = request.connectionData;
+    const reject = (why: string): SetNetworkProfileResponse => ({ status: 'Rejected', statusInfo: { reasonCode: 'InvalidProfile', additionalInfo: why } });
+    if (SLOTS.split(',').indexOf(String(slot)) < 0 || slot === 0) return reject('slot ' + slot + ' is not one of ' + SLOTS.substring(2)); // B09.FR.05; slot 0 is the settings'
+    if (p.securityProfile < this.model.getInt(SECURITY_PROFILE)) return reject('security profile lower than SecurityProfile'); // B09.FR.04
+    if (p.securityProfile > 3) return reject('no security profile ' + p.securityProfile);
+    // B09.FR.02: what this station can use: OCPP 2.0(.1) over JSON, a websocket URL, TLS for profiles 2 and 3.
+    if (p.ocppVersion !== 'OCPP20' || p.ocppTransport !== 'JSON') return reject('only OCPP20 over JSON');
+    if (!/^wss?:\/\/[^/]/i.test(p.ocppCsmsUrl)) return reject('not a ws:// or wss:// URL');
+    if (p.securityProfile >= 2 && !/^wss:/i.test(p.ocppCsmsUrl)) return reject('security profile ' + p.securityProfile + ' needs wss://');
+    this.profiles[slot] = p;
+    this.hal.storage.set(FILE, JSON.stringify(this.profiles)); // B09.FR.01
+    return { status: 'Accepted' };
+  }
+
+  private missingSlot(value: string): string | null {
+    if (!value) return 'no slot';
+    const slots = value.split(',');
+    for (let i = 0; i < slots.length; i++) if (slots[i] !== '0' && !this.profiles[slots[i]]) return 'slot ' + slots[i] + ' holds no network profile';
+    return null;
+  }
+}

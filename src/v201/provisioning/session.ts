@@ -2,7 +2,7 @@
 // ChargePoint), reconnects backed off with jitter, BootNotification until Accepted (B01-B03),
 // the heartbeat (G02) and what may be sent in which state.
 import { Hal } from '../../../hal/index';
-import { Backoff } from '../../app/backoff';
+import { Backoff } from '../../lib/backoff';
 import { SecurityError } from '../../ocpp/errors';
 import { Action, BootNotificationRequest, BootNotificationResponse, BootReasonEnum, RegistrationStatusEnum } from '../../ocpp/v201/generated/types';
 import { DeviceModel } from '../device-model/model';

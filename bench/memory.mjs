@@ -1,7 +1,9 @@
-// Figure 2: QuickJS heap of one station running the flashed bundle (dist/firmware.min.js):
-// after boot (BootNotification answered, the station idle) and the peak over a whole charging
-// session with 2 connectors. One station is one QuickJS runtime, so this is also the
-// per-station figure of the simulator.
+// Figure 2: QuickJS heap of one station after boot (BootNotification answered, the station
+// idle), for the flashed firmware (dist/firmware.min.js) and the simulator's bundle
+// (dist/simulator.min.js: the same station on the simulated charger), and the peak over a
+// whole charging session with 2 connectors, which needs the simulated EV: the simulator's
+// bundle. One station is one QuickJS runtime, so this is also the per-station figure of the
+// simulator.
 //
 // The two hosts count differently, so both are printed: the simulator host samples QuickJS's
 // own memory_used_size after every callback and at QuickJS's interrupt polls while one runs
@@ -18,15 +20,32 @@ const SETTLE_MS = 300;
 const SESSION_TIMEOUT_MS = 120000;
 const NATIVE_PEAK = /heap peak (\d+) bytes/;
 
+/** Starts `station` and resolves with its heap once the BootNotification is answered and it settled. */
+async function heapAfterBoot(station) {
+  const booted = whenAnswered(station, 'BootNotification');
+  await station.start();
+  await booted;
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  return station.memory().used;
+}
+
+/** The simulator host's heap after boot of any bundle (no session: the flashed firmware has no EV to charge). */
+export async function measureBoot({ url, bundle, id }) {
+  const scratch = scratchDir('boot');
+  const station = newStation({ id, url, dataDir: scratch.dir, bundle });
+  try {
+    return await heapAfterBoot(station);
+  } finally {
+    if (station.running) await station.stop(0, 'benchmark over');
+    scratch.remove();
+  }
+}
+
 export async function measureMemory({ url, bundle }) {
   const scratch = scratchDir('memory');
   const station = newStation({ id: 'BENCH-MEM', url, dataDir: scratch.dir, bundle, settings: { scenario: 'session', connectors: 2, duration: 0 } });
   try {
-    const booted = whenAnswered(station, 'BootNotification');
-    await station.start();
-    await booted;
-    await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const afterBoot = station.memory().used;
+    const afterBoot = await heapAfterBoot(station);
     const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the session did not end within 120 s')), SESSION_TIMEOUT_MS).unref());
     const result = await Promise.race([station.exited, timeout]);
     if (result.code !== 0) throw new Error(`the session station exited ${result.code}: ${result.reason}`);

@@ -9,11 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { moduleSizes, root, FIRMWARE_201, minifiedName } from '../build/build.mjs';
+import { moduleSizes, root, FIRMWARE_201, SIMULATOR, minifiedName } from '../build/build.mjs';
 import { measureSize } from './size.mjs';
-import { measureMemory, measureMemoryNative } from './memory.mjs';
+import { measureBoot, measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
 import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, nativeParts } from './armhf.mjs';
 import { coldStartNative, coldStartSim } from './cold-start.mjs';
@@ -24,8 +24,11 @@ import { startCsmsProcess } from './peer.mjs';
 
 const KB = 1024;
 const NATIVE_HOST = join(root, 'firmware-shim', 'build', 'ocpp-host');
-// What gets flashed: memory and cold start are measured on it.
+// What gets flashed: its size, its heap after boot and its cold start are measured on it.
 const FLASHED = join(root, 'dist', 'firmware.min.js');
+// The flashed station on the simulated charger (minified as flashed): what a charging
+// session runs on, since the firmware has no EV of its own to charge.
+const SIM_BUNDLE = join(root, minifiedName(SIMULATOR.out));
 
 const USAGE = 'usage: npm run bench [-- --quick] [--out FILE] [--max-stations N]';
 const { values: flags } = parseArgs({
@@ -71,14 +74,16 @@ async function figure(name, fn) {
 const kb = (n) => `${(n / KB).toFixed(1)} KB`;
 const ms = (n) => `${n.toFixed(1)} ms`;
 
-/** dist/firmware.min.js compiled by the native host (ocpp-host --compile), as it is flashed. */
-let bytecodeFile = null;
-async function flashedBytecode() {
-  if (bytecodeFile) return bytecodeFile;
-  const out = join(mkdtempSync(join(tmpdir(), 'ocpp-bench-qjbc-')), 'firmware.qjbc');
-  const r = spawnSync(NATIVE_HOST, [FLASHED, '--compile', out], { encoding: 'utf8' });
+/** A bundle compiled by the native host (ocpp-host --compile), as it is flashed; one file per bundle. */
+const bytecodeFiles = {};
+let bytecodeDir = null;
+async function bytecodeOf(bundle) {
+  if (bytecodeFiles[bundle]) return bytecodeFiles[bundle];
+  bytecodeDir = bytecodeDir || mkdtempSync(join(tmpdir(), 'ocpp-bench-qjbc-'));
+  const out = join(bytecodeDir, bundle.split('/').pop().replace(/\.js$/, '.qjbc'));
+  const r = spawnSync(NATIVE_HOST, [bundle, '--compile', out], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ocpp-host --compile failed: ${r.stderr}`);
-  return (bytecodeFile = out);
+  return (bytecodeFiles[bundle] = out);
 }
 
 const csms = await startCsmsProcess({ heartbeatInterval: plan.intervalS });
@@ -89,6 +94,7 @@ try {
     row('dist/firmware.js', `${kb(s['firmware.js'].raw)} raw, ${kb(s['firmware.js'].gzip)} gzip`);
     row('dist/firmware.min.js (flashed)', kb(s['firmware.min.js'].raw), '≤ 96 KB', s['firmware.min.js'].raw <= 96 * KB);
     row('dist/firmware.min.js gzip', kb(s['firmware.min.js'].gzip), '≤ 24 KB', s['firmware.min.js'].gzip <= 24 * KB);
+    row('dist/simulator.min.js (the flashed station + the simulated charger)', `${kb(s['simulator.min.js'].raw)} raw, ${kb(s['simulator.min.js'].gzip)} gzip`);
     row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
     row('OCPP core + all 2.0.1 validators, minified', kb(s['core201.min.js'].raw), '≤ 48 KB', s['core201.min.js'].raw <= 48 * KB);
     row('dist/firmware-201.min.js (OCPP 2.0.1, minimal station)', `${kb(s['firmware-201.min.js'].raw)} raw, ${kb(s['firmware-201.min.js'].gzip)} gzip`);
@@ -99,14 +105,16 @@ try {
 
   await figure('memory', async () => {
     // The three sessions run side by side (separate runtimes; the heap figures do not mix).
-    const bytecode = existsSync(NATIVE_HOST) ? await flashedBytecode() : null;
-    const [m, native, nativeBytecode] = await Promise.all([
-      measureMemory({ url: csms.url, bundle: FLASHED }),
-      measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: FLASHED, id: 'BENCH-NMEM-JS' }),
+    // The sessions need the simulated EV: they run the simulator's bundle.
+    const bytecode = existsSync(NATIVE_HOST) ? await bytecodeOf(SIM_BUNDLE) : null;
+    const [m, firmwareBoot, native, nativeBytecode] = await Promise.all([
+      measureMemory({ url: csms.url, bundle: SIM_BUNDLE }),
+      measureBoot({ url: csms.url, bundle: FLASHED, id: 'BENCH-BOOT-FW' }),
+      measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: SIM_BUNDLE, id: 'BENCH-NMEM-JS' }),
       bytecode && measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: bytecode, id: 'BENCH-NMEM-BC' }),
     ]);
-    results.figures.memory = { simulator: m, native, nativeBytecode };
-    row('QuickJS heap after boot, simulator host', kb(m.afterBoot));
+    results.figures.memory = { simulator: m, firmwareAfterBoot: firmwareBoot, native, nativeBytecode };
+    row('QuickJS heap after boot, simulator host: dist/firmware.min.js (flashed) / dist/simulator.min.js', `${kb(firmwareBoot)} / ${kb(m.afterBoot)} (the simulated charger: ${kb(m.afterBoot - firmwareBoot)})`);
     const p = await heapProfile(FLASHED);
     results.figures.memory.profile = p;
     // Functions: bytecode, and variable tables, constants, source text and line tables;
@@ -116,7 +124,7 @@ try {
     const p201 = await heapProfile(join(root, minifiedName(FIRMWARE_201.out)));
     results.figures.memory.profile201 = p201;
     row('dist/firmware-201.min.js once evaluated (OCPP 2.0.1, minimal station): QuickJS heap', `${kb(p201.used)} (functions ${kb(p201.functions)}, objects ${kb(p201.objects)}, atoms ${kb(p201.atoms)})`);
-    row('QuickJS heap peak, session with 2 connectors, simulator host (= per station)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
+    row('QuickJS heap peak, session with 2 connectors, simulator host (= per station; dist/simulator.min.js)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
     if (native) {
       row('QuickJS heap peak, same session, native host, script (parser included)', kb(native.sessionPeak));
       row('QuickJS heap peak, same session, native host, bytecode (--compile)', kb(nativeBytecode.sessionPeak), '≤ 256 KB', nativeBytecode.sessionPeak <= 256 * KB);
@@ -133,9 +141,10 @@ try {
     }
     const dir = mkdtempSync(join(tmpdir(), 'ocpp-bench-armhf-'));
     try {
-      const bytecode = compileArmhf(FLASHED, join(dir, 'firmware.qjbc'));
+      // The session runs on the simulator's bundle (the flashed station and the simulated EV).
+      const bytecode = compileArmhf(SIM_BUNDLE, join(dir, 'simulator.qjbc'));
       const [script, bc] = await Promise.all([
-        measureArmhf({ url: csms.url, bundle: FLASHED, id: 'BENCH-ARM-JS' }),
+        measureArmhf({ url: csms.url, bundle: SIM_BUNDLE, id: 'BENCH-ARM-JS' }),
         measureArmhf({ url: csms.url, bundle: bytecode, id: 'BENCH-ARM-BC' }),
       ]);
       const heap = heapParts(bc.afterBoot);
@@ -183,7 +192,7 @@ try {
 
   await figure('coldStart', async () => {
     const sim = await coldStartSim({ url: csms.url, runs: plan.coldRuns, bundle: FLASHED });
-    const native = existsSync(NATIVE_HOST) ? await coldStartNative({ url: csms.url, runs: plan.coldRuns, binary: NATIVE_HOST, bundle: await flashedBytecode() }) : null;
+    const native = existsSync(NATIVE_HOST) ? await coldStartNative({ url: csms.url, runs: plan.coldRuns, binary: NATIVE_HOST, bundle: await bytecodeOf(FLASHED) }) : null;
     results.figures.coldStart = { sim, native };
     row(`cold start to BootNotification, simulator host (median of ${sim.runs})`, `${ms(sim.medianMs)} (evaluation ${ms(sim.evalMedianMs)})`, '≤ 20 ms', sim.medianMs <= 20);
     if (native) row(`cold start to BootNotification, native host, bytecode, process spawn included (median of ${native.runs})`, ms(native.medianMs));
@@ -216,11 +225,11 @@ try {
     const target = quick ? `${plan.steps[0]} in --quick (5,000 in a full run)` : '≥ 5,000';
     const goal = quick ? plan.steps[0] : 5000;
     row(`stations in one process, heartbeats within 1 s (interval ${plan.intervalS} s)`, best ? String(best.count) : `none (${steps[0].why})`, target, !!best && best.count >= goal);
-    if (best) row(`memory per station at ${best.count} (dist/firmware.min.js, the simulator's default)`, `${kb(best.heapPerStation)} QuickJS heap, ${kb(best.rssPerStation)} process RSS`);
+    if (best) row(`memory per station at ${best.count} (dist/simulator.min.js, the simulator's default)`, `${kb(best.heapPerStation)} QuickJS heap, ${kb(best.rssPerStation)} process RSS`);
   });
 } finally {
   await csms.stop();
-  if (bytecodeFile) rmSync(dirname(bytecodeFile), { recursive: true, force: true });
+  if (bytecodeDir) rmSync(bytecodeDir, { recursive: true, force: true });
 }
 
 const width = Math.max(...rows.map((r) => r.figure.length));

@@ -38,7 +38,8 @@ The station id is appended to the URL as its last path segment.
   --data-dir DIR       station files go to DIR/<station id>/                  default ./sim-data
   --heap-limit BYTES   QuickJS heap limit per station                         default ${DEFAULT_HEAP_LIMIT}
   --bundle FILE        the bundle the stations run (npm run build -- --entry … --out FILE)
-                                                        default dist/firmware.min.js (as flashed)
+                       default dist/simulator.min.js: the firmware's station (as
+                       flashed, minified) on the simulated charger
   --ocpp VERSION       1.6, or 2.0.1: the 2.0.1 firmware (dist/firmware-201.min.js, a minimal
                        station: boot, status, heartbeat, GetVariables; subprotocol ocpp2.0.1)
                                                                               default 1.6

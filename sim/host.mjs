@@ -1,4 +1,5 @@
-// The Node simulator host: runs the unchanged firmware bundle (dist/firmware.min.js, as flashed) in QuickJS
+// The Node simulator host: runs a bundle unchanged (by default dist/simulator.min.js: the flashed
+// firmware's station, minified as flashed, on the simulated charger) in QuickJS
 // (quickjs-emscripten, sync release build) and gives it the host ABI of hal/host-abi.ts as
 // the global `ocppHost`: `ws` websockets, Node timers, a monotonic clock and files under
 // <data dir>/<station id>/. One QuickJS runtime per station, with a heap limit, so the
@@ -23,8 +24,12 @@ import { heapInUse } from './quickjs-memory.mjs';
 
 export { heapInUse, memoryUsage } from './quickjs-memory.mjs';
 
-/** What the simulator runs unless told otherwise: the bundle that is flashed, so its heap is the module's. */
-export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/firmware.min.js', import.meta.url));
+/**
+ * What the simulator runs unless told otherwise: the simulator's bundle, minified as the
+ * firmware is flashed. It is the firmware's station (the same bootStation) plus the simulated
+ * EV and meter, its scenarios and control, so its heap is the module's plus those.
+ */
+export const DEFAULT_BUNDLE = fileURLToPath(new URL('../dist/simulator.min.js', import.meta.url));
 export const DEFAULT_HEAP_LIMIT = 1024 * 1024;
 /** Python logging's numbers, as in the ABI's log(level, text). */
 export const LOG_LEVELS = { debug: 10, info: 20, warning: 30, error: 40 };
@@ -727,7 +732,7 @@ export class SimulatedStation extends EventEmitter {
    * @param {object} options.settings  the station's settings (hal/settings.ts); `id` required
    * @param {string} [options.dataDir] files go to <dataDir>/<id>/ (default ./sim-data)
    * @param {number} [options.heapLimit] QuickJS heap limit in bytes (default 1 MiB)
-   * @param {string | { code: string, filename?: string }} [options.bundle] a file, or the code itself; default dist/firmware.min.js (as flashed)
+   * @param {string | { code: string, filename?: string }} [options.bundle] a file, or the code itself; default dist/simulator.min.js (the flashed station on the simulated charger)
    * @param {'debug'|'info'|'warning'|'error'} [options.logLevel] default settings.logLevel or 'info'
    * @param {number} [options.watchdogMs] longest one callback may run (default 10 s)
    * @param {number} [options.memorySampleMs] heap sample at most this often (default 0: after
@@ -916,7 +921,7 @@ export class SimulatedStation extends EventEmitter {
 
   /**
    * Installs the staged image: the next restart() evaluates it. Only for this station's run:
-   * a new simulator run starts from its bundle (dist/firmware.min.js) again (nothing is written to disk).
+   * a new simulator run starts from its bundle (dist/simulator.min.js) again (nothing is written to disk).
    */
   async #installFirmware() {
     const staged = this.#staged;

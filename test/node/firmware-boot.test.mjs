@@ -1,5 +1,5 @@
-// The built bundle (dist/firmware.js and its minified twin) boots in QuickJS on a minimal
-// host and reads its settings through the HAL.
+// The built bundles (dist/firmware.js, the simulator's dist/simulator.js and their minified
+// twins) boot in QuickJS on a minimal host and read their settings through the HAL.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { inertHostSource } from '../../sim/inert-host.mjs';
 // A minimal host ABI written in JS inside the guest; only __print crosses to Node.
 const HOST = inertHostSource({ name: 'boot-test', imei: '860000000000001', settings: { id: 'BOOT-1', url: 'ws://127.0.0.1:1/ocpp', scenario: 'none' }, print: true });
 
-for (const file of ['dist/firmware.js', 'dist/firmware.min.js']) {
+for (const file of ['dist/firmware.js', 'dist/firmware.min.js', 'dist/simulator.js', 'dist/simulator.min.js']) {
   test(`${file} boots in QuickJS and logs its identity`, async () => {
     const QuickJS = await getQuickJS();
     const rt = QuickJS.newRuntime();

@@ -132,7 +132,7 @@ function waitForStatus(station, id, action, status, timeout = 15000) {
 test('firmware update: the host downloads the file the CSMS serves, checks it, installs it and the station restarts into it; Installed after the new boot', async () => {
   const id = 'PRO-FIRMWARE';
   const station = await startStation(id);
-  const bundle = readFileSync(fileURLToPath(new URL('../../dist/firmware.js', import.meta.url)));
+  const bundle = readFileSync(fileURLToPath(new URL('../../dist/simulator.js', import.meta.url)));
   const location = csms.serveFile('firmware-2.js', bundle);
   assert.deepEqual(await csms.call(id, 'UpdateFirmware', { location, retrieveDate: new Date().toISOString(), retries: 0 }), {});
   await waitForStatus(station, id, 'FirmwareStatusNotification', 'Installed');

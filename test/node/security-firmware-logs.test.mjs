@@ -18,7 +18,7 @@ import { makeCa, issue } from './lib/pki.mjs';
 
 const KEY = 'firmware-test-key-16';
 const dataDir = mkdtempSync(join(tmpdir(), 'security-firmware-'));
-const bundle = readFileSync(fileURLToPath(new URL('../../dist/firmware.js', import.meta.url)));
+const bundle = readFileSync(fileURLToPath(new URL('../../dist/simulator.js', import.meta.url)));
 let csms;
 let maker;
 let signing;

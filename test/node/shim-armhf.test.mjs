@@ -1,5 +1,6 @@
 // The native host cross-built for 32-bit ARM (npm run shim -- --target armhf) under qemu-arm:
-// the flashed bundle, byte for byte dist/firmware.min.js, and its bytecode run the
+// the simulator's bundle, byte for byte dist/simulator.min.js (the flashed station, minified
+// as flashed, on the simulated charger: a session needs an EV), and its bytecode run the
 // 2-connector charging session against the strict CSMS (sim/csms.mjs), and the bytecode
 // rides out a dropped link mid-transaction. The module's word size is what the heap
 // figures are about; the three stations run side by side, so the file takes one session's
@@ -19,7 +20,7 @@ import { Csms } from '../../sim/csms.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const FLASHED = join(root, 'dist', 'firmware.min.js');
+const STATION = join(root, 'dist', 'simulator.min.js');
 const shim = buildShimArmhf({ say: (line) => process.stderr.write(line + '\n') });
 const skip = !shim.ok ? shim.reason : false;
 if (skip) process.stderr.write(`shim-armhf skipped: ${skip}\n`);
@@ -33,12 +34,12 @@ const NATIVE_RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in \d+ chunks, pe
 const hashOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
 let csms;
-let flashedHash;
+let stationHash;
 const runs = {};
 before(async () => {
   if (skip) return;
-  flashedHash = hashOf(FLASHED);
-  const compiled = spawnSync(shim.runner[0], [...shim.runner.slice(1), shim.binary, FLASHED, '--compile', bytecode], { encoding: 'utf8' });
+  stationHash = hashOf(STATION);
+  const compiled = spawnSync(shim.runner[0], [...shim.runner.slice(1), shim.binary, STATION, '--compile', bytecode], { encoding: 'utf8' });
   assert.equal(compiled.status, 0, `--compile under qemu-arm: ${compiled.stdout}${compiled.stderr}`);
   csms = new Csms({ heartbeatInterval: 300 });
   await csms.start();
@@ -48,7 +49,7 @@ before(async () => {
       runner: shim.runner,
       timeout: 150000,
     });
-  runs.script = station(FLASHED, 'ARM-SCRIPT');
+  runs.script = station(STATION, 'ARM-SCRIPT');
   runs.bytecode = station(bytecode, 'ARM-BYTECODE');
   runs.drop = station(bytecode, 'ARM-DROP');
   // Once booted, where its memory is (SIGUSR1): the host's report line.
@@ -66,7 +67,7 @@ before(async () => {
   // The same session in the simulator, on the same bundle; then on the module's host with
   // the simulator's peak as its --heap-limit: a limit that holds there holds here.
   runs.limited = (async () => {
-    const sim = new SimulatedStation({ settings: { url: csms.url, id: 'SIM-LIMIT', connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, dataDir, bundle: FLASHED });
+    const sim = new SimulatedStation({ settings: { url: csms.url, id: 'SIM-LIMIT', connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, dataDir, bundle: STATION });
     await sim.start();
     const s = await sim.exited;
     assert.equal(s.code, 0, `simulator: ${s.reason}`);
@@ -110,17 +111,17 @@ function assertSession(id, n) {
   assert.ok(n.nativeRamPeak > n.heapPeak, `${id}: native RAM peak ${n.nativeRamPeak} printed, above the QuickJS heap ${n.heapPeak}`);
 }
 
-armhfTest('the 2-connector session completes under qemu-arm on the flashed bundle and on its bytecode', async () => {
+armhfTest('the 2-connector session completes under qemu-arm on the minified bundle and on its bytecode', async () => {
   const file = spawnSync('file', ['-b', shim.binary], { encoding: 'utf8' });
   if (file.status === 0) assert.match(file.stdout, /32-bit.*ARM/, 'the host under test is a 32-bit ARM program');
   const [script, compiled] = await Promise.all([runs.script.exited, runs.bytecode.exited]);
   assertSession('ARM-SCRIPT', script);
   assertSession('ARM-BYTECODE', compiled);
-  assert.equal(hashOf(FLASHED), flashedHash, 'the one dist/firmware.min.js, unchanged');
+  assert.equal(hashOf(STATION), stationHash, 'the one dist/simulator.min.js, unchanged');
   // Bytecode is the same across word sizes: what x86-64 compiles is what armhf loads.
   if (existsSync(nativeBinary)) {
     const x86 = join(dataDir, 'firmware-x86-64.qjbc');
-    assert.equal(spawnSync(nativeBinary, [FLASHED, '--compile', x86]).status, 0);
+    assert.equal(spawnSync(nativeBinary, [STATION, '--compile', x86]).status, 0);
     assert.equal(hashOf(x86), hashOf(bytecode), 'x86-64 and armhf compile the same bytecode');
   }
   assert.ok(compiled.heapPeak < script.heapPeak, `bytecode boots without the parser: ${compiled.heapPeak} < ${script.heapPeak}`);

@@ -1,5 +1,5 @@
 // The simulator's integration scenarios under the native host: the very bundle the simulator
-// runs (dist/firmware.min.js, as flashed), in build/ocpp-host, against the strict CSMS (sim/csms.mjs, every message
+// runs (dist/simulator.min.js: the flashed station on the simulated charger), in build/ocpp-host, against the strict CSMS (sim/csms.mjs, every message
 // schema-checked). Each scenario runs under both hosts at once and the two are compared:
 // a full charging session, a link dropped in the middle of a transaction, and bad frames
 // from the CSMS (answered byte for byte alike). The native host prints its peak heap.
@@ -38,7 +38,7 @@ after(() => csms && csms.stop());
 
 const bundleHash = () => createHash('sha256').update(readFileSync(DEFAULT_BUNDLE)).digest('hex');
 
-/** The native station: ocpp-host on the simulator's bundle (dist/firmware.min.js). */
+/** The native station: ocpp-host on the simulator's bundle (dist/simulator.min.js). */
 function nativeStation(id, flags) {
   return startHost(DEFAULT_BUNDLE, ['--url', csms.url, '--id', id, '--data-dir', dataDir, ...flags], { timeout: 120000 });
 }
@@ -70,7 +70,7 @@ scenario('a full charging session: the same bundle completes it under the native
   const [n, s] = await Promise.all([native.exited, sim.exited]);
   assert.equal(s.code, 0, `simulator: ${s.reason}`);
   assert.equal(n.code, 0, n.stdout + n.stderr);
-  assert.equal(bundleHash(), hash, 'both ran the one dist/firmware.min.js');
+  assert.equal(bundleHash(), hash, 'both ran the one dist/simulator.min.js');
 
   const [[, tx]] = transactionsOf('NAT-SESSION');
   assert.ok(tx.meterStop !== null && tx.meterStop >= tx.meterStart, `meter ${tx.meterStart} → ${tx.meterStop}`);

@@ -26,8 +26,8 @@ test('defaults: one station, 2 connectors, idle, 1 MiB heap, ./sim-data', () => 
   ]);
 });
 
-test('the stations run the flashed bundle, dist/firmware.min.js, unless --bundle names another', () => {
-  assert.equal(DEFAULT_BUNDLE, fileURLToPath(new URL('../../dist/firmware.min.js', import.meta.url)));
+test('the stations run the simulator bundle, dist/simulator.min.js (the flashed station on the simulated charger), unless --bundle names another', () => {
+  assert.equal(DEFAULT_BUNDLE, fileURLToPath(new URL('../../dist/simulator.min.js', import.meta.url)));
   assert.equal(parseCliArgs(base).bundle, DEFAULT_BUNDLE);
   const mine = join(dir, 'my-station.js');
   writeFileSync(mine, 'ocppHost.exit(0);');

@@ -1,4 +1,5 @@
-// Integration: the real bundle (dist/firmware.min.js, as flashed: the simulator's default) in QuickJS on the simulator host, over
+// Integration: the real bundle (dist/simulator.min.js, the simulator's default: the flashed station
+// on the simulated charger) in QuickJS on the simulator host, over
 // real sockets on 127.0.0.1, against the strict ocpp-rpc CSMS (every message both ways is
 // validated against the official OCPP 1.6 schemas). Short intervals keep it fast.
 //

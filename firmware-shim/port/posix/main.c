@@ -1,7 +1,7 @@
 /*
  * ocpp-host, the POSIX port's program: one charge point, the firmware bundle in QuickJS.
  *
- *   ocpp-host dist/firmware.js --url ws://localhost:9000/ocpp --id CP-1 --scenario session
+ *   ocpp-host dist/simulator.js --url ws://localhost:9000/ocpp --id CP-1 --scenario session
  *
  * The loop: evaluate the bundle, then turn the event loop (sockets and the wake-up timer,
  * net.c) until the station ends. restart() from the bundle reads the bundle file again and

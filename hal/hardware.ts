@@ -3,7 +3,7 @@
 // (relay, cable lock, the current limit offered to the EV).
 //
 // This is the boundary between the firmware and the charger's IO. The simulator (and the
-// tests) use hal/sim-hardware.ts, a simulated EV and meter in pure JS. On a module the
+// tests) use src/sim/sim-hardware.ts, a simulated EV and meter in pure JS. On a module the
 // charger maker implements this interface over the module's GPIO/UART/Modbus to the real
 // meter and contactor; nothing in src/ knows which one it has.
 //

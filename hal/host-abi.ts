@@ -178,7 +178,7 @@ export interface HostABI {
   cryptoVerifyChain?(chain: string, trusted: string, keyId: string): string;
 
   // ---- optional members (simulator control; detected with `typeof`, a host may lack them) ----
-  // The simulated hardware (hal/sim-hardware.ts) driven from outside: the simulator's control
+  // The simulated hardware (src/sim/sim-hardware.ts) driven from outside: the simulator's control
   // API (README, "Control API"). A host without them has no control; the native shim may add
   // them later.
 

@@ -42,7 +42,7 @@ export interface Settings {
   reconnectMaxSeconds: number;
   /** Initial values of OCPP configuration keys, e.g. { "MeterValueSampleInterval": 5 }; the CSMS's changes win. */
   configuration: { [key: string]: unknown };
-  // ---- the simulated hardware (hal/sim-hardware.ts), the same for every connector ----
+  // ---- the simulated hardware (src/sim/sim-hardware.ts), the same for every connector ----
   /** Largest current a connector offers, A (default 32). */
   maxCurrentA: number;
   /** Has each connector a cable lock (default true)? false: a fixed cable or a socket without a lock (UnlockConnector: NotSupported). */

@@ -4,9 +4,9 @@
 // firmware plus the simulated charger, so its heap is the firmware's and a little more.
 import { createHal } from '../hal/index';
 import { Settings } from '../hal/settings';
-import { simHardwareFor } from '../hal/sim-hardware';
-import { runScenario } from './app/scenarios';
-import { startSimulatorControl } from './app/sim-control';
+import { simHardwareFor } from './sim/sim-hardware';
+import { runScenario } from './sim/scenarios';
+import { startSimulatorControl } from './sim/control';
 import { bootStation } from './boot-station';
 
 const hal = createHal(ocppHost);

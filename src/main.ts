@@ -2,12 +2,12 @@
 // bundle once per boot. Read the settings through the HAL and start the station.
 //
 // The charger's IO is hal/hardware.ts; this firmware still has the simulated EV and meter
-// (hal/sim-hardware.ts) behind it. The simulator's own bundle is src/main-sim.ts.
+// (src/sim/) behind it. The simulator's own bundle is src/main-sim.ts.
 import { createHal } from '../hal/index';
 import { Settings } from '../hal/settings';
-import { simHardwareFor } from '../hal/sim-hardware';
-import { runScenario } from './app/scenarios';
-import { startSimulatorControl } from './app/sim-control';
+import { simHardwareFor } from './sim/sim-hardware';
+import { runScenario } from './sim/scenarios';
+import { startSimulatorControl } from './sim/control';
 import { bootStation } from './boot-station';
 
 const hal = createHal(ocppHost);

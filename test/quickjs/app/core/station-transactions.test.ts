@@ -2,7 +2,7 @@
 // reason and transactionData; offline transactions and the queue; power loss.
 import { test, assert, sleep, clock } from '../../../lib/harness';
 import { makeStation, startOnline, powerCut, Rig } from '../lib/station-harness';
-import { REGISTER_TICK_MS } from '../../../../hal/sim-hardware';
+import { REGISTER_TICK_MS } from '../../../../src/sim/sim-hardware';
 
 /** Wh that 11040 W (3 × 230 V × 16 A) give in `ms`. */
 const energyOf = (ms: number) => (11040 * ms) / 3600000;

@@ -4,7 +4,7 @@
 import { clock, sleep } from '../../../lib/harness';
 import { FakeHost, FakeSocket } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
-import { SimHardware, simHardwareFor } from '../../../../hal/sim-hardware';
+import { SimHardware, simHardwareFor } from '../../../../src/sim/sim-hardware';
 import { Station } from '../../../../src/app/station';
 import { openChargePointLink } from '../../../../src/app/core/csms-link';
 

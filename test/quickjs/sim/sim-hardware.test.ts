@@ -1,8 +1,8 @@
-// The simulated EV and meter (hal/sim-hardware.ts).
+// The simulated EV and meter (src/sim/sim-hardware.ts).
 import { test, assert, sleep } from '../../lib/harness';
 import { FakeHost } from '../../lib/fake-host';
 import { createHal } from '../../../hal/index';
-import { SimHardware, REGISTER_TICK_MS } from '../../../hal/sim-hardware';
+import { SimHardware, REGISTER_TICK_MS } from '../../../src/sim/sim-hardware';
 
 function make(files?: { [name: string]: string }) {
   const host = new FakeHost({ files: files || {} });

@@ -1,5 +1,5 @@
 // The simulator's scenarios (settings.scenario) and its simulated
-// driver, who plugs in and pulls cables on the simulated hardware (hal/sim-hardware.ts).
+// driver, who plugs in and pulls cables on the simulated hardware (sim-hardware.ts).
 //
 //   session: booted → EV plugged in at connector 1 → idTag presented (Authorize) →
 //            StartTransaction → MeterValues every MeterValueSampleInterval for `duration`
@@ -8,11 +8,11 @@
 //   idle:    boot, heartbeat, status, serve the CSMS; the driver plugs in when a remote
 //            start waits for a cable and pulls the cable when a transaction is over;
 //            exit(0) after `duration` seconds (0: never).
-//   none:    no simulated driver at all: only the control API (sim-control.ts) and the CSMS act.
+//   none:    no simulated driver at all: only the control API (control.ts) and the CSMS act.
 import { Hal } from '../../hal/index';
-import { SimHardware } from '../../hal/sim-hardware';
-import { Station } from './station';
-import { Connector } from './core/connector';
+import { Station } from '../app/station';
+import { Connector } from '../app/core/connector';
+import { SimHardware } from './sim-hardware';
 
 /** How long the simulated driver takes for each step, ms. */
 const DRIVER_PAUSE_MS = 1000;

@@ -1,9 +1,9 @@
-// The simulator's control of the simulated hardware (src/app/sim-control.ts) through the
+// The simulator's control of the simulated hardware (src/sim/control.ts) through the
 // optional host ABI members controlListen / controlChanged, and the DataTransfer control
 // behind settings.simDataTransfer: each command's effect on the OCPP traffic, bad requests.
 import { test, assert, sleep } from '../../lib/harness';
-import { makeStation, startOnline, Rig } from './lib/station-harness';
-import { startSimulatorControl } from '../../../src/app/sim-control';
+import { makeStation, startOnline, Rig } from '../app/lib/station-harness';
+import { startSimulatorControl } from '../../../src/sim/control';
 
 interface Controlled extends Rig {
   /** Sends one request as the host would (JSON text) and parses the reply. */

@@ -1,5 +1,5 @@
 // Control of the simulated station from outside: what a driver and an electrician do to the
-// simulated hardware (hal/sim-hardware.ts) — plug a cable in, pull it (at the station or at
+// simulated hardware (sim-hardware.ts) — plug a cable in, pull it (at the station or at
 // the car), present a card, make the EV pause, raise a fault — and the station's state as the
 // simulator's control API shows it.
 //
@@ -14,10 +14,10 @@
 // host maps them to HTTP 400 / 404 / 409). Every command is applied to the hardware before
 // the reply; the OCPP traffic it causes follows on later turns.
 import { Hal } from '../../hal/index';
-import { SimHardware, SimConnector, SimEv } from '../../hal/sim-hardware';
 import { HardwareError } from '../../hal/hardware';
-import { Station, StationEvents } from './station';
-import { Connector } from './core/connector';
+import { Station, StationEvents } from '../app/station';
+import { Connector } from '../app/core/connector';
+import { SimHardware, SimConnector, SimEv } from './sim-hardware';
 
 export const SIM_VENDOR_ID = 'org.openocpp.sim';
 

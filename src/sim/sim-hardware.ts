@@ -1,6 +1,7 @@
-// Simulated charger hardware (hal/hardware.ts) for the desktop simulator and the tests:
-// per connector an energy meter and a simulated EV. Pure JS, in the bundle, so both hosts
-// (Node simulator, native shim) and the QuickJS tests drive the same model.
+// Simulated charger hardware (hal/hardware.ts) for the simulator's bundle and the tests:
+// per connector an energy meter and a simulated EV. Pure JS, in the simulator's bundle
+// (src/main-sim.ts; not in the firmware), so both hosts (Node simulator, native shim) and
+// the QuickJS tests drive the same model.
 //
 // The meter integrates power over the monotonic clock while the relay is closed, a cable
 // is plugged, the EV asks for energy and a current is offered: at every change of that
@@ -10,8 +11,8 @@
 // energy never goes backwards across a reboot, and a power cut loses at most the energy of
 // one tick. The EV charges its battery and stops asking for energy when it is full
 // (SuspendedEV).
-import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading } from './hardware';
-import { Hal } from './index';
+import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading } from '../../hal/hardware';
+import { Hal } from '../../hal/index';
 
 export interface SimHardwareOptions {
   connectors: number;

@@ -51,7 +51,8 @@ export class FakeCsms {
   private callSeq = 0;
   results: { [id: string]: any } = {};
 
-  constructor(readonly host: FakeHost) {}
+  /** `protocol`: the subprotocol accept() agrees to (the 2.0.1 station's tests: ocpp2.0.1). */
+  constructor(readonly host: FakeHost, private readonly protocol: string = 'ocpp1.6') {}
 
   get socket(): FakeSocket {
     return this.host.socket;
@@ -61,7 +62,7 @@ export class FakeCsms {
   accept(): void {
     const s = this.socket;
     s.onSend = (text) => this.received(JSON.parse(text));
-    s.accept('ocpp1.6');
+    s.accept(this.protocol);
   }
 
   private received(frame: any): void {

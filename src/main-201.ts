@@ -3,9 +3,9 @@
 // features it is built with. A build leaves a feature out by leaving its line out.
 //
 // The charger's IO is hal/hardware.ts; this firmware has the simulated EV and meter
-// (hal/sim-hardware.ts) behind it, as the 1.6 firmware has.
+// (src/sim/sim-hardware.ts) behind it.
 import { createHal } from '../hal/index';
-import { simHardwareFor } from '../hal/sim-hardware';
+import { simHardwareFor } from './sim/sim-hardware';
 import { Station } from './v201/station';
 import { openChargePointLink } from './v201/link';
 import { deviceModel } from './v201/device-model/index';

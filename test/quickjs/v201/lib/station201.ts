@@ -4,7 +4,7 @@
 import { sleep } from '../../../lib/harness';
 import { FakeHost } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
-import { SimHardware, simHardwareFor } from '../../../../hal/sim-hardware';
+import { SimHardware, simHardwareFor } from '../../../../src/sim/sim-hardware';
 import { Station } from '../../../../src/v201/station';
 import { openChargePointLink } from '../../../../src/v201/link';
 import { Feature } from '../../../../src/v201/context';

@@ -134,6 +134,52 @@ test('the 2.0.1 station while Pending and Rejected: only BootNotification again 
   }
 });
 
+test('the 2.0.1 device model through the strict CSMS: SetVariables kept across a restart of the station, GetBaseReport in NotifyReport parts (B05, B07)', async () => {
+  const id = 'SIM-201-DM';
+  const first = runCli(['--ocpp', '2.0.1', '--url', csms.url, '--id', id, '--connectors', '1', '--duration', '4', '--data-dir', dataDir]);
+  try {
+    await csms.waitForCall(id, 'StatusNotification', { timeout: 10000 });
+    const set = await csms.call(id, 'SetVariables', {
+      setVariableData: [
+        { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' }, attributeValue: '900' },
+        { component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' }, attributeValue: 'soon', attributeType: 'Target' },
+        { component: { name: 'ChargingStation' }, variable: { name: 'Model' }, attributeValue: 'X' },
+      ],
+    });
+    assert.deepEqual(set.setVariableResult.map((r) => r.attributeStatus), ['Accepted', 'NotSupportedAttributeType', 'Rejected']);
+    const from = csms.records.length;
+    assert.deepEqual(await csms.call(id, 'GetBaseReport', { requestId: 9, reportBase: 'FullInventory' }), { status: 'Accepted' });
+    const parts = [];
+    for (let seqNo = 0; ; seqNo++) {
+      const part = await csms.waitFor((r) => r.station === id && r.seq >= from && r.action === 'NotifyReport' && r.type === 'CALL' && r.payload.seqNo === seqNo, { what: 'NotifyReport ' + seqNo });
+      parts.push(part.payload);
+      if (!part.payload.tbc) break;
+    }
+    assert.ok(parts.length > 1, 'in parts');
+    const reported = parts.flatMap((p) => p.reportData);
+    const offline = reported.find((d) => d.component.name === 'OCPPCommCtrlr' && d.variable.name === 'OfflineThreshold');
+    assert.equal(offline.variableAttribute[0].value, '900', 'the value just set');
+    for (const required of ['HeartbeatInterval', 'NetworkConfigurationPriority', 'ItemsPerMessage', 'DateTime', 'SecurityProfile', 'AvailabilityState']) {
+      assert.ok(reported.some((d) => d.variable.name === required), required + ' reported');
+    }
+    assert.equal((await first.done).code, 0);
+  } finally {
+    first.child.kill();
+  }
+  // The same data folder: the station boots again with what the CSMS set.
+  const second = runCli(['--ocpp', '2.0.1', '--url', csms.url, '--id', id, '--connectors', '1', '--duration', '3', '--data-dir', dataDir]);
+  try {
+    const before = csms.records.length;
+    await csms.waitFor((r) => r.station === id && r.seq >= before && r.action === 'StatusNotification', { what: 'the second boot', timeout: 10000 });
+    const get = await csms.call(id, 'GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'OfflineThreshold' } }] });
+    assert.equal(get.getVariableResult[0].attributeValue, '900', 'kept across the restart');
+    await second.done;
+    assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  } finally {
+    second.child.kill();
+  }
+});
+
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`sim-ocpp201: the native-host test skipped: ${shim.reason}\n`);
 // A skipped test is not registered, so that it does not count as passed.

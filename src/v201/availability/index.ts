@@ -1,6 +1,6 @@
 // Availability (G01-G04): each connector's status (connectorStatus) from its hardware and
 // the operational state the CSMS set with ChangeAvailability (station, EVSE or connector;
-// kept across reboots, B01.FR.07), StatusNotification on every change, after the boot
+// kept across reboots, G03.FR.08, G04.FR.09), StatusNotification on every change, after the boot
 // (B01.FR.05) and after an offline period (B04), Heartbeat on request, and the
 // ChargingStation / EVSE / Connector components of the device model.
 import { ChangeAvailabilityStatusEnum, ConnectorStatusEnum, EVSE, OperationalStatusEnum } from '../../ocpp/v201/generated/types';
@@ -41,7 +41,8 @@ export function availability(station: StationContext): void {
     const hw = station.connector(evseId, connectorId);
     if (!hw) return 'Unavailable';
     if (hw.error() !== 'NoError') return 'Faulted';
-    // A connector in a transaction stays as it is until the transaction ends (G03.FR.04 / G04.FR.04: Scheduled).
+    // A connector in a transaction stays as it is until the transaction ends (G03.FR.05, G04.FR.06: Scheduled);
+    // the station's, an EVSE's or its own Inoperative makes it Unavailable, unless Faulted (G03.FR.06, G04.FR.07).
     if (!operative(evseId, connectorId) && !station.transactions.running(evseId)) return 'Unavailable';
     return hw.plugged() ? 'Occupied' : 'Available';
   };
@@ -60,7 +61,7 @@ export function availability(station: StationContext): void {
       const status = statusOf(e, 1);
       if (!all && reported[key] === status) continue;
       reported[key] = status;
-      notify(e, 1, status); // G01.FR.01
+      notify(e, 1, status); // G01.FR.03-05, G01.FR.07, G03.FR.04, G04.FR.05
     }
   };
 
@@ -73,7 +74,7 @@ export function availability(station: StationContext): void {
   });
   station.on('offline', () => (offlineSince = hal.ticks()));
   station.on('connector', () => report(false));
-  // A change the CSMS scheduled shows once the EVSE has no transaction (G03.FR.05, G04.FR.05).
+  // A change the CSMS scheduled shows once the EVSE has no transaction (G01.FR.05).
   station.on('idle', () => report(false));
 
   const apply = (target: string, status: OperationalStatusEnum) => {
@@ -89,16 +90,18 @@ export function availability(station: StationContext): void {
     },
   });
 
-  /** ChangeAvailability for the station (no EVSE, G04), an EVSE or a connector (G03). */
+  /** ChangeAvailability for the station (no EVSE, G04.FR.01), an EVSE or a connector (G03). */
   const change = (evse: EVSE | undefined, status: OperationalStatusEnum): ChangeAvailabilityStatusEnum => {
     const evseId = evse ? evse.id : 0;
     const connectorId = evse ? evse.connectorId : undefined;
     if (evseId < 0 || evseId > n || (connectorId !== undefined && (evseId === 0 || !station.connector(evseId, connectorId)))) return 'Rejected';
     const target = evseId === 0 ? '0' : connectorId !== undefined ? evseId + '.' + connectorId : String(evseId);
+    // Already in that state: Accepted (G03.FR.03, G04.FR.04), the transaction or not.
+    const already = inoperative(target) === (status === 'Inoperative');
     apply(target, status);
     save();
-    // A transaction on it: the change shows once it has ended (G03.FR.04, G04.FR.04); becoming Operative needs no wait.
-    return status === 'Inoperative' && station.transactions.running(evseId) ? 'Scheduled' : 'Accepted';
+    // A transaction on it: the change shows once it has ended (G03.FR.05, G04.FR.06); becoming Operative needs no wait.
+    return !already && status === 'Inoperative' && station.transactions.running(evseId) ? 'Scheduled' : 'Accepted';
   };
 
   station.triggers.add('StatusNotification', {

@@ -35,6 +35,7 @@ export function deviceModel(station: StationContext): void {
     { name: 'ReportingValueSize', type: 'integer', value: '1000', constant: true },
   ]);
 
+  let reporting = false;
   station.route({
     GetVariables: {
       on: (request) => {
@@ -52,10 +53,13 @@ export function deviceModel(station: StationContext): void {
       },
     },
     GetBaseReport: {
-      // SummaryInventory is supported too (B07.FR.12 asks for the other two): so never NotSupported (B07.FR.02).
-      on: (request) => ({ status: inventory(model, request.reportBase).length ? 'Accepted' : 'EmptyResultSet' }), // B07.FR.01
+      // Every report base is supported (B07.FR.12 asks for two), so never NotSupported (B07.FR.02);
+      // one report at a time: another while one is being sent is Rejected (B07.FR.13).
+      on: (request) => ({ status: reporting ? 'Rejected' : inventory(model, request.reportBase).length ? 'Accepted' : 'EmptyResultSet' }), // B07.FR.01
       after: (request, response) => {
-        if (response.status === 'Accepted') sendReport(station, request.requestId, inventory(model, request.reportBase)); // B07.FR.03
+        if (response.status !== 'Accepted') return;
+        reporting = true;
+        sendReport(station, request.requestId, inventory(model, request.reportBase), () => (reporting = false)); // B07.FR.03
       },
     },
   });
@@ -109,7 +113,7 @@ function inventory(model: DeviceModel, base: ReportBaseEnum): Entry[] {
 }
 
 /** NotifyReport in parts of ItemsPerMessage(GetReport), seqNo from 0, tbc on all but the last (B07.FR.04, B07.FR.10). */
-function sendReport(station: StationContext, requestId: number, entries: Entry[]): void {
+function sendReport(station: StationContext, requestId: number, entries: Entry[], done: () => void): void {
   const model = station.model;
   const per = Math.max(1, model.getInt(ITEMS + 'GetReport'));
   const generatedAt = new Date(station.hal.now()).toISOString();
@@ -118,9 +122,10 @@ function sendReport(station: StationContext, requestId: number, entries: Entry[]
     const part = entries.slice(from, from + per);
     const more = from + per < entries.length;
     // One part at a time: the data of the next is built only once the one before is answered.
-    station.sendRequested('NotifyReport', { requestId, generatedAt, seqNo: seqNo++, tbc: more, reportData: part.map((e) => reportData(model, e)) }).then((answer) => {
-      if (answer && more) next(from + per);
-    });
+    const sent = station.sendRequested('NotifyReport', { requestId, generatedAt, seqNo: seqNo++, tbc: more, reportData: part.map((e) => reportData(model, e)) });
+    // The last part is out: a new report may begin. A part the CSMS did not answer (offline, error) ends the report; it may ask again.
+    if (!more) done();
+    else sent.then((answer) => (answer ? next(from + per) : done()));
   };
   next(0);
 }

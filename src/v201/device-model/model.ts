@@ -137,7 +137,7 @@ export class DeviceModel {
     return Object.prototype.hasOwnProperty.call(this.byKey, key) ? this.byKey[key] : null;
   }
 
-  /** A variable by its OCPP names: the entry, or why there is none (B05.FR.?? / B06.FR.06-07). */
+  /** A variable by its OCPP names: the entry, or why there is none (B05.FR.04-05, B06.FR.06-07). */
   find(component: Component, variable: Variable): Entry | 'UnknownComponent' | 'UnknownVariable' {
     const key = wireKey(component, variable);
     if (Object.prototype.hasOwnProperty.call(this.byWire, key)) return this.byWire[key];

@@ -27,7 +27,7 @@ test('connectorStatus follows the hardware: Occupied with a cable, Faulted on a 
   assert.equal(statusOf(rig.csms.pending('StatusNotification').pop()), '2.1:Available');
 });
 
-test('ChangeAvailability: an EVSE, a connector, the station; unknown ones Rejected; the same state again Accepted; kept across a reboot (G03, G04, B01.FR.07)', async () => {
+test('ChangeAvailability: an EVSE, a connector, the station; unknown ones Rejected; the same state again Accepted; kept across a reboot (G03, G04, G03.FR.08)', async () => {
   const rig = makeStation201();
   await startOnline201(rig);
   await takeStatuses(rig, 2);
@@ -54,7 +54,7 @@ test('ChangeAvailability: an EVSE, a connector, the station; unknown ones Reject
   assert.equal(state[2].getVariableResult[0].attributeValue, 'Unavailable');
 });
 
-test('ChangeAvailability Inoperative while a transaction runs: Scheduled; the connector stays until the transaction has ended, then Unavailable (G03.FR.04-05)', async () => {
+test('ChangeAvailability Inoperative while a transaction runs: Scheduled; the connector stays until the transaction has ended, then Unavailable (G03.FR.05, G01.FR.05)', async () => {
   const rig = makeStation201();
   await startOnline201(rig);
   await takeStatuses(rig, 2);
@@ -63,7 +63,9 @@ test('ChangeAvailability Inoperative while a transaction runs: Scheduled; the co
   let running = true;
   rig.station.transactions = { running: (evseId?: number) => running && (!evseId || evseId === 1), stop: () => Promise.resolve() };
   const r = await rig.csms.call('ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 1 } });
-  assert.deepEqual(r[2], { status: 'Scheduled' });
+  assert.deepEqual(r[2], { status: 'Scheduled' }, 'G03.FR.05');
+  const again = await rig.csms.call('ChangeAvailability', { operationalStatus: 'Inoperative', evse: { id: 1 } });
+  assert.deepEqual(again[2], { status: 'Accepted' }, 'already so: Accepted (G03.FR.03 before G03.FR.05)');
   await sleep(100);
   assert.deepEqual(rig.csms.pending('StatusNotification'), [], 'no change while the transaction runs');
   assert.equal(rig.station.availability.operative(1), false, 'no new transaction may start there');

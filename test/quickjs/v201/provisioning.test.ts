@@ -167,14 +167,20 @@ test('SetVariables: Accepted changes behaviour (HeartbeatInterval) and survives 
 test('GetBaseReport: FullInventory in NotifyReport parts of ItemsPerMessage(GetReport), seqNo from 0, tbc until the last, every attribute with characteristics (B07)', async () => {
   const rig = makeStation201({ connectors: 1 });
   await startOnline201(rig);
+  rig.csms.autoAnswer.NotifyReport = () => undefined; // the test answers each part itself
   const answer = await rig.csms.call('GetBaseReport', { requestId: 42, reportBase: 'FullInventory' });
   assert.deepEqual(answer[2], { status: 'Accepted' });
+  const busy = await rig.csms.call('GetBaseReport', { requestId: 43, reportBase: 'SummaryInventory' });
+  assert.deepEqual(busy[2], { status: 'Rejected' }, 'one report at a time (B07.FR.13)');
   const parts: any[] = [];
   for (;;) {
     const p = await rig.csms.next('NotifyReport');
     parts.push(p[3]);
+    rig.csms.reply(p, {});
     if (!p[3].tbc) break;
   }
+  await sleep(0);
+  assert.deepEqual((await rig.csms.call('GetBaseReport', { requestId: 44, reportBase: 'SummaryInventory' }))[2], { status: 'Accepted' }, 'the next report once the last part went');
   const total = rig.station.model.all().length;
   assert.equal(parts.length, Math.ceil(total / 16));
   assert.deepEqual(parts.map((p) => p.seqNo), parts.map((_p, i) => i), 'B07.FR.10');

@@ -42,6 +42,11 @@ export interface Settings {
   reconnectMaxSeconds: number;
   /** Initial values of OCPP configuration keys, e.g. { "MeterValueSampleInterval": 5 }; the CSMS's changes win. */
   configuration: { [key: string]: unknown };
+  /**
+   * Built-in feature profiles not to serve, comma-separated OCPP names ("Reservation,SmartCharging"):
+   * their actions answer NotSupported, their keys are unknown, SupportedFeatureProfiles leaves them out.
+   */
+  disabledFeatureProfiles: string;
   // ---- the simulated hardware (src/sim/sim-hardware.ts), the same for every connector ----
   /** Largest current a connector offers, A (default 32). */
   maxCurrentA: number;
@@ -75,6 +80,7 @@ export const DEFAULT_SETTINGS: Settings = {
   maxConnectAttempts: 0,
   reconnectMaxSeconds: 60,
   configuration: {},
+  disabledFeatureProfiles: '',
   maxCurrentA: 32,
   cableLock: true,
   phases: 3,

@@ -26,6 +26,7 @@ export const SETTINGS_FIELDS = {
   maxConnectAttempts: 'integer',
   reconnectMaxSeconds: 'integer',
   configuration: 'object',
+  disabledFeatureProfiles: 'string',
   maxCurrentA: 'number',
   cableLock: 'boolean',
   phases: 'integer',

@@ -26,6 +26,7 @@ export const STATION_SETTINGS: Array<keyof Settings> = [
   'maxConnectAttempts',
   'reconnectMaxSeconds',
   'configuration',
+  'disabledFeatureProfiles',
 ];
 
 export interface StationBoot<H extends Hardware> {

@@ -31,9 +31,10 @@ export interface CoreContext {
   readonly vendors: { [vendorId: string]: VendorReceiver };
   readonly registration: RegistrationStatus | null;
   readonly triggers: Triggers;
+  /** The features the Core's answers consult, when installed. */
   readonly features: {
-    readonly reservations: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean };
-    readonly smartCharging: { forRemoteStart(connectorId: number, idTag: string, profile: ChargingProfile): void };
+    readonly reservations?: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean };
+    readonly smartCharging?: { forRemoteStart(connectorId: number, idTag: string, profile: ChargingProfile): void };
   };
   connector(id: number): Connector | null;
   changeAvailability(connectorId: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled';
@@ -52,7 +53,6 @@ export interface SecurityContext {
   readonly online: boolean;
   readonly triggers: Triggers;
   readonly rebootMarker: RebootMarker;
-  readonly features: { readonly firmware: { diagnosticsReport(job: { startTime?: string; stopTime?: string }): string } };
   sendNow: SendUnqueued;
   sendTriggered: SendUnqueued;
   /** Sends a CALL now; rejects when offline or on a CALLERROR. */

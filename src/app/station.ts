@@ -1,6 +1,6 @@
 // The charge point: the composition root of its parts over the HAL and the hardware.
 //
-//   const station = new Station(hal, hardware, openChargePointLink(hal));
+//   const station = new Station(hal, hardware, openChargePointLink(hal));   // every built-in feature
 //   station.start();       // recover, connect, boot, serve
 //
 // The parts, the Core profile's in core/: the CSMS session (csms-session.ts: connection,
@@ -8,8 +8,10 @@
 // transactions (connector.ts), the persistent transaction queue (transaction-queue.ts,
 // transaction-sender.ts), availability (availability.ts), reboot recovery
 // (reboot-recovery.ts), the driver's idTag (driver.ts, authorization.ts), reset (reset.ts)
-// and the answers to the CSMS (core-routes.ts); TriggerMessage (remote-trigger/), the other
-// feature profiles (feature-profiles.ts: one folder each) and the security extension (security/).
+// and the answers to the CSMS (core-routes.ts). The other feature profiles and the security
+// extension are features (feature.ts, one folder each) the station installs: those it is
+// given (built-in-features.ts by default, which the build's --features cuts down) less the
+// feature profiles the settings switch off (disabledFeatureProfiles).
 import { Hal } from '../../hal/index';
 import { Hardware } from '../../hal/hardware';
 import { Configuration } from './core/configuration';
@@ -21,19 +23,19 @@ import { Authorization } from './core/authorization';
 import { Connector, StopReason } from './core/connector';
 import { nextAlignedTime } from './core/meter-values';
 import { LinkOpener } from './core/csms-link';
-import { CsmsSession, StationEvents } from './core/csms-session';
-import { coreRoutes, addCoreTriggers } from './core/core-routes';
+import { CsmsSession, SessionSecurity, StationEvents } from './core/csms-session';
+import { settingsConnection } from './core/settings-connection';
+import { coreRoutes, addCoreTriggers, noLocalListRoutes } from './core/core-routes';
 import { Routes, addRoutes } from './routes';
 import { VendorReceiver } from './context';
-import { Security } from './security/security';
-import { securityRoutes } from './security/security-handlers';
 import { Triggers } from './remote-trigger/triggers';
-import { remoteTriggerRoutes } from './remote-trigger/trigger-routes';
 import { RebootMarker } from './core/reboot-recovery';
 import { Availability } from './core/availability';
 import { presentIdTag } from './core/driver';
 import { reset, reboot } from './core/reset';
-import { FeatureProfiles } from './feature-profiles';
+import { FEATURE_PROFILES, FeatureHooks, InstalledFeatures, StationFeature } from './feature';
+import { BUILT_IN_FEATURES } from './built-in-features';
+import { splitList } from './core/configuration';
 import { RegistrationStatus } from '../ocpp/v16/generated/types';
 export { RegistrationStatus };
 
@@ -46,10 +48,10 @@ export class Station {
   readonly status: StatusReporter;
   readonly cache: AuthorizationCache;
   readonly authorization: Authorization;
-  /** Security profiles, security events, certificates (OCPP 1.6 security whitepaper). */
-  readonly security: Security;
-  /** The feature profiles beyond Core: Smart Charging, Reservation, ... (feature-profiles.ts). */
-  readonly features: FeatureProfiles;
+  /** The features installed (Smart Charging, Reservation, ..., the security extension), for the parts that consult them. */
+  readonly features: InstalledFeatures = {};
+  /** How the session connects: the security extension's profiles, or the settings' credentials without it. */
+  readonly security: SessionSecurity;
   /** What TriggerMessage / ExtendedTriggerMessage can ask for; each feature adds its messages. */
   readonly triggers: Triggers;
   /** Written before a restart, so the next boot stops open transactions with the right reason. */
@@ -65,17 +67,20 @@ export class Station {
   private readonly session: CsmsSession;
   /** Every action the station serves; registered on each connection's ChargePoint. */
   private readonly routes: Routes;
+  /** The installed features' parts in the station's life, in the order installed. */
+  private readonly hooks: FeatureHooks[] = [];
   private stopped = false;
   private alignedTimer: { cancel(): void } | null = null;
 
-  constructor(readonly hal: Hal, readonly hardware: Hardware, openLink: LinkOpener) {
+  /** `features`: the ones it may install (the settings may switch feature profiles off). */
+  constructor(readonly hal: Hal, readonly hardware: Hardware, openLink: LinkOpener, features: StationFeature[] = BUILT_IN_FEATURES) {
     const settings = hal.settings;
     const storage = hal.storage;
-    this.config = new Configuration(storage, hardware.connectorCount, defaultsFor(settings.scenario, settings.configuration));
+    const installed = switchedOn(features, settings.disabledFeatureProfiles, hal.log);
+    this.config = new Configuration(storage, hardware.connectorCount, defaultsFor(settings.scenario, settings.configuration), supportedProfiles(installed));
     this.triggers = new Triggers((id) => this.connector(id) !== null);
     this.rebootMarker = new RebootMarker(storage);
     this.session = new CsmsSession(this, openLink);
-    this.security = new Security(this);
     this.queue = new TransactionQueue(storage, {
       idPrefix: hal.now().toString(36) + '-',
       warn: (text) => hal.log.warning(text),
@@ -96,7 +101,7 @@ export class Station {
       log: (text) => hal.log.info(text),
     });
     this.cache = new AuthorizationCache(storage);
-    this.authorization = new Authorization(this, (idTag) => this.features.localList.lookup(idTag));
+    this.authorization = new Authorization(this, (idTag) => (this.features.localList ? this.features.localList.lookup(idTag) : null));
     this.availability = new Availability(this);
     const context = {
       hal,
@@ -106,7 +111,7 @@ export class Station {
       status: this.status,
       sendNow: (action: string, payload: object) => this.sendNow(action, payload),
       changed: (c: Connector) => this.connectorChanged(c),
-      reservationFor: (id: number, idTag: string, parent?: string) => this.features.reservations.consume(id, idTag, parent),
+      reservationFor: (id: number, idTag: string, parent?: string) => (this.features.reservations ? this.features.reservations.consume(id, idTag, parent) : undefined),
     };
     for (let i = 1; i <= hardware.connectorCount; i++) this.connectors.push(new Connector(i, hardware.connector(i), context));
     hardware.onEvent = (id, event) => {
@@ -114,9 +119,15 @@ export class Station {
       if (c) c.onHardware(event);
     };
     this.config.onChange((key) => this.configurationChanged(key));
-    this.features = new FeatureProfiles(this);
+    this.routes = coreRoutes(this);
+    for (let i = 0; i < installed.length; i++) {
+      const hooks = installed[i].install(this);
+      this.hooks.push(hooks);
+      if (hooks.routes) addRoutes(this.routes, hooks.routes);
+    }
+    if (!this.features.localList) addRoutes(this.routes, noLocalListRoutes());
+    this.security = this.features.security || settingsConnection(settings);
     addCoreTriggers(this);
-    this.routes = this.features.addRoutes(addRoutes(addRoutes(coreRoutes(this), remoteTriggerRoutes(this.triggers)), securityRoutes(this.security, this.triggers)));
   }
 
   /** Connector by id (1..n), or null. */
@@ -128,8 +139,7 @@ export class Station {
   start(): void {
     this.availability.restore();
     this.rebootMarker.recover(this.connectors, this.hal.log);
-    this.features.start();
-    this.security.start();
+    for (let i = 0; i < this.hooks.length; i++) call(this.hooks[i].start);
     for (let i = 0; i < this.connectors.length; i++) this.connectors[i].refresh();
     this.availability.refreshChargePoint();
     this.scheduleAligned();
@@ -141,8 +151,7 @@ export class Station {
     this.stopped = true;
     this.session.stop();
     cancel(this.alignedTimer);
-    this.features.stop();
-    this.security.stop();
+    for (let i = 0; i < this.hooks.length; i++) call(this.hooks[i].stop);
     this.session.close();
   }
 
@@ -203,6 +212,11 @@ export class Station {
     this.session.reconnect(why);
   }
 
+  /** The features' part in going online (the session calls it). */
+  featuresOnline(): void {
+    for (let i = 0; i < this.hooks.length; i++) call(this.hooks[i].online);
+  }
+
   /** The CSMS answered a queued transaction message. */
   private answered(message: QueuedMessage, payload: any, response: any): void {
     const info = response && response.idTagInfo;
@@ -219,8 +233,10 @@ export class Station {
 
   private connectorChanged(c: Connector): void {
     this.availability.refreshChargePoint();
-    this.features.connectorChanged(c);
-    this.security.connectorChanged();
+    for (let i = 0; i < this.hooks.length; i++) {
+      const changed = this.hooks[i].connectorChanged;
+      if (changed) changed(c);
+    }
     if (this.events.connector) this.events.connector(c);
   }
 
@@ -287,4 +303,23 @@ function defaultsFor(scenario: string, given: { [key: string]: unknown }): { [ke
 
 function cancel(timer: { cancel(): void } | null): void {
   if (timer) timer.cancel();
+}
+
+function call(hook: (() => void) | undefined): void {
+  if (hook) hook();
+}
+
+/** The features less those whose feature profile the settings switch off (Core cannot be). */
+function switchedOn(features: StationFeature[], disabled: string, log: { warning(text: string): void }): StationFeature[] {
+  const off = splitList(disabled);
+  for (let i = 0; i < off.length; i++) {
+    if (off[i] === 'Core') log.warning('disabledFeatureProfiles: Core cannot be switched off');
+    else if (FEATURE_PROFILES.indexOf(off[i]) < 0) log.warning('disabledFeatureProfiles: ' + off[i] + ' is no OCPP 1.6 feature profile');
+  }
+  return features.filter((f) => !f.profile || off.indexOf(f.profile) < 0);
+}
+
+/** SupportedFeatureProfiles: Core and the profiles of the features installed, in the spec's order. */
+function supportedProfiles(features: StationFeature[]): string[] {
+  return FEATURE_PROFILES.filter((p) => p === 'Core' || features.some((f) => f.profile === p));
 }

@@ -1,5 +1,6 @@
-// The station's OCPP configuration keys (OCPP 1.6 edition 2, section 9.1 "Core Profile"):
-// what GetConfiguration reports and ChangeConfiguration may change. Each key has a type,
+// The station's OCPP configuration keys (OCPP 1.6 edition 2, section 9.1 "Core Profile"; the
+// other features add theirs with addKey when they are installed, so a feature that is not
+// has no keys): what GetConfiguration reports and ChangeConfiguration may change. Each key has a type,
 // a default, whether the CSMS may write it, and a check of the values it accepts. Values
 // the CSMS (or the settings) changed are kept in storage, so they survive a reboot; the
 // defaults are not written.
@@ -45,18 +46,11 @@ export const MEASURANDS = [
 /** A measurand list may name every measurand the meter gives. */
 const MEASURAND_LIST_MAX = MEASURANDS.length;
 
-function keys(connectors: number): { [key: string]: KeyDefinition } {
+function keys(connectors: number, supportedProfiles: string[]): { [key: string]: KeyDefinition } {
   return {
     AllowOfflineTxForUnknownId: { value: 'false', kind: 'bool' },
     AuthorizationCacheEnabled: { value: 'true', kind: 'bool' },
     AuthorizeRemoteTxRequests: { value: 'false', kind: 'bool' },
-    // Smart Charging profile (smart-charging/)
-    ChargeProfileMaxStackLevel: { value: '8', kind: 'int', readonly: true },
-    ChargingScheduleAllowedChargingRateUnit: { value: 'Current,Power', kind: 'csl', readonly: true },
-    ChargingScheduleMaxPeriods: { value: '24', kind: 'int', readonly: true },
-    MaxChargingProfilesInstalled: { value: '16', kind: 'int', readonly: true },
-    // Reservation profile (reservation/)
-    ReserveConnectorZeroSupported: { value: 'true', kind: 'bool', readonly: true },
     ClockAlignedDataInterval: { value: '0', kind: 'int', min: 0, max: 86400 },
     ConnectionTimeOut: { value: '60', kind: 'int', min: 1, max: 3600 },
     ConnectorPhaseRotation: { value: phaseRotationDefault(connectors), kind: 'text' },
@@ -64,10 +58,6 @@ function keys(connectors: number): { [key: string]: KeyDefinition } {
     GetConfigurationMaxKeys: { value: '50', kind: 'int', readonly: true },
     HeartbeatInterval: { value: '300', kind: 'int', min: 0, max: 86400 },
     LocalAuthorizeOffline: { value: 'true', kind: 'bool' },
-    // Local Auth List Management profile (local-auth-list/)
-    LocalAuthListEnabled: { value: 'true', kind: 'bool' },
-    LocalAuthListMaxLength: { value: '200', kind: 'int', readonly: true },
-    SendLocalListMaxLength: { value: '50', kind: 'int', readonly: true },
     LocalPreAuthorize: { value: 'false', kind: 'bool' },
     MaxEnergyOnInvalidId: { value: '0', kind: 'int', min: 0, max: 1000000 },
     MeterValuesAlignedData: { value: 'Energy.Active.Import.Register', kind: 'csl', items: MEASURANDS, maxItemsKey: 'MeterValuesAlignedDataMaxLength' },
@@ -89,7 +79,7 @@ function keys(connectors: number): { [key: string]: KeyDefinition } {
     StopTxnAlignedDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
     StopTxnSampledData: { value: '', kind: 'csl', items: MEASURANDS, maxItemsKey: 'StopTxnSampledDataMaxLength' },
     StopTxnSampledDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
-    SupportedFeatureProfiles: { value: 'Core,FirmwareManagement,LocalAuthListManagement,Reservation,SmartCharging,RemoteTrigger', kind: 'csl', readonly: true },
+    SupportedFeatureProfiles: { value: supportedProfiles.join(','), kind: 'csl', readonly: true },
     SupportedFeatureProfilesMaxLength: { value: '6', kind: 'int', readonly: true },
     TransactionMessageAttempts: { value: '3', kind: 'int', min: 1, max: 100 },
     TransactionMessageRetryInterval: { value: '30', kind: 'int', min: 1, max: 86400 },
@@ -133,9 +123,11 @@ export class Configuration {
   /**
    * @param initial values the host's settings give (e.g. a simulator's shorter
    *   MeterValueSampleInterval); they replace the defaults, the CSMS's changes win over them.
+   * @param supportedProfiles SupportedFeatureProfiles: the feature profiles the station
+   *   serves, whatever the settings say (section 3.3)
    */
-  constructor(private readonly storage: StorageLike, connectors: number, private readonly initial: { [key: string]: unknown } = {}) {
-    this.defs = keys(connectors);
+  constructor(private readonly storage: StorageLike, connectors: number, private readonly initial: { [key: string]: unknown } = {}, supportedProfiles: string[] = ['Core']) {
+    this.defs = keys(connectors, supportedProfiles);
     // Read-only keys first: a list's ...MaxLength bounds the list's initial value.
     for (const key in this.defs) if (this.defs[key].readonly) this.applyInitial(key);
     for (const key in this.defs) if (!this.defs[key].readonly) this.applyInitial(key);
@@ -144,7 +136,7 @@ export class Configuration {
 
   /** The settings' value of a key, read-only keys included, replaces its default (when valid). */
   private applyInitial(key: string): void {
-    if (!Object.prototype.hasOwnProperty.call(this.initial, key)) return;
+    if (!Object.prototype.hasOwnProperty.call(this.initial, key) || key === 'SupportedFeatureProfiles') return;
     const def = this.defs[key];
     const text = String(this.initial[key]);
     if (this.check(def, text)) def.value = this.normalise(def, text);
@@ -166,6 +158,11 @@ export class Configuration {
     this.defs[key] = def;
     this.applyInitial(key);
     this.load(key);
+  }
+
+  /** addKey for each key of a feature (section 9.2–9.4: its profile's keys). */
+  addKeys(defs: { [key: string]: KeyDefinition }): void {
+    for (const key in defs) if (Object.prototype.hasOwnProperty.call(defs, key)) this.addKey(key, defs[key]);
   }
 
   /** A key whose value is never reported nor logged. */

@@ -50,7 +50,8 @@ export function coreRoutes(station: CoreContext): Routes {
       on: (p) => {
         if (station.registration !== 'Accepted') return { status: 'Rejected' }; // not while Pending (section 4.2)
         if (!remoteStartConnector(station, p.idTag, p.connectorId)) return { status: 'Rejected' };
-        if (p.chargingProfile && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
+        // Without Smart Charging the profile is ignored (section 5.11).
+        if (p.chargingProfile && station.features.smartCharging && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
         return { status: 'Accepted' };
       },
       after: (p, response) => {
@@ -58,7 +59,8 @@ export function coreRoutes(station: CoreContext): Routes {
         // The same choice as `on` made: only promise jobs ran in between.
         const c = remoteStartConnector(station, p.idTag, p.connectorId);
         if (!c) return;
-        if (p.chargingProfile) station.features.smartCharging.forRemoteStart(c.id, p.idTag, p.chargingProfile);
+        const smartCharging = station.features.smartCharging;
+        if (p.chargingProfile && smartCharging) smartCharging.forRemoteStart(c.id, p.idTag, p.chargingProfile);
         remoteStart(station, c, p.idTag);
       },
     },
@@ -85,13 +87,14 @@ export function coreRoutes(station: CoreContext): Routes {
 /** The connector a RemoteStartTransaction may use (given, or the first free one), or null. */
 function remoteStartConnector(station: CoreContext, idTag: string, connectorId?: number): Connector | null {
   const reservations = station.features.reservations;
+  const mayStart = (c: Connector) => c.isFree() && c.awaitingCable === null && (!reservations || reservations.allows(c.id, idTag));
   if (connectorId !== undefined) {
     const c = station.connector(connectorId);
-    return c && c.isFree() && c.awaitingCable === null && reservations.allows(c.id, idTag) ? c : null;
+    return c && mayStart(c) ? c : null;
   }
   for (let i = 0; i < station.connectors.length; i++) {
     const c = station.connectors[i];
-    if (c.isFree() && c.awaitingCable === null && reservations.allows(c.id, idTag)) return c;
+    if (mayStart(c)) return c;
   }
   return null;
 }
@@ -157,4 +160,16 @@ export function addCoreTriggers(station: CoreContext): void {
       }
     },
   });
+}
+
+/**
+ * GetLocalListVersion and SendLocalList while Local Auth List Management is not installed:
+ * what a charge point without a local list answers (section 5.10: version -1; SendLocalList:
+ * NotSupported, as UpdateStatus has it).
+ */
+export function noLocalListRoutes(): Routes {
+  return {
+    GetLocalListVersion: { on: () => ({ listVersion: -1 }) },
+    SendLocalList: { on: () => ({ status: 'NotSupported' }) },
+  };
 }

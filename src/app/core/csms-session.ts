@@ -35,16 +35,21 @@ export interface SessionContext {
   readonly status: StatusReporter;
   readonly events: StationEvents;
   readonly sender: { online(link: SendLink): void; offline(): void };
-  readonly features: { online(): void };
-  readonly security: {
-    connection(): ConnectionTarget;
-    linkUp(): void;
-    linkDown(wasUp: boolean, reason: string): void;
-    online(link: CsmsLink): void;
-    offline(): void;
-    invalidMessage(description: string): void;
-    clockSet(before: number, after: number): void;
-  };
+  /** The features' part in going online (booted and connected, first time or again). */
+  featuresOnline(): void;
+  readonly security: SessionSecurity;
+}
+
+/** How the session connects, and what it tells the security extension (or its stand-in, settings-connection.ts). */
+export interface SessionSecurity {
+  /** Where and how to connect now. */
+  connection(): ConnectionTarget;
+  linkUp(): void;
+  linkDown(wasUp: boolean, reason: string): void;
+  online(link: CsmsLink): void;
+  offline(): void;
+  invalidMessage(description: string): void;
+  clockSet(before: number, after: number): void;
 }
 
 export class CsmsSession {
@@ -244,7 +249,7 @@ export class CsmsSession {
     // StatusNotification of every connector, then the rest of the queue as answers come.
     this.station.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });
     this.station.status.online((n: StatusNotification) => this.sendNow('StatusNotification', n), firstTime);
-    this.station.features.online();
+    this.station.featuresOnline();
     this.station.security.online(link);
     if (this.station.events.online) this.station.events.online();
   }

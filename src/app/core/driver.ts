@@ -9,7 +9,7 @@ import { Authorization } from './authorization';
 export interface DriverContext {
   readonly hal: { readonly log: Logger };
   readonly authorization: Authorization;
-  readonly features: { readonly reservations: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean } };
+  readonly features: { readonly reservations?: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean } };
   connector(id: number): Connector | null;
 }
 
@@ -40,7 +40,8 @@ export function presentIdTag(station: DriverContext, connectorId: number, idTag:
       return true;
     }
     if (!c.isFree()) return false;
-    if (!station.features.reservations.allows(c.id, idTag, info.parentIdTag)) {
+    const reservations = station.features.reservations;
+    if (reservations && !reservations.allows(c.id, idTag, info.parentIdTag)) {
       station.hal.log.info('connector ' + connectorId + ' is reserved for another idTag: ' + idTag + ' may not start');
       return false;
     }

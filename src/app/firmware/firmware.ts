@@ -16,6 +16,7 @@ import { Connector, StopReason } from '../core/connector';
 import { Routes } from '../routes';
 import { DiagnosticsStatus, FirmwareStatus, GetDiagnosticsRequest } from '../../ocpp/v16/generated/types';
 import { Triggers } from '../remote-trigger/triggers';
+import { diagnosticsReport } from '../core/diagnostics-report';
 import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../lib/transfer';
 
 export interface FirmwareContext {
@@ -215,7 +216,7 @@ export class Firmware {
   private uploadDiagnostics(upload: DiagnosticsUpload): void {
     const hal = this.station.hal;
     this.setDiagnosticsStatus('Uploading');
-    hal.firmware.uploadDiagnostics(upload.request.location, upload.fileName, this.diagnosticsReport(upload.request), (error) => {
+    hal.firmware.uploadDiagnostics(upload.request.location, upload.fileName, diagnosticsReport(this.station, upload.request), (error) => {
       if (!this.diagnostics.isCurrent(upload)) return; // replaced by a newer GetDiagnostics meanwhile
       if (!error) {
         hal.log.info('diagnostics uploaded as ' + upload.fileName);
@@ -232,26 +233,6 @@ export class Firmware {
       this.diagnostics.end();
       this.setDiagnosticsStatus('UploadFailed');
       this.diagnosticsStatus = 'Idle';
-    });
-  }
-
-  /** What the diagnostics file holds: the station's state now (no secrets: write-only keys carry no value). Also GetLog's DiagnosticsLog. */
-  diagnosticsReport(job: { startTime?: string; stopTime?: string }): string {
-    const s = this.station;
-    const connectors: any[] = [];
-    for (let i = 0; i < s.connectors.length; i++) {
-      const c = s.connectors[i];
-      const r = c.hw.read();
-      connectors.push({ id: c.id, status: c.status, error: c.hw.error(), energyWh: r.energyWh, currentLimitA: c.hw.currentLimit(), transaction: c.transactionId() !== undefined ? c.transactionId() : null });
-    }
-    return JSON.stringify({
-      station: s.hal.settings.id,
-      firmwareVersion: s.hal.settings.firmwareVersion,
-      host: s.hal.hostName,
-      time: new Date(s.hal.now()).toISOString(),
-      requested: { startTime: job.startTime || null, stopTime: job.stopTime || null },
-      connectors,
-      configuration: s.config.report().configurationKey,
     });
   }
 

@@ -31,6 +31,12 @@ export class LocalAuthList {
   private count = 0;
 
   constructor(private readonly station: LocalAuthListContext) {
+    // Section 9.2.
+    station.config.addKeys({
+      LocalAuthListEnabled: { value: 'true', kind: 'bool' },
+      LocalAuthListMaxLength: { value: '200', kind: 'int', readonly: true },
+      SendLocalListMaxLength: { value: '50', kind: 'int', readonly: true },
+    });
     const text = station.hal.storage.get(FILE);
     if (!text) return;
     try {

@@ -39,6 +39,7 @@ export class Reservations {
   private timer: { cancel(): void } | null = null;
 
   constructor(private readonly station: ReservationContext) {
+    station.config.addKey('ReserveConnectorZeroSupported', { value: 'true', kind: 'bool', readonly: true }); // section 9.3
     this.list = loadList<Reservation>(station.hal.storage, station.hal.log, FILE, 'reservations');
   }
 

@@ -16,6 +16,7 @@ import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './ce
 import { SignedFirmware } from './signed-firmware';
 import { LogUpload } from './log-upload';
 import { SecurityContext } from '../context';
+import { diagnosticsReport } from '../core/diagnostics-report';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
 export const TRIAL_ATTEMPTS = 3;
@@ -68,7 +69,7 @@ export class Security {
     this.signedFirmware = new SignedFirmware(station, this.certificates, this.events);
     this.logs = new LogUpload(station, {
       securityLog: () => this.events.securityLog(),
-      diagnostics: (oldest, latest) => station.features.firmware.diagnosticsReport({ startTime: oldest, stopTime: latest }),
+      diagnostics: (oldest, latest) => diagnosticsReport(station, { startTime: oldest, stopTime: latest }),
     });
     const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
     config.addKey('SecurityProfile', {

@@ -55,6 +55,13 @@ export class SmartCharging {
   private remoteStarts: { connectorId: number; idTag: string; profile: ChargingProfile }[] = [];
 
   constructor(private readonly station: SmartChargingContext) {
+    // Section 9.4.
+    station.config.addKeys({
+      ChargeProfileMaxStackLevel: { value: '8', kind: 'int', readonly: true },
+      ChargingScheduleAllowedChargingRateUnit: { value: 'Current,Power', kind: 'csl', readonly: true },
+      ChargingScheduleMaxPeriods: { value: '24', kind: 'int', readonly: true },
+      MaxChargingProfilesInstalled: { value: '16', kind: 'int', readonly: true },
+    });
     this.load();
   }
 

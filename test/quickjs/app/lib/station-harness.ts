@@ -7,6 +7,7 @@ import { createHal, Hal } from '../../../../hal/index';
 import { SimHardware, simHardwareFor } from '../../../../src/sim/sim-hardware';
 import { Station } from '../../../../src/app/station';
 import { openChargePointLink } from '../../../../src/app/core/csms-link';
+import { StationFeature } from '../../../../src/app/feature';
 
 export interface Rig {
   host: FakeHost;
@@ -16,8 +17,11 @@ export interface Rig {
   csms: FakeCsms;
 }
 
-/** `prepare` may give the host optional ABI members before the HAL looks for them. */
-export function makeStation(config: { [k: string]: unknown } = {}, files?: { [name: string]: string }, prepare?: (host: FakeHost) => void): Rig {
+/**
+ * `prepare` may give the host optional ABI members before the HAL looks for them; `features`:
+ * the ones the station may install (default: every built-in one).
+ */
+export function makeStation(config: { [k: string]: unknown } = {}, files?: { [name: string]: string }, prepare?: (host: FakeHost) => void, features?: StationFeature[]): Rig {
   const settings: { [k: string]: unknown } = { url: 'ws://csms/ocpp', id: 'CP-T', connectors: 2, idTag: 'TAG' };
   for (const k in config) settings[k] = config[k];
   const host = new FakeHost({ config: settings, files: files || {} });
@@ -25,7 +29,7 @@ export function makeStation(config: { [k: string]: unknown } = {}, files?: { [na
   const hal = createHal(host);
   const hw = simHardwareFor(hal);
 
-  const station = new Station(hal, hw, openChargePointLink(hal));
+  const station = new Station(hal, hw, openChargePointLink(hal), features);
   const csms = new FakeCsms(host);
   return { host, hal, hw, station, csms };
 }

@@ -35,7 +35,7 @@ test('ReserveNow makes the connector Reserved; another idTag may not start there
   const start = await rig.csms.next('StartTransaction');
   assert.equal(start[3].reservationId, 7);
   await statusOf(rig, 1, 'Charging');
-  assert.deepEqual(rig.station.features.reservations.all(), []);
+  assert.deepEqual(rig.station.features.reservations!.all(), []);
   assert.deepEqual((await rig.csms.call('CancelReservation', { reservationId: 7 }))[2], { status: 'Rejected' }, 'used up');
 });
 
@@ -73,7 +73,7 @@ test('ReserveNow answers Occupied, Faulted, Unavailable, Rejected; the same rese
   assert.equal(await reserve(rig, 3, 'X', 1), 'Accepted');
   assert.equal(await reserve(rig, 3, 'Y', 2), 'Occupied', 'reserved for someone else');
   assert.equal(await reserve(rig, 3, 'Y', 1), 'Accepted', 'the same reservation, renewed');
-  assert.deepEqual(rig.station.features.reservations.all().map((r) => r.idTag), ['Y']);
+  assert.deepEqual(rig.station.features.reservations!.all().map((r) => r.idTag), ['Y']);
 });
 
 test('parentIdTag: an idTag of the reserved group may use the reservation', async () => {
@@ -128,8 +128,8 @@ test('RemoteStartTransaction on a reserved connector: only for the reserved idTa
 test('damaged reservation and charging-profile files: the station boots with none, and says so', async () => {
   const rig = makeStation({}, { 'reservations.json': '[{"reservationId":', 'charging-profiles.json': '{"not":"a list"}' });
   await startOnline(rig);
-  assert.deepEqual(rig.station.features.reservations.all(), []);
-  assert.deepEqual(rig.station.features.smartCharging.profiles(), []);
+  assert.deepEqual(rig.station.features.reservations!.all(), []);
+  assert.deepEqual(rig.station.features.smartCharging!.profiles(), []);
   assert.ok(rig.host.logs.some((l) => /reservations unreadable \(reservations\.json\)/.test(l.text)));
   assert.ok(rig.host.logs.some((l) => /charging profiles unreadable/.test(l.text)));
   assert.equal(await reserve(rig, 1, 'RES', 1), 'Accepted', 'and works');

@@ -17,7 +17,7 @@ test('no host crypto: InstallCertificate Rejected, none installed, CertificateSi
   assert.deepEqual((await rig.csms.call('GetInstalledCertificateIds', { certificateType: 'CentralSystemRootCertificate' }))[2], { status: 'NotFound' });
   assert.deepEqual((await rig.csms.call('DeleteCertificate', { certificateHashData: HASH }))[2], { status: 'NotFound' });
   assert.deepEqual((await rig.csms.call('CertificateSigned', { certificateChain: PEM }))[2], { status: 'Rejected' });
-  const log = rig.station.security.events.securityLog();
+  const log = rig.station.features.security!.events.securityLog();
   assert.match(log[log.length - 1], / InvalidChargePointCertificate this host cannot check certificates$/);
   assert.deepEqual((await rig.csms.call('ExtendedTriggerMessage', { requestedMessage: 'SignChargePointCertificate' }))[2], { status: 'Rejected' });
 });

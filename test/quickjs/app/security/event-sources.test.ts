@@ -61,7 +61,7 @@ test('profile 2: a CSMS certificate the CA does not verify is InvalidCentralSyst
   await nextSocket(plain);
   plain.csms.accept();
   await sleep(1000);
-  assert.equal(plain.station.security.events.securityLog().filter((l) => / FailedToAuthenticate/.test(l)).length, 0, 'outside the security extension');
+  assert.equal(plain.station.features.security!.events.securityLog().filter((l) => / FailedToAuthenticate/.test(l)).length, 0, 'outside the security extension');
 });
 
 test('SettingSystemTime: a clock jump from the CSMS is an event, a correction under a minute is not', async () => {

@@ -57,7 +57,7 @@ test('linesWithin: keeps the lines whose timestamp is within the window (either 
 test('SecurityLog: a file name at once, Uploading, Uploaded with the requestId; only the events within the window', async () => {
   const u: Uploads = { done: [], errors: [], delayMs: 100 };
   const rig = await online(u);
-  const events = rig.station.security.events;
+  const events = rig.station.features.security!.events;
   events.raise('TamperDetectionActivated', 'lid opened');
   const cut = new Date(clock.now() + 30000).toISOString();
   await sleep(60000);

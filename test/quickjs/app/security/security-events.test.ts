@@ -27,8 +27,8 @@ test('boot: StartupOfTheDevice goes out once the station is accepted (and not be
   assert.match(clockSet[3].techInfo, /-> 1970-01-01T00:00:00.000Z$/);
   rig.csms.reply(clockSet, {});
   await sleep(0);
-  assert.equal(rig.station.security.events.waiting().length, 0, JSON.stringify(rig.station.security.events.waiting()));
-  assert.match(rig.station.security.events.securityLog()[0], / StartupOfTheDevice /);
+  assert.equal(rig.station.features.security!.events.waiting().length, 0, JSON.stringify(rig.station.features.security!.events.waiting()));
+  assert.match(rig.station.features.security!.events.securityLog()[0], / StartupOfTheDevice /);
 });
 
 test('a dropped link and a reboot lose no event; each goes once, in order, after the reset ResetOrReboot', async () => {
@@ -37,7 +37,7 @@ test('a dropped link and a reboot lose no event; each goes once, in order, after
   const startup = await rig.csms.next('SecurityEventNotification');
   rig.csms.socket.drop(); // its answer never came
   await sleep(0);
-  rig.station.security.events.raise('TamperDetectionActivated', 'lid opened');
+  rig.station.features.security!.events.raise('TamperDetectionActivated', 'lid opened');
   rig.station.reboot('HardReset');
   assert.equal(rig.host.restarts, 1);
 
@@ -48,7 +48,7 @@ test('a dropped link and a reboot lose no event; each goes once, in order, after
   const types = next.csms.inbox.filter((f) => f[2] === 'SecurityEventNotification').map((f) => f[3].type + (f[3].techInfo ? ':' + f[3].techInfo : ''));
   assert.deepEqual(types, ['StartupOfTheDevice:0.1.0', 'TamperDetectionActivated:lid opened', 'ResetOrReboot:HardReset', 'StartupOfTheDevice:0.1.0']);
   assert.equal(startup[3].timestamp, next.csms.inbox.filter((f) => f[2] === 'SecurityEventNotification')[0][3].timestamp, 'the same event, not a new one');
-  assert.equal(next.station.security.events.waiting().length, 0);
+  assert.equal(next.station.features.security!.events.waiting().length, 0);
   await sleep(60000);
   assert.equal(next.csms.pending('SecurityEventNotification').length, 4, 'none sent twice');
 });
@@ -64,7 +64,7 @@ test('CALLERROR answers: retried after TransactionMessageRetryInterval × attemp
   assert.equal(second[3].type, 'StartupOfTheDevice');
   rig.csms.error(second, 'InternalError');
   await sleep(0);
-  assert.equal(rig.station.security.events.waiting().length, 0, 'given up after 2 attempts');
+  assert.equal(rig.station.features.security!.events.waiting().length, 0, 'given up after 2 attempts');
   assert.ok(rig.host.logs.some((l) => /given up after 2 attempt/.test(l.text)));
 });
 
@@ -86,11 +86,11 @@ test('changing the security configuration is a security event; the key itself is
 test('security profile 0 (outside the security extension): events are logged, not sent', async () => {
   const rig = makeStation();
   await startOnline(rig);
-  rig.station.security.events.raise('TamperDetectionActivated');
+  rig.station.features.security!.events.raise('TamperDetectionActivated');
   await sleep(5000);
   assert.equal(rig.csms.pending('SecurityEventNotification').length, 0);
-  assert.equal(rig.station.security.events.waiting().length, 0);
-  const log = rig.station.security.events.securityLog();
+  assert.equal(rig.station.features.security!.events.waiting().length, 0);
+  const log = rig.station.features.security!.events.securityLog();
   assert.match(log[0], / StartupOfTheDevice /);
   assert.match(log[1], / TamperDetectionActivated$/);
 });

@@ -2,10 +2,12 @@
 // (plugged or not, what the EV asks for), the energy meter and the power electronics
 // (relay, cable lock, the current limit offered to the EV).
 //
-// This is the boundary between the firmware and the charger's IO. The simulator (and the
-// tests) use src/sim/sim-hardware.ts, a simulated EV and meter in pure JS. On a module the
-// charger maker implements this interface over the module's GPIO/UART/Modbus to the real
-// meter and contactor; nothing in src/ knows which one it has.
+// This is the boundary between the firmware and the charger's IO. The firmware
+// (src/main.ts) has it from the host (hal/host-hardware.ts over the optional hardware
+// members of hal/host-abi.ts: the charger maker's native code); the simulator and the tests
+// use the simulated EV and meter of src/sim/sim-hardware.ts; a charger maker may also
+// implement it in TypeScript in a station of their own. Nothing in src/app knows which one
+// it has.
 //
 // Numbers are SI units OCPP uses: Wh, W, A, V.
 
@@ -25,6 +27,24 @@ export type HardwareError =
   | 'UnderVoltage'
   | 'WeakSignal'
   | 'OtherError';
+
+/** Every HardwareError value, for checking a code that comes from outside (a host, a control command). */
+export const HARDWARE_ERRORS: HardwareError[] = [
+  'NoError',
+  'ConnectorLockFailure',
+  'EVCommunicationError',
+  'GroundFailure',
+  'HighTemperature',
+  'InternalError',
+  'OverCurrentFailure',
+  'OverVoltage',
+  'PowerMeterFailure',
+  'PowerSwitchFailure',
+  'ReaderFailure',
+  'UnderVoltage',
+  'WeakSignal',
+  'OtherError',
+];
 
 /** What happened at a connector; the station re-reads the state after each event. */
 export type HardwareEvent = 'plugged' | 'unplugged' | 'evReady' | 'evSuspended' | 'fault' | 'faultCleared';

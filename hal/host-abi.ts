@@ -177,6 +177,49 @@ export interface HostABI {
    */
   cryptoVerifyChain?(chain: string, trusted: string, keyId: string): string;
 
+  // ---- optional members (the charger's IO; detected with `typeof`, a host may lack them) -----
+  // How a charger maker's native code gives the flashed firmware its connectors, so that the
+  // firmware runs unchanged on their charger (hal/host-hardware.ts adapts these to
+  // hal/hardware.ts). Small and ECMA-419-like: inputs read as a state, outputs written one at
+  // a time, one callback when an input changed. A host has all five or none; a host without
+  // them runs the OCPP side with connectors that have no IO (never plugged, meter at 0).
+
+  /**
+   * Optional. The charger's connectors, connector 1 first, as JSON
+   * `{ "connectors": [{ "maxCurrentA": 32, "cableLock": true }, ...] }`: the largest current
+   * each offers, A (default 32), and whether it has a cable lock (default true; false: a fixed
+   * cable or a socket without a lock). Read once per boot.
+   */
+  hardwareInfo?(): string;
+  /**
+   * Optional. The inputs of connector `connectorId` (1..n) now, as JSON `{ "plugged": bool,
+   * "evRequestsEnergy": bool, "error": "NoError" | ChargePointErrorCode, "vendorErrorCode": "…" }`
+   * (error and vendorErrorCode may be left out when there is no fault).
+   */
+  hardwareInputs?(connectorId: number): string;
+  /**
+   * Optional. The meter of connector `connectorId` now, as JSON `{ "energyWh": n, "powerW": n,
+   * "currentA": n, "voltageV": n, "phases": 3, "socPercent": -1 }`: the register in Wh (never
+   * goes down, survives power loss), power, current per phase, voltage phase to neutral,
+   * phases wired and the EV's state of charge (-1 or left out when unknown).
+   */
+  hardwareMeter?(connectorId: number): string;
+  /**
+   * Optional. Sets one output of connector `connectorId`: `output` is JSON `{ "relay": bool }`
+   * (the contactor closed: energy may flow), `{ "lock": bool }` (the cable lock) or
+   * `{ "currentLimitA": n }` (the current offered to the EV, 0 = none). Returns JSON
+   * `{ "ok": true }`, or `{ "ok": false, "error": "why" }` when it did not happen (the lock did
+   * not move: ConnectorLockFailure).
+   */
+  hardwareWrite?(connectorId: number, output: string): string;
+  /**
+   * Optional. The bundle gives the host its listener, once per boot. The host calls
+   * `onchange(connectorId)` from its event loop (never from inside a host function) after any
+   * input of that connector changed (cable, EV request, fault); the bundle then reads
+   * hardwareInputs. The meter needs no call: it is read when needed.
+   */
+  hardwareListen?(onchange: (connectorId: number) => void): void;
+
   // ---- optional members (simulator control; detected with `typeof`, a host may lack them) ----
   // The simulated hardware (src/sim/sim-hardware.ts) driven from outside: the simulator's control
   // API (README, "Control API"). A host without them has no control; the native shim may add

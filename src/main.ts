@@ -1,21 +1,11 @@
-// Firmware entry: the host has provided `ocppHost` (hal/host-abi.ts) and evaluates this
-// bundle once per boot. Read the settings through the HAL and start the station.
-//
-// The charger's IO is hal/hardware.ts; this firmware still has the simulated EV and meter
-// (src/sim/) behind it. The simulator's own bundle is src/main-sim.ts.
+// Firmware entry (dist/firmware.js, flashed as dist/firmware.min.js): the host has provided
+// `ocppHost` (hal/host-abi.ts) and evaluates this bundle once per boot. The station
+// (bootStation, the same as the simulator's bundle boots) runs on the charger's IO from the
+// host: its optional hardware members, which the charger maker's native code provides
+// (hal/host-hardware.ts). No simulator code is in it: that is src/main-sim.ts.
 import { createHal } from '../hal/index';
-import { Settings } from '../hal/settings';
-import { simHardwareFor } from './sim/sim-hardware';
-import { runScenario } from './sim/scenarios';
-import { startSimulatorControl } from './sim/control';
-import { bootStation } from './boot-station';
+import { hostHardwareFor } from '../hal/host-hardware';
+import { bootStation, STATION_SETTINGS } from './boot-station';
 
 const hal = createHal(ocppHost);
-bootStation(hal, {
-  settings: Object.keys(hal.settings) as Array<keyof Settings>,
-  hardware: simHardwareFor,
-  attach: (station, hardware) => {
-    runScenario(hal, station, hardware);
-    startSimulatorControl(hal, station, hardware);
-  },
-});
+bootStation(hal, { settings: STATION_SETTINGS, hardware: (h) => hostHardwareFor(ocppHost, h) });

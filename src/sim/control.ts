@@ -14,7 +14,7 @@
 // host maps them to HTTP 400 / 404 / 409). Every command is applied to the hardware before
 // the reply; the OCPP traffic it causes follows on later turns.
 import { Hal } from '../../hal/index';
-import { HardwareError } from '../../hal/hardware';
+import { HardwareError, HARDWARE_ERRORS } from '../../hal/hardware';
 import { Station, StationEvents } from '../app/station';
 import { Connector } from '../app/core/connector';
 import { SimHardware, SimConnector, SimEv } from './sim-hardware';
@@ -27,24 +27,6 @@ export interface ControlReply {
   reason?: 'bad-request' | 'not-found' | 'conflict';
   [key: string]: unknown;
 }
-
-/** ChargePointErrorCode values a fault may take (OCPP 1.6 section 7.6). */
-const ERROR_CODES: HardwareError[] = [
-  'NoError',
-  'ConnectorLockFailure',
-  'EVCommunicationError',
-  'GroundFailure',
-  'HighTemperature',
-  'InternalError',
-  'OverCurrentFailure',
-  'OverVoltage',
-  'PowerMeterFailure',
-  'PowerSwitchFailure',
-  'ReaderFailure',
-  'UnderVoltage',
-  'WeakSignal',
-  'OtherError',
-];
 
 /** Opens the doors the host and the settings allow. */
 export function startSimulatorControl(hal: Hal, station: Station, hw: SimHardware): void {
@@ -133,8 +115,8 @@ function unplug(sim: SimConnector, evSide: any): ControlReply {
 }
 
 function fault(sim: SimConnector, errorCode: any, vendorErrorCode: any): ControlReply {
-  if (typeof errorCode !== 'string' || ERROR_CODES.indexOf(errorCode as HardwareError) < 0) {
-    return fail('bad-request', 'errorCode must be one of ' + ERROR_CODES.join(', '));
+  if (typeof errorCode !== 'string' || HARDWARE_ERRORS.indexOf(errorCode as HardwareError) < 0) {
+    return fail('bad-request', 'errorCode must be one of ' + HARDWARE_ERRORS.join(', '));
   }
   if (vendorErrorCode !== undefined && (typeof vendorErrorCode !== 'string' || vendorErrorCode.length > 50)) {
     return fail('bad-request', 'vendorErrorCode must be text of at most 50 characters');

@@ -154,3 +154,83 @@ export class FakeHost implements HostABI {
     return this.sockets[this.sockets.length - 1];
   }
 }
+
+/** One connector of a FakeCharger: its inputs and meter as the test sets them, its outputs as the bundle wrote them. */
+export interface FakeChargerConnector {
+  plugged: boolean;
+  evRequestsEnergy: boolean;
+  error: string;
+  vendorErrorCode: string;
+  meter: { energyWh: number; powerW: number; currentA: number; voltageV: number; phases?: number; socPercent?: number };
+  relay: boolean;
+  lock: boolean;
+  currentLimitA: number;
+  /** The lock jams: hardwareWrite {"lock": …} fails. */
+  lockJammed: boolean;
+}
+
+/**
+ * The charger's IO members of the host ABI (hardwareInfo … hardwareListen) on a FakeHost, as
+ * a charger maker's native code provides them: the test plugs cables and raises faults
+ * (the host then tells the bundle on a later turn), sets the meter, and reads what the
+ * bundle switched. Every text crossing the boundary is JSON, as a C host's would be.
+ */
+export class FakeCharger {
+  readonly connectors: FakeChargerConnector[] = [];
+  /** Every hardwareWrite, as { connectorId, output } (output parsed). */
+  readonly writes: { connectorId: number; output: any }[] = [];
+  private listener: ((connectorId: number) => void) | null = null;
+
+  constructor(host: FakeHost, shape: { maxCurrentA?: number; cableLock?: boolean }[] = [{}]) {
+    for (let i = 0; i < shape.length; i++) {
+      this.connectors.push({
+        plugged: false,
+        evRequestsEnergy: false,
+        error: 'NoError',
+        vendorErrorCode: '',
+        meter: { energyWh: 0, powerW: 0, currentA: 0, voltageV: 230 },
+        relay: false,
+        lock: false,
+        currentLimitA: shape[i].maxCurrentA || 32,
+        lockJammed: false,
+      });
+    }
+    const members = host as any;
+    members.hardwareInfo = () => JSON.stringify({ connectors: shape });
+    members.hardwareInputs = (id: number) => {
+      const c = this.connector(id);
+      return JSON.stringify({ plugged: c.plugged, evRequestsEnergy: c.evRequestsEnergy, error: c.error, vendorErrorCode: c.vendorErrorCode });
+    };
+    members.hardwareMeter = (id: number) => JSON.stringify(this.connector(id).meter);
+    members.hardwareWrite = (id: number, output: string) => {
+      const c = this.connector(id);
+      const o = JSON.parse(output);
+      this.writes.push({ connectorId: id, output: o });
+      if (typeof o.relay === 'boolean') c.relay = o.relay;
+      else if (typeof o.lock === 'boolean') {
+        if (c.lockJammed) return JSON.stringify({ ok: false, error: 'the lock did not move' });
+        c.lock = o.lock;
+      } else if (typeof o.currentLimitA === 'number') c.currentLimitA = o.currentLimitA;
+      else return JSON.stringify({ ok: false, error: 'unknown output ' + output });
+      return JSON.stringify({ ok: true });
+    };
+    members.hardwareListen = (onchange: (connectorId: number) => void) => {
+      this.listener = onchange;
+    };
+  }
+
+  connector(id: number): FakeChargerConnector {
+    const c = this.connectors[id - 1];
+    if (!c) throw new Error('no connector ' + id);
+    return c;
+  }
+
+  /** Changes connector `id`'s inputs; the host reports the change on the next turn of its event loop. */
+  set(id: number, inputs: Partial<Pick<FakeChargerConnector, 'plugged' | 'evRequestsEnergy' | 'error' | 'vendorErrorCode'>>): void {
+    const c = this.connector(id) as any;
+    for (const k in inputs) c[k] = (inputs as any)[k];
+    clock.schedule(0, () => {
+      if (this.listener) this.listener(id);
+    });
+  }
+}

@@ -25,6 +25,8 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
     assert.ok(bundle['firmware.min.js'].raw > 0 && bundle['firmware.min.js'].gzip < bundle['firmware.min.js'].raw);
     const sim = memory.simulator;
     assert.ok(sim.afterBoot > 0 && sim.sessionPeak >= sim.afterBoot && sim.sessionPeak <= sim.limit);
+    assert.ok(memory.firmwareAfterBoot > 0 && memory.firmwareAfterBoot < sim.afterBoot, 'the flashed firmware boots from less heap than the simulator bundle (the simulated charger)');
+    assert.ok(bundle['simulator.min.js'].raw > bundle['firmware.min.js'].raw, 'the simulator bundle is the firmware and more');
     assert.equal(memory.native === null, !existsSync(NATIVE_HOST), 'the native figure is there exactly when the host is built');
     if (memory.native) assert.ok(memory.nativeBytecode.sessionPeak > 0 && memory.nativeBytecode.sessionPeak < memory.native.sessionPeak, 'bytecode boots from less heap');
     assert.equal(armhf === null, !existsSync(ARMHF_HOST), 'the armhf figures are there exactly when the armhf host is built');

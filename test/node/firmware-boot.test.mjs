@@ -31,5 +31,8 @@ for (const file of ['dist/firmware.js', 'dist/firmware.min.js', 'dist/simulator.
     const log = lines.join('\n');
     assert.match(log, /^20 boot: .* on host boot-test, IMEI 860000000000001$/m);
     assert.match(log, /BOOT-1/);
+    // The firmware's hardware is the host's; this host has none of its members.
+    if (file.includes('firmware')) assert.match(log, /^30 no charger IO: this host has no hardwareInfo, /m);
+    else assert.doesNotMatch(log, /no charger IO/);
   });
 }

@@ -1,0 +1,68 @@
+// The flashed firmware holds no simulator: dist/firmware.min.js is built from the station
+// application and the HAL only (esbuild's metafile of its entry lists no src/sim/ module),
+// and none of the simulator's distinctive strings is in the file; the simulator's bundle
+// has them and the same station modules as the firmware. On a host without the charger's
+// IO members (the simulator host has none) the firmware still serves the CSMS.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { moduleSizes, root, FIRMWARE, SIMULATOR, minifiedName } from '../../build/build.mjs';
+import { SimulatedStation } from '../../sim/host.mjs';
+import { Csms } from '../../sim/csms.mjs';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'firmware-contents-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+// One string of each simulator module: the control DataTransfer's vendorId, a scenario's
+// log line, the simulated meter's file, a control command.
+const SIMULATOR_STRINGS = ['org.openocpp.sim', 'session: driver plugs the EV in', 'sim-meters.json', 'present-id-tag'];
+
+const modulesOf = async (entry) => (await moduleSizes(entry)).map((m) => m.module);
+
+test('dist/firmware.min.js is built without a module of src/sim/ (esbuild metafile) and holds none of its strings', async () => {
+  const firmware = await modulesOf(FIRMWARE.entry);
+  assert.ok(firmware.includes('src/app/station') && firmware.includes('hal/host-hardware'), firmware.join(', '));
+  assert.deepEqual(firmware.filter((m) => m.startsWith('src/sim/')), [], 'no simulator module in the firmware');
+  const code = readFileSync(join(root, minifiedName(FIRMWARE.out)), 'utf8');
+  for (const s of SIMULATOR_STRINGS) assert.ok(!code.includes(s), `dist/firmware.min.js contains ${JSON.stringify(s)}`);
+});
+
+test("dist/simulator.min.js is the firmware's station plus the simulator: every station module of the firmware, and src/sim/", async () => {
+  const firmware = await modulesOf(FIRMWARE.entry);
+  const simulator = await modulesOf(SIMULATOR.entry);
+  const station = firmware.filter((m) => m.startsWith('src/app/') || m.startsWith('src/ocpp/') || m.startsWith('src/lib/') || m === 'src/boot-station');
+  assert.ok(station.length > 30, `${station.length} station modules`);
+  assert.deepEqual(station.filter((m) => !simulator.includes(m)), [], 'the simulator runs the same station code');
+  for (const m of ['src/sim/sim-hardware', 'src/sim/scenarios', 'src/sim/control']) assert.ok(simulator.includes(m), m);
+  assert.ok(!simulator.includes('hal/host-hardware'), 'the simulator has its own hardware');
+  const code = readFileSync(join(root, minifiedName(SIMULATOR.out)), 'utf8');
+  for (const s of SIMULATOR_STRINGS) assert.ok(code.includes(s), `dist/simulator.min.js contains ${JSON.stringify(s)}`);
+});
+
+test('the flashed firmware on a host without the charger IO members: a warning, connectors without IO, Accepted and Available; it does not act on the simulator\'s settings', async () => {
+  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5, log: () => {} });
+  await csms.start();
+  const id = 'FW-NO-IO';
+  const station = new SimulatedStation({ settings: { url: csms.url, id, connectors: 2, scenario: 'session' }, dataDir, bundle: join(root, minifiedName(FIRMWARE.out)) });
+  const logs = [];
+  station.on('log', (e) => logs.push(e));
+  try {
+    await station.start();
+    await csms.waitFor((r) => r.station === id && r.action === 'StatusNotification' && r.payload.connectorId === 2, { timeout: 10000, what: 'connector 2 status' });
+    const warning = logs.find((e) => /^no charger IO: /.test(e.text));
+    assert.ok(warning, logs.map((e) => e.text).join('\n'));
+    assert.match(warning.text, /this host has no hardwareInfo, hardwareInputs, hardwareMeter, hardwareWrite, hardwareListen \(optional host ABI members\); 2 connector\(s\) without IO/);
+    const statuses = csms.calls(id, 'StatusNotification').map((p) => `${p.connectorId} ${p.status}`);
+    assert.deepEqual(statuses.slice(0, 3), ['0 Available', '1 Available', '2 Available']);
+    for (const key of ['scenario', 'idTag', 'duration', 'simDataTransfer', 'ev']) assert.ok(!station.settingsHonoured.includes(key), `the firmware does not act on ${key}`);
+    assert.ok(station.settingsHonoured.includes('url') && station.settingsHonoured.includes('connectors'));
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.ok(!logs.some((e) => /session/.test(e.text)), 'no scenario runs: ' + logs.map((e) => e.text).join('\n'));
+    assert.deepEqual(csms.calls(id, 'StartTransaction'), []);
+  } finally {
+    await station.stop(0, 'test over');
+    await csms.stop();
+  }
+});

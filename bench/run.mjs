@@ -97,7 +97,7 @@ try {
     row('dist/simulator.min.js (the flashed station + the simulated charger)', `${kb(s['simulator.min.js'].raw)} raw, ${kb(s['simulator.min.js'].gzip)} gzip`);
     row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
     row('OCPP core + all 2.0.1 validators, minified', kb(s['core201.min.js'].raw), '≤ 48 KB', s['core201.min.js'].raw <= 48 * KB);
-    row('dist/firmware-201.min.js (OCPP 2.0.1, minimal station)', `${kb(s['firmware-201.min.js'].raw)} raw, ${kb(s['firmware-201.min.js'].gzip)} gzip`);
+    row('dist/firmware-201.min.js (OCPP 2.0.1 station)', `${kb(s['firmware-201.min.js'].raw)} raw, ${kb(s['firmware-201.min.js'].gzip)} gzip`);
     const largest = (await moduleSizes('src/main.ts')).slice(0, 5);
     results.figures.bundle.largestModules = largest;
     row('  its largest modules (KB)', largest.map((m) => `${m.module.split('/').pop()} ${(m.bytes / KB).toFixed(1)}`).join(', '));
@@ -120,10 +120,10 @@ try {
     // Functions: bytecode, and variable tables, constants, source text and line tables;
     // objects: with their properties and shapes.
     row('  once evaluated: functions (bytecode), objects, atoms', `${kb(p.functions)} (${kb(p.bytecode)}), ${kb(p.objects)}, ${kb(p.atoms)}`);
-    // The 2.0.1 firmware beside it (a minimal station for now), evaluated the same way.
+    // The 2.0.1 firmware beside it, evaluated the same way.
     const p201 = await heapProfile(join(root, minifiedName(FIRMWARE_201.out)));
     results.figures.memory.profile201 = p201;
-    row('dist/firmware-201.min.js once evaluated (OCPP 2.0.1, minimal station): QuickJS heap', `${kb(p201.used)} (functions ${kb(p201.functions)}, objects ${kb(p201.objects)}, atoms ${kb(p201.atoms)})`);
+    row('dist/firmware-201.min.js once evaluated (OCPP 2.0.1 station): QuickJS heap', `${kb(p201.used)} (functions ${kb(p201.functions)}, objects ${kb(p201.objects)}, atoms ${kb(p201.atoms)})`);
     row('QuickJS heap peak, session with 2 connectors, simulator host (= per station; dist/simulator.min.js)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
     if (native) {
       row('QuickJS heap peak, same session, native host, script (parser included)', kb(native.sessionPeak));

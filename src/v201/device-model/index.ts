@@ -1,6 +1,6 @@
 // The device model's actions: GetVariables (B06), SetVariables (B05) and GetBaseReport (B07)
 // with its NotifyReport parts, and DeviceDataCtrlr, the variables that bound them.
-import { OccurrenceConstraintViolationError } from '../../ocpp/v201/errors';
+import { FormatViolationError, OccurrenceConstraintViolationError } from '../../ocpp/v201/errors';
 import {
   AttributeEnum,
   GetVariableData,
@@ -41,6 +41,7 @@ export function deviceModel(station: StationContext): void {
       on: (request) => {
         const data = request.getVariableData;
         tooMany(data.length, model.getInt(ITEMS + 'GetVariables'), 'getVariableData', 'ItemsPerMessageGetVariables'); // B06.FR.16
+        tooLong(request, model.getInt(BYTES + 'GetVariables'), 'BytesPerMessageGetVariables'); // B06.FR.17
         // One result per element, with its component, variable and attribute type (B06.FR.01-03, B06.FR.11).
         return { getVariableResult: data.map((d) => getVariable(model, d)) };
       },
@@ -49,6 +50,7 @@ export function deviceModel(station: StationContext): void {
       on: (request) => {
         const data = request.setVariableData;
         tooMany(data.length, model.getInt(ITEMS + 'SetVariables'), 'setVariableData', 'ItemsPerMessageSetVariables');
+        tooLong(request, model.getInt(BYTES + 'SetVariables'), 'BytesPerMessageSetVariables');
         return { setVariableResult: data.map((d) => setVariable(model, d)) }; // B05.FR.01-03, B05.FR.12
       },
     },
@@ -67,6 +69,12 @@ export function deviceModel(station: StationContext): void {
 
 function tooMany(count: number, max: number, what: string, variable: string): void {
   if (max > 0 && count > max) throw new OccurrenceConstraintViolationError('more than ' + max + ' ' + what + ' (' + variable + ')');
+}
+
+/** The payload's length as JSON text: about the bytes of the frame (the core caps a frame at 64 KiB before this). */
+function tooLong(payload: object, max: number, variable: string): void {
+  const length = JSON.stringify(payload).length;
+  if (max > 0 && length > max) throw new FormatViolationError(length + ' bytes, more than ' + max + ' (' + variable + ')');
 }
 
 function getVariable(model: DeviceModel, d: GetVariableData): GetVariableResult {

@@ -93,8 +93,7 @@ function wireKey(component: Component, variable?: Variable): string {
 
 export class DeviceModel {
   private readonly entries: Entry[] = [];
-  /** By lower-cased key (lookups from the CSMS) and by key (the station's own). */
-  private readonly byWire: { [key: string]: Entry } = {};
+  /** By lower-cased key: names are case-insensitive, the CSMS's and the station's own lookups alike (one map, one atom per variable). */
   private readonly byKey: { [key: string]: Entry } = {};
   /** Lower-cased component keys that exist. */
   private readonly components: { [key: string]: boolean } = {};
@@ -120,11 +119,11 @@ export class DeviceModel {
       const spec = variables[i];
       const key = keyOf(c, spec.name, spec.instance);
       const entry: Entry = { component: c, spec, key };
-      const old = this.byKey[key];
+      const lower = key.toLowerCase();
+      const old = this.byKey[lower];
       if (old) this.entries.splice(this.entries.indexOf(old), 1);
       this.entries.push(entry);
-      this.byKey[key] = entry;
-      this.byWire[key.toLowerCase()] = entry;
+      this.byKey[lower] = entry;
     }
   }
 
@@ -134,13 +133,14 @@ export class DeviceModel {
   }
 
   entry(key: string): Entry | null {
-    return Object.prototype.hasOwnProperty.call(this.byKey, key) ? this.byKey[key] : null;
+    const lower = key.toLowerCase();
+    return Object.prototype.hasOwnProperty.call(this.byKey, lower) ? this.byKey[lower] : null;
   }
 
   /** A variable by its OCPP names: the entry, or why there is none (B05.FR.04-05, B06.FR.06-07). */
   find(component: Component, variable: Variable): Entry | 'UnknownComponent' | 'UnknownVariable' {
     const key = wireKey(component, variable);
-    if (Object.prototype.hasOwnProperty.call(this.byWire, key)) return this.byWire[key];
+    if (Object.prototype.hasOwnProperty.call(this.byKey, key)) return this.byKey[key];
     return this.components[wireKey(component)] ? 'UnknownVariable' : 'UnknownComponent';
   }
 

@@ -127,6 +127,8 @@ test('GetVariables: one result per element with the component, variable and attr
   for (let i = 0; i < 17; i++) many.push(ask({ name: 'ClockCtrlr' }, { name: 'DateTime' }));
   const tooMany = await rig.csms.call('GetVariables', { getVariableData: many });
   assert.deepEqual([tooMany[0], tooMany[2]], [4, 'OccurrenceConstraintViolation'], 'B06.FR.16');
+  const long = await rig.csms.call('GetVariables', { getVariableData: [ask({ name: 'ClockCtrlr' }, { name: 'DateTime' })], customData: { vendorId: 'V', pad: new Array(8001).join('p') } });
+  assert.deepEqual([long[0], long[2]], [4, 'FormatViolation'], 'more than BytesPerMessage (B06.FR.17)');
 });
 
 test('SetVariables: Accepted changes behaviour (HeartbeatInterval) and survives a reboot; Rejected with why; Unknown*; RebootRequired (B05, B10.FR.01-02)', async () => {

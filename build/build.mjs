@@ -4,6 +4,7 @@
 //   node build/build.mjs                                   build the firmware
 //   node build/build.mjs --entry my-station.ts --out dist/my-station.js
 //                                                          build a station of one's own (and dist/my-station.min.js)
+//   node build/build.mjs --features core,remote-trigger    leave the other features out (build/features.mjs)
 //   import { build, bundleFile }    used by the test runner and the benchmark
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { checkES5 } from './es5-check.mjs';
+import { availableFeatures, featuresPlugin, leftOutModules, parseFeatures } from './features.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const tscOut = join(root, '.build', 'tsc');
@@ -72,9 +74,13 @@ function insideRepo(path, flag) {
   return rel.split(sep).join('/');
 }
 
-/** esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js). */
-function bundleOptions(entry, minify, tscDir) {
+/**
+ * esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js);
+ * `features`: the features to keep (build/features.mjs), absent: every built-in one.
+ */
+function bundleOptions(entry, minify, tscDir, features) {
   return {
+    ...(features && { plugins: [featuresPlugin(tscDir, features)], metafile: true }),
     entryPoints: [tscOutput(entry, tscDir)],
     absWorkingDir: root,
     bundle: true,
@@ -96,10 +102,14 @@ function bundleOptions(entry, minify, tscDir) {
  * Bundles one tsc-emitted module (path relative to the repo, .ts or .js) into an ES5 IIFE
  * and checks it. Returns the code.
  */
-export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut } = {}) {
-  const options = bundleOptions(entry, minify, tscDir);
+export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features } = {}) {
+  const options = bundleOptions(entry, minify, tscDir, features);
   const result = await esbuild.build(options);
   const code = result.outputFiles[0].text;
+  if (features) {
+    const stayed = leftOutModules(result.metafile, tscDir, root, features, availableFeatures(root));
+    if (stayed.length) throw new Error(`${entry}: modules of left-out features are still in the bundle: ${stayed.join(', ')}`);
+  }
   checkES5(code, relative(root, outfile || options.entryPoints[0]));
   if (outfile) {
     mkdirSync(dirname(outfile), { recursive: true });
@@ -109,8 +119,8 @@ export async function bundleFile(entry, { minify = false, outfile, tscDir = tscO
 }
 
 /** What each source module adds to the minified bundle of `entry`, largest first. */
-export async function moduleSizes(entry) {
-  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut), metafile: true });
+export async function moduleSizes(entry, features) {
+  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut, features), metafile: true });
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
   return Object.entries(inputs)
     .map(([file, { bytesInOutput }]) => ({ module: relative(tscOut, join(root, file)).replace(/\.js$/, ''), bytes: bytesInOutput }))
@@ -145,11 +155,12 @@ export function sizes(out = FIRMWARE.out) {
 /**
  * The whole build of one bundle: `entry` (a .ts file in the project) → `out` and its
  * minified twin, both proved ES5. Returns their sizes (see sizes()).
- * @param {{ quiet?: boolean, entry?: string, out?: string, tscDir?: string }} [options]
+ * @param {{ quiet?: boolean, entry?: string, out?: string, tscDir?: string, features?: string[] }} [options]
  *   `tscDir`: where tsc's ES5 modules go (default .build/tsc, which the test runner bundles
- *   from; a test that builds while other tests run uses a folder of its own)
+ *   from; a test that builds while other tests run uses a folder of its own); `features`:
+ *   the features the 1.6 station is built with (core first; default every one)
  */
-export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMWARE.out, tscDir = tscOut } = {}) {
+export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMWARE.out, tscDir = tscOut, features } = {}) {
   entry = insideRepo(entry, '--entry');
   out = insideRepo(out, '--out');
   if (!/\.ts$/.test(entry)) throw new Error(`--entry ${entry}: a TypeScript file (.ts) is needed`);
@@ -159,8 +170,8 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   compile(entry, tscDir);
   const bundles = entry === FIRMWARE.entry && out === FIRMWARE.out ? DEFAULT_BUNDLES : [{ entry, out }];
   for (const b of bundles) {
-    await bundleFile(b.entry, { outfile: join(root, b.out), tscDir });
-    await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir });
+    await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features });
+    await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features });
   }
   const s = sizes(out);
   const cores = [];
@@ -171,6 +182,10 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   }
   if (!quiet) {
     console.log('ES5 check passed (acorn ecmaVersion 5, no eval / new Function)');
+    if (features) {
+      const leftOut = availableFeatures(root).filter((n) => !features.includes(n));
+      console.log(`features: ${features.join(', ')}; left out, and none of their modules in the bundle: ${leftOut.join(', ') || 'none'}`);
+    }
     const names = bundles.map((b) => [b.out, minifiedName(b.out)]).reduce((a, b) => a.concat(b), []);
     const width = Math.max(21, ...names.map((n) => n.length + 1));
     bundles.forEach((b, i) => Object.values(i ? sizes(b.out) : s).forEach((v, j) => console.log(`${names[2 * i + j].padEnd(width)} ${kb(v.raw).padStart(9)} raw ${kb(v.gzip).padStart(9)} gzip`)));
@@ -183,11 +198,16 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
 export function parseBuildArgs(argv) {
   const { values } = parseArgs({
     args: argv,
-    options: { entry: { type: 'string' }, out: { type: 'string' }, quiet: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+    options: { entry: { type: 'string' }, out: { type: 'string' }, features: { type: 'string' }, quiet: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
     strict: true,
   });
   if (values.entry !== undefined && values.out === undefined) throw new Error('--entry needs --out (e.g. --out dist/my-station.js)');
-  return { quiet: !!values.quiet, ...(values.entry !== undefined && { entry: values.entry }), ...(values.out !== undefined && { out: values.out }) };
+  return {
+    quiet: !!values.quiet,
+    ...(values.entry !== undefined && { entry: values.entry }),
+    ...(values.out !== undefined && { out: values.out }),
+    ...(values.features !== undefined && { features: parseFeatures(values.features, availableFeatures(root)) }),
+  };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

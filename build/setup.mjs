@@ -3,7 +3,7 @@
 // then build — with --if-changed only when a source, generator, build script or dependency
 // changed since the last build of the same bundle (build/build-inputs.mjs), or an output is
 // missing. `npm run build` always builds. Uses nothing but Node itself until node_modules exists.
-//   node build/setup.mjs [--if-changed] [--dry-run] [--quiet] [--no-build] [--entry FILE.ts --out dist/NAME.js]
+//   node build/setup.mjs [--if-changed] [--dry-run] [--quiet] [--no-build] [--entry FILE.ts --out dist/NAME.js] [--features core,…]
 // --dry-run only says whether the bundle is up to date (exit 0) or would be built (exit 1).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -40,8 +40,9 @@ if (!buildArgs.includes('--no-build')) {
   const out = options.out || FIRMWARE.out;
   // One stamp per bundle: what it was last built from.
   const buildStamp = join(root, '.build', 'stamps', out.replace(/[^A-Za-z0-9._-]/g, '_') + '.sha256');
-  // The entries are part of it: a bundle added to the default build is built at once.
-  const fingerprint = inputsFingerprint(root) + ':' + (options.entry || DEFAULT_BUNDLES.map((b) => b.entry).join(','));
+  // The entries and the features are part of it: a bundle added to the default build, or a
+  // build with other features into the same file, is built at once.
+  const fingerprint = inputsFingerprint(root) + ':' + (options.entry || DEFAULT_BUNDLES.map((b) => b.entry).join(',')) + ':' + (options.features ? options.features.join(',') : 'every feature');
   const tscOutput = join('.build', 'tsc', (options.entry || FIRMWARE.entry).replace(/\.ts$/, '.js'));
   const bundles = options.entry ? [out] : DEFAULT_BUNDLES.map((b) => b.out);
   const outputs = [tscOutput].concat(...bundles.map((b) => [b, minifiedName(b)])).map((f) => join(root, f));

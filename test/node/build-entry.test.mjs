@@ -33,6 +33,10 @@ test('npm test / npm start do not build again when nothing changed', () => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /build: dist\/firmware\.js is up to date/);
   assert.equal(statSync(join(root, 'dist/firmware.min.js')).mtimeMs, before, 'dist/ untouched');
+  // The features are part of the fingerprint: the same inputs with other features are another build.
+  const cut = node(['build/setup.mjs', '--if-changed', '--dry-run', '--features', 'core,remote-trigger']);
+  assert.equal(cut.status, 1, cut.stdout + cut.stderr);
+  assert.match(cut.stdout, /build: dist\/firmware\.js would be built/);
 });
 
 test('the build fingerprint changes with any source, generator or dependency, and only then', () => {

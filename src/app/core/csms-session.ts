@@ -11,7 +11,7 @@ import { Connector } from './connector';
 import { CsmsLink, LinkOpener } from './csms-link';
 import { SendLink } from '../../lib/outbox-sender';
 import { Routes } from '../routes';
-import { ConnectionTarget } from '../security/connection';
+import { ConnectionTarget } from './connection';
 import { RegistrationStatus } from '../../ocpp/v16/generated/types';
 
 /** Wait before retrying a BootNotification that got no answer at all, or an interval of 0. */

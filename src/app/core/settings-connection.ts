@@ -3,7 +3,7 @@
 // the one their URL, password and certificate imply — with the settings' password, CA and
 // client certificate; nothing to report of links, clocks or invalid messages.
 import { Settings } from '../../../hal/settings';
-import { connectionFor, impliedProfile } from '../security/connection';
+import { connectionFor, impliedProfile } from './connection';
 import { SessionSecurity } from './csms-session';
 
 export function settingsConnection(s: Settings): SessionSecurity {

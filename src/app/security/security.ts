@@ -10,7 +10,7 @@
 // back to them. A reboot in between continues the trial.
 import { Hal, Logger } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
-import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from './connection';
+import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from '../core/connection';
 import { SecurityEvents, EventLink } from './security-events';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
 import { SignedFirmware } from './signed-firmware';

@@ -4,7 +4,7 @@
 // (B10.FR.03), then the one that last connected (B10.FR.07). Slot 0 is the settings' own
 // CSMS (url, password, certificates), which needs no SetNetworkProfile.
 import { Hal } from '../../../hal/index';
-import { connectionFor, impliedProfile } from '../../app/security/connection';
+import { connectionFor, impliedProfile } from '../../app/core/connection';
 import { NetworkConnectionProfile, SetNetworkProfileRequest, SetNetworkProfileResponse } from '../../ocpp/v201/generated/types';
 import { DeviceModel } from '../device-model/model';
 

@@ -1,0 +1,80 @@
+// A build that leaves features out (`npm run build -- --features core,remote-trigger,…`): the
+// station installs the features of src/app/built-in-features.ts; this replaces that module in
+// the bundle by one that imports only the named ones, so the others' modules are never
+// imported and are not in the bundle at all (checked against esbuild's metafile). Each import
+// of built-in-features.ts names its feature by its folder (./smart-charging/index →
+// smart-charging); the Core profile is the station itself and always in.
+import { readFileSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+
+export const FEATURES_MODULE = 'src/app/built-in-features.ts';
+export const CORE = 'core';
+
+/** `import { x } from './folder/…';` lines of the module (TypeScript source or tsc's ES5 output). */
+const IMPORT = /^import \{ (\w+) \} from '\.\/([a-z0-9-]+)\/[^']*';$/;
+const LIST = /^export (?:const|var) BUILT_IN_FEATURES(?:: StationFeature\[\])? = \[([^\]]*)\];$/m;
+
+/** The features a build can name, core first (from the TypeScript source). */
+export function availableFeatures(root) {
+  const text = readFileSync(join(root, FEATURES_MODULE), 'utf8');
+  const names = [CORE];
+  for (const line of text.split('\n')) {
+    const m = IMPORT.exec(line);
+    if (m) names.push(m[2]);
+  }
+  return names;
+}
+
+/** `--features a,b`: the names checked (known, core among them), in the order given, without repeats. */
+export function parseFeatures(text, available) {
+  const names = String(text).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = names.filter((n) => !available.includes(n));
+  if (unknown.length) throw new Error(`--features: unknown feature ${unknown.join(', ')} (features: ${available.join(', ')})`);
+  if (!names.includes(CORE)) throw new Error(`--features must name ${CORE} (the Core profile is the station itself; e.g. --features core,remote-trigger)`);
+  return names.filter((n, i) => names.indexOf(n) === i);
+}
+
+/** built-in-features.js (tsc's output) with only the imports and list entries of `features`. */
+export function selectFeatures(code, features) {
+  const kept = [];
+  const lines = code.split('\n').filter((line) => {
+    const m = IMPORT.exec(line.trim());
+    if (!m) return true;
+    if (features.includes(m[2])) kept.push(m[1]);
+    return features.includes(m[2]);
+  });
+  const out = lines.join('\n');
+  if (!LIST.test(out)) throw new Error(`${FEATURES_MODULE}: no "export const BUILT_IN_FEATURES = [...]" to cut down`);
+  return out.replace(LIST, (all, items) => {
+    const entries = items.split(',').map((s) => s.trim()).filter((s) => kept.includes(s));
+    return `export var BUILT_IN_FEATURES = [${entries.join(', ')}];`;
+  });
+}
+
+/** The esbuild plugin that serves the cut-down module instead of tsc's. */
+export function featuresPlugin(tscDir, features) {
+  const path = join(tscDir, FEATURES_MODULE.replace(/\.ts$/, '.js'));
+  return {
+    name: 'features',
+    setup(build) {
+      build.onLoad({ filter: /built-in-features\.js$/ }, (args) => {
+        if (args.path !== path) return undefined;
+        return { contents: selectFeatures(readFileSync(path, 'utf8'), features), loader: 'js', resolveDir: dirname(path) };
+      });
+    },
+  };
+}
+
+/** The modules of left-out features (src/app/<feature>/…) that still add bytes to a bundle (metafile). */
+export function leftOutModules(metafile, tscDir, root, features, available) {
+  const out = [];
+  const leftOut = available.filter((n) => !features.includes(n));
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const module = relative(tscDir, join(root, file)).split(sep).join('/');
+      const folder = /^src\/app\/([a-z0-9-]+)\//.exec(module);
+      if (folder && leftOut.includes(folder[1]) && bytesInOutput > 0) out.push(module);
+    }
+  }
+  return out;
+}

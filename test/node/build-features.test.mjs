@@ -1,0 +1,106 @@
+// A build that leaves features out (`npm run build -- --features core,remote-trigger`): the
+// left-out features' modules are not in the bundle, SupportedFeatureProfiles says what is,
+// and the Core-only station boots, runs a charging session and answers the left-out
+// actions NotSupported, against the strict embedded CSMS.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build, root } from '../../build/build.mjs';
+import { availableFeatures, selectFeatures } from '../../build/features.mjs';
+import { SimulatedStation } from '../../sim/host.mjs';
+import { Csms } from '../../sim/csms.mjs';
+
+const OUT = join(root, '.build', 'test-features');
+const dataDir = mkdtempSync(join(tmpdir(), 'features-'));
+const node = (args) => spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+let csms;
+let report = [];
+
+before(async () => {
+  rmSync(OUT, { recursive: true, force: true });
+  const log = console.log;
+  console.log = (line) => report.push(line);
+  try {
+    // its own tsc folder: the suite's other tests bundle from .build/tsc meanwhile
+    await build({ entry: 'src/main-sim.ts', out: '.build/test-features/core-only.js', tscDir: join(OUT, 'tsc'), features: ['core', 'remote-trigger'] });
+  } finally {
+    console.log = log;
+  }
+  csms = new Csms({ heartbeatInterval: 1, callTimeout: 5 });
+  await csms.start();
+});
+after(async () => {
+  if (csms) await csms.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+test('the features a build can name are the folders of src/app/built-in-features.ts; bad --features are refused', () => {
+  assert.deepEqual(availableFeatures(root), ['core', 'remote-trigger', 'reservation', 'smart-charging', 'local-auth-list', 'firmware', 'security']);
+  for (const [list, why] of [
+    ['core,bogus', /--features: unknown feature bogus \(features: core, remote-trigger,/],
+    ['remote-trigger,smart-charging', /--features must name core/],
+  ]) {
+    const r = node(['build/build.mjs', '--features', list]);
+    assert.equal(r.status, 1, list);
+    assert.match(r.stderr, why);
+  }
+});
+
+test('the cut-down feature list keeps only the named features\' imports and entries', () => {
+  const code = readFileSync(join(OUT, 'tsc', 'src/app/built-in-features.js'), 'utf8');
+  const cut = selectFeatures(code, ['core', 'smart-charging']);
+  assert.match(cut, /^import \{ smartChargingFeature \} from '\.\/smart-charging\/index';$/m);
+  assert.doesNotMatch(cut, /reservation|firmware|security|remote-trigger/);
+  assert.match(cut, /^export var BUILT_IN_FEATURES = \[smartChargingFeature\];$/m);
+});
+
+test('the Core-only bundle holds none of the left-out features (the build checks the metafile) and is smaller', () => {
+  assert.ok(report.includes('features: core, remote-trigger; left out, and none of their modules in the bundle: reservation, smart-charging, local-auth-list, firmware, security'), report.join('\n'));
+  const min = readFileSync(join(OUT, 'core-only.min.js'), 'utf8');
+  const full = readFileSync(join(root, 'dist/simulator.min.js'), 'utf8');
+  // Each feature's storage file name is in its module only.
+  for (const file of ['charging-profiles.json', 'reservations.json', 'local-auth-list.json', 'firmware-update.json', 'security-events.log']) {
+    assert.ok(full.includes(file), `the full build has ${file}`);
+    assert.ok(!min.includes(file), `the Core-only build has no ${file}`);
+  }
+  assert.ok(min.length < full.length * 0.8, `Core-only ${min.length} bytes, full ${full.length}`);
+});
+
+test('the Core-only station boots, charges, triggers, and answers the left-out actions NotSupported', async () => {
+  const id = 'FEAT-CORE';
+  const s = new SimulatedStation({ settings: { url: csms.url, id, scenario: 'none', configuration: { MeterValueSampleInterval: 1 } }, dataDir, bundle: join(OUT, 'core-only.min.js') });
+  await s.start();
+  try {
+    await csms.waitForCall(id, 'BootNotification');
+    await csms.waitForCall(id, 'StatusNotification');
+    const conf = await csms.call(id, 'GetConfiguration', { key: ['SupportedFeatureProfiles', 'LocalAuthListEnabled', 'SecurityProfile'] });
+    assert.deepEqual(conf.configurationKey, [{ key: 'SupportedFeatureProfiles', readonly: true, value: 'Core,RemoteTrigger' }]);
+    assert.deepEqual(conf.unknownKey, ['LocalAuthListEnabled', 'SecurityProfile']);
+    assert.deepEqual(await csms.call(id, 'RemoteStartTransaction', { idTag: 'CORE-TAG', connectorId: 1 }), { status: 'Accepted' });
+    assert.deepEqual(s.control({ command: 'plug-in', connectorId: 1 }).ok, true);
+    const start = await csms.waitForCall(id, 'StartTransaction');
+    assert.equal(start.payload.idTag, 'CORE-TAG');
+    await csms.waitForCall(id, 'MeterValues', { timeout: 5000 });
+    const from = csms.records.length;
+    assert.deepEqual(await csms.call(id, 'TriggerMessage', { requestedMessage: 'Heartbeat' }), { status: 'Accepted' });
+    await csms.waitForCall(id, 'Heartbeat', { from });
+    const [txId] = [...csms.transactions.entries()].find(([, tx]) => tx.station === id);
+    assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: txId }), { status: 'Accepted' });
+    await csms.waitForCall(id, 'StopTransaction');
+    for (const [action, payload] of [
+      ['ReserveNow', { connectorId: 1, expiryDate: new Date(Date.now() + 3600000).toISOString(), idTag: 'A', reservationId: 1 }],
+      ['ClearChargingProfile', {}],
+      ['GetDiagnostics', { location: 'http://127.0.0.1:1/up' }],
+      ['ExtendedTriggerMessage', { requestedMessage: 'Heartbeat' }],
+    ]) {
+      await assert.rejects(csms.call(id, action, payload), (err) => err.rpcErrorCode === 'NotSupported', action);
+    }
+    assert.deepEqual(await csms.call(id, 'GetLocalListVersion', {}), { listVersion: -1 });
+    assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 1.6 schemas');
+  } finally {
+    await s.stop(0, 'test over');
+  }
+});

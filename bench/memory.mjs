@@ -41,9 +41,9 @@ export async function measureBoot({ url, bundle, id }) {
   }
 }
 
-export async function measureMemory({ url, bundle }) {
+export async function measureMemory({ url, bundle, id = 'BENCH-MEM' }) {
   const scratch = scratchDir('memory');
-  const station = newStation({ id: 'BENCH-MEM', url, dataDir: scratch.dir, bundle, settings: { scenario: 'session', connectors: 2, duration: 0 } });
+  const station = newStation({ id, url, dataDir: scratch.dir, bundle, settings: { scenario: 'session', connectors: 2, duration: 0 } });
   try {
     const afterBoot = await heapAfterBoot(station);
     const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the session did not end within 120 s')), SESSION_TIMEOUT_MS).unref());

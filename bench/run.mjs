@@ -21,6 +21,7 @@ import { measureMembersRam } from './members-ram.mjs';
 import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
 import { scaleStep } from './scale.mjs';
 import { startCsmsProcess } from './peer.mjs';
+import { buildCoreOnly, CORE_ONLY } from './core-only.mjs';
 
 const KB = 1024;
 const NATIVE_HOST = join(root, 'firmware-shim', 'build', 'ocpp-host');
@@ -86,6 +87,15 @@ async function bytecodeOf(bundle) {
   return (bytecodeFiles[bundle] = out);
 }
 
+/** The Core-only build (bench/core-only.mjs), built once for the figures that compare it. */
+let coreOnlyBuild = null;
+let coreOnlyDir = null;
+function coreOnly() {
+  coreOnlyDir = coreOnlyDir || mkdtempSync(join(tmpdir(), 'ocpp-bench-core-only-'));
+  return (coreOnlyBuild = coreOnlyBuild || buildCoreOnly(coreOnlyDir));
+}
+const CORE_ONLY_NAME = `Core-only build (--features ${CORE_ONLY.join(',')})`;
+
 const csms = await startCsmsProcess({ heartbeatInterval: plan.intervalS });
 try {
   await figure('bundle', async () => {
@@ -94,6 +104,10 @@ try {
     row('dist/firmware.js', `${kb(s['firmware.js'].raw)} raw, ${kb(s['firmware.js'].gzip)} gzip`);
     row('dist/firmware.min.js (flashed)', kb(s['firmware.min.js'].raw), '≤ 96 KB', s['firmware.min.js'].raw <= 96 * KB);
     row('dist/firmware.min.js gzip', kb(s['firmware.min.js'].gzip), '≤ 24 KB', s['firmware.min.js'].gzip <= 24 * KB);
+    const core = (await coreOnly()).size;
+    s.coreOnly = core;
+    row(`firmware.min.js, ${CORE_ONLY_NAME}`, kb(core.raw), '≤ 96 KB', core.raw <= 96 * KB);
+    row(`firmware.min.js gzip, ${CORE_ONLY_NAME}`, kb(core.gzip), '≤ 24 KB', core.gzip <= 24 * KB);
     row('dist/simulator.min.js (the flashed station + the simulated charger)', `${kb(s['simulator.min.js'].raw)} raw, ${kb(s['simulator.min.js'].gzip)} gzip`);
     row('OCPP core + all 1.6 validators, minified', kb(s['core.min.js'].raw), '≤ 48 KB', s['core.min.js'].raw <= 48 * KB);
     row('OCPP core + all 2.0.1 validators, minified', kb(s['core201.min.js'].raw), '≤ 48 KB', s['core201.min.js'].raw <= 48 * KB);
@@ -107,14 +121,18 @@ try {
     // The three sessions run side by side (separate runtimes; the heap figures do not mix).
     // The sessions need the simulated EV: they run the simulator's bundle.
     const bytecode = existsSync(NATIVE_HOST) ? await bytecodeOf(SIM_BUNDLE) : null;
-    const [m, firmwareBoot, native, nativeBytecode] = await Promise.all([
+    const built = await coreOnly();
+    const [m, firmwareBoot, native, nativeBytecode, coreSession, coreBoot] = await Promise.all([
       measureMemory({ url: csms.url, bundle: SIM_BUNDLE }),
       measureBoot({ url: csms.url, bundle: FLASHED, id: 'BENCH-BOOT-FW' }),
       measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: SIM_BUNDLE, id: 'BENCH-NMEM-JS' }),
       bytecode && measureMemoryNative({ url: csms.url, binary: NATIVE_HOST, bundle: bytecode, id: 'BENCH-NMEM-BC' }),
+      measureMemory({ url: csms.url, bundle: built.simulator, id: 'BENCH-MEM-CORE' }),
+      measureBoot({ url: csms.url, bundle: built.firmware, id: 'BENCH-BOOT-CORE' }),
     ]);
-    results.figures.memory = { simulator: m, firmwareAfterBoot: firmwareBoot, native, nativeBytecode };
+    results.figures.memory = { simulator: m, firmwareAfterBoot: firmwareBoot, native, nativeBytecode, coreOnly: { firmwareAfterBoot: coreBoot, simulator: coreSession } };
     row('QuickJS heap after boot, simulator host: dist/firmware.min.js (flashed) / dist/simulator.min.js', `${kb(firmwareBoot)} / ${kb(m.afterBoot)} (the simulated charger: ${kb(m.afterBoot - firmwareBoot)})`);
+    row(`  the same, ${CORE_ONLY_NAME}`, `${kb(coreBoot)} / ${kb(coreSession.afterBoot)}`);
     const p = await heapProfile(FLASHED);
     results.figures.memory.profile = p;
     // Functions: bytecode, and variable tables, constants, source text and line tables;
@@ -125,6 +143,10 @@ try {
     results.figures.memory.profile201 = p201;
     row('dist/firmware-201.min.js once evaluated (OCPP 2.0.1 station): QuickJS heap', `${kb(p201.used)} (functions ${kb(p201.functions)}, objects ${kb(p201.objects)}, atoms ${kb(p201.atoms)})`);
     row('QuickJS heap peak, session with 2 connectors, simulator host (= per station; dist/simulator.min.js)', kb(m.sessionPeak), '≤ 256 KB', m.sessionPeak <= 256 * KB);
+    row(`  the same session, ${CORE_ONLY_NAME}`, kb(coreSession.sessionPeak), '≤ 256 KB', coreSession.sessionPeak <= 256 * KB);
+    const pCore = await heapProfile(built.firmware);
+    results.figures.memory.coreOnly.profile = pCore;
+    row(`  ${CORE_ONLY_NAME} once evaluated: functions (bytecode), objects, atoms`, `${kb(pCore.functions)} (${kb(pCore.bytecode)}), ${kb(pCore.objects)}, ${kb(pCore.atoms)}`);
     if (native) {
       row('QuickJS heap peak, same session, native host, script (parser included)', kb(native.sessionPeak));
       row('QuickJS heap peak, same session, native host, bytecode (--compile)', kb(nativeBytecode.sessionPeak), '≤ 256 KB', nativeBytecode.sessionPeak <= 256 * KB);
@@ -171,7 +193,13 @@ try {
       results.figures.armhf.core = core;
       row('armhf: OCPP core alone, 10-handler station (bench/core-station.ts), bytecode: QuickJS heap peak', `${kb(core.sessionPeak)} (after boot ${kb(core.afterBoot.used)})`, '≤ 96 KB', core.sessionPeak <= 96 * KB);
       row('  armhf: its five largest parts after boot (KB)', parts(heapParts(core.afterBoot)));
-      row('armhf: Core-only build (Core + Remote Trigger)', 'not measured: no build leaves the features out yet', '≤ 160 KB heap, ≤ 256 KB native RAM', false);
+      // The Core-only build's session, as bytecode (flashed): its own budget.
+      const coreBytecode = compileArmhf((await coreOnly()).simulator, join(dir, 'simulator-core-only.qjbc'));
+      const coreOnlyArm = await measureArmhf({ url: csms.url, bundle: coreBytecode, id: 'BENCH-ARM-CORE-ONLY' });
+      results.figures.armhf.coreOnly = coreOnlyArm;
+      row(`armhf: ${CORE_ONLY_NAME}: QuickJS heap after boot / peak, session with 2 connectors, bytecode`, `${kb(coreOnlyArm.afterBoot.used)} / ${kb(coreOnlyArm.sessionPeak)}`, '≤ 160 KB', coreOnlyArm.sessionPeak <= 160 * KB);
+      row('  armhf: its five largest parts after boot (KB)', parts(heapParts(coreOnlyArm.afterBoot)));
+      row(`armhf: ${CORE_ONLY_NAME}: total native RAM after boot / peak, same session`, `${kb(coreOnlyArm.nativeAfterBoot)} / ${kb(coreOnlyArm.nativePeak)}`, '≤ 256 KB', coreOnlyArm.nativePeak <= 256 * KB);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -230,6 +258,7 @@ try {
 } finally {
   await csms.stop();
   if (bytecodeDir) rmSync(bytecodeDir, { recursive: true, force: true });
+  if (coreOnlyDir) rmSync(coreOnlyDir, { recursive: true, force: true });
 }
 
 const width = Math.max(...rows.map((r) => r.figure.length));

@@ -27,6 +27,13 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
     assert.ok(sim.afterBoot > 0 && sim.sessionPeak >= sim.afterBoot && sim.sessionPeak <= sim.limit);
     assert.ok(memory.firmwareAfterBoot > 0 && memory.firmwareAfterBoot < sim.afterBoot, 'the flashed firmware boots from less heap than the simulator bundle (the simulated charger)');
     assert.ok(bundle['simulator.min.js'].raw > bundle['firmware.min.js'].raw, 'the simulator bundle is the firmware and more');
+    // The Core-only build (Core + Remote Trigger) beside the full one: smaller, and less heap.
+    assert.ok(bundle.coreOnly.raw > 0 && bundle.coreOnly.raw < bundle['firmware.min.js'].raw && bundle.coreOnly.gzip < bundle['firmware.min.js'].gzip);
+    assert.match(r.stdout, /firmware\.min\.js, Core-only build \(--features core,remote-trigger\)\s+\d+\.\d KB\s+≤ 96 KB\s+(met|MISSED)/);
+    const core = memory.coreOnly;
+    assert.ok(core.firmwareAfterBoot > 0 && core.firmwareAfterBoot < memory.firmwareAfterBoot, 'the Core-only firmware boots from less heap');
+    assert.ok(core.simulator.sessionPeak >= core.simulator.afterBoot && core.simulator.sessionPeak < sim.sessionPeak, 'the Core-only session peaks lower');
+    assert.ok(core.profile.used > 0 && core.profile.used < memory.profile.used);
     assert.equal(memory.native === null, !existsSync(NATIVE_HOST), 'the native figure is there exactly when the host is built');
     if (memory.native) assert.ok(memory.nativeBytecode.sessionPeak > 0 && memory.nativeBytecode.sessionPeak < memory.native.sessionPeak, 'bytecode boots from less heap');
     assert.equal(armhf === null, !existsSync(ARMHF_HOST), 'the armhf figures are there exactly when the armhf host is built');
@@ -40,6 +47,11 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.ok(bc.afterBoot.quickjsCount > 0 && bc.afterBoot.quickjsCount < bc.afterBoot.used, "QuickJS's own estimate leaves the block headers out");
       assert.ok(armhf.core.sessionPeak > 0 && armhf.core.sessionPeak < bc.sessionPeak, 'the core alone needs less than the full station');
       assert.match(r.stdout, /armhf: OCPP core alone, 10-handler station .*\s+\d+\.\d KB .*≤ 96 KB\s+(met|MISSED)/);
+      const coreArm = armhf.coreOnly;
+      assert.ok(coreArm.sessionPeak >= coreArm.afterBoot.used && coreArm.sessionPeak < bc.sessionPeak, 'the Core-only build needs less than the full station on armhf');
+      assert.ok(coreArm.nativePeak > coreArm.sessionPeak && coreArm.nativePeak < bc.nativePeak);
+      assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\): QuickJS heap after boot \/ peak, .*\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 160 KB\s+(met|MISSED)/);
+      assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\): total native RAM .*\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 256 KB\s+(met|MISSED)/);
     }
     assert.ok(coldStart.sim.medianMs > 0 && coldStart.sim.runs === 5);
     const { membersRam } = res.figures;

@@ -75,12 +75,30 @@ function insideRepo(path, flag) {
 }
 
 /**
+ * The generated tables' decoded form (generated/schemas.ts's `schemas`, for tests and tools)
+ * is marked pure again, as the generator wrote it (tsc's removeComments drops the mark): a
+ * bundle that does not use it leaves it out instead of building every schema at boot.
+ */
+const decodedTablesArePure = {
+  name: 'decoded-tables-are-pure',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]generated[\\/]schemas\.js$/ }, ({ path }) => {
+      const text = readFileSync(path, 'utf8');
+      const marked = text.replace(/= decodeTable\(/g, '= /* @__PURE__ */ decodeTable(');
+      if (marked === text) throw new Error(`${relative(root, path)}: no decodeTable( call to mark pure`);
+      return { contents: marked, loader: 'js' };
+    });
+  },
+};
+
+/**
  * esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js);
  * `features`: the features to keep (build/features.mjs), absent: every built-in one.
  */
 function bundleOptions(entry, minify, tscDir, features) {
   return {
-    ...(features && { plugins: [featuresPlugin(tscDir, features)], metafile: true }),
+    ...(features && { metafile: true }),
+    plugins: features ? [decodedTablesArePure, featuresPlugin(tscDir, features)] : [decodedTablesArePure],
     entryPoints: [tscOutput(entry, tscDir)],
     absWorkingDir: root,
     bundle: true,

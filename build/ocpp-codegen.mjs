@@ -5,17 +5,23 @@
 //
 //   types.ts    TypeScript interfaces (XxxRequest / XxxResponse, nested data types), string
 //               literal unions for the enums, the Action union and the Requests / Responses maps.
-//   schemas.ts  the compact tables (no code is generated, nothing is evaluated at run time).
+//   schemas.ts  the validator tables (no code is generated, nothing is evaluated at run time).
 //               A schema node is one of:
 //                 'i' integer ('i0:100': from 0 to 100, 'i0:' at least 0), 'n' number
-//                 ('n0.1': multiple of 0.1), 'b' boolean, 's' string ('s20': at most 20
+//                 ('n.1': multiple of 0.1), 'b' boolean, 's' string ('s20': at most 20
 //                 characters), 'd' date-time string, 'u' URI string, 'e7' one of the values
 //                 of enums[7] (a '|'-joined list), '' any value,
 //                 { name: node, 'name!': node }  an object, '!' marks required properties,
 //                                                no other property allowed unless the object
 //                                                has '*': '' (the schema leaves it open),
 //                 [node] / [node, minItems] / [node, minItems, maxItems]  an array.
-//               Object nodes used more than once are shared constants.
+//               They are written as compact text, one string per action (the request's and
+//               the response's schema, ';' between them), which src/ocpp/validation.ts
+//               decodes when it checks a payload: a scalar as above, an object
+//               {name=node,name!=node,*=}, an array [node,minItems,maxItems], and #7 the
+//               object node shared[7] (object nodes used more than once are written once).
+//   schemas-expanded.ts  the same tables as object literals, for the test that the decoded
+//               text is what the generator built.
 //
 // Only the JSON-schema keywords the OCPP schemas use are understood; any other one stops the
 // build (a new schema set cannot be half-checked by accident). Annotations (description,
@@ -102,8 +108,8 @@ const isArray = Array.isArray;
 
 /**
  * Encodes the validator tables. `enumName(values, path, node)` names an enum the first time
- * its value list is met (the name goes in the types). Returns the source of schemas.ts and,
- * per '|'-joined value list, the enum's name.
+ * its value list is met (the name goes in the types). Returns the source of schemas.ts and of
+ * schemas-expanded.ts, and, per '|'-joined value list, the enum's name.
  */
 function encodeTables({ actions, names }, { tag, header, enumName }) {
   const enums = [];
@@ -121,130 +127,126 @@ function encodeTables({ actions, names }, { tag, header, enumName }) {
     return enumIndex[key];
   };
 
-  // Expanded source text of a node; objects and arrays are JS literals.
-  const expand = (node, path) => {
+  // A schema as the validator's node (a scalar string, an object or an array, see above).
+  const toNode = (node, path) => {
     const t = typeOf(node, path, tag);
-    if (node.enum) return JSON.stringify('e' + enumId(node, path));
+    if (node.enum) return 'e' + enumId(node, path);
     switch (t) {
       case 'integer': {
         const range = node.minimum !== undefined || node.maximum !== undefined ? (node.minimum !== undefined ? node.minimum : '') + ':' + (node.maximum !== undefined ? node.maximum : '') : '';
-        return JSON.stringify('i' + range);
+        return 'i' + range;
       }
       case 'number':
-        return JSON.stringify('n' + (node.multipleOf ? String(node.multipleOf).replace(/^0\./, '.') : ''));
+        return 'n' + (node.multipleOf ? String(node.multipleOf).replace(/^0\./, '.') : '');
       case 'boolean':
-        return '"b"';
+        return 'b';
       case 'any':
-        return '""';
+        return '';
       case 'string':
-        if (node.format === 'date-time') return '"d"';
+        if (node.format === 'date-time') return 'd';
         if (node.format && node.format !== 'uri') throw new Error(`${tag}: ${path}: format ${node.format}`);
-        return JSON.stringify((node.format === 'uri' ? 'u' : 's') + (node.maxLength || ''));
+        return (node.format === 'uri' ? 'u' : 's') + (node.maxLength || '');
       case 'array': {
-        const bounds = node.maxItems ? ',' + (node.minItems || 0) + ',' + node.maxItems : node.minItems ? ',' + node.minItems : '';
-        return '[' + expand(node.items, path) + bounds + ']';
+        const out = [toNode(node.items, path)];
+        if (node.minItems || node.maxItems) out.push(node.minItems || 0);
+        if (node.maxItems) out.push(node.maxItems);
+        return out;
       }
       case 'object': {
         const required = node.required || [];
         const props = node.properties || {};
         for (const r of required) if (!(r in props)) throw new Error(`${tag}: ${path}: required ${r} is not a property`);
-        const parts = Object.keys(props).map((k) => {
-          if (k === '*') throw new Error(`${tag}: ${path}: a property named "*"`);
-          const key = required.includes(k) ? JSON.stringify(k + '!') : /^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k);
-          return key + ':' + expand(props[k], path + '.' + k);
-        });
-        if (node.additionalProperties !== false) parts.push('"*":""');
-        return '{' + parts.join(',') + '}';
+        const out = {};
+        for (const k of Object.keys(props)) {
+          // The compact text's delimiters cannot be part of a name; OCPP's names are identifiers.
+          if (!/^[A-Za-z_$][\w$]*$/.test(k)) throw new Error(`${tag}: ${path}: property name ${JSON.stringify(k)} is not an identifier`);
+          out[required.includes(k) ? k + '!' : k] = toNode(props[k], path + '.' + k);
+        }
+        if (node.additionalProperties !== false) out['*'] = '';
+        return out;
       }
       default:
         throw new Error(`${tag}: ${path}: type ${t}`);
     }
   };
+  const tree = {};
+  for (const a of names) tree[a] = [toNode(actions[a].req, a + '.req'), toNode(actions[a].conf, a + '.conf')];
 
-  // Pass 1: how often each object literal occurs; pass 2: shared ones become constants.
+  // The compact text of a node: a scalar as it is, {name=node,name!=node,*=}, [node,min,max];
+  // an object node met more than once (and longer than a reference) is written once in
+  // `shared` and referenced as #index.
+  const full = (node) =>
+    typeof node === 'string'
+      ? node
+      : Array.isArray(node)
+        ? '[' + [full(node[0])].concat(node.slice(1)).join(',') + ']'
+        : '{' + Object.keys(node).map((k) => k + '=' + full(node[k])).join(',') + '}';
   const counts = {};
-  const countObjects = (text) => {
-    // Every balanced {...} in the text.
-    const stack = [];
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i];
-      if (inString) {
-        if (c === '\\') i++;
-        else if (c === '"') inString = false;
-      } else if (c === '"') inString = true;
-      else if (c === '{') stack.push(i);
-      else if (c === '}') {
-        const s = text.slice(stack.pop(), i + 1);
-        counts[s] = (counts[s] || 0) + 1;
-      }
-    }
+  const count = (node) => {
+    if (typeof node === 'string') return;
+    if (Array.isArray(node)) return count(node[0]);
+    const text = full(node);
+    counts[text] = (counts[text] || 0) + 1;
+    for (const k of Object.keys(node)) count(node[k]);
   };
-  const rows = names.map((a) => {
-    const req = expand(actions[a].req, a + '.req');
-    const conf = expand(actions[a].conf, a + '.conf');
-    countObjects(req);
-    countObjects(conf);
-    return [a, req, conf];
-  });
-  const shared = {}; // expanded object text → constant name
-  const consts = [];
-  const table = rows.map(([a, req, conf]) => `  ${a}: [${shareExpanded(req)}, ${shareExpanded(conf)}],`);
-
-  // Objects innermost first: one used more than once becomes a constant (its expanded
-  // text is the key); the others get their braces hidden so the next match is their parent.
-  function shareExpanded(text) {
-    let out = text;
-    for (;;) {
-      const m = /\{[^{}]*\}/.exec(out);
-      if (!m) break;
-      const inner = m[0];
-      const full = expandBack(inner);
-      let replacement;
-      if (counts[full] > 1 && full.length > 12) {
-        if (!shared[full]) {
-          shared[full] = 'O' + consts.length;
-          consts.push(`const ${shared[full]}: ObjectNode = ${restore(inner)};`);
-        }
-        replacement = '\u0003' + shared[full] + '\u0004';
-      } else {
-        replacement = '\u0001' + inner.slice(1, -1) + '\u0002';
-      }
-      out = out.slice(0, m.index) + replacement + out.slice(m.index + inner.length);
+  for (const a of names) tree[a].forEach(count);
+  const shared = [];
+  const sharedIndex = {};
+  const compact = (node) => {
+    if (typeof node === 'string') return node;
+    if (Array.isArray(node)) return '[' + [compact(node[0])].concat(node.slice(1)).join(',') + ']';
+    const text = '{' + Object.keys(node).map((k) => k + '=' + compact(node[k])).join(',') + '}';
+    const whole = full(node);
+    if (counts[whole] < 2 || whole.length <= 12) return text;
+    if (!(whole in sharedIndex)) {
+      sharedIndex[whole] = shared.length;
+      shared.push(text);
     }
-    return restore(out);
-  }
-  // Back-mapping from a partially replaced text to the fully expanded one.
-  function expandBack(text) {
-    const byName = {};
-    for (const k of Object.keys(shared)) byName[shared[k]] = k;
-    return text
-      .replace(/\u0003(O\d+)\u0004/g, (_, n) => byName[n])
-      .replace(/\u0001/g, '{')
-      .replace(/\u0002/g, '}');
-  }
-  function restore(text) {
-    return text.replace(/\u0003(O\d+)\u0004/g, '$1').replace(/\u0001/g, '{').replace(/\u0002/g, '}');
-  }
+    return '#' + sharedIndex[whole];
+  };
+  const table = names.map((a) => `  ${a}: ${JSON.stringify(compact(tree[a][0]) + ';' + compact(tree[a][1]))},`);
 
   const source = [
     header,
-    "import { ObjectNode, SchemaTable } from '../../validation';",
+    "import { CompactSchemas, decodeTable, SchemaTable } from '../../validation';",
     '',
     '/** Enum value lists, "|"-joined. */',
     'export const enums: string[] = [',
     ...enums.map((e) => `  ${JSON.stringify(e)},`),
     '];',
     '',
-    ...consts,
+    '/**',
+    ' * Per action: its request and response schema as compact text, ";" between them (see',
+    ' * build/ocpp-codegen.mjs), and the object nodes they share (#index). Text, not object',
+    ' * literals: one string per action in the heap instead of an object, a shape and property',
+    ' * names per node; the validator decodes the one schema it checks against.',
+    ' */',
+    'export const compactSchemas: CompactSchemas = {',
+    '  shared: [',
+    ...shared.map((t) => `    ${JSON.stringify(t)},`),
+    '  ],',
+    '  actions: {',
+    ...table.map((line) => '  ' + line),
+    '  },',
+    '};',
     '',
-    '/** [request schema, confirmation schema] per action. */',
-    'export const schemas: SchemaTable = {',
-    ...table,
+    '/** The same tables decoded: [request schema, response schema] per action (tests and tools; left out of a bundle that does not use it). */',
+    'export const schemas: SchemaTable = /* @__PURE__ */ decodeTable(compactSchemas);',
+    '',
+  ].join('\n');
+  // The tables as the generator built them, object literals: what a test compares the
+  // decoded text against.
+  const expanded = [
+    header,
+    "import { SchemaTable } from '../../validation';",
+    '',
+    '/** [request schema, response schema] per action, as object literals (tests only). */',
+    'export const expandedSchemas: SchemaTable = {',
+    ...names.map((a) => `  ${a}: ${JSON.stringify(tree[a])},`),
     '};',
     '',
   ].join('\n');
-  return { source, enumNames };
+  return { source, expanded, enumNames };
 }
 
 /** A schema description as a one-line doc comment ('' when there is none). */
@@ -369,9 +371,10 @@ export function generateVersion(config) {
     throw new Error(`${tag}: expected ${expect.schemas} schemas for ${expect.actions} actions, got ${data.count} for ${data.names.length}`);
   }
   const header = `// GENERATED by build/${tag}.mjs from ocpp-rpc/lib/schemas/${file}. Do not edit.`;
-  const { source: tables, enumNames } = encodeTables(data, { ...config, header });
+  const { source: tables, expanded, enumNames } = encodeTables(data, { ...config, header });
   const types = encodeTypes(data, enumNames, { ...config, header });
   mkdirSync(out, { recursive: true });
   writeIfChanged(join(out, 'schemas.ts'), tables);
+  writeIfChanged(join(out, 'schemas-expanded.ts'), expanded);
   writeIfChanged(join(out, 'types.ts'), types);
 }

@@ -1,5 +1,6 @@
 // Payload validation: an interpreter over the compact schema tables that build/ocpp-codegen.mjs
-// derives from the official OCPP JSON schemas (no code generation at run time, no eval).
+// derives from the official OCPP JSON schemas (no code generation at run time, no eval; each
+// schema is decoded from its text when a payload is checked against it).
 // It checks type, required, enum, maxLength, additionalProperties, date-time and URI formats,
 // multipleOf, minimum / maximum of integers, minItems and maxItems, and answers with the
 // OCPP-J error a receiver sends (1.6's names; a version binding may rename them, see
@@ -34,6 +35,17 @@ export type ArrayNode = [SchemaNode] | [SchemaNode, number] | [SchemaNode, numbe
 /** Per action: [request schema, response schema]. */
 export interface SchemaTable {
   [action: string]: [ObjectNode, ObjectNode];
+}
+/**
+ * The same tables as compact text (what build/ocpp-codegen.mjs generates): per action the
+ * request's and the response's schema, ';' between them; a scalar node as above, an object
+ * {name=node,name!=node,*=}, an array [node,minItems,maxItems], #7 the object node shared[7].
+ * A string per action holds in the heap what would otherwise be an object, a shape and
+ * property names per node; a schema is decoded when a payload is checked against it.
+ */
+export interface CompactSchemas {
+  actions: { [action: string]: string };
+  shared: string[];
 }
 
 export const REQUEST = 0;
@@ -147,14 +159,68 @@ export function check(node: SchemaNode, v: unknown, path: string, enums: string[
   return null;
 }
 
-/** A Protocol over generated tables (with the version's translate, if it has one). */
-export function tableProtocol(version: string, schemas: SchemaTable, enums: string[], translate?: Protocol['translate']): Protocol {
+/** A compact schema text (one whole node) decoded into its node. */
+export function decodeNode(text: string, shared: string[]): SchemaNode {
+  let at = 0;
+  const scalar = (): string => {
+    const start = at;
+    while (at < text.length && '{}[],='.indexOf(text.charAt(at)) < 0) at++;
+    return text.substring(start, at);
+  };
+  const node = (): SchemaNode => {
+    const c = text.charAt(at);
+    if (c === '#') {
+      at++;
+      return decodeNode(shared[+scalar()], shared);
+    }
+    if (c === '[') {
+      at++;
+      const items: SchemaNode[] = [node()];
+      while (text.charAt(at) === ',') {
+        at++;
+        items.push(+scalar() as never);
+      }
+      at++;
+      return items as ArrayNode;
+    }
+    if (c !== '{') return scalar();
+    const object: ObjectNode = {};
+    at++;
+    while (text.charAt(at) !== '}') {
+      const name = text.substring(at, (at = text.indexOf('=', at)));
+      at++;
+      object[name] = node();
+      if (text.charAt(at) === ',') at++;
+    }
+    at++;
+    return object;
+  };
+  return node();
+}
+
+/** One action's schema of a direction, decoded. */
+function decodeSchema(compact: CompactSchemas, action: string, direction: Direction): ObjectNode {
+  const text = compact.actions[action];
+  const split = text.indexOf(';');
+  return decodeNode(direction === REQUEST ? text.substring(0, split) : text.substring(split + 1), compact.shared) as ObjectNode;
+}
+
+/** Every schema of compact tables decoded: the SchemaTable they stand for. */
+export function decodeTable(compact: CompactSchemas): SchemaTable {
+  const table: SchemaTable = {};
+  for (const action in compact.actions) {
+    if (has(compact.actions, action)) table[action] = [decodeSchema(compact, action, REQUEST), decodeSchema(compact, action, RESPONSE)];
+  }
+  return table;
+}
+
+function protocol(version: string, isAction: (action: string) => boolean, schemaOf: (action: string, direction: Direction) => ObjectNode, enums: string[], translate?: Protocol['translate']): Protocol {
   return {
     version,
-    isAction: (action) => has(schemas, action),
+    isAction,
     validate(action, direction, payload) {
-      if (!has(schemas, action)) return new NotImplementedError(quote(action) + ' is not an OCPP ' + version + ' action');
-      let error = isObject(payload) ? check(schemas[action][direction], payload, '', enums) : new FormationViolationError('payload is not an object');
+      if (!isAction(action)) return new NotImplementedError(quote(action) + ' is not an OCPP ' + version + ' action');
+      let error = isObject(payload) ? check(schemaOf(action, direction), payload, '', enums) : new FormationViolationError('payload is not an object');
       if (error) {
         (error as { description: string }).description = error.message = action + (direction === REQUEST ? '.req' : '.conf') + ': ' + error.description;
         if (translate) error = translate(error, false);
@@ -163,4 +229,14 @@ export function tableProtocol(version: string, schemas: SchemaTable, enums: stri
     },
     translate,
   };
+}
+
+/** A Protocol over tables of nodes (with the version's translate, if it has one). */
+export function tableProtocol(version: string, schemas: SchemaTable, enums: string[], translate?: Protocol['translate']): Protocol {
+  return protocol(version, (action) => has(schemas, action), (action, direction) => schemas[action][direction], enums, translate);
+}
+
+/** A Protocol over compact tables (generated ones): each schema decoded when a payload is checked. */
+export function compactProtocol(version: string, compact: CompactSchemas, enums: string[], translate?: Protocol['translate']): Protocol {
+  return protocol(version, (action) => has(compact.actions, action), (action, direction) => decodeSchema(compact, action, direction), enums, translate);
 }

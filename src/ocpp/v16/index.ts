@@ -1,14 +1,14 @@
 // OCPP 1.6J: the ChargePoint bound to the 1.6 actions and validators (all 28 core-profile
 // actions and the 11 of the security extension), and the generated payload types.
 import { ChargePoint as BaseChargePoint, ChargePointOptions, Connection } from '../charge-point';
-import { Protocol, tableProtocol } from '../validation';
-import { enums, schemas } from './generated/schemas';
+import { Protocol, compactProtocol } from '../validation';
+import { enums, compactSchemas } from './generated/schemas';
 import { Requests, Responses } from './generated/types';
 
 export * from './generated/types';
 
 /** OCPP 1.6's actions and validators. */
-export const ocpp16: Protocol = tableProtocol('1.6', schemas, enums);
+export const ocpp16: Protocol = compactProtocol('1.6', compactSchemas, enums);
 
 export class ChargePoint extends BaseChargePoint<Requests, Responses> {
   constructor(id: string, connection: Connection, options: ChargePointOptions) {

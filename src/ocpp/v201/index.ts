@@ -1,16 +1,16 @@
 // OCPP 2.0.1: the ChargePoint bound to the 2.0.1 actions, validators and error codes (OCPP-J
 // 2.0.1's names for them, see ./errors), and the generated payload types.
 import { ChargePoint as BaseChargePoint, ChargePointOptions, Connection } from '../charge-point';
-import { Protocol, tableProtocol } from '../validation';
+import { Protocol, compactProtocol } from '../validation';
 import { translate } from './errors';
-import { enums, schemas } from './generated/schemas';
+import { enums, compactSchemas } from './generated/schemas';
 import { Requests, Responses } from './generated/types';
 
 export * from './generated/types';
 export { FormatViolationError, OccurrenceConstraintViolationError, MessageTypeNotSupportedError, RpcFrameworkError } from './errors';
 
 /** OCPP 2.0.1's actions, validators and error codes. */
-export const ocpp201: Protocol = tableProtocol('2.0.1', schemas, enums, translate);
+export const ocpp201: Protocol = compactProtocol('2.0.1', compactSchemas, enums, translate);
 
 export class ChargePoint extends BaseChargePoint<Requests, Responses> {
   constructor(id: string, connection: Connection, options: ChargePointOptions) {

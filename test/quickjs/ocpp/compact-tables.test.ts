@@ -1,0 +1,75 @@
+// The generated validator tables are compact text (one string per action) that the validator
+// decodes when it checks a payload: decoded, every schema of both versions is the node tree the
+// generator built (schemas-expanded.ts, the same tables as object literals), property order
+// included (the order in which required properties are reported missing), and a protocol
+// over the text judges payloads as one over the decoded tables does.
+import { test, assert } from '../../lib/harness';
+import * as v16 from '../../../src/ocpp/v16/generated/schemas';
+import * as v16Expanded from '../../../src/ocpp/v16/generated/schemas-expanded';
+import * as v201 from '../../../src/ocpp/v201/generated/schemas';
+import * as v201Expanded from '../../../src/ocpp/v201/generated/schemas-expanded';
+import { compactProtocol, decodeNode, decodeTable, REQUEST, RESPONSE, SchemaTable, tableProtocol } from '../../../src/ocpp/validation';
+
+const VERSIONS = [
+  { version: '1.6', compact: v16.compactSchemas, enums: v16.enums, expanded: v16Expanded.expandedSchemas, actions: 39 },
+  { version: '2.0.1', compact: v201.compactSchemas, enums: v201.enums, expanded: v201Expanded.expandedSchemas, actions: 64 },
+];
+
+const keys = (table: SchemaTable): string[] => {
+  const out: string[] = [];
+  for (const a in table) out.push(a);
+  return out;
+};
+
+for (const v of VERSIONS) {
+  test(`OCPP ${v.version}: every compact schema decodes to the generator's node tree, property order included`, () => {
+    const decoded = decodeTable(v.compact);
+    assert.deepEqual(keys(decoded), keys(v.expanded));
+    assert.equal(keys(decoded).length, v.actions);
+    for (const a of keys(v.expanded)) {
+      assert.equal(JSON.stringify(decoded[a]), JSON.stringify(v.expanded[a]), a);
+      assert.deepEqual(decoded[a], v.expanded[a], a);
+    }
+  });
+}
+
+test('the shared object nodes are written once and referenced (#index), and decode wherever they are referenced', () => {
+  assert.ok(v16.compactSchemas.shared.length > 0 && v201.compactSchemas.shared.length > 0);
+  let references = 0;
+  for (const v of VERSIONS) for (const a in v.compact.actions) references += (v.compact.actions[a].match(/#\d+/g) || []).length;
+  assert.ok(references > v16.compactSchemas.shared.length + v201.compactSchemas.shared.length, references + ' references');
+});
+
+test('decodeNode: scalars, objects (required, open), arrays with bounds, references', () => {
+  const shared = ['{a=i}', '{b!=#0,*=}'];
+  assert.equal(decodeNode('s20', shared), 's20');
+  assert.equal(decodeNode('', shared), '');
+  assert.deepEqual(decodeNode('{}', shared), {});
+  assert.equal(JSON.stringify(decodeNode('{x!=i0:100,y=[n.1,1,5],z=[e3],w=[d,2],v=,u=#1}', shared)), JSON.stringify({ 'x!': 'i0:100', y: ['n.1', 1, 5], z: ['e3'], w: ['d', 2], v: '', u: { 'b!': { a: 'i' }, '*': '' } }));
+});
+
+test('a protocol over the compact text judges payloads as one over the decoded tables', () => {
+  // [action, direction, payload, the error code it gets (null: valid)]
+  const payloads: [string, 0 | 1, unknown, string | null][] = [
+    ['BootNotification', REQUEST, { chargePointVendor: 'V', chargePointModel: 'M' }, null],
+    ['BootNotification', REQUEST, { chargePointVendor: 'V' }, 'OccurenceConstraintViolation'],
+    ['BootNotification', REQUEST, { chargePointVendor: 'V', chargePointModel: 'M', extra: 1 }, 'PropertyConstraintViolation'],
+    ['MeterValues', REQUEST, { connectorId: 1, meterValue: [{ timestamp: '2026-12-01T10:00:00Z', sampledValue: [{ value: '1', unit: 'Wh' }] }] }, null],
+    ['MeterValues', REQUEST, { connectorId: 1, meterValue: [{ timestamp: 'noon', sampledValue: [{ value: '1' }] }] }, 'PropertyConstraintViolation'],
+    ['SetChargingProfile', REQUEST, { connectorId: 1, csChargingProfiles: { chargingProfileId: 1, stackLevel: 0, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Absolute', chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 1.25 }] } } }, 'PropertyConstraintViolation'],
+    ['StatusNotification', REQUEST, { connectorId: 1, errorCode: 'NoError', status: 'Sleeping' }, 'PropertyConstraintViolation'],
+    ['Heartbeat', RESPONSE, { currentTime: '2026-12-01T10:00:00Z' }, null],
+    ['DataTransfer', REQUEST, { vendorId: 'v', data: { any: [1] } }, 'TypeConstraintViolation'],
+    ['NoSuchAction', REQUEST, {}, 'NotImplemented'],
+  ];
+  const compact = compactProtocol('1.6', v16.compactSchemas, v16.enums);
+  const decoded = tableProtocol('1.6', v16Expanded.expandedSchemas, v16.enums);
+  for (const [action, direction, payload, code] of payloads) {
+    const a = compact.validate(action, direction, payload);
+    const b = decoded.validate(action, direction, payload);
+    assert.equal(a ? a.code + ': ' + a.message : 'valid', b ? b.code + ': ' + b.message : 'valid', action);
+    assert.equal(a ? a.code : null, code, action);
+    assert.equal(compact.isAction(action), decoded.isAction(action), action);
+  }
+  assert.ok(!compact.isAction('hasOwnProperty') && !compact.isAction('toString'));
+});

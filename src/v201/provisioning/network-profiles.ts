@@ -3,6 +3,10 @@
 // profile the next connection attempt uses — NetworkProfileConnectionAttempts per entry
 // (B10.FR.03), then the one that last connected (B10.FR.07). Slot 0 is the settings' own
 // CSMS (url, password, certificates), which needs no SetNetworkProfile.
+//
+// A new BasicAuthPassword (A01) is tried at once: the station answers, reconnects with it and
+// keeps the previous one (`password-trial.json`) until a connection with the new one opened;
+// after TRIAL_ATTEMPTS attempts that did not, it goes back to the previous one.
 import { Hal } from '../../../hal/index';
 import { connectionFor, impliedProfile } from '../../app/core/connection';
 import { NetworkConnectionProfile, SetNetworkProfileRequest, SetNetworkProfileResponse } from '../../ocpp/v201/generated/types';
@@ -14,6 +18,12 @@ const SLOTS = '0,1,2';
 const PRIORITY = 'OCPPCommCtrlr/NetworkConfigurationPriority';
 const ATTEMPTS = 'OCPPCommCtrlr/NetworkProfileConnectionAttempts';
 const SECURITY_PROFILE = 'SecurityCtrlr/SecurityProfile';
+const PASSWORD = 'SecurityCtrlr/BasicAuthPassword';
+const TRIAL_FILE = 'password-trial.json';
+/** Connection attempts with a new password before the station falls back to the previous one. */
+const TRIAL_ATTEMPTS = 3;
+/** Wait between the answer to a new password and the reconnect, so the answer reaches the CSMS. */
+const RECONNECT_DELAY_MS = 1000;
 
 export interface ConnectionTarget {
   url: string;
@@ -28,8 +38,15 @@ export class NetworkProfiles {
   private index = 0;
   private failures = 0;
   private lastGood: number;
+  /** A new password on trial: the failed attempts with it (null: none on trial). */
+  private trialFailures: number | null = null;
+  /** The password to go back to while a new one is on trial (one that connected, or the first). */
+  private previousPassword = '';
+  /** The password in effect (what BasicAuthPassword held before a change). */
+  private password: string;
+  private reverting = false;
 
-  constructor(private readonly hal: Hal, private readonly model: DeviceModel) {
+  constructor(private readonly hal: Hal, private readonly model: DeviceModel, private readonly reconnect: (why: string) => void) {
     let profiles: { [slot: string]: NetworkConnectionProfile } = {};
     try {
       profiles = JSON.parse(hal.storage.get(FILE) || '{}');
@@ -50,7 +67,16 @@ export class NetworkProfiles {
       { name: 'SecurityProfile', type: 'integer', value: String(own), min: 0, max: 3 },
       { name: 'Identity', type: 'string', value: s.id, constant: true },
       { name: 'OrganizationName', type: 'string', mutability: 'ReadWrite', value: s.vendor, max: 64 },
+      // Stored as it is (A01.FR.10), never reported (WriteOnly) nor logged (A01.FR.12).
+      { name: 'BasicAuthPassword', type: 'string', mutability: 'WriteOnly', value: s.password, max: 40, changed: () => this.tryPassword() },
     ]);
+    this.password = model.get(PASSWORD);
+    const trial = hal.storage.get(TRIAL_FILE);
+    if (trial !== null) {
+      // A reboot during a trial: it goes on (the previous password is still the fallback).
+      this.previousPassword = trial;
+      this.trialFailures = 0;
+    }
     this.order = model
       .get(PRIORITY)
       .split(',')
@@ -75,7 +101,7 @@ export class NetworkProfiles {
     const base = p ? p.ocppCsmsUrl : s.url;
     const t = connectionFor(base, encodeURIComponent(s.id), {
       profile,
-      authorizationKey: s.password,
+      authorizationKey: this.password,
       trustedCas: s.ca,
       clientCert: s.cert,
       clientKey: s.key,
@@ -88,6 +114,11 @@ export class NetworkProfiles {
   /** A connection worked: the slot is the one to fall back to (B10.FR.07). */
   connected(): void {
     this.failures = 0;
+    if (this.trialFailures !== null) {
+      this.trialFailures = null;
+      this.hal.storage.remove(TRIAL_FILE);
+      this.hal.log.info('the new BasicAuthPassword works: kept');
+    }
     const slot = this.current();
     if (slot !== this.lastGood) this.hal.storage.set(LAST_GOOD_FILE, String(slot));
     this.lastGood = slot;
@@ -98,6 +129,18 @@ export class NetworkProfiles {
 
   /** An attempt failed: after NetworkProfileConnectionAttempts the next entry (B10.FR.03), at the end the last good one. */
   failed(): void {
+    if (this.trialFailures !== null && ++this.trialFailures >= TRIAL_ATTEMPTS) {
+      this.trialFailures = null;
+      this.reverting = true;
+      try {
+        this.model.put(PASSWORD, this.previousPassword);
+      } finally {
+        this.reverting = false;
+      }
+      this.password = this.previousPassword;
+      this.hal.storage.remove(TRIAL_FILE);
+      this.hal.log.warning('the new BasicAuthPassword did not connect in ' + TRIAL_ATTEMPTS + ' attempts: back to the previous one');
+    }
     if (this.index >= this.order.length) return;
     if (++this.failures < Math.max(1, this.model.getInt(ATTEMPTS))) return;
     this.failures = 0;
@@ -120,6 +163,21 @@ export class NetworkProfiles {
     this.profiles[slot] = p;
     this.hal.storage.set(FILE, JSON.stringify(this.profiles)); // B09.FR.01
     return { status: 'Accepted' };
+  }
+
+  /** The CSMS set a new BasicAuthPassword (A01.FR.02-03): used from now on, the previous one kept until it works. */
+  private tryPassword(): void {
+    if (this.reverting) return;
+    if (this.trialFailures === null) {
+      // Not while one is on trial already: the fallback stays a password that worked.
+      this.previousPassword = this.password;
+      this.hal.storage.set(TRIAL_FILE, this.previousPassword);
+    }
+    this.trialFailures = 0;
+    this.password = this.model.get(PASSWORD);
+    const profile = this.model.getInt(SECURITY_PROFILE);
+    this.hal.log.info('BasicAuthPassword changed' + (profile === 1 || profile === 2 ? ': reconnecting' : ''));
+    if (profile === 1 || profile === 2) this.hal.setTimeout(() => this.reconnect('new BasicAuthPassword'), RECONNECT_DELAY_MS);
   }
 
   private missingSlot(value: string): string | null {

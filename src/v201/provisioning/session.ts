@@ -39,7 +39,7 @@ export class CsmsSession {
   readonly profiles: NetworkProfiles;
 
   constructor(private readonly hal: Hal, private readonly model: DeviceModel, private readonly openLink: LinkOpener, private readonly events: SessionEvents) {
-    this.profiles = new NetworkProfiles(hal, model);
+    this.profiles = new NetworkProfiles(hal, model, (why) => this.reconnect(why));
     this.backoff = new Backoff({ baseMs: 1000, capMs: Math.max(1, hal.settings.reconnectMaxSeconds) * 1000 });
     this.bootReason = (hal.storage.get(BOOT_REASON_FILE) as BootReasonEnum) || 'PowerUp';
     model.add('OCPPCommCtrlr', [

@@ -3,6 +3,7 @@
 // Reset (B11, B12) and network profiles (B09, B10).
 import { test, assert, sleep, clock } from '../../lib/harness';
 import { makeStation201, startOnline201, powerCut, Rig201 } from './lib/station201';
+import { base64 } from '../../../src/lib/base64';
 
 const now = () => new Date(clock.now()).toISOString();
 const calls = (rig: Rig201) => rig.csms.inbox.filter((f) => f[0] === 2).map((f) => f[2]);
@@ -302,4 +303,40 @@ test('SetNetworkProfile: validated and stored (B09); NetworkConfigurationPriorit
   await next.csms.next('BootNotification');
   const active = await next.csms.call('GetVariables', { getVariableData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'ActiveNetworkProfile' } }] });
   assert.equal(active[2].getVariableResult[0].attributeValue, '0');
+});
+
+test('BasicAuthPassword (A01): WriteOnly, set by SetVariables; the station reconnects with it, keeps it once a connection opened, and goes back to the previous one after 3 attempts that did not', async () => {
+  const basic = (password: string) => 'Basic ' + base64('CP-201:' + password);
+  const rig = makeStation201({ password: 'first-password-0001', reconnectMaxSeconds: 1 });
+  await startOnline201(rig);
+  assert.equal(rig.host.socket.options.headers!.Authorization, basic('first-password-0001'), 'security profile 1 from the settings');
+  const set = (value: string) => rig.csms.call('SetVariables', { setVariableData: [{ component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' }, attributeValue: value }] });
+  assert.equal((await set('second-password-0002'))[2].setVariableResult[0].attributeStatus, 'Accepted');
+  const read = await rig.csms.call('GetVariables', { getVariableData: [{ component: { name: 'SecurityCtrlr' }, variable: { name: 'BasicAuthPassword' } }] });
+  assert.deepEqual([read[2].getVariableResult[0].attributeStatus, read[2].getVariableResult[0].attributeValue], ['Rejected', undefined], 'never read back (B06.FR.09)');
+  const before = rig.host.sockets.length;
+  await sleep(2000);
+  assert.ok(rig.host.sockets.length > before, 'reconnected');
+  assert.equal(rig.host.socket.options.headers!.Authorization, basic('second-password-0002'));
+  assert.ok(rig.host.logs.every((l) => l.text.indexOf('second-password') < 0), 'the password is not logged (A01.FR.12)');
+  // The CSMS does not take it: three attempts, then the previous one.
+  for (let i = 0; i < 3; i++) {
+    rig.host.socket.refuse('HTTP 401');
+    await sleep(1100);
+  }
+  assert.equal(rig.host.socket.options.headers!.Authorization, basic('first-password-0001'), 'back to the previous password');
+  rig.csms.accept();
+  await sleep(100);
+  assert.ok(rig.station.online, 'online again, with the previous password (a reconnect, no new boot)');
+  // Set again; this time the CSMS takes it, and it stays across a reboot.
+  assert.equal((await set('third-password-0003'))[2].setVariableResult[0].attributeStatus, 'Accepted');
+  await sleep(2000);
+  assert.equal(rig.host.socket.options.headers!.Authorization, basic('third-password-0003'));
+  rig.csms.accept();
+  await sleep(100);
+  assert.equal(rig.host.files['password-trial.json'], undefined, 'the trial is over');
+  const next = makeStation201({ password: 'first-password-0001' }, powerCut(rig));
+  next.station.start();
+  await sleep(0);
+  assert.equal(next.host.socket.options.headers!.Authorization, basic('third-password-0003'), 'kept across the reboot (A01.FR.01)');
 });

@@ -28,7 +28,7 @@ const { RPCServer } = ocppRpc;
 /** The subprotocols spoken; a station offering several gets the first of its own list. */
 const PROTOCOLS = ['ocpp1.6', 'ocpp2.0.1'];
 const MESSAGE_TYPES = { 2: 'CALL', 3: 'CALLRESULT', 4: 'CALLERROR' };
-const TRANSACTION_ACTIONS = new Set(['StartTransaction', 'StopTransaction', 'MeterValues']);
+const TRANSACTION_ACTIONS = new Set(['StartTransaction', 'StopTransaction', 'MeterValues', 'TransactionEvent']);
 
 /**
  * @typedef {object} MessageRecord
@@ -56,6 +56,12 @@ export class Csms extends EventEmitter {
   violations = [];
   /** Transactions by id: { station, connectorId, idTag, meterStart, meterStop, reason, meterValues: [] }. */
   transactions = new Map();
+  /**
+   * OCPP 2.0.1 transactions by transactionId: { station, evseId, idToken, events: [{ eventType,
+   * triggerReason, seqNo, offline, stoppedReason }], meterValues: [], energyStart, energyEnd, ended }.
+   * A repeated TransactionEvent (same message id) is not counted twice.
+   */
+  transactions201 = new Map();
   /** Last status per station and connector: status.get('CP-1')[1] === 'Charging'. */
   status = new Map();
   /** Files stations uploaded over HTTP (GetDiagnostics): { name, size, text, time }. */
@@ -482,6 +488,26 @@ export class Csms extends EventEmitter {
     return { status: idToken && this.blockedTags.has(idToken.idToken) ? 'Blocked' : 'Accepted' };
   }
 
+  #transactionEvent(p, station) {
+    const id = p.transactionInfo.transactionId;
+    if (!this.transactions201.has(id)) {
+      this.transactions201.set(id, { station, evseId: null, idToken: null, events: [], meterValues: [], energyStart: null, energyEnd: null, ended: false });
+    }
+    const tx = this.transactions201.get(id);
+    if (p.evse && tx.evseId === null) tx.evseId = p.evse.id;
+    if (p.idToken && !tx.idToken) tx.idToken = p.idToken.idToken;
+    tx.events.push({ eventType: p.eventType, triggerReason: p.triggerReason, seqNo: p.seqNo, offline: p.offline === true, stoppedReason: p.transactionInfo.stoppedReason });
+    for (const mv of p.meterValue || []) {
+      tx.meterValues.push(mv);
+      for (const sv of mv.sampledValue) {
+        if ((sv.measurand ?? 'Energy.Active.Import.Register') !== 'Energy.Active.Import.Register') continue;
+        if (sv.context === 'Transaction.Begin' && tx.energyStart === null) tx.energyStart = sv.value;
+        if (sv.context === 'Transaction.End') tx.energyEnd = sv.value;
+      }
+    }
+    if (p.eventType === 'Ended') tx.ended = true;
+  }
+
   #answers201() {
     const now = () => new Date().toISOString();
     const empty = () => ({});
@@ -493,7 +519,10 @@ export class Csms extends EventEmitter {
         return {};
       },
       Authorize: (p) => ({ idTokenInfo: this.#idTokenInfo(p.idToken) }),
-      TransactionEvent: (p) => (p.idToken ? { idTokenInfo: this.#idTokenInfo(p.idToken) } : {}),
+      TransactionEvent: (p, station) => {
+        this.#transactionEvent(p, station);
+        return p.idToken ? { idTokenInfo: this.#idTokenInfo(p.idToken) } : {};
+      },
       MeterValues: empty,
       DataTransfer: () => ({ status: 'Accepted' }),
       FirmwareStatusNotification: empty,

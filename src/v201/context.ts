@@ -86,8 +86,12 @@ export interface StationContext {
    * Pending (B02.FR.02), never while Rejected; resolves as send().
    */
   sendRequested(action: string, payload: object): Promise<any>;
-  /** Sends a CALL now if online; rejects when not, and on a CALLERROR (its OcppError) or timeout. */
-  call(action: string, payload: object): Promise<any>;
+  /**
+   * Sends a CALL now if online; rejects when not, and on a CALLERROR (its OcppError) or
+   * timeout. `uniqueId`: the message id to use (a transaction message sent again after a
+   * dropped link keeps its id, so the CSMS can tell the repeat).
+   */
+  call(action: string, payload: object, uniqueId?: string): Promise<any>;
   /** BootNotification now (TriggerMessage); only while not yet Accepted or when the CSMS asks. */
   sendBoot(): void;
   /** A Heartbeat now (TriggerMessage, or the interval's). */

@@ -28,7 +28,7 @@ export class Station implements StationContext {
 
   constructor(readonly hal: Hal, readonly hardware: Hardware, openLink: LinkOpener) {
     this.evseCount = hardware.connectorCount;
-    this.model = new DeviceModel(hal.storage);
+    this.model = new DeviceModel(hal.storage, hal.settings.configuration);
     this.session = new CsmsSession(hal, this.model, openLink, {
       bootAccepted: () => this.emit('bootAccepted'),
       online: () => this.emit('online'),
@@ -101,8 +101,8 @@ export class Station implements StationContext {
     return this.session.sendRequested(action, payload);
   }
 
-  call(action: string, payload: object): Promise<any> {
-    return this.session.call(action, payload);
+  call(action: string, payload: object, uniqueId?: string): Promise<any> {
+    return this.session.call(action, payload, uniqueId);
   }
 
   sendBoot(): void {

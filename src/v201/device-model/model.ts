@@ -100,7 +100,12 @@ export class DeviceModel {
   /** Values set since the factory: key (":Attribute" after it unless Actual) → value. */
   private readonly stored: { [key: string]: string };
 
-  constructor(private readonly storage: Storage) {
+  /**
+   * @param initial values the host's settings give by key (`configuration`, e.g. a simulator's
+   *   shorter "SampledDataCtrlr/TxUpdatedInterval"): they replace a variable's default when
+   *   valid; what the CSMS sets wins over them.
+   */
+  constructor(private readonly storage: Storage, private readonly initial: { [key: string]: unknown } = {}) {
     let stored: { [key: string]: string } = {};
     try {
       const text = storage.get(FILE);
@@ -116,8 +121,14 @@ export class DeviceModel {
     const c: ComponentRef = typeof component === 'string' ? { name: component } : component;
     this.components[componentKey(c).toLowerCase()] = true;
     for (let i = 0; i < variables.length; i++) {
-      const spec = variables[i];
+      let spec = variables[i];
       const key = keyOf(c, spec.name, spec.instance);
+      if (Object.prototype.hasOwnProperty.call(this.initial, key) && !spec.read && !malformed(spec, String(this.initial[key]))) {
+        const own: VariableSpec = {} as VariableSpec;
+        for (const k in spec) (own as any)[k] = (spec as any)[k];
+        own.value = String(this.initial[key]);
+        spec = own;
+      }
       const entry: Entry = { component: c, spec, key };
       const lower = key.toLowerCase();
       const old = this.byKey[lower];

@@ -249,10 +249,10 @@ export class CsmsSession {
   }
 
   /** Sends a CALL now if online; rejects when not, on a CALLERROR and on a timeout. */
-  call(action: string, payload: object): Promise<any> {
+  call(action: string, payload: object, uniqueId?: string): Promise<any> {
     const link = this.link;
     if (!link || !this.online) return Promise.reject(new Error('offline'));
-    return link.call(action, payload);
+    return link.call(action, payload, uniqueId);
   }
 }
 

@@ -93,7 +93,7 @@ export function installTransactions(station: StationContext, authorizer: Authori
     setTimeout: hal.setTimeout,
     setInterval: hal.setInterval,
     info: (text: string) => hal.log.info(text),
-    appended: () => sender.kick(),
+    appended: () => sender.sendNext(),
     idle: (evseId: number) => station.emit('idle', evseId),
   };
   for (let evseId = 1; evseId <= station.evseCount; evseId++) {

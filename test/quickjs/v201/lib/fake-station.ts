@@ -4,7 +4,7 @@
 // while the link is down, and rejected when it goes).
 import { FakeHost } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
-import { SimHardware } from '../../../../hal/sim-hardware';
+import { SimHardware } from '../../../../src/sim/sim-hardware';
 import { Availability, StationContext, StationEvent, StationEvents, Transactions } from '../../../../src/v201/context';
 import { DeviceModel } from '../../../../src/v201/device-model/model';
 import { Routes, addRoutes } from '../../../../src/v201/routes';

@@ -52,7 +52,7 @@ test('--ocpp picks the bundle of that version; 1.6 stays the default; --ocpp wit
 
 test('a 2.0.1 station in the simulator against the strict embedded CSMS: boot, status per EVSE, heartbeat, GetVariables, bad frames, exit 0', async () => {
   const id = 'SIM-201';
-  const run = runCli(['--ocpp', '2.0.1', '--url', csms.url, '--id', id, '--connectors', '2', '--duration', '6', '--data-dir', dataDir, '--scenario', 'session']);
+  const run = runCli(['--ocpp', '2.0.1', '--url', csms.url, '--id', id, '--connectors', '2', '--duration', '6', '--data-dir', dataDir, '--scenario', 'none', '--sim-data-transfer']);
   try {
     const connection = await csms.waitForConnection(id);
     assert.equal(connection.protocol, 'ocpp2.0.1', 'subprotocol ocpp2.0.1');
@@ -100,7 +100,7 @@ test('a 2.0.1 station in the simulator against the strict embedded CSMS: boot, s
 
     const { code, out } = await run.done;
     assert.equal(code, 0, 'duration over: exit 0\n' + out);
-    assert.match(out, /--scenario/, 'a flag the 2.0.1 station does not act on yet is reported');
+    assert.match(out, /--sim-data-transfer/, 'a flag the 2.0.1 station does not act on yet is reported');
     assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 2.0.1 schemas');
   } finally {
     run.child.kill();

@@ -89,6 +89,7 @@ export class CsmsSession {
       opened: (link) => {
         opened = true;
         this.profiles.connected();
+        this.hal.log.info('connected to the CSMS (' + target.url + ', ocpp2.0.1)');
         this.linkUp(link);
       },
       closed: (code, reason) => {
@@ -105,7 +106,6 @@ export class CsmsSession {
 
   private linkUp(link: CsmsLink): void {
     this.link = link;
-    this.hal.log.info('connected to the CSMS (' + this.hal.settings.url + ', ocpp2.0.1)');
     if (this.registration === 'Accepted') this.goOnline();
     else if (this.registration === 'Rejected' && this.rejectedUntil > this.hal.ticks()) this.bootLater((this.rejectedUntil - this.hal.ticks()) / 1000);
     else this.sendBoot();
@@ -122,7 +122,7 @@ export class CsmsSession {
     const s = this.hal.settings;
     if (s.maxConnectAttempts > 0 && this.registration === null && this.backoff.failures + 1 >= s.maxConnectAttempts) {
       this.hal.log.error('the CSMS at ' + s.url + ' is unreachable after ' + s.maxConnectAttempts + ' attempts (' + code + (reason ? ' ' + reason : '') + ')');
-      this.hal.exit(3);
+      this.hal.exit(1); // as the 1.6 station: the program ends, the host decides what next
       return;
     }
     const delay = this.backoff.next();

@@ -19,7 +19,7 @@ export function provisioning(station: StationContext): void {
 
   /** An OnIdle reset waiting for the transactions to end: the EVSE (0: the station). */
   let pending: number | null = null;
-  const resetNow = (evseId: number, type: ResetEnum) => {
+  const resetNow = (evseId: number, type: ResetEnum, scheduled: boolean) => {
     pending = null;
     if (evseId) {
       // An EVSE reset ends its transaction (Immediate: at once, B12.FR.08); there is no more to an EVSE here.
@@ -29,10 +29,11 @@ export function provisioning(station: StationContext): void {
     }
     hal.log.info('reset (' + type + '): rebooting');
     // Immediate: the transactions end first (B12.FR.04); their Ended events are queued durably and go after the boot (B12.FR.05).
-    station.transactions.stop(undefined, 'ImmediateReset').then(() => station.reboot('RemoteReset'));
+    // The next BootNotification's reason: a reset that waited for the transactions is a ScheduledReset (BootReasonEnumType).
+    station.transactions.stop(undefined, 'ImmediateReset').then(() => station.reboot(scheduled ? 'ScheduledReset' : 'RemoteReset'));
   };
   station.on('idle', () => {
-    if (pending !== null && !station.transactions.running(pending)) resetNow(pending, 'OnIdle'); // B12.FR.03, B12.FR.07
+    if (pending !== null && !station.transactions.running(pending)) resetNow(pending, 'OnIdle', true); // B12.FR.03, B12.FR.07
   });
   station.route({
     Reset: {
@@ -45,7 +46,7 @@ export function provisioning(station: StationContext): void {
       after: (request, response) => {
         const evseId = request.evseId || 0;
         if (response.status === 'Scheduled') pending = evseId;
-        else if (response.status === 'Accepted') resetNow(evseId, request.type);
+        else if (response.status === 'Accepted') resetNow(evseId, request.type, false);
       },
     },
   });

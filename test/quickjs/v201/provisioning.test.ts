@@ -255,6 +255,9 @@ test('Reset with a transaction: OnIdle Scheduled until it ends (B12.FR.01, B12.F
   await sleep(0);
   assert.equal(rig.host.restarts, 1, 'rebooted once idle');
   assert.deepEqual(stops, ['all:ImmediateReset'], 'nothing left to stop');
+  const after = makeStation201({}, powerCut(rig));
+  await startOnline201(after);
+  assert.equal(after.host.socket.frames().filter((f) => f[2] === 'BootNotification')[0][3].reason, 'ScheduledReset', 'the reset waited: ScheduledReset');
 
   const other = makeStation201();
   await startOnline201(other);

@@ -1,19 +1,18 @@
 // The examples (examples/*.ts), each built as a user builds a station of their own
 // (`npm run build -- --entry … --out …`: ES5 proof, minified twin, size report) and its
 // minified bundle run in the simulator host against the strict embedded CSMS.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkES5 } from '../../build/es5-check.mjs';
 import { build, root } from '../../build/build.mjs';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { stationTests } from './lib/stations.mjs';
 
 const OUT = join(root, '.build', 'test-examples');
-const dataDir = mkdtempSync(join(tmpdir(), 'examples-'));
+const rig = stationTests('examples');
+const dataDir = rig.dataDir;
 let csms;
 const built = {};
 const reports = {};
@@ -32,21 +31,10 @@ before(async () => {
     }
     reports[name] = lines;
   }
-  csms = new Csms({ heartbeatInterval: 1, callTimeout: 5 });
-  await csms.start();
-});
-after(async () => {
-  if (csms) await csms.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  csms = await rig.csms({ heartbeatInterval: 1, callTimeout: 5 });
 });
 
-function station(name, id, settings = {}) {
-  const s = new SimulatedStation({ settings: { url: csms.url, id, ...settings }, dataDir, bundle: join(OUT, `${name}.min.js`) });
-  const logs = [];
-  s.on('log', (e) => logs.push(e.text));
-  s.logs = logs;
-  return s;
-}
+const station = (name, id, settings = {}) => rig.station({ url: csms.url, id, ...settings }, { bundle: join(OUT, `${name}.min.js`) });
 
 test('each example builds into a bundle and its minified twin, both ES5, with the size report', () => {
   for (const name of Object.keys(built)) {

@@ -3,17 +3,14 @@
 // and none of the simulator's distinctive strings is in the file; the simulator's bundle
 // has them and the same station modules as the firmware. On a host without the charger's
 // IO members (the simulator host has none) the firmware still serves the CSMS.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { moduleSizes, root, FIRMWARE, SIMULATOR, minifiedName } from '../../build/build.mjs';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { stationTests } from './lib/stations.mjs';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'firmware-contents-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+const rig = stationTests('firmware-contents');
 
 // One string of each simulator module: the control DataTransfer's vendorId, a scenario's
 // log line, the simulated meter's file, a control command.
@@ -42,24 +39,22 @@ test("dist/simulator.min.js is the firmware's station plus the simulator: every 
 });
 
 test('the flashed firmware on a host without the charger IO members: a warning, connectors without IO, Accepted and Available; it does not act on the simulator\'s settings', async () => {
-  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5, log: () => {} });
-  await csms.start();
+  const csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5, log: () => {} });
   const id = 'FW-NO-IO';
-  const station = new SimulatedStation({ settings: { url: csms.url, id, connectors: 2, scenario: 'session' }, dataDir, bundle: join(root, minifiedName(FIRMWARE.out)) });
-  const logs = [];
-  station.on('log', (e) => logs.push(e));
+  const station = rig.station({ url: csms.url, id, connectors: 2, scenario: 'session' }, { bundle: join(root, minifiedName(FIRMWARE.out)) });
+  const logs = station.logs;
   try {
     await station.start();
     await csms.waitFor((r) => r.station === id && r.action === 'StatusNotification' && r.payload.connectorId === 2, { timeout: 10000, what: 'connector 2 status' });
-    const warning = logs.find((e) => /^no charger IO: /.test(e.text));
-    assert.ok(warning, logs.map((e) => e.text).join('\n'));
-    assert.match(warning.text, /this host has no hardwareInfo, hardwareInputs, hardwareMeter, hardwareWrite, hardwareListen \(optional host ABI members\); 2 connector\(s\) without IO/);
+    const warning = logs.find((text) => /^no charger IO: /.test(text));
+    assert.ok(warning, logs.join('\n'));
+    assert.match(warning, /this host has no hardwareInfo, hardwareInputs, hardwareMeter, hardwareWrite, hardwareListen \(optional host ABI members\); 2 connector\(s\) without IO/);
     const statuses = csms.calls(id, 'StatusNotification').map((p) => `${p.connectorId} ${p.status}`);
     assert.deepEqual(statuses.slice(0, 3), ['0 Available', '1 Available', '2 Available']);
     for (const key of ['scenario', 'idTag', 'duration', 'simDataTransfer', 'ev']) assert.ok(!station.settingsHonoured.includes(key), `the firmware does not act on ${key}`);
     assert.ok(station.settingsHonoured.includes('url') && station.settingsHonoured.includes('connectors'));
     await new Promise((r) => setTimeout(r, 1500));
-    assert.ok(!logs.some((e) => /session/.test(e.text)), 'no scenario runs: ' + logs.map((e) => e.text).join('\n'));
+    assert.ok(!logs.some((text) => /session/.test(text)), 'no scenario runs: ' + logs.join('\n'));
     assert.deepEqual(csms.calls(id, 'StartTransaction'), []);
   } finally {
     await station.stop(0, 'test over');

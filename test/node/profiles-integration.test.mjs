@@ -4,58 +4,32 @@
 // really downloads the firmware the CSMS serves over HTTP, checks and installs it, and the
 // station restarts into it; diagnostics are uploaded to the CSMS) and Remote Trigger flows,
 // end to end; the logic itself is tested in QuickJS (test/quickjs/app/).
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { stationTests, within } from './lib/stations.mjs';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'profiles-integration-'));
+const rig = stationTests('profiles-integration');
 let csms;
-const running = [];
 
 before(async () => {
-  csms = new Csms({ heartbeatInterval: 60, callTimeout: 5 });
-  await csms.start();
-});
-after(async () => {
-  for (const s of running) if (s.running) await s.stop(0, 'test over');
-  if (csms.listening) await csms.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5 });
 });
 
 async function startStation(id, settings = {}) {
-  const station = new SimulatedStation({
-    settings: {
-      url: csms.url,
-      id,
-      connectors: 2,
-      scenario: 'idle',
-      duration: 0,
-      reconnectMaxSeconds: 2,
-      configuration: { MeterValueSampleInterval: 1, MeterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import,Current.Offered' },
-      ...settings,
-    },
-    dataDir,
+  const station = await rig.start({
+    url: csms.url,
+    id,
+    connectors: 2,
+    scenario: 'idle',
+    duration: 0,
+    reconnectMaxSeconds: 2,
+    configuration: { MeterValueSampleInterval: 1, MeterValuesSampledData: 'Energy.Active.Import.Register,Power.Active.Import,Current.Offered' },
+    ...settings,
   });
-  station.logs = [];
-  station.on('log', (e) => station.logs.push(e.text));
-  running.push(station);
-  await station.start();
   await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 5000 }));
   return station;
-}
-
-async function within(station, promise) {
-  try {
-    return await promise;
-  } catch (err) {
-    err.message += `\nstation log:\n  ${station.logs.join('\n  ')}`;
-    throw err;
-  }
 }
 
 function sampled(meterValues, measurand) {

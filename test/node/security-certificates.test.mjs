@@ -1,34 +1,28 @@
 // Certificate flows of the security extension end to end: the real bundle on the
 // simulator host (which makes the key pair and CSR; the private key stays in the host)
 // against the strict embedded CSMS over TLS with client certificates (profile 3).
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
 import { makeCa, issue, csmsTls, signCsr, makeV1Certificate } from './lib/pki.mjs';
+import { stationTests } from './lib/stations.mjs';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'security-certificates-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+const rig = stationTests('security-certificates');
+const dataDir = rig.dataDir;
 
 const serialOf = (pem) => new X509Certificate(pem).serialNumber.toLowerCase().replace(/^0+/, '');
 
 test('profile 3: install a root, SignCertificate by trigger, CertificateSigned, the new certificate on the next connection; bad ones refused', async () => {
   const ca = await makeCa('Certificates Root');
   const otherCa = await makeCa('Not Ours');
-  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5, tls: await csmsTls(ca, { requireClientCert: true }) });
-  await csms.start();
+  const csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5, tls: await csmsTls(ca, { requireClientCert: true }) });
   const first = await issue(ca, { cn: 'CERT-1', client: true });
-  const station = new SimulatedStation({
-    settings: { url: csms.url, id: 'CERT-1', scenario: 'idle', reconnectMaxSeconds: 1, ca: ca.cert, cert: first.cert, key: first.key, securityProfile: 3 },
-    dataDir,
-    logLevel: 'debug',
-  });
-  const logs = [];
-  station.on('log', (e) => logs.push(e.text));
+  const station = rig.station(
+    { url: csms.url, id: 'CERT-1', scenario: 'idle', reconnectMaxSeconds: 1, ca: ca.cert, cert: first.cert, key: first.key, securityProfile: 3 },
+    { logLevel: 'debug' }
+  );
   try {
     await station.start();
     await csms.waitForCall('CERT-1', 'BootNotification');
@@ -78,7 +72,7 @@ test('profile 3: install a root, SignCertificate by trigger, CertificateSigned, 
     assert.deepEqual(await csms.call('CERT-1', 'DeleteCertificate', { certificateHashData: ids.certificateHashData[0] }), { status: 'NotFound' });
     assert.equal(csms.violations.length, 0, JSON.stringify(csms.violations));
   } catch (err) {
-    err.message += `\nstation log (last lines):\n  ${logs.slice(-25).join('\n  ')}`;
+    err.message += `\nstation log (last lines):\n  ${station.logs.slice(-25).join('\n  ')}`;
     throw err;
   } finally {
     await station.stop(0, 'test over');
@@ -87,9 +81,8 @@ test('profile 3: install a root, SignCertificate by trigger, CertificateSigned, 
 });
 
 test('InstallCertificate takes a self-signed X.509 v1 root as a trust anchor (as OpenSSL does); a v1 certificate that is not self-signed is no CA', async () => {
-  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5 });
-  await csms.start();
-  const station = new SimulatedStation({ settings: { url: csms.url, id: 'CERT-V1', scenario: 'idle', reconnectMaxSeconds: 1 }, dataDir });
+  const csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5 });
+  const station = rig.station({ url: csms.url, id: 'CERT-V1', scenario: 'idle', reconnectMaxSeconds: 1 });
   try {
     await station.start();
     await csms.waitForCall('CERT-V1', 'BootNotification');

@@ -5,57 +5,34 @@
 // the signing certificate, which the bundle has checked against the root. A forged
 // signature ends in InvalidSignature and a security event, and nothing is installed.
 // GetLog: both logs are uploaded to the CSMS over HTTP.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createPrivateKey, sign } from 'node:crypto';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
 import { makeCa, issue } from './lib/pki.mjs';
+import { stationTests, within } from './lib/stations.mjs';
 
 const KEY = 'firmware-test-key-16';
-const dataDir = mkdtempSync(join(tmpdir(), 'security-firmware-'));
+const rig = stationTests('security-firmware');
 const bundle = readFileSync(fileURLToPath(new URL('../../dist/simulator.js', import.meta.url)));
 let csms;
 let maker;
 let signing;
-const running = [];
 
 before(async () => {
   maker = await makeCa('Maker Firmware Root');
   signing = await issue(maker, { cn: 'Maker Firmware Signing' });
-  csms = new Csms({ heartbeatInterval: 60, callTimeout: 5, password: KEY });
-  await csms.start();
-});
-after(async () => {
-  for (const s of running) if (s.running) await s.stop(0, 'test over');
-  if (csms.listening) await csms.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5, password: KEY });
 });
 
 const signatureOf = (bytes) => sign('sha256', bytes, createPrivateKey(signing.key)).toString('base64');
 
 async function startStation(id) {
-  const station = new SimulatedStation({ settings: { url: csms.url, id, scenario: 'idle', duration: 0, reconnectMaxSeconds: 1, password: KEY, securityProfile: 1 }, dataDir });
-  station.logs = [];
-  station.on('log', (e) => station.logs.push(e.text));
-  running.push(station);
-  await station.start();
+  const station = await rig.start({ url: csms.url, id, scenario: 'idle', duration: 0, reconnectMaxSeconds: 1, password: KEY, securityProfile: 1 });
   await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 5000 }));
   assert.deepEqual(await csms.call(id, 'InstallCertificate', { certificateType: 'ManufacturerRootCertificate', certificate: maker.cert }), { status: 'Accepted' });
   return station;
-}
-
-async function within(station, promise) {
-  try {
-    return await promise;
-  } catch (err) {
-    err.message += `\nstation log:\n  ${station.logs.join('\n  ')}`;
-    throw err;
-  }
 }
 
 const calls = (id, action) => csms.records.filter((r) => r.station === id && r.type === 'CALL' && r.action === action).map((r) => r.payload);

@@ -2,29 +2,23 @@
 // real sockets (TLS with a throw-away CA made for the run), against the strict embedded
 // CSMS. Also: a CSMS certificate from another CA is refused, the AuthorizationKey stays
 // out of the logs and out of GetConfiguration, and the CLI's --security-profile flag.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
 import { parseCliArgs, UsageError } from '../../sim/cli-options.mjs';
 import { makeCa, issue, csmsTls } from './lib/pki.mjs';
+import { stationTests } from './lib/stations.mjs';
 
 const KEY = 'profile-test-key-16';
-const dataDir = mkdtempSync(join(tmpdir(), 'security-profiles-'));
-const running = [];
+const rig = stationTests('security-profiles');
+const dataDir = rig.dataDir;
 let ca;
 let otherCa;
 
 before(async () => {
   ca = await makeCa('Test CSMS Root');
   otherCa = await makeCa('Someone Else');
-});
-after(async () => {
-  for (const s of running) if (s.running) await s.stop(0, 'test over');
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 /** The station's security log file (what GetLog SecurityLog uploads). */
@@ -33,25 +27,15 @@ const basic = (id, password) => 'Basic ' + Buffer.from(`${id}:${password}`).toSt
 
 /** The real bundle as station `id` (scenario idle, quick reconnects). */
 async function startStation(csms, id, settings = {}) {
-  const station = new SimulatedStation({
-    settings: { url: csms.url, id, scenario: 'idle', duration: 0, reconnectMaxSeconds: 1, ...settings },
-    dataDir,
-    logLevel: 'debug',
-  });
-  station.logs = [];
-  station.on('log', (e) => station.logs.push(e.text));
-  running.push(station);
-  await station.start();
-  return station;
+  return rig.start({ url: csms.url, id, scenario: 'idle', duration: 0, reconnectMaxSeconds: 1, ...settings }, { logLevel: 'debug' });
 }
 
 async function withCsms(options, fn) {
-  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5, ...options });
-  await csms.start();
+  const csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5, ...options });
   try {
     await fn(csms);
   } finally {
-    for (const s of running) if (s.running) await s.stop(0, 'test over');
+    await rig.stopStations();
     await csms.stop();
   }
 }

@@ -9,15 +9,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildShimArmhf, binary as nativeBinary } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
-import { Csms } from '../../sim/csms.mjs';
-import { SimulatedStation } from '../../sim/host.mjs';
+import { stationTests } from './lib/stations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const STATION = join(root, 'dist', 'simulator.min.js');
@@ -27,8 +25,8 @@ if (skip) process.stderr.write(`shim-armhf skipped: ${skip}\n`);
 // Skipped tests are not registered at all, so that none of them counts as passed.
 const armhfTest = skip ? () => {} : (name, fn) => test(name, { timeout: 180000 }, fn);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'shim-armhf-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+const rig = stationTests('shim-armhf');
+const dataDir = rig.dataDir;
 const bytecode = join(dataDir, 'firmware.qjbc');
 const NATIVE_RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in \d+ chunks, peak \d+ bytes; bundle buffer (\d+) bytes$/m;
 const hashOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
@@ -41,8 +39,7 @@ before(async () => {
   stationHash = hashOf(STATION);
   const compiled = spawnSync(shim.runner[0], [...shim.runner.slice(1), shim.binary, STATION, '--compile', bytecode], { encoding: 'utf8' });
   assert.equal(compiled.status, 0, `--compile under qemu-arm: ${compiled.stdout}${compiled.stderr}`);
-  csms = new Csms({ heartbeatInterval: 300 });
-  await csms.start();
+  csms = await rig.csms({ heartbeatInterval: 300 });
   const station = (bundle, id) =>
     startHost(bundle, ['--url', csms.url, '--id', id, '--scenario', 'session', '--connectors', '2', '--data-dir', dataDir], {
       binaryPath: shim.binary,
@@ -67,8 +64,7 @@ before(async () => {
   // The same session in the simulator, on the same bundle; then on the module's host with
   // the simulator's peak as its --heap-limit: a limit that holds there holds here.
   runs.limited = (async () => {
-    const sim = new SimulatedStation({ settings: { url: csms.url, id: 'SIM-LIMIT', connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, dataDir, bundle: STATION });
-    await sim.start();
+    const sim = await rig.start({ url: csms.url, id: 'SIM-LIMIT', connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, { bundle: STATION });
     const s = await sim.exited;
     assert.equal(s.code, 0, `simulator: ${s.reason}`);
     const limit = sim.memory().peak;
@@ -90,7 +86,6 @@ before(async () => {
 });
 after(async () => {
   for (const run of Object.values(runs)) if (run && run.child && run.child.exitCode === null) run.child.kill('SIGKILL');
-  if (csms) await csms.stop();
 });
 
 function actionsOf(station) {

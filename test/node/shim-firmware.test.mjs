@@ -6,33 +6,28 @@
 // at every step of an install still boots a bundle and ends the update cleanly;
 // GetDiagnostics uploads the report to the CSMS. The simulator (which rolls back in
 // memory, for its run) gets the same answers.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost, hostBinary } from '../../firmware-shim/testing.mjs';
-import { SimulatedStation, DEFAULT_BUNDLE } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
+import { stationTests } from './lib/stations.mjs';
 
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`shim-firmware skipped: ${shim.reason}\n`);
 const it = shim.ok ? (name, fn) => test(name, { timeout: 120000 }, fn) : () => {};
 
-const dataDir = mkdtempSync(join(tmpdir(), 'shim-firmware-'));
+const rig = stationTests('shim-firmware');
+const dataDir = rig.dataDir;
 const bundle = readFileSync(DEFAULT_BUNDLE);
 let csms;
 
 before(async () => {
   if (!shim.ok) return;
-  csms = new Csms({ heartbeatInterval: 60, callTimeout: 5 });
-  await csms.start();
-});
-after(async () => {
-  if (csms && csms.listening) await csms.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5 });
 });
 
 function nativeStation(id, { env } = {}) {
@@ -40,13 +35,7 @@ function nativeStation(id, { env } = {}) {
   return host;
 }
 
-async function simulatedStation(id) {
-  const station = new SimulatedStation({ settings: { url: csms.url, id, connectors: 2, scenario: 'idle', duration: 0, reconnectMaxSeconds: 2 }, dataDir });
-  station.logs = [];
-  station.on('log', (e) => station.logs.push(e.text));
-  await station.start();
-  return station;
-}
+const simulatedStation = (id) => rig.start({ url: csms.url, id, connectors: 2, scenario: 'idle', duration: 0, reconnectMaxSeconds: 2 });
 
 const statuses = (id, action) => csms.calls(id, action).map((p) => p.status);
 

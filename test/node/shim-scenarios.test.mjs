@@ -3,18 +3,17 @@
 // schema-checked). Each scenario runs under both hosts at once and the two are compared:
 // a full charging session, a link dropped in the middle of a transaction, and bad frames
 // from the CSMS (answered byte for byte alike). The native host prints its peak heap.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
-import { SimulatedStation, DEFAULT_BUNDLE } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
 import { BAD_FRAMES } from './lib/bad-frames.mjs';
+import { stationTests } from './lib/stations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
@@ -25,16 +24,14 @@ if (skip) process.stderr.write(`shim-scenarios skipped: ${skip}\n`);
 // Skipped tests are not registered at all, so that none of them counts as passed.
 const scenario = skip ? () => {} : (name, fn) => test(name, { timeout: 180000 }, fn);
 
-const dataDir = mkdtempSync(join(tmpdir(), 'shim-scenarios-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+const rig = stationTests('shim-scenarios');
+const dataDir = rig.dataDir;
 
 let csms;
 before(async () => {
   if (skip) return;
-  csms = new Csms({ heartbeatInterval: 300 });
-  await csms.start();
+  csms = await rig.csms({ heartbeatInterval: 300 });
 });
-after(() => csms && csms.stop());
 
 const bundleHash = () => createHash('sha256').update(readFileSync(DEFAULT_BUNDLE)).digest('hex');
 
@@ -45,9 +42,7 @@ function nativeStation(id, flags) {
 
 /** The simulator's station on the same bundle and settings. */
 async function simulatedStation(id, settings) {
-  const station = new SimulatedStation({ settings: { url: csms.url, id, connectors: 2, idTag: 'DEMO-TAG', duration: 0, logLevel: 'info', ...settings }, dataDir });
-  await station.start();
-  return station;
+  return rig.start({ url: csms.url, id, connectors: 2, idTag: 'DEMO-TAG', duration: 0, logLevel: 'info', ...settings });
 }
 
 /** The CALL actions a station sent, Heartbeats left out and repeats folded ("MeterValues" ×n → once). */

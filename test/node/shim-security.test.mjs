@@ -3,24 +3,23 @@
 // simulator host too with the same inputs and compared: SignCertificate → CertificateSigned
 // → the reconnect of profile 3 on the host-made key and the CSMS-signed certificate;
 // SignedUpdateFirmware with a good and a forged signature; GetLog's two logs uploaded.
-import { test, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPrivateKey, sign, X509Certificate } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
-import { SimulatedStation, DEFAULT_BUNDLE } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
 import { makeCa, issue, csmsTls, signCsr } from './lib/pki.mjs';
+import { stationTests } from './lib/stations.mjs';
 
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`shim-security skipped: ${shim.reason}\n`);
 const it = shim.ok ? (name, fn) => test(name, { timeout: 150000 }, fn) : () => {};
 
-const dataDir = mkdtempSync(join(tmpdir(), 'shim-security-'));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+const rig = stationTests('shim-security');
+const dataDir = rig.dataDir;
 const KEY = 'native-security-key-16';
 const bundle = readFileSync(DEFAULT_BUNDLE);
 const serialOf = (pem) => new X509Certificate(pem).serialNumber.toLowerCase().replace(/^0+/, '');
@@ -40,11 +39,8 @@ async function station(kind, id, csms, { ca, cert, key, securityProfile, passwor
     const host = startHost(DEFAULT_BUNDLE, args, { timeout: 140000 });
     return { id, stop: () => host.stop(), log: () => host.output() };
   }
-  const s = new SimulatedStation({ settings: { url: csms.url, id, scenario: 'idle', reconnectMaxSeconds: 1, ca, cert, key, securityProfile, password }, dataDir });
-  const lines = [];
-  s.on('log', (e) => lines.push(e.text));
-  await s.start();
-  return { id, stop: () => s.stop(0), log: () => lines.join('\n') };
+  const s = await rig.start({ url: csms.url, id, scenario: 'idle', reconnectMaxSeconds: 1, ca, cert, key, securityProfile, password });
+  return { id, stop: () => s.stop(0), log: () => s.logs.join('\n') };
 }
 
 async function within(stations, promise) {
@@ -59,8 +55,7 @@ async function within(stations, promise) {
 it('profile 3: SignCertificate → CertificateSigned → the reconnect uses the host-made key and the signed certificate, under both hosts with the same answers', async () => {
   const ca = await makeCa('Native Security Root');
   const otherCa = await makeCa('Not Ours');
-  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5, tls: await csmsTls(ca, { requireClientCert: true }) });
-  await csms.start();
+  const csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5, tls: await csmsTls(ca, { requireClientCert: true }) });
   const stations = [];
   try {
     const answers = {};
@@ -105,8 +100,7 @@ it('profile 3: SignCertificate → CertificateSigned → the reconnect uses the 
 it('SignedUpdateFirmware: a good signature is verified by the native host and installed (Installed after the restart); a forged one ends in InvalidSignature; the same as the simulator; GetLog uploads both logs', async () => {
   const maker = await makeCa('Native Maker Root');
   const signing = await issue(maker, { cn: 'Native Maker Signing' });
-  const csms = new Csms({ heartbeatInterval: 60, callTimeout: 5, password: KEY });
-  await csms.start();
+  const csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5, password: KEY });
   const stations = [];
   const signatureOf = (bytes) => sign('sha256', bytes, createPrivateKey(signing.key)).toString('base64');
   const calls = (id, action) => csms.records.filter((r) => r.station === id && r.type === 'CALL' && r.action === action).map((r) => r.payload);

@@ -3,30 +3,19 @@
 // are the OCPP core's table (README, "What the receiver answers"): the right CALLERROR for
 // every frame that has an id to answer to, nothing for a result nobody asked for, and the
 // station goes on serving.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
 import { BAD_FRAMES, MAX_DESCRIPTION_LENGTH } from './lib/bad-frames.mjs';
+import { stationTests } from './lib/stations.mjs';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sim-bad-frames-'));
+const rig = stationTests('sim-bad-frames');
 let csms;
 let station;
 
 before(async () => {
-  csms = new Csms({ heartbeatInterval: 60, callTimeout: 5 });
-  await csms.start();
-  station = new SimulatedStation({ settings: { url: csms.url, id: 'BAD-1', connectors: 2, scenario: 'idle', duration: 0 }, dataDir });
-  await station.start();
+  csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5 });
+  station = await rig.start({ url: csms.url, id: 'BAD-1', connectors: 2, scenario: 'idle', duration: 0 });
   await csms.waitForCall('BAD-1', 'StatusNotification', { timeout: 20000 });
-});
-after(async () => {
-  if (station?.running) await station.stop(0, 'test over');
-  if (csms?.listening) await csms.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

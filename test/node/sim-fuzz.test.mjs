@@ -3,15 +3,12 @@
 // to the real bundle in the simulator host. Every CALL with a readable id is answered exactly
 // once with a valid CALLRESULT / CALLERROR within the caps, no error escapes the bundle, the
 // station stays connected, and its heap comes back to where it was.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { stationTests } from './lib/stations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const { outputFiles } = buildSync({ entryPoints: [join(root, 'test/lib/fuzz-frames.ts')], bundle: true, format: 'esm', platform: 'neutral', write: false });
@@ -23,21 +20,14 @@ const FRAMES = 400;
 // URL, a firmware restart) or wait on a server that is not there: the QuickJS test has them.
 const ENDS_THE_LINK = ['Reset', 'ChangeConfiguration', 'UpdateFirmware', 'SignedUpdateFirmware', 'GetDiagnostics', 'GetLog', 'CertificateSigned', 'InstallCertificate', 'DeleteCertificate'];
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sim-fuzz-'));
+const rig = stationTests('sim-fuzz');
 let csms;
 let station;
 
 before(async () => {
-  csms = new Csms({ heartbeatInterval: 300, callTimeout: 5 });
-  await csms.start();
-  station = new SimulatedStation({ settings: { url: csms.url, id: 'FUZZ-1', connectors: 2, scenario: 'idle', duration: 0, logLevel: 'error' }, dataDir });
-  await station.start();
+  csms = await rig.csms({ heartbeatInterval: 300, callTimeout: 5 });
+  station = await rig.start({ url: csms.url, id: 'FUZZ-1', connectors: 2, scenario: 'idle', duration: 0, logLevel: 'error' });
   await csms.waitForCall('FUZZ-1', 'StatusNotification', { timeout: 20000 });
-});
-after(async () => {
-  if (station?.running) await station.stop(0, 'test over');
-  if (csms?.listening) await csms.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

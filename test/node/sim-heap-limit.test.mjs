@@ -2,30 +2,21 @@
 // (by QuickJS's own count, heapInUse) goes above the limit, and memory() reports those same
 // bytes. quickjs-emscripten's allocator alone would not hold it: its counter grows by 8 bytes
 // per block, whatever the block's size.
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SimulatedStation, HOST_EXIT, DEFAULT_BUNDLE } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { HOST_EXIT, DEFAULT_BUNDLE } from '../../sim/host.mjs';
+import { stationTests } from './lib/stations.mjs';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sim-heap-'));
+const rig = stationTests('sim-heap');
 const MiB = 1024 * 1024;
 let csms;
 before(async () => {
-  csms = new Csms({ heartbeatInterval: 60 });
-  await csms.start();
-});
-after(async () => {
-  await csms.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  csms = await rig.csms({ heartbeatInterval: 60 });
 });
 
 let seq = 0;
 async function run(bundle, { heapLimit, settings = {} }) {
-  const station = new SimulatedStation({ settings: { id: `HEAP-${++seq}`, url: csms.url, ...settings }, dataDir, heapLimit, bundle });
-  await station.start();
+  const station = await rig.start({ id: `HEAP-${++seq}`, url: csms.url, ...settings }, { heapLimit, bundle });
   const result = await station.exited;
   return { station, result };
 }

@@ -6,65 +6,30 @@
 // The promise the station makes is checked the same way every time (deliveredOnce): the
 // CSMS processed the transaction's StartTransaction, every MeterValues the station took
 // and the StopTransaction exactly once, in order, all with the CSMS's transaction id.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SimulatedStation } from '../../sim/host.mjs';
-import { Csms } from '../../sim/csms.mjs';
+import { stationTests, within } from './lib/stations.mjs';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'sim-integration-'));
+const rig = stationTests('sim-integration');
+const dataDir = rig.dataDir;
 let csms;
-const running = [];
 
 /** Settings that make a station quick: samples every second, reconnects within 2 s. */
 const FAST = { reconnectMaxSeconds: 2, configuration: { MeterValueSampleInterval: 1 } };
 
-const servers = [];
-
 /** A CSMS of the test's own, for a test that stops it or changes its answers (the tests run at once). */
-async function ownCsms(options = {}) {
-  const server = new Csms({ heartbeatInterval: 1, callTimeout: 5, ...options });
-  servers.push(server);
-  await server.start();
-  return server;
-}
+const ownCsms = (options = {}) => rig.csms({ heartbeatInterval: 1, callTimeout: 5, ...options });
 
 before(async () => {
   csms = await ownCsms();
 });
-after(async () => {
-  for (const s of running) if (s.running) await s.stop(0, 'test over');
-  for (const server of servers) if (server.listening) await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
 
 /** Starts the real bundle as station `id` against the test CSMS. */
-async function startStation(id, settings = {}) {
-  const station = new SimulatedStation({
-    settings: { url: csms.url, id, connectors: 2, scenario: 'idle', idTag: 'TAG-' + id, duration: 0, ...FAST, ...settings },
-    dataDir,
-  });
-  const logs = [];
-  station.on('log', (e) => logs.push(e.text));
-  station.logs = logs;
-  running.push(station);
-  await station.start();
-  return station;
-}
-
-/** Fails with the station's log when a wait times out: the log says what it was doing. */
-async function within(station, promise) {
-  try {
-    return await promise;
-  } catch (err) {
-    err.message += `\nstation ${station.id ?? ''} log:\n  ${(station.logs || []).join('\n  ')}`;
-    throw err;
-  }
-}
+const startStation = (id, settings = {}) => rig.start({ url: csms.url, id, connectors: 2, scenario: 'idle', idTag: 'TAG-' + id, duration: 0, ...FAST, ...settings });
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Resolves { code: 'timeout' } after ms, without keeping the process alive once the test is over. */

@@ -4,13 +4,9 @@
 // station installs the ones it is given (built-in-features.ts, which the build's --features
 // cuts down) less those the settings switch off, so a feature that is not installed has no
 // routes (its actions answer NotSupported), no configuration keys and no timers.
-import { Hal } from '../../hal/index';
-import { Configuration } from './core/configuration';
-import { Connector, StopReason } from './core/connector';
-import { Triggers } from './remote-trigger/triggers';
-import { RebootMarker } from './core/reboot-recovery';
+import { Connector } from './core/connector';
 import { Routes } from './routes';
-import { SendUnqueued } from './context';
+import { SecurityContext } from './context';
 import { SmartCharging } from './smart-charging/smart-charging';
 import { Reservations } from './reservation/reservations';
 import { LocalAuthList } from './local-auth-list/local-auth-list';
@@ -30,27 +26,13 @@ export interface InstalledFeatures {
   security?: Security;
 }
 
-/** What a feature is given of the station. */
-export interface FeatureStation {
-  readonly hal: Hal;
-  readonly config: Configuration;
-  /** connectors[0] is connector 1. */
-  readonly connectors: Connector[];
-  /** Booted (Accepted) and connected. */
-  readonly online: boolean;
-  readonly triggers: Triggers;
-  readonly rebootMarker: RebootMarker;
-  /** The features installed so far; a feature puts itself here for the others. */
+/**
+ * What a feature is given of the station: what the security extension needs of it (the most
+ * any feature needs; the others take a narrower view), and the features installed so far,
+ * where a feature puts itself for the others.
+ */
+export interface FeatureStation extends SecurityContext {
   readonly features: InstalledFeatures;
-  /** Sends a message that is not queued, if online. */
-  sendNow: SendUnqueued;
-  /** Sends a message a TriggerMessage asked for (online or Pending). */
-  sendTriggered: SendUnqueued;
-  /** Sends a CALL now; rejects when offline or on a CALLERROR. */
-  call(action: string, payload: object): Promise<any>;
-  /** Closes the connection; the station connects again. */
-  reconnect(why: string): void;
-  reboot(reason: StopReason): void;
 }
 
 /** An installed feature's part in the station's life. */

@@ -14,7 +14,7 @@
 // feature profiles the settings switch off (disabledFeatureProfiles).
 import { Hal } from '../../hal/index';
 import { Hardware } from '../../hal/hardware';
-import { Configuration } from './core/configuration';
+import { Configuration, splitList } from './core/configuration';
 import { TransactionQueue, QueuedMessage } from './core/transaction-queue';
 import { TransactionSender } from './core/transaction-sender';
 import { StatusReporter } from './core/connector-status';
@@ -35,7 +35,6 @@ import { presentIdTag } from './core/driver';
 import { reset, reboot } from './core/reset';
 import { FEATURE_PROFILES, FeatureHooks, InstalledFeatures, StationFeature } from './feature';
 import { BUILT_IN_FEATURES } from './built-in-features';
-import { splitList } from './core/configuration';
 import { RegistrationStatus } from '../ocpp/v16/generated/types';
 export { RegistrationStatus };
 

@@ -4,7 +4,7 @@
 // settings' credentials (core/settings-connection.ts).
 import { StationFeature } from '../feature';
 import { Security } from './security';
-import { securityRoutes } from './security-handlers';
+import { securityRoutes } from './security-routes';
 
 export const securityFeature: StationFeature = {
   name: 'security',

@@ -60,7 +60,7 @@ export class Security {
       setTimeout: hal.setTimeout,
       attempts: () => config.getInt('TransactionMessageAttempts'),
       retryInterval: () => config.getInt('TransactionMessageRetryInterval'),
-      notify: () => this.profile() >= 1, // the whitepaper's profiles are 1-3
+      notify: () => this.securityProfile() >= 1, // the whitepaper's profiles are 1-3
     });
     this.certificates = new Certificates(hal.storage, hal.crypto, {
       storeMax: () => config.getInt('CertificateStoreMaxLength'),
@@ -98,7 +98,7 @@ export class Security {
       this.proven = trial;
       this.trialFailures = 0;
     } else {
-      this.proven = { profile: this.profile(), key: config.get('AuthorizationKey') };
+      this.proven = { profile: this.securityProfile(), key: config.get('AuthorizationKey') };
     }
     config.onChange((key) => this.configurationChanged(key));
 
@@ -143,7 +143,7 @@ export class Security {
   }
 
   /** The SecurityProfile in force. */
-  profile(): number {
+  securityProfile(): number {
     return this.station.config.getInt('SecurityProfile');
   }
 
@@ -158,7 +158,7 @@ export class Security {
     this.failureReported = false;
     if (this.trialFailures === null) return;
     this.trialFailures = null;
-    this.proven = { profile: this.profile(), key: this.station.config.get('AuthorizationKey') };
+    this.proven = { profile: this.securityProfile(), key: this.station.config.get('AuthorizationKey') };
     this.station.hal.storage.remove(TRIAL_FILE);
     this.station.hal.log.info('security profile ' + this.proven.profile + ' works: kept');
   }
@@ -197,7 +197,7 @@ export class Security {
    * text: an HTTP 401 / 403 answer to the upgrade, or the TLS stack's certificate error.
    */
   private connectionFailed(reason: string): void {
-    const profile = this.profile();
+    const profile = this.securityProfile();
     if (profile < 1 || this.failureReported || !reason) return;
     let type: 'FailedToAuthenticateAtCentralSystem' | 'InvalidCentralSystemCertificate' | null = null;
     // A TLS alert is the CSMS refusing the station's certificate; other certificate errors are the station refusing the CSMS's.
@@ -226,7 +226,7 @@ export class Security {
 
   /** Does the connection rely on the installed CentralSystemRootCertificates (TLS, no CA in the settings)? */
   needsInstalledRoot(): boolean {
-    return this.profile() >= 2 && !this.station.hal.settings.ca;
+    return this.securityProfile() >= 2 && !this.station.hal.settings.ca;
   }
 
   /**
@@ -251,7 +251,7 @@ export class Security {
     // A certificate the CSMS signed (CertificateSigned) replaces the one from the settings.
     const signed = this.certificates.chargePointCertificate();
     return {
-      profile: this.profile(),
+      profile: this.securityProfile(),
       authorizationKey: this.station.config.get('AuthorizationKey'),
       trustedCas: this.trustedCas(),
       clientCert: signed ? signed.chain : s.cert,
@@ -273,7 +273,7 @@ export class Security {
 
   private configurationChanged(key: string): void {
     if (this.reverting) return;
-    const profile = this.profile();
+    const profile = this.securityProfile();
     const usesKey = profile === 1 || profile === 2;
     if (key === 'SecurityProfile' || key === 'AuthorizationKey') this.events.raise('ReconfigurationOfSecurityParameters', key + ' changed');
     if (key === 'SecurityProfile' && profile !== this.proven.profile) this.tryNew('security profile ' + this.proven.profile + ' → ' + profile);
@@ -292,7 +292,7 @@ export class Security {
   private fallBack(why: string): void {
     const hal = this.station.hal;
     const config = this.station.config;
-    const tried = this.profile();
+    const tried = this.securityProfile();
     this.reverting = true;
     try {
       config.set('SecurityProfile', String(this.proven.profile));

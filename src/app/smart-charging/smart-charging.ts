@@ -74,7 +74,7 @@ export class SmartCharging {
   }
 
   /** Installed profiles (connector, profile), for tests and diagnostics. */
-  profiles(): { connectorId: number; profile: ChargingProfile }[] {
+  chargingProfiles(): { connectorId: number; profile: ChargingProfile }[] {
     return this.installed.map((i) => ({ connectorId: i.connectorId, profile: i.profile }));
   }
 

@@ -129,7 +129,7 @@ test('damaged reservation and charging-profile files: the station boots with non
   const rig = makeStation({}, { 'reservations.json': '[{"reservationId":', 'charging-profiles.json': '{"not":"a list"}' });
   await startOnline(rig);
   assert.deepEqual(rig.station.features.reservations!.all(), []);
-  assert.deepEqual(rig.station.features.smartCharging!.profiles(), []);
+  assert.deepEqual(rig.station.features.smartCharging!.chargingProfiles(), []);
   assert.ok(rig.host.logs.some((l) => /reservations unreadable \(reservations\.json\)/.test(l.text)));
   assert.ok(rig.host.logs.some((l) => /charging profiles unreadable/.test(l.text)));
   assert.equal(await reserve(rig, 1, 'RES', 1), 'Accepted', 'and works');

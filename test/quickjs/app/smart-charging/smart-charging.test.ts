@@ -66,7 +66,7 @@ test('a TxProfile (in W) overrides the default for its transaction, a higher sta
   assert.deepEqual((await rig.csms.call('ClearChargingProfile', { id: 77 }))[2], { status: 'Unknown' });
   await rig.station.presentIdTag(1, 'TAG'); // stops
   await rig.csms.next('StopTransaction');
-  const left = rig.station.features.smartCharging!.profiles().map((p) => p.profile.chargingProfileId);
+  const left = rig.station.features.smartCharging!.chargingProfiles().map((p) => p.profile.chargingProfileId);
   assert.deepEqual(left, [1], 'the TxProfile went with its transaction; the default stays');
   assert.equal(rig.hw.connector(1).currentLimit(), 12);
 });
@@ -161,7 +161,7 @@ test('SetChargingProfile refuses what the keys do not allow; profiles survive a 
   rig.station.stop();
   const next = makeStation({}, rig.host.files);
   await startOnline(next);
-  assert.deepEqual(next.station.features.smartCharging!.profiles().map((p) => p.profile.chargingProfileId).sort(), [1, 4]);
+  assert.deepEqual(next.station.features.smartCharging!.chargingProfiles().map((p) => p.profile.chargingProfileId).sort(), [1, 4]);
   assert.equal(next.hw.connector(1).currentLimit(), 13);
   assert.equal(next.hw.connector(2).currentLimit(), 10);
 });
@@ -175,12 +175,12 @@ test('RemoteStartTransaction with a TxProfile: installed when its transaction st
   delete profile.chargingSchedule.startSchedule;
   assert.equal((await rig.csms.call('RemoteStartTransaction', { idTag: 'R', connectorId: 1, chargingProfile: profile }))[2].status, 'Accepted');
   await sleep(0);
-  assert.deepEqual(rig.station.features.smartCharging!.profiles(), [], 'not before the transaction');
+  assert.deepEqual(rig.station.features.smartCharging!.chargingProfiles(), [], 'not before the transaction');
   rig.hw.connector(1).plugIn();
   await rig.csms.next('StartTransaction');
   await sleep(0);
   assert.equal(rig.hw.connector(1).currentLimit(), 7);
-  assert.equal(rig.station.features.smartCharging!.profiles()[0].profile.chargingProfileId, 2);
+  assert.equal(rig.station.features.smartCharging!.chargingProfiles()[0].profile.chargingProfileId, 2);
 });
 
 test('validFrom in the future: the limit changes when the profile becomes valid, and back at validTo', async () => {

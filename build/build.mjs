@@ -36,7 +36,9 @@ export const SIMULATOR = { entry: 'src/main-sim.ts', out: 'dist/simulator.js' };
 /** Built beside the firmware when no --entry is given: the OCPP 2.0.1 firmware, a bundle of its own. */
 export const FIRMWARE_201 = { entry: 'src/main-201.ts', out: 'dist/firmware-201.js' };
 /** What `npm run build` builds without --entry, the firmware first. */
-export const DEFAULT_BUNDLES = [FIRMWARE, SIMULATOR, FIRMWARE_201];
+/** The 2.0.1 station's simulator bundle (its firmware's station on the simulated charger, with the 2.0.1 scenarios). */
+export const SIMULATOR_201 = { entry: 'src/main-sim-201.ts', out: 'dist/simulator-201.js' };
+export const DEFAULT_BUNDLES = [FIRMWARE, SIMULATOR, FIRMWARE_201, SIMULATOR_201];
 
 /** The minified twin of a bundle file: dist/x.js -> dist/x.min.js. */
 export function minifiedName(out) {

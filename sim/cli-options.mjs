@@ -40,8 +40,8 @@ The station id is appended to the URL as its last path segment.
   --bundle FILE        the bundle the stations run (npm run build -- --entry … --out FILE)
                        default dist/simulator.min.js: the firmware's station (as
                        flashed, minified) on the simulated charger
-  --ocpp VERSION       1.6, or 2.0.1: the 2.0.1 firmware (dist/firmware-201.min.js, a minimal
-                       station: boot, status, heartbeat, GetVariables; subprotocol ocpp2.0.1)
+  --ocpp VERSION       1.6, or 2.0.1: the 2.0.1 station on the simulated charger
+                       (dist/simulator-201.min.js; subprotocol ocpp2.0.1)
                                                                               default 1.6
   --log-level LEVEL    debug (every frame) | info | warning | error           default info
   --control ADDR:PORT  control API and dashboard (http://ADDR:PORT/); port 0 = any free
@@ -112,7 +112,7 @@ export function flagsNotHonoured(givenFlags, honoured) {
 /** The firmware bundle per OCPP version (--ocpp); a --bundle decides its version itself. */
 export const VERSION_BUNDLES = {
   '1.6': DEFAULT_BUNDLE,
-  '2.0.1': fileURLToPath(new URL('../dist/firmware-201.min.js', import.meta.url)),
+  '2.0.1': fileURLToPath(new URL('../dist/simulator-201.min.js', import.meta.url)),
 };
 
 /** OCPP's charge box identity: URL-safe "unreserved" characters, at most 48 (security whitepaper). */

@@ -1,7 +1,7 @@
 // `npm start`: the embedded CSMS on a free local port, one simulated station running
 // `--scenario session` against it, and a readable log of every message and step. Exits 0
 // after a complete, schema-clean session; otherwise non-zero with the reason.
-// `npm start -- --ocpp 2.0.1`: the same with the OCPP 2.0.1 station (dist/firmware-201.min.js).
+// `npm start -- --ocpp 2.0.1`: the same with the OCPP 2.0.1 station (its simulator bundle, dist/simulator-201.min.js).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,7 @@ import { clock } from './format.mjs';
 const STATION_ID = 'CP-DEMO';
 const TIME_LIMIT_MS = 30000;
 
-const BUNDLE_201 = fileURLToPath(new URL('../dist/firmware-201.min.js', import.meta.url));
+const BUNDLE_201 = fileURLToPath(new URL('../dist/simulator-201.min.js', import.meta.url));
 
 export async function runDemo({ out = (line) => console.log(line), timeLimitMs = TIME_LIMIT_MS, ocpp = '1.6' } = {}) {
   const v201 = ocpp === '2.0.1';

@@ -20,5 +20,5 @@ test('refuses eval and new Function', () => {
 
 test('accepts ES5, and the built bundles pass', () => {
   checkES5('var a = [1, 2].map(function (x) { return x * 2; }); var o = { get b() { return 1; } };');
-  for (const f of ['dist/firmware.js', 'dist/firmware.min.js', 'dist/simulator.js', 'dist/simulator.min.js', 'dist/firmware-201.js', 'dist/firmware-201.min.js']) checkES5(readFileSync(join(root, f), 'utf8'), f);
+  for (const f of ['dist/firmware.js', 'dist/firmware.min.js', 'dist/simulator.js', 'dist/simulator.min.js', 'dist/firmware-201.js', 'dist/firmware-201.min.js', 'dist/simulator-201.js', 'dist/simulator-201.min.js']) checkES5(readFileSync(join(root, f), 'utf8'), f);
 });

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { moduleSizes, root, FIRMWARE, SIMULATOR, minifiedName } from '../../build/build.mjs';
+import { moduleSizes, root, FIRMWARE, SIMULATOR, FIRMWARE_201, SIMULATOR_201, minifiedName } from '../../build/build.mjs';
 import { stationTests } from './lib/stations.mjs';
 
 const rig = stationTests('firmware-contents');
@@ -60,4 +60,17 @@ test('the flashed firmware on a host without the charger IO members: a warning, 
     await station.stop(0, 'test over');
     await csms.stop();
   }
+});
+
+test('the 2.0.1 bundles the same way: dist/firmware-201.min.js without src/sim/, dist/simulator-201.min.js its station plus the simulated charger and the 2.0.1 scenarios', async () => {
+  const firmware = await modulesOf(FIRMWARE_201.entry);
+  assert.ok(firmware.includes('src/v201/station') && firmware.includes('src/v201/transactions/transactions') && firmware.includes('hal/host-hardware'), firmware.join(', '));
+  assert.deepEqual(firmware.filter((m) => m.startsWith('src/sim/')), [], 'no simulator module in the 2.0.1 firmware');
+  const code = readFileSync(join(root, minifiedName(FIRMWARE_201.out)), 'utf8');
+  for (const s of ['session: driver plugs the EV in', 'sim-meters.json']) assert.ok(!code.includes(s), `dist/firmware-201.min.js contains ${JSON.stringify(s)}`);
+  const simulator = await modulesOf(SIMULATOR_201.entry);
+  const station = firmware.filter((m) => m.startsWith('src/v201/') || m.startsWith('src/ocpp/') || m.startsWith('src/lib/') || m === 'src/boot-station-201');
+  assert.deepEqual(station.filter((m) => !simulator.includes(m)), [], 'the 2.0.1 simulator runs the same station code');
+  for (const m of ['src/sim/sim-hardware', 'src/sim/scenarios-201']) assert.ok(simulator.includes(m), m);
+  assert.ok(!simulator.includes('hal/host-hardware'));
 });

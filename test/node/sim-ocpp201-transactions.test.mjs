@@ -13,8 +13,10 @@ import { fileURLToPath } from 'node:url';
 import { Csms } from '../../sim/csms.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { runDemo } from '../../sim/start.mjs';
+import { buildShim } from '../../firmware-shim/build.mjs';
+import { startHost } from '../../firmware-shim/testing.mjs';
 
-const BUNDLE = fileURLToPath(new URL('../../dist/firmware-201.min.js', import.meta.url));
+const BUNDLE = fileURLToPath(new URL('../../dist/simulator-201.min.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-tx-'));
 /** Short intervals: an Updated every second, reconnects within 2 s. */
 const FAST = { reconnectMaxSeconds: 2, configuration: { 'SampledDataCtrlr/TxUpdatedInterval': 1 } };
@@ -193,4 +195,25 @@ test('kill -9 mid-transaction while offline, restarted on the same data dir: eve
   assert.equal(ended.transactionInfo.stoppedReason, 'PowerLoss');
   assert.equal(ended.offline, true);
   assert.ok(events.filter((e) => e.offline).length >= 3, 'the events made offline before the kill, and the Ended one');
+});
+
+const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
+if (!shim.ok) process.stderr.write(`sim-ocpp201-transactions: the native-host test skipped: ${shim.reason}\n`);
+// A skipped test is not registered, so that it does not count as passed.
+(shim.ok ? test : () => {})('the native host runs a 2.0.1 session (dist/simulator-201.min.js --scenario session): Started and Ended with meter values, exit 0', { timeout: 120000 }, async () => {
+  const csms = await ownCsms();
+  const id = 'NAT-201-SESSION';
+  const host = startHost(BUNDLE, ['--url', csms.url, '--id', id, '--connectors', '1', '--scenario', 'session', '--duration', '3', '--data-dir', dataDir], { timeout: 60000 });
+  try {
+    const { code } = await host.exited;
+    assert.equal(code, 0, host.output());
+    const { byTx } = deliveredOnce(csms, id);
+    const events = [...byTx.values()][0];
+    assert.equal(events[0].triggerReason, 'Authorized');
+    assert.equal(events[events.length - 1].transactionInfo.stoppedReason, 'Local');
+    assert.ok(events[events.length - 1].meterValue.length >= 2, 'Transaction.Begin and .End in the Ended event');
+    assert.equal(csms.calls(id, 'Authorize').length, 1);
+  } finally {
+    host.child.kill();
+  }
 });

@@ -45,7 +45,7 @@ test('--ocpp picks the bundle of that version; 1.6 stays the default; --ocpp wit
   assert.equal(parseCliArgs(base).bundle, DEFAULT_BUNDLE);
   assert.equal(parseCliArgs([...base, '--ocpp', '1.6']).bundle, DEFAULT_BUNDLE);
   assert.equal(parseCliArgs([...base, '--ocpp', '2.0.1']).bundle, VERSION_BUNDLES['2.0.1']);
-  assert.match(VERSION_BUNDLES['2.0.1'], /dist[/\\]firmware-201\.min\.js$/);
+  assert.match(VERSION_BUNDLES['2.0.1'], /dist[/\\]simulator-201\.min\.js$/);
   assert.throws(() => parseCliArgs([...base, '--ocpp', '2.1']), (e) => e instanceof UsageError && /--ocpp must be 1\.6 or 2\.0\.1/.test(e.message));
   assert.throws(() => parseCliArgs([...base, '--ocpp', '2.0.1', '--bundle', CLI]), (e) => e instanceof UsageError && /give one of them/.test(e.message));
 });

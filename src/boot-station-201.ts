@@ -1,0 +1,83 @@
+// The boot of the OCPP 2.0.1 station, shared by both its entries: the firmware
+// (src/main-201.ts, on the charger's IO from the host) and the simulator's bundle
+// (src/main-sim-201.ts, on the simulated EV and meter with the 2.0.1 scenarios). This is the
+// 2.0.1 station's composition root: the station (src/v201/station.ts: session, device model,
+// routes) and the features it is built with; a build leaves a feature out by leaving its line
+// out (without the local list authorization is given null, without authorization the
+// transactions take `acceptAll`).
+import { Hal } from '../hal/index';
+import { Hardware } from '../hal/hardware';
+import { Settings } from '../hal/settings';
+import { Station } from './v201/station';
+import { openChargePointLink } from './v201/link';
+import { deviceModel } from './v201/device-model/index';
+import { provisioning } from './v201/provisioning/index';
+import { availability } from './v201/availability/index';
+import { installLocalAuthList } from './v201/local-auth-list/local-auth-list';
+import { installAuthorization } from './v201/authorization/authorization';
+import { installTransactions, TransactionsFeature } from './v201/transactions/transactions';
+import { installMeterValues } from './v201/meter-values/meter-values';
+import { installRemoteControl } from './v201/remote-control/remote-control';
+
+/** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
+export const STATION_201_SETTINGS: Array<keyof Settings> = [
+  'url',
+  'id',
+  'vendor',
+  'model',
+  'firmwareVersion',
+  'connectors',
+  'duration',
+  'logLevel',
+  'password',
+  'ca',
+  'cert',
+  'key',
+  'securityProfile',
+  'maxConnectAttempts',
+  'reconnectMaxSeconds',
+  'configuration',
+];
+
+export interface Station201Boot<H extends Hardware> {
+  /** The settings this bundle acts on: STATION_201_SETTINGS and those of what it attaches. */
+  settings: Array<keyof Settings>;
+  /** The charger's IO, made once per boot. */
+  hardware: (hal: Hal) => H;
+  /** Runs once the station is built, before it connects. */
+  attach?: (station: Station, transactions: TransactionsFeature, hardware: H) => void;
+}
+
+/**
+ * Boots the 2.0.1 station: declares the settings, builds it with its features on the
+ * hardware and starts it. Without a CSMS URL or station id it ends the program with 2.
+ */
+export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boot<H>): Station | null {
+  hal.declareSettings(boot.settings);
+  const settings = hal.settings;
+  hal.log.info('boot: OCPP 2.0.1 station ' + settings.id + ', ' + settings.connectors + ' EVSE(s), CSMS ' + settings.url);
+  if (!settings.url || !settings.id) {
+    hal.log.error('settings need "url" and "id": nothing to connect to');
+    hal.exit(2);
+    return null;
+  }
+  const hardware = boot.hardware(hal);
+  const station = new Station(hal, hardware, openChargePointLink(hal));
+  station.install(deviceModel).install(provisioning).install(availability);
+  // Blocks D, C, E, J, F: each takes what it builds on.
+  const authorizer = installAuthorization(station, installLocalAuthList(station));
+  const transactions = installTransactions(station, authorizer);
+  installMeterValues(station, transactions);
+  installRemoteControl(station, transactions, authorizer);
+  if (boot.attach) boot.attach(station, transactions, hardware);
+  station.start();
+  // A scenario uses `duration` itself (the session's length, idle's end); otherwise it is how long the station runs.
+  if (settings.duration > 0 && (!settings.scenario || settings.scenario === 'none')) {
+    hal.setTimeout(() => {
+      hal.log.info('duration over: closing');
+      station.stop();
+      hal.exit(0);
+    }, settings.duration * 1000);
+  }
+  return station;
+}

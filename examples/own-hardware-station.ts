@@ -12,8 +12,7 @@
 // simulator there is no such IO, so the meter integrates the car's power itself.
 import { createHal, Hal } from '../hal/index';
 import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading } from '../hal/hardware';
-import { Station } from '../src/app/station';
-import { openChargePointLink } from '../src/app/core/csms-link';
+import { bootStation, STATION_SETTINGS } from '../src/boot-station';
 
 const VOLTAGE_V = 230;
 const REGISTER_FILE = 'meter-register';
@@ -94,8 +93,10 @@ class TetheredCharger implements Hardware {
   }
 }
 
-const hal = createHal(ocppHost);
-// One connector whatever --connectors says, and no simulator scenarios: the simulator reports those flags.
-hal.declareSettings(['url', 'id', 'password', 'ca', 'cert', 'key', 'securityProfile', 'logLevel', 'vendor', 'model', 'firmwareVersion', 'maxConnectAttempts', 'reconnectMaxSeconds', 'configuration']);
-const station = new Station(hal, new TetheredCharger(hal), openChargePointLink(hal));
-station.start();
+// The firmware's own boot (src/main.ts does the same on the host's IO): the station on this
+// hardware. One connector whatever --connectors says, and no simulator scenarios: the
+// simulator reports those flags.
+bootStation(createHal(ocppHost), {
+  settings: STATION_SETTINGS.filter((key) => key !== 'connectors'),
+  hardware: (hal) => new TetheredCharger(hal),
+});

@@ -5,6 +5,7 @@
 //   node build/build.mjs --entry my-station.ts --out dist/my-station.js
 //                                                          build a station of one's own (and dist/my-station.min.js)
 //   node build/build.mjs --features core,remote-trigger    leave the other features out (build/features.mjs)
+//   node build/build.mjs --config my-build.json            the same options from a file: {"entry", "out", "features"}
 //   import { build, bundleFile }    used by the test runner and the benchmark
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -214,13 +215,35 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   return s;
 }
 
+/** A build config file's fields (--config): the flags of the same names; a flag given wins. */
+const CONFIG_FIELDS = ['entry', 'out', 'features'];
+
+function readBuildConfig(file) {
+  let config;
+  try {
+    config = JSON.parse(readFileSync(resolve(file), 'utf8'));
+  } catch (err) {
+    throw new Error(`--config ${file}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+  }
+  if (!config || typeof config !== 'object' || Array.isArray(config)) throw new Error(`--config ${file}: must be a JSON object`);
+  const values = {};
+  for (const [name, value] of Object.entries(config)) {
+    if (!CONFIG_FIELDS.includes(name)) throw new Error(`--config ${file}: unknown field "${name}" (fields: ${CONFIG_FIELDS.join(', ')})`);
+    const text = name === 'features' && Array.isArray(value) ? value.join(',') : value;
+    if (typeof text !== 'string') throw new Error(`--config ${file}: "${name}" must be a string${name === 'features' ? ' or an array of names' : ''}`);
+    values[name] = text;
+  }
+  return values;
+}
+
 /** The build's command-line options (`npm run build -- --entry … --out …`); unknown ones are refused. */
 export function parseBuildArgs(argv) {
-  const { values } = parseArgs({
+  const { values: flags } = parseArgs({
     args: argv,
-    options: { entry: { type: 'string' }, out: { type: 'string' }, features: { type: 'string' }, quiet: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+    options: { entry: { type: 'string' }, out: { type: 'string' }, features: { type: 'string' }, config: { type: 'string' }, quiet: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
     strict: true,
   });
+  const values = { ...(flags.config !== undefined && readBuildConfig(flags.config)), ...flags };
   if (values.entry !== undefined && values.out === undefined) throw new Error('--entry needs --out (e.g. --out dist/my-station.js)');
   return {
     quiet: !!values.quiet,

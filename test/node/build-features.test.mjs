@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, root } from '../../build/build.mjs';
+import { build, parseBuildArgs, root } from '../../build/build.mjs';
 import { availableFeatures, selectFeatures } from '../../build/features.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
@@ -102,5 +102,28 @@ test('the Core-only station boots, charges, triggers, and answers the left-out a
     assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 1.6 schemas');
   } finally {
     await s.stop(0, 'test over');
+  }
+});
+
+test('a build config file gives the same options (--config); a flag given wins; bad files are refused', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'build-config-'));
+  try {
+    const file = join(dir, 'my-build.json');
+    writeFileSync(file, JSON.stringify({ entry: 'examples/own-hardware-station.ts', out: 'dist/my-station.js', features: ['core', 'remote-trigger', 'smart-charging'] }));
+    assert.deepEqual(parseBuildArgs(['--config', file]), { quiet: false, entry: 'examples/own-hardware-station.ts', out: 'dist/my-station.js', features: ['core', 'remote-trigger', 'smart-charging'] });
+    assert.deepEqual(parseBuildArgs(['--config', file, '--features', 'core']).features, ['core']);
+    for (const [text, why] of [
+      ['{"features": "core,bogus"}', /unknown feature bogus/],
+      ['{"entry": "x.ts", "extra": 1}', /unknown field "extra" \(fields: entry, out, features\)/],
+      ['{"features": 3}', /"features" must be a string or an array of names/],
+      ['[1]', /must be a JSON object/],
+      ['{', /--config .*my-build\.json: /],
+    ]) {
+      writeFileSync(file, text);
+      assert.throws(() => parseBuildArgs(['--config', file]), why, text);
+    }
+    assert.throws(() => parseBuildArgs(['--config', join(dir, 'none.json')]), /none\.json: no such file/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -165,15 +165,19 @@ try {
     try {
       // The session runs on the simulator's bundle (the flashed station and the simulated EV).
       const bytecode = compileArmhf(SIM_BUNDLE, join(dir, 'simulator.qjbc'));
-      const [script, bc] = await Promise.all([
+      // The flashed firmware itself boots too (no EV: the figures after boot only).
+      const firmwareBytecode = compileArmhf(FLASHED, join(dir, 'firmware.qjbc'));
+      const [script, bc, firmware] = await Promise.all([
         measureArmhf({ url: csms.url, bundle: SIM_BUNDLE, id: 'BENCH-ARM-JS' }),
         measureArmhf({ url: csms.url, bundle: bytecode, id: 'BENCH-ARM-BC' }),
+        measureArmhf({ url: csms.url, bundle: firmwareBytecode, id: 'BENCH-ARM-FW', args: ['--connectors', '2'], untilBoot: true }),
       ]);
       const heap = heapParts(bc.afterBoot);
       const native = nativeParts(bc);
-      results.figures.armhf = { script, bytecode: bc, heapParts: heap, nativeParts: native };
+      results.figures.armhf = { script, bytecode: bc, firmware, heapParts: heap, nativeParts: native };
       const parts = (list) => list.slice(0, 5).map(([name, n]) => `${name} ${(n / KB).toFixed(1)}`).join(', ');
-      row('armhf: QuickJS heap after boot, bytecode (script)', `${kb(bc.afterBoot.used)} (${kb(script.afterBoot.used)}), ${bc.afterBoot.blocks} blocks`);
+      row('armhf: QuickJS heap after boot, bytecode (script), dist/simulator.min.js', `${kb(bc.afterBoot.used)} (${kb(script.afterBoot.used)}), ${bc.afterBoot.blocks} blocks`);
+      row('armhf: QuickJS heap / native RAM after boot, flashed dist/firmware.min.js as bytecode (connectors without IO)', `${kb(firmware.afterBoot.used)} / ${kb(firmware.nativeAfterBoot)} (the simulated charger: ${kb(bc.afterBoot.used - firmware.afterBoot.used)})`);
       row('  armhf: its five largest parts (KB)', parts(heap));
       row('armhf: QuickJS heap peak, session with 2 connectors, script (parser included)', kb(script.sessionPeak));
       row('armhf: QuickJS heap peak, same session, bytecode (flashed)', kb(bc.sessionPeak), '≤ 256 KB', bc.sessionPeak <= 256 * KB);

@@ -135,6 +135,30 @@ export class Outbox<E> {
     this.pending = kept;
   }
 
+  /**
+   * Frees room by dropping every second pending entry `droppable` picks (the oldest of them
+   * kept, a last single one dropped too), as often as needed until `needed` (in `sizeOf`'s
+   * units) is freed or none is left, then rewrites the log. Told of each round's count.
+   * Returns what was freed.
+   */
+  thin(needed: number, droppable: (entry: E, seq: number) => boolean, sizeOf: (entry: E) => number, dropped: (count: number) => void): number {
+    let freed = 0;
+    while (freed < needed) {
+      const picked: number[] = [];
+      for (let i = 0; i < this.pending.length; i++) if (droppable(this.pending[i].entry, this.pending[i].seq)) picked.push(i);
+      if (!picked.length) break;
+      const drop: { [i: string]: boolean } = {};
+      for (let k = picked.length === 1 ? 0 : 1; k < picked.length; k += 2) {
+        drop[picked[k]] = true;
+        freed += sizeOf(this.pending[picked[k]].entry);
+      }
+      this.removeWhere((_item, i) => drop[i] === true);
+      dropped(Math.floor(picked.length / 2) || 1);
+    }
+    this.compact();
+    return freed;
+  }
+
   /** Appends one of the configuration's own records. */
   appendOwn(record: object): void {
     this.append(JSON.stringify(record));

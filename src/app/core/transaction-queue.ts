@@ -197,29 +197,12 @@ export class TransactionQueue {
 
   /** Drops every second waiting MeterValues (oldest kept) until `needed` bytes are free or none is left to drop. */
   private thin(needed: number): void {
-    let freed = 0;
-    while (freed < needed) {
-      const pending = this.outbox.list();
-      const meterValues: number[] = [];
-      for (let i = 0; i < pending.length; i++) {
-        const m = pending[i].entry;
-        if (m.action === 'MeterValues' && m.seq !== this.inFlight) meterValues.push(i);
-      }
-      if (!meterValues.length) break;
-      const drop: { [i: string]: boolean } = {};
-      // Every second one, the oldest kept; a last single one goes too.
-      for (let k = meterValues.length === 1 ? 0 : 1; k < meterValues.length; k += 2) drop[meterValues[k]] = true;
-      let dropped = 0;
-      for (const i in drop) {
-        const size = sizeOf(pending[Number(i)].entry);
-        freed += size;
-        this.pendingBytes -= size;
-        dropped++;
-      }
-      this.outbox.removeWhere((_item, i) => drop[i] === true);
-      this.warn('transaction queue full: ' + dropped + ' intermediate MeterValues dropped (every second one)');
-    }
-    this.outbox.compact();
+    this.pendingBytes -= this.outbox.thin(
+      needed,
+      (m) => m.action === 'MeterValues' && m.seq !== this.inFlight,
+      sizeOf,
+      (dropped) => this.warn('transaction queue full: ' + dropped + ' intermediate MeterValues dropped (every second one)')
+    );
   }
 }
 

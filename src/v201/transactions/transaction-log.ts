@@ -252,25 +252,12 @@ export class TransactionLog {
 
   /** Drops every second waiting Updated event (oldest kept) until `needed` bytes are free or none is left. */
   private thin(needed: number): void {
-    let freed = 0;
-    while (freed < needed) {
-      const pending = this.outbox.list();
-      const updated: number[] = [];
-      for (let i = 0; i < pending.length; i++) if (pending[i].entry.eventType === 'Updated' && pending[i].seq !== this.inFlight) updated.push(i);
-      if (!updated.length) break;
-      const drop: { [i: string]: boolean } = {};
-      for (let k = updated.length === 1 ? 0 : 1; k < updated.length; k += 2) drop[updated[k]] = true;
-      let dropped = 0;
-      for (const i in drop) {
-        const size = sizeOf(pending[Number(i)].entry);
-        freed += size;
-        this.pendingBytes -= size;
-        dropped++;
-      }
-      this.outbox.removeWhere((_item, i) => drop[i] === true);
-      this.warn('transaction event log full: ' + dropped + ' Updated event(s) dropped (every second one)');
-    }
-    this.outbox.compact();
+    this.pendingBytes -= this.outbox.thin(
+      needed,
+      (e, seq) => e.eventType === 'Updated' && seq !== this.inFlight,
+      sizeOf,
+      (dropped) => this.warn('transaction event log full: ' + dropped + ' Updated event(s) dropped (every second one)')
+    );
   }
 }
 

@@ -158,3 +158,20 @@ test('the sender: one at a time in order; a failed attempt waits retryInterval Ã
   sender.online(next);
   assert.equal(next.sent[0].uniqueId, 'n3', 'the same unique id on the next link: the drop was no attempt');
 });
+
+test('thin: every second entry it may drop goes (the oldest kept), round after round until enough is freed; what it may not drop stays; the log is rewritten', () => {
+  const files: { [name: string]: string } = {};
+  const { outbox } = notesOn(files, 1000);
+  for (let i = 0; i < 9; i++) outbox.push({ text: (i === 0 || i === 8 ? 'keep' : 'mv') + i });
+  const rounds: number[] = [];
+  const size = () => 10;
+  let freed = outbox.thin(30, (n) => n.text.indexOf('mv') === 0, size, (count) => rounds.push(count));
+  assert.deepEqual(outbox.list().map((e) => e.entry.text), ['keep0', 'mv1', 'mv3', 'mv5', 'mv7', 'keep8'], 'mv2, mv4, mv6: every second of the seven, enough');
+  assert.equal(freed, 30);
+  assert.deepEqual(rounds, [3]);
+  freed = outbox.thin(100, (n) => n.text.indexOf('mv') === 0, size, (count) => rounds.push(count));
+  assert.deepEqual(outbox.list().map((e) => e.entry.text), ['keep0', 'keep8'], 'as often as needed; a last single one goes too');
+  assert.deepEqual(rounds, [3, 2, 1, 1]);
+  assert.equal(freed, 40);
+  assert.deepEqual(notesOn(files).outbox.list().map((e) => e.entry.text), ['keep0', 'keep8'], 'rewritten: the dropped ones do not come back');
+});

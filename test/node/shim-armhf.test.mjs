@@ -19,6 +19,7 @@ import { stationTests } from './lib/stations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const STATION = join(root, 'dist', 'simulator.min.js');
+const STATION_201 = join(root, 'dist', 'simulator-201.min.js');
 const shim = buildShimArmhf({ say: (line) => process.stderr.write(line + '\n') });
 const skip = !shim.ok ? shim.reason : false;
 if (skip) process.stderr.write(`shim-armhf skipped: ${skip}\n`);
@@ -28,6 +29,7 @@ const armhfTest = skip ? () => {} : (name, fn) => test(name, { timeout: 180000 }
 const rig = stationTests('shim-armhf');
 const dataDir = rig.dataDir;
 const bytecode = join(dataDir, 'firmware.qjbc');
+const bytecode201 = join(dataDir, 'simulator-201.qjbc');
 const NATIVE_RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in \d+ chunks, peak \d+ bytes; bundle buffer (\d+) bytes$/m;
 const hashOf = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
 
@@ -83,6 +85,13 @@ before(async () => {
     await csms.waitForConnection('ARM-DROP', { after: 1, timeout: 120000 });
   })();
   runs.dropped.catch(() => {}); // awaited by its test
+  // The OCPP 2.0.1 station's session, as flashed (its simulator bundle's bytecode).
+  runs.v201 = (async () => {
+    const compiled201 = spawnSync(shim.runner[0], [...shim.runner.slice(1), shim.binary, STATION_201, '--compile', bytecode201], { encoding: 'utf8' });
+    assert.equal(compiled201.status, 0, `--compile of the 2.0.1 bundle under qemu-arm: ${compiled201.stdout}${compiled201.stderr}`);
+    return startHost(bytecode201, ['--url', csms.url, '--id', 'ARM-201', '--scenario', 'session', '--connectors', '2', '--data-dir', dataDir], { binaryPath: shim.binary, runner: shim.runner, timeout: 150000 }).exited;
+  })();
+  runs.v201.catch(() => {}); // awaited by its test
 });
 after(async () => {
   for (const run of Object.values(runs)) if (run && run.child && run.child.exitCode === null) run.child.kill('SIGKILL');
@@ -148,4 +157,15 @@ armhfTest('under qemu-arm a link dropped mid-transaction is reconnected and the 
   // be lost is the StopTransaction.
   assert.ok(transactionsOf('ARM-DROP').some((t) => t.meterStop !== null), 'its StopTransaction arrived after the reconnect');
   assert.deepEqual(csms.violations.filter((v) => v.station === 'ARM-DROP'), []);
+});
+
+armhfTest('the OCPP 2.0.1 session completes under qemu-arm on its bytecode: TransactionEvent Started and Ended, the heap peak printed', async () => {
+  const n = await runs.v201;
+  assert.equal(n.code, 0, n.stdout + n.stderr);
+  const events = csms.messages('ARM-201', { direction: 'in', type: 'CALL', action: 'TransactionEvent' }).map((r) => r.payload);
+  assert.deepEqual([events[0].eventType, events[events.length - 1].eventType], ['Started', 'Ended']);
+  assert.deepEqual(events.map((e) => e.seqNo), events.map((_, i) => i));
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'ARM-201'), []);
+  assert.ok(n.heapPeak > 0 && n.nativeRamPeak > n.heapPeak);
+  process.stderr.write(`shim-armhf: the 2.0.1 session's heap peak (bytecode) ${n.heapPeak} bytes, native RAM peak ${n.nativeRamPeak} bytes\n`);
 });

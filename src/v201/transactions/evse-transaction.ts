@@ -236,8 +236,9 @@ export class EvseTransaction {
     const ctx = this.ctx;
     const now = ctx.now();
     const log = ctx.log;
-    // E01.FR.08: never the same id twice: the log's entry counter is stored and only grows.
-    const id = now.toString(36).toUpperCase() + '-' + this.evseId + '-' + log.size() + '-' + Math.floor(Math.random() * 1e6).toString(36);
+    // E01.FR.08: never the same id twice, across reboots too: the log's next position is stored
+    // and only grows (the clock and a random part guard against a station whose storage was wiped).
+    const id = now.toString(36).toUpperCase() + '-' + this.evseId + '-' + log.nextPosition() + '-' + Math.floor(Math.random() * 1e6).toString(36);
     const tx: Running = { id, idTokenSent: false, evseSent: true, chargingState: null, endedAuthorization: null };
     this.running = tx;
     const event = this.event('Started', trigger, tx);

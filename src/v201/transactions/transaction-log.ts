@@ -218,6 +218,11 @@ export class TransactionLog {
     return this.outbox.size();
   }
 
+  /** The position the next event gets: stored, and never handed out twice (not even after a power loss). */
+  nextPosition(): number {
+    return this.outbox.peekSeq();
+  }
+
   bytes(): number {
     return this.pendingBytes;
   }

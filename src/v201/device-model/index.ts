@@ -1,8 +1,10 @@
-// The device model's actions: GetVariables (B06), SetVariables (B05) and GetBaseReport (B07)
-// with its NotifyReport parts, and DeviceDataCtrlr, the variables that bound them.
+// The device model's actions: GetVariables (B06), SetVariables (B05), GetBaseReport (B07) and
+// GetReport (B08) with their NotifyReport parts, and DeviceDataCtrlr, the variables that bound them.
 import { FormatViolationError, OccurrenceConstraintViolationError } from '../../ocpp/v201/errors';
 import {
   AttributeEnum,
+  ComponentCriterionEnum,
+  ComponentVariable,
   GetVariableData,
   GetVariableResult,
   ReportBaseEnum,
@@ -12,7 +14,7 @@ import {
   VariableAttribute,
 } from '../../ocpp/v201/generated/types';
 import { StationContext } from '../context';
-import { DeviceModel, Entry, ComponentRef } from './model';
+import { DeviceModel, Entry, ComponentRef, keyOf } from './model';
 
 const ITEMS = 'DeviceDataCtrlr/ItemsPerMessage#';
 const BYTES = 'DeviceDataCtrlr/BytesPerMessage#';
@@ -62,6 +64,21 @@ export function deviceModel(station: StationContext): void {
         if (response.status !== 'Accepted') return;
         reporting = true;
         sendReport(station, request.requestId, inventory(model, request.reportBase), () => (reporting = false)); // B07.FR.03
+      },
+    },
+    GetReport: {
+      on: (request) => {
+        const asked = request.componentVariable || [];
+        tooMany(asked.length, model.getInt(ITEMS + 'GetReport'), 'componentVariable', 'ItemsPerMessageGetReport'); // B08.FR.17
+        tooLong(request, model.getInt(BYTES + 'GetReport'), 'BytesPerMessageGetReport'); // B08.FR.18
+        if (reporting) return { status: 'Rejected' }; // B08.FR.16
+        return { status: customReport(model, asked, request.componentCriteria || []).length ? 'Accepted' : 'EmptyResultSet' }; // B08.FR.01, B08.FR.15
+      },
+      after: (request, response) => {
+        if (response.status !== 'Accepted') return;
+        reporting = true;
+        // Every variable reported with its characteristics (B08.FR.03-04, B08.FR.12).
+        sendReport(station, request.requestId, customReport(model, request.componentVariable || [], request.componentCriteria || []), () => (reporting = false));
       },
     },
   });
@@ -118,6 +135,37 @@ function inventory(model: DeviceModel, base: ReportBaseEnum): Entry[] {
   if (base === 'ConfigurationInventory') return all.filter((e) => e.spec.mutability === 'ReadWrite' || e.spec.mutability === 'WriteOnly');
   // SummaryInventory: availability, and the components with a problem.
   return all.filter((e) => e.spec.name === 'AvailabilityState' || (e.spec.name === 'Problem' && model.read(e) === 'true'));
+}
+
+/**
+ * The variables a GetReport asks for (B08): those of the components that meet one of the
+ * criteria (B08.FR.13), and of those the componentVariables name (B08.FR.05, B08.FR.11);
+ * without criteria and componentVariables, every variable.
+ */
+function customReport(model: DeviceModel, asked: ComponentVariable[], criteria: ComponentCriterionEnum[]): Entry[] {
+  return model.all().filter((e) => (!criteria.length || criteria.some((c) => meets(model, e.component, c))) && (!asked.length || asked.some((cv) => names(cv, e))));
+}
+
+/**
+ * A component meets Active / Available / Enabled when that variable of it is true or it has
+ * none (B08.FR.07-09), Problem only when its Problem variable is true (B08.FR.10).
+ */
+function meets(model: DeviceModel, c: ComponentRef, criterion: ComponentCriterionEnum): boolean {
+  const e = model.entry(keyOf(c, criterion));
+  return e ? model.read(e) === 'true' : criterion !== 'Problem';
+}
+
+/** Does a componentVariable name this variable? What it leaves out matches every value (B08.FR.20-25). */
+function names(cv: ComponentVariable, e: Entry): boolean {
+  const want = cv.component;
+  const c = e.component;
+  if (want.name.toLowerCase() !== c.name.toLowerCase()) return false;
+  if (want.instance && want.instance.toLowerCase() !== (c.instance || '').toLowerCase()) return false; // B08.FR.24-25
+  if (want.evse && (want.evse.id !== c.evse || (want.evse.connectorId !== undefined && want.evse.connectorId !== c.connector))) return false; // B08.FR.22-23
+  const v = cv.variable;
+  if (!v) return true; // B08.FR.20
+  if (v.name.toLowerCase() !== e.spec.name.toLowerCase()) return false;
+  return !v.instance || v.instance.toLowerCase() === (e.spec.instance || '').toLowerCase(); // B08.FR.21
 }
 
 /** NotifyReport in parts of ItemsPerMessage(GetReport), seqNo from 0, tbc on all but the last (B07.FR.04, B07.FR.10). */

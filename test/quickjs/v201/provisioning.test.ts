@@ -343,3 +343,41 @@ test('BasicAuthPassword (A01): WriteOnly, set by SetVariables; the station recon
   await sleep(0);
   assert.equal(next.host.socket.options.headers!.Authorization, basic('third-password-0003'), 'kept across the reboot (A01.FR.01)');
 });
+
+test('GetReport: the componentVariables and componentCriteria a CSMS names, in NotifyReport parts; none matching EmptyResultSet (B08)', async () => {
+  const rig = makeStation201();
+  await startOnline201(rig);
+  let requestId = 100;
+  const report = async (request: any): Promise<string[] | string> => {
+    request.requestId = ++requestId;
+    const answer = await rig.csms.call('GetReport', request);
+    if (answer[2].status !== 'Accepted') return answer[2].status;
+    const names: string[] = [];
+    for (;;) {
+      const p = await rig.csms.next('NotifyReport');
+      assert.equal(p[3].requestId, requestId, 'B08.FR.04');
+      p[3].reportData.forEach((d: any) => {
+        assert.ok(d.variableCharacteristics && d.variableCharacteristics.dataType, 'with characteristics (B08.FR.12)');
+        const c = d.component;
+        names.push(c.name + (c.evse ? '@' + c.evse.id + (c.evse.connectorId ? '.' + c.evse.connectorId : '') : '') + '/' + d.variable.name + (d.variable.instance ? '#' + d.variable.instance : ''));
+      });
+      if (!p[3].tbc) return names;
+    }
+  };
+  assert.deepEqual(await report({ componentVariable: [{ component: { name: 'EVSE' }, variable: { name: 'AvailabilityState' } }] }), ['EVSE@1/AvailabilityState', 'EVSE@2/AvailabilityState'], 'every EVSE (B08.FR.23)');
+  assert.deepEqual(
+    await report({ componentVariable: [{ component: { name: 'devicedatactrlr' }, variable: { name: 'ItemsPerMessage' } }] }),
+    ['DeviceDataCtrlr/ItemsPerMessage#GetReport', 'DeviceDataCtrlr/ItemsPerMessage#GetVariables', 'DeviceDataCtrlr/ItemsPerMessage#SetVariables'],
+    'every instance (B08.FR.21)'
+  );
+  assert.deepEqual(
+    await report({ componentVariable: [{ component: { name: 'Connector', evse: { id: 2 } } }] }),
+    ['Connector@2.1/AvailabilityState', 'Connector@2.1/Available', 'Connector@2.1/SupplyPhases', 'Connector@2.1/ConnectorType'],
+    'every variable of the connectors of EVSE 2 (B08.FR.20, B08.FR.22)'
+  );
+  assert.equal(await report({ componentCriteria: ['Problem'] }), 'EmptyResultSet', 'no component has a problem (B08.FR.10, B08.FR.15)');
+  assert.deepEqual(await report({ componentCriteria: ['Available', 'Problem'], componentVariable: [{ component: { name: 'ClockCtrlr' } }] }), ['ClockCtrlr/DateTime', 'ClockCtrlr/TimeSource'], 'without an Available variable a component is available (B08.FR.08, B08.FR.13)');
+  assert.equal(await report({ componentVariable: [{ component: { name: 'NoSuchCtrlr' } }] }), 'EmptyResultSet');
+  const all = await report({});
+  assert.equal((all as string[]).length, rig.station.model.all().length, 'no criteria, no componentVariables: everything');
+});

@@ -7,6 +7,8 @@ import { Hal } from '../hal/index';
 import { Hardware } from '../hal/hardware';
 import { Settings } from '../hal/settings';
 import { Station } from './app/station';
+import { StationFeature } from './app/feature';
+import { BUILT_IN_FEATURES } from './app/built-in-features';
 import { openChargePointLink } from './app/core/csms-link';
 
 /** The settings the station application itself acts on (hal/settings.ts). */
@@ -36,6 +38,8 @@ export interface StationBoot<H extends Hardware> {
   hardware: (hal: Hal) => H;
   /** Runs once the station is built, before it connects. */
   attach?: (station: Station, hardware: H) => void;
+  /** The features it is built with (default: built-in-features.ts, which the build's --features cuts down). */
+  features?: StationFeature[];
 }
 
 /**
@@ -53,7 +57,7 @@ export function bootStation<H extends Hardware>(hal: Hal, boot: StationBoot<H>):
     return null;
   }
   const hardware = boot.hardware(hal);
-  const station = new Station(hal, hardware, openChargePointLink(hal));
+  const station = new Station(hal, hardware, openChargePointLink(hal), boot.features || BUILT_IN_FEATURES);
   // The session gave up connecting (maxConnectAttempts): the program ends, the host decides what next.
   station.events.fatal = () => hal.exit(1);
   if (boot.attach) boot.attach(station, hardware);

@@ -13,9 +13,9 @@ import { LocalAuthList } from './local-auth-list/local-auth-list';
 import { Firmware } from './firmware/firmware';
 import { Security } from './security/security';
 
-/** The OCPP 1.6 feature profiles, in the order SupportedFeatureProfiles lists them (section 3.3). */
-export const FEATURE_PROFILES = ['Core', 'FirmwareManagement', 'LocalAuthListManagement', 'Reservation', 'SmartCharging', 'RemoteTrigger'];
 export type FeatureProfile = 'Core' | 'FirmwareManagement' | 'LocalAuthListManagement' | 'Reservation' | 'SmartCharging' | 'RemoteTrigger';
+/** The OCPP 1.6 feature profiles, in the order SupportedFeatureProfiles lists them (section 3.3). */
+export const FEATURE_PROFILES: FeatureProfile[] = ['Core', 'FirmwareManagement', 'LocalAuthListManagement', 'Reservation', 'SmartCharging', 'RemoteTrigger'];
 
 /** The installed features other parts consult (absent: not installed). */
 export interface InstalledFeatures {

@@ -1,7 +1,11 @@
 // The charge point: the composition root of its parts over the HAL and the hardware.
 //
-//   const station = new Station(hal, hardware, openChargePointLink(hal));   // every built-in feature
+//   const station = new Station(hal, hardware, openChargePointLink(hal), BUILT_IN_FEATURES);
 //   station.start();       // recover, connect, boot, serve
+//
+// The station imports no feature: the entry gives the ones it is built with (an entry of
+// one's own may name its own list, e.g. [remoteTriggerFeature, smartChargingFeature], and
+// only those are in its bundle).
 //
 // The parts, the Core profile's in core/: the CSMS session (csms-session.ts: connection,
 // backoff, boot, heartbeat, clock, what may be sent when), the connectors and their
@@ -10,8 +14,8 @@
 // (reboot-recovery.ts), the driver's idTag (driver.ts, authorization.ts), reset (reset.ts)
 // and the answers to the CSMS (core-routes.ts). The other feature profiles and the security
 // extension are features (feature.ts, one folder each) the station installs: those it is
-// given (built-in-features.ts by default, which the build's --features cuts down) less the
-// feature profiles the settings switch off (disabledFeatureProfiles).
+// given (the firmware's: built-in-features.ts, which the build's --features cuts down) less
+// the feature profiles the settings switch off (disabledFeatureProfiles).
 import { Hal } from '../../hal/index';
 import { Hardware } from '../../hal/hardware';
 import { Configuration, splitList } from './core/configuration';
@@ -34,7 +38,6 @@ import { Availability } from './core/availability';
 import { presentIdTag } from './core/driver';
 import { reset, reboot } from './core/reset';
 import { FEATURE_PROFILES, FeatureHooks, InstalledFeatures, StationFeature } from './feature';
-import { BUILT_IN_FEATURES } from './built-in-features';
 import { RegistrationStatus } from '../ocpp/v16/generated/types';
 export { RegistrationStatus };
 
@@ -71,8 +74,8 @@ export class Station {
   private stopped = false;
   private alignedTimer: { cancel(): void } | null = null;
 
-  /** `features`: the ones it may install (the settings may switch feature profiles off). */
-  constructor(readonly hal: Hal, readonly hardware: Hardware, openLink: LinkOpener, features: StationFeature[] = BUILT_IN_FEATURES) {
+  /** `features`: the ones it may install (the settings may switch feature profiles off); [] is a Core-only station. */
+  constructor(readonly hal: Hal, readonly hardware: Hardware, openLink: LinkOpener, features: StationFeature[]) {
     const settings = hal.settings;
     const storage = hal.storage;
     const installed = switchedOn(features, settings.disabledFeatureProfiles, hal.log);
@@ -309,13 +312,17 @@ function call(hook: (() => void) | undefined): void {
 }
 
 /** The features less those whose feature profile the settings switch off (Core cannot be). */
-function switchedOn(features: StationFeature[], disabled: string, log: { warning(text: string): void }): StationFeature[] {
+function switchedOn(features: StationFeature[], disabled: string, log: { info(text: string): void; warning(text: string): void }): StationFeature[] {
   const off = splitList(disabled);
   for (let i = 0; i < off.length; i++) {
     if (off[i] === 'Core') log.warning('disabledFeatureProfiles: Core cannot be switched off');
-    else if (FEATURE_PROFILES.indexOf(off[i]) < 0) log.warning('disabledFeatureProfiles: ' + off[i] + ' is no OCPP 1.6 feature profile');
+    else if ((FEATURE_PROFILES as string[]).indexOf(off[i]) < 0) log.warning('disabledFeatureProfiles: ' + off[i] + ' is no OCPP 1.6 feature profile');
   }
-  return features.filter((f) => !f.profile || off.indexOf(f.profile) < 0);
+  return features.filter((f) => {
+    const on = !f.profile || off.indexOf(f.profile) < 0;
+    if (!on) log.info('feature ' + f.name + ' (' + f.profile + ') switched off by the settings');
+    return on;
+  });
 }
 
 /** SupportedFeatureProfiles: Core and the profiles of the features installed, in the spec's order. */

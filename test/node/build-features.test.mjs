@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, parseBuildArgs, root } from '../../build/build.mjs';
 import { availableFeatures, selectFeatures } from '../../build/features.mjs';
+import { importGraph } from '../../build/import-cycles.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
 
@@ -126,4 +127,20 @@ test('a build config file gives the same options (--config); a flag given wins; 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the station imports no feature: only an entry (through built-in-features.ts or a list of its own) brings one into a bundle', () => {
+  const graph = importGraph(['src', 'hal']);
+  const seen = new Set();
+  const walk = (file) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const next of graph[file] || []) walk(next);
+  };
+  walk('src/app/station.ts');
+  // A feature comes in through its folder's index.ts (its StationFeature); the station's
+  // imports reach the feature classes' types at most (feature.ts), which tsc drops.
+  const entries = [...seen].filter((f) => /^src\/app\/[a-z-]+\/index\.ts$/.test(f) || f === 'src/app/built-in-features.ts');
+  assert.deepEqual(entries, []);
+  assert.ok(seen.has('src/app/feature.ts') && seen.has('src/app/core/connector.ts'), 'the walk follows the imports');
 });

@@ -6,6 +6,7 @@ import { FakeCharger, FakeHost } from '../lib/fake-host';
 import { createHal } from '../../hal/index';
 import { hostHardwareFor } from '../../hal/host-hardware';
 import { Station } from '../../src/app/station';
+import { BUILT_IN_FEATURES } from '../../src/app/built-in-features';
 import { openChargePointLink } from '../../src/app/core/csms-link';
 import { FakeCsms, Rig, startOnline } from './app/lib/station-harness';
 
@@ -17,7 +18,7 @@ function makeFirmware(shape: { maxCurrentA?: number; cableLock?: boolean }[] | n
   const charger = shape ? new FakeCharger(host, shape) : null;
   const hal = createHal(host);
   const hw = hostHardwareFor(host, hal);
-  const station = new Station(hal, hw, openChargePointLink(hal));
+  const station = new Station(hal, hw, openChargePointLink(hal), BUILT_IN_FEATURES);
   // The rig's helpers use the CSMS side only; the hardware here is the host's, not simulated.
   return { rig: { host, hal, hw: null as any, station, csms: new FakeCsms(host) }, charger };
 }

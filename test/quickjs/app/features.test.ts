@@ -70,6 +70,7 @@ test('one profile switched off leaves the others; Core cannot be switched off, a
   assert.equal((await rig.csms.call('TriggerMessage', { requestedMessage: 'Heartbeat' }))[2].status, 'Accepted');
   const warnings = rig.host.logs.filter((l) => /disabledFeatureProfiles/.test(l.text)).map((l) => l.text);
   assert.deepEqual(warnings, ['disabledFeatureProfiles: Core cannot be switched off', 'disabledFeatureProfiles: Bogus is no OCPP 1.6 feature profile']);
+  assert.ok(rig.host.logs.some((l) => l.text === 'feature reservation (Reservation) switched off by the settings'));
 });
 
 test('a station composed of the features it is given: Core and Remote Trigger only', async () => {

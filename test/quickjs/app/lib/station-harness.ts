@@ -8,6 +8,7 @@ import { SimHardware, simHardwareFor } from '../../../../src/sim/sim-hardware';
 import { Station } from '../../../../src/app/station';
 import { openChargePointLink } from '../../../../src/app/core/csms-link';
 import { StationFeature } from '../../../../src/app/feature';
+import { BUILT_IN_FEATURES } from '../../../../src/app/built-in-features';
 
 export interface Rig {
   host: FakeHost;
@@ -29,7 +30,7 @@ export function makeStation(config: { [k: string]: unknown } = {}, files?: { [na
   const hal = createHal(host);
   const hw = simHardwareFor(hal);
 
-  const station = new Station(hal, hw, openChargePointLink(hal), features);
+  const station = new Station(hal, hw, openChargePointLink(hal), features || BUILT_IN_FEATURES);
   const csms = new FakeCsms(host);
   return { host, hal, hw, station, csms };
 }

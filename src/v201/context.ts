@@ -48,6 +48,11 @@ export interface Availability {
   status(evseId: number, connectorId: number): ConnectorStatusEnum;
   /** Is the EVSE (connectorId given: and that connector) Operative? */
   operative(evseId: number, connectorId?: number): boolean;
+  /**
+   * Holds the EVSE (0: every EVSE) Unavailable, each once its transaction has ended, or lets it
+   * go (on false): a reset waiting for the transactions (B12); not kept across a reboot.
+   */
+  hold(evseId: number, on: boolean): void;
 }
 
 export interface StationContext {

@@ -21,7 +21,7 @@ export class Station implements StationContext {
   readonly triggers = new Triggers();
   readonly evseCount: number;
   transactions: Transactions = { running: () => false, stop: () => Promise.resolve() };
-  availability: Availability = { status: (): ConnectorStatusEnum => 'Available', operative: () => true };
+  availability: Availability = { status: (): ConnectorStatusEnum => 'Available', operative: () => true, hold: () => undefined };
   private readonly session: CsmsSession;
   private readonly routes: Routes = {};
   private readonly hooks: { [E in StationEvent]?: Array<StationEvents[E]> } = {};

@@ -34,8 +34,10 @@ export function availability(station: StationContext): void {
   let offlineSince = -1;
 
   const inoperative = (target: string) => stored.inoperative.indexOf(target) >= 0;
+  /** EVSEs held Unavailable for a reset that waits for the transactions ("0": all); not stored. */
+  const held: string[] = [];
   const operative = (evseId: number, connectorId?: number) =>
-    !inoperative('0') && !inoperative(String(evseId)) && (connectorId === undefined || !inoperative(evseId + '.' + connectorId));
+    !inoperative('0') && !inoperative(String(evseId)) && (connectorId === undefined || !inoperative(evseId + '.' + connectorId)) && held.indexOf('0') < 0 && held.indexOf(String(evseId)) < 0;
 
   const statusOf = (evseId: number, connectorId: number): ConnectorStatusEnum => {
     const hw = station.connector(evseId, connectorId);
@@ -46,7 +48,13 @@ export function availability(station: StationContext): void {
     if (!operative(evseId, connectorId) && !station.transactions.running(evseId)) return 'Unavailable';
     return hw.plugged() ? 'Occupied' : 'Available';
   };
-  station.availability = { status: statusOf, operative };
+  const hold = (evseId: number, on: boolean) => {
+    const i = held.indexOf(String(evseId));
+    if (on && i < 0) held.push(String(evseId));
+    if (!on && i >= 0) held.splice(i, 1);
+    report(false);
+  };
+  station.availability = { status: statusOf, operative, hold };
 
   const save = () => hal.storage.set(FILE, JSON.stringify(stored));
 

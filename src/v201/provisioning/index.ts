@@ -22,6 +22,7 @@ export function provisioning(station: StationContext): void {
   const resetNow = (evseId: number, type: ResetEnum, scheduled: boolean) => {
     pending = null;
     if (evseId) {
+      station.availability.hold(evseId, false); // reset: back to what it was (a scheduled reset held it)
       // An EVSE reset ends its transaction (Immediate: at once, B12.FR.08); there is no more to an EVSE here.
       if (type === 'Immediate') station.transactions.stop(evseId, 'ImmediateReset');
       hal.log.info('EVSE ' + evseId + ' reset');
@@ -45,7 +46,11 @@ export function provisioning(station: StationContext): void {
       },
       after: (request, response) => {
         const evseId = request.evseId || 0;
-        if (response.status === 'Scheduled') pending = evseId;
+        if (response.status === 'Scheduled') {
+          pending = evseId;
+          // Meanwhile the EVSEs that are Available become Unavailable, so that no transaction starts there (B12 scenario 3a).
+          station.availability.hold(evseId, true);
+        }
         else if (response.status === 'Accepted') resetNow(evseId, request.type, false);
       },
     },

@@ -245,11 +245,16 @@ test('Reset OnIdle without a transaction: Accepted, then the reboot; the next Bo
 test('Reset with a transaction: OnIdle Scheduled until it ends (B12.FR.01, B12.FR.03); Immediate ends it first (B12.FR.02, B12.FR.04); an EVSE reset; an unknown EVSE Rejected', async () => {
   const rig = makeStation201();
   await startOnline201(rig);
+  await rig.csms.next('StatusNotification');
+  await rig.csms.next('StatusNotification');
   const running = [1];
   const stops = fakeTransactions(rig, running);
   assert.deepEqual((await rig.csms.call('Reset', { type: 'OnIdle' }))[2], { status: 'Scheduled' });
   await sleep(1000);
   assert.equal(rig.host.restarts, 0, 'waits for the transaction');
+  const held = await rig.csms.next('StatusNotification');
+  assert.deepEqual([held[3].evseId, held[3].connectorStatus], [2, 'Unavailable'], 'the Available EVSE held Unavailable meanwhile (B12 3a)');
+  assert.equal(rig.station.availability.operative(1), false, 'no new transaction on EVSE 1 either');
   running.length = 0;
   rig.station.emit('idle', 1);
   await sleep(0);
@@ -262,9 +267,13 @@ test('Reset with a transaction: OnIdle Scheduled until it ends (B12.FR.01, B12.F
   const other = makeStation201();
   await startOnline201(other);
   const stops2 = fakeTransactions(other, [2]);
+  assert.deepEqual((await other.csms.call('Reset', { type: 'OnIdle', evseId: 2 }))[2], { status: 'Scheduled' });
+  assert.equal(other.station.availability.operative(2), false, 'held while it waits');
+  assert.equal(other.station.availability.operative(1), true, 'the other EVSE goes on');
   assert.deepEqual((await other.csms.call('Reset', { type: 'Immediate', evseId: 2 }))[2], { status: 'Accepted' });
   await sleep(0);
   assert.deepEqual(stops2, ['2:ImmediateReset'], 'the EVSE\'s transaction ended (B12.FR.08)');
+  assert.equal(other.station.availability.operative(2), true, 'reset: the EVSE back as it was');
   assert.equal(other.host.restarts, 0, 'an EVSE reset is no reboot');
   assert.deepEqual((await other.csms.call('Reset', { type: 'Immediate', evseId: 3 }))[2], { status: 'Rejected' });
   fakeTransactions(other, [1]);

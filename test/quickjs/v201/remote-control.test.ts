@@ -58,9 +58,9 @@ test('RequestStartTransaction: the first free EVSE without evseId (F01.FR.20), R
   assert.equal(updated.triggerReason, 'RemoteStart');
   assert.equal(updated.transactionInfo.remoteStartId, 9, 'F01.FR.25');
   assert.ok(station.hardware.connector(1).relayClosed());
-  station.availability = { status: () => 'Available', operative: (evseId) => evseId !== 2 };
+  station.availability = { status: () => 'Available', operative: (evseId) => evseId !== 2, hold: () => undefined };
   assert.deepEqual(station.request('RequestStartTransaction', { idToken: REMOTE, remoteStartId: 10 }), { status: 'Rejected' }, 'EVSE 1 authorized, EVSE 2 Inoperative: none free');
-  station.availability = { status: () => 'Available', operative: () => true };
+  station.availability = { status: () => 'Available', operative: () => true, hold: () => undefined };
   assert.deepEqual(station.request('RequestStartTransaction', { idToken: REMOTE, remoteStartId: 11 }), { status: 'Accepted' });
   assert.ok(tx.evse(2)!.authorizedFor(), 'EVSE 2 picked');
 });

@@ -35,7 +35,7 @@ export class FakeStation implements StationContext {
   /** Hold the answers (the CSMS is slow): they come when release() is called or never when the link drops. */
   holdAnswers = false;
   transactions: Transactions = { running: () => false, stop: () => Promise.resolve() };
-  availability: Availability = { status: () => 'Available', operative: () => true };
+  availability: Availability = { status: () => 'Available', operative: () => true, hold: () => undefined };
   private readonly hooks: { [E in StationEvent]?: Array<StationEvents[E]> } = {};
   private held: { resolve: (v: any) => void; reject: (e: any) => void; call: SentCall }[] = [];
 

@@ -225,6 +225,7 @@ export class DeviceModel {
 
   private store(entry: Entry, value: string, attribute: AttributeEnum): void {
     const k = storedKey(entry, attribute);
+    if (this.stored[k] === value) return; // kept already: no write (the boot's HeartbeatInterval, each time)
     const before = this.read(entry, attribute);
     this.stored[k] = value;
     this.storage.set(FILE, JSON.stringify(this.stored));

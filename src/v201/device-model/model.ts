@@ -92,11 +92,11 @@ function wireKey(component: Component, variable?: Variable): string {
 }
 
 export class DeviceModel {
+  /**
+   * In the order of registration. Looked up by a scan (names are case-insensitive): a hundred
+   * entries take no time to scan, while a map of them would hold an atom per key.
+   */
   private readonly entries: Entry[] = [];
-  /** By lower-cased key: names are case-insensitive, the CSMS's and the station's own lookups alike (one map, one atom per variable). */
-  private readonly byKey: { [key: string]: Entry } = {};
-  /** Lower-cased component keys that exist. */
-  private readonly components: { [key: string]: boolean } = {};
   /** Values set since the factory: key (":Attribute" after it unless Actual) → value. */
   private readonly stored: { [key: string]: string };
 
@@ -119,7 +119,6 @@ export class DeviceModel {
   /** Registers variables of one component (a later registration of the same key replaces the earlier one). */
   add(component: ComponentRef | string, variables: VariableSpec[]): void {
     const c: ComponentRef = typeof component === 'string' ? { name: component } : component;
-    this.components[componentKey(c).toLowerCase()] = true;
     for (let i = 0; i < variables.length; i++) {
       let spec = variables[i];
       const key = keyOf(c, spec.name, spec.instance);
@@ -129,12 +128,9 @@ export class DeviceModel {
         own.value = String(this.initial[key]);
         spec = own;
       }
-      const entry: Entry = { component: c, spec, key };
-      const lower = key.toLowerCase();
-      const old = this.byKey[lower];
+      const old = this.entry(key);
       if (old) this.entries.splice(this.entries.indexOf(old), 1);
-      this.entries.push(entry);
-      this.byKey[lower] = entry;
+      this.entries.push({ component: c, spec, key });
     }
   }
 
@@ -145,14 +141,22 @@ export class DeviceModel {
 
   entry(key: string): Entry | null {
     const lower = key.toLowerCase();
-    return Object.prototype.hasOwnProperty.call(this.byKey, lower) ? this.byKey[lower] : null;
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) {
+      const k = entries[i].key;
+      if (k === key || (k.length === lower.length && k.toLowerCase() === lower)) return entries[i];
+    }
+    return null;
   }
 
   /** A variable by its OCPP names: the entry, or why there is none (B05.FR.04-05, B06.FR.06-07). */
   find(component: Component, variable: Variable): Entry | 'UnknownComponent' | 'UnknownVariable' {
-    const key = wireKey(component, variable);
-    if (Object.prototype.hasOwnProperty.call(this.byKey, key)) return this.byKey[key];
-    return this.components[wireKey(component)] ? 'UnknownVariable' : 'UnknownComponent';
+    const found = this.entry(wireKey(component, variable));
+    if (found) return found;
+    const c = wireKey(component);
+    const entries = this.entries;
+    for (let i = 0; i < entries.length; i++) if (componentKey(entries[i].component).toLowerCase() === c) return 'UnknownVariable';
+    return 'UnknownComponent';
   }
 
   /** Does the variable have this attribute? Every variable has Actual. */

@@ -18,6 +18,7 @@ import { installAuthorization } from './v201/authorization/authorization';
 import { installTransactions, TransactionsFeature } from './v201/transactions/transactions';
 import { installMeterValues } from './v201/meter-values/meter-values';
 import { installRemoteControl } from './v201/remote-control/remote-control';
+import { installDataTransfer } from './v201/data-transfer/data-transfer';
 
 /** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
 export const STATION_201_SETTINGS: Array<keyof Settings> = [
@@ -69,6 +70,7 @@ export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boo
   const transactions = installTransactions(station, authorizer);
   installMeterValues(station, transactions);
   installRemoteControl(station, transactions, authorizer);
+  installDataTransfer(station); // P: UnknownVendorId until an entry of one's own registers a vendor
   if (boot.attach) boot.attach(station, transactions, hardware);
   station.start();
   // A scenario uses `duration` itself (the session's length, idle's end); otherwise it is how long the station runs.

@@ -84,7 +84,8 @@ export function installLocalAuthList(station: StationContext): LocalAuthList {
     GetLocalListVersion: { on: () => ({ versionNumber: enabled() ? version : 0 }) }, // D02.FR.01-03
     SendLocalList: {
       on: (p) => {
-        const status = update(p.versionNumber, p.updateType, p.localAuthorizationList || []);
+        // D01.FR.11: at most ItemsPerMessage entries and BytesPerMessage bytes (of the request's JSON).
+        const status = JSON.stringify(p).length > BYTES_PER_MESSAGE ? 'Failed' : update(p.versionNumber, p.updateType, p.localAuthorizationList || []);
         hal.log.info('SendLocalList ' + p.updateType + ' version ' + p.versionNumber + ': ' + status + ' (' + count + ' idTokens)');
         return { status };
       },

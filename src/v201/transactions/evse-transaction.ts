@@ -108,6 +108,7 @@ export class EvseTransaction {
       this.finish('EVCommunicationLost', tx.endedAuthorization || 'EVDisconnected');
       return;
     }
+    this.applyPower(); // no EV, no energy: the transaction waits for it (E10)
     this.update('EVCommunicationLost');
   }
 
@@ -123,8 +124,7 @@ export class EvseTransaction {
     if (tx && !tx.idTokenSent) {
       this.applyPower();
       this.update(a.trigger); // E02.FR.01, E02.FR.20
-    }
-    else if (!tx && this.points('TxStartPoint', 'Authorized')) this.begin(a.trigger); // E01.FR.03
+    } else if (!tx && this.points('TxStartPoint', 'Authorized')) this.begin(a.trigger); // E01.FR.03
     if (!this.hw.plugged()) {
       // E03.FR.05: no cable within EVConnectionTimeOut ends the authorization (and a transaction it started).
       this.cancelConnectionTimer();

@@ -230,3 +230,34 @@ test('the stop of a transaction by the station (reset) and TriggerMessage Transa
   assert.equal(station.events()[2].transactionInfo.stoppedReason, 'ImmediateReset');
   assert.equal(trigger.status!({ id: 1 }), 'Rejected', 'no transaction to report');
 });
+
+test('a token of the same group stops the transaction (E07.FR.01, the group known from the local list); TxStopPoint EVConnected: StopAuthorized is an Updated, the unplug ends it Local', async () => {
+  const { station, tx } = build();
+  station.model.put('TxCtrlr/TxStopPoint', 'EVConnected');
+  const group = { idToken: 'FLEET-7', type: 'Central' as const };
+  station.request('SendLocalList', {
+    versionNumber: 1,
+    updateType: 'Full',
+    localAuthorizationList: [
+      { idToken: TOKEN, idTokenInfo: { status: 'Accepted', groupIdToken: group } },
+      { idToken: { idToken: 'COLLEAGUE', type: 'ISO14443' }, idTokenInfo: { status: 'Accepted', groupIdToken: group } },
+    ],
+  });
+  station.answer = (action) => (action === 'Authorize' ? { idTokenInfo: { status: 'Accepted', groupIdToken: group } } : {});
+  station.hardware.connector(1).plugIn();
+  await tx.present(1, TOKEN);
+  assert.ok(await tx.present(1, { idToken: 'COLLEAGUE', type: 'ISO14443' }), 'the colleague of the same group stops');
+  await sleep(1);
+  let events = station.events();
+  const last = events[events.length - 1];
+  assert.equal(last.eventType, 'Updated');
+  assert.equal(last.triggerReason, 'StopAuthorized');
+  assert.deepEqual(last.idToken, { idToken: 'COLLEAGUE', type: 'ISO14443' }, 'E07.FR.02: the token that stopped');
+  assert.ok(!station.hardware.connector(1).relayClosed(), 'energy stops with the authorization');
+  assert.ok(station.transactions.running(1), 'the transaction waits for its stop point');
+  station.hardware.connector(1).unplug(true);
+  await sleep(1);
+  events = station.events();
+  assert.equal(events[events.length - 1].eventType, 'Ended');
+  assert.equal(events[events.length - 1].transactionInfo.stoppedReason, 'Local', 'the driver ended it');
+});

@@ -46,14 +46,15 @@ export interface TransactionsFeature {
 
 const ATTEMPTS_DEFAULT = '3';
 const ATTEMPT_INTERVAL_DEFAULT = '60';
-const START_POINTS = 'EVConnected,Authorized,PowerPathClosed,EnergyTransfer';
+/** What TxStartPoint and TxStopPoint may hold here (no parking sensor, no signed meter data). */
+const TX_POINTS = 'EVConnected,Authorized,PowerPathClosed,EnergyTransfer';
 
 export function installTransactions(station: StationContext, authorizer: Authorizer): TransactionsFeature {
   const { hal, model } = station;
   model.add('TxCtrlr', [
     // E 1.1: the transaction's start and stop points, settable (1.1.1: RW).
-    { name: 'TxStartPoint', type: 'MemberList', mutability: 'ReadWrite', value: 'PowerPathClosed', values: START_POINTS },
-    { name: 'TxStopPoint', type: 'MemberList', mutability: 'ReadWrite', value: 'EVConnected,Authorized', values: START_POINTS },
+    { name: 'TxStartPoint', type: 'MemberList', mutability: 'ReadWrite', value: 'PowerPathClosed', values: TX_POINTS },
+    { name: 'TxStopPoint', type: 'MemberList', mutability: 'ReadWrite', value: 'EVConnected,Authorized', values: TX_POINTS },
     { name: 'EVConnectionTimeOut', type: 'integer', mutability: 'ReadWrite', value: '120', unit: 's', min: 1 },
     { name: 'StopTxOnEVSideDisconnect', type: 'boolean', mutability: 'ReadWrite', value: 'true' },
     { name: 'StopTxOnInvalidId', type: 'boolean', mutability: 'ReadWrite', value: 'true' },

@@ -1,7 +1,7 @@
 // Functional block F, Remote control: RequestStartTransaction (F01, F02), RequestStopTransaction
 // (F03), UnlockConnector (F05) and TriggerMessage (F06, over the station's trigger registry).
 import { StationContext } from '../context';
-import { IdToken, IdTokenInfo, RequestStartTransactionRequest, RequestStartTransactionResponse } from '../../ocpp/v201/generated/types';
+import { IdTokenInfo, RequestStartTransactionRequest, RequestStartTransactionResponse } from '../../ocpp/v201/generated/types';
 import { Authorizer, TransactionsFeature } from '../transactions/transactions';
 
 export function installRemoteControl(station: StationContext, transactions: TransactionsFeature, authorizer: Authorizer): void {
@@ -48,7 +48,7 @@ export function installRemoteControl(station: StationContext, transactions: Tran
         if (!evseId) return;
         // F02.FR.09 / .10: authorized first, like a local start, only with AuthorizeRemoteStart.
         if (!model.getBool('AuthCtrlr/AuthorizeRemoteStart')) return start(evseId, p);
-        authorizer.authorize(p.idToken as IdToken, evseId).then((info) => {
+        authorizer.authorize(p.idToken, evseId).then((info) => {
           if (info.status === 'Accepted') start(evseId, p, info);
           else hal.log.info('RequestStartTransaction: idToken ' + p.idToken.idToken + ' ' + info.status);
         });

@@ -261,3 +261,29 @@ test('a token of the same group stops the transaction (E07.FR.01, the group know
   assert.equal(events[events.length - 1].eventType, 'Ended');
   assert.equal(events[events.length - 1].transactionInfo.stoppedReason, 'Local', 'the driver ended it');
 });
+
+test('a transaction started while offline (E04): the token from the cache, every event offline, delivered in order once the link is back', async () => {
+  const { station, tx } = build();
+  station.model.put('SampledDataCtrlr/TxUpdatedInterval', '10');
+  station.hardware.connector(1).plugIn();
+  await tx.present(1, TOKEN); // online: Authorize, the answer cached
+  await tx.present(1, TOKEN);
+  await sleep(1);
+  const before = station.sent.length;
+  station.linkDown();
+  station.hardware.connector(1).unplug();
+  await sleep(1);
+  station.hardware.connector(1).plugIn();
+  assert.ok(await tx.present(1, TOKEN), 'LocalAuthorizeOffline: the cached Accepted token');
+  await sleep(25000);
+  await tx.present(1, TOKEN);
+  await sleep(1);
+  assert.equal(station.sent.length, before, 'nothing sent while offline');
+  station.linkUp();
+  await sleep(1);
+  const offline = station.sent.slice(before).map((c) => c.payload);
+  assert.deepEqual(types(offline), ['Started:Authorized', 'Updated:MeterValuePeriodic', 'Updated:MeterValuePeriodic', 'Ended:StopAuthorized']);
+  assert.ok(offline.every((e) => e.offline === true), 'offline: true (E04, E12.FR.02)');
+  assert.deepEqual(seqNos(offline), [0, 1, 2, 3]);
+  assert.notEqual(offline[0].transactionInfo.transactionId, station.events()[0].transactionInfo.transactionId, 'a transaction of its own');
+});

@@ -19,7 +19,8 @@ const CACHE_ENTRIES = 32;
 
 export function installAuthorization(station: StationContext, list: LocalAuthList | null): Authorizer {
   const { hal, model } = station;
-  const cache = new AuthorizationCache(hal.storage, CACHE_ENTRIES);
+  const lifeTime = () => model.getInt('AuthCacheCtrlr/LifeTime');
+  const cache = new AuthorizationCache(hal.storage, CACHE_ENTRIES, lifeTime);
   const bool = (name: string, value: string) => ({ name, type: 'boolean' as const, mutability: 'ReadWrite' as const, value });
   model.add('AuthCtrlr', [
     bool('Enabled', 'true'),
@@ -36,7 +37,6 @@ export function installAuthorization(station: StationContext, list: LocalAuthLis
     { name: 'Storage', type: 'integer', unit: 'B', read: () => String(cache.bytes()) },
   ]);
   const cacheOn = () => model.getBool('AuthCacheCtrlr/Enabled');
-  const lifeTime = () => model.getInt('AuthCacheCtrlr/LifeTime');
 
   station.route({
     // C11: cleared when the cache is enabled, else Rejected.
@@ -53,7 +53,7 @@ export function installAuthorization(station: StationContext, list: LocalAuthLis
   const local = (idToken: IdToken): IdTokenInfo | null => {
     const listed = list ? list.lookup(idToken) : null;
     if (listed) return listed;
-    return cacheOn() ? cache.lookup(idToken, hal.now(), lifeTime()) : null;
+    return cacheOn() ? cache.lookup(idToken, hal.now()) : null;
   };
 
   return {

@@ -39,16 +39,23 @@ export function availability(station: StationContext): void {
   const operative = (evseId: number, connectorId?: number) =>
     !inoperative('0') && !inoperative(String(evseId)) && (connectorId === undefined || !inoperative(evseId + '.' + connectorId)) && held.indexOf('0') < 0 && held.indexOf(String(evseId)) < 0;
 
+  /** EVSEs Occupied when they became Inoperative: Occupied until the cable is out, then Unavailable (G01.FR.05). */
+  const occupiedUntilUnplugged: { [evseId: string]: boolean } = {};
   const statusOf = (evseId: number, connectorId: number): ConnectorStatusEnum => {
     const hw = station.connector(evseId, connectorId);
     if (!hw) return 'Unavailable';
     if (hw.error() !== 'NoError') return 'Faulted';
     // A connector in a transaction stays as it is until the transaction ends (G03.FR.05, G04.FR.06: Scheduled);
     // the station's, an EVSE's or its own Inoperative makes it Unavailable, unless Faulted (G03.FR.06, G04.FR.07).
-    if (!operative(evseId, connectorId) && !station.transactions.running(evseId)) return 'Unavailable';
+    if (!operative(evseId, connectorId) && !station.transactions.running(evseId) && !(hw.plugged() && occupiedUntilUnplugged[evseId])) return 'Unavailable';
     return hw.plugged() ? 'Occupied' : 'Available';
   };
+  /** Before a change to Inoperative: the EVSEs it concerns that are Occupied now stay so until unplugged. */
+  const keepOccupied = (evseId: number) => {
+    for (let e = 1; e <= n; e++) if ((!evseId || e === evseId) && statusOf(e, 1) === 'Occupied') occupiedUntilUnplugged[e] = true;
+  };
   const hold = (evseId: number, on: boolean) => {
+    if (on) keepOccupied(evseId);
     const i = held.indexOf(String(evseId));
     if (on && i < 0) held.push(String(evseId));
     if (!on && i >= 0) held.splice(i, 1);
@@ -81,7 +88,10 @@ export function availability(station: StationContext): void {
     report(away > model.getInt('OCPPCommCtrlr/OfflineThreshold'));
   });
   station.on('offline', () => (offlineSince = hal.ticks()));
-  station.on('connector', () => report(false));
+  station.on('connector', (evseId, _connectorId, event) => {
+    if (event === 'unplugged') delete occupiedUntilUnplugged[evseId];
+    report(false);
+  });
   // A change the CSMS scheduled shows once the EVSE has no transaction (G01.FR.05).
   station.on('idle', () => report(false));
 
@@ -106,6 +116,7 @@ export function availability(station: StationContext): void {
     const target = evseId === 0 ? '0' : connectorId !== undefined ? evseId + '.' + connectorId : String(evseId);
     // Already in that state: Accepted (G03.FR.03, G04.FR.04), the transaction or not.
     const already = inoperative(target) === (status === 'Inoperative');
+    if (status === 'Inoperative') keepOccupied(evseId);
     apply(target, status);
     save();
     // A transaction on it: the change shows once it has ended (G03.FR.05, G04.FR.06); becoming Operative needs no wait.

@@ -54,7 +54,7 @@ test('ChangeAvailability: an EVSE, a connector, the station; unknown ones Reject
   assert.equal(state[2].getVariableResult[0].attributeValue, 'Unavailable');
 });
 
-test('ChangeAvailability Inoperative while a transaction runs: Scheduled; the connector stays until the transaction has ended, then Unavailable (G03.FR.05, G01.FR.05)', async () => {
+test('ChangeAvailability Inoperative while a transaction runs: Scheduled; the connector stays Occupied until the transaction has ended and the cable is out, then Unavailable (G03.FR.05, G01.FR.05)', async () => {
   const rig = makeStation201();
   await startOnline201(rig);
   await takeStatuses(rig, 2);
@@ -71,7 +71,13 @@ test('ChangeAvailability Inoperative while a transaction runs: Scheduled; the co
   assert.equal(rig.station.availability.operative(1), false, 'no new transaction may start there');
   running = false;
   rig.station.emit('idle', 1);
-  assert.deepEqual(await takeStatuses(rig, 1), ['1.1:Unavailable']);
+  await sleep(100);
+  assert.deepEqual(rig.csms.pending('StatusNotification'), [], 'the transaction over, the cable still in: Occupied still (G01.FR.05)');
+  rig.hw.connector(1).unplug();
+  assert.deepEqual(await takeStatuses(rig, 1), ['1.1:Unavailable'], 'Occupied → unplugged → Unavailable, as scheduled');
+  rig.hw.connector(1).plugIn();
+  await sleep(100);
+  assert.deepEqual(rig.csms.pending('StatusNotification'), [], 'a cable into an Unavailable connector changes nothing');
   const station = await rig.csms.call('ChangeAvailability', { operationalStatus: 'Operative' });
   assert.deepEqual(station[2], { status: 'Accepted' }, 'becoming Operative needs no wait');
 });

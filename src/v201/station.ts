@@ -1,7 +1,7 @@
 // The OCPP 2.0.1 charging station: what every feature stands on — the CSMS session
 // (provisioning/session.ts), the device model, the routes, the trigger registry, the hooks —
 // over the HAL and the hardware. The features install themselves (context.ts `Feature`);
-// the firmware entry (src/main-201.ts) says which:
+// the composition root (bootStation201 in src/boot-station-201.ts) says which:
 //
 //   const station = new Station(hal, hardware, openChargePointLink(hal));
 //   station.install(provisioning); station.install(availability); ...

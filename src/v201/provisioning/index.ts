@@ -20,7 +20,7 @@ export function provisioning(station: StationContext): void {
   /** An OnIdle reset waiting for the transactions to end: the EVSE (0: the station). */
   let pending: number | null = null;
   const resetNow = (evseId: number, type: ResetEnum, scheduled: boolean) => {
-    pending = null;
+    if (pending === evseId || !evseId) pending = null; // an EVSE's reset leaves a station reset waiting as it is
     if (evseId) {
       station.availability.hold(evseId, false); // reset: back to what it was (a scheduled reset held it)
       // An EVSE reset ends its transaction (Immediate: at once, B12.FR.08); there is no more to an EVSE here.
@@ -50,8 +50,7 @@ export function provisioning(station: StationContext): void {
           pending = evseId;
           // Meanwhile the EVSEs that are Available become Unavailable, so that no transaction starts there (B12 scenario 3a).
           station.availability.hold(evseId, true);
-        }
-        else if (response.status === 'Accepted') resetNow(evseId, request.type, false);
+        } else if (response.status === 'Accepted') resetNow(evseId, request.type, false);
       },
     },
   });

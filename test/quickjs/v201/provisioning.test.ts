@@ -276,10 +276,28 @@ test('Reset with a transaction: OnIdle Scheduled until it ends (B12.FR.01, B12.F
   assert.equal(other.station.availability.operative(2), true, 'reset: the EVSE back as it was');
   assert.equal(other.host.restarts, 0, 'an EVSE reset is no reboot');
   assert.deepEqual((await other.csms.call('Reset', { type: 'Immediate', evseId: 3 }))[2], { status: 'Rejected' });
-  fakeTransactions(other, [1]);
-  assert.deepEqual((await other.csms.call('Reset', { type: 'Immediate' }))[2], { status: 'Accepted' });
+  const both = [1, 2];
+  fakeTransactions(other, both);
+  other.station.transactions.stop = (evseId) => {
+    both.splice(both.indexOf(evseId || 0), 1);
+    return Promise.resolve();
+  };
+  assert.deepEqual((await other.csms.call('Reset', { type: 'OnIdle' }))[2], { status: 'Scheduled' }, 'the station, once both transactions ended');
+  assert.deepEqual((await other.csms.call('Reset', { type: 'Immediate', evseId: 2 }))[2], { status: 'Accepted' });
   await sleep(0);
-  assert.equal(other.host.restarts, 1);
+  other.station.emit('idle', 2);
+  await sleep(0);
+  assert.equal(other.host.restarts, 0, 'the EVSE reset left the station reset waiting: EVSE 1 still charges');
+  both.length = 0;
+  other.station.emit('idle', 1);
+  await sleep(0);
+  assert.equal(other.host.restarts, 1, 'then the station reset');
+  const other2 = makeStation201();
+  await startOnline201(other2);
+  fakeTransactions(other2, [1]);
+  assert.deepEqual((await other2.csms.call('Reset', { type: 'Immediate' }))[2], { status: 'Accepted' });
+  await sleep(0);
+  assert.equal(other2.host.restarts, 1);
 });
 
 test('SetNetworkProfile: validated and stored (B09); NetworkConfigurationPriority then names the slot, after the reboot the station connects there, and falls back after NetworkProfileConnectionAttempts (B10)', async () => {

@@ -19,6 +19,7 @@ import { installTransactions, TransactionsFeature } from './v201/transactions/tr
 import { installMeterValues } from './v201/meter-values/meter-values';
 import { installRemoteControl } from './v201/remote-control/remote-control';
 import { installDataTransfer } from './v201/data-transfer/data-transfer';
+import { installFirmware } from './v201/firmware/firmware';
 
 /** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
 export const STATION_201_SETTINGS: Array<keyof Settings> = [
@@ -70,6 +71,7 @@ export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boo
   const transactions = installTransactions(station, authorizer);
   installMeterValues(station, transactions);
   installRemoteControl(station, transactions, authorizer);
+  installFirmware(station); // L: until block M is installed here, no ManufacturerRootCertificate: a signed update is InvalidCertificate
   installDataTransfer(station); // P: UnknownVendorId until an entry of one's own registers a vendor
   if (boot.attach) boot.attach(station, transactions, hardware);
   station.start();

@@ -26,10 +26,12 @@ export interface Rig201 {
   csms: FakeCsms;
 }
 
-export function makeStation201(config: { [k: string]: unknown } = {}, files?: { [name: string]: string }, features: Feature[] = FEATURES): Rig201 {
+/** `prepare`: gives the fake host members before the HAL is made (e.g. the optional firmware and crypto members). */
+export function makeStation201(config: { [k: string]: unknown } = {}, files?: { [name: string]: string }, features: Feature[] = FEATURES, prepare?: (host: FakeHost) => void): Rig201 {
   const settings: { [k: string]: unknown } = { url: 'ws://csms/ocpp', id: 'CP-201', connectors: 2 };
   for (const k in config) settings[k] = config[k];
   const host = new FakeHost({ config: settings, files: files || {} });
+  if (prepare) prepare(host);
   const hal = createHal(host);
   const hw = simHardwareFor(hal);
   const station = new Station(hal, hw, openChargePointLink(hal));

@@ -28,10 +28,15 @@ export type FirmwareUpdateAnswer = UpdateFirmwareStatus & UpdateFirmwareStatusEn
 /** The request: 1.6's SignedUpdateFirmware or 2.0.1's UpdateFirmware (the same fields; 2.0.1's signature optional). */
 export type FirmwareUpdateRequest = SignedUpdateFirmwareRequest | UpdateFirmwareRequest;
 
-export interface FirmwareUpdateHost extends TransferHost {
+/** What the flow uses of the HAL (the station's `hal`). */
+export interface FirmwareUpdateHal extends TransferHost {
   readonly firmware: FirmwareHooks;
-  /** The running image's version (the FirmwareUpdated event's detail). */
-  readonly firmwareVersion: string;
+  /** firmwareVersion: the running image's (the FirmwareUpdated event's detail). */
+  readonly settings: { firmwareVersion: string };
+}
+
+/** What the flow needs of the station. */
+export interface FirmwareUpdateStation {
   online(): boolean;
   /** Sends a notification: resolves with the CSMS's answer, or null. */
   send(action: string, payload: object): Promise<unknown>;
@@ -91,12 +96,12 @@ export class FirmwareUpdate {
   private readonly held: HeldNotifications;
   private isWaiting = false;
 
-  constructor(private readonly host: FirmwareUpdateHost, private readonly options: FirmwareUpdateOptions) {
-    this.flow = new TransferFlow<Update>(host, options.file);
+  constructor(private readonly hal: FirmwareUpdateHal, private readonly station: FirmwareUpdateStation, private readonly options: FirmwareUpdateOptions) {
+    this.flow = new TransferFlow<Update>(hal, options.file);
     this.flow.restore(options.what + ' update');
     this.held = new HeldNotifications(
-      () => host.online(),
-      (action, payload) => host.send(action, payload)
+      () => station.online(),
+      (action, payload) => station.send(action, payload)
     );
   }
 
@@ -118,7 +123,7 @@ export class FirmwareUpdate {
 
   /** The answer to a request (then, if it is Accepted or AcceptedCanceled: schedule it). */
   decide(p: FirmwareUpdateRequest): FirmwareUpdateAnswer {
-    const log = this.host.log;
+    const log = this.hal.log;
     const request = this.options.request;
     if (this.update && (this.update.phase === 'Installing' || this.update.phase === 'Installed')) return 'Rejected'; // too late to cancel (L01.FR.27)
     const certificate = p.firmware.signingCertificate;
@@ -127,14 +132,14 @@ export class FirmwareUpdate {
       log.warning(request + ': no signing certificate');
       return 'Rejected';
     }
-    if (!this.host.canVerify()) {
+    if (!this.station.canVerify()) {
       log.warning(request + ': this host cannot check certificates and signatures (optional host ABI members)');
       return 'Rejected';
     }
-    const why = this.host.untrusted(certificate);
+    const why = this.station.untrusted(certificate);
     if (why) {
       log.warning(request + ': signing certificate refused (' + why + ')');
-      this.host.securityEvent('InvalidFirmwareSigningCertificate', why);
+      this.station.securityEvent('InvalidFirmwareSigningCertificate', why);
       return 'InvalidCertificate';
     }
     return this.update ? 'AcceptedCanceled' : 'Accepted';
@@ -142,10 +147,10 @@ export class FirmwareUpdate {
 
   /** An accepted request: it replaces the update under way. */
   schedule(p: FirmwareUpdateRequest): void {
-    const host = this.host;
+    const hal = this.hal;
     const f = p.firmware;
-    const now = host.now();
-    if (this.update) host.log.info(this.options.what + ' update ' + this.update.requestId + ' canceled by ' + p.requestId);
+    const now = hal.now();
+    if (this.update) hal.log.info(this.options.what + ' update ' + this.update.requestId + ' canceled by ' + p.requestId);
     this.holdForInstall(false);
     const u = this.flow.begin({
       requestId: p.requestId,
@@ -158,7 +163,7 @@ export class FirmwareUpdate {
       retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
       phase: 'Waiting',
     });
-    host.log.info(this.options.what + ' update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(u.retrieveAt).toISOString());
+    hal.log.info(this.options.what + ' update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(u.retrieveAt).toISOString());
     this.waitForDownload();
   }
 
@@ -170,9 +175,9 @@ export class FirmwareUpdate {
       // Installing still: the station restarted (power loss?) before the host confirmed. A
       // host with rollback says whether the new image is the one running. An outcome found
       // at an earlier boot stays (its security event went then), unless the host has rolled back since.
-      const failure = this.host.firmware.installFailure(u.outcome ? 'Installed' : u.phase);
-      if (failure) this.host.log.error(this.options.what + ': installation failed (' + failure + ')');
-      else if (!u.outcome) this.host.securityEvent('FirmwareUpdated', this.host.firmwareVersion);
+      const failure = this.hal.firmware.installFailure(u.outcome ? 'Installed' : u.phase);
+      if (failure) this.hal.log.error(this.options.what + ': installation failed (' + failure + ')');
+      else if (!u.outcome) this.station.securityEvent('FirmwareUpdated', this.hal.settings.firmwareVersion);
       this.finish(failure ? 'InstallationFailed' : u.outcome || 'Installed', u);
       return;
     }
@@ -199,24 +204,24 @@ export class FirmwareUpdate {
 
   private waitForDownload(): void {
     const u = this.update!;
-    if (u.retrieveAt > this.host.now()) this.setStatus('DownloadScheduled');
+    if (u.retrieveAt > this.hal.now()) this.setStatus('DownloadScheduled');
     this.flow.waitUntil(u.retrieveAt, () => this.download());
   }
 
   private download(): void {
     const u = this.update;
     if (!u) return;
-    const host = this.host;
+    const hal = this.hal;
     const what = this.options.what;
     this.setStatus('Downloading');
-    host.firmware.download(u.location, (error) => {
+    hal.firmware.download(u.location, (error) => {
       if (!this.flow.isCurrent(u)) return; // replaced meanwhile
       if (error) {
         if (this.flow.retry(u, () => this.download(), (job, at) => (job.retrieveAt = at))) {
-          host.log.warning(what + ': download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
+          hal.log.warning(what + ': download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
           return;
         }
-        host.log.error(what + ': download failed (' + error + '); update abandoned');
+        hal.log.error(what + ': download failed (' + error + '); update abandoned');
         this.finish('DownloadFailed');
         return;
       }
@@ -227,13 +232,13 @@ export class FirmwareUpdate {
   }
 
   private verify(u: Update): void {
-    const host = this.host;
+    const hal = this.hal;
     const what = this.options.what;
-    host.firmware.verifySignature(u.signingCertificate, u.signature, (error) => {
+    hal.firmware.verifySignature(u.signingCertificate, u.signature, (error) => {
       if (!this.flow.isCurrent(u)) return;
       if (error) {
-        host.log.error(what + ': signature refused (' + error + '); update abandoned');
-        host.securityEvent('InvalidFirmwareSignature', error);
+        hal.log.error(what + ': signature refused (' + error + '); update abandoned');
+        this.station.securityEvent('InvalidFirmwareSignature', error);
         this.finish('InvalidSignature');
         return;
       }
@@ -254,41 +259,41 @@ export class FirmwareUpdate {
   private installWhenDue(): void {
     const u = this.update;
     if (!u || u.phase !== 'Verified') return;
-    const host = this.host;
+    const hal = this.hal;
     const what = this.options.what;
-    if (u.installAt > host.now()) {
+    if (u.installAt > hal.now()) {
       if (this.status !== 'InstallScheduled') this.setStatus('InstallScheduled');
       this.flow.waitUntil(u.installAt, () => this.installWhenDue());
       return;
     }
-    const busy = host.busy();
+    const busy = this.station.busy();
     if (busy !== null) {
-      host.log.info(what + ': install waits for ' + busy);
+      hal.log.info(what + ': install waits for ' + busy);
       this.holdForInstall(true);
       return;
     }
     u.phase = 'Installing';
     this.flow.save();
     this.setStatus('Installing');
-    host.firmware.install((error) => {
+    hal.firmware.install((error) => {
       if (!this.flow.isCurrent(u)) return;
       if (error) {
-        host.log.error(what + ': installation failed (' + error + ')');
+        hal.log.error(what + ': installation failed (' + error + ')');
         this.finish('InstallationFailed');
         return;
       }
       u.phase = 'Installed';
       this.flow.save();
       this.setStatus('InstallRebooting');
-      host.log.info(what + ': installed; restarting into it');
-      this.flow.restartSoon(() => host.reboot());
+      hal.log.info(what + ': installed; restarting into it');
+      this.flow.restartSoon(() => this.station.reboot());
     });
   }
 
   private holdForInstall(on: boolean): void {
     if (this.isWaiting === on) return;
     this.isWaiting = on;
-    if (this.host.waiting) this.host.waiting(on);
+    if (this.station.waiting) this.station.waiting(on);
   }
 
   // ---- helpers ---------------------------------------------------------------------------

@@ -27,13 +27,8 @@ export class SignedFirmware {
   constructor(private readonly station: SignedFirmwareContext, certificates: Certificates, events: SecurityEvents) {
     const hal = station.hal;
     this.update = new FirmwareUpdate(
+      hal,
       {
-        now: hal.now,
-        setTimeout: hal.setTimeout,
-        log: hal.log,
-        storage: hal.storage,
-        firmware: hal.firmware,
-        firmwareVersion: hal.settings.firmwareVersion,
         online: () => station.online,
         send: (action, payload) => station.sendNow(action, payload),
         canVerify: () => !!certificates.crypto && hal.firmware.canVerifySignatures,

@@ -39,13 +39,8 @@ export function installFirmware(station: StationContext, security?: FirmwareSecu
   const hal = station.hal;
   station.model.add('OCPPCommCtrlr', [FILE_TRANSFER_PROTOCOLS]);
   const update = new FirmwareUpdate(
+    hal,
     {
-      now: hal.now,
-      setTimeout: hal.setTimeout,
-      log: hal.log,
-      storage: hal.storage,
-      firmware: hal.firmware,
-      firmwareVersion: hal.settings.firmwareVersion,
       online: () => station.online,
       send: (action, payload) => station.send(action, payload),
       canVerify: () => !!hal.crypto && hal.firmware.canVerifySignatures,

@@ -8,6 +8,7 @@
 //   node build/build.mjs --config my-build.json            the same options from a file: {"entry", "out", "features"}
 //   import { build, bundleFile }    used by the test runner and the benchmark
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,6 +16,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
 import { checkES5 } from './es5-check.mjs';
+import { inputsFingerprint } from './build-inputs.mjs';
+import { mangleableNames, mangleRegExp } from './mangle.mjs';
 import { availableFeatures, featuresPlugin, leftOutModules, parseFeatures } from './features.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -94,12 +97,22 @@ const decodedTablesArePure = {
   },
 };
 
+/** The property names a minified bundle of `entry` may shorten (build/mangle.mjs), for the sources as they are. */
+function internalNames(entry) {
+  const inProject = /^(src|hal|bench|examples|test)\//.test(entry);
+  const extra = inProject ? [] : [entry];
+  const key = inputsFingerprint(root) + (inProject ? '' : ':' + createHash('sha256').update(readFileSync(join(root, entry))).digest('hex'));
+  return mangleableNames(root, key, extra);
+}
+
 /**
  * esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js);
  * `features`: the features to keep (build/features.mjs), absent: every built-in one.
  */
 function bundleOptions(entry, minify, tscDir, features) {
   return {
+    // A minified bundle shortens the property names only the program itself uses (build/mangle.mjs).
+    ...(minify && { mangleProps: mangleRegExp(internalNames(entry)) }),
     ...(features && { metafile: true }),
     plugins: features ? [decodedTablesArePure, featuresPlugin(tscDir, features)] : [decodedTablesArePure],
     entryPoints: [tscOutput(entry, tscDir)],

@@ -1,0 +1,132 @@
+// The minified bundles shorten only the property names the program uses internally
+// (build/mangle.mjs): every OCPP field, action and enum value, every host-ABI member and every
+// settings key the readable bundle names is still there in the flashed one, and a charging
+// session writes its files with the same names from either bundle (a stored name that changed
+// with a firmware update would break the recovery of what the old firmware stored).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import * as acorn from 'acorn';
+import { root } from '../../build/build.mjs';
+import { inputsFingerprint } from '../../build/build-inputs.mjs';
+import { mangleableNames, ocppNames } from '../../build/mangle.mjs';
+import { Csms } from '../../sim/csms.mjs';
+import { SimulatedStation } from '../../sim/host.mjs';
+
+const require = createRequire(import.meta.url);
+const ts = require('typescript');
+
+/** The members an interface file declares (property and method signatures). */
+function declaredMembers(file) {
+  const sf = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES5, true);
+  const names = new Set();
+  const visit = (n) => {
+    if ((ts.isPropertySignature(n) || ts.isMethodSignature(n)) && n.name && ts.isIdentifier(n.name)) names.add(n.name.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return names;
+}
+
+/** Every property name a bundle spells out: accessed, an object key, or a string. */
+function spelledNames(file) {
+  const names = new Set();
+  const walk = (n) => {
+    if (!n || typeof n.type !== 'string') return;
+    if (n.type === 'MemberExpression' && !n.computed) names.add(n.property.name);
+    if (n.type === 'Property') names.add(n.key.type === 'Identifier' ? n.key.name : String(n.key.value));
+    if (n.type === 'Literal' && typeof n.value === 'string') names.add(n.value);
+    for (const k of Object.keys(n)) {
+      const v = n[k];
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v.type === 'string') walk(v);
+    }
+  };
+  walk(acorn.parse(readFileSync(join(root, file), 'utf8'), { ecmaVersion: 5 }));
+  return names;
+}
+
+const names = mangleableNames(root, inputsFingerprint(root));
+const abi = declaredMembers('hal/host-abi.ts');
+const settings = declaredMembers('hal/settings.ts');
+const ocpp = ocppNames(root);
+
+test('the names to shorten are the program\'s own: none is an OCPP name, a host-ABI member or a settings key', () => {
+  assert.ok(names.length > 100, names.length + ' names');
+  for (const member of ['wsOpen', 'onmessage', 'timerStart', 'fileWrite', 'exit']) assert.ok(abi.has(member), member);
+  for (const n of names) {
+    assert.ok(!ocpp.has(n), `${n} is an OCPP name`);
+    assert.ok(!abi.has(n), `${n} is a host-ABI member`);
+    assert.ok(!settings.has(n), `${n} is a settings key`);
+  }
+});
+
+for (const [readable, flashed] of [
+  ['dist/firmware.js', 'dist/firmware.min.js'],
+  ['dist/simulator.js', 'dist/simulator.min.js'],
+  ['dist/firmware-201.js', 'dist/firmware-201.min.js'],
+]) {
+  test(`${flashed}: every OCPP name, host-ABI member and settings key of ${readable} survives; the internal names are shortened`, () => {
+    const before = spelledNames(readable);
+    const after = spelledNames(flashed);
+    const lost = [...before].filter((n) => (ocpp.has(n) || abi.has(n) || settings.has(n)) && !after.has(n));
+    assert.deepEqual(lost, []);
+    const shortened = names.filter((n) => before.has(n));
+    assert.ok(shortened.length > 50, shortened.length + ' internal names in the readable bundle');
+    assert.deepEqual(shortened.filter((n) => after.has(n)), [], 'internal names left in the flashed bundle');
+  });
+}
+
+/** Every key of every JSON value in the files under `dir` (a line each for the .jsonl-like logs too). */
+function storedKeys(dir) {
+  const keys = new Set();
+  const add = (v) => {
+    if (Array.isArray(v)) v.forEach(add);
+    else if (v && typeof v === 'object') for (const k of Object.keys(v)) keys.add(k), add(v[k]);
+  };
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else {
+        const text = readFileSync(p, 'utf8');
+        for (const chunk of [text, ...text.split('\n')]) {
+          try {
+            add(JSON.parse(chunk));
+          } catch {}
+        }
+      }
+    }
+  };
+  walk(dir);
+  return keys;
+}
+
+async function sessionFiles(bundle, csms, id) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ocpp-mangle-'));
+  const station = new SimulatedStation({ settings: { url: csms.url, id, connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, dataDir, bundle: join(root, bundle) });
+  try {
+    await station.start();
+    const result = await station.exited;
+    assert.equal(result.code, 0, `${bundle}: ${result.reason}`);
+    return storedKeys(dataDir);
+  } finally {
+    if (station.running) await station.stop(0, 'test over');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+test('a charging session stores the same names from the readable and the flashed bundle', { timeout: 120000 }, async () => {
+  const csms = new Csms({ heartbeatInterval: 300 });
+  await csms.start();
+  try {
+    const [readable, flashed] = await Promise.all([sessionFiles('dist/simulator.js', csms, 'MANGLE-READABLE'), sessionFiles('dist/simulator.min.js', csms, 'MANGLE-FLASHED')]);
+    assert.ok(readable.size > 5, [...readable].join(' '));
+    assert.deepEqual([...flashed].sort(), [...readable].sort());
+  } finally {
+    await csms.stop();
+  }
+});

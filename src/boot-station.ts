@@ -10,6 +10,7 @@ import { Station } from './app/station';
 import { StationFeature } from './app/feature';
 import { BUILT_IN_FEATURES } from './app/built-in-features';
 import { openChargePointLink } from './app/core/csms-link';
+import { afterTopLevel } from './lib/after-top-level';
 
 /** The settings the station application itself acts on (hal/settings.ts). */
 export const STATION_SETTINGS: Array<keyof Settings> = [
@@ -42,18 +43,11 @@ export interface StationBoot<H extends Hardware> {
   features?: StationFeature[];
 }
 
-/** The exit code of a bundle that throws while it is evaluated (the hosts' load error). */
-const LOAD_ERROR = 70;
-
 /**
  * Boots the station: declares the settings, logs the identity, builds the station on the
  * hardware and starts it. Without a CSMS URL or station id it ends the program with 2.
- * The station is built once the bundle's top level has returned (a promise job the host runs
- * right after it, before any event): the top level's own code (each module's and each class's
- * once-run definitions, about 30 KB of bytecode on 32-bit ARM) is then freed before the
- * station's objects are made, instead of being held beside them at the heap's peak. A throw
- * while it is built ends the program with 70, as a throw at the top level does. Resolves to
- * the running station (null: nothing to connect to, or it could not be built).
+ * The station is built once the bundle's top level has returned (src/lib/after-top-level.ts).
+ * Resolves to the running station (null: nothing to connect to, or it could not be built).
  */
 export function bootStation<H extends Hardware>(hal: Hal, boot: StationBoot<H>): Promise<Station | null> {
   hal.declareSettings(boot.settings);
@@ -65,19 +59,13 @@ export function bootStation<H extends Hardware>(hal: Hal, boot: StationBoot<H>):
     hal.exit(2);
     return Promise.resolve(null);
   }
-  return Promise.resolve().then(
-    () => {
-      const hardware = boot.hardware(hal);
-      const station = new Station(hal, hardware, openChargePointLink(hal), boot.features || BUILT_IN_FEATURES);
-      // The session gave up connecting (maxConnectAttempts): the program ends, the host decides what next.
-      station.events.fatal = () => hal.exit(1);
-      if (boot.attach) boot.attach(station, hardware);
-      station.start();
-      return station;
-    }
-  ).then(undefined, (err: Error) => {
-    hal.log.error('the station could not be built: ' + (err && err.stack ? err.stack : String(err)));
-    hal.exit(LOAD_ERROR);
-    return null;
+  return afterTopLevel(hal, () => {
+    const hardware = boot.hardware(hal);
+    const station = new Station(hal, hardware, openChargePointLink(hal), boot.features || BUILT_IN_FEATURES);
+    // The session gave up connecting (maxConnectAttempts): the program ends, the host decides what next.
+    station.events.fatal = () => hal.exit(1);
+    if (boot.attach) boot.attach(station, hardware);
+    station.start();
+    return station;
   });
 }

@@ -16,7 +16,8 @@ export function afterTopLevel<T>(hal: Hal, build: () => T): Promise<T | null> {
   return Promise.resolve()
     .then(build)
     .then(undefined, (err: Error) => {
-      hal.log.error('the station could not be built: ' + (err && err.stack ? err.stack : String(err)));
+      // QuickJS's stack is the frames only: the message goes first.
+      hal.log.error('the station could not be built: ' + String(err) + (err && err.stack ? '\n' + err.stack : ''));
       hal.exit(LOAD_ERROR);
       return null;
     });

@@ -20,6 +20,7 @@ import { installMeterValues } from './v201/meter-values/meter-values';
 import { installRemoteControl } from './v201/remote-control/remote-control';
 import { installDataTransfer } from './v201/data-transfer/data-transfer';
 import { installFirmware } from './v201/firmware/firmware';
+import { installSecurity } from './v201/security/security';
 
 /** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
 export const STATION_201_SETTINGS: Array<keyof Settings> = [
@@ -66,6 +67,8 @@ export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boo
   const hardware = boot.hardware(hal);
   const station = new Station(hal, hardware, openChargePointLink(hal));
   station.install(deviceModel).install(provisioning).install(availability);
+  // Block A's security events (the security profiles are the session's).
+  installSecurity(station);
   // Blocks D, C, E, J, F: each takes what it builds on.
   const authorizer = installAuthorization(station, installLocalAuthList(station));
   const transactions = installTransactions(station, authorizer);

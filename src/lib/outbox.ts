@@ -2,7 +2,7 @@
 // link or a power loss. Each entry is written to storage BEFORE anything tries to send it,
 // and marked done only once it was answered (or given up). Nothing here knows OCPP: the
 // transaction messages (src/app/core/transaction-queue.ts) and the security events
-// (src/app/security/security-events.ts) are two configurations of it.
+// (src/lib/security-events.ts, for both versions) are two configurations of it.
 //
 // Storage is one append-only record log (durable appends; a torn last line is dropped on
 // reading), one JSON record per line:

@@ -21,6 +21,12 @@ export interface StationEvents {
   connector: (evseId: number, connectorId: number, event: HardwareEvent) => void;
   /** An EVSE has no transaction any more (the transactions feature says so): what waited for it may go on. */
   idle: (evseId: number) => void;
+  /** A connection attempt did not open; `reason`: the host's words (an HTTP status, a TLS error); the attempt's security profile. */
+  connectFailed: (reason: string, securityProfile: number) => void;
+  /** The station set its clock from the CSMS (BootNotification, Heartbeat), ms before and after. */
+  clock: (before: number, after: number) => void;
+  /** A security parameter changed (BasicAuthPassword, SecurityProfile): what, in words. */
+  securityChanged: (what: string) => void;
 }
 
 export type StationEvent = keyof StationEvents;
@@ -67,6 +73,8 @@ export interface StationContext {
   /** The hardware of a connector, or null when there is no such EVSE / connector. */
   connector(evseId: number, connectorId: number): ConnectorHardware | null;
 
+  /** Why this boot happened (the BootNotification's reason: PowerUp, RemoteReset, ...). */
+  readonly bootReason: BootReasonEnum;
   /** The BootNotification's answer in this boot (null: none yet). */
   readonly registration: RegistrationStatusEnum | null;
   /** Accepted and connected: messages can go now. */

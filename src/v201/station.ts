@@ -33,6 +33,9 @@ export class Station implements StationContext {
       bootAccepted: () => this.emit('bootAccepted'),
       online: () => this.emit('online'),
       offline: () => this.emit('offline'),
+      connectFailed: (reason, profile) => this.emit('connectFailed', reason, profile),
+      clockSet: (before, after) => this.emit('clock', before, after),
+      securityChanged: (what) => this.emit('securityChanged', what),
     });
     hardware.onEvent = (id, event) => this.emit('connector', id, 1, event);
     // Where the station connects is the session's (B09): served whatever the features.
@@ -57,6 +60,10 @@ export class Station implements StationContext {
 
   connector(evseId: number, connectorId: number): ConnectorHardware | null {
     return evseId >= 1 && evseId <= this.evseCount && connectorId === 1 ? this.hardware.connector(evseId) : null;
+  }
+
+  get bootReason(): BootReasonEnum {
+    return this.session.bootReason;
   }
 
   get registration() {

@@ -1,5 +1,5 @@
 // GetLog / LogStatusNotification (security whitepaper section 8): the station uploads its
-// SecurityLog (the security events, security-events.ts) or its DiagnosticsLog (the station
+// SecurityLog (the security events, src/lib/security-events.ts) or its DiagnosticsLog (the station
 // state GetDiagnostics reports) to the CSMS's remoteLocation, through the same host hook
 // as GetDiagnostics. The file name comes with the answer; then LogStatusNotification
 // Uploading → Uploaded, or UploadFailure after `retries` more tries `retryInterval` apart,

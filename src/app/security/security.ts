@@ -11,7 +11,9 @@
 import { Hal, Logger } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from '../core/connection';
-import { SecurityEvents, EventLink } from './security-events';
+import { SecurityEvents, EventLink } from '../../lib/security-events';
+import { SecurityEventType } from './security-event-types';
+import { connectionFailure } from '../../lib/connection-failure';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
 import { SignedFirmware } from './signed-firmware';
 import { LogUpload } from './log-upload';
@@ -35,7 +37,7 @@ interface SavedCredentials {
 }
 
 export class Security {
-  readonly events: SecurityEvents;
+  readonly events: SecurityEvents<SecurityEventType>;
   readonly certificates: Certificates;
   readonly signedFirmware: SignedFirmware;
   readonly logs: LogUpload;
@@ -53,14 +55,14 @@ export class Security {
     const hal = station.hal;
     const s = hal.settings;
     const config = station.config;
-    this.events = new SecurityEvents({
+    this.events = new SecurityEvents<SecurityEventType>({
       storage: hal.storage,
       now: hal.now,
       log: hal.log,
       setTimeout: hal.setTimeout,
       attempts: () => config.getInt('TransactionMessageAttempts'),
       retryInterval: () => config.getInt('TransactionMessageRetryInterval'),
-      notify: () => this.securityProfile() >= 1, // the whitepaper's profiles are 1-3
+      notify: () => this.securityProfile() >= 1, // the whitepaper's profiles are 1-3; every event type
     });
     this.certificates = new Certificates(hal.storage, hal.crypto, {
       storeMax: () => config.getInt('CertificateStoreMaxLength'),
@@ -197,16 +199,13 @@ export class Security {
    * text: an HTTP 401 / 403 answer to the upgrade, or the TLS stack's certificate error.
    */
   private connectionFailed(reason: string): void {
-    const profile = this.securityProfile();
-    if (profile < 1 || this.failureReported || !reason) return;
-    let type: 'FailedToAuthenticateAtCentralSystem' | 'InvalidCentralSystemCertificate' | null = null;
-    // A TLS alert is the CSMS refusing the station's certificate; other certificate errors are the station refusing the CSMS's.
-    if (/\b(401|403)\b|unauthori[sz]ed|forbidden|alert/i.test(reason)) type = 'FailedToAuthenticateAtCentralSystem';
-    else if (profile >= 2 && /certificate|cert_|self[- ]signed|issuer|verify/i.test(reason)) type = 'InvalidCentralSystemCertificate';
-    if (!type) return;
+    if (this.failureReported) return;
+    const failure = connectionFailure(reason, this.securityProfile());
+    if (!failure) return;
     this.failureReported = true;
-    this.events.raise(type, reason);
+    this.events.raise(failure === 'credentialsRefused' ? 'FailedToAuthenticateAtCentralSystem' : 'InvalidCentralSystemCertificate', reason);
   }
+
 
   get log(): Logger {
     return this.station.hal.log;

@@ -8,7 +8,7 @@ import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector, StopReason } from '../core/connector';
-import { SecurityEvents, SecurityEventType } from './security-events';
+import { SecurityEvents16, SecurityEventType } from './security-event-types';
 import { Certificates } from './certificates';
 import { busyConnector } from '../../lib/transfer';
 import { FirmwareUpdate } from '../../lib/firmware-update';
@@ -24,7 +24,7 @@ export interface SignedFirmwareContext {
 export class SignedFirmware {
   private readonly update: FirmwareUpdate;
 
-  constructor(private readonly station: SignedFirmwareContext, certificates: Certificates, events: SecurityEvents) {
+  constructor(private readonly station: SignedFirmwareContext, certificates: Certificates, events: SecurityEvents16) {
     const hal = station.hal;
     this.update = new FirmwareUpdate(
       hal,

@@ -29,6 +29,8 @@ export interface ConnectionTarget {
   url: string;
   options: { protocols: string[]; headers?: { [name: string]: string }; ca?: string; cert?: string; key?: string };
   slot: number;
+  /** The security profile this attempt uses. */
+  securityProfile: number;
 }
 
 export class NetworkProfiles {
@@ -46,7 +48,13 @@ export class NetworkProfiles {
   private password: string;
   private reverting = false;
 
-  constructor(private readonly hal: Hal, private readonly model: DeviceModel, private readonly reconnect: (why: string) => void) {
+  constructor(
+    private readonly hal: Hal,
+    private readonly model: DeviceModel,
+    private readonly reconnect: (why: string) => void,
+    /** Told of a change of a security parameter (the security log's, A01.FR.11). */
+    private readonly securityChanged: (what: string) => void = () => undefined
+  ) {
     let profiles: { [slot: string]: NetworkConnectionProfile } = {};
     try {
       profiles = JSON.parse(hal.storage.get(FILE) || '{}');
@@ -108,7 +116,7 @@ export class NetworkProfiles {
       clientKeyId: '',
     });
     t.options.protocols = ['ocpp2.0.1'];
-    return { url: t.url, options: t.options as ConnectionTarget['options'], slot };
+    return { url: t.url, options: t.options as ConnectionTarget['options'], slot, securityProfile: profile };
   }
 
   /** A connection worked: the slot is the one to fall back to (B10.FR.07). */
@@ -124,7 +132,10 @@ export class NetworkProfiles {
     this.lastGood = slot;
     // Connected with a higher security profile: that is the station's profile now (A05.FR.06).
     const p = this.profiles[slot];
-    if (p && p.securityProfile > this.model.getInt(SECURITY_PROFILE)) this.model.put(SECURITY_PROFILE, String(p.securityProfile));
+    if (p && p.securityProfile > this.model.getInt(SECURITY_PROFILE)) {
+      this.model.put(SECURITY_PROFILE, String(p.securityProfile));
+      this.securityChanged('SecurityProfile ' + p.securityProfile + ' (network profile ' + slot + ')');
+    }
   }
 
   /** An attempt failed: after NetworkProfileConnectionAttempts the next entry (B10.FR.03), at the end the last good one. */
@@ -140,6 +151,7 @@ export class NetworkProfiles {
       this.password = this.previousPassword;
       this.hal.storage.remove(TRIAL_FILE);
       this.hal.log.warning('the new BasicAuthPassword did not connect in ' + TRIAL_ATTEMPTS + ' attempts: back to the previous one');
+      this.securityChanged('BasicAuthPassword: back to the previous one');
     }
     if (this.index >= this.order.length) return;
     if (++this.failures < Math.max(1, this.model.getInt(ATTEMPTS))) return;
@@ -175,6 +187,7 @@ export class NetworkProfiles {
     }
     this.trialFailures = 0;
     this.password = this.model.get(PASSWORD);
+    this.securityChanged('BasicAuthPassword'); // A01.FR.11; never its value (A01.FR.12)
     const profile = this.model.getInt(SECURITY_PROFILE);
     this.hal.log.info('BasicAuthPassword changed' + (profile === 1 || profile === 2 ? ': reconnecting' : ''));
     if (profile === 1 || profile === 2) this.hal.setTimeout(() => this.reconnect('new BasicAuthPassword'), RECONNECT_DELAY_MS);

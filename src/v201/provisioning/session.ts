@@ -20,6 +20,12 @@ export interface SessionEvents {
   bootAccepted(): void;
   online(): void;
   offline(): void;
+  /** A connection attempt did not open (the host's reason). */
+  connectFailed(reason: string, securityProfile: number): void;
+  /** The clock was set from the CSMS's time. */
+  clockSet(before: number, after: number): void;
+  /** A security parameter changed (BasicAuthPassword, SecurityProfile). */
+  securityChanged(what: string): void;
 }
 
 export class CsmsSession {
@@ -33,13 +39,14 @@ export class CsmsSession {
   private reconnectTimer: { cancel(): void } | null = null;
   /** BootNotification Rejected: nothing may go out before this monotonic time, ms (B03.FR.02). */
   private rejectedUntil = 0;
-  private readonly bootReason: BootReasonEnum;
+  /** Why this boot happened (B01.FR.09). */
+  readonly bootReason: BootReasonEnum;
   private routes: Routes = {};
   /** Where to connect (SetNetworkProfile, NetworkConfigurationPriority). */
   readonly profiles: NetworkProfiles;
 
   constructor(private readonly hal: Hal, private readonly model: DeviceModel, private readonly openLink: LinkOpener, private readonly events: SessionEvents) {
-    this.profiles = new NetworkProfiles(hal, model, (why) => this.reconnect(why));
+    this.profiles = new NetworkProfiles(hal, model, (why) => this.reconnect(why), (what) => events.securityChanged(what));
     this.backoff = new Backoff({ baseMs: 1000, capMs: Math.max(1, hal.settings.reconnectMaxSeconds) * 1000 });
     this.bootReason = (hal.storage.get(BOOT_REASON_FILE) as BootReasonEnum) || 'PowerUp';
     model.add('OCPPCommCtrlr', [
@@ -93,7 +100,10 @@ export class CsmsSession {
         this.linkUp(link);
       },
       closed: (code, reason) => {
-        if (!opened) this.profiles.failed();
+        if (!opened) {
+          this.profiles.failed();
+          this.events.connectFailed(reason, target.securityProfile);
+        }
         this.linkDown(code, reason);
       },
     });
@@ -221,7 +231,10 @@ export class CsmsSession {
 
   private setClock(iso: string | undefined): void {
     const ms = iso ? Date.parse(iso) : NaN;
-    if (!isNaN(ms)) this.hal.setTime(ms);
+    if (isNaN(ms)) return;
+    const before = this.hal.now();
+    this.hal.setTime(ms);
+    this.events.clockSet(before, this.hal.now());
   }
 
   // ---- messages --------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { Availability, StationContext, StationEvent, StationEvents, Transactions
 import { DeviceModel } from '../../../../src/v201/device-model/model';
 import { Routes, addRoutes } from '../../../../src/v201/routes';
 import { Triggers } from '../../../../src/v201/triggers';
-import { Action, RegistrationStatusEnum } from '../../../../src/ocpp/v201/generated/types';
+import { Action, BootReasonEnum, RegistrationStatusEnum } from '../../../../src/ocpp/v201/generated/types';
 
 export interface SentCall {
   action: string;
@@ -26,6 +26,7 @@ export class FakeStation implements StationContext {
   readonly evseCount: number;
   readonly routes: Routes = {};
   registration: RegistrationStatusEnum | null = 'Accepted';
+  bootReason: BootReasonEnum = 'PowerUp';
   /** The link is up (and the station accepted). */
   up = true;
   /** Every CALL sent while up, in order. */

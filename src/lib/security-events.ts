@@ -1,37 +1,16 @@
-// Security events (whitepaper section 4): every event goes to the station's security log
-// (`security.log`, what GetLog SecurityLog uploads) and is sent to the CSMS as a
-// SecurityEventNotification. Like a transaction message, the notification goes through a
-// durable outbox (src/lib/outbox.ts and outbox-sender.ts, here configured with
-// `security-events.log`): written to storage before it is sent and delivered in order, each
-// until the CSMS answered it: a dropped link or a power loss loses none. A CALLERROR or no answer
-// while the link stays up counts as a failed attempt (retried after
-// TransactionMessageRetryInterval × attempts, given up after TransactionMessageAttempts).
-// Notifications are part of the security extension: a station outside it (security
-// profile 0, e.g. against a CSMS of plain OCPP 1.6) only keeps its security log.
-import { Logger, Storage, Timer } from '../../../hal/index';
-import { Outbox } from '../../lib/outbox';
-import { OutboxSender } from '../../lib/outbox-sender';
-
-/** The whitepaper's security event types (section 4.1); the critical ones are marked. */
-export type SecurityEventType =
-  | 'FirmwareUpdated' // critical
-  | 'FailedToAuthenticateAtCentralSystem'
-  | 'CentralSystemFailedToAuthenticate'
-  | 'SettingSystemTime' // critical
-  | 'StartupOfTheDevice' // critical
-  | 'ResetOrReboot' // critical
-  | 'SecurityLogWasCleared' // critical
-  | 'ReconfigurationOfSecurityParameters'
-  | 'MemoryExhaustion' // critical
-  | 'InvalidMessages'
-  | 'AttemptedReplayAttacks'
-  | 'TamperDetectionActivated' // critical
-  | 'InvalidFirmwareSignature'
-  | 'InvalidFirmwareSigningCertificate'
-  | 'InvalidCentralSystemCertificate'
-  | 'InvalidChargePointCertificate'
-  | 'InvalidTLSVersion'
-  | 'InvalidTLSCipherSuite';
+// Security events, for either OCPP version (the 1.6 security whitepaper section 4, OCPP
+// 2.0.1 A04): every event goes to the station's security log (`security.log`, what GetLog
+// SecurityLog uploads) and, when `notify` says so, is sent to the CSMS as a
+// SecurityEventNotification (its payload, { type, timestamp, techInfo }, is the same in both
+// versions). Like a transaction message, the notification goes through a durable outbox
+// (src/lib/outbox.ts and outbox-sender.ts, here configured with `security-events.log`):
+// written to storage before it is sent and delivered in order, each until the CSMS answered
+// it: a dropped link or a power loss loses none. A CALLERROR or no answer while the link
+// stays up counts as a failed attempt (retried after `retryInterval` × attempts, given up
+// after `attempts`). Which events exist is the version's (its type parameter).
+import { Logger, Storage, Timer } from '../../hal/index';
+import { Outbox } from './outbox';
+import { OutboxSender } from './outbox-sender';
 
 export interface SecurityEvent {
   type: string;
@@ -50,11 +29,11 @@ export interface SecurityEventsOptions {
   now: () => number;
   log: Logger;
   setTimeout: (fn: () => void, ms: number) => Timer;
-  /** TransactionMessageAttempts, TransactionMessageRetryInterval (s). */
+  /** Failed attempts before a notification is given up; the wait after the n-th is n × retryInterval (s). */
   attempts: () => number;
   retryInterval: () => number;
-  /** Are notifications sent (the station uses the security extension)? */
-  notify: () => boolean;
+  /** Is an event of this type sent to the CSMS (else it is only logged)? */
+  notify: (type: string) => boolean;
 }
 
 const QUEUE = 'security-events.log';
@@ -67,7 +46,7 @@ const SECURITY_LOG_KEEP = 200;
 const COMPACT_SLACK = 32;
 const TECH_INFO_MAX = 255; // SecurityEventNotification.req techInfo maxLength
 
-export class SecurityEvents {
+export class SecurityEvents<T extends string = string> {
   private readonly outbox: Outbox<SecurityEvent>;
   private readonly sender: OutboxSender<{ seq: number; entry: SecurityEvent }>;
   private logLines: number;
@@ -95,12 +74,12 @@ export class SecurityEvents {
   }
 
   /** Records an event in the security log and queues its notification (durably, before it returns). */
-  raise(type: SecurityEventType, techInfo?: string): void {
+  raise(type: T, techInfo?: string): void {
     const event: SecurityEvent = { type, timestamp: new Date(this.options.now()).toISOString() };
     if (techInfo) event.techInfo = techInfo.substring(0, TECH_INFO_MAX);
     this.appendToLog(event);
     this.options.log.info('security event ' + type + (techInfo ? ' (' + techInfo + ')' : ''));
-    if (!this.options.notify()) return;
+    if (!this.options.notify(type)) return;
     this.outbox.push(event);
     if (this.outbox.size() > MAX_PENDING) {
       const dropped = this.outbox.head()!;

@@ -125,8 +125,8 @@ export function installTransactions(station: StationContext, authorizer: Authori
     const info = response.idTokenInfo;
     if (!request.idToken || !info) return;
     authorizer.learned(request.idToken, info);
-    // E05, E06.FR.04: the CSMS does not accept the transaction's idToken.
-    if (info.status !== 'Accepted' && request.eventType !== 'Ended') {
+    // E05, E06.FR.04: the CSMS does not accept the transaction's idToken (not the one that stopped it).
+    if (info.status !== 'Accepted' && request.eventType !== 'Ended' && request.triggerReason !== 'StopAuthorized') {
       const e = evseOf(request.transactionInfo.transactionId);
       if (e) {
         hal.log.info('transaction ' + request.transactionInfo.transactionId + ': idToken ' + info.status + ' by the CSMS');

@@ -221,6 +221,7 @@ test('the 2.0.1 firmware (bootStation201): an update without signingCertificate 
     scripted(t)(host);
     const csms = new FakeCsms(host, 'ocpp2.0.1');
     csms.answerRoutine();
+    csms.autoAnswer.SecurityEventNotification = () => ({}); // the firmware sends its security events (block A)
     host.onConnect = () => csms.accept();
     let hw: any = null;
     const station = bootStation201(createHal(host), { settings: STATION_201_SETTINGS, hardware: (h) => (hw = simHardwareFor(h)) })!;

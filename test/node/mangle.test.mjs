@@ -105,9 +105,13 @@ function storedKeys(dir) {
   return keys;
 }
 
+// The readable bundle keeps its whitespace and comments' worth of source text in the simulator's
+// QuickJS, more than the default 1 MiB: what is compared here is the names, not the heap.
+const HEAP_LIMIT = 4 * 1024 * 1024;
+
 async function sessionFiles(bundle, csms, id) {
   const dataDir = mkdtempSync(join(tmpdir(), 'ocpp-mangle-'));
-  const station = new SimulatedStation({ settings: { url: csms.url, id, connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, dataDir, bundle: join(root, bundle) });
+  const station = new SimulatedStation({ settings: { url: csms.url, id, connectors: 2, scenario: 'session', duration: 0, logLevel: 'warning' }, dataDir, bundle: join(root, bundle), heapLimit: HEAP_LIMIT });
   try {
     await station.start();
     const result = await station.exited;

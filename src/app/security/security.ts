@@ -167,7 +167,14 @@ export class Security {
 
   /** The link closed; `wasUp` false: an attempt that never opened, `reason` why (the host's words). */
   linkDown(wasUp: boolean, reason: string): void {
-    if (!wasUp) this.connectionFailed(reason);
+    // An attempt that failed on the credentials or the CSMS's certificate (the host's words for it:
+    // an HTTP 401 / 403 answer to the upgrade, the TLS stack's error) is a security event under
+    // profiles 1-3, once until a connection opens again.
+    const failure = wasUp || this.failureReported ? null : connectionFailure(reason, this.securityProfile());
+    if (failure) {
+      this.failureReported = true;
+      this.events.raise(failure === 'credentialsRefused' ? 'FailedToAuthenticateAtCentralSystem' : 'InvalidCentralSystemCertificate', reason);
+    }
     if (wasUp || this.trialFailures === null) return;
     this.trialFailures++;
     if (this.trialFailures >= TRIAL_ATTEMPTS) this.fallBack(TRIAL_ATTEMPTS + ' connection attempts failed');
@@ -193,18 +200,7 @@ export class Security {
     this.events.raise('InvalidMessages', description + more);
   }
 
-  /**
-   * A connection attempt failed. Under profiles 1–3 an authentication or certificate failure
-   * is a security event (once until a connection opens again). The reason is the host's
-   * text: an HTTP 401 / 403 answer to the upgrade, or the TLS stack's certificate error.
-   */
-  private connectionFailed(reason: string): void {
-    if (this.failureReported) return;
-    const failure = connectionFailure(reason, this.securityProfile());
-    if (!failure) return;
-    this.failureReported = true;
-    this.events.raise(failure === 'credentialsRefused' ? 'FailedToAuthenticateAtCentralSystem' : 'InvalidCentralSystemCertificate', reason);
-  }
+
 
 
   get log(): Logger {

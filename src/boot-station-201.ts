@@ -20,7 +20,8 @@ import { installMeterValues } from './v201/meter-values/meter-values';
 import { installRemoteControl } from './v201/remote-control/remote-control';
 import { installDataTransfer } from './v201/data-transfer/data-transfer';
 import { installFirmware } from './v201/firmware/firmware';
-import { installSecurity } from './v201/security/security';
+import { installSecurity, SecurityEventType } from './v201/security/security';
+import { installCertificates } from './v201/certificates/certificates';
 
 /** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
 export const STATION_201_SETTINGS: Array<keyof Settings> = [
@@ -67,14 +68,16 @@ export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boo
   const hardware = boot.hardware(hal);
   const station = new Station(hal, hardware, openChargePointLink(hal));
   station.install(deviceModel).install(provisioning).install(availability);
-  // Block A's security events (the security profiles are the session's).
-  installSecurity(station);
+  // Block A's security events (the security profiles are the session's), block M's certificates (also the TLS credentials).
+  const security = installSecurity(station);
+  const certificates = installCertificates(station, security.raise);
   // Blocks D, C, E, J, F: each takes what it builds on.
   const authorizer = installAuthorization(station, installLocalAuthList(station));
   const transactions = installTransactions(station, authorizer);
   installMeterValues(station, transactions);
   installRemoteControl(station, transactions, authorizer);
-  installFirmware(station); // L: until block M is installed here, no ManufacturerRootCertificate: a signed update is InvalidCertificate
+  // L: a signing certificate checked against M's ManufacturerRootCertificates, its security events A's.
+  installFirmware(station, { manufacturerRoots: () => certificates.pemsOf('ManufacturerRootCertificate'), raise: (type, techInfo) => security.raise(type as SecurityEventType, techInfo) });
   installDataTransfer(station); // P: UnknownVendorId until an entry of one's own registers a vendor
   if (boot.attach) boot.attach(station, transactions, hardware);
   station.start();

@@ -61,6 +61,17 @@ export interface Availability {
   hold(evseId: number, on: boolean): void;
 }
 
+/**
+ * What a TLS connection to the CSMS uses besides the URL: the CAs its certificate may chain
+ * to and the station's own certificate (security profile 3). The certificates feature
+ * replaces the default (the settings' `ca`, `cert`, `key`).
+ */
+export interface TlsCredentials {
+  trustedCas(): string;
+  /** `keyId`: a key pair the host holds (CertificateSigned's), instead of `key`. */
+  clientCertificate(): { cert: string; key: string; keyId: string };
+}
+
 export interface StationContext {
   readonly hal: Hal;
   readonly hardware: Hardware;
@@ -91,6 +102,8 @@ export interface StationContext {
   transactions: Transactions;
   /** Availability (the availability feature sets its own). */
   availability: Availability;
+  /** The TLS credentials of the next connection (the certificates feature sets its own). */
+  tls: TlsCredentials;
 
   /** Sends a CALL if online; resolves with the answer, or null (not online, CALLERROR, timeout: logged). */
   send(action: string, payload: object): Promise<any>;

@@ -9,7 +9,7 @@
 import { Hal } from '../../hal/index';
 import { ConnectorHardware, Hardware } from '../../hal/hardware';
 import { BootReasonEnum, ConnectorStatusEnum } from '../ocpp/v201/generated/types';
-import { Availability, Feature, StationContext, StationEvent, StationEvents, Transactions } from './context';
+import { Availability, Feature, StationContext, StationEvent, StationEvents, TlsCredentials, Transactions } from './context';
 import { DeviceModel } from './device-model/model';
 import { LinkOpener } from './link';
 import { CsmsSession } from './provisioning/session';
@@ -22,6 +22,7 @@ export class Station implements StationContext {
   readonly evseCount: number;
   transactions: Transactions = { running: () => false, stop: () => Promise.resolve() };
   availability: Availability = { status: (): ConnectorStatusEnum => 'Available', operative: () => true, hold: () => undefined };
+  tls: TlsCredentials;
   private readonly session: CsmsSession;
   private readonly routes: Routes = {};
   private readonly hooks: { [E in StationEvent]?: Array<StationEvents[E]> } = {};
@@ -29,6 +30,8 @@ export class Station implements StationContext {
   constructor(readonly hal: Hal, readonly hardware: Hardware, openLink: LinkOpener) {
     this.evseCount = hardware.connectorCount;
     this.model = new DeviceModel(hal.storage, hal.settings.configuration);
+    const s = hal.settings;
+    this.tls = { trustedCas: () => s.ca, clientCertificate: () => ({ cert: s.cert, key: s.key, keyId: '' }) };
     this.session = new CsmsSession(hal, this.model, openLink, {
       bootAccepted: () => this.emit('bootAccepted'),
       online: () => this.emit('online'),
@@ -36,7 +39,7 @@ export class Station implements StationContext {
       connectFailed: (reason, profile) => this.emit('connectFailed', reason, profile),
       clockSet: (before, after) => this.emit('clock', before, after),
       securityChanged: (what) => this.emit('securityChanged', what),
-    });
+    }, () => this.tls);
     hardware.onEvent = (id, event) => this.emit('connector', id, 1, event);
     // Where the station connects is the session's (B09): served whatever the features.
     this.route({ SetNetworkProfile: { on: (request) => this.session.profiles.set(request) } });

@@ -14,7 +14,8 @@ import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from '..
 import { SecurityEvents, EventLink } from '../../lib/security-events';
 import { SecurityEventType } from './security-event-types';
 import { connectionFailure } from '../../lib/connection-failure';
-import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX } from './certificates';
+import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems } from '../../lib/certificates';
+import { CertificateUse } from '../../ocpp/v16/generated/types';
 import { SignedFirmware } from './signed-firmware';
 import { LogUpload } from './log-upload';
 import { SecurityContext } from '../context';
@@ -38,7 +39,7 @@ interface SavedCredentials {
 
 export class Security {
   readonly events: SecurityEvents<SecurityEventType>;
-  readonly certificates: Certificates;
+  readonly certificates: Certificates<CertificateUse>;
   readonly signedFirmware: SignedFirmware;
   readonly logs: LogUpload;
   /** The credentials of the last connection that opened (or the ones the station booted with). */
@@ -64,7 +65,7 @@ export class Security {
       retryInterval: () => config.getInt('TransactionMessageRetryInterval'),
       notify: () => this.securityProfile() >= 1, // the whitepaper's profiles are 1-3; every event type
     });
-    this.certificates = new Certificates(hal.storage, hal.crypto, {
+    this.certificates = new Certificates<CertificateUse>(hal.storage, hal.crypto, {
       storeMax: () => config.getInt('CertificateStoreMaxLength'),
       chainMax: () => config.getInt('CertificateSignedMaxChainSize'),
     });
@@ -213,10 +214,7 @@ export class Security {
 
   /** The CAs the CSMS certificate may chain to: the settings' and the installed ones. */
   trustedCas(): string {
-    const own = this.station.hal.settings.ca;
-    const installed = this.certificates.centralSystemRoots();
-    if (!own || !installed) return own + installed;
-    return own.replace(/\s+$/, '') + '\n' + installed; // one PEM block per line run, not glued together
+    return joinPems(this.station.hal.settings.ca, this.certificates.pemsOf('CentralSystemRootCertificate'));
   }
 
   /** Does the connection rely on the installed CentralSystemRootCertificates (TLS, no CA in the settings)? */

@@ -9,7 +9,7 @@ import { Routes } from '../routes';
 import { SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector, StopReason } from '../core/connector';
 import { SecurityEvents16, SecurityEventType } from './security-event-types';
-import { Certificates } from './certificates';
+import { Certificates } from '../../lib/certificates';
 import { busyConnector } from '../../lib/transfer';
 import { FirmwareUpdate } from '../../lib/firmware-update';
 

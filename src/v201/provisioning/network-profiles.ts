@@ -11,6 +11,7 @@ import { Hal } from '../../../hal/index';
 import { connectionFor, impliedProfile } from '../../app/core/connection';
 import { NetworkConnectionProfile, SetNetworkProfileRequest, SetNetworkProfileResponse } from '../../ocpp/v201/generated/types';
 import { DeviceModel } from '../device-model/model';
+import { TlsCredentials } from '../context';
 
 const FILE = 'network-profiles.json';
 const LAST_GOOD_FILE = 'network-profile-last.txt';
@@ -53,7 +54,9 @@ export class NetworkProfiles {
     private readonly model: DeviceModel,
     private readonly reconnect: (why: string) => void,
     /** Told of a change of a security parameter (the security log's, A01.FR.11). */
-    private readonly securityChanged: (what: string) => void = () => undefined
+    private readonly securityChanged: (what: string) => void,
+    /** The CAs and the client certificate of the next connection. */
+    private readonly tls: () => TlsCredentials
   ) {
     let profiles: { [slot: string]: NetworkConnectionProfile } = {};
     try {
@@ -107,13 +110,15 @@ export class NetworkProfiles {
     const p = slot === 0 ? null : this.profiles[slot];
     const profile = p ? p.securityProfile : this.model.getInt(SECURITY_PROFILE);
     const base = p ? p.ocppCsmsUrl : s.url;
+    const tls = this.tls();
+    const client = tls.clientCertificate();
     const t = connectionFor(base, encodeURIComponent(s.id), {
       profile,
       authorizationKey: this.password,
-      trustedCas: s.ca,
-      clientCert: s.cert,
-      clientKey: s.key,
-      clientKeyId: '',
+      trustedCas: tls.trustedCas(),
+      clientCert: client.cert,
+      clientKey: client.key,
+      clientKeyId: client.keyId,
     });
     t.options.protocols = ['ocpp2.0.1'];
     return { url: t.url, options: t.options as ConnectionTarget['options'], slot, securityProfile: profile };
@@ -196,7 +201,17 @@ export class NetworkProfiles {
   private missingSlot(value: string): string | null {
     if (!value) return 'no slot';
     const slots = value.split(',');
-    for (let i = 0; i < slots.length; i++) if (slots[i] !== '0' && !this.profiles[slots[i]]) return 'slot ' + slots[i] + ' holds no network profile';
+    const current = this.model.getInt(SECURITY_PROFILE);
+    for (let i = 0; i < slots.length; i++) {
+      if (slots[i] === '0') continue;
+      const p = this.profiles[slots[i]];
+      if (!p) return 'slot ' + slots[i] + ' holds no network profile';
+      // A higher security profile needs what it connects with: a CSMSRootCertificate (A05.FR.02), for 3 a ChargingStationCertificate (A05.FR.03).
+      if (p.securityProfile <= current) continue;
+      const tls = this.tls();
+      if (p.securityProfile >= 2 && !tls.trustedCas()) return 'slot ' + slots[i] + ': security profile ' + p.securityProfile + ' without a CSMSRootCertificate';
+      if (p.securityProfile === 3 && !tls.clientCertificate().cert) return 'slot ' + slots[i] + ': security profile 3 without a ChargingStationCertificate';
+    }
     return null;
   }
 }

@@ -8,6 +8,7 @@ import { Action, BootNotificationRequest, BootNotificationResponse, BootReasonEn
 import { DeviceModel } from '../device-model/model';
 import { CsmsLink, LinkOpener } from '../link';
 import { Routes } from '../routes';
+import { TlsCredentials } from '../context';
 import { NetworkProfiles } from './network-profiles';
 
 /** The wait the station picks itself when the CSMS gave none (B02.FR.07, B03.FR.05) or did not answer (B01 error handling). */
@@ -45,8 +46,14 @@ export class CsmsSession {
   /** Where to connect (SetNetworkProfile, NetworkConfigurationPriority). */
   readonly profiles: NetworkProfiles;
 
-  constructor(private readonly hal: Hal, private readonly model: DeviceModel, private readonly openLink: LinkOpener, private readonly events: SessionEvents) {
-    this.profiles = new NetworkProfiles(hal, model, (why) => this.reconnect(why), (what) => events.securityChanged(what));
+  constructor(
+    private readonly hal: Hal,
+    private readonly model: DeviceModel,
+    private readonly openLink: LinkOpener,
+    private readonly events: SessionEvents,
+    tls: () => TlsCredentials
+  ) {
+    this.profiles = new NetworkProfiles(hal, model, (why) => this.reconnect(why), (what) => events.securityChanged(what), tls);
     this.backoff = new Backoff({ baseMs: 1000, capMs: Math.max(1, hal.settings.reconnectMaxSeconds) * 1000 });
     this.bootReason = (hal.storage.get(BOOT_REASON_FILE) as BootReasonEnum) || 'PowerUp';
     model.add('OCPPCommCtrlr', [

@@ -5,7 +5,7 @@
 import { FakeHost } from '../../../lib/fake-host';
 import { createHal, Hal } from '../../../../hal/index';
 import { SimHardware } from '../../../../src/sim/sim-hardware';
-import { Availability, StationContext, StationEvent, StationEvents, Transactions } from '../../../../src/v201/context';
+import { Availability, StationContext, StationEvent, StationEvents, TlsCredentials, Transactions } from '../../../../src/v201/context';
 import { DeviceModel } from '../../../../src/v201/device-model/model';
 import { Routes, addRoutes } from '../../../../src/v201/routes';
 import { Triggers } from '../../../../src/v201/triggers';
@@ -37,6 +37,7 @@ export class FakeStation implements StationContext {
   holdAnswers = false;
   transactions: Transactions = { running: () => false, stop: () => Promise.resolve() };
   availability: Availability = { status: () => 'Available', operative: () => true, hold: () => undefined };
+  tls: TlsCredentials = { trustedCas: () => '', clientCertificate: () => ({ cert: '', key: '', keyId: '' }) };
   private readonly hooks: { [E in StationEvent]?: Array<StationEvents[E]> } = {};
   private held: { resolve: (v: any) => void; reject: (e: any) => void; call: SentCall }[] = [];
 

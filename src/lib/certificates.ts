@@ -1,20 +1,28 @@
-// The station's certificates (whitepaper sections 5 and 6), kept in `certificates.json`:
+// A station's certificates, for either OCPP version (1.6 security whitepaper sections 5 and 6,
+// OCPP 2.0.1 A02, A03, M03-M05), kept in `certificates.json`:
 // - installed root certificates (InstallCertificate, DeleteCertificate,
-//   GetInstalledCertificateIds): CentralSystemRootCertificate — the CAs the CSMS's TLS
-//   certificate may chain to, besides the settings' `ca` — and ManufacturerRootCertificate
-//   (firmware signing);
-// - the charge point certificate from SignCertificate / CertificateSigned, used as the
+//   GetInstalledCertificateIds), each with its use as the version names it (1.6:
+//   CentralSystemRootCertificate, ManufacturerRootCertificate; 2.0.1: CSMSRootCertificate,
+//   ManufacturerRootCertificate, V2GRootCertificate, MORootCertificate);
+// - the station's own certificate from SignCertificate / CertificateSigned, used as the
 //   client certificate of security profile 3. Its private key stays in the host; the
 //   station only knows the key's id.
 // Reading and checking certificates is the host's job (HalCrypto). Without it the store
 // accepts nothing new and reports nothing installed.
-import { CertificateInfo, HalCrypto, Storage } from '../../../hal/index';
-import { CertificateHashData, CertificateUse, HashAlgorithm } from '../../ocpp/v16/generated/types';
-export { CertificateUse, HashAlgorithm, CertificateHashData };
+import { CertificateInfo, HalCrypto, Storage } from '../../hal/index';
 
-interface StoredCertificates {
-  installed: { type: CertificateUse; pem: string }[];
-  /** The charge point certificate (PEM chain, leaf first) and its key's id at the host. */
+/** The hash algorithms and hash data of a certificate, as both versions' CertificateHashData has them. */
+export type HashAlgorithm = 'SHA256' | 'SHA384' | 'SHA512';
+export interface CertificateHashData {
+  hashAlgorithm: HashAlgorithm;
+  issuerNameHash: string;
+  issuerKeyHash: string;
+  serialNumber: string;
+}
+
+interface StoredCertificates<U extends string> {
+  installed: { type: U; pem: string }[];
+  /** The station's own certificate (PEM chain, leaf first) and its key's id at the host. */
   chargePoint: { chain: string; keyId: string } | null;
   /** The key of the last CSR, waiting for its CertificateSigned ('' = none). */
   pendingKeyId: string;
@@ -26,8 +34,9 @@ export const CERTIFICATE_STORE_MAX = 10;
 /** CertificateSignedMaxChainSize: the longest certificateChain accepted (the schema's maxLength). */
 export const CERTIFICATE_CHAIN_MAX = 10000;
 
-export class Certificates {
-  private data: StoredCertificates;
+/** `U`: the version's names of a root certificate's use. */
+export class Certificates<U extends string = string> {
+  private data: StoredCertificates<U>;
 
   /** `limits`: CertificateStoreMaxLength and CertificateSignedMaxChainSize as configured. */
   constructor(
@@ -35,27 +44,28 @@ export class Certificates {
     readonly crypto: HalCrypto | null,
     private readonly limits: { storeMax(): number; chainMax(): number } = { storeMax: () => CERTIFICATE_STORE_MAX, chainMax: () => CERTIFICATE_CHAIN_MAX }
   ) {
-    this.data = load(storage);
+    this.data = load<U>(storage);
   }
 
-  /** The installed CentralSystemRootCertificates, as one PEM text ('' = none). */
-  centralSystemRoots(): string {
-    return this.pemsOf('CentralSystemRootCertificate');
+  /** How many root certificates are installed. */
+  count(): number {
+    return this.data.installed.length;
   }
 
-  pemsOf(type: CertificateUse): string {
+  /** The installed certificates of this use, as one PEM text ('' = none). */
+  pemsOf(type: U): string {
     const out: string[] = [];
     for (let i = 0; i < this.data.installed.length; i++) if (this.data.installed[i].type === type) out.push(this.data.installed[i].pem);
     return out.join('');
   }
 
-  /** The charge point certificate from CertificateSigned, or null. */
+  /** The station's own certificate from CertificateSigned, or null. */
   chargePointCertificate(): { chain: string; keyId: string } | null {
     return this.data.chargePoint;
   }
 
   /** InstallCertificate: a well-formed CA certificate that is valid now; Rejected otherwise. */
-  install(type: CertificateUse, pem: string, now: number): { status: 'Accepted' | 'Failed' | 'Rejected'; why?: string } {
+  install(type: U, pem: string, now: number): { status: 'Accepted' | 'Failed' | 'Rejected'; why?: string; full?: boolean } {
     const info = this.describe(pem);
     if (!info) return { status: 'Rejected', why: this.crypto ? 'not a certificate' : 'this host cannot read certificates' };
     if (info.length !== 1) return { status: 'Rejected', why: 'one certificate expected, got ' + info.length };
@@ -73,14 +83,14 @@ export class Certificates {
       }
     }
     const storeMax = this.limits.storeMax();
-    if (this.data.installed.length >= storeMax) return { status: 'Failed', why: 'the store is full (' + storeMax + ')' };
+    if (this.data.installed.length >= storeMax) return { status: 'Failed', why: 'the store is full (' + storeMax + ')', full: true };
     this.data.installed.push({ type, pem: normalisePem(pem) });
     this.save();
     return { status: 'Accepted' };
   }
 
   /** GetInstalledCertificateIds. */
-  ids(type: CertificateUse): CertificateHashData[] {
+  ids(type: U): CertificateHashData[] {
     const out: CertificateHashData[] = [];
     for (let i = 0; i < this.data.installed.length; i++) {
       if (this.data.installed[i].type !== type) continue;
@@ -94,7 +104,7 @@ export class Certificates {
    * DeleteCertificate. `mayRemoveLast(type)`: may the last certificate of this type go?
    * (The CA the TLS connection relies on must not.)
    */
-  remove(wanted: CertificateHashData, mayRemoveLast: (type: CertificateUse) => boolean): 'Accepted' | 'Failed' | 'NotFound' {
+  remove(wanted: CertificateHashData, mayRemoveLast: (type: U) => boolean): 'Accepted' | 'Failed' | 'NotFound' {
     for (let i = 0; i < this.data.installed.length; i++) {
       const entry = this.data.installed[i];
       const hash = this.hashOf(entry.pem, wanted.hashAlgorithm);
@@ -146,7 +156,8 @@ export class Certificates {
     }
   }
 
-  private hashOf(pem: string, hashAlgorithm: HashAlgorithm): CertificateHashData | null {
+  /** The hash data of the (first) certificate in `pem`, or null when the host cannot read it. */
+  hashOf(pem: string, hashAlgorithm: HashAlgorithm): CertificateHashData | null {
     if (!this.crypto) return null;
     try {
       const c = this.crypto.certificateInfo(pem, hashAlgorithm)[0];
@@ -161,8 +172,8 @@ export class Certificates {
   }
 }
 
-function load(storage: Storage): StoredCertificates {
-  const empty: StoredCertificates = { installed: [], chargePoint: null, pendingKeyId: '' };
+function load<U extends string>(storage: Storage): StoredCertificates<U> {
+  const empty: StoredCertificates<U> = { installed: [], chargePoint: null, pendingKeyId: '' };
   const text = storage.get(FILE);
   if (!text) return empty;
   try {
@@ -174,7 +185,7 @@ function load(storage: Storage): StoredCertificates {
 }
 
 /** Same certificate: hashes compared without regard to case, serial numbers without leading zeros. */
-function sameCertificate(a: CertificateHashData, b: CertificateHashData): boolean {
+export function sameCertificate(a: CertificateHashData, b: CertificateHashData): boolean {
   const serial = (s: string) => s.toLowerCase().replace(/^0+(?=.)/, '');
   return (
     a.hashAlgorithm === b.hashAlgorithm &&
@@ -182,6 +193,12 @@ function sameCertificate(a: CertificateHashData, b: CertificateHashData): boolea
     a.issuerKeyHash.toLowerCase() === b.issuerKeyHash.toLowerCase() &&
     serial(a.serialNumber) === serial(b.serialNumber)
   );
+}
+
+/** Two PEM texts as one bundle (one block per line run, not glued together). */
+export function joinPems(a: string, b: string): string {
+  if (!a || !b) return a + b;
+  return a.replace(/\s+$/, '') + '\n' + b;
 }
 
 /** PEM text ending in one newline, so installed certificates concatenate into a valid bundle. */

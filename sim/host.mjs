@@ -625,14 +625,33 @@ class GuestRuntime {
 }
 
 /**
- * A frame as the debug log shows it: the value of an AuthorizationKey (the Basic auth
- * password, which ChangeConfiguration may carry) replaced, so no log holds it.
+ * A frame as the debug log shows it: the Basic auth password replaced, so no log holds it —
+ * 1.6's AuthorizationKey (ChangeConfiguration) and 2.0.1's BasicAuthPassword (a SetVariables
+ * element's attributeValue, A01.FR.12).
  */
 export function hideSecrets(text) {
+  if (text.indexOf('BasicAuthPassword') >= 0) text = hideBasicAuthPassword(text);
   if (text.indexOf('AuthorizationKey') < 0) return text;
   return text
     .replace(/("key"\s*:\s*"AuthorizationKey"\s*,\s*"value"\s*:\s*)"(?:[^"\\]|\\.)*"/g, '$1"(hidden)"')
     .replace(/("value"\s*:\s*)"(?:[^"\\]|\\.)*"(\s*,\s*"key"\s*:\s*"AuthorizationKey")/g, '$1"(hidden)"$2');
+}
+
+/** A 2.0.1 frame with the attributeValue of every element naming BasicAuthPassword hidden (a frame that is no JSON: all of it). */
+function hideBasicAuthPassword(text) {
+  let frame;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return '(a frame naming BasicAuthPassword, hidden)';
+  }
+  const walk = (node) => {
+    if (!node || typeof node !== 'object') return;
+    if (node.variable && node.variable.name === 'BasicAuthPassword' && 'attributeValue' in node) node.attributeValue = '(hidden)';
+    for (const k of Object.keys(node)) walk(node[k]);
+  };
+  walk(frame);
+  return JSON.stringify(frame);
 }
 
 /** How long a closing socket gets for the close handshake before it is cut. */

@@ -176,7 +176,7 @@ export class Station {
 
   /** May the station send what a TriggerMessage asked for (online, or Pending)? */
   get mayAnswerTrigger(): boolean {
-    return this.session.mayAnswerTrigger;
+    return this.session.mayAnswerRequest;
   }
 
   /** BootNotification; retried while not Accepted (only it goes out before then). */
@@ -191,12 +191,12 @@ export class Station {
 
   /** Sends a message that is not queued (status, meter values of no transaction, ...) if online. */
   sendNow(action: string, payload: object): Promise<any> {
-    return this.session.sendNow(action, payload);
+    return this.session.send(action, payload);
   }
 
   /** Sends a message a TriggerMessage asked for (online or Pending). */
   sendTriggered(action: string, payload: object): Promise<any> {
-    return this.session.sendTriggered(action, payload);
+    return this.session.sendRequested(action, payload);
   }
 
   /** Sends a CALL now, whatever the registration (Authorize, DataTransfer, ...); rejects when offline. */

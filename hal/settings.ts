@@ -35,7 +35,8 @@ export interface Settings {
   firmwareVersion: string;
   /**
    * Connection attempts before the station gives up and exits non-zero, counted until the
-   * first connection. 0: the default — forever in firmware (scenario ""), 5 in a scenario.
+   * first connection. 0: the default — forever (the 1.6 simulator's scenarios make it 5,
+   * src/sim/scenario-settings.ts).
    */
   maxConnectAttempts: number;
   /** Longest wait between reconnect attempts, seconds (default 60). */

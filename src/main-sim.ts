@@ -7,9 +7,11 @@ import { Settings } from '../hal/settings';
 import { simHardwareFor } from './sim/sim-hardware';
 import { runScenario } from './sim/scenarios';
 import { startSimulatorControl } from './sim/control';
+import { applyScenarioDefaults } from './sim/scenario-settings';
 import { bootStation } from './boot-station';
 
 const hal = createHal(ocppHost);
+applyScenarioDefaults(hal.settings);
 bootStation(hal, {
   // The station, its scenarios and the simulated hardware act on every setting (the simulator's flags).
   settings: Object.keys(hal.settings) as Array<keyof Settings>,

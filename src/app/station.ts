@@ -79,7 +79,7 @@ export class Station {
     const settings = hal.settings;
     const storage = hal.storage;
     const installed = switchedOn(features, settings.disabledFeatureProfiles, hal.log);
-    this.config = new Configuration(storage, hardware.connectorCount, defaultsFor(settings.scenario, settings.configuration), supportedProfiles(installed));
+    this.config = new Configuration(storage, hardware.connectorCount, settings.configuration, supportedProfiles(installed));
     this.triggers = new Triggers((id) => this.connector(id) !== null);
     this.rebootMarker = new RebootMarker(storage);
     this.session = new CsmsSession(this, openLink);
@@ -293,14 +293,6 @@ export class Station {
     }, nextAlignedTime(now, interval) - now);
   }
 
-}
-
-/** Configuration defaults: a simulator scenario samples every 5 s; the settings' values win. */
-function defaultsFor(scenario: string, given: { [key: string]: unknown }): { [key: string]: unknown } {
-  const out: { [key: string]: unknown } = {};
-  if (scenario) out.MeterValueSampleInterval = 5;
-  for (const k in given) out[k] = given[k];
-  return out;
 }
 
 function cancel(timer: { cancel(): void } | null): void {

@@ -14,9 +14,7 @@ import { SendLink } from '../../lib/outbox-sender';
 import { Routes } from '../routes';
 import { ConnectionTarget } from './connection';
 import { BootNotificationRequest, BootNotificationResponse, RegistrationStatus } from '../../ocpp/v16/generated/types';
-import { CsmsSession as Session, OpenEvents, describe } from '../../lib/csms-session';
-
-export { describe };
+import { CsmsSession as Session, OpenEvents } from '../../lib/csms-session';
 
 /** What a scenario or an embedding firmware may listen to. */
 export interface StationEvents {
@@ -83,10 +81,7 @@ export class CsmsSession extends Session<CsmsLink, Routes, BootNotificationRespo
 
   /** Only a station that never connected in this boot gives up. */
   protected giveUpAfter(): number {
-    if (this.connectedOnce) return 0;
-    const s = this.hal.settings;
-    if (s.maxConnectAttempts > 0) return s.maxConnectAttempts;
-    return s.scenario ? 5 : 0;
+    return this.connectedOnce ? 0 : this.hal.settings.maxConnectAttempts;
   }
 
   protected unreachable(why: string): void {

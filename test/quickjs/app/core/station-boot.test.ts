@@ -217,6 +217,22 @@ test('never reachable: after maxConnectAttempts the station reports a fatal erro
   assert.match(fatal, /unreachable after 3 attempts/);
 });
 
+test('the station does not act on `scenario` (the firmware has none; the simulator entry applies its defaults): the default MeterValueSampleInterval, no give-up after 5 attempts', async () => {
+  const plain = makeStation().station.config.getInt('MeterValueSampleInterval');
+  const rig = makeStation({ scenario: 'session' });
+  assert.equal(rig.station.config.getInt('MeterValueSampleInterval'), plain);
+  let fatal = '';
+  rig.station.events.fatal = (why) => (fatal = why);
+  rig.station.start();
+  for (let i = 1; i <= 6; i++) {
+    while (rig.host.sockets.length < i) await sleep(10);
+    rig.host.socket.refuse('ECONNREFUSED');
+  }
+  assert.equal(fatal, '', 'still connecting after 6 attempts');
+  while (rig.host.sockets.length < 7) await sleep(10);
+  rig.station.stop();
+});
+
 test('HeartbeatInterval changed by the CSMS takes effect at once; MinimumStatusDuration holds back a short-lived status', async () => {
   const rig = makeStation();
   await startOnline(rig, 300);

@@ -217,3 +217,71 @@ export class Outbox<E> {
     this.compact();
   }
 }
+
+export interface OutboxCap<E> {
+  /** Bytes the pending entries may take. */
+  limitBytes: number;
+  /** What one entry costs in storage (and about as much in heap). */
+  sizeOf(entry: E): number;
+  /** May this entry be dropped to make room (an intermediate reading, not the one being sent)? */
+  droppable(entry: E, seq: number): boolean;
+  /** For the log: the outbox ("transaction queue"), what thinning drops ("intermediate MeterValues"), an entry ("MeterValues of transaction ref 3"). */
+  name: string;
+  thinned: string;
+  describe(entry: E): string;
+  warn(text: string): void;
+}
+
+/**
+ * An outbox whose pending entries may take `limitBytes`: when a new entry does not fit,
+ * every second droppable entry waiting (the oldest kept) is dropped, as often as needed; a
+ * droppable entry that still does not fit is refused, any other is kept even beyond the cap
+ * (it is never dropped).
+ */
+export class CappedOutbox<E> extends Outbox<E> {
+  private pendingBytes = 0;
+
+  constructor(storage: RecordStorage, config: OutboxConfig<E>, private readonly cap: OutboxCap<E>) {
+    super(storage, config);
+  }
+
+  load(): this {
+    super.load();
+    const pending = this.list();
+    for (let i = 0; i < pending.length; i++) this.pendingBytes += this.cap.sizeOf(pending[i].entry);
+    return this;
+  }
+
+  /** Bytes the pending entries take. */
+  bytes(): number {
+    return this.pendingBytes;
+  }
+
+  /** Stores an entry under a seq takeSeq() gave, within the cap; false: a droppable entry that did not fit even after thinning (dropped). */
+  addCapped(seq: number, entry: E): boolean {
+    const cap = this.cap;
+    const size = cap.sizeOf(entry);
+    if (this.pendingBytes + size > cap.limitBytes) {
+      this.pendingBytes -= this.thin(this.pendingBytes + size - cap.limitBytes, cap.droppable, cap.sizeOf, (dropped) =>
+        cap.warn(cap.name + ' full: ' + dropped + ' ' + cap.thinned + ' dropped (every second one)')
+      );
+      if (this.pendingBytes + size > cap.limitBytes) {
+        const over = ' (' + (this.pendingBytes + size) + ' of ' + cap.limitBytes + ' bytes): ' + cap.describe(entry);
+        if (cap.droppable(entry, seq)) {
+          cap.warn(cap.name + ' full' + over + ' dropped');
+          return false;
+        }
+        cap.warn(cap.name + ' over its cap' + over + ' kept, it is never dropped');
+      }
+    }
+    this.add(seq, entry);
+    this.pendingBytes += size;
+    return true;
+  }
+
+  markDone(seq: number): E | null {
+    const entry = super.markDone(seq);
+    if (entry !== null) this.pendingBytes -= this.cap.sizeOf(entry);
+    return entry;
+  }
+}

@@ -203,32 +203,31 @@ test('a dropped link: reconnect with growing, jittered delays; no second BootNot
   assert.ok(clock.now() - dropped <= 1010, 'first retry after a working connection within 1 s: ' + (clock.now() - dropped));
 });
 
-test('never reachable: after maxConnectAttempts the station reports a fatal error', async () => {
-  const rig = makeStation({ maxConnectAttempts: 3 });
+/** Starts the station and refuses its first `attempts` connections; then the fatal error it reported ('' for none). */
+async function refused(rig: ReturnType<typeof makeStation>, attempts: number): Promise<() => string> {
   let fatal = '';
   rig.station.events.fatal = (why) => (fatal = why);
   rig.station.start();
-  for (let i = 1; i <= 3; i++) {
+  for (let i = 1; i <= attempts; i++) {
     while (rig.host.sockets.length < i) await sleep(10);
     rig.host.socket.refuse('ECONNREFUSED');
   }
+  return () => fatal;
+}
+
+test('never reachable: after maxConnectAttempts the station reports a fatal error', async () => {
+  const rig = makeStation({ maxConnectAttempts: 3 });
+  const fatal = await refused(rig, 3);
   await sleep(60000);
   assert.equal(rig.host.sockets.length, 3, 'no fourth attempt');
-  assert.match(fatal, /unreachable after 3 attempts/);
+  assert.match(fatal(), /unreachable after 3 attempts/);
 });
 
 test('the station does not act on `scenario` (the firmware has none; the simulator entry applies its defaults): the default MeterValueSampleInterval, no give-up after 5 attempts', async () => {
   const plain = makeStation().station.config.getInt('MeterValueSampleInterval');
   const rig = makeStation({ scenario: 'session' });
   assert.equal(rig.station.config.getInt('MeterValueSampleInterval'), plain);
-  let fatal = '';
-  rig.station.events.fatal = (why) => (fatal = why);
-  rig.station.start();
-  for (let i = 1; i <= 6; i++) {
-    while (rig.host.sockets.length < i) await sleep(10);
-    rig.host.socket.refuse('ECONNREFUSED');
-  }
-  assert.equal(fatal, '', 'still connecting after 6 attempts');
+  assert.equal((await refused(rig, 6))(), '', 'still connecting after 6 attempts');
   while (rig.host.sockets.length < 7) await sleep(10);
   rig.station.stop();
 });

@@ -127,6 +127,11 @@ export class Station implements StationContext {
     this.session.reconnect(why);
   }
 
+  /** The network is back (the simulator's control): connect now, not after the backoff. */
+  connectNow(): void {
+    this.session.connectNow();
+  }
+
   reboot(reason: BootReasonEnum): void {
     this.session.reboot(reason);
   }

@@ -128,6 +128,88 @@ describe('control API commands and their OCPP effect', () => {
   });
 });
 
+describe('control API of the OCPP 2.0.1 simulator (--ocpp 2.0.1)', () => {
+  let run;
+  before(async () => {
+    run = await startRun(['--ocpp', '2.0.1', '--connectors', '2']);
+    await run.csms.waitForCall('CP', 'StatusNotification');
+  });
+  after(() => endRun(run));
+
+  test('the same station shape, with the connectorStatus; plug-in + present-id-tag → Authorize and TransactionEvent Started; unplug at the EV → Ended EVDisconnected', async () => {
+    const idle = await until('registration', async () => {
+      const r = await http(run.url + '/api/stations/CP');
+      return r.body.registration === 'Accepted' && r.body.connectors.every((c) => c.status === 'Available') && r.body;
+    });
+    assert.equal(idle.connected, true);
+    assert.equal(idle.connectors.length, 2);
+    assert.deepEqual(Object.keys(idle.connectors[0]).sort(), ['energyWh', 'error', 'evRequests', 'id', 'idTag', 'locked', 'plugged', 'powerW', 'sessionWh', 'socPercent', 'status', 'transactionId'].sort());
+    const from = run.csms.records.length;
+    const plug = await post(run, '/api/stations/CP/plug-in', { connectorId: 2, ev: { maxCurrentA: 16, socPercent: 40 } });
+    assert.equal(plug.status, 200, JSON.stringify(plug.body));
+    assert.equal(plug.body.station.connectors[1].plugged, true, 'applied before the reply');
+    await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'StatusNotification' && m.payload.evseId === 2 && m.payload.connectorStatus === 'Occupied', { from });
+    const card = await post(run, '/api/stations/CP/present-id-tag', { idTag: 'CARD-201' });
+    assert.equal(card.status, 200, JSON.stringify(card.body));
+    assert.equal(card.body.connectorId, 2, 'the connector with the cable');
+    const authorize = await run.csms.waitForCall('CP', 'Authorize', { from });
+    assert.deepEqual(authorize.payload.idToken, { idToken: 'CARD-201', type: 'ISO14443' });
+    const started = await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'TransactionEvent' && m.payload.eventType === 'Started', { from });
+    assert.equal(started.payload.evse.id, 2);
+    const state = await until('the transaction in the state', async () => {
+      const c = (await http(run.url + '/api/stations/CP')).body.connectors[1];
+      return c.transactionId !== null && c.powerW > 0 && c;
+    });
+    assert.equal(state.transactionId, started.payload.transactionInfo.transactionId);
+    assert.equal(state.idTag, 'CARD-201');
+    assert.equal(state.status, 'Occupied');
+    assert.equal(state.powerW, 3 * 230 * 16);
+    const locked = await post(run, '/api/stations/CP/unplug', { connectorId: 2 });
+    assert.equal(locked.status, 409);
+    assert.match(locked.body.error, /locked/);
+    assert.equal((await post(run, '/api/stations/CP/unplug', { connectorId: 2, evSide: true })).status, 200);
+    const ended = await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'TransactionEvent' && m.payload.eventType === 'Ended', { from });
+    assert.equal(ended.payload.transactionInfo.transactionId, state.transactionId);
+    assert.equal(ended.payload.transactionInfo.stoppedReason, 'EVDisconnected');
+    const after = await until('no transaction', async () => {
+      const c = (await http(run.url + '/api/stations/CP')).body.connectors[1];
+      return c.transactionId === null && !c.plugged && c.status === 'Available' && c;
+    });
+    assert.equal(after.idTag, null);
+  });
+
+  test('bad requests: the documented 4xx with {"ok":false,"error"}; 2.0.1 idTokens take up to 36 characters', async () => {
+    const cases = [
+      [await post(run, '/api/stations/CP/present-id-tag', { idTag: 'T'.repeat(37) }), 400, /idTag must be text of 1 to 36 characters/],
+      [await post(run, '/api/stations/CP/present-id-tag', { idTag: 'CARD', connectorIds: [3] }), 404, /no connector 3/],
+      [await post(run, '/api/stations/CP/teleport', {}), 404, /unknown command "teleport"/],
+      [await post(run, '/api/stations/CP/fault', { connectorId: 1, errorCode: 'Smoke' }), 400, /errorCode must be one of/],
+      [await post(run, '/api/stations/CP/unplug', { connectorId: 1 }), 409, /no cable is plugged in/],
+    ];
+    for (const [r, status, message] of cases) {
+      assert.equal(r.status, status, JSON.stringify(r.body));
+      assert.equal(r.body.ok, false);
+      assert.match(r.body.error, message);
+    }
+    const long = await post(run, '/api/stations/CP/present-id-tag', { idTag: 'T'.repeat(36), connectorIds: [1] });
+    assert.equal(long.status, 200, JSON.stringify(long.body));
+    await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'Authorize' && m.payload.idToken.idToken === 'T'.repeat(36));
+  });
+
+  test('fault → StatusNotification Faulted, NoError → Available; network down and up → the station connects again', async () => {
+    const from = run.csms.records.length;
+    assert.equal((await post(run, '/api/stations/CP/fault', { connectorId: 1, errorCode: 'HighTemperature' })).status, 200);
+    await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'StatusNotification' && m.payload.evseId === 1 && m.payload.connectorStatus === 'Faulted', { from });
+    assert.equal((await until('Faulted in the state', async () => (await http(run.url + '/api/stations/CP')).body.connectors[0].status === 'Faulted')), true);
+    await post(run, '/api/stations/CP/fault', { connectorId: 1, errorCode: 'NoError' });
+    await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'StatusNotification' && m.payload.evseId === 1 && m.payload.connectorStatus === 'Available', { from });
+    assert.equal((await post(run, '/api/stations/CP/network', { up: false })).status, 200);
+    await until('disconnected', async () => (await http(run.url + '/api/stations/CP')).body.connected === false);
+    assert.equal((await post(run, '/api/stations/CP/network', { up: true })).status, 200);
+    await until('connected again', async () => (await http(run.url + '/api/stations/CP')).body.connected === true);
+  });
+});
+
 describe('power and network', () => {
   let run;
   before(async () => {

@@ -12,7 +12,7 @@ import { ControlledStation, listenForControl, pickConnector } from './control-co
 
 /** Serves the host's control member, when it has one. */
 export function startSimulatorControl201(hal: Hal, station: StationContext & { connectNow(): void }, transactions: TransactionsFeature, hw: SimHardware): void {
-  let changed = () => undefined as void;
+  let changed: () => void = () => undefined;
   const evse = (id: number) => transactions.evse(id)!;
   const controlled: ControlledStation = {
     get registration() {

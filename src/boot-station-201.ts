@@ -22,6 +22,8 @@ import { installDataTransfer } from './v201/data-transfer/data-transfer';
 import { installFirmware } from './v201/firmware/firmware';
 import { installSecurity, SecurityEventType } from './v201/security/security';
 import { installCertificates } from './v201/certificates/certificates';
+import { installLogUpload } from './v201/diagnostics/log-upload';
+import { installCustomerInformation } from './v201/diagnostics/customer-information';
 
 /** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
 export const STATION_201_SETTINGS: Array<keyof Settings> = [
@@ -72,12 +74,16 @@ export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boo
   const security = installSecurity(station);
   const certificates = installCertificates(station, security.raise);
   // Blocks D, C, E, J, F: each takes what it builds on.
-  const authorizer = installAuthorization(station, installLocalAuthList(station));
+  const list = installLocalAuthList(station);
+  const authorizer = installAuthorization(station, list);
   const transactions = installTransactions(station, authorizer);
   installMeterValues(station, transactions);
   installRemoteControl(station, transactions, authorizer);
   // L: a signing certificate checked against M's ManufacturerRootCertificates, its security events A's.
   installFirmware(station, { manufacturerRoots: () => certificates.pemsOf('ManufacturerRootCertificate'), raise: (type, techInfo) => security.raise(type as SecurityEventType, techInfo) });
+  // N: GetLog with A's security log; CustomerInformation over C's cache and D's list.
+  installLogUpload(station, { securityLog: () => security.events.securityLog() });
+  installCustomerInformation(station, { cache: authorizer.cache, list });
   installDataTransfer(station); // P: UnknownVendorId until an entry of one's own registers a vendor
   if (boot.attach) boot.attach(station, transactions, hardware);
   station.start();

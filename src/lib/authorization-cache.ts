@@ -86,6 +86,21 @@ export class AuthorizationCache<Token, Info> {
     this.save();
   }
 
+  /** What the cache holds for a token, as stored (no expiry applied, no use counted): null when nothing. */
+  peek(token: Token): Info | null {
+    const i = this.indexOf(token);
+    return i < 0 ? null : this.entries[i].i;
+  }
+
+  /** Forgets a token; true when the cache held it. */
+  remove(token: Token): boolean {
+    const i = this.indexOf(token);
+    if (i < 0) return false;
+    this.entries.splice(i, 1);
+    this.save();
+    return true;
+  }
+
   clear(): void {
     this.entries = [];
     this.storage.remove(this.options.file);

@@ -17,7 +17,12 @@ import { AuthorizationCache } from './authorization-cache';
 /** Entries the cache keeps at most (AuthCacheCtrlr.Storage maxLimit comes from it). */
 const CACHE_ENTRIES = 32;
 
-export function installAuthorization(station: StationContext, list: LocalAuthList | null): Authorizer {
+/** The authorizer, and its cache (what CustomerInformation reports and clears of an idToken, N09/N10). */
+export interface AuthorizationFeature extends Authorizer {
+  readonly cache: AuthorizationCache;
+}
+
+export function installAuthorization(station: StationContext, list: LocalAuthList | null): AuthorizationFeature {
   const { hal, model } = station;
   const lifeTime = () => model.getInt('AuthCacheCtrlr/LifeTime');
   const cache = new AuthorizationCache(hal.storage, CACHE_ENTRIES, lifeTime);
@@ -57,6 +62,7 @@ export function installAuthorization(station: StationContext, list: LocalAuthLis
   };
 
   return {
+    cache,
     authorize: (idToken) => {
       // AuthCtrlr.Enabled false: every idToken is taken as it is.
       if (!model.getBool('AuthCtrlr/Enabled')) return Promise.resolve({ status: 'Accepted' });

@@ -26,8 +26,8 @@ import { VariableSpec } from '../device-model/model';
 
 /** What block L needs of the certificates and security events (blocks A and M), when installed. */
 export interface FirmwareSecurity {
-  /** The installed ManufacturerRootCertificates as one PEM text ('' = none). */
-  manufacturerRoots(): string;
+  /** The installed ManufacturerRootCertificates as one PEM text ('' = none; no such member: block M is not installed). */
+  manufacturerRoots?(): string;
   /** A security event (A04): InvalidFirmwareSigningCertificate, InvalidFirmwareSignature, FirmwareUpdated. */
   raise(type: string, techInfo?: string): void;
 }
@@ -45,7 +45,7 @@ export function installFirmware(station: StationContext, security?: FirmwareSecu
       send: (action, payload) => station.send(action, payload),
       canVerify: () => !!hal.crypto && hal.firmware.canVerifySignatures,
       untrusted: (pem) => {
-        const roots = security ? security.manufacturerRoots() : '';
+        const roots = security && security.manufacturerRoots ? security.manufacturerRoots() : '';
         return roots ? hal.crypto!.verifyChain(pem, roots, '') : 'no ManufacturerRootCertificate installed';
       },
       securityEvent: (type, techInfo) => {

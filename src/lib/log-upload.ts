@@ -1,0 +1,168 @@
+// The log upload both stations run: the 1.6 security extension's GetLog (whitepaper section
+// 8) and OCPP 2.0.1's GetLog (block N, N01). The station uploads its security log (the
+// security events) or its diagnostics (the station's state) to the CSMS's remoteLocation
+// through the host's diagnosticsUpload. The file name comes with the answer; then
+// LogStatusNotification Uploading → Uploaded, or UploadFailure after `retries` more tries
+// `retryInterval` apart, each with the request's requestId. A new GetLog replaces an upload
+// under way (AcceptedCanceled). Uploads are not kept over a reboot (the CSMS asks again). The
+// flow is the transfer flow of transfer.ts; nothing here knows an OCPP version.
+import { FirmwareHooks } from '../../hal/index';
+import { TransferFlow, TransferHost, HeldNotifications, fileStamp } from './transfer';
+import { GetLogRequest as GetLogRequest16, LogStatus, UploadLogStatus } from '../ocpp/v16/generated/types';
+import { GetLogRequest as GetLogRequest201, LogStatusEnum, UploadLogStatusEnum } from '../ocpp/v201/generated/types';
+
+/** The request, the statuses and answers both versions spell the same (their generated types). */
+export type LogRequest = GetLogRequest16 | GetLogRequest201;
+export type LogUploadStatus = UploadLogStatus & UploadLogStatusEnum;
+export type LogAnswer = LogStatus & LogStatusEnum;
+
+/** What the flow uses of the HAL (the station's `hal`). */
+export interface LogUploadHal extends TransferHost {
+  readonly firmware: FirmwareHooks;
+  readonly settings: { id: string };
+}
+
+/** What the flow needs of the station. */
+export interface LogUploadStation {
+  online(): boolean;
+  /** Sends a notification: resolves with the CSMS's answer, or null. */
+  send(action: string, payload: object): Promise<unknown>;
+}
+
+/** Where the logs' contents come from. */
+export interface LogSources {
+  /** Security log lines, oldest first, each starting with its ISO timestamp (none: the station keeps no security log). */
+  securityLog?: () => string[];
+  /** The diagnostics report (text) for a time window (ISO strings, optional). */
+  diagnostics(oldest?: string, latest?: string): string;
+}
+
+interface Job {
+  requestId: number;
+  location: string;
+  fileName: string;
+  data: string;
+  retriesLeft: number;
+  retryIntervalS: number;
+}
+
+const DEFAULT_RETRIES = 1;
+const DEFAULT_RETRY_INTERVAL_S = 60;
+
+export class LogUploadFlow {
+  /** What a triggered LogStatusNotification reports. */
+  status: LogUploadStatus = 'Idle';
+  private readonly flow: TransferFlow<Job>;
+  /** The latest notification that could not go while offline. */
+  private readonly held: HeldNotifications;
+
+  /** `notifyCanceled`: an upload a new GetLog replaces is told AcceptedCanceled (2.0.1; 1.6 has no such status). */
+  constructor(private readonly hal: LogUploadHal, station: LogUploadStation, private readonly sources: LogSources, private readonly notifyCanceled: boolean) {
+    this.flow = new TransferFlow<Job>(hal);
+    this.held = new HeldNotifications(
+      () => station.online(),
+      (action, payload) => station.send(action, payload)
+    );
+  }
+
+  /** The requestId of the upload under way, if any. */
+  get requestId(): number | undefined {
+    return this.flow.job ? this.flow.job.requestId : undefined;
+  }
+
+  /** The answer to a GetLog (then, unless Rejected: begin with its filename). */
+  answer(p: LogRequest): { status: LogAnswer; filename?: string } {
+    if (p.logType === 'SecurityLog' && !this.sources.securityLog) {
+      this.hal.log.info('GetLog SecurityLog (' + p.requestId + '): Rejected, no security log is kept');
+      return { status: 'Rejected' };
+    }
+    const status = this.flow.job ? 'AcceptedCanceled' : 'Accepted';
+    const filename = this.fileNameFor(p);
+    this.hal.log.info('GetLog ' + p.logType + ' (' + p.requestId + '): ' + status + ', file ' + filename);
+    return { status, filename };
+  }
+
+  /** Starts the upload an accepted GetLog asked for; it replaces one under way. */
+  begin(p: LogRequest, filename?: string): void {
+    const replaced = this.flow.job;
+    if (replaced && this.notifyCanceled) this.setStatus('AcceptedCanceled' as LogUploadStatus, replaced.requestId);
+    this.upload(this.flow.begin(this.prepare(p, filename || this.fileNameFor(p))));
+  }
+
+  stop(): void {
+    this.flow.cancel();
+  }
+
+  /** Booted and connected: a notification held back goes now. */
+  online(): void {
+    this.held.flush();
+  }
+
+  /** The file name the answer gives: the log's kind, the station and the time of the request. */
+  private fileNameFor(p: LogRequest): string {
+    const security = p.logType === 'SecurityLog';
+    return (security ? 'security-log-' : 'diagnostics-log-') + this.hal.settings.id + '-' + fileStamp(this.hal.now()) + (security ? '.log' : '.json');
+  }
+
+  private prepare(p: LogRequest, fileName: string): Job {
+    const oldest: string | undefined = p.log.oldestTimestamp;
+    const latest: string | undefined = p.log.latestTimestamp;
+    const security = this.sources.securityLog;
+    return {
+      requestId: p.requestId,
+      location: p.log.remoteLocation,
+      fileName,
+      // Taken as the answer goes: the log as it was when the CSMS asked.
+      data: p.logType === 'SecurityLog' && security ? linesWithin(security(), oldest, latest) : this.sources.diagnostics(oldest, latest),
+      retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
+      retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
+    };
+  }
+
+  private upload(job: Job): void {
+    const hal = this.hal;
+    this.setStatus('Uploading', job.requestId);
+    hal.firmware.uploadDiagnostics(job.location, job.fileName, job.data, (error) => {
+      if (!this.flow.isCurrent(job)) return; // replaced by a newer GetLog meanwhile
+      if (!error) {
+        hal.log.info('log uploaded as ' + job.fileName);
+        this.done('Uploaded');
+        return;
+      }
+      if (this.flow.retry(job, () => this.upload(job))) {
+        hal.log.warning('log upload failed (' + error + '); again in ' + job.retryIntervalS + ' s');
+        return;
+      }
+      hal.log.error('log upload failed (' + error + ')');
+      this.done('UploadFailure');
+    });
+  }
+
+  private done(status: LogUploadStatus): void {
+    const requestId = this.requestId;
+    this.flow.end();
+    this.setStatus(status, requestId);
+    this.status = 'Idle'; // a later trigger: nothing going on
+  }
+
+  private setStatus(status: LogUploadStatus, requestId?: number): void {
+    this.status = status;
+    const payload: { status: LogUploadStatus; requestId?: number } = { status };
+    if (requestId !== undefined) payload.requestId = requestId;
+    this.held.notify('LogStatusNotification', payload); // only the latest status is worth telling later
+  }
+}
+
+/** The lines (each starting with an ISO timestamp) within [oldest, latest], as one text. */
+export function linesWithin(lines: string[], oldest?: string, latest?: string): string {
+  const from = oldest ? Date.parse(oldest) : NaN;
+  const to = latest ? Date.parse(latest) : NaN;
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const t = Date.parse(lines[i].substring(0, lines[i].indexOf(' ')));
+    if (!isNaN(from) && !(t >= from)) continue;
+    if (!isNaN(to) && !(t <= to)) continue;
+    out.push(lines[i]);
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}

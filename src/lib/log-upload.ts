@@ -5,7 +5,8 @@
 // LogStatusNotification Uploading → Uploaded, or UploadFailure after `retries` more tries
 // `retryInterval` apart, each with the request's requestId. A new GetLog replaces an upload
 // under way (AcceptedCanceled). Uploads are not kept over a reboot (the CSMS asks again). The
-// flow is the transfer flow of transfer.ts; nothing here knows an OCPP version.
+// flow is the transfer flow of transfer.ts; nothing here knows an OCPP version (the 1.6
+// station's security extension and the 2.0.1 station's diagnostics/log-upload.ts route it).
 import { FirmwareHooks } from '../../hal/index';
 import { TransferFlow, TransferHost, HeldNotifications, fileStamp } from './transfer';
 import { GetLogRequest as GetLogRequest16, LogStatus, UploadLogStatus } from '../ocpp/v16/generated/types';
@@ -64,6 +65,14 @@ export class LogUploadFlow {
       (action, payload) => station.send(action, payload)
     );
   }
+
+  /** The GetLog route (either version's): the answer, then, unless Rejected, the upload. */
+  readonly route = {
+    on: (p: LogRequest) => this.answer(p),
+    after: (p: LogRequest, response: { status: string; filename?: string }) => {
+      if (response.status !== 'Rejected') this.begin(p, response.filename);
+    },
+  };
 
   /** The requestId of the upload under way, if any. */
   get requestId(): number | undefined {

@@ -7,7 +7,7 @@
 // which only the latest of each kind goes out once the station is back online; a job's final
 // status stays owed in its record until the CSMS has answered it. Nothing here knows OCPP:
 // the features (app/firmware/firmware.ts, app/security/signed-firmware.ts and
-// app/security/log-upload.ts) give the phases, the wording and the messages.
+// lib/log-upload.ts) give the phases, the wording and the messages.
 
 export interface TransferHost {
   /** Wall clock, ms. */

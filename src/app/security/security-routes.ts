@@ -1,7 +1,7 @@
 // What the station answers to the security extension's CSMS-initiated actions:
 // InstallCertificate, DeleteCertificate, GetInstalledCertificateIds, CertificateSigned and
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
-// SignedUpdateFirmware is signed-firmware.ts's, GetLog log-upload.ts's.
+// SignedUpdateFirmware is signed-firmware.ts's, GetLog src/lib/log-upload.ts's.
 import { Routes } from '../routes';
 import { Triggers } from '../remote-trigger/triggers';
 import { Security } from './security';
@@ -11,7 +11,7 @@ export function securityRoutes(security: Security, triggers: Triggers): Routes {
   const log = security.log;
   return {
     SignedUpdateFirmware: security.signedFirmware.routes().SignedUpdateFirmware,
-    GetLog: security.logs.routes().GetLog,
+    GetLog: security.logs.route,
 
     InstallCertificate: {
       on: (p) => {

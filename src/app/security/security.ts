@@ -17,7 +17,7 @@ import { connectionFailure } from '../../lib/connection-failure';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems } from '../../lib/certificates';
 import { CertificateUse } from '../../ocpp/v16/generated/types';
 import { SignedFirmware } from './signed-firmware';
-import { LogUpload } from './log-upload';
+import { LogUploadFlow } from '../../lib/log-upload';
 import { SecurityContext } from '../context';
 import { diagnosticsReport } from '../core/diagnostics-report';
 
@@ -41,7 +41,7 @@ export class Security {
   readonly events: SecurityEvents<SecurityEventType>;
   readonly certificates: Certificates<CertificateUse>;
   readonly signedFirmware: SignedFirmware;
-  readonly logs: LogUpload;
+  readonly logs: LogUploadFlow;
   /** The credentials of the last connection that opened (or the ones the station booted with). */
   private proven: SavedCredentials;
   /** Credentials being tried: failed attempts so far (null: no trial). */
@@ -70,10 +70,16 @@ export class Security {
       chainMax: () => config.getInt('CertificateSignedMaxChainSize'),
     });
     this.signedFirmware = new SignedFirmware(station, this.certificates, this.events);
-    this.logs = new LogUpload(station, {
-      securityLog: () => this.events.securityLog(),
-      diagnostics: (oldest, latest) => diagnosticsReport(station, { startTime: oldest, stopTime: latest }),
-    });
+    // GetLog (whitepaper section 8): the flow the 2.0.1 GetLog runs too; 1.6 has no AcceptedCanceled status to notify.
+    this.logs = new LogUploadFlow(
+      hal,
+      { online: () => station.online, send: (action, payload) => station.sendNow(action, payload) },
+      {
+        securityLog: () => this.events.securityLog(),
+        diagnostics: (oldest, latest) => diagnosticsReport(station, { startTime: oldest, stopTime: latest }),
+      },
+      false
+    );
     const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
     config.addKey('SecurityProfile', {
       value: String(initialProfile),

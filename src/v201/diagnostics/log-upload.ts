@@ -28,14 +28,7 @@ export function installLogUpload(station: StationContext, security?: LogSecurity
     { securityLog: security ? () => security.securityLog() : undefined, diagnostics: (oldest, latest) => diagnosticsReport(station, oldest, latest) },
     true
   );
-  station.route({
-    GetLog: {
-      on: (p) => flow.answer(p),
-      after: (p, response) => {
-        if (response.status !== 'Rejected') flow.begin(p, response.filename);
-      },
-    },
-  });
+  station.route({ GetLog: flow.route });
   station.triggers.add('LogStatusNotification', {
     send: () => {
       const id = flow.requestId;

@@ -6,7 +6,7 @@
 import { test, assert, sleep, clock } from '../../../lib/harness';
 import { FakeHost } from '../../../lib/fake-host';
 import { makeStation, startOnline, Rig } from '../lib/station-harness';
-import { linesWithin } from '../../../../src/app/security/log-upload';
+import { linesWithin } from '../../../../src/lib/log-upload';
 
 interface Uploads {
   done: { location: string; fileName: string; data: string }[];

@@ -1,0 +1,72 @@
+// OCPP 2.0.1 blocks L, N and P end to end: dist/simulator-201.min.js on the simulator host
+// against the strict embedded CSMS in 2.0.1 mode (every message validated both ways against
+// the 2.0.1 schemas). UpdateFirmware without a signing certificate (L02): the host downloads
+// the image the CSMS serves, installs it, the station restarts into it and reports Installed
+// after a BootNotification with reason FirmwareUpdate; a signed one is InvalidCertificate
+// (no ManufacturerRootCertificate installed). GetLog: both logs land at the CSMS under the
+// names given, with Uploading / Uploaded. DataTransfer: UnknownVendorId without a handler.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { stationTests, within } from './lib/stations.mjs';
+
+const BUNDLE = fileURLToPath(new URL('../../dist/simulator-201.min.js', import.meta.url));
+const rig = stationTests('sim-ocpp201-firmware-logs');
+let csms;
+
+before(async () => {
+  csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5 });
+});
+
+async function startStation(id) {
+  const station = await rig.start({ url: csms.url, id, connectors: 1, scenario: 'none', duration: 0, reconnectMaxSeconds: 1 }, { bundle: BUNDLE });
+  await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 5000 }));
+  return station;
+}
+
+const calls = (id, action) => csms.records.filter((r) => r.station === id && r.type === 'CALL' && r.action === action).map((r) => r.payload);
+
+function waitForCall(station, id, action, test, what) {
+  return within(station, csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === action && test(r.payload), { timeout: 15000, what }));
+}
+
+test('UpdateFirmware (L02): downloaded, installed, the restart into the new image with BootNotification reason FirmwareUpdate, Installed with the requestId; a signed one InvalidCertificate', async () => {
+  const id = 'FW-201';
+  const station = await startStation(id);
+  const location = csms.serveFile('fw-201.js', readFileSync(BUNDLE));
+  const signed = { requestId: 9, firmware: { location, retrieveDateTime: new Date().toISOString(), signingCertificate: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', signature: 'AAAA' } };
+  assert.deepEqual(await csms.call(id, 'UpdateFirmware', signed), { status: 'InvalidCertificate' });
+  const request = { requestId: 10, retries: 0, firmware: { location, retrieveDateTime: new Date().toISOString() } };
+  assert.deepEqual(await csms.call(id, 'UpdateFirmware', request), { status: 'Accepted' });
+  await waitForCall(station, id, 'FirmwareStatusNotification', (p) => p.status === 'Installed', 'Installed');
+  assert.deepEqual(
+    calls(id, 'FirmwareStatusNotification'),
+    ['Downloading', 'Downloaded', 'Installing', 'InstallRebooting', 'Installed'].map((status) => ({ status, requestId: 10 }))
+  );
+  assert.deepEqual(calls(id, 'BootNotification').map((b) => b.reason), ['PowerUp', 'FirmwareUpdate']);
+  assert.equal(station.stats.restarts, 1);
+  assert.deepEqual(csms.downloads.map((d) => d.name), ['fw-201.js']);
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  await station.stop(0);
+});
+
+test('GetLog: the DiagnosticsLog and the SecurityLog land at the CSMS under the names given, Uploading / Uploaded with the requestId; DataTransfer UnknownVendorId', async () => {
+  const id = 'LOG-201';
+  const station = await startStation(id);
+  const diagnostics = await csms.call(id, 'GetLog', { requestId: 3, logType: 'DiagnosticsLog', log: { remoteLocation: csms.diagnosticsUrl } });
+  assert.equal(diagnostics.status, 'Accepted');
+  await waitForCall(station, id, 'LogStatusNotification', (p) => p.status === 'Uploaded' && p.requestId === 3, 'Uploaded 3');
+  const security = await csms.call(id, 'GetLog', { requestId: 4, logType: 'SecurityLog', log: { remoteLocation: csms.diagnosticsUrl } });
+  assert.equal(security.status, 'Accepted');
+  await waitForCall(station, id, 'LogStatusNotification', (p) => p.status === 'Uploaded' && p.requestId === 4, 'Uploaded 4');
+  assert.deepEqual(calls(id, 'LogStatusNotification'), [{ status: 'Uploading', requestId: 3 }, { status: 'Uploaded', requestId: 3 }, { status: 'Uploading', requestId: 4 }, { status: 'Uploaded', requestId: 4 }]);
+  const byName = (name) => csms.uploads.find((u) => u.name === name);
+  const report = JSON.parse(byName(diagnostics.filename).text);
+  assert.equal(report.station, id);
+  assert.equal(report.evses.length, 1);
+  assert.match(byName(security.filename).text, /StartupOfTheDevice/);
+  assert.deepEqual(await csms.call(id, 'DataTransfer', { vendorId: 'com.example', messageId: 'x' }), { status: 'UnknownVendorId' });
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  await station.stop(0);
+});

@@ -26,7 +26,7 @@
 // dropped, as often as needed. StartTransaction and StopTransaction are never dropped,
 // even beyond the cap; a MeterValues that still does not fit after thinning is dropped.
 
-import { CappedOutbox, RecordStorage } from '../../lib/outbox';
+import { Outbox, RecordStorage } from '../../lib/outbox';
 
 export type TransactionAction = 'StartTransaction' | 'StopTransaction' | 'MeterValues';
 
@@ -56,19 +56,22 @@ const DEFAULT_LIMIT = 32 * 1024;
 const COMPACT_SLACK = 64;
 
 export class TransactionQueue {
-  private readonly outbox: CappedOutbox<QueuedMessage>;
+  private readonly outbox: Outbox<QueuedMessage>;
+  private pendingBytes = 0;
   /** ref → CSMS transactionId, for transactions not known to be over. */
   private ids: { [ref: string]: number } = {};
   private nextRef = 1;
+  private readonly limit: number;
   private readonly idPrefix: string;
   private readonly warn: (text: string) => void;
   /** The message being sent now: thinning leaves it alone. */
   inFlight = 0;
 
   constructor(storage: RecordStorage, options: TransactionQueueOptions = {}) {
+    this.limit = options.limitBytes || DEFAULT_LIMIT;
     this.idPrefix = options.idPrefix || '';
     this.warn = options.warn || function () {};
-    this.outbox = new CappedOutbox<QueuedMessage>(storage, {
+    this.outbox = new Outbox<QueuedMessage>(storage, {
       file: LOG,
       compactSlack: COMPACT_SLACK,
       encode: (seq, m) => '{"q":' + seq + ',"a":' + JSON.stringify(m.action) + ',"r":' + m.ref + ',"u":' + JSON.stringify(m.uniqueId) + ',"p":' + m.payloadText + '}',
@@ -93,15 +96,9 @@ export class TransactionQueue {
         if (m.action === 'StopTransaction') delete this.ids[m.ref];
       },
       unreadable: () => this.warn('transaction queue: unreadable record skipped'),
-    }, {
-      limitBytes: options.limitBytes || DEFAULT_LIMIT,
-      sizeOf,
-      droppable: (m) => m.action === 'MeterValues' && m.seq !== this.inFlight,
-      name: 'transaction queue',
-      thinned: 'intermediate MeterValues',
-      describe: (m) => m.action + ' of transaction ref ' + m.ref,
-      warn: this.warn,
     }).load();
+    const pending = this.outbox.list();
+    for (let i = 0; i < pending.length; i++) this.pendingBytes += sizeOf(pending[i].entry);
   }
 
   /** Messages waiting, oldest first. */
@@ -109,7 +106,7 @@ export class TransactionQueue {
     return this.outbox.size();
   }
   bytes(): number {
-    return this.outbox.bytes();
+    return this.pendingBytes;
   }
   head(): QueuedMessage | null {
     const head = this.outbox.head();
@@ -141,13 +138,27 @@ export class TransactionQueue {
       uniqueId: this.idPrefix + seq,
       payloadText: JSON.stringify(payload),
     };
-    return this.outbox.addCapped(seq, message) ? message : null;
+    const size = sizeOf(message);
+    if (this.pendingBytes + size > this.limit) {
+      this.thin(this.pendingBytes + size - this.limit);
+      if (this.pendingBytes + size > this.limit) {
+        if (action === 'MeterValues') {
+          this.warn('transaction queue full (' + this.pendingBytes + ' of ' + this.limit + ' bytes): MeterValues of transaction ref ' + ref + ' dropped');
+          return null;
+        }
+        this.warn('transaction queue over its cap (' + (this.pendingBytes + size) + ' of ' + this.limit + ' bytes): ' + action + ' kept, it is never dropped');
+      }
+    }
+    this.outbox.add(seq, message);
+    this.pendingBytes += size;
+    return message;
   }
 
   /** The message was answered (or given up): it is never sent again. */
   complete(seq: number): void {
     const message = this.outbox.markDone(seq);
     if (!message) return; // thinned away while it was being sent
+    this.pendingBytes -= sizeOf(message);
     if (this.inFlight === seq) this.inFlight = 0;
     // Once its StopTransaction is through, nothing will ask for the transaction's id again.
     if (message.action === 'StopTransaction') delete this.ids[message.ref];
@@ -182,6 +193,16 @@ export class TransactionQueue {
     if (id === undefined) return { payload, known: false };
     payload.transactionId = id;
     return { payload, known: true };
+  }
+
+  /** Drops every second waiting MeterValues (oldest kept) until `needed` bytes are free or none is left to drop. */
+  private thin(needed: number): void {
+    this.pendingBytes -= this.outbox.thin(
+      needed,
+      (m) => m.action === 'MeterValues' && m.seq !== this.inFlight,
+      sizeOf,
+      (dropped) => this.warn('transaction queue full: ' + dropped + ' intermediate MeterValues dropped (every second one)')
+    );
   }
 }
 

@@ -26,7 +26,7 @@
 // When a new event does not fit, every second pending Updated event (the oldest kept) is
 // dropped, as often as needed (E11.FR.04/05, E12.FR.04/05); Started and Ended are never
 // dropped, even beyond the cap.
-import { CappedOutbox, RecordStorage } from '../../lib/outbox';
+import { Outbox, RecordStorage } from '../../lib/outbox';
 import { MeterValue, TransactionEventRequest } from '../../ocpp/v201';
 
 /** What the log keeps of a running transaction (what the next boot needs to end it). */
@@ -70,18 +70,21 @@ const COMPACT_SLACK = 64;
 export const MAX_ENDED_SAMPLES = 24;
 
 export class TransactionLog {
-  private readonly outbox: CappedOutbox<LoggedEvent>;
+  private readonly outbox: Outbox<LoggedEvent>;
   private readonly running: { [id: string]: OngoingTransaction } = {};
   private readonly samples: { [id: string]: MeterValue[] } = {};
+  private pendingBytes = 0;
+  private readonly limit: number;
   private readonly idPrefix: string;
   private readonly warn: (text: string) => void;
   /** The event being sent now: thinning leaves it alone. */
   inFlight = 0;
 
   constructor(storage: RecordStorage, options: TransactionLogOptions = {}) {
+    this.limit = options.limitBytes || DEFAULT_LIMIT;
     this.idPrefix = options.idPrefix || '';
     this.warn = options.warn || function () {};
-    this.outbox = new CappedOutbox<LoggedEvent>(storage, {
+    this.outbox = new Outbox<LoggedEvent>(storage, {
       file: LOG,
       compactSlack: COMPACT_SLACK,
       encode: (seq, e) =>
@@ -114,15 +117,9 @@ export class TransactionLog {
         else if (tx) tx.nextSeqNo = Math.max(tx.nextSeqNo, (JSON.parse(e.payloadText) as TransactionEventRequest).seqNo + 1);
       },
       unreadable: () => this.warn('transaction event log: unreadable record skipped'),
-    }, {
-      limitBytes: options.limitBytes || DEFAULT_LIMIT,
-      sizeOf,
-      droppable: (e, seq) => e.eventType === 'Updated' && seq !== this.inFlight,
-      name: 'transaction event log',
-      thinned: 'Updated event(s)',
-      describe: (e) => e.eventType + ' event of ' + e.transactionId,
-      warn: this.warn,
     }).load();
+    const pending = this.outbox.list();
+    for (let i = 0; i < pending.length; i++) this.pendingBytes += sizeOf(pending[i].entry);
   }
 
   /** Transactions the log holds as running (after a boot: those a power loss interrupted). */
@@ -159,8 +156,20 @@ export class TransactionLog {
     const seq = this.outbox.takeSeq();
     const logged: LoggedEvent = { seq, messageId: this.idPrefix + seq, transactionId: id, eventType: event.eventType, payloadText: JSON.stringify(payload), offline };
     if (start) logged.start = start;
-    if (!this.outbox.addCapped(seq, logged)) return null;
+    const size = sizeOf(logged);
+    if (this.pendingBytes + size > this.limit) {
+      this.thin(this.pendingBytes + size - this.limit);
+      if (this.pendingBytes + size > this.limit) {
+        if (event.eventType === 'Updated') {
+          this.warn('transaction event log full (' + this.pendingBytes + ' of ' + this.limit + ' bytes): Updated event of ' + id + ' dropped');
+          return null;
+        }
+        this.warn('transaction event log over its cap: ' + event.eventType + ' event kept, it is never dropped');
+      }
+    }
+    this.outbox.add(seq, logged);
     tx.nextSeqNo++;
+    this.pendingBytes += size;
     if (event.eventType === 'Ended') this.forget(id);
     return logged;
   }
@@ -215,7 +224,7 @@ export class TransactionLog {
   }
 
   bytes(): number {
-    return this.outbox.bytes();
+    return this.pendingBytes;
   }
 
   /** Events waiting, oldest first (do not modify). */
@@ -234,6 +243,7 @@ export class TransactionLog {
   complete(seq: number): void {
     const done = this.outbox.markDone(seq);
     if (!done) return; // thinned away while it was being sent
+    this.pendingBytes -= sizeOf(done);
     if (this.inFlight === seq) this.inFlight = 0;
     this.outbox.compactIfWorthIt();
   }
@@ -243,6 +253,16 @@ export class TransactionLog {
     const payload = JSON.parse(e.payloadText) as TransactionEventRequest;
     if (e.offline) payload.offline = true;
     return payload;
+  }
+
+  /** Drops every second waiting Updated event (oldest kept) until `needed` bytes are free or none is left. */
+  private thin(needed: number): void {
+    this.pendingBytes -= this.outbox.thin(
+      needed,
+      (e, seq) => e.eventType === 'Updated' && seq !== this.inFlight,
+      sizeOf,
+      (dropped) => this.warn('transaction event log full: ' + dropped + ' Updated event(s) dropped (every second one)')
+    );
   }
 }
 

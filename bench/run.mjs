@@ -11,7 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { moduleSizes, root, FIRMWARE_201, SIMULATOR, minifiedName } from '../build/build.mjs';
+import { moduleSizes, root, FIRMWARE_201, SIMULATOR, SIMULATOR_201, minifiedName } from '../build/build.mjs';
 import { measureSize } from './size.mjs';
 import { measureBoot, measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
@@ -204,6 +204,14 @@ try {
       row(`armhf: ${CORE_ONLY_NAME}: QuickJS heap after boot / peak, session with 2 connectors, bytecode`, `${kb(coreOnlyArm.afterBoot.used)} / ${kb(coreOnlyArm.sessionPeak)}`, '≤ 160 KB', coreOnlyArm.sessionPeak <= 160 * KB);
       row('  armhf: its five largest parts after boot (KB)', parts(heapParts(coreOnlyArm.afterBoot)));
       row(`armhf: ${CORE_ONLY_NAME}: total native RAM after boot / peak, same session`, `${kb(coreOnlyArm.nativeAfterBoot)} / ${kb(coreOnlyArm.nativePeak)}`, '≤ 256 KB', coreOnlyArm.nativePeak <= 256 * KB);
+      // The OCPP 2.0.1 station's session (its simulator bundle as bytecode), with the budget of
+      // the full 1.6 station.
+      const bytecode201 = compileArmhf(join(root, minifiedName(SIMULATOR_201.out)), join(dir, 'simulator-201.qjbc'));
+      const v201 = await measureArmhf({ url: csms.url, bundle: bytecode201, id: 'BENCH-ARM-201' });
+      results.figures.armhf.v201 = v201;
+      row('armhf: OCPP 2.0.1 station (dist/simulator-201.min.js): QuickJS heap after boot / peak, session with 2 EVSEs, bytecode', `${kb(v201.afterBoot.used)} / ${kb(v201.sessionPeak)}`, '≤ 256 KB', v201.sessionPeak <= 256 * KB);
+      row('  armhf: its five largest parts after boot (KB)', parts(heapParts(v201.afterBoot)));
+      row('armhf: OCPP 2.0.1 station: total native RAM after boot / peak, same session', `${kb(v201.nativeAfterBoot)} / ${kb(v201.nativePeak)}`, '≤ 384 KB', v201.nativePeak <= 384 * KB);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -215,5 +215,33 @@ if (!shim.ok) process.stderr.write(`sim-ocpp201-transactions: the native-host te
     assert.equal(csms.calls(id, 'Authorize').length, 1);
   } finally {
     host.child.kill();
+  }
+});
+
+(shim.ok ? test : () => {})('the native host: the CSMS gone mid-transaction, the events made meanwhile arrive afterwards in order, offline: true, seqNo without gaps, each once', { timeout: 120000 }, async () => {
+  const csms = await ownCsms();
+  const id = 'NAT-201-OUTAGE';
+  const own = mkdtempSync(join(tmpdir(), 'sim-ocpp201-native-outage-'));
+  const settingsFile = join(own, 'settings.json');
+  writeFileSync(settingsFile, JSON.stringify(FAST));
+  const host = startHost(BUNDLE, ['--url', csms.url, '--id', id, '--connectors', '1', '--scenario', 'session', '--duration', '9', '--settings', settingsFile, '--data-dir', join(own, 'data')], { timeout: 90000 });
+  try {
+    await csms.waitFor((r) => r.station === id && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.eventType === 'Updated', { timeout: 30000, what: 'an Updated' });
+    await csms.stop(); // every connection cut, nobody listening
+    const outage = Date.now();
+    await sleep(3000);
+    await csms.start();
+    const { code } = await host.exited;
+    assert.equal(code, 0, host.output());
+    const { byTx } = deliveredOnce(csms, id);
+    assert.equal(byTx.size, 1);
+    const events = [...byTx.values()][0];
+    const during = events.filter((e) => Date.parse(e.timestamp) > outage + 100 && Date.parse(e.timestamp) < outage + 2900);
+    assert.ok(during.length >= 2, `events made during the outage were delivered afterwards (${during.length})`);
+    assert.ok(during.every((e) => e.offline === true), 'each with offline: true (E12.FR.02)');
+    assert.ok(events.filter((e) => Date.parse(e.timestamp) < outage - 1500).every((e) => e.offline !== true), 'the ones answered before the outage not');
+  } finally {
+    host.child.kill();
+    rmSync(own, { recursive: true, force: true });
   }
 });

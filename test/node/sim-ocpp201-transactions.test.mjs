@@ -98,6 +98,17 @@ function deliveredOnce(csms, id) {
   return { byTx, repeats: calls.filter((c) => c.repeat).length };
 }
 
+/** One transaction, each event once and in order; those made during the 3 s outage from `outage` were delivered afterwards with offline: true. */
+function outageDelivered(csms, id, outage) {
+  const { byTx } = deliveredOnce(csms, id);
+  assert.equal(byTx.size, 1);
+  const events = [...byTx.values()][0];
+  const during = events.filter((e) => Date.parse(e.timestamp) > outage + 100 && Date.parse(e.timestamp) < outage + 2900);
+  assert.ok(during.length >= 2, `events made during the outage were delivered afterwards (${during.length})`);
+  assert.ok(during.every((e) => e.offline === true), 'each with offline: true (E12.FR.02)');
+  assert.ok(events.filter((e) => Date.parse(e.timestamp) < outage - 1500).every((e) => e.offline !== true), 'the ones answered before the outage not');
+}
+
 before(() => undefined);
 after(async () => {
   for (const s of running) if (s.running) await s.stop(1, 'test over');
@@ -156,13 +167,7 @@ test('the CSMS gone mid-transaction: the events made meanwhile arrive afterwards
   await csms.start();
   const result = await within(station, Promise.race([station.exited, giveUp(40000)]));
   assert.equal(result.code, 0, result.reason);
-  const { byTx } = deliveredOnce(csms, id);
-  assert.equal(byTx.size, 1);
-  const events = [...byTx.values()][0];
-  const during = events.filter((e) => Date.parse(e.timestamp) > outage + 100 && Date.parse(e.timestamp) < outage + 2900);
-  assert.ok(during.length >= 2, `events made during the outage were delivered afterwards (${during.length})`);
-  assert.ok(during.every((e) => e.offline === true), 'each with offline: true (E12.FR.02)');
-  assert.ok(events.filter((e) => Date.parse(e.timestamp) < outage - 1500).every((e) => e.offline !== true), 'the ones answered before the outage not');
+  outageDelivered(csms, id, outage);
 });
 
 test('kill -9 mid-transaction while offline, restarted on the same data dir: every event once and in order, the Ended one PowerLoss', async () => {
@@ -233,13 +238,7 @@ if (!shim.ok) process.stderr.write(`sim-ocpp201-transactions: the native-host te
     await csms.start();
     const { code } = await host.exited;
     assert.equal(code, 0, host.output());
-    const { byTx } = deliveredOnce(csms, id);
-    assert.equal(byTx.size, 1);
-    const events = [...byTx.values()][0];
-    const during = events.filter((e) => Date.parse(e.timestamp) > outage + 100 && Date.parse(e.timestamp) < outage + 2900);
-    assert.ok(during.length >= 2, `events made during the outage were delivered afterwards (${during.length})`);
-    assert.ok(during.every((e) => e.offline === true), 'each with offline: true (E12.FR.02)');
-    assert.ok(events.filter((e) => Date.parse(e.timestamp) < outage - 1500).every((e) => e.offline !== true), 'the ones answered before the outage not');
+    outageDelivered(csms, id, outage);
   } finally {
     host.child.kill();
     rmSync(own, { recursive: true, force: true });

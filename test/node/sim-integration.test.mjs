@@ -8,11 +8,9 @@
 // and the StopTransaction exactly once, in order, all with the CSMS's transaction id.
 import { describe, test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { stationTests, within } from './lib/stations.mjs';
+import { stationTests, within, simulatorProcess as spawnSimulator } from './lib/stations.mjs';
 
 const rig = stationTests('sim-integration');
 const dataDir = rig.dataDir;
@@ -215,26 +213,8 @@ describe('the simulated station against the strict CSMS', { concurrency: true },
     assert.ok(station.logs.some((l) => /cannot connect|connection lost/.test(l)), 'the outage was seen');
   });
 
-  /** The simulator in a process of its own (so it can be killed): one station on SimulatedStation. */
-  function simulatorProcess(id, settings) {
-    const hostUrl = new URL('../../sim/host.mjs', import.meta.url).href;
-    const code = `
-      import { SimulatedStation } from ${JSON.stringify(hostUrl)};
-      const station = new SimulatedStation({ settings: JSON.parse(process.argv[1]), dataDir: process.argv[2] });
-      station.on('log', (e) => console.log(e.text));
-      await station.start();
-      const { code } = await station.exited;
-      process.exit(code);`;
-    const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify({ url: csms.url, id, connectors: 2, idTag: 'TAG-' + id, ...FAST, ...settings }), dataDir], {
-      cwd: fileURLToPath(new URL('../..', import.meta.url)),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.logs = [];
-    child.stdout.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
-    child.stderr.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
-    child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-    return child;
-  }
+  /** The simulator in a process of its own (so it can be killed). */
+  const simulatorProcess = (id, settings) => spawnSimulator({ url: csms.url, id, connectors: 2, idTag: 'TAG-' + id, ...FAST, ...settings }, dataDir);
 
   test('the energy register counts by itself: after Reset Hard and after kill -9 the StopTransaction carries the stored register (nobody read the meter)', async () => {
     const id = 'INT-REGISTER';

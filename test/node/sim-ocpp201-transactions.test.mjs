@@ -5,7 +5,6 @@
 // (the next boot ends the transaction with PowerLoss, nothing lost or doubled).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { SimulatedStation } from '../../sim/host.mjs';
 import { runDemo } from '../../sim/start.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
+import { simulatorProcess as spawnSimulator } from './lib/stations.mjs';
 
 const BUNDLE = fileURLToPath(new URL('../../dist/simulator-201.min.js', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-tx-'));
@@ -41,23 +41,7 @@ async function startStation(csms, id, settings = {}) {
 
 /** The simulator in a process of its own (so it can be killed), one 2.0.1 station. */
 function simulatorProcess(csms, id, settings) {
-  const hostUrl = new URL('../../sim/host.mjs', import.meta.url).href;
-  const code = `
-    import { SimulatedStation } from ${JSON.stringify(hostUrl)};
-    const station = new SimulatedStation({ settings: JSON.parse(process.argv[1]), dataDir: process.argv[2], bundle: process.argv[3] });
-    station.on('log', (e) => console.log(e.text));
-    await station.start();
-    const { code } = await station.exited;
-    process.exit(code);`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify({ url: csms.url, id, connectors: 2, idTag: 'TAG-' + id, ...FAST, ...settings }), dataDir, BUNDLE], {
-    cwd: fileURLToPath(new URL('../..', import.meta.url)),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.logs = [];
-  child.stdout.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
-  child.stderr.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
-  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  return child;
+  return spawnSimulator({ url: csms.url, id, connectors: 2, idTag: 'TAG-' + id, ...FAST, ...settings }, dataDir, BUNDLE);
 }
 
 async function within(station, promise) {

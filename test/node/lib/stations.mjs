@@ -10,6 +10,8 @@
 //   const station = await rig.start({ url: csms.url, id: 'CP-1', scenario: 'idle' });
 //   await within(station, csms.waitForCall('CP-1', 'StatusNotification'));
 import { after } from 'node:test';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,4 +80,29 @@ export async function within(station, promise) {
     err.message += `\nstation ${station.id ?? ''} log:\n  ${(station.logs || []).join('\n  ')}`;
     throw err;
   }
+}
+
+/**
+ * The simulator in a process of its own (so that a test can kill it, as a power cut would): one
+ * station on SimulatedStation with these settings and data folder (and bundle, else the
+ * simulator's default). `logs` collects its output; `exited` resolves with { code, signal }.
+ */
+export function simulatorProcess(settings, dataDir, bundle) {
+  const hostUrl = new URL('../../../sim/host.mjs', import.meta.url).href;
+  const code = `
+    import { SimulatedStation } from ${JSON.stringify(hostUrl)};
+    const station = new SimulatedStation({ settings: JSON.parse(process.argv[1]), dataDir: process.argv[2], bundle: process.argv[3] || undefined });
+    station.on('log', (e) => console.log(e.text));
+    await station.start();
+    const { code } = await station.exited;
+    process.exit(code);`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(settings), dataDir, bundle || ''], {
+    cwd: fileURLToPath(new URL('../../..', import.meta.url)),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.logs = [];
+  child.stdout.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
+  child.stderr.on('data', (d) => child.logs.push(...String(d).trimEnd().split('\n')));
+  child.exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  return child;
 }

@@ -55,14 +55,28 @@ export interface AnyPayloads {
   [action: string]: any;
 }
 
+/** The actions of a version: those its generated Requests and Responses maps both name. */
+export type ActionOf<Rq, Rs> = keyof Rq & keyof Rs & string;
+
+/**
+ * How a part of a station sends a CALL, typed by action over a version's generated Requests /
+ * Responses maps: the payload is the action's request type, the promise resolves with its
+ * response type and rejects on a CALLERROR, a timeout or a closed connection. `uniqueId`: the
+ * CALL's unique id (absent: a fresh one). Types only, nothing of it is in a bundle.
+ */
+export type CallOf<Rq, Rs> = <A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A], uniqueId?: string) => Promise<Rs[A]>;
+
+/** As CallOf, but a failure (not sent, CALLERROR, timeout: logged) resolves null instead of rejecting. */
+export type SendOf<Rq, Rs> = <A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A]) => Promise<Rs[A] | null>;
+
 interface Outgoing {
   action: string;
   uniqueId: string;
   text: string;
   suppress: boolean;
   skipSchemaValidation: boolean;
-  resolve: (payload: any) => void;
-  reject: (error: any) => void;
+  resolve: (payload: unknown) => void;
+  reject: (error: unknown) => void;
 }
 
 const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
@@ -294,10 +308,16 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
    * (a bad one rejects with its OCPP error). On a CALLERROR: null with `suppress` (default),
    * else a rejection with the typed OcppError. No answer within responseTimeout: TimeoutError.
    * Connection closed (or closing while waiting): Error.
+   *
+   * Typed by action: the payload is the action's generated request type, the answer its
+   * response type. An action the version does not define (a vendor's) or a payload outside
+   * its schema goes out only untyped and unchecked, with `skipSchemaValidation: true`
+   * spelled out; its answer is `unknown` (nothing checked it).
    */
-  call<A extends keyof Rq & string>(action: A, payload: Rq[A], options: CallOptions & { suppress: false }): Promise<Rs[A & keyof Rs]>;
-  call<A extends keyof Rq & string>(action: A, payload: Rq[A], options?: CallOptions): Promise<Rs[A & keyof Rs] | null>;
-  call(action: string, payload: unknown, options?: CallOptions): Promise<any> {
+  call<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A], options: CallOptions & { suppress: false }): Promise<Rs[A]>;
+  call<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A], options?: CallOptions): Promise<Rs[A] | null>;
+  call(action: string, payload: unknown, options: CallOptions & { skipSchemaValidation: true }): Promise<unknown>;
+  call(action: string, payload: unknown, options?: CallOptions): Promise<unknown> {
     const o = options || {};
     return new Promise((resolve, reject) => {
       if (this.closed) return reject(new Error('connection closed'));

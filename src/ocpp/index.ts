@@ -1,6 +1,6 @@
 // The OCPP core's public API (version-independent). The OCPP 1.6 ChargePoint and message
 // types are in ./v16, OCPP 2.0.1's in ./v201.
-export { ChargePoint, ChargePointOptions, CallOptions, Connection, Logger } from './charge-point';
+export { ChargePoint, ChargePointOptions, CallOptions, Connection, Logger, ActionOf, CallOf, SendOf } from './charge-point';
 export { on, after, OnOptions, AfterOptions, Handler } from './routing';
 export {
   OcppError,

@@ -1,0 +1,73 @@
+// Type-level test (test/node/typed-calls.test.mjs compiles it, nothing runs): outgoing OCPP
+// calls are typed by action over the generated Requests / Responses maps, in the core's
+// ChargePoint of each version and in the stations' interfaces. Each `@ts-expect-error TSnnnn`
+// line must be an error of that code: a wrong payload field, a wrong action / payload
+// pairing, a misused answer; the lines without one must compile.
+import { CallOf, SendOf } from '../../src/ocpp/index';
+import { ChargePoint as ChargePoint16, Requests, Responses, RegistrationStatus } from '../../src/ocpp/v16/index';
+import { ChargePoint as ChargePoint201, RegistrationStatusEnum } from '../../src/ocpp/v201/index';
+
+declare const cp16: ChargePoint16;
+declare const cp201: ChargePoint201;
+
+export async function core16(): Promise<void> {
+  const boot = await cp16.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+  const status: RegistrationStatus | undefined = boot ? boot.status : undefined;
+  // @ts-expect-error TS18047 with suppress (the default) a CALLERROR resolves null
+  boot.status;
+  const strict = await cp16.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' }, { suppress: false });
+  const interval: number = strict.interval;
+  // @ts-expect-error TS2339 BootNotification.conf has no transactionId
+  strict.transactionId;
+  // @ts-expect-error TS2322 status is a RegistrationStatus, not a number
+  const wrong: number = strict.status;
+  // @ts-expect-error TS2561 a wrong payload field (chargePointVendor misspelt)
+  await cp16.call('BootNotification', { chargePointVender: 'V', chargePointModel: 'M' });
+  // @ts-expect-error TS2345 a required field missing
+  await cp16.call('Authorize', {});
+  // @ts-expect-error TS2345 a wrong action / payload pairing (Authorize's payload to StartTransaction)
+  await cp16.call('StartTransaction', { idTag: 'T' });
+  // @ts-expect-error TS2345 an action 1.6 does not define, without the explicit escape
+  await cp16.call('VendorHello', { hello: 1 });
+  const start = await cp16.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '2026-01-01T00:00:00Z' }, { suppress: false });
+  const id: number = start.transactionId;
+  const authorized: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx' = start.idTagInfo.status;
+  // DataTransfer is typed too
+  const dt = await cp16.call('DataTransfer', { vendorId: 'org.example', messageId: 'hello', data: 'x' }, { suppress: false });
+  const dtStatus: 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId' = dt.status;
+  // @ts-expect-error TS2322 DataTransfer's data is a string in 1.6
+  await cp16.call('DataTransfer', { vendorId: 'org.example', data: { any: 1 } });
+  // the explicit untyped escape: any action, any payload, unchecked, an unknown answer
+  const vendor = await cp16.call('VendorHello', { hello: 1 }, { skipSchemaValidation: true, suppress: false });
+  // @ts-expect-error TS18046 the escape's answer is unknown until checked
+  vendor.status;
+  void [status, interval, wrong, id, authorized, dtStatus];
+}
+
+export async function core201(): Promise<void> {
+  const boot = await cp201.call('BootNotification', { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V' } }, { suppress: false });
+  const status: RegistrationStatusEnum = boot.status;
+  // @ts-expect-error TS2353 1.6's BootNotification payload is not 2.0.1's
+  await cp201.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
+  // @ts-expect-error TS2345 a 1.6-only action
+  await cp201.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '2026-01-01T00:00:00Z' });
+  const event = await cp201.call('TransactionEvent', { eventType: 'Started', timestamp: '2026-01-01T00:00:00Z', triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 't1' } }, { suppress: false });
+  // @ts-expect-error TS2339 TransactionEvent's answer has no status
+  event.status;
+  void status;
+}
+
+// The shared call types, as the stations' parts declare their links with them.
+declare const call16: CallOf<Requests, Responses>;
+declare const send16: SendOf<Requests, Responses>;
+
+export async function shared(): Promise<void> {
+  const auth = await call16('Authorize', { idTag: 'T' });
+  const s: string = auth.idTagInfo.status;
+  // @ts-expect-error TS2353 Authorize takes an idTag
+  await call16('Authorize', { idToken: 'T' });
+  const hb = await send16('Heartbeat', {});
+  // @ts-expect-error TS18047 send resolves null when the message could not go
+  hb.currentTime;
+  void s;
+}

@@ -11,7 +11,7 @@ import { AuthorizationCache } from './core/authorization-cache';
 import { Authorization } from './core/authorization';
 import { Triggers } from './remote-trigger/triggers';
 import { RebootMarker } from './core/reboot-recovery';
-import { ChargingProfile, DataTransferResponse, RegistrationStatus } from '../ocpp/v16/generated/types';
+import { AvailabilityStatus, ChargingProfile, DataTransferResponse, RegistrationStatus, ResetType } from '../ocpp/v16/generated/types';
 
 /** Sends a message that is not queued; resolves with the answer, or null (not sent, CALLERROR, ...). */
 export type SendUnqueued = (action: string, payload: object) => Promise<any>;
@@ -36,9 +36,11 @@ export interface CoreContext {
     readonly reservations?: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean };
     readonly smartCharging?: { forRemoteStart(connectorId: number, idTag: string, profile: ChargingProfile): void };
   };
+  /** ChangeAvailability (core/availability.ts). */
+  readonly availability: { change(connectorId: number, operative: boolean): AvailabilityStatus };
+  /** Reset (core/reset.ts). */
+  readonly restarts: { reset(type: ResetType): void };
   connector(id: number): Connector | null;
-  changeAvailability(connectorId: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled';
-  reset(type: 'Soft' | 'Hard'): void;
   sendBoot(): void;
   heartbeat(): void;
   /** Sends a message a TriggerMessage asked for (online or Pending). */
@@ -59,5 +61,11 @@ export interface SecurityContext {
   call(action: string, payload: object): Promise<any>;
   /** Closes the connection; the station connects again. */
   reconnect(why: string): void;
+  /** The station's own restarts (core/reset.ts). */
+  readonly restarts: StationRestarts;
+}
+
+/** Restarts the firmware; transactions still open are stopped with `reason` by the next boot (core/reset.ts). */
+export interface StationRestarts {
   reboot(reason: StopReason): void;
 }

@@ -9,23 +9,24 @@
 //
 // The parts, the Core profile's in core/: the CSMS session (csms-session.ts: connection,
 // backoff, boot, heartbeat, clock, what may be sent when), the connectors and their
-// transactions (connector.ts), the persistent transaction queue (transaction-queue.ts,
-// transaction-sender.ts), availability (availability.ts), reboot recovery
-// (reboot-recovery.ts), the driver's idTag (driver.ts, authorization.ts), reset (reset.ts)
-// and the answers to the CSMS (core-routes.ts). The other feature profiles and the security
-// extension are features (feature.ts, one folder each) the station installs: those it is
-// given (the firmware's: built-in-features.ts, which the build's --features cuts down) less
-// the feature profiles the settings switch off (disabledFeatureProfiles).
+// transactions (connector.ts) and meter-value schedules (meter-values.ts), the persistent
+// transaction queue (transaction-queue.ts, transaction-sender.ts), availability
+// (availability.ts), reboot recovery (reboot-recovery.ts), the driver's idTag (driver.ts,
+// authorization.ts), reset (reset.ts) and the answers to the CSMS (core-routes.ts). The
+// other feature profiles and the security extension are features (feature.ts, one folder
+// each) the station installs: those it is given (the firmware's: built-in-features.ts, which
+// the build's --features cuts down) less the feature profiles the settings switch off
+// (disabledFeatureProfiles). Each part reacts to the configuration keys of its own.
 import { Hal } from '../../hal/index';
 import { Hardware } from '../../hal/hardware';
-import { Configuration, splitList } from './core/configuration';
-import { TransactionQueue, QueuedMessage } from './core/transaction-queue';
+import { Configuration } from './core/configuration';
+import { TransactionQueue } from './core/transaction-queue';
 import { TransactionSender } from './core/transaction-sender';
 import { StatusReporter } from './core/connector-status';
 import { AuthorizationCache } from './core/authorization-cache';
 import { Authorization } from './core/authorization';
-import { Connector, StopReason } from './core/connector';
-import { nextAlignedTime } from './core/meter-values';
+import { Connector } from './core/connector';
+import { MeterSchedules } from './core/meter-values';
 import { LinkOpener } from './core/csms-link';
 import { CsmsSession, SessionSecurity, StationEvents } from './core/csms-session';
 import { settingsConnection } from './core/settings-connection';
@@ -36,8 +37,8 @@ import { Triggers } from './remote-trigger/triggers';
 import { RebootMarker } from './core/reboot-recovery';
 import { Availability } from './core/availability';
 import { presentIdTag } from './core/driver';
-import { reset, reboot } from './core/reset';
-import { FEATURE_PROFILES, FeatureHooks, InstalledFeatures, StationFeature } from './feature';
+import { Restarts } from './core/reset';
+import { FeatureParts, InstalledFeatures, StationFeature, supportedProfiles, switchedOn } from './feature';
 import { RegistrationStatus } from '../ocpp/v16/generated/types';
 export { RegistrationStatus };
 
@@ -52,6 +53,8 @@ export class Station {
   readonly authorization: Authorization;
   /** The features installed (Smart Charging, Reservation, ..., the security extension), for the parts that consult them. */
   readonly features: InstalledFeatures = {};
+  /** The installed features' parts in starting, stopping, going online and connector changes. */
+  readonly featureParts: FeatureParts;
   /** How the session connects: the security extension's profiles, or the settings' credentials without it. */
   readonly security: SessionSecurity;
   /** What TriggerMessage / ExtendedTriggerMessage can ask for; each feature adds its messages. */
@@ -60,6 +63,8 @@ export class Station {
   readonly rebootMarker: RebootMarker;
   /** Which connectors are Operative; connector 0. */
   readonly availability: Availability;
+  /** Reset and the station's own restarts. */
+  readonly restarts: Restarts;
   /** connectors[0] is connector 1. */
   readonly connectors: Connector[] = [];
   readonly events: StationEvents = {};
@@ -67,34 +72,21 @@ export class Station {
   readonly vendors: { [vendorId: string]: VendorReceiver } = {};
   /** The connection to the CSMS, boot, heartbeat and what may be sent when. */
   private readonly session: CsmsSession;
+  /** Clock-aligned meter values, sampling restarted on a new interval. */
+  private readonly meterSchedules: MeterSchedules;
   /** Every action the station serves; registered on each connection's ChargePoint. */
   private readonly routes: Routes;
-  /** The installed features' parts in the station's life, in the order installed. */
-  private readonly hooks: FeatureHooks[] = [];
-  private stopped = false;
-  private alignedTimer: { cancel(): void } | null = null;
 
   /** `features`: the ones it may install (the settings may switch feature profiles off); [] is a Core-only station. */
   constructor(readonly hal: Hal, readonly hardware: Hardware, openLink: LinkOpener, features: StationFeature[]) {
-    const settings = hal.settings;
     const storage = hal.storage;
-    const installed = switchedOn(features, settings.disabledFeatureProfiles, hal.log);
-    this.config = new Configuration(storage, hardware.connectorCount, settings.configuration, supportedProfiles(installed));
+    const installed = switchedOn(features, hal.settings.disabledFeatureProfiles, hal.log);
+    this.config = new Configuration(storage, hardware.connectorCount, hal.settings.configuration, supportedProfiles(installed));
     this.triggers = new Triggers((id) => this.connector(id) !== null);
     this.rebootMarker = new RebootMarker(storage);
     this.session = new CsmsSession(this, openLink);
-    this.queue = new TransactionQueue(storage, {
-      idPrefix: hal.now().toString(36) + '-',
-      warn: (text) => hal.log.warning(text),
-    });
-    this.sender = new TransactionSender({
-      queue: this.queue,
-      attempts: () => this.config.getInt('TransactionMessageAttempts'),
-      retryInterval: () => this.config.getInt('TransactionMessageRetryInterval'),
-      setTimeout: hal.setTimeout,
-      log: hal.log,
-      onAnswer: (message, payload, response) => this.answered(message, payload, response),
-    });
+    this.queue = new TransactionQueue(storage, { idPrefix: hal.now().toString(36) + '-', warn: (text) => hal.log.warning(text) });
+    this.sender = TransactionSender.forStation(this);
     this.status = new StatusReporter({
       connectors: hardware.connectorCount,
       minimumDuration: () => this.config.getInt('MinimumStatusDuration'),
@@ -105,6 +97,7 @@ export class Station {
     this.cache = new AuthorizationCache(storage);
     this.authorization = new Authorization(this, (idTag) => (this.features.localList ? this.features.localList.lookup(idTag) : null));
     this.availability = new Availability(this);
+    this.restarts = new Restarts(this);
     const context = {
       hal,
       config: this.config,
@@ -120,15 +113,11 @@ export class Station {
       const c = this.connector(id);
       if (c) c.onHardware(event);
     };
-    this.config.onChange((key) => this.configurationChanged(key));
+    this.meterSchedules = new MeterSchedules(hal, this.config, this.connectors);
     this.routes = coreRoutes(this);
-    for (let i = 0; i < installed.length; i++) {
-      const hooks = installed[i].install(this);
-      this.hooks.push(hooks);
-      if (hooks.routes) addRoutes(this.routes, hooks.routes);
-    }
+    this.featureParts = new FeatureParts(installed, this, this.routes);
     if (!this.features.localList) addRoutes(this.routes, noLocalListRoutes());
-    this.security = this.features.security || settingsConnection(settings);
+    this.security = this.features.security || settingsConnection(hal.settings);
     addCoreTriggers(this);
   }
 
@@ -141,20 +130,34 @@ export class Station {
   start(): void {
     this.availability.restore();
     this.rebootMarker.recover(this.connectors, this.hal.log);
-    for (let i = 0; i < this.hooks.length; i++) call(this.hooks[i].start);
+    this.featureParts.start();
     for (let i = 0; i < this.connectors.length; i++) this.connectors[i].refresh();
     this.availability.refreshChargePoint();
-    this.scheduleAligned();
+    this.meterSchedules.start();
     this.session.start(this.routes);
   }
 
   /** Ends the station's activity (timers, connection); the files stay. */
   stop(): void {
-    this.stopped = true;
     this.session.stop();
-    cancel(this.alignedTimer);
-    for (let i = 0; i < this.hooks.length; i++) call(this.hooks[i].stop);
+    this.meterSchedules.stop();
+    this.featureParts.stop();
     this.session.close();
+  }
+
+  /**
+   * A driver presents an idTag at a connector (RFID card, app): stops the transaction it
+   * started there, or authorizes and starts one (at once, or when the cable comes).
+   * Resolves true when something started or stopped.
+   */
+  presentIdTag(connectorId: number, idTag: string): Promise<boolean> {
+    return presentIdTag(this, connectorId, idTag);
+  }
+
+  private connectorChanged(c: Connector): void {
+    this.availability.refreshChargePoint();
+    this.featureParts.connectorChanged(c);
+    if (this.events.connector) this.events.connector(c);
   }
 
   // ---- the CSMS session (csms-session.ts) ---------------------------------------------------
@@ -172,11 +175,6 @@ export class Station {
   /** Booted (Accepted) and connected: messages can go now. */
   get online(): boolean {
     return this.session.online;
-  }
-
-  /** May the station send what a TriggerMessage asked for (online, or Pending)? */
-  get mayAnswerTrigger(): boolean {
-    return this.session.mayAnswerRequest;
   }
 
   /** BootNotification; retried while not Accepted (only it goes out before then). */
@@ -213,111 +211,4 @@ export class Station {
   reconnect(why: string): void {
     this.session.reconnect(why);
   }
-
-  /** The features' part in going online (the session calls it). */
-  featuresOnline(): void {
-    for (let i = 0; i < this.hooks.length; i++) call(this.hooks[i].online);
-  }
-
-  /** The CSMS answered a queued transaction message. */
-  private answered(message: QueuedMessage, payload: any, response: any): void {
-    const info = response && response.idTagInfo;
-    if (message.action === 'StartTransaction') {
-      if (info) this.authorization.remember(payload.idTag, info);
-      const c = this.connector(payload.connectorId);
-      if (c) c.startConfirmed(message.ref, info ? info.status : 'Accepted');
-    } else if (message.action === 'StopTransaction') {
-      if (info && payload.idTag) this.authorization.remember(payload.idTag, info);
-    }
-  }
-
-  // ---- connectors --------------------------------------------------------------------------
-
-  private connectorChanged(c: Connector): void {
-    this.availability.refreshChargePoint();
-    for (let i = 0; i < this.hooks.length; i++) {
-      const changed = this.hooks[i].connectorChanged;
-      if (changed) changed(c);
-    }
-    if (this.events.connector) this.events.connector(c);
-  }
-
-  /** ChangeAvailability: 'Accepted', or 'Scheduled' when a transaction must end first. */
-  changeAvailability(connectorId: number, operative: boolean): 'Accepted' | 'Rejected' | 'Scheduled' {
-    return this.availability.change(connectorId, operative);
-  }
-
-  // ---- drivers and remote control -------------------------------------------------------------
-
-  /**
-   * A driver presents an idTag at a connector (RFID card, app): stops the transaction it
-   * started there, or authorizes and starts one (at once, or when the cable comes).
-   * Resolves true when something started or stopped.
-   */
-  presentIdTag(connectorId: number, idTag: string): Promise<boolean> {
-    return presentIdTag(this, connectorId, idTag);
-  }
-
-  // ---- reset -------------------------------------------------------------------------------
-
-  /** Reset (section 5.14): Soft after the stops went (a few seconds at most), Hard at once. */
-  reset(type: 'Soft' | 'Hard'): void {
-    reset(this, type);
-  }
-
-  /** Restarts the firmware; transactions still open are stopped with `reason` by the next boot. */
-  reboot(reason: StopReason): void {
-    reboot(this, reason);
-  }
-
-  // ---- configuration ------------------------------------------------------------------------
-
-  private configurationChanged(key: string): void {
-    if (key === 'HeartbeatInterval') this.session.startHeartbeat();
-    else if (key === 'MeterValueSampleInterval') for (let i = 0; i < this.connectors.length; i++) this.connectors[i].startSampling();
-    else if (key === 'ClockAlignedDataInterval') this.scheduleAligned();
-    else if (key === 'AuthorizationCacheEnabled' && !this.config.getBool(key)) this.cache.clear();
-  }
-
-  /** Clock-aligned meter values (ClockAlignedDataInterval, 0 = none). */
-  private scheduleAligned(): void {
-    cancel(this.alignedTimer);
-    this.alignedTimer = null;
-    const interval = this.config.getInt('ClockAlignedDataInterval');
-    if (interval <= 0 || this.stopped) return;
-    const now = this.hal.now();
-    this.alignedTimer = this.hal.setTimeout(() => {
-      this.alignedTimer = null;
-      for (let i = 0; i < this.connectors.length; i++) this.connectors[i].sampleAligned();
-      this.scheduleAligned();
-    }, nextAlignedTime(now, interval) - now);
-  }
-
-}
-
-function cancel(timer: { cancel(): void } | null): void {
-  if (timer) timer.cancel();
-}
-
-function call(hook: (() => void) | undefined): void {
-  if (hook) hook();
-}
-
-/** The features less those whose feature profile the settings switch off (Core cannot be). */
-function switchedOn(features: StationFeature[], disabled: string, log: { info(text: string): void; warning(text: string): void }): StationFeature[] {
-  const off = splitList(disabled);
-  for (let i = 0; i < off.length; i++) {
-    if (off[i] === 'Core') log.warning('disabledFeatureProfiles: Core cannot be switched off');
-    else if ((FEATURE_PROFILES as string[]).indexOf(off[i]) < 0) log.warning('disabledFeatureProfiles: ' + off[i] + ' is no OCPP 1.6 feature profile');
-  }
-  return features.filter((f) => {
-    const on = !f.profile || off.indexOf(f.profile) < 0;
-    if (!on) log.info('feature ' + f.name + ' (' + f.profile + ') switched off by the settings');
-    return on;
-  });
-}
-
-/** SupportedFeatureProfiles: Core and the profiles of the features installed, in the spec's order. */
-function supportedProfiles(features: StationFeature[]): string[] {
-  return FEATURE_PROFILES.filter((p) => p === 'Core' || features.some((f) => f.profile === p));
 }

@@ -11,7 +11,7 @@ import { GetConfigurationResponse } from '../../ocpp/v16/generated/types';
 export function coreRoutes(station: CoreContext): Routes {
   return {
     ChangeAvailability: {
-      on: (p) => ({ status: station.changeAvailability(p.connectorId, p.type === 'Operative') }),
+      on: (p) => ({ status: station.availability.change(p.connectorId, p.type === 'Operative') }),
     },
 
     ChangeConfiguration: {
@@ -75,7 +75,7 @@ export function coreRoutes(station: CoreContext): Routes {
 
     Reset: {
       on: () => ({ status: 'Accepted' }),
-      after: (p) => station.reset(p.type),
+      after: (p) => station.restarts.reset(p.type),
     },
 
     UnlockConnector: {

@@ -35,7 +35,7 @@ export interface SessionContext {
   readonly events: StationEvents;
   readonly sender: { online(link: SendLink): void; offline(): void };
   /** The features' part in going online (booted and connected, first time or again). */
-  featuresOnline(): void;
+  readonly featureParts: { online(): void };
   readonly security: SessionSecurity;
 }
 
@@ -56,6 +56,9 @@ export class CsmsSession extends Session<CsmsLink, Routes, BootNotificationRespo
 
   constructor(private readonly station: SessionContext, private readonly openLink: LinkOpener) {
     super(station.hal);
+    station.config.onChange((key) => {
+      if (key === 'HeartbeatInterval') this.startHeartbeat();
+    });
   }
 
   protected open(routes: Routes, events: OpenEvents<CsmsLink>): void {
@@ -117,7 +120,7 @@ export class CsmsSession extends Session<CsmsLink, Routes, BootNotificationRespo
     // StatusNotification of every connector, then the rest of the queue as answers come.
     this.station.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });
     this.station.status.online((n: StatusNotification) => this.send('StatusNotification', n), firstTime);
-    this.station.featuresOnline();
+    this.station.featureParts.online();
     this.station.security.online(link);
     if (this.station.events.online) this.station.events.online();
   }

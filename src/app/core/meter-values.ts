@@ -1,8 +1,10 @@
 // MeterValues samples: a meter reading (hal/hardware.ts) as the OCPP 1.6 SampledValue
-// list for the measurands a configuration key asks for, with unit, context and location.
+// list for the measurands a configuration key asks for, with unit, context and location;
+// and when the connectors sample (MeterValueSampleInterval, ClockAlignedDataInterval).
+import { Timer } from '../../../hal/index';
 import { MeterReading } from '../../../hal/hardware';
-import { MEASURAND_UNITS, measurandValue } from '../../lib/meter-reading';
-export { nextAlignedTime } from '../../lib/meter-reading';
+import { Configuration } from './configuration';
+import { MEASURAND_UNITS, measurandValue, nextAlignedTime } from '../../lib/meter-reading';
 
 export type ReadingContext =
   | 'Interruption.Begin'
@@ -43,4 +45,56 @@ export function meterValue(reading: MeterReading, measurands: string[], context:
     });
   }
   return sampledValue.length ? { timestamp: new Date(timestampMs).toISOString(), sampledValue } : null;
+}
+
+/** What the meter-value schedules drive: each connector's sampling (connector.ts). */
+export interface SampledConnector {
+  /** Restarts its periodic sampling (MeterValueSampleInterval). */
+  startSampling(): void;
+  /** Takes a clock-aligned reading. */
+  sampleAligned(): void;
+}
+
+/**
+ * The connectors' meter-value schedules: the clock-aligned readings every
+ * ClockAlignedDataInterval seconds from midnight (0 = none), and each connector's periodic
+ * sampling restarted when MeterValueSampleInterval changes (a transaction's own sampling
+ * starts with it, connector.ts).
+ */
+export class MeterSchedules {
+  private alignedTimer: Timer | null = null;
+  private stopped = false;
+
+  constructor(
+    private readonly clock: { now(): number; setTimeout(fn: () => void, ms: number): Timer },
+    private readonly config: Configuration,
+    private readonly connectors: SampledConnector[]
+  ) {
+    config.onChange((key) => {
+      if (key === 'MeterValueSampleInterval') for (let i = 0; i < connectors.length; i++) connectors[i].startSampling();
+      else if (key === 'ClockAlignedDataInterval') this.scheduleAligned();
+    });
+  }
+
+  start(): void {
+    this.scheduleAligned();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.alignedTimer) this.alignedTimer.cancel();
+  }
+
+  private scheduleAligned(): void {
+    if (this.alignedTimer) this.alignedTimer.cancel();
+    this.alignedTimer = null;
+    const interval = this.config.getInt('ClockAlignedDataInterval');
+    if (interval <= 0 || this.stopped) return;
+    const now = this.clock.now();
+    this.alignedTimer = this.clock.setTimeout(() => {
+      this.alignedTimer = null;
+      for (let i = 0; i < this.connectors.length; i++) this.connectors[i].sampleAligned();
+      this.scheduleAligned();
+    }, nextAlignedTime(now, interval) - now);
+  }
 }

@@ -4,6 +4,7 @@
 import { Hal } from '../../../hal/index';
 import { Connector, StopReason } from './connector';
 import { RebootMarker } from './reboot-recovery';
+import { ResetType } from '../../ocpp/v16/generated/types';
 
 /** How long a soft reset waits for the stops to be delivered before it restarts anyway. */
 const SOFT_RESET_GRACE_MS = 10000;
@@ -17,31 +18,38 @@ export interface ResetContext {
   stop(): void;
 }
 
-export function reset(station: ResetContext, type: 'Soft' | 'Hard'): void {
-  station.hal.log.info('reset (' + type + ')');
-  if (type === 'Hard') {
-    reboot(station, 'HardReset');
-    return;
-  }
-  for (let i = 0; i < station.connectors.length; i++) station.connectors[i].stopTransaction('SoftReset');
-  let done = false;
-  const restart = () => {
-    if (done) return;
-    done = true;
-    reboot(station, 'SoftReset');
-  };
-  station.sender.whenEmpty().then(restart);
-  station.hal.setTimeout(restart, SOFT_RESET_GRACE_MS);
-}
+export class Restarts {
+  constructor(private readonly station: ResetContext) {}
 
-/**
- * Restarts the firmware; transactions still open are stopped with `reason` by the next
- * boot. The contactors open first, as they do when the controller restarts: the meter
- * stands still and keeps the register the next boot's StopTransaction carries.
- */
-export function reboot(station: ResetContext, reason: StopReason): void {
-  for (let i = 0; i < station.connectors.length; i++) station.connectors[i].hw.setRelay(false);
-  station.rebootMarker.write(reason);
-  station.stop();
-  station.hal.restart();
+  /** Reset: Soft after the stops went (a few seconds at most), Hard at once. */
+  reset(type: ResetType): void {
+    const station = this.station;
+    station.hal.log.info('reset (' + type + ')');
+    if (type === 'Hard') {
+      this.reboot('HardReset');
+      return;
+    }
+    for (let i = 0; i < station.connectors.length; i++) station.connectors[i].stopTransaction('SoftReset');
+    let done = false;
+    const restart = () => {
+      if (done) return;
+      done = true;
+      this.reboot('SoftReset');
+    };
+    station.sender.whenEmpty().then(restart);
+    station.hal.setTimeout(restart, SOFT_RESET_GRACE_MS);
+  }
+
+  /**
+   * Restarts the firmware; transactions still open are stopped with `reason` by the next
+   * boot. The contactors open first, as they do when the controller restarts: the meter
+   * stands still and keeps the register the next boot's StopTransaction carries.
+   */
+  reboot(reason: StopReason): void {
+    const station = this.station;
+    for (let i = 0; i < station.connectors.length; i++) station.connectors[i].hw.setRelay(false);
+    station.rebootMarker.write(reason);
+    station.stop();
+    station.hal.restart();
+  }
 }

@@ -11,7 +11,10 @@
 //   unique id as OCPP-J wants on one connection, and after TransactionMessageAttempts
 //   failed attempts it is given up (logged) so the ones behind it can go.
 import { QueuedMessage, TransactionQueue } from './transaction-queue';
+import { Configuration } from './configuration';
 import { OutboxSender, SendLink } from '../../lib/outbox-sender';
+import { Hal } from '../../../hal/index';
+import { IdTagInfo } from '../../ocpp/v16/generated/types';
 
 export { SendLink };
 
@@ -27,7 +30,39 @@ export interface TransactionSenderOptions {
   onAnswer: (message: QueuedMessage, payload: any, response: any) => void;
 }
 
+/** What the station's transaction sender is made of and what the CSMS's answers update. */
+export interface StationSenderContext {
+  readonly hal: Hal;
+  readonly config: Configuration;
+  readonly queue: TransactionQueue;
+  /** The idTagInfo of a StartTransaction's or StopTransaction's answer is remembered (authorization.ts). */
+  readonly authorization: { remember(idTag: string, info: IdTagInfo): void };
+  /** A StartTransaction's answer confirms (or, not Accepted, ends) its transaction (connector.ts). */
+  connector(id: number): { startConfirmed(ref: number, status: string): void } | null;
+}
+
 export class TransactionSender extends OutboxSender<QueuedMessage> {
+  /** The station's: TransactionMessageAttempts × TransactionMessageRetryInterval, the answers to the authorization and the connectors. */
+  static forStation(station: StationSenderContext): TransactionSender {
+    return new TransactionSender({
+      queue: station.queue,
+      attempts: () => station.config.getInt('TransactionMessageAttempts'),
+      retryInterval: () => station.config.getInt('TransactionMessageRetryInterval'),
+      setTimeout: station.hal.setTimeout,
+      log: station.hal.log,
+      onAnswer: (message, payload, response) => {
+        const info: IdTagInfo | undefined = response && response.idTagInfo;
+        if (message.action === 'StartTransaction') {
+          if (info) station.authorization.remember(payload.idTag, info);
+          const c = station.connector(payload.connectorId);
+          if (c) c.startConfirmed(message.ref, info ? info.status : 'Accepted');
+        } else if (message.action === 'StopTransaction') {
+          if (info && payload.idTag) station.authorization.remember(payload.idTag, info);
+        }
+      },
+    });
+  }
+
   constructor(options: TransactionSenderOptions) {
     const queue = options.queue;
     super({

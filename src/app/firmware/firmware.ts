@@ -12,8 +12,9 @@
 // the boot). Both flows are the transfer flow of src/lib/transfer.ts.
 import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
-import { Connector, StopReason } from '../core/connector';
+import { Connector } from '../core/connector';
 import { Routes } from '../routes';
+import { StationRestarts } from '../context';
 import { DiagnosticsStatus, FirmwareStatus, GetDiagnosticsRequest } from '../../ocpp/v16/generated/types';
 import { Triggers } from '../remote-trigger/triggers';
 import { diagnosticsReport } from '../core/diagnostics-report';
@@ -27,7 +28,7 @@ export interface FirmwareContext {
   readonly triggers: Triggers;
   sendNow(action: string, payload: object): Promise<any>;
   sendTriggered(action: string, payload: object): Promise<any>;
-  reboot(reason: StopReason): void;
+  readonly restarts: StationRestarts;
 }
 
 interface Update {
@@ -195,7 +196,7 @@ export class Firmware {
       u.phase = 'Installed';
       this.update.save();
       log.info('firmware: installed; restarting into it');
-      this.update.restartSoon(() => this.station.reboot('Reboot'));
+      this.update.restartSoon(() => this.station.restarts.reboot('Reboot'));
     });
   }
 

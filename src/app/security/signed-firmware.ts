@@ -7,7 +7,8 @@
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
-import { Connector, StopReason } from '../core/connector';
+import { Connector } from '../core/connector';
+import { StationRestarts } from '../context';
 import { SecurityEvents16, SecurityEventType } from './security-event-types';
 import { Certificates } from '../../lib/certificates';
 import { busyConnector } from '../../lib/transfer';
@@ -18,7 +19,7 @@ export interface SignedFirmwareContext {
   readonly connectors: Connector[];
   readonly online: boolean;
   sendNow(action: string, payload: object): Promise<any>;
-  reboot(reason: StopReason): void;
+  readonly restarts: StationRestarts;
 }
 
 export class SignedFirmware {
@@ -41,7 +42,7 @@ export class SignedFirmware {
           const busy = busyConnector(station.connectors);
           return busy === null ? null : 'the transaction on connector ' + busy;
         },
-        reboot: () => station.reboot('Reboot'),
+        reboot: () => station.restarts.reboot('Reboot'),
       },
       { file: 'signed-firmware-update.json', action: 'SignedFirmwareStatusNotification', request: 'SignedUpdateFirmware', what: 'signed firmware', unsigned: false }
     );

@@ -38,7 +38,7 @@ test('a dropped link and a reboot lose no event; each goes once, in order, after
   rig.csms.socket.drop(); // its answer never came
   await sleep(0);
   rig.station.features.security!.events.raise('TamperDetectionActivated', 'lid opened');
-  rig.station.reboot('HardReset');
+  rig.station.restarts.reboot('HardReset');
   assert.equal(rig.host.restarts, 1);
 
   const next = makeStation({ password: KEY }, rig.host.files);

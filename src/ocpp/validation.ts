@@ -159,43 +159,60 @@ export function check(node: SchemaNode, v: unknown, path: string, enums: string[
   return null;
 }
 
-/** A compact schema text (one whole node) decoded into its node. */
+/** Where a decoding is in a compact schema text. */
+interface Cursor {
+  text: string;
+  at: number;
+  shared: string[];
+}
+
+/**
+ * A compact schema text (one whole node) decoded into its node. Plain functions over a
+ * cursor, not closures: a closure that calls itself is a reference cycle, which QuickJS's
+ * reference counting does not free (each check's closures would stay until a GC).
+ */
 export function decodeNode(text: string, shared: string[]): SchemaNode {
-  let at = 0;
-  const scalar = (): string => {
-    const start = at;
-    while (at < text.length && '{}[],='.indexOf(text.charAt(at)) < 0) at++;
-    return text.substring(start, at);
-  };
-  const node = (): SchemaNode => {
-    const c = text.charAt(at);
-    if (c === '#') {
-      at++;
-      return decodeNode(shared[+scalar()], shared);
+  return nodeAt({ text, at: 0, shared });
+}
+
+function scalarAt(c: Cursor): string {
+  const text = c.text;
+  const start = c.at;
+  let at = start;
+  while (at < text.length && '{}[],='.indexOf(text.charAt(at)) < 0) at++;
+  c.at = at;
+  return text.substring(start, at);
+}
+
+function nodeAt(c: Cursor): SchemaNode {
+  const text = c.text;
+  const first = text.charAt(c.at);
+  if (first === '#') {
+    c.at++;
+    return decodeNode(c.shared[+scalarAt(c)], c.shared);
+  }
+  if (first === '[') {
+    c.at++;
+    const items: SchemaNode[] = [nodeAt(c)];
+    while (text.charAt(c.at) === ',') {
+      c.at++;
+      items.push(+scalarAt(c) as never);
     }
-    if (c === '[') {
-      at++;
-      const items: SchemaNode[] = [node()];
-      while (text.charAt(at) === ',') {
-        at++;
-        items.push(+scalar() as never);
-      }
-      at++;
-      return items as ArrayNode;
-    }
-    if (c !== '{') return scalar();
-    const object: ObjectNode = {};
-    at++;
-    while (text.charAt(at) !== '}') {
-      const name = text.substring(at, (at = text.indexOf('=', at)));
-      at++;
-      object[name] = node();
-      if (text.charAt(at) === ',') at++;
-    }
-    at++;
-    return object;
-  };
-  return node();
+    c.at++;
+    return items as ArrayNode;
+  }
+  if (first !== '{') return scalarAt(c);
+  const object: ObjectNode = {};
+  c.at++;
+  while (text.charAt(c.at) !== '}') {
+    const end = text.indexOf('=', c.at);
+    const name = text.substring(c.at, end);
+    c.at = end + 1;
+    object[name] = nodeAt(c);
+    if (text.charAt(c.at) === ',') c.at++;
+  }
+  c.at++;
+  return object;
 }
 
 /** One action's schema of a direction, decoded. */

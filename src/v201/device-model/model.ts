@@ -91,12 +91,100 @@ function wireKey(component: Component, variable?: Variable): string {
   return variable ? key + '/' + (variable.name + (variable.instance ? '#' + variable.instance : '')).toLowerCase() : key;
 }
 
+/**
+ * How the model keeps a variable: one line of text, the fields apart by SEP, in the order
+ * key, type, mutability, flags, unit, min, max, values, attributes, defaults, value (the
+ * value last: whatever it holds, it is the rest of the line). A row is a single string in the
+ * heap where a spec and its entry were two objects with a dozen properties, and the names
+ * and values of the features' tables are freed with the code that registered them; an entry
+ * is decoded from its row when it is looked up.
+ */
+const SEP = '\u001f';
+const FIELDS = 10;
+const MUTABILITY: { [letter: string]: MutabilityEnum } = { '': 'ReadOnly', W: 'ReadWrite', O: 'WriteOnly' };
+
+/** The functions of a variable, which no text can hold. */
+interface Hooks {
+  read?: VariableSpec['read'];
+  check?: VariableSpec['check'];
+  changed?: VariableSpec['changed'];
+}
+
+function encodeRow(key: string, spec: VariableSpec, value: string | undefined): string {
+  const m = spec.mutability === 'ReadWrite' ? 'W' : spec.mutability === 'WriteOnly' ? 'O' : '';
+  const flags = (spec.reboot ? 'r' : '') + (spec.constant ? 'c' : '') + (value !== undefined ? 'v' : '');
+  const limit = (n: number | undefined) => (n === undefined ? '' : String(n));
+  return [key, spec.type, m, flags, spec.unit || '', limit(spec.min), limit(spec.max), spec.values || '', spec.attributes ? spec.attributes.join(',') : '', spec.defaults ? JSON.stringify(spec.defaults) : '', value || ''].join(SEP);
+}
+
+function decodeRow(row: string, hooks: Hooks | undefined): Entry {
+  const f = row.split(SEP, FIELDS);
+  let valueAt = 0;
+  for (let i = 0; i < FIELDS; i++) valueAt = row.indexOf(SEP, valueAt) + 1;
+  const spec: VariableSpec = { name: '', type: f[1] as DataEnum, mutability: MUTABILITY[f[2]] };
+  const key = f[0];
+  const slash = key.indexOf('/');
+  const variable = key.substring(slash + 1);
+  const hash = variable.indexOf('#');
+  spec.name = hash < 0 ? variable : variable.substring(0, hash);
+  if (hash >= 0) spec.instance = variable.substring(hash + 1);
+  const flags = f[3];
+  if (flags.indexOf('v') >= 0) spec.value = row.substring(valueAt);
+  if (flags.indexOf('r') >= 0) spec.reboot = true;
+  if (flags.indexOf('c') >= 0) spec.constant = true;
+  if (f[4]) spec.unit = f[4];
+  if (f[5]) spec.min = +f[5];
+  if (f[6]) spec.max = +f[6];
+  if (f[7]) spec.values = f[7];
+  if (f[8]) spec.attributes = f[8].split(',') as AttributeEnum[];
+  if (f[9]) spec.defaults = JSON.parse(f[9]);
+  if (hooks) {
+    if (hooks.read) spec.read = hooks.read;
+    if (hooks.check) spec.check = hooks.check;
+    if (hooks.changed) spec.changed = hooks.changed;
+  }
+  return { component: componentOf(key.substring(0, slash)), spec, key };
+}
+
+/** The functions of a spec, if it has any (an object with only those it has). */
+function hooksOf(spec: VariableSpec): Hooks | undefined {
+  if (!spec.read && !spec.check && !spec.changed) return undefined;
+  const hooks: Hooks = {};
+  if (spec.read) hooks.read = spec.read;
+  if (spec.check) hooks.check = spec.check;
+  if (spec.changed) hooks.changed = spec.changed;
+  return hooks;
+}
+
+/** A component key ("EVSE@1", "Connector@1.1", "Name#instance") back to its ref. */
+function componentOf(key: string): ComponentRef {
+  const atSign = key.indexOf('@');
+  const named = atSign < 0 ? key : key.substring(0, atSign);
+  const hash = named.indexOf('#');
+  const c: ComponentRef = { name: hash < 0 ? named : named.substring(0, hash) };
+  if (hash >= 0) c.instance = named.substring(hash + 1);
+  if (atSign >= 0) {
+    const place = key.substring(atSign + 1).split('.');
+    c.evse = +place[0];
+    if (place.length > 1) c.connector = +place[1];
+  }
+  return c;
+}
+
+/** Is `row` the row of `key` (`lower`: the key in lower case; names are case-insensitive)? */
+function rowOf(row: string, key: string, lower: string): boolean {
+  if (row.charAt(key.length) !== SEP) return false;
+  return row.lastIndexOf(key, 0) === 0 || row.substring(0, key.length).toLowerCase() === lower;
+}
+
 export class DeviceModel {
   /**
-   * In the order of registration. Looked up by a scan (names are case-insensitive): a hundred
-   * entries take no time to scan, while a map of them would hold an atom per key.
+   * The variables as rows (see SEP), in the order of registration, and their functions at
+   * the same index. Looked up by a scan (names are case-insensitive): a hundred rows take no
+   * time to scan, while a map of them would hold an atom per key.
    */
-  private readonly entries: Entry[] = [];
+  private readonly rows: string[] = [];
+  private readonly hooks: Array<Hooks | undefined> = [];
   /** Values set since the factory: key (":Attribute" after it unless Actual) → value. */
   private readonly stored: { [key: string]: string };
 
@@ -120,42 +208,46 @@ export class DeviceModel {
   add(component: ComponentRef | string, variables: VariableSpec[]): void {
     const c: ComponentRef = typeof component === 'string' ? { name: component } : component;
     for (let i = 0; i < variables.length; i++) {
-      let spec = variables[i];
+      const spec = variables[i];
       const key = keyOf(c, spec.name, spec.instance);
-      if (Object.prototype.hasOwnProperty.call(this.initial, key) && !spec.read && !malformed(spec, String(this.initial[key]))) {
-        const own: VariableSpec = {} as VariableSpec;
-        for (const k in spec) (own as any)[k] = (spec as any)[k];
-        own.value = String(this.initial[key]);
-        spec = own;
+      let value = spec.value;
+      if (Object.prototype.hasOwnProperty.call(this.initial, key) && !spec.read && !malformed(spec, String(this.initial[key]))) value = String(this.initial[key]);
+      const old = this.indexOf(key);
+      if (old >= 0) {
+        this.rows.splice(old, 1);
+        this.hooks.splice(old, 1);
       }
-      const old = this.entry(key);
-      if (old) this.entries.splice(this.entries.indexOf(old), 1);
-      this.entries.push({ component: c, spec, key });
+      this.rows.push(encodeRow(key, spec, value));
+      this.hooks.push(hooksOf(spec));
     }
   }
 
-  /** Every registered variable, in the order of registration. */
+  /** Every registered variable, in the order of registration (decoded: each call makes new entries). */
   all(): Entry[] {
-    return this.entries;
+    const out: Entry[] = [];
+    for (let i = 0; i < this.rows.length; i++) out.push(decodeRow(this.rows[i], this.hooks[i]));
+    return out;
   }
 
   entry(key: string): Entry | null {
+    const i = this.indexOf(key);
+    return i < 0 ? null : decodeRow(this.rows[i], this.hooks[i]);
+  }
+
+  private indexOf(key: string): number {
     const lower = key.toLowerCase();
-    const entries = this.entries;
-    for (let i = 0; i < entries.length; i++) {
-      const k = entries[i].key;
-      if (k === key || (k.length === lower.length && k.toLowerCase() === lower)) return entries[i];
-    }
-    return null;
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) if (rowOf(rows[i], key, lower)) return i;
+    return -1;
   }
 
   /** A variable by its OCPP names: the entry, or why there is none (B05.FR.04-05, B06.FR.06-07). */
   find(component: Component, variable: Variable): Entry | 'UnknownComponent' | 'UnknownVariable' {
     const found = this.entry(wireKey(component, variable));
     if (found) return found;
-    const c = wireKey(component);
-    const entries = this.entries;
-    for (let i = 0; i < entries.length; i++) if (componentKey(entries[i].component).toLowerCase() === c) return 'UnknownVariable';
+    const c = wireKey(component) + '/';
+    const rows = this.rows;
+    for (let i = 0; i < rows.length; i++) if (rows[i].substring(0, c.length).toLowerCase() === c) return 'UnknownVariable';
     return 'UnknownComponent';
   }
 

@@ -11,10 +11,11 @@ import { AuthorizationCache } from './core/authorization-cache';
 import { Authorization } from './core/authorization';
 import { Triggers } from './remote-trigger/triggers';
 import { RebootMarker } from './core/reboot-recovery';
-import { AvailabilityStatus, ChargingProfile, DataTransferResponse, RegistrationStatus, ResetType } from '../ocpp/v16/generated/types';
+import { SendOf } from '../ocpp/charge-point';
+import { Action, AvailabilityStatus, ChargingProfile, DataTransferResponse, RegistrationStatus, Requests, ResetType, Responses } from '../ocpp/v16/generated/types';
 
-/** Sends a message that is not queued; resolves with the answer, or null (not sent, CALLERROR, ...). */
-export type SendUnqueued = (action: string, payload: object) => Promise<any>;
+/** Sends a message that is not queued, typed by action; resolves with the answer, or null (not sent, CALLERROR, ...). */
+export type SendUnqueued = SendOf<Requests, Responses>;
 
 /** A vendor's DataTransfer receiver. */
 export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => DataTransferResponse;
@@ -57,8 +58,8 @@ export interface SecurityContext {
   readonly rebootMarker: RebootMarker;
   sendNow: SendUnqueued;
   sendTriggered: SendUnqueued;
-  /** Sends a CALL now; rejects when offline or on a CALLERROR. */
-  call(action: string, payload: object): Promise<any>;
+  /** Sends a CALL now, typed by action; rejects when offline or on a CALLERROR. */
+  call<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A]>;
   /** Closes the connection; the station connects again. */
   reconnect(why: string): void;
   /** The station's own restarts (core/reset.ts). */

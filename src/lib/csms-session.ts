@@ -13,17 +13,30 @@
 // The version's session (a subclass) builds its BootNotification, says how a connection is
 // opened and what the station does on the way online and offline, and keeps its own rules.
 import { Hal } from '../../hal/index';
+import { ActionOf, CallOf } from '../ocpp/charge-point';
 import { Backoff } from './backoff';
 
-/** A connection, as the session needs it. */
-export interface SessionLink {
+/** A connection, as the session needs it (Rq, Rs: the version's generated Requests / Responses maps). */
+export interface SessionLink<Rq, Rs> {
   /** Sends a CALL; resolves with the CALLRESULT payload; rejects on CALLERROR, timeout or close. */
-  call(action: string, payload: object, uniqueId?: string): Promise<any>;
+  call: CallOf<Rq, Rs>;
   isOpen(): boolean;
   close(): void;
 }
 
-/** What the session reads of a BootNotification answer (the version's generated response type has these). */
+/** What the session sends itself: the version's BootNotification and Heartbeat (their generated request types). */
+export interface SessionRequests {
+  BootNotification: object;
+  Heartbeat: object;
+}
+
+/** What the session reads of their answers (the version's generated response types have these). */
+export interface SessionResponses {
+  BootNotification: BootAnswer;
+  Heartbeat: { currentTime: string };
+}
+
+/** What the session reads of a BootNotification answer. */
 export interface BootAnswer {
   status: string;
   interval: number;
@@ -41,9 +54,13 @@ const BOOT_RETRY_SECONDS = 30;
 
 type Timer = { cancel(): void } | null;
 
-export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAnswer> {
+/**
+ * Rq, Rs: the version's generated Requests / Responses maps (every call is typed by action);
+ * L: its link; R: its routes.
+ */
+export abstract class CsmsSession<Rq extends SessionRequests, Rs extends SessionResponses, L extends SessionLink<Rq, Rs>, R> {
   /** The BootNotification's answer in this boot (null: none yet). */
-  registration: Boot['status'] | null = null;
+  registration: Rs['BootNotification']['status'] | null = null;
   protected link: L | null = null;
   /** A connection was open once in this boot. */
   protected connectedOnce = false;
@@ -76,7 +93,7 @@ export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAns
   /** The station gave up connecting (logged already). */
   protected abstract unreachable(why: string): void;
   /** The BootNotification request. */
-  protected abstract bootRequest(): object;
+  protected abstract bootRequest(): Rq['BootNotification'];
   protected abstract heartbeatInterval(): number;
   /** An Accepted BootNotification's interval. */
   protected abstract setHeartbeatInterval(seconds: number): void;
@@ -85,7 +102,7 @@ export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAns
   /** A later BootNotification got Pending or Rejected (wasAccepted: it had been Accepted). */
   protected abstract wentOffline(wasAccepted: boolean): void;
   /** May a message the CSMS asked for (a triggered one) go out in this registration state, the connection open? */
-  protected abstract mayAnswer(registration: Boot['status'] | null): boolean;
+  protected abstract mayAnswer(registration: Rs['BootNotification']['status'] | null): boolean;
   /** What the station does while Rejected, for the log. */
   protected abstract readonly whileRejected: string;
 
@@ -204,10 +221,10 @@ export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAns
     cancel(this.bootTimer);
     this.bootTimer = null;
     link.call('BootNotification', this.bootRequest()).then(
-      (answer: Boot) => {
+      (answer) => {
         if (this.link !== link) return;
         this.setClock(answer.currentTime);
-        const status: Boot['status'] = answer.status;
+        const status: Rs['BootNotification']['status'] = answer.status;
         const wasAccepted = this.registration === 'Accepted';
         this.registration = status;
         if (status !== 'Rejected') this.silence(link, false);
@@ -234,7 +251,7 @@ export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAns
         this.hal.log.info('BootNotification ' + status + '; again in ' + wait + ' s');
         this.bootLater(wait * 1000);
       },
-      (error: any) => {
+      (error: unknown) => {
         if (this.link !== link || !link.isOpen()) return;
         this.hal.log.warning('BootNotification failed (' + describe(error) + '); again in ' + BOOT_RETRY_SECONDS + ' s');
         this.bootLater(BOOT_RETRY_SECONDS * 1000);
@@ -268,7 +285,8 @@ export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAns
 
   /** A Heartbeat (the periodic one runs only while online; a triggered one as sendRequested allows); its answer sets the clock. */
   heartbeat(): void {
-    this.sendRequested('Heartbeat', {}).then((answer) => answer && this.setClock(answer.currentTime));
+    // Both versions' HeartbeatRequest is {} (2.0.1's customData is optional).
+    this.sendRequested('Heartbeat', {} as Rq['Heartbeat']).then((answer) => answer && this.setClock(answer.currentTime));
   }
 
   private setClock(iso: string | undefined): void {
@@ -282,21 +300,21 @@ export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAns
   // ---- messages --------------------------------------------------------------------------
 
   /** Sends a CALL if online; resolves with the answer, or null (not online, or it failed: logged). */
-  send(action: string, payload: object): Promise<any> {
+  send<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A]): Promise<Rs[A] | null> {
     return this.online ? this.sendOn(action, payload) : Promise.resolve(null);
   }
 
   /** Sends a CALL the CSMS asked for (a triggered message), as the registration allows; the answer or null. */
-  sendRequested(action: string, payload: object): Promise<any> {
+  sendRequested<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A]): Promise<Rs[A] | null> {
     return this.mayAnswerRequest ? this.sendOn(action, payload) : Promise.resolve(null);
   }
 
-  private sendOn(action: string, payload: object): Promise<any> {
+  private sendOn<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A]): Promise<Rs[A] | null> {
     const link = this.link;
     if (!link) return Promise.resolve(null);
     return link.call(action, payload).then(
-      (answer: any) => answer,
-      (error: any) => {
+      (answer: Rs[A] | null) => answer,
+      (error: unknown) => {
         this.hal.log.warning(action + ' failed: ' + describe(error));
         return null;
       }
@@ -304,7 +322,7 @@ export abstract class CsmsSession<L extends SessionLink, R, Boot extends BootAns
   }
 
   /** Sends a CALL now if online; rejects when not, on a CALLERROR and on a timeout. */
-  call(action: string, payload: object, uniqueId?: string): Promise<any> {
+  call<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A], uniqueId?: string): Promise<Rs[A]> {
     const link = this.link;
     if (!link || !this.online) return Promise.reject(new Error('offline'));
     return link.call(action, payload, uniqueId);

@@ -24,6 +24,13 @@ import { FirmwareStatusEnum, UpdateFirmwareRequest, UpdateFirmwareStatusEnum } f
 
 /** The statuses and answers both versions spell the same (their generated types). */
 export type FirmwareUpdateStatus = SignedFirmwareStatus & FirmwareStatusEnum;
+/** The status notification the flow sends: what both versions' generated requests take (1.6's SignedFirmwareStatusNotification, 2.0.1's FirmwareStatusNotification). */
+export interface FirmwareStatusPayload {
+  status: FirmwareUpdateStatus;
+  requestId?: number;
+}
+/** The status notification's action: the version's. */
+export type FirmwareStatusAction = 'SignedFirmwareStatusNotification' | 'FirmwareStatusNotification';
 export type FirmwareUpdateAnswer = UpdateFirmwareStatus & UpdateFirmwareStatusEnum;
 /** The request: 1.6's SignedUpdateFirmware or 2.0.1's UpdateFirmware (the same fields; 2.0.1's signature optional). */
 export type FirmwareUpdateRequest = SignedUpdateFirmwareRequest | UpdateFirmwareRequest;
@@ -35,11 +42,11 @@ export interface FirmwareUpdateHal extends TransferHost {
   readonly settings: { firmwareVersion: string };
 }
 
-/** What the flow needs of the station. */
-export interface FirmwareUpdateStation {
+/** What the flow needs of the station (A: the version's status notification). */
+export interface FirmwareUpdateStation<A extends FirmwareStatusAction> {
   online(): boolean;
   /** Sends a notification: resolves with the CSMS's answer, or null. */
-  send(action: string, payload: object): Promise<unknown>;
+  send(action: A, payload: FirmwareStatusPayload): Promise<unknown>;
   /** Can the host check the signing certificate and the image's signature? */
   canVerify(): boolean;
   /** Why the signing certificate is not trusted (the manufacturer roots), or null: trusted. */
@@ -53,11 +60,11 @@ export interface FirmwareUpdateStation {
   reboot(): void;
 }
 
-export interface FirmwareUpdateOptions {
+export interface FirmwareUpdateOptions<A extends FirmwareStatusAction> {
   /** Where the update is kept across reboots. */
   file: string;
   /** The status notification's action. */
-  action: string;
+  action: A;
   /** The request's action, and the flow's name, in log lines. */
   request: string;
   what: string;
@@ -86,17 +93,17 @@ interface Update {
 const DEFAULT_RETRIES = 1;
 const DEFAULT_RETRY_INTERVAL_S = 60;
 
-export class FirmwareUpdate {
+export class FirmwareUpdate<A extends FirmwareStatusAction> {
   /** The update's step, Idle once it is over (the 1.6 trigger's answer). */
   status: FirmwareUpdateStatus = 'Idle';
   /** The status last notified, with its requestId (the 2.0.1 trigger's answer, L01.FR.25/26). */
-  last: { status: FirmwareUpdateStatus; requestId?: number } = { status: 'Idle' };
+  last: FirmwareStatusPayload = { status: 'Idle' };
   private readonly flow: TransferFlow<Update>;
   /** The latest notification that could not go while offline. */
-  private readonly held: HeldNotifications;
+  private readonly held: HeldNotifications<{ [K in A]: FirmwareStatusPayload }>;
   private isWaiting = false;
 
-  constructor(private readonly hal: FirmwareUpdateHal, private readonly station: FirmwareUpdateStation, private readonly options: FirmwareUpdateOptions) {
+  constructor(private readonly hal: FirmwareUpdateHal, private readonly station: FirmwareUpdateStation<A>, private readonly options: FirmwareUpdateOptions<A>) {
     this.flow = new TransferFlow<Update>(hal, options.file);
     this.flow.restore(options.what + ' update');
     this.held = new HeldNotifications(
@@ -308,7 +315,7 @@ export class FirmwareUpdate {
 
   private setStatus(status: FirmwareUpdateStatus, requestId?: number, answered?: () => void): void {
     this.status = status;
-    const payload: { status: FirmwareUpdateStatus; requestId?: number } = { status };
+    const payload: FirmwareStatusPayload = { status };
     const id = requestId !== undefined ? requestId : this.requestId;
     if (id !== undefined) payload.requestId = id;
     this.last = payload;

@@ -16,6 +16,11 @@ import { GetLogRequest as GetLogRequest201, LogStatusEnum, UploadLogStatusEnum }
 export type LogRequest = GetLogRequest16 | GetLogRequest201;
 export type LogUploadStatus = UploadLogStatus & UploadLogStatusEnum;
 export type LogAnswer = LogStatus & LogStatusEnum;
+/** The notification the flow sends: what both versions' generated LogStatusNotificationRequest take. */
+export interface LogStatusPayload {
+  status: LogUploadStatus;
+  requestId?: number;
+}
 
 /** What the flow uses of the HAL (the station's `hal`). */
 export interface LogUploadHal extends TransferHost {
@@ -27,7 +32,7 @@ export interface LogUploadHal extends TransferHost {
 export interface LogUploadStation {
   online(): boolean;
   /** Sends a notification: resolves with the CSMS's answer, or null. */
-  send(action: string, payload: object): Promise<unknown>;
+  send(action: 'LogStatusNotification', payload: LogStatusPayload): Promise<unknown>;
 }
 
 /** Where the logs' contents come from. */
@@ -55,7 +60,7 @@ export class LogUploadFlow {
   status: LogUploadStatus = 'Idle';
   private readonly flow: TransferFlow<Job>;
   /** The latest notification that could not go while offline. */
-  private readonly held: HeldNotifications;
+  private readonly held: HeldNotifications<{ LogStatusNotification: LogStatusPayload }>;
 
   /** `notifyCanceled`: an upload a new GetLog replaces is told AcceptedCanceled (2.0.1; 1.6 has no such status). */
   constructor(private readonly hal: LogUploadHal, station: LogUploadStation, private readonly sources: LogSources, private readonly notifyCanceled: boolean) {
@@ -156,7 +161,7 @@ export class LogUploadFlow {
 
   private setStatus(status: LogUploadStatus, requestId?: number): void {
     this.status = status;
-    const payload: { status: LogUploadStatus; requestId?: number } = { status };
+    const payload: LogStatusPayload = { status };
     if (requestId !== undefined) payload.requestId = requestId;
     this.held.notify('LogStatusNotification', payload); // only the latest status is worth telling later
   }

@@ -7,33 +7,37 @@
 // - An error answer, or none within the response timeout, while the link stays up: a failed
 //   attempt. The entry goes again after retryInterval × attempts so far, and after `attempts`
 //   failed attempts it is given up (logged) so the ones behind it can go.
+//
+// Typed by action: Rq, Rs are the version's generated Requests / Responses maps, A the
+// actions the outbox holds.
+import { ActionOf, CallOf } from '../ocpp/charge-point';
 
 /** One connection, as the sender needs it. */
-export interface SendLink {
+export interface SendLink<Rq, Rs> {
   /** Sends a request; resolves with the answer's payload, rejects on an error answer, timeout or close. */
-  call(action: string, payload: object, uniqueId?: string): Promise<any>;
+  call: CallOf<Rq, Rs>;
   /** Is this connection still open? */
   isOpen(): boolean;
 }
 
 /** What goes out for an entry. */
-export interface Delivery {
-  action: string;
-  payload: any;
+export interface Delivery<Rq, A extends keyof Rq> {
+  action: A;
+  payload: Rq[A];
   /** The request's unique id (absent: the link picks one). */
   uniqueId?: string;
 }
 
-export interface OutboxSenderOptions<M> {
+export interface OutboxSenderOptions<M, Rq, Rs, A extends ActionOf<Rq, Rs>> {
   /** The entry to deliver next, or null when nothing waits. */
   head(): M | null;
   /**
    * What goes out for the entry, after `failures` failed attempts; null: it cannot be sent
    * (prepare has dealt with it, e.g. completed it) and the next one is tried.
    */
-  prepare(entry: M, failures: number): Delivery | null;
+  prepare(entry: M, failures: number): Delivery<Rq, A> | null;
   /** Answered: the configuration records it as done (and does what the answer says). */
-  answered(entry: M, delivery: Delivery, response: any): void;
+  answered(entry: M, delivery: Delivery<Rq, A>, response: Rs[A]): void;
   /** Given up after the last failed attempt: the configuration records it as done. */
   givenUp(entry: M): void;
   /** The entry in log lines ("StartTransaction (transaction ref 3)"). */
@@ -50,18 +54,18 @@ export interface OutboxSenderOptions<M> {
   log: { warning(text: string): void; error(text: string): void };
 }
 
-export class OutboxSender<M> {
-  private link: SendLink | null = null;
+export class OutboxSender<M, Rq, Rs, A extends ActionOf<Rq, Rs>> {
+  private link: SendLink<Rq, Rs> | null = null;
   private busy = false;
   private retry: { cancel(): void } | null = null;
   /** Failed attempts of the head entry. */
   private failures = 0;
   private drained: (() => void)[] = [];
 
-  constructor(private readonly options: OutboxSenderOptions<M>) {}
+  constructor(private readonly options: OutboxSenderOptions<M, Rq, Rs, A>) {}
 
   /** A link is up and delivery allowed: start delivering. */
-  online(link: SendLink): void {
+  online(link: SendLink<Rq, Rs>): void {
     this.link = link;
     this.sendNext();
   }
@@ -98,7 +102,7 @@ export class OutboxSender<M> {
     }
   }
 
-  private send(link: SendLink, entry: M, delivery: Delivery): void {
+  private send(link: SendLink<Rq, Rs>, entry: M, delivery: Delivery<Rq, A>): void {
     const options = this.options;
     this.busy = true;
     if (options.sending) options.sending(entry);
@@ -119,7 +123,7 @@ export class OutboxSender<M> {
     );
   }
 
-  private failed(entry: M, delivery: Delivery, error: any): void {
+  private failed(entry: M, delivery: Delivery<Rq, A>, error: unknown): void {
     const options = this.options;
     this.failures++;
     const why = options.why(error);

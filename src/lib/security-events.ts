@@ -18,9 +18,17 @@ export interface SecurityEvent {
   techInfo?: string;
 }
 
-/** One connection, as the sender needs it. */
+/** The notification as both versions' generated SecurityEventNotificationRequest take it; nothing is read of its answer. */
+interface EventRequests {
+  SecurityEventNotification: SecurityEvent;
+}
+interface EventResponses {
+  SecurityEventNotification: unknown;
+}
+
+/** One connection, as the sender needs it (either version's link). */
 export interface EventLink {
-  call(action: string, payload: object): Promise<any>;
+  call(action: 'SecurityEventNotification', payload: SecurityEvent): Promise<unknown>;
   isOpen(): boolean;
 }
 
@@ -48,7 +56,7 @@ const TECH_INFO_MAX = 255; // SecurityEventNotification.req techInfo maxLength
 
 export class SecurityEvents<T extends string = string> {
   private readonly outbox: Outbox<SecurityEvent>;
-  private readonly sender: OutboxSender<{ seq: number; entry: SecurityEvent }>;
+  private readonly sender: OutboxSender<{ seq: number; entry: SecurityEvent }, EventRequests, EventResponses, 'SecurityEventNotification'>;
   private logLines: number;
 
   constructor(private readonly options: SecurityEventsOptions) {

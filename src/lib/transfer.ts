@@ -157,9 +157,9 @@ export function busyConnector(connectors: { id: number; transaction: unknown }[]
   return null;
 }
 
-interface HeldNotification {
-  action: string;
-  payload: object;
+interface HeldNotification<N> {
+  action: keyof N & string;
+  payload: N[keyof N];
   answered?: () => void;
 }
 
@@ -167,19 +167,20 @@ interface HeldNotification {
  * Status notifications of transfers: sent at once while online; while not, only the latest
  * of each kind is kept, and sent once online again (in the order they were last set).
  * `send` resolves with the CSMS's answer, or null when there was none (offline, a
- * CALLERROR, no answer in time).
+ * CALLERROR, no answer in time). N: the notifications' payload types by action (the
+ * version's generated request types).
  */
-export class HeldNotifications {
-  private held: HeldNotification[] = [];
+export class HeldNotifications<N> {
+  private held: HeldNotification<N>[] = [];
 
-  constructor(private readonly isOnline: () => boolean, private readonly send: (action: string, payload: object) => Promise<unknown>) {}
+  constructor(private readonly isOnline: () => boolean, private readonly send: (action: keyof N & string, payload: N[keyof N]) => Promise<unknown>) {}
 
   /**
    * `answered` runs once the CSMS has answered this notification. One the connection lost
    * before its answer is held again (unless a newer one of its kind is), for the next flush.
    */
-  notify(action: string, payload: object, answered?: () => void): void {
-    const n: HeldNotification = { action, payload, answered };
+  notify<A extends keyof N & string>(action: A, payload: N[A], answered?: () => void): void {
+    const n: HeldNotification<N> = { action, payload, answered };
     if (this.isOnline()) this.deliver(n);
     else this.hold(n);
   }
@@ -191,12 +192,12 @@ export class HeldNotifications {
     for (let i = 0; i < held.length; i++) this.deliver(held[i]);
   }
 
-  private hold(n: HeldNotification): void {
+  private hold(n: HeldNotification<N>): void {
     this.held = this.held.filter((h) => h.action !== n.action);
     this.held.push(n);
   }
 
-  private deliver(n: HeldNotification): void {
+  private deliver(n: HeldNotification<N>): void {
     const answered = n.answered;
     const sent = this.send(n.action, n.payload);
     if (!answered) return;

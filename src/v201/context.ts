@@ -7,7 +7,7 @@ import { ConnectorHardware, Hardware, HardwareEvent } from '../../hal/hardware';
 import { DeviceModel } from './device-model/model';
 import { Routes } from './routes';
 import { Triggers } from './triggers';
-import { BootReasonEnum, ConnectorStatusEnum, ReasonEnum, RegistrationStatusEnum } from '../ocpp/v201/generated/types';
+import { Action, BootReasonEnum, ConnectorStatusEnum, ReasonEnum, RegistrationStatusEnum, Requests, Responses } from '../ocpp/v201/generated/types';
 
 /** What features can hook, with the arguments each hook gets. */
 export interface StationEvents {
@@ -105,19 +105,19 @@ export interface StationContext {
   /** The TLS credentials of the next connection (the certificates feature sets its own). */
   tls: TlsCredentials;
 
-  /** Sends a CALL if online; resolves with the answer, or null (not online, CALLERROR, timeout: logged). */
-  send(action: string, payload: object): Promise<any>;
+  /** Sends a CALL if online, typed by action; resolves with the answer, or null (not online, CALLERROR, timeout: logged). */
+  send<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null>;
   /**
    * Sends a CALL the CSMS asked for (TriggerMessage, GetBaseReport, GetReport): also while
    * Pending (B02.FR.02), never while Rejected; resolves as send().
    */
-  sendRequested(action: string, payload: object): Promise<any>;
+  sendRequested<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null>;
   /**
    * Sends a CALL now if online; rejects when not, and on a CALLERROR (its OcppError) or
    * timeout. `uniqueId`: the message id to use (a transaction message sent again after a
    * dropped link keeps its id, so the CSMS can tell the repeat).
    */
-  call(action: string, payload: object, uniqueId?: string): Promise<any>;
+  call<A extends Action>(action: A, payload: Requests[A], uniqueId?: string): Promise<Responses[A]>;
   /** BootNotification now (TriggerMessage); only while not yet Accepted or when the CSMS asks. */
   sendBoot(): void;
   /** A Heartbeat now (TriggerMessage, or the interval's). */

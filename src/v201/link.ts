@@ -1,13 +1,14 @@
 // The 2.0.1 station's connection to the CSMS: what the session needs of one (CsmsLink) and
 // how it opens one (LinkOpener), over the OCPP core's 2.0.1 ChargePoint.
 import { Hal, WebSocketOptions } from '../../hal/index';
-import { Action, ChargePoint, Requests } from '../ocpp/v201/index';
+import { Action, ChargePoint, Requests, Responses } from '../ocpp/v201/index';
+import { CallOf } from '../ocpp/charge-point';
 import { Routes, registerRoutes } from './routes';
 
 /** One open connection. */
 export interface CsmsLink {
   /** Sends a CALL; resolves with the CALLRESULT payload; rejects on CALLERROR, timeout or close. */
-  call(action: string, payload: object, uniqueId?: string): Promise<any>;
+  call: CallOf<Requests, Responses>;
   isOpen(): boolean;
   close(): void;
 }
@@ -40,7 +41,7 @@ export function openChargePointLink(hal: Hal): LinkOpener {
     registerRoutes(cp, routes, guard);
     ws.onopen = () =>
       events.opened({
-        call: (action, payload, uniqueId) => cp.call(action as Action, payload as Requests[Action], { suppress: false, uniqueId }),
+        call: (action, payload, uniqueId) => cp.call(action, payload, { suppress: false, uniqueId }),
         isOpen: () => ws.readyState === 'open',
         close: () => ws.close(1000),
       });

@@ -8,7 +8,7 @@
 //   station.start();       // connect, boot, serve
 import { Hal } from '../../hal/index';
 import { ConnectorHardware, Hardware } from '../../hal/hardware';
-import { BootReasonEnum, ConnectorStatusEnum } from '../ocpp/v201/generated/types';
+import { Action, BootReasonEnum, ConnectorStatusEnum, Requests, Responses } from '../ocpp/v201/generated/types';
 import { Availability, Feature, StationContext, StationEvent, StationEvents, TlsCredentials, Transactions } from './context';
 import { DeviceModel } from './device-model/model';
 import { LinkOpener } from './link';
@@ -103,15 +103,15 @@ export class Station implements StationContext {
     }
   }
 
-  send(action: string, payload: object): Promise<any> {
+  send<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null> {
     return this.session.send(action, payload);
   }
 
-  sendRequested(action: string, payload: object): Promise<any> {
+  sendRequested<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null> {
     return this.session.sendRequested(action, payload);
   }
 
-  call(action: string, payload: object, uniqueId?: string): Promise<any> {
+  call<A extends Action>(action: A, payload: Requests[A], uniqueId?: string): Promise<Responses[A]> {
     return this.session.call(action, payload, uniqueId);
   }
 

@@ -6,6 +6,10 @@
 import { CallOf, SendOf } from '../../src/ocpp/index';
 import { ChargePoint as ChargePoint16, Requests, Responses, RegistrationStatus } from '../../src/ocpp/v16/index';
 import { ChargePoint as ChargePoint201, RegistrationStatusEnum } from '../../src/ocpp/v201/index';
+import { CoreContext, SecurityContext } from '../../src/app/context';
+import { CsmsLink } from '../../src/app/core/csms-link';
+import { TransactionQueue } from '../../src/app/core/transaction-queue';
+import { StationContext } from '../../src/v201/context';
 
 declare const cp16: ChargePoint16;
 declare const cp201: ChargePoint201;
@@ -70,4 +74,44 @@ export async function shared(): Promise<void> {
   // @ts-expect-error TS18047 send resolves null when the message could not go
   hb.currentTime;
   void s;
+}
+
+// The 1.6 station's parts send typed by action too.
+declare const core: CoreContext;
+declare const security: SecurityContext;
+declare const link: CsmsLink;
+declare const queue: TransactionQueue;
+
+export async function station16(): Promise<void> {
+  const status = await core.sendTriggered('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+  const nothing: {} | null = status;
+  // @ts-expect-error TS2322 StatusNotification's errorCode is a ChargePointErrorCode
+  await core.sendTriggered('StatusNotification', { connectorId: 1, errorCode: 'Broken', status: 'Available' });
+  const signed = await security.call('SignCertificate', { csr: 'CSR' });
+  const signedStatus: 'Accepted' | 'Rejected' = signed.status;
+  // @ts-expect-error TS2339 SignCertificate's answer has no idTagInfo
+  signed.idTagInfo;
+  // @ts-expect-error TS2353 a 2.0.1 field in a 1.6 payload
+  await security.sendNow('SecurityEventNotification', { type: 'StartupOfTheDevice', timestamp: 'x', customData: { vendorId: 'V' } });
+  const auth = await link.call('Authorize', { idTag: 'T' }, 'id-1');
+  const expiry: string | undefined = auth.idTagInfo.expiryDate;
+  // the transaction queue keeps each action's request, without the transactionId it gets when sent
+  queue.push('StopTransaction', 1, { meterStop: 10, timestamp: 'x', reason: 'Local' });
+  // @ts-expect-error TS2353 StartTransaction has no meterStop
+  queue.push('StartTransaction', 1, { connectorId: 1, idTag: 'T', meterStart: 0, meterStop: 1, timestamp: 'x' });
+  void [nothing, signedStatus, expiry];
+}
+
+// And the 2.0.1 station's.
+declare const station: StationContext;
+
+export async function station201(): Promise<void> {
+  const auth = await station.call('Authorize', { idToken: { idToken: 'T', type: 'ISO14443' } });
+  const tokenStatus: string = auth.idTokenInfo.status;
+  // @ts-expect-error TS2353 1.6's Authorize payload is not 2.0.1's
+  await station.call('Authorize', { idTag: 'T' });
+  const notified = await station.send('NotifyEvent', { generatedAt: 'x', seqNo: 0, eventData: [] });
+  // @ts-expect-error TS18047 send resolves null when the message could not go
+  notified.customData;
+  void tokenStatus;
 }

@@ -9,6 +9,7 @@
 import { AuthorizationCache, IdTagInfo } from './authorization-cache';
 import { Configuration } from './configuration';
 import { Hal } from '../../../hal/index';
+import { AuthorizeRequest, AuthorizeResponse } from '../../ocpp/v16/generated/types';
 
 /** What Authorization needs of the station. */
 export interface AuthorizationContext {
@@ -16,7 +17,7 @@ export interface AuthorizationContext {
   readonly config: Configuration;
   readonly cache: AuthorizationCache;
   readonly online: boolean;
-  call(action: string, payload: object): Promise<any>;
+  call(action: 'Authorize', payload: AuthorizeRequest): Promise<AuthorizeResponse>;
 }
 
 /** The local authorization list's idTagInfo for a tag, or null (not listed, or no list). */
@@ -48,8 +49,8 @@ export class Authorization {
         }
       }
       return s.call('Authorize', { idTag }).then(
-        (conf: any) => {
-          const info: IdTagInfo = conf.idTagInfo;
+        (conf) => {
+          const info = conf.idTagInfo;
           this.remember(idTag, info);
           s.hal.log.info('idTag ' + idTag + ' ' + info.status);
           return info;

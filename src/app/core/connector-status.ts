@@ -2,7 +2,7 @@
 // a connector's state means as a ChargePointStatus, and the StatusNotification reporting —
 // on every change, after the change has been stable for MinimumStatusDuration seconds,
 // and for every connector whose status changed while the CSMS could not be told.
-import { ChargePointStatus } from '../../ocpp/v16/generated/types';
+import { ChargePointErrorCode, ChargePointStatus } from '../../ocpp/v16/generated/types';
 export { ChargePointStatus };
 
 /** What the station knows about one connector; its status follows from it. */
@@ -10,7 +10,7 @@ export interface ConnectorState {
   /** ChangeAvailability: false = Inoperative (effective, not scheduled). */
   operative: boolean;
   /** Hardware error, 'NoError' when none. */
-  errorCode: string;
+  errorCode: ChargePointErrorCode;
   plugged: boolean;
   /** A driver is authorized and the station waits for the cable (ConnectionTimeOut). */
   awaitingCable: boolean;
@@ -52,7 +52,7 @@ export function statusOf(s: ConnectorState): ChargePointStatus {
 
 export interface StatusNotification {
   connectorId: number;
-  errorCode: string;
+  errorCode: ChargePointErrorCode;
   status: ChargePointStatus;
   timestamp: string;
   info?: string;
@@ -61,7 +61,7 @@ export interface StatusNotification {
 
 interface Current {
   status: ChargePointStatus;
-  errorCode: string;
+  errorCode: ChargePointErrorCode;
   since: number;
   info?: string;
   vendorErrorCode?: string;
@@ -99,7 +99,7 @@ export class StatusReporter {
   }
 
   /** A connector's status now; reported when it changed (after MinimumStatusDuration). */
-  set(connectorId: number, status: ChargePointStatus, errorCode: string, info?: string, vendorErrorCode?: string): void {
+  set(connectorId: number, status: ChargePointStatus, errorCode: ChargePointErrorCode, info?: string, vendorErrorCode?: string): void {
     const c = this.current[connectorId];
     if (c.status === status && c.errorCode === errorCode) return;
     this.current[connectorId] = { status, errorCode, since: this.options.now(), info, vendorErrorCode };

@@ -7,11 +7,11 @@
 import { Hal } from '../../../hal/index';
 import { ConnectorHardware, HardwareEvent } from '../../../hal/hardware';
 import { Configuration } from './configuration';
-import { TransactionQueue } from './transaction-queue';
 import { TransactionSender } from './transaction-sender';
 import { StatusReporter, statusOf, ChargePointStatus } from './connector-status';
 import { MeterValue, ReadingContext, meterValue } from './meter-values';
-import { Reason } from '../../ocpp/v16/generated/types';
+import { Action, MeterValuesRequest, Reason, Requests, StartTransactionRequest } from '../../ocpp/v16/generated/types';
+import { QueuedPayloads, TransactionQueue } from './transaction-queue';
 export type StopReason = Reason;
 
 /** What is stored of a running transaction. */
@@ -33,7 +33,7 @@ export interface ConnectorContext {
   /** A transaction starts for idTag: the reservation it fulfils ends; its id (reservation/reservations.ts), if any. */
   reservationFor?(connectorId: number, idTag: string, parentIdTag?: string): number | undefined;
   /** A message outside the queue (MeterValues of no transaction): sent if online, else dropped. */
-  sendNow(action: string, payload: object): void;
+  sendNow<A extends Action>(action: A, payload: Requests[A]): void;
   /** The connector's state changed (for the charge point's connector 0 and the scenarios). */
   changed(connector: Connector): void;
 }
@@ -199,7 +199,7 @@ export class Connector {
     this.pluggedIdle = false;
     this.awaitingCable = null;
     this.cancelConnectionTimer();
-    const start: any = { connectorId: this.id, idTag, meterStart, timestamp: new Date(now).toISOString() };
+    const start: StartTransactionRequest = { connectorId: this.id, idTag, meterStart, timestamp: new Date(now).toISOString() };
     const reservationId = ctx.reservationFor ? ctx.reservationFor(this.id, idTag, parentIdTag) : undefined;
     if (reservationId !== undefined) start.reservationId = reservationId;
     ctx.queue.push('StartTransaction', record.ref, start);
@@ -221,7 +221,7 @@ export class Connector {
     this.hw.setRelay(false);
     const meterStop = Math.max(this.hw.read().energyWh, tx.meterStart);
     this.collectStopSample('Transaction.End');
-    const payload: any = { meterStop, timestamp: new Date(ctx.hal.now()).toISOString(), reason };
+    const payload: QueuedPayloads['StopTransaction'] = { meterStop, timestamp: new Date(ctx.hal.now()).toISOString(), reason };
     if (idTag) payload.idTag = idTag;
     if (this.stopSamples.length) payload.transactionData = this.stopSamples;
     ctx.queue.push('StopTransaction', tx.ref, payload);
@@ -351,10 +351,10 @@ export class Connector {
   }
 
   /** The MeterValues payload a TriggerMessage asks for (sent at once, not queued); null: nothing to sample. */
-  triggeredMeterValues(): object | null {
+  triggeredMeterValues(): MeterValuesRequest | null {
     const value = meterValue(this.hw.read(), this.ctx.config.getList('MeterValuesSampledData'), 'Trigger', this.ctx.hal.now());
     if (!value) return null;
-    const payload: any = { connectorId: this.id, meterValue: [value] };
+    const payload: MeterValuesRequest = { connectorId: this.id, meterValue: [value] };
     const id = this.transactionId();
     if (id !== undefined) payload.transactionId = id;
     return payload;

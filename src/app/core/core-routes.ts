@@ -6,7 +6,7 @@
 import { Routes } from '../routes';
 import { CoreContext } from '../context';
 import { Connector } from './connector';
-import { GetConfigurationResponse } from '../../ocpp/v16/generated/types';
+import { GetConfigurationResponse, StatusNotificationRequest } from '../../ocpp/v16/generated/types';
 
 export function coreRoutes(station: CoreContext): Routes {
   return {
@@ -145,7 +145,7 @@ export function addCoreTriggers(station: CoreContext): void {
   triggers.add('Heartbeat', { send: () => station.heartbeat() });
   triggers.add('StatusNotification', {
     send: (connectorId) => {
-      const sendAnyway = (n: object) => station.sendTriggered('StatusNotification', n);
+      const sendAnyway = (n: StatusNotificationRequest) => station.sendTriggered('StatusNotification', n);
       if (connectorId !== undefined) station.status.trigger(connectorId, sendAnyway);
       else for (let i = 0; i <= station.connectors.length; i++) station.status.trigger(i, sendAnyway);
     },

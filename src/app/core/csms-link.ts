@@ -1,13 +1,14 @@
 // The station's connection to the CSMS: what it needs of one (CsmsLink) and how it opens
 // one (LinkOpener). openChargePointLink() makes them from the OCPP core's ChargePoint.
 import { Hal, WebSocketOptions } from '../../../hal/index';
-import { Action, ChargePoint, Requests } from '../../ocpp/v16/index';
+import { ChargePoint, Requests, Responses } from '../../ocpp/v16/index';
+import { CallOf } from '../../ocpp/charge-point';
 import { Routes, registerRoutes } from '../routes';
 
 /** One open connection. */
 export interface CsmsLink {
   /** Sends a CALL; resolves with the CALLRESULT payload; rejects on CALLERROR, timeout or close. */
-  call(action: string, payload: object, uniqueId?: string): Promise<any>;
+  call: CallOf<Requests, Responses>;
   isOpen(): boolean;
   close(): void;
   /**
@@ -48,8 +49,8 @@ export function openChargePointLink(hal: Hal): LinkOpener {
     registerRoutes(cp, routes);
     let silent = false;
     const link: CsmsLink = {
-      // The station names its outgoing actions as strings; the core validates each payload against its schema.
-      call: (action, payload, uniqueId) => cp.call(action as Action, payload as Requests[Action], { suppress: false, uniqueId }),
+      // Typed by action; the core validates each payload against its schema too.
+      call: (action, payload, uniqueId) => cp.call(action, payload, { suppress: false, uniqueId }),
       isOpen: () => ws.readyState === 'open',
       close: () => ws.close(1000),
       silence: (on) => (silent = on),

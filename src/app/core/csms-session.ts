@@ -10,10 +10,10 @@ import { Configuration } from './configuration';
 import { StatusReporter, StatusNotification } from './connector-status';
 import { Connector } from './connector';
 import { CsmsLink, LinkOpener } from './csms-link';
-import { SendLink } from '../../lib/outbox-sender';
+import { SendLink } from './transaction-sender';
 import { Routes } from '../routes';
 import { ConnectionTarget } from './connection';
-import { BootNotificationRequest, BootNotificationResponse, RegistrationStatus } from '../../ocpp/v16/generated/types';
+import { BootNotificationRequest, RegistrationStatus, Requests, Responses } from '../../ocpp/v16/generated/types';
 import { CsmsSession as Session, OpenEvents } from '../../lib/csms-session';
 
 /** What a scenario or an embedding firmware may listen to. */
@@ -51,7 +51,7 @@ export interface SessionSecurity {
   clockSet(before: number, after: number): void;
 }
 
-export class CsmsSession extends Session<CsmsLink, Routes, BootNotificationResponse> {
+export class CsmsSession extends Session<Requests, Responses, CsmsLink, Routes> {
   protected readonly whileRejected = 'silent on the open connection';
 
   constructor(private readonly station: SessionContext, private readonly openLink: LinkOpener) {

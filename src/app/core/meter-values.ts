@@ -5,30 +5,8 @@ import { Timer } from '../../../hal/index';
 import { MeterReading } from '../../../hal/hardware';
 import { Configuration } from './configuration';
 import { MEASURAND_UNITS, measurandValue, nextAlignedTime } from '../../lib/meter-reading';
-
-export type ReadingContext =
-  | 'Interruption.Begin'
-  | 'Interruption.End'
-  | 'Sample.Clock'
-  | 'Sample.Periodic'
-  | 'Transaction.Begin'
-  | 'Transaction.End'
-  | 'Trigger'
-  | 'Other';
-
-export interface SampledValue {
-  value: string;
-  context?: ReadingContext;
-  measurand?: string;
-  location?: string;
-  unit?: string;
-  phase?: string;
-}
-
-export interface MeterValue {
-  timestamp: string;
-  sampledValue: SampledValue[];
-}
+import { Measurand, MeterValue, ReadingContext, SampledValue, UnitOfMeasure } from '../../ocpp/v16/generated/types';
+export { MeterValue, ReadingContext, SampledValue };
 
 /** One MeterValue: the measurands (in the given order) of a reading; null when none applies. */
 export function meterValue(reading: MeterReading, measurands: string[], context: ReadingContext, timestampMs: number): MeterValue | null {
@@ -39,9 +17,10 @@ export function meterValue(reading: MeterReading, measurands: string[], context:
     sampledValue.push({
       value: String(v),
       context,
-      measurand: measurands[i],
+      // A measurand that has a value here is one of 1.6's (src/lib/meter-reading.ts knows no other), with its unit.
+      measurand: measurands[i] as Measurand,
       location: measurands[i] === 'SoC' ? 'EV' : 'Outlet',
-      unit: MEASURAND_UNITS[measurands[i]],
+      unit: MEASURAND_UNITS[measurands[i]] as UnitOfMeasure,
     });
   }
   return sampledValue.length ? { timestamp: new Date(timestampMs).toISOString(), sampledValue } : null;

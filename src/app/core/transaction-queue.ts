@@ -27,8 +27,16 @@
 // even beyond the cap; a MeterValues that still does not fit after thinning is dropped.
 
 import { Outbox, RecordStorage } from '../../lib/outbox';
+import { MeterValuesRequest, Requests, StartTransactionRequest, StopTransactionRequest } from '../../ocpp/v16/generated/types';
 
 export type TransactionAction = 'StartTransaction' | 'StopTransaction' | 'MeterValues';
+
+/** What is queued per action: the generated request, without the transactionId it gets when it is sent. */
+export interface QueuedPayloads {
+  StartTransaction: StartTransactionRequest;
+  StopTransaction: Omit<StopTransactionRequest, 'transactionId'>;
+  MeterValues: Omit<MeterValuesRequest, 'transactionId'>;
+}
 
 export interface QueuedMessage {
   /** Position in the queue (increasing, never reused). */
@@ -129,7 +137,7 @@ export class TransactionQueue {
    * without transactionId (except a StartTransaction, which has none). Null: a MeterValues
    * that did not fit even after thinning, dropped.
    */
-  push(action: TransactionAction, ref: number, payload: object): QueuedMessage | null {
+  push<A extends TransactionAction>(action: A, ref: number, payload: QueuedPayloads[A]): QueuedMessage | null {
     const seq = this.outbox.takeSeq();
     const message: QueuedMessage = {
       seq,
@@ -186,7 +194,7 @@ export class TransactionQueue {
   }
 
   /** The payload to send: the stored one with the transactionId filled in (undefined: not known). */
-  payloadOf(message: QueuedMessage): { payload: any; known: boolean } {
+  payloadOf(message: QueuedMessage): { payload: Requests[TransactionAction]; known: boolean } {
     const payload = JSON.parse(message.payloadText);
     if (message.action === 'StartTransaction') return { payload, known: true };
     const id = this.transactionId(message.ref);

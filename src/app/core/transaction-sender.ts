@@ -10,13 +10,14 @@
 //   TransactionMessageRetryInterval × attempts so far (section 4.10 / 9.1.37), with a new
 //   unique id as OCPP-J wants on one connection, and after TransactionMessageAttempts
 //   failed attempts it is given up (logged) so the ones behind it can go.
-import { QueuedMessage, TransactionQueue } from './transaction-queue';
+import { QueuedMessage, TransactionAction, TransactionQueue } from './transaction-queue';
 import { Configuration } from './configuration';
-import { OutboxSender, SendLink } from '../../lib/outbox-sender';
+import { OutboxSender, SendLink as Link } from '../../lib/outbox-sender';
 import { Hal } from '../../../hal/index';
-import { IdTagInfo } from '../../ocpp/v16/generated/types';
+import { IdTagInfo, Requests, Responses, StartTransactionRequest, StartTransactionResponse, StopTransactionRequest, StopTransactionResponse } from '../../ocpp/v16/generated/types';
 
-export { SendLink };
+/** The connection the transaction messages go on. */
+export type SendLink = Link<Requests, Responses>;
 
 export interface TransactionSenderOptions {
   queue: TransactionQueue;
@@ -27,7 +28,7 @@ export interface TransactionSenderOptions {
   setTimeout: (fn: () => void, ms: number) => { cancel(): void };
   log: { info(text: string): void; warning(text: string): void; error(text: string): void };
   /** The CSMS answered a message (after the queue recorded it as done). */
-  onAnswer: (message: QueuedMessage, payload: any, response: any) => void;
+  onAnswer: (message: QueuedMessage, payload: Requests[TransactionAction], response: Responses[TransactionAction]) => void;
 }
 
 /** What the station's transaction sender is made of and what the CSMS's answers update. */
@@ -41,7 +42,7 @@ export interface StationSenderContext {
   connector(id: number): { startConfirmed(ref: number, status: string): void } | null;
 }
 
-export class TransactionSender extends OutboxSender<QueuedMessage> {
+export class TransactionSender extends OutboxSender<QueuedMessage, Requests, Responses, TransactionAction> {
   /** The station's: TransactionMessageAttempts × TransactionMessageRetryInterval, the answers to the authorization and the connectors. */
   static forStation(station: StationSenderContext): TransactionSender {
     return new TransactionSender({
@@ -50,14 +51,15 @@ export class TransactionSender extends OutboxSender<QueuedMessage> {
       retryInterval: () => station.config.getInt('TransactionMessageRetryInterval'),
       setTimeout: station.hal.setTimeout,
       log: station.hal.log,
+      // The request and the answer are of the message's action.
       onAnswer: (message, payload, response) => {
-        const info: IdTagInfo | undefined = response && response.idTagInfo;
+        const info: IdTagInfo | undefined = response && (response as StartTransactionResponse | StopTransactionResponse).idTagInfo;
         if (message.action === 'StartTransaction') {
-          if (info) station.authorization.remember(payload.idTag, info);
-          const c = station.connector(payload.connectorId);
+          if (info) station.authorization.remember((payload as StartTransactionRequest).idTag, info);
+          const c = station.connector((payload as StartTransactionRequest).connectorId);
           if (c) c.startConfirmed(message.ref, info ? info.status : 'Accepted');
         } else if (message.action === 'StopTransaction') {
-          if (info && payload.idTag) station.authorization.remember(payload.idTag, info);
+          if (info && (payload as StopTransactionRequest).idTag) station.authorization.remember((payload as StopTransactionRequest).idTag!, info);
         }
       },
     });
@@ -82,8 +84,9 @@ export class TransactionSender extends OutboxSender<QueuedMessage> {
       answered: (message, delivery, response) => {
         // The mapping is written before the message is marked done: after a power loss in
         // between, the StartTransaction goes again rather than its id being lost.
-        if (message.action === 'StartTransaction' && response && typeof response.transactionId === 'number') {
-          queue.mapTransaction(message.ref, response.transactionId);
+        // The answer to a StartTransaction is its StartTransactionResponse (the action and the answer come from one call).
+        if (message.action === 'StartTransaction' && response && typeof (response as StartTransactionResponse).transactionId === 'number') {
+          queue.mapTransaction(message.ref, (response as StartTransactionResponse).transactionId);
         }
         queue.complete(message.seq);
         try {

@@ -15,7 +15,8 @@ import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { StationRestarts } from '../context';
-import { DiagnosticsStatus, FirmwareStatus, GetDiagnosticsRequest } from '../../ocpp/v16/generated/types';
+import { SendOf } from '../../ocpp/charge-point';
+import { DiagnosticsStatus, DiagnosticsStatusNotificationRequest, FirmwareStatus, FirmwareStatusNotificationRequest, GetDiagnosticsRequest, Requests, Responses } from '../../ocpp/v16/generated/types';
 import { Triggers } from '../remote-trigger/triggers';
 import { diagnosticsReport } from '../core/diagnostics-report';
 import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../lib/transfer';
@@ -26,8 +27,8 @@ export interface FirmwareContext {
   readonly connectors: Connector[];
   readonly online: boolean;
   readonly triggers: Triggers;
-  sendNow(action: string, payload: object): Promise<any>;
-  sendTriggered(action: string, payload: object): Promise<any>;
+  sendNow: SendOf<Requests, Responses>;
+  sendTriggered: SendOf<Requests, Responses>;
   readonly restarts: StationRestarts;
 }
 
@@ -62,7 +63,7 @@ export class Firmware {
   private readonly update: TransferFlow<Update>;
   private readonly diagnostics: TransferFlow<DiagnosticsUpload>;
   /** Notifications that could not go while offline, sent when the station is online. */
-  private readonly held: HeldNotifications;
+  private readonly held: HeldNotifications<{ FirmwareStatusNotification: FirmwareStatusNotificationRequest; DiagnosticsStatusNotification: DiagnosticsStatusNotificationRequest }>;
 
   constructor(private readonly station: FirmwareContext) {
     station.triggers.add('DiagnosticsStatusNotification', { send: () => station.sendTriggered('DiagnosticsStatusNotification', { status: this.diagnosticsStatus }) }); // Idle, or Uploading

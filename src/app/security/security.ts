@@ -238,7 +238,7 @@ export class Security {
       .createCsr(hal.settings.id, this.station.config.get('CpoName'))
       .then((csr) => this.station.call('SignCertificate', { csr }))
       .then(
-        (conf: any) => hal.log.info('SignCertificate: ' + (conf && conf.status)),
+        (conf) => hal.log.info('SignCertificate: ' + (conf && conf.status)),
         (error: any) => hal.log.warning('SignCertificate failed: ' + (error && (error.code || error.message)))
       );
   }
@@ -307,8 +307,8 @@ export class Security {
 }
 
 /** A triggered status notification: the flow's status, with its requestId while one runs. */
-function statusOf(flow: { status: string; requestId?: number }): { status: string; requestId?: number } {
-  const payload: { status: string; requestId?: number } = { status: flow.status };
+function statusOf<S extends string>(flow: { status: S; requestId?: number }): { status: S; requestId?: number } {
+  const payload: { status: S; requestId?: number } = { status: flow.status };
   if (flow.status !== 'Idle' && flow.requestId !== undefined) payload.requestId = flow.requestId;
   return payload;
 }

@@ -6,7 +6,8 @@
 // security events and connectors.
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
-import { SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
+import { SendOf } from '../../ocpp/charge-point';
+import { Requests, Responses, SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector } from '../core/connector';
 import { StationRestarts } from '../context';
 import { SecurityEvents16, SecurityEventType } from './security-event-types';
@@ -18,12 +19,12 @@ export interface SignedFirmwareContext {
   readonly hal: Hal;
   readonly connectors: Connector[];
   readonly online: boolean;
-  sendNow(action: string, payload: object): Promise<any>;
+  sendNow: SendOf<Requests, Responses>;
   readonly restarts: StationRestarts;
 }
 
 export class SignedFirmware {
-  private readonly update: FirmwareUpdate;
+  private readonly update: FirmwareUpdate<'SignedFirmwareStatusNotification'>;
 
   constructor(private readonly station: SignedFirmwareContext, certificates: Certificates, events: SecurityEvents16) {
     const hal = station.hal;

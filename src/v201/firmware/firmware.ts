@@ -35,7 +35,7 @@ export interface FirmwareSecurity {
 /** OCPPCommCtrlr.FileTransferProtocols: what firmware downloads and log uploads may use (the hosts': HTTP and HTTPS). */
 export const FILE_TRANSFER_PROTOCOLS: VariableSpec = { name: 'FileTransferProtocols', type: 'MemberList', value: 'HTTP,HTTPS', values: 'FTP,FTPS,HTTP,HTTPS,SFTP', constant: true };
 
-export function installFirmware(station: StationContext, security?: FirmwareSecurity): FirmwareUpdate {
+export function installFirmware(station: StationContext, security?: FirmwareSecurity): FirmwareUpdate<'FirmwareStatusNotification'> {
   const hal = station.hal;
   station.model.add('OCPPCommCtrlr', [FILE_TRANSFER_PROTOCOLS]);
   const update = new FirmwareUpdate(

@@ -83,8 +83,16 @@ test('removeWhere + compact forget entries for good; markDone leaves the rewrite
   assert.deepEqual(again.state.done, ['n0'], 'markDone wrote its done record');
 });
 
+/** The test's one action, as a version's generated maps would type it. */
+interface NoteRequests {
+  Note: { text: string };
+}
+interface NoteResponses {
+  Note: string;
+}
+
 /** A link whose answers the test gives by hand. */
-class ManualLink implements SendLink {
+class ManualLink implements SendLink<NoteRequests, NoteResponses> {
   open = true;
   sent: { action: string; payload: any; uniqueId?: string; at: number; resolve: (v: any) => void; reject: (e: any) => void }[] = [];
   call(action: string, payload: object, uniqueId?: string): Promise<any> {
@@ -100,7 +108,7 @@ function senderOf(attempts: number, retry: number) {
   const hal = createHal(host);
   const { outbox } = notesOn({});
   const answered: string[] = [];
-  const sender = new OutboxSender({
+  const sender = new OutboxSender<{ seq: number; entry: { text: string } }, NoteRequests, NoteResponses, 'Note'>({
     head: () => outbox.head(),
     prepare: (head, failures) => ({ action: 'Note', payload: { text: head.entry.text }, uniqueId: 'n' + head.seq + (failures ? '.' + failures : '') }),
     answered: (head, _d, response) => {

@@ -77,13 +77,19 @@ test('retry: uses a retry retryInterval later (stored with retryAt) while retrie
   assert.equal(attempts.length, 1, 'the replaced job\'s retry never ran');
 });
 
+/** Two kinds of notification, as a version's generated request types would give them. */
+interface Notifications {
+  A: { status: string };
+  B: { status: string };
+}
+
 test('held notifications: sent at once while online; while offline the latest of each kind, in the order last set', () => {
   let online = false;
   const sent: string[] = [];
-  const held = new HeldNotifications(
+  const held = new HeldNotifications<Notifications>(
     () => online,
     (action, payload) => {
-      sent.push(action + ':' + (payload as any).status);
+      sent.push(action + ':' + payload.status);
       return Promise.resolve({});
     }
   );
@@ -103,10 +109,10 @@ test('held notifications: `answered` runs on the CSMS\'s answer only; one the co
   let online = true;
   const sent: string[] = [];
   const answers: ((answer: unknown) => void)[] = [];
-  const held = new HeldNotifications(
+  const held = new HeldNotifications<Notifications>(
     () => online,
     (action, payload) => {
-      sent.push(action + ':' + (payload as any).status);
+      sent.push(action + ':' + payload.status);
       return new Promise((resolve) => answers.push(resolve));
     }
   );

@@ -3,7 +3,11 @@
 import { test, assert } from '../../../lib/harness';
 import { FakeHost } from '../../../lib/fake-host';
 import { createHal } from '../../../../hal/index';
-import { TransactionQueue } from '../../../../src/app/core/transaction-queue';
+import { QueuedPayloads, TransactionQueue } from '../../../../src/app/core/transaction-queue';
+import { MeterValuesRequest, StartTransactionRequest } from '../../../../src/ocpp/v16/generated/types';
+
+/** A test's shortened payloads (the queue stores what it is given). */
+type StopPayload = QueuedPayloads['StopTransaction'];
 
 function queueOn(files: { [name: string]: string }, limitBytes?: number, warnings?: string[]) {
   const hal = createHal(new FakeHost({ files }));
@@ -31,10 +35,10 @@ test('messages come out in order; done ones never again, across reboots', () => 
   const files: { [name: string]: string } = {};
   let q = queueOn(files);
   const ref = q.newTransactionRef();
-  q.push('StartTransaction', ref, { connectorId: 1 });
+  q.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   q.push('MeterValues', ref, meterValue(1));
   q.push('MeterValues', ref, meterValue(2));
-  q.push('StopTransaction', ref, { meterStop: 3 });
+  q.push('StopTransaction', ref, { meterStop: 3 } as StopPayload);
   q.complete(q.head()!.seq);
   q = queueOn(files);
   assert.deepEqual(q.list().map((m) => m.action), ['MeterValues', 'MeterValues', 'StopTransaction']);
@@ -50,9 +54,9 @@ test('a transaction started offline gets its real id on every later message once
   const files: { [name: string]: string } = {};
   let q = queueOn(files);
   const ref = q.newTransactionRef();
-  q.push('StartTransaction', ref, { connectorId: 1 });
+  q.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   q.push('MeterValues', ref, meterValue(5));
-  q.push('StopTransaction', ref, { meterStop: 9, reason: 'Local' });
+  q.push('StopTransaction', ref, { meterStop: 9, reason: 'Local' } as StopPayload);
   const mv = q.list()[1];
   assert.equal(q.payloadOf(mv).known, false, 'no id before the StartTransaction.conf');
   assert.ok(q.hasStart(ref));
@@ -62,7 +66,7 @@ test('a transaction started offline gets its real id on every later message once
   assert.equal(q.transactionId(ref), 4711);
   const p = q.payloadOf(q.head()!);
   assert.ok(p.known);
-  assert.equal(p.payload.transactionId, 4711);
+  assert.equal((p.payload as MeterValuesRequest).transactionId, 4711);
   q.complete(q.head()!.seq);
   const stop = q.payloadOf(q.head()!).payload;
   assert.deepEqual(stop, { meterStop: 9, reason: 'Local', transactionId: 4711 });
@@ -74,10 +78,10 @@ test('a record torn by a power loss is dropped and does not swallow the next one
   const files: { [name: string]: string } = {};
   let q = queueOn(files);
   const ref = q.newTransactionRef();
-  q.push('StartTransaction', ref, { connectorId: 1 });
+  q.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   files['transactions.log'] += '{"q":9,"a":"MeterVal'; // the write that was cut
   q = queueOn(files);
-  q.push('StopTransaction', ref, { meterStop: 1 });
+  q.push('StopTransaction', ref, { meterStop: 1 } as StopPayload);
   q = queueOn(files);
   assert.deepEqual(q.list().map((m) => m.action), ['StartTransaction', 'StopTransaction']);
 });
@@ -108,7 +112,7 @@ test('cap: intermediate MeterValues are thinned (every second, oldest kept); Sta
   const ref = q.newTransactionRef();
   q.push('StartTransaction', ref, { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: 'x' });
   for (let i = 1; i <= 40; i++) q.push('MeterValues', ref, meterValue(i));
-  q.push('StopTransaction', ref, { meterStop: 41 });
+  q.push('StopTransaction', ref, { meterStop: 41 } as StopPayload);
   assert.ok(q.bytes() <= 2000, 'within the cap: ' + q.bytes());
   const actions = q.list().map((m) => m.action);
   assert.equal(actions[0], 'StartTransaction');
@@ -136,7 +140,7 @@ test('cap: intermediate MeterValues are thinned (every second, oldest kept); Sta
 test('the message being sent is not thinned away', () => {
   const q = queueOn({}, 1200);
   const ref = q.newTransactionRef();
-  q.push('StartTransaction', ref, { connectorId: 1 });
+  q.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   q.complete(q.head()!.seq);
   const first = q.push('MeterValues', ref, meterValue(0))!;
   const second = q.push('MeterValues', ref, meterValue(1))!;

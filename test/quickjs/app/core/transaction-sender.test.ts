@@ -5,7 +5,11 @@
 import { test, assert, sleep, clock } from '../../../lib/harness';
 import { FakeHost } from '../../../lib/fake-host';
 import { createHal } from '../../../../hal/index';
-import { TransactionQueue } from '../../../../src/app/core/transaction-queue';
+import { QueuedPayloads, TransactionQueue } from '../../../../src/app/core/transaction-queue';
+import { StartTransactionRequest } from '../../../../src/ocpp/v16/generated/types';
+
+/** A test's shortened payloads (the queue stores what it is given). */
+type StopPayload = QueuedPayloads['StopTransaction'];
 import { SendLink, TransactionSender } from '../../../../src/app/core/transaction-sender';
 
 interface Sent {
@@ -21,8 +25,8 @@ interface Sent {
 class ManualLink implements SendLink {
   open = true;
   sent: Sent[] = [];
-  call(action: string, payload: object, uniqueId: string): Promise<any> {
-    return new Promise((resolve, reject) => this.sent.push({ action, payload, uniqueId, at: clock.now(), resolve, reject }));
+  call(action: string, payload: object, uniqueId?: string): Promise<any> {
+    return new Promise((resolve, reject) => this.sent.push({ action, payload, uniqueId: uniqueId as string, at: clock.now(), resolve, reject }));
   }
   isOpen(): boolean {
     return this.open;
@@ -53,9 +57,9 @@ function setup(attempts = 3, retry = 10) {
 test('in order, one at a time; StartTransaction.conf maps the id onto the later messages', async () => {
   const { queue, sender, answered } = setup();
   const ref = queue.newTransactionRef();
-  queue.push('StartTransaction', ref, { connectorId: 1 });
+  queue.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   queue.push('MeterValues', ref, { connectorId: 1, meterValue: [] });
-  queue.push('StopTransaction', ref, { meterStop: 5 });
+  queue.push('StopTransaction', ref, { meterStop: 5 } as StopPayload);
   const link = new ManualLink();
   sender.online(link);
   assert.equal(link.sent.length, 1, 'one message in flight');
@@ -79,7 +83,7 @@ test('in order, one at a time; StartTransaction.conf maps the id onto the later 
 test('a link lost mid-call costs no attempt; the message goes again with the same unique id', async () => {
   const { queue, sender } = setup(1);
   const ref = queue.newTransactionRef();
-  queue.push('StartTransaction', ref, { connectorId: 1 });
+  queue.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   const first = new ManualLink();
   sender.online(first);
   first.drop();
@@ -98,7 +102,7 @@ test('a link lost mid-call costs no attempt; the message goes again with the sam
 test('CALLERRORs are retried after RetryInterval × attempts, with new unique ids, and given up after TransactionMessageAttempts', async () => {
   const { queue, sender, host } = setup(3, 10);
   const ref = queue.newTransactionRef();
-  queue.push('StartTransaction', ref, { connectorId: 1 });
+  queue.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   queue.push('MeterValues', ref, { connectorId: 1, meterValue: [] });
   const link = new ManualLink();
   const t0 = clock.now();
@@ -131,7 +135,7 @@ test('CALLERRORs are retried after RetryInterval × attempts, with new unique id
 test('offline: nothing is sent; online again: the queue resumes where it was', async () => {
   const { queue, sender } = setup();
   const ref = queue.newTransactionRef();
-  queue.push('StartTransaction', ref, { connectorId: 1 });
+  queue.push('StartTransaction', ref, { connectorId: 1 } as StartTransactionRequest);
   sender.sendNext();
   await sleep(0);
   const link = new ManualLink();

@@ -193,8 +193,10 @@ export interface HostABI {
   hardwareInfo?(): string;
   /**
    * Optional. The inputs of connector `connectorId` (1..n) now, as JSON `{ "plugged": bool,
-   * "evRequestsEnergy": bool, "error": "NoError" | ChargePointErrorCode, "vendorErrorCode": "…" }`
-   * (error and vendorErrorCode may be left out when there is no fault).
+   * "evRequestsEnergy": bool, "error": "NoError" | ChargePointErrorCode, "vendorErrorCode": "…",
+   * "idTag": "…" }` (error and vendorErrorCode may be left out when there is no fault; idTag is
+   * the card at the connector's RFID reader now, "" or left out when none: a new one is a
+   * presentation, so a card held there again after it was taken away presents it again).
    */
   hardwareInputs?(connectorId: number): string;
   /**

@@ -9,6 +9,10 @@
 // cannot report an event that does not match its state. Outputs are written one at a time
 // and remembered once the host confirmed them.
 //
+// The card reader is an input too: `idTag` is the card at the connector's reader now ("" when
+// none), and a new card there is one presentation (onIdTag), as a driver holds a card to the
+// reader; the same card again after it was taken away is the next one (to stop).
+//
 // A host without the members: connectors without IO (never plugged, meter at 0), so the
 // station still serves the CSMS (configuration, firmware updates, …) and says why in the log.
 import { ConnectorHardware, Hardware, HardwareError, HardwareEvent, MeterReading, HARDWARE_ERRORS } from './hardware';
@@ -23,15 +27,17 @@ interface Inputs {
   evRequestsEnergy: boolean;
   error: HardwareError;
   vendorErrorCode: string;
+  /** The card at the connector's reader ("" none), at most 20 characters (OCPP IdToken). */
+  idTag: string;
 }
 
-const NO_INPUTS: Inputs = { plugged: false, evRequestsEnergy: false, error: 'NoError', vendorErrorCode: '' };
+const NO_INPUTS: Inputs = { plugged: false, evRequestsEnergy: false, error: 'NoError', vendorErrorCode: '', idTag: '' };
 
-/** Parsed JSON text, or null (never throws: a host's bad text is a reading we cannot use). */
+/** The JSON object a text holds, or null (never throws: a host's bad text — not JSON, an array, a number — is a reading we cannot use). */
 function parse(text: string): any {
   try {
     const v = JSON.parse(text);
-    return v && typeof v === 'object' ? v : null;
+    return v && typeof v === 'object' && Object.prototype.toString.call(v) !== '[object Array]' ? v : null;
   } catch (e) {
     return null;
   }
@@ -68,7 +74,8 @@ class HostConnector implements ConnectorHardware {
     }
     const error = HARDWARE_ERRORS.indexOf(v.error) >= 0 ? (v.error as HardwareError) : v.error === undefined ? 'NoError' : 'OtherError';
     const code = error !== 'NoError' && typeof v.vendorErrorCode === 'string' ? v.vendorErrorCode.substring(0, 50) : '';
-    return { plugged: v.plugged === true, evRequestsEnergy: v.plugged === true && v.evRequestsEnergy === true, error, vendorErrorCode: code };
+    const idTag = typeof v.idTag === 'string' && v.idTag.length <= 20 ? v.idTag : '';
+    return { plugged: v.plugged === true, evRequestsEnergy: v.plugged === true && v.evRequestsEnergy === true, error, vendorErrorCode: code, idTag };
   }
 
   plugged(): boolean {
@@ -140,9 +147,12 @@ function eventsBetween(before: Inputs, now: Inputs): HardwareEvent[] {
   return events;
 }
 
-class HostHardware implements Hardware {
+/** The charger's IO from the host: hal/hardware.ts, and the card readers. */
+export class HostHardware implements Hardware {
   readonly connectorCount: number;
   onEvent: ((connectorId: number, event: HardwareEvent) => void) | null = null;
+  /** A card was presented at connector `connectorId`'s reader (the firmware entry presents it to the station). */
+  onIdTag: ((connectorId: number, idTag: string) => void) | null = null;
 
   constructor(private readonly connectors: ConnectorHardware[]) {
     this.connectorCount = connectors.length;
@@ -160,8 +170,10 @@ class HostHardware implements Hardware {
     if (!(c instanceof HostConnector)) return;
     const now = c.inputs();
     const events = eventsBetween(c.seen, now);
+    const card = now.idTag !== c.seen.idTag ? now.idTag : '';
     c.seen = now;
     for (let i = 0; i < events.length; i++) if (this.onEvent) this.onEvent(id, events[i]);
+    if (card && this.onIdTag) this.onIdTag(id, card);
   }
 }
 
@@ -210,7 +222,7 @@ const MEMBERS = ['hardwareInfo', 'hardwareInputs', 'hardwareMeter', 'hardwareWri
  * callback; without them (or with a hardwareInfo that lists no connector), hal.settings
  * .connectors connectors without IO, and a warning in the log.
  */
-export function hostHardwareFor(host: HostABI, hal: Hal): Hardware {
+export function hostHardwareFor(host: HostABI, hal: Hal): HostHardware {
   const h = host as unknown as { [member: string]: unknown };
   const missing = MEMBERS.filter((m) => typeof h[m] !== 'function');
   const info = missing.length ? null : parse(host.hardwareInfo!());

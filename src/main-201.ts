@@ -7,4 +7,14 @@ import { hostHardwareFor } from '../hal/host-hardware';
 import { bootStation201, STATION_201_SETTINGS } from './boot-station-201';
 
 const hal = createHal(ocppHost);
-bootStation201(hal, { settings: STATION_201_SETTINGS, hardware: (h) => hostHardwareFor(ocppHost, h) });
+bootStation201(hal, {
+  settings: STATION_201_SETTINGS,
+  hardware: (h) => hostHardwareFor(ocppHost, h),
+  // A card at an EVSE's reader is presented there (an ISO 14443 RFID card).
+  attach: (station, transactions, hardware) => {
+    hardware.onIdTag = (id, idTag) => {
+      hal.log.info('EVSE ' + id + ': card ' + idTag + ' at the reader');
+      transactions.present(id, { idToken: idTag, type: 'ISO14443' });
+    };
+  },
+});

@@ -8,4 +8,14 @@ import { hostHardwareFor } from '../hal/host-hardware';
 import { bootStation, STATION_SETTINGS } from './boot-station';
 
 const hal = createHal(ocppHost);
-bootStation(hal, { settings: STATION_SETTINGS, hardware: (h) => hostHardwareFor(ocppHost, h) });
+bootStation(hal, {
+  settings: STATION_SETTINGS,
+  hardware: (h) => hostHardwareFor(ocppHost, h),
+  // A card at a connector's reader is presented there, as the simulator's driver presents one.
+  attach: (station, hardware) => {
+    hardware.onIdTag = (id, idTag) => {
+      hal.log.info('connector ' + id + ': card ' + idTag + ' at the reader');
+      station.presentIdTag(id, idTag);
+    };
+  },
+});

@@ -19,6 +19,7 @@
 #include "host.h"
 #include "port.h"
 #include "members.h" /* pending calls; the members themselves only with OCPP_HOST_MEMBERS */
+#include "hardware.h" /* the charger's IO members, where the port has IO */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -49,7 +50,7 @@ typedef struct host_socket {
 
 /* A socket event that cannot be delivered now: the guest is running (the port reported it
  * from inside a host function), or wsOpen failed on the spot. Delivered on the next turn. */
-typedef enum { EV_OPENED, EV_MESSAGE, EV_ERROR, EV_CLOSED, EV_RESULT } event_kind;
+typedef enum { EV_OPENED, EV_MESSAGE, EV_ERROR, EV_CLOSED, EV_RESULT, EV_HARDWARE } event_kind;
 typedef struct deferred_event {
     event_kind kind;
     int socket;
@@ -86,6 +87,7 @@ static struct {
     deferred_event *deferred, **deferred_tail;
     host_pending *pending;
     int pending_seq;
+    JSValue hardware_listener; /* hardwareListen's onchange; JS_UNDEFINED without one */
 
     int depth;          /* > 0 while the guest runs */
     double deadline;    /* watchdog: ticks by which the running guest must have returned */
@@ -572,7 +574,7 @@ static void settle(void)
             guest_out_of_memory("a promise job");
     }
     leave_guest();
-    if (!H.end_pending && !H.timers && !H.sockets && !H.deferred && !H.pending) {
+    if (!H.end_pending && !H.timers && !H.sockets && !H.deferred && !H.pending && JS_IsUndefined(H.hardware_listener)) {
         /* QuickJS drops a promise job it has no memory to queue, without an error: a chain
          * that ends that way stalled for want of memory, and is reported as such. */
         if (H.heap_refused)
@@ -720,6 +722,14 @@ int host_pending_keep(JSContext *ctx, JSValueConst callbacks)
     return p->id;
 }
 
+void host_hardware_listen(JSContext *ctx, JSValueConst onchange)
+{
+    JS_FreeValue(ctx, H.hardware_listener);
+    H.hardware_listener = JS_DupValue(ctx, onchange);
+}
+
+void host_hardware_changed(int connector) { deliver(EV_HARDWARE, connector, 0, "", 0); }
+
 void host_pending_finish(int id, int method, const char *text)
 {
     /* Always on a later turn, also when the work was done inside the host function. */
@@ -737,6 +747,18 @@ static void deliver(event_kind kind, int id, int code, const char *text, size_t 
     }
     if (kind == EV_RESULT) {
         deliver_result(id, code, text, len);
+        settle();
+        return;
+    }
+    if (kind == EV_HARDWARE) {
+        if (JS_IsFunction(H.ctx, H.hardware_listener)) {
+            JSValue fn = JS_DupValue(H.ctx, H.hardware_listener); /* it may replace itself */
+            JSValue arg = JS_NewInt32(H.ctx, id);
+            enter_guest();
+            finish_call(JS_Call(H.ctx, fn, JS_UNDEFINED, 1, (JSValueConst *)&arg), "a hardware onchange");
+            leave_guest();
+            JS_FreeValue(H.ctx, fn);
+        }
         settle();
         return;
     }
@@ -762,6 +784,7 @@ static void deliver(event_kind kind, int id, int code, const char *text, size_t 
         call_method(s->callbacks, "onerror", 1, args, "a websocket onerror");
         break;
     case EV_RESULT: /* handled above */
+    case EV_HARDWARE:
         break;
     case EV_CLOSED: {
         /* Unlisted first: the handle is dead for the guest from here on. */
@@ -1186,6 +1209,7 @@ void host_init(const host_config *config)
     memset(&H, 0, sizeof H);
     H.config = *config;
     H.deferred_tail = &H.deferred;
+    H.hardware_listener = JS_UNDEFINED;
     H.state = HOST_REBOOT; /* nothing evaluated yet */
     port_imei(H.imei);
     port_iccid(H.iccid);
@@ -1223,6 +1247,8 @@ static void dispose(void)
         JS_FreeValue(H.ctx, p->callbacks);
         free(p);
     }
+    JS_FreeValue(H.ctx, H.hardware_listener);
+    H.hardware_listener = JS_UNDEFINED;
     JS_FreeContext(H.ctx);
     JS_FreeRuntime(H.rt);
     pool_release();
@@ -1298,6 +1324,7 @@ void host_boot(char *code, size_t length, const char *filename)
 #ifdef OCPP_HOST_MEMBERS
     members_install(H.ctx, host); /* the optional members this build has */
 #endif
+    hardware_install(H.ctx, host); /* the charger's IO, where the port has it */
     JS_SetPropertyStr(H.ctx, global, "ocppHost", host);
     JS_FreeValue(H.ctx, global);
 

@@ -161,6 +161,8 @@ export interface FakeChargerConnector {
   evRequestsEnergy: boolean;
   error: string;
   vendorErrorCode: string;
+  /** The card at the connector's reader ('' none). */
+  idTag: string;
   meter: { energyWh: number; powerW: number; currentA: number; voltageV: number; phases?: number; socPercent?: number };
   relay: boolean;
   lock: boolean;
@@ -188,6 +190,7 @@ export class FakeCharger {
         evRequestsEnergy: false,
         error: 'NoError',
         vendorErrorCode: '',
+        idTag: '',
         meter: { energyWh: 0, powerW: 0, currentA: 0, voltageV: 230 },
         relay: false,
         lock: false,
@@ -199,7 +202,7 @@ export class FakeCharger {
     members.hardwareInfo = () => JSON.stringify({ connectors: shape });
     members.hardwareInputs = (id: number) => {
       const c = this.connector(id);
-      return JSON.stringify({ plugged: c.plugged, evRequestsEnergy: c.evRequestsEnergy, error: c.error, vendorErrorCode: c.vendorErrorCode });
+      return JSON.stringify({ plugged: c.plugged, evRequestsEnergy: c.evRequestsEnergy, error: c.error, vendorErrorCode: c.vendorErrorCode, idTag: c.idTag });
     };
     members.hardwareMeter = (id: number) => JSON.stringify(this.connector(id).meter);
     members.hardwareWrite = (id: number, output: string) => {
@@ -226,7 +229,7 @@ export class FakeCharger {
   }
 
   /** Changes connector `id`'s inputs; the host reports the change on the next turn of its event loop. */
-  set(id: number, inputs: Partial<Pick<FakeChargerConnector, 'plugged' | 'evRequestsEnergy' | 'error' | 'vendorErrorCode'>>): void {
+  set(id: number, inputs: Partial<Pick<FakeChargerConnector, 'plugged' | 'evRequestsEnergy' | 'error' | 'vendorErrorCode' | 'idTag'>>): void {
     const c = this.connector(id) as any;
     for (const k in inputs) c[k] = (inputs as any)[k];
     clock.schedule(0, () => {

@@ -4,14 +4,14 @@
 import { test, assert, sleep } from '../lib/harness';
 import { FakeCharger, FakeHost } from '../lib/fake-host';
 import { createHal } from '../../hal/index';
-import { hostHardwareFor } from '../../hal/host-hardware';
+import { hostHardwareFor, HostHardware } from '../../hal/host-hardware';
 import { Station } from '../../src/app/station';
 import { BUILT_IN_FEATURES } from '../../src/app/built-in-features';
 import { openChargePointLink } from '../../src/app/core/csms-link';
 import { FakeCsms, Rig, startOnline } from './app/lib/station-harness';
 
 /** A station on the host's charger IO (FakeCharger with `shape`), or on a host without it. */
-function makeFirmware(shape: { maxCurrentA?: number; cableLock?: boolean }[] | null, config: { [k: string]: unknown } = {}): { rig: Rig; charger: FakeCharger | null } {
+function makeFirmware(shape: { maxCurrentA?: number; cableLock?: boolean }[] | null, config: { [k: string]: unknown } = {}): { rig: Rig; charger: FakeCharger | null; hostHardware: HostHardware } {
   const settings: { [k: string]: unknown } = { url: 'ws://csms/ocpp', id: 'CP-H', connectors: 3 };
   for (const k in config) settings[k] = config[k];
   const host = new FakeHost({ config: settings });
@@ -20,7 +20,7 @@ function makeFirmware(shape: { maxCurrentA?: number; cableLock?: boolean }[] | n
   const hw = hostHardwareFor(host, hal);
   const station = new Station(hal, hw, openChargePointLink(hal), BUILT_IN_FEATURES);
   // The rig's helpers use the CSMS side only; the hardware here is the host's, not simulated.
-  return { rig: { host, hal, hw: null as any, station, csms: new FakeCsms(host) }, charger };
+  return { rig: { host, hal, hw: null as any, station, csms: new FakeCsms(host) }, charger, hostHardware: hw };
 }
 
 const statusOf = (frame: any) => frame[3].connectorId + ' ' + frame[3].status + ' ' + frame[3].errorCode;
@@ -94,9 +94,41 @@ test('a jammed lock: the write fails and is logged; a text that is not JSON keep
   assert.equal(rig.station.connector(1)!.hw.setLock(true), false, 'ConnectorLockFailure');
   assert.ok(rig.host.logs.some((l) => /connector 1: hardwareWrite \{"lock":true\} failed: the lock did not move/.test(l.text)));
   assert.equal(rig.station.connector(1)!.hw.locked(), false);
-  (rig.host as any).hardwareInputs = () => 'not json';
-  assert.equal(rig.station.connector(1)!.hw.plugged(), false, 'the last good reading');
+  charger!.set(1, { plugged: true });
+  await sleep(0);
+  assert.equal(rig.station.connector(1)!.hw.plugged(), true);
+  const good = (rig.host as any).hardwareInputs;
+  for (const bad of ['not json', '[false]', '7', 'null', '']) {
+    (rig.host as any).hardwareInputs = () => bad;
+    assert.equal(rig.station.connector(1)!.hw.plugged(), true, 'the last good reading, for ' + JSON.stringify(bad));
+  }
   assert.ok(rig.host.logs.some((l) => /hardwareInputs gave no JSON object/.test(l.text)));
+  (rig.host as any).hardwareInputs = good;
+});
+
+test('a card at the connector\'s reader (inputs idTag) is presented once: Authorize and a transaction; taken away and held there again, it stops it', async () => {
+  const { rig, charger, hostHardware } = makeFirmware([{}]);
+  await startOnline(rig);
+  const presented: string[] = [];
+  rig.csms.inbox.length = 0;
+  charger!.set(1, { plugged: true, evRequestsEnergy: true });
+  await rig.csms.next('StatusNotification');
+  hostHardware.onIdTag = (id, idTag) => {
+    presented.push(id + ' ' + idTag);
+    rig.station.presentIdTag(id, idTag);
+  };
+  charger!.set(1, { idTag: 'CARD-7' });
+  assert.equal((await rig.csms.next('Authorize'))[3].idTag, 'CARD-7');
+  assert.equal((await rig.csms.next('StartTransaction'))[3].idTag, 'CARD-7');
+  charger!.set(1, { evRequestsEnergy: true }); // the card still there: no second presentation
+  await sleep(10);
+  assert.deepEqual(presented, ['1 CARD-7']);
+  charger!.set(1, { idTag: '' });
+  await sleep(0);
+  charger!.set(1, { idTag: 'CARD-7' });
+  const stop = await rig.csms.next('StopTransaction');
+  assert.equal(stop[3].reason, 'Local');
+  assert.deepEqual(presented, ['1 CARD-7', '1 CARD-7']);
 });
 
 test('a host without the hardware members: connectors without IO from the settings, a warning, and the OCPP side runs', async () => {

@@ -47,6 +47,9 @@ const char CLI_USAGE[] =
     "  --data-dir DIR       station files go to DIR/<station id>/                  default ./sim-data\n"
     "  --heap-limit BYTES   QuickJS heap limit (JS_SetMemoryLimit)                 default 1048576\n"
     "  --watchdog-ms MS     longest one callback may run                           default 10000\n"
+    "  --hardware DIR       the charger's IO (the hardware* host-ABI members) from a folder of\n"
+    "                       state files its IO daemon keeps: info, inputs-N, meter-N in,\n"
+    "                       relay-N, lock-N, current-limit-N out (README, Host ABI)  default none\n"
     "  --log-level LEVEL    debug (every frame) | info | warning | error           default info\n"
     "  --help               this text\n"
     "\n"
@@ -56,11 +59,11 @@ const char CLI_USAGE[] =
 
 enum flag {
     F_URL, F_ID, F_CONNECTORS, F_SCENARIO, F_ID_TAG, F_DURATION, F_PASSWORD, F_CA, F_CERT, F_KEY,
-    F_SECURITY_PROFILE, F_DATA_DIR, F_HEAP_LIMIT, F_WATCHDOG_MS, F_LOG_LEVEL, F_COMPILE, F_SETTINGS, F_COUNT
+    F_SECURITY_PROFILE, F_DATA_DIR, F_HEAP_LIMIT, F_WATCHDOG_MS, F_LOG_LEVEL, F_COMPILE, F_SETTINGS, F_HARDWARE, F_COUNT
 };
 static const char *const flag_names[F_COUNT] = {
     "url", "id", "connectors", "scenario", "id-tag", "duration", "password", "ca", "cert", "key",
-    "security-profile", "data-dir", "heap-limit", "watchdog-ms", "log-level", "compile", "settings",
+    "security-profile", "data-dir", "heap-limit", "watchdog-ms", "log-level", "compile", "settings", "hardware",
 };
 
 static int fail(char *error, size_t error_size, const char *format, ...) __attribute__((format(printf, 3, 4)));
@@ -342,6 +345,7 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     o->heap_limit = (size_t)heap_limit;
     o->watchdog_ms = (int)watchdog;
     o->data_dir = value[F_DATA_DIR] ? value[F_DATA_DIR] : "sim-data";
+    o->hardware = value[F_HARDWARE];
 
     char *pem[3] = { NULL, NULL, NULL };
     const int pem_flags[3] = { F_CA, F_CERT, F_KEY };

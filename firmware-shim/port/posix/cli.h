@@ -16,6 +16,7 @@ typedef struct cli_options {
     const char *id;
     const char *data_dir;  /* default ./sim-data, as the simulator */
     const char *log_level; /* debug | info | warning | error */
+    const char *hardware;  /* --hardware: the folder of the charger's IO state files, or NULL */
     int log_level_number;  /* 10 | 20 | 30 | 40 */
     size_t heap_limit;
     int watchdog_ms;

@@ -134,6 +134,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "ocpp-host: %s\n", error);
         return 1;
     }
+    if (o.hardware && posix_hardware_open(o.hardware, error, sizeof error) != 0) {
+        fprintf(stderr, "ocpp-host: %s\n", error);
+        return 1;
+    }
 #ifdef OCPP_HOST_MEMBERS
     posix_members_start(o.settings_json);
 #endif
@@ -149,6 +153,8 @@ int main(int argc, char **argv)
 
     printf("ocpp-host: station %s -> %s/%s (%s, heap limit %zu bytes, data in %s)\n", o.id, o.url, o.id, o.bundle,
            o.heap_limit, posix_files_folder());
+    if (o.hardware)
+        printf("ocpp-host: the charger's IO from the state files in %s (--hardware)\n", o.hardware);
     host_config config = {
         .name = "posix",
         .settings_json = o.settings_json,
@@ -206,6 +212,7 @@ int main(int argc, char **argv)
         posix_native_ram(&now, &peak, &blocks);
         printf("ocpp-host: native RAM peak %zu bytes (%.0f KB): every malloc of the process\n", peak, peak / 1024.0);
     }
+    posix_hardware_close();
     posix_net_stop();
     cli_free(&o);
     return exit_code & 0xff;

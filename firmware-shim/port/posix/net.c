@@ -411,12 +411,13 @@ static int writeable(conn *c, struct lws *wsi)
 
 static int on_lws_event(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in, size_t len)
 {
-#ifdef OCPP_HOST_MEMBERS
     if (reason == LWS_CALLBACK_EVENT_WAIT_CANCELLED) { /* posix_net_wake, or port_loop_break */
+#ifdef OCPP_HOST_MEMBERS
         posix_members_drain();
+#endif
+        posix_hardware_drain();
         return 0;
     }
-#endif
     conn *c = lws_get_opaque_user_data(wsi);
     if (!c)
         return reason == LWS_CALLBACK_CLIENT_WRITEABLE ? -1 : 0; /* cut, or not a connection of ours */

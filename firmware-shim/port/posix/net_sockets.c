@@ -130,6 +130,7 @@ static void woken(void)
 #ifdef OCPP_HOST_MEMBERS
     posix_members_drain();
 #endif
+    posix_hardware_drain();
 }
 
 int posix_net_start(char *error, size_t error_size)

@@ -35,6 +35,13 @@ void posix_net_stop(void);
 /* From any thread: makes the loop's current or next turn return soon (a worker finished). */
 void posix_net_wake(void);
 
+/* hardware.c: the charger's IO from a folder of state files (--hardware DIR). open: watches
+ * it (a thread of its own); drain, on the loop after a wake-up: tells the host which
+ * connectors' inputs changed; close: stops the watcher. */
+int posix_hardware_open(const char *dir, char *error, size_t error_size);
+void posix_hardware_drain(void);
+void posix_hardware_close(void);
+
 /* The optional members (OCPP_HOST_MEMBERS builds): http.c, and files.c's private folders. */
 void posix_members_start(const char *settings_json);
 /* On the loop: hands the host the results of the transfers that finished. */

@@ -1,0 +1,77 @@
+// The flashed firmware (dist/firmware.min.js, no simulator in it) on the native host with the
+// charger's IO from `--hardware DIR` (port/posix/hardware.c: a folder of state files the
+// test keeps as a charger's IO daemon would), against the strict embedded CSMS: a whole
+// charging session driven at the charger (cable, card, meter, cable pulled), bad input from
+// the backend on the way, and the host's answers when the folder is missing or says nothing.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildShim, buildShimArmhf, socketsBinary } from '../../firmware-shim/build.mjs';
+import { startHost } from '../../firmware-shim/testing.mjs';
+import { stationTests } from './lib/stations.mjs';
+import { HardwareFolder, hardwareSession } from './lib/hardware-folder.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const FIRMWARE = join(root, 'dist', 'firmware.min.js');
+const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
+if (!shim.ok) process.stderr.write(`shim-hardware skipped: ${shim.reason}\n`);
+const armhf = shim.ok ? buildShimArmhf({ say: (line) => process.stderr.write(line + '\n') }) : { ok: false, reason: 'no native host' };
+const it = shim.ok ? (name, options, fn) => (fn ? test(name, { timeout: 180000, ...options }, fn) : test(name, { timeout: 180000 }, options)) : () => {};
+
+const rig = stationTests('shim-hardware');
+let csms;
+before(async () => {
+  if (shim.ok) csms = await rig.csms({ heartbeatInterval: 300 });
+});
+
+/** A settings file: one connector's worth of the station, MeterValues every second. */
+function settingsFile(name) {
+  const file = join(rig.dataDir, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ configuration: { MeterValueSampleInterval: 1 } }));
+  return file;
+}
+
+/** The session of lib/hardware-folder.mjs on one build of the host (`options`: startHost's binaryPath, runner). */
+async function nativeSession(id, options = {}) {
+  const hw = new HardwareFolder(join(rig.dataDir, `hw-${id}`), [{ maxCurrentA: 16 }]);
+  const host = startHost(FIRMWARE, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--settings', settingsFile(id), '--hardware', hw.dir], { timeout: 150000, ...options });
+  const log = () => host.lines.map((l) => l.text).join('\n');
+  await host.waitFor(/charger IO from the host: 1 connector\(s\)/, { timeout: 60000 });
+  const { stop } = await hardwareSession(csms, id, hw, log);
+  assert.ok(host.lines.some((l) => l.level === 'warning' && /connector 1: hardwareInputs gave no JSON object; keeping the last reading/.test(l.text)), 'the bad texts were logged and ignored');
+  assert.ok(stop.payload.transactionId > 0);
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), [], 'every message valid against the OCPP 1.6 schemas');
+  const n = await host.stop('SIGTERM');
+  assert.equal(n.code, 130, n.stdout + n.stderr);
+  return n;
+}
+
+it('a charging session with dist/firmware.min.js on the native host, through --hardware: cable, card, the backend meter in MeterValues, a current limit written, cable pulled → StopTransaction with the last register; bad backend input changes nothing', async () => {
+  await nativeSession('HW-NATIVE');
+});
+
+it('the same session on ocpp-host-sockets (the Quectel port\'s event loop: the watcher wakes its select loop)', async () => {
+  await nativeSession('HW-SOCKETS', { binaryPath: socketsBinary });
+});
+
+it('the same session on the 32-bit ARM build under qemu-arm (the module\'s word size), heap peak printed', { skip: armhf.ok ? false : armhf.reason }, async () => {
+  const n = await nativeSession('HW-ARMHF', { binaryPath: armhf.binary, runner: armhf.runner });
+  assert.ok(n.heapPeak > 0 && n.heapPeak <= 1024 * 1024, `heap peak ${n.heapPeak}`);
+  process.stderr.write(`shim-hardware: armhf firmware session through --hardware, heap peak ${n.heapPeak} bytes, native RAM peak ${n.nativeRamPeak} bytes\n`);
+});
+
+it('--hardware: a folder that is not there ends the host with 1 and why; one without info runs the OCPP side with connectors without IO', async () => {
+  const missing = await startHost(FIRMWARE, ['--url', csms.url, '--id', 'HW-MISSING', '--data-dir', rig.dataDir, '--hardware', join(rig.dataDir, 'nowhere')]).exited;
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /^ocpp-host: --hardware: cannot open .*nowhere: No such file or directory$/m);
+
+  const hw = new HardwareFolder(join(rig.dataDir, 'hw-empty'), []);
+  hw.write('info', 'not json');
+  const host = startHost(FIRMWARE, ['--url', csms.url, '--id', 'HW-EMPTY', '--data-dir', rig.dataDir, '--connectors', '1', '--hardware', hw.dir]);
+  await host.waitFor(/no charger IO: hardwareInfo lists no connector; 1 connector\(s\) without IO/);
+  await csms.waitForCall('HW-EMPTY', 'StatusNotification');
+  const n = await host.stop('SIGTERM');
+  assert.equal(n.code, 130, n.stdout);
+});

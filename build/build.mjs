@@ -18,7 +18,8 @@ import * as esbuild from 'esbuild';
 import { checkES5 } from './es5-check.mjs';
 import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
-import { availableFeatures, featuresPlugin, leftOutModules, parseFeatures } from './features.mjs';
+import { availableFeatures, featuresPlugin, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin } from './features.mjs';
+import { actionNames, servedSchemasModule } from './gen-ocpp16.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const tscOut = join(root, '.build', 'tsc');
@@ -107,14 +108,15 @@ function internalNames(entry) {
 
 /**
  * esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js);
- * `features`: the features to keep (build/features.mjs), absent: every built-in one.
+ * `features`: the features to keep (build/features.mjs), absent: every built-in one;
+ * `tables`: a plugin serving the generated 1.6 tables in place of tsc's (build/features.mjs).
  */
-function bundleOptions(entry, minify, tscDir, features) {
+function bundleOptions(entry, minify, tscDir, features, tables) {
   return {
     // A minified bundle shortens the property names only the program itself uses (build/mangle.mjs).
     ...(minify && { mangleProps: mangleRegExp(internalNames(entry)) }),
     ...(features && { metafile: true }),
-    plugins: features ? [decodedTablesArePure, featuresPlugin(tscDir, features)] : [decodedTablesArePure],
+    plugins: [...(tables ? [tables] : []), decodedTablesArePure, ...(features ? [featuresPlugin(tscDir, features)] : [])],
     entryPoints: [tscOutput(entry, tscDir)],
     absWorkingDir: root,
     bundle: true,
@@ -137,7 +139,7 @@ function bundleOptions(entry, minify, tscDir, features) {
  * and checks it. Returns the code.
  */
 export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features } = {}) {
-  const options = bundleOptions(entry, minify, tscDir, features);
+  const options = bundleOptions(entry, minify, tscDir, features, features && (await servedTables(entry, tscDir, features)));
   const result = await esbuild.build(options);
   const code = result.outputFiles[0].text;
   if (features) {
@@ -152,9 +154,20 @@ export async function bundleFile(entry, { minify = false, outfile, tscDir = tscO
   return code;
 }
 
+/**
+ * A build that leaves features out validates only the 1.6 actions its code names (see
+ * build/features.mjs): the plugin serving their tables alone, or null when it names them all.
+ */
+async function servedTables(entry, tscDir, features) {
+  const probe = await esbuild.build(bundleOptions(entry, false, tscDir, features, noTablesPlugin(tscDir)));
+  const all = actionNames();
+  const served = namedActions(probe.outputFiles[0].text, all);
+  return served.length < all.length ? schemasPlugin(tscDir, servedSchemasModule(served)) : null;
+}
+
 /** What each source module adds to the minified bundle of `entry`, largest first. */
 export async function moduleSizes(entry, features) {
-  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut, features), metafile: true });
+  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut, features, features && (await servedTables(entry, tscOut, features))), metafile: true });
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
   return Object.entries(inputs)
     .map(([file, { bytesInOutput }]) => ({ module: relative(tscOut, join(root, file)).replace(/\.js$/, ''), bytes: bytesInOutput }))

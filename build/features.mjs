@@ -6,6 +6,7 @@
 // smart-charging); the Core profile is the station itself and always in.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import * as acorn from 'acorn';
 
 export const FEATURES_MODULE = 'src/app/built-in-features.ts';
 export const CORE = 'core';
@@ -77,4 +78,49 @@ export function leftOutModules(metafile, tscDir, root, features, available) {
     }
   }
   return out;
+}
+
+// A build that leaves features out validates only the OCPP 1.6 actions it serves: the
+// generated tables of the others (their schemas' text, enum lists and shared nodes) are not
+// in its bundle. What it serves is what its code names: an action's name as a string or a
+// property name (a route's key, call('StatusNotification', …), a trigger), found in the
+// bundle built once with empty tables. The other actions stay actions of the version: a CALL
+// of one is answered NotSupported (no feature routes it), an unknown name NotImplemented.
+const V16_SCHEMAS = 'src/ocpp/v16/generated/schemas.js';
+const NO_TABLES = "export var enums = [];\nexport var compactSchemas = { shared: [], actions: {} };\nexport var schemas = {};\n";
+
+/** The esbuild plugin that serves the generated 1.6 tables as `contents` (a module's text). */
+export function schemasPlugin(tscDir, contents) {
+  const path = join(tscDir, V16_SCHEMAS);
+  return {
+    name: 'served-schemas',
+    setup(build) {
+      build.onLoad({ filter: /[\\/]v16[\\/]generated[\\/]schemas\.js$/ }, (args) => (args.path === path ? { contents, loader: 'js', resolveDir: dirname(path) } : undefined));
+    },
+  };
+}
+
+/** The esbuild plugin for the build that finds what a bundle serves: the 1.6 tables empty. */
+export function noTablesPlugin(tscDir) {
+  return schemasPlugin(tscDir, NO_TABLES);
+}
+
+/** The actions of `actions` that an ES5 bundle's code names, as a string or a property name. */
+export function namedActions(code, actions) {
+  const named = new Set();
+  const name = (v) => {
+    if (typeof v === 'string' && actions.includes(v)) named.add(v);
+  };
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node.type !== 'string') return;
+    if (node.type === 'Literal') name(node.value);
+    else if ((node.type === 'Property' || node.type === 'MemberExpression') && !node.computed) {
+      const key = node.type === 'Property' ? node.key : node.property;
+      name(key.type === 'Identifier' ? key.name : key.value);
+    }
+    for (const k of Object.keys(node)) if (k !== 'type' && node[k] && typeof node[k] === 'object') walk(node[k]);
+  };
+  walk(acorn.parse(code, { ecmaVersion: 5 }));
+  return actions.filter((a) => named.has(a));
 }

@@ -5,7 +5,7 @@
 // build/build.mjs before tsc; the output (src/ocpp/v16/generated/) is not committed.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateVersion, pascal } from './ocpp-codegen.mjs';
+import { generateVersion, load, pascal, servedTablesModule } from './ocpp-codegen.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FILE = 'ocpp1_6.json';
@@ -68,23 +68,35 @@ const OBJECT_NAMES = {
   firmware: 'Firmware',
 };
 
+const CONFIG = {
+  tag: 'gen-ocpp16',
+  file: FILE,
+  source: join(root, 'node_modules', 'ocpp-rpc', 'lib', 'schemas', FILE),
+  out: join(root, 'src', 'ocpp', 'v16', 'generated'),
+  expect: { schemas: 78, actions: 39 },
+  actionDoc: 'Every OCPP 1.6J action (core profiles and security extension).',
+  enumName(values, path) {
+    const name = ENUM_NAMES[path];
+    if (!name) throw new Error(`gen-ocpp16: no name for the enum at ${path} (add it to ENUM_NAMES)`);
+    return name;
+  },
+  enumType: (node, enumNames) => enumNames[node.enum.join('|')],
+  objectName: (node, propName) => OBJECT_NAMES[propName] || node.$name || pascal(propName),
+  describe: false,
+};
+
 export async function generate() {
-  generateVersion({
-    tag: 'gen-ocpp16',
-    file: FILE,
-    source: join(root, 'node_modules', 'ocpp-rpc', 'lib', 'schemas', FILE),
-    out: join(root, 'src', 'ocpp', 'v16', 'generated'),
-    expect: { schemas: 78, actions: 39 },
-    actionDoc: 'Every OCPP 1.6J action (core profiles and security extension).',
-    enumName(values, path) {
-      const name = ENUM_NAMES[path];
-      if (!name) throw new Error(`gen-ocpp16: no name for the enum at ${path} (add it to ENUM_NAMES)`);
-      return name;
-    },
-    enumType: (node, enumNames) => enumNames[node.enum.join('|')],
-    objectName: (node, propName) => OBJECT_NAMES[propName] || node.$name || pascal(propName),
-    describe: false,
-  });
+  generateVersion(CONFIG);
+}
+
+/** The names of the 39 OCPP 1.6J actions, sorted. */
+export function actionNames() {
+  return load(CONFIG.source, CONFIG.tag).names;
+}
+
+/** The generated schemas module of a bundle that serves only the actions `served` (build/features.mjs). */
+export function servedSchemasModule(served) {
+  return servedTablesModule(CONFIG, served);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await generate();

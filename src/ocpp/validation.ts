@@ -13,6 +13,7 @@ import {
   FormationViolationError,
   quote,
   NotImplementedError,
+  NotSupportedError,
   OccurenceConstraintViolationError,
   OcppError,
   PropertyConstraintViolationError,
@@ -46,6 +47,12 @@ export interface SchemaTable {
 export interface CompactSchemas {
   actions: { [action: string]: string };
   shared: string[];
+  /**
+   * Optional, '|'-joined: the version's actions whose tables a bundle leaves out because it
+   * serves none of them (a build without some features): still actions of the version, but
+   * none of their payloads is checked, so none is sent or answered (NotSupported).
+   */
+  unserved?: string;
 }
 
 export const REQUEST = 0;
@@ -231,13 +238,16 @@ export function decodeTable(compact: CompactSchemas): SchemaTable {
   return table;
 }
 
-function protocol(version: string, isAction: (action: string) => boolean, schemaOf: (action: string, direction: Direction) => ObjectNode, enums: string[], translate?: Protocol['translate']): Protocol {
+/** `schemaOf`: an action's schema, or null when the bundle has none for it (an unserved action). */
+function protocol(version: string, isAction: (action: string) => boolean, schemaOf: (action: string, direction: Direction) => ObjectNode | null, enums: string[], translate?: Protocol['translate']): Protocol {
   return {
     version,
     isAction,
     validate(action, direction, payload) {
       if (!isAction(action)) return new NotImplementedError(quote(action) + ' is not an OCPP ' + version + ' action');
-      let error = isObject(payload) ? check(schemaOf(action, direction), payload, '', enums) : new FormationViolationError('payload is not an object');
+      const schema = schemaOf(action, direction);
+      if (!schema) return new NotSupportedError(action + ' is not served by this build');
+      let error = isObject(payload) ? check(schema, payload, '', enums) : new FormationViolationError('payload is not an object');
       if (error) {
         (error as { description: string }).description = error.message = action + (direction === REQUEST ? '.req' : '.conf') + ': ' + error.description;
         if (translate) error = translate(error, false);
@@ -253,7 +263,13 @@ export function tableProtocol(version: string, schemas: SchemaTable, enums: stri
   return protocol(version, (action) => has(schemas, action), (action, direction) => schemas[action][direction], enums, translate);
 }
 
-/** A Protocol over compact tables (generated ones): each schema decoded when a payload is checked. */
+/**
+ * A Protocol over compact tables (generated ones): each schema decoded when a payload is
+ * checked. An action of `compact.unserved` is one of the version's without a table in this
+ * bundle: every payload of it is refused NotSupported.
+ */
 export function compactProtocol(version: string, compact: CompactSchemas, enums: string[], translate?: Protocol['translate']): Protocol {
-  return protocol(version, (action) => has(compact.actions, action), (action, direction) => decodeSchema(compact, action, direction), enums, translate);
+  const unserved = '|' + (compact.unserved || '') + '|';
+  const isAction = (action: string) => has(compact.actions, action) || (!!action && action.indexOf('|') < 0 && unserved.indexOf('|' + action + '|') >= 0);
+  return protocol(version, isAction, (action, direction) => (has(compact.actions, action) ? decodeSchema(compact, action, direction) : null), enums, translate);
 }

@@ -1,7 +1,8 @@
 // A build that leaves features out (`npm run build -- --features core,remote-trigger`): the
-// left-out features' modules are not in the bundle, SupportedFeatureProfiles says what is,
-// and the Core-only station boots, runs a charging session and answers the left-out
-// actions NotSupported, against the strict embedded CSMS.
+// left-out features' modules are not in the bundle, nor the validator tables of the actions
+// only they serve, SupportedFeatureProfiles says what is, and the Core-only station boots,
+// runs a charging session, validates what it serves and answers the left-out actions
+// NotSupported, against the strict embedded CSMS.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -9,7 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, parseBuildArgs, root } from '../../build/build.mjs';
-import { availableFeatures, selectFeatures } from '../../build/features.mjs';
+import { availableFeatures, namedActions, selectFeatures } from '../../build/features.mjs';
+import { actionNames, servedSchemasModule } from '../../build/gen-ocpp16.mjs';
 import { importGraph } from '../../build/import-cycles.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
@@ -70,6 +72,48 @@ test('the Core-only bundle holds none of the left-out features (the build checks
   assert.ok(min.length < full.length * 0.8, `Core-only ${min.length} bytes, full ${full.length}`);
 });
 
+/** The enum lists and compact tables of a generated 1.6 schemas module (tsc's output or a served one). */
+function tablesOf(code) {
+  const body = code.replace(/^import .*$/gm, '').replace(/^export var schemas = .*$/m, '').replace(/^export var /gm, 'var ');
+  return new Function(body + '\nreturn { enums: enums, compact: compactSchemas };')();
+}
+
+/** An action's compact text with every #reference and enum index replaced by what it stands for. */
+function expanded({ enums, compact }, action) {
+  const resolve = (text) => text.replace(/#(\d+)/g, (m, i) => resolve(compact.shared[+i])).replace(/(^|[=[;])e(\d+)(?=[,}\];]|$)/g, (m, before, i) => before + 'e<' + enums[+i] + '>');
+  return resolve(compact.actions[action]);
+}
+
+const CORE_ONLY_SERVES = ['Authorize', 'BootNotification', 'ChangeAvailability', 'ChangeConfiguration', 'ClearCache', 'DataTransfer', 'GetConfiguration', 'GetLocalListVersion', 'Heartbeat', 'MeterValues', 'RemoteStartTransaction', 'RemoteStopTransaction', 'Reset', 'SendLocalList', 'StartTransaction', 'StatusNotification', 'StopTransaction', 'TriggerMessage', 'UnlockConnector'];
+
+test('the Core-only bundle carries the validator tables of the 19 actions its code names, and knows the other 20 as unserved', () => {
+  const min = readFileSync(join(OUT, 'core-only.min.js'), 'utf8');
+  const full = readFileSync(join(root, 'dist/simulator.min.js'), 'utf8');
+  const all = actionNames();
+  assert.equal(all.length, 39);
+  const unserved = /unserved:"([^"]*)"/.exec(min);
+  assert.ok(unserved, 'the Core-only bundle lists its unserved actions');
+  assert.deepEqual(unserved[1].split('|'), all.filter((a) => !CORE_ONLY_SERVES.includes(a)));
+  for (const a of all) {
+    const table = new RegExp('[{,]' + a + ':"[^"]*;');
+    assert.equal(table.test(min), CORE_ONLY_SERVES.includes(a), `${a}'s table in the Core-only bundle`);
+    assert.ok(table.test(full), `${a}'s table in the full bundle`);
+  }
+  assert.doesNotMatch(full, /unserved:/, 'the full bundle serves every action');
+  // what names an action: a string, a property name (a route's key), a member
+  assert.deepEqual(namedActions('var r = { Reset: 1 }; call("Heartbeat"); t.UnlockConnector(); x["ClearCache"]; var s = "Heartbeat|Reset";', all), ['ClearCache', 'Heartbeat', 'Reset', 'UnlockConnector']);
+});
+
+test('a served schemas module holds each served action\'s schema as the generated tables do (enum lists and shared nodes re-indexed)', () => {
+  const generated = tablesOf(readFileSync(join(OUT, 'tsc', 'src/ocpp/v16/generated/schemas.js'), 'utf8'));
+  const served = tablesOf(servedSchemasModule(CORE_ONLY_SERVES));
+  assert.deepEqual(Object.keys(served.compact.actions), CORE_ONLY_SERVES);
+  assert.ok(served.enums.length < generated.enums.length && served.compact.shared.length <= generated.compact.shared.length);
+  for (const a of CORE_ONLY_SERVES) assert.equal(expanded(served, a), expanded(generated, a), a);
+  assert.match(expanded(served, 'RemoteStartTransaction'), /chargingProfileKind!=e<Absolute\|Recurring\|Relative>/);
+  assert.equal(served.compact.unserved.split('|').length, 20);
+});
+
 test('the Core-only station boots, charges, triggers, and answers the left-out actions NotSupported', async () => {
   const id = 'FEAT-CORE';
   const s = new SimulatedStation({ settings: { url: csms.url, id, scenario: 'none', configuration: { MeterValueSampleInterval: 1 } }, dataDir, bundle: join(OUT, 'core-only.min.js') });
@@ -100,6 +144,22 @@ test('the Core-only station boots, charges, triggers, and answers the left-out a
       await assert.rejects(csms.call(id, action, payload), (err) => err.rpcErrorCode === 'NotSupported', action);
     }
     assert.deepEqual(await csms.call(id, 'GetLocalListVersion', {}), { listVersion: -1 });
+    // Below the CSMS's own validation: what the station serves is checked against its tables;
+    // a left-out action is still an OCPP 1.6 action (NotSupported), an unknown one is not.
+    for (const [uniqueId, action, payload, code, description] of [
+      ['core-bad-1', 'ChangeAvailability', { connectorId: 1, type: 'Sometimes' }, 'PropertyConstraintViolation', /type is not one of Inoperative, Operative/],
+      ['core-bad-2', 'RemoteStartTransaction', { idTag: 'T', chargingProfile: { chargingProfileId: 1, stackLevel: 0, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Weekly', chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 6 }] } } }, 'PropertyConstraintViolation', /chargingProfileKind is not one of Absolute, Recurring, Relative/],
+      ['core-bad-3', 'ReserveNow', { nonsense: true }, 'NotSupported', /ReserveNow/],
+      ['core-bad-4', 'SignedUpdateFirmware', {}, 'NotSupported', /SignedUpdateFirmware/],
+      ['core-bad-5', 'NoSuchAction', {}, 'NotImplemented', /NoSuchAction/],
+    ]) {
+      const sent = csms.records.length;
+      csms.sendRaw(id, JSON.stringify([2, uniqueId, action, payload]));
+      const reply = await csms.waitFor((r) => r.station === id && r.direction === 'in' && r.id === uniqueId, { from: sent });
+      assert.equal(reply.type, 'CALLERROR', action);
+      assert.equal(reply.error.code, code, action);
+      assert.match(reply.error.description, description, action);
+    }
     assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 1.6 schemas');
   } finally {
     await s.stop(0, 'test over');

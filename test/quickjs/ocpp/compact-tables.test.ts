@@ -73,3 +73,26 @@ test('a protocol over the compact text judges payloads as one over the decoded t
   }
   assert.ok(!compact.isAction('hasOwnProperty') && !compact.isAction('toString'));
 });
+
+test("tables without some actions' schemas (a bundle that serves fewer): those are still actions, every payload of them NotSupported; the others checked as before", () => {
+  const actions = v16.compactSchemas.actions;
+  const served = compactProtocol('1.6', { shared: v16.compactSchemas.shared, actions: { BootNotification: actions.BootNotification, MeterValues: actions.MeterValues }, unserved: 'ReserveNow|SetChargingProfile' }, v16.enums);
+  const all = compactProtocol('1.6', v16.compactSchemas, v16.enums);
+  for (const a of ['BootNotification', 'MeterValues', 'ReserveNow', 'SetChargingProfile']) assert.ok(served.isAction(a), a);
+  for (const a of ['NoSuchAction', '', 'ReserveNow|SetChargingProfile', 'Reserve', 'SetChargingProfile|', 'hasOwnProperty']) assert.ok(!served.isAction(a), JSON.stringify(a));
+  const boot = { chargePointVendor: 'V', chargePointModel: 'M' };
+  assert.equal(served.validate('BootNotification', REQUEST, boot), null);
+  const missing = served.validate('BootNotification', REQUEST, { chargePointVendor: 'V' }) as { code: string; message: string };
+  const missingAll = all.validate('BootNotification', REQUEST, { chargePointVendor: 'V' }) as { code: string; message: string };
+  assert.equal(missing.code + ': ' + missing.message, missingAll.code + ': ' + missingAll.message);
+  for (const direction of [REQUEST, RESPONSE]) {
+    const refused = served.validate('ReserveNow', direction as 0 | 1, { connectorId: 1 });
+    assert.equal(refused && refused.code, 'NotSupported');
+    assert.match(refused ? refused.message : '', /ReserveNow is not served by this build/);
+  }
+  const unknown = served.validate('NoSuchAction', REQUEST, {});
+  assert.equal(unknown && unknown.code, 'NotImplemented');
+  // without `unserved`, only the tables' own actions are actions
+  const bare = compactProtocol('1.6', { shared: [], actions: { Heartbeat: actions.Heartbeat } }, v16.enums);
+  assert.ok(bare.isAction('Heartbeat') && !bare.isAction('') && !bare.isAction('ReserveNow'));
+});

@@ -68,6 +68,7 @@ for (const [readable, flashed] of [
   ['dist/firmware.js', 'dist/firmware.min.js'],
   ['dist/simulator.js', 'dist/simulator.min.js'],
   ['dist/firmware-201.js', 'dist/firmware-201.min.js'],
+  ['dist/simulator-201.js', 'dist/simulator-201.min.js'],
 ]) {
   test(`${flashed}: every OCPP name, host-ABI member and settings key of ${readable} survives; the internal names are shortened`, () => {
     const before = spelledNames(readable);
@@ -123,14 +124,20 @@ async function sessionFiles(bundle, csms, id) {
   }
 }
 
-test('a charging session stores the same names from the readable and the flashed bundle', { timeout: 120000 }, async () => {
-  const csms = new Csms({ heartbeatInterval: 300 });
-  await csms.start();
-  try {
-    const [readable, flashed] = await Promise.all([sessionFiles('dist/simulator.js', csms, 'MANGLE-READABLE'), sessionFiles('dist/simulator.min.js', csms, 'MANGLE-FLASHED')]);
-    assert.ok(readable.size > 5, [...readable].join(' '));
-    assert.deepEqual([...flashed].sort(), [...readable].sort());
-  } finally {
-    await csms.stop();
-  }
-});
+for (const [readable, flashed, version] of [
+  ['dist/simulator.js', 'dist/simulator.min.js', '1.6'],
+  ['dist/simulator-201.js', 'dist/simulator-201.min.js', '2.0.1'],
+]) {
+  test(`an OCPP ${version} charging session stores the same names from the readable and the flashed bundle`, { timeout: 120000 }, async () => {
+    const csms = new Csms({ heartbeatInterval: 300 });
+    await csms.start();
+    try {
+      const tag = version.replace(/\./g, '');
+      const [before, after] = await Promise.all([sessionFiles(readable, csms, 'MANGLE-READABLE-' + tag), sessionFiles(flashed, csms, 'MANGLE-FLASHED-' + tag)]);
+      assert.ok(before.size > 5, [...before].join(' '));
+      assert.deepEqual([...after].sort(), [...before].sort());
+    } finally {
+      await csms.stop();
+    }
+  });
+}

@@ -68,6 +68,27 @@ const OBJECT_NAMES = {
   firmware: 'Firmware',
 };
 
+// The actions the charge point initiates: OCPP 1.6 edition 2 chapter 4 ("Operations
+// Initiated by Charge Point"; DataTransfer goes both ways, 4.3 and 5.6) and the security
+// whitepaper's (edition 3: LogStatusNotification, SecurityEventNotification, SignCertificate,
+// SignedFirmwareStatusNotification); every other action is the Central System's.
+const OUTGOING = [
+  'Authorize',
+  'BootNotification',
+  'DataTransfer',
+  'DiagnosticsStatusNotification',
+  'FirmwareStatusNotification',
+  'Heartbeat',
+  'LogStatusNotification',
+  'MeterValues',
+  'SecurityEventNotification',
+  'SignCertificate',
+  'SignedFirmwareStatusNotification',
+  'StartTransaction',
+  'StatusNotification',
+  'StopTransaction',
+];
+
 const CONFIG = {
   tag: 'gen-ocpp16',
   file: FILE,
@@ -83,6 +104,8 @@ const CONFIG = {
   enumType: (node, enumNames) => enumNames[node.enum.join('|')],
   objectName: (node, propName) => OBJECT_NAMES[propName] || node.$name || pascal(propName),
   describe: false,
+  outgoing: OUTGOING,
+  outgoingDoc: 'The actions the charge point initiates (its CALLs to the Central System; DataTransfer goes both ways).',
 };
 
 export async function generate() {

@@ -21,6 +21,37 @@ function definitionName(node, what) {
   return node.$name;
 }
 
+// The actions the charging station initiates: the messages OCPP 2.0.1 part 2 (Messages)
+// defines as "sent by the Charging Station to the CSMS" (DataTransfer goes both ways); every
+// other action is the CSMS's.
+const OUTGOING = [
+  'Authorize',
+  'BootNotification',
+  'ClearedChargingLimit',
+  'DataTransfer',
+  'FirmwareStatusNotification',
+  'Get15118EVCertificate',
+  'GetCertificateStatus',
+  'Heartbeat',
+  'LogStatusNotification',
+  'MeterValues',
+  'NotifyChargingLimit',
+  'NotifyCustomerInformation',
+  'NotifyDisplayMessages',
+  'NotifyEVChargingNeeds',
+  'NotifyEVChargingSchedule',
+  'NotifyEvent',
+  'NotifyMonitoringReport',
+  'NotifyReport',
+  'PublishFirmwareStatusNotification',
+  'ReportChargingProfiles',
+  'ReservationStatusUpdate',
+  'SecurityEventNotification',
+  'SignCertificate',
+  'StatusNotification',
+  'TransactionEvent',
+];
+
 export async function generate() {
   generateVersion({
     tag: 'gen-ocpp201',
@@ -33,6 +64,8 @@ export async function generate() {
     enumType: (node) => definitionName(node, 'an enum'),
     objectName: (node, propName) => definitionName(node, 'an object at ' + propName),
     describe: true,
+    outgoing: OUTGOING,
+    outgoingDoc: 'The actions the charging station initiates (its CALLs to the CSMS; DataTransfer goes both ways).',
   });
 }
 

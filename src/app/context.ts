@@ -12,10 +12,10 @@ import { Authorization } from './core/authorization';
 import { Triggers } from './remote-trigger/triggers';
 import { RebootMarker } from './core/reboot-recovery';
 import { SendOf } from '../ocpp/charge-point';
-import { Action, AvailabilityStatus, ChargingProfile, DataTransferResponse, RegistrationStatus, Requests, ResetType, Responses } from '../ocpp/v16/generated/types';
+import { AvailabilityStatus, ChargingProfile, DataTransferResponse, OutgoingAction, OutgoingRequests, OutgoingResponses, RegistrationStatus, ResetType } from '../ocpp/v16/generated/types';
 
 /** Sends a message that is not queued, typed by action; resolves with the answer, or null (not sent, CALLERROR, ...). */
-export type SendUnqueued = SendOf<Requests, Responses>;
+export type SendUnqueued = SendOf<OutgoingRequests, OutgoingResponses>;
 
 /** A vendor's DataTransfer receiver. */
 export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => DataTransferResponse;
@@ -59,7 +59,7 @@ export interface SecurityContext {
   sendNow: SendUnqueued;
   sendTriggered: SendUnqueued;
   /** Sends a CALL now, typed by action; rejects when offline or on a CALLERROR. */
-  call<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A]>;
+  call<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A]>;
   /** Closes the connection; the station connects again. */
   reconnect(why: string): void;
   /** The station's own restarts (core/reset.ts). */

@@ -39,7 +39,7 @@ import { Availability } from './core/availability';
 import { presentIdTag } from './core/driver';
 import { Restarts } from './core/reset';
 import { FeatureParts, InstalledFeatures, StationFeature, supportedProfiles, switchedOn } from './feature';
-import { Action, RegistrationStatus, Requests, Responses } from '../ocpp/v16/generated/types';
+import { OutgoingAction, OutgoingRequests, OutgoingResponses, RegistrationStatus } from '../ocpp/v16/generated/types';
 export { RegistrationStatus };
 
 export { StationEvents };
@@ -104,7 +104,7 @@ export class Station {
       queue: this.queue,
       sender: this.sender,
       status: this.status,
-      sendNow: <A extends Action>(action: A, payload: Requests[A]) => this.sendNow(action, payload),
+      sendNow: <A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]) => this.sendNow(action, payload),
       changed: (c: Connector) => this.connectorChanged(c),
       reservationFor: (id: number, idTag: string, parent?: string) => (this.features.reservations ? this.features.reservations.consume(id, idTag, parent) : undefined),
     };
@@ -188,17 +188,17 @@ export class Station {
   }
 
   /** Sends a message that is not queued (status, meter values of no transaction, ...) if online. */
-  sendNow<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null> {
+  sendNow<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null> {
     return this.session.send(action, payload);
   }
 
   /** Sends a message a TriggerMessage asked for (online or Pending). */
-  sendTriggered<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null> {
+  sendTriggered<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null> {
     return this.session.sendRequested(action, payload);
   }
 
   /** Sends a CALL now, whatever the registration (Authorize, DataTransfer, ...); rejects when offline. */
-  call<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A]> {
+  call<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A]> {
     return this.session.call(action, payload);
   }
 

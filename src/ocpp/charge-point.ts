@@ -86,7 +86,12 @@ function errorText(e: any): string {
   return clip(e && e.message !== undefined ? (e.name ? e.name + ': ' : '') + e.message : String(e), MAX_DESCRIPTION_LENGTH);
 }
 
-export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = AnyPayloads> {
+/**
+ * Rq, Rs: the version's generated Requests / Responses maps (every action: the routes);
+ * OutRq, OutRs: those of the actions call() sends, the charge point's own (the version's
+ * OutgoingRequests / OutgoingResponses).
+ */
+export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = AnyPayloads, OutRq extends object = Rq, OutRs extends object = Rs> {
   readonly responseTimeout: number;
   protected readonly log: Logger;
   private readonly timers: ChargePointOptions['setTimeout'];
@@ -314,8 +319,8 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
    * its schema goes out only untyped and unchecked, with `skipSchemaValidation: true`
    * spelled out; its answer is `unknown` (nothing checked it).
    */
-  call<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A], options: CallOptions & { suppress: false }): Promise<Rs[A]>;
-  call<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A], options?: CallOptions): Promise<Rs[A] | null>;
+  call<A extends ActionOf<OutRq, OutRs>>(action: A, payload: OutRq[A], options: CallOptions & { suppress: false }): Promise<OutRs[A]>;
+  call<A extends ActionOf<OutRq, OutRs>>(action: A, payload: OutRq[A], options?: CallOptions): Promise<OutRs[A] | null>;
   call(action: string, payload: unknown, options: CallOptions & { skipSchemaValidation: true }): Promise<unknown>;
   call(action: string, payload: unknown, options?: CallOptions): Promise<unknown> {
     const o = options || {};

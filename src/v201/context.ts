@@ -7,7 +7,7 @@ import { ConnectorHardware, Hardware, HardwareEvent } from '../../hal/hardware';
 import { DeviceModel } from './device-model/model';
 import { Routes } from './routes';
 import { Triggers } from './triggers';
-import { Action, BootReasonEnum, ConnectorStatusEnum, ReasonEnum, RegistrationStatusEnum, Requests, Responses } from '../ocpp/v201/generated/types';
+import { BootReasonEnum, ConnectorStatusEnum, OutgoingAction, OutgoingRequests, OutgoingResponses, ReasonEnum, RegistrationStatusEnum } from '../ocpp/v201/generated/types';
 
 /** What features can hook, with the arguments each hook gets. */
 export interface StationEvents {
@@ -106,18 +106,18 @@ export interface StationContext {
   tls: TlsCredentials;
 
   /** Sends a CALL if online, typed by action; resolves with the answer, or null (not online, CALLERROR, timeout: logged). */
-  send<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null>;
+  send<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null>;
   /**
    * Sends a CALL the CSMS asked for (TriggerMessage, GetBaseReport, GetReport): also while
    * Pending (B02.FR.02), never while Rejected; resolves as send().
    */
-  sendRequested<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null>;
+  sendRequested<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null>;
   /**
    * Sends a CALL now if online; rejects when not, and on a CALLERROR (its OcppError) or
    * timeout. `uniqueId`: the message id to use (a transaction message sent again after a
    * dropped link keeps its id, so the CSMS can tell the repeat).
    */
-  call<A extends Action>(action: A, payload: Requests[A], uniqueId?: string): Promise<Responses[A]>;
+  call<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A], uniqueId?: string): Promise<OutgoingResponses[A]>;
   /** BootNotification now (TriggerMessage); only while not yet Accepted or when the CSMS asks. */
   sendBoot(): void;
   /** A Heartbeat now (TriggerMessage, or the interval's). */

@@ -1,14 +1,14 @@
 // The 2.0.1 station's connection to the CSMS: what the session needs of one (CsmsLink) and
 // how it opens one (LinkOpener), over the OCPP core's 2.0.1 ChargePoint.
 import { Hal, WebSocketOptions } from '../../hal/index';
-import { Action, ChargePoint, Requests, Responses } from '../ocpp/v201/index';
+import { Action, ChargePoint, OutgoingRequests, OutgoingResponses } from '../ocpp/v201/index';
 import { CallOf } from '../ocpp/charge-point';
 import { Routes, registerRoutes } from './routes';
 
 /** One open connection. */
 export interface CsmsLink {
   /** Sends a CALL; resolves with the CALLRESULT payload; rejects on CALLERROR, timeout or close. */
-  call: CallOf<Requests, Responses>;
+  call: CallOf<OutgoingRequests, OutgoingResponses>;
   isOpen(): boolean;
   close(): void;
 }

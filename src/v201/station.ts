@@ -8,7 +8,7 @@
 //   station.start();       // connect, boot, serve
 import { Hal } from '../../hal/index';
 import { ConnectorHardware, Hardware } from '../../hal/hardware';
-import { Action, BootReasonEnum, ConnectorStatusEnum, Requests, Responses } from '../ocpp/v201/generated/types';
+import { BootReasonEnum, ConnectorStatusEnum, OutgoingAction, OutgoingRequests, OutgoingResponses } from '../ocpp/v201/generated/types';
 import { Availability, Feature, StationContext, StationEvent, StationEvents, TlsCredentials, Transactions } from './context';
 import { DeviceModel } from './device-model/model';
 import { LinkOpener } from './link';
@@ -103,15 +103,15 @@ export class Station implements StationContext {
     }
   }
 
-  send<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null> {
+  send<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null> {
     return this.session.send(action, payload);
   }
 
-  sendRequested<A extends Action>(action: A, payload: Requests[A]): Promise<Responses[A] | null> {
+  sendRequested<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null> {
     return this.session.sendRequested(action, payload);
   }
 
-  call<A extends Action>(action: A, payload: Requests[A], uniqueId?: string): Promise<Responses[A]> {
+  call<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A], uniqueId?: string): Promise<OutgoingResponses[A]> {
     return this.session.call(action, payload, uniqueId);
   }
 

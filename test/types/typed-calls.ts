@@ -4,7 +4,7 @@
 // line must be an error of that code: a wrong payload field, a wrong action / payload
 // pairing, a misused answer; the lines without one must compile.
 import { CallOf, SendOf } from '../../src/ocpp/index';
-import { ChargePoint as ChargePoint16, Requests, Responses, RegistrationStatus } from '../../src/ocpp/v16/index';
+import { ChargePoint as ChargePoint16, OutgoingRequests, OutgoingResponses, RegistrationStatus } from '../../src/ocpp/v16/index';
 import { ChargePoint as ChargePoint201, RegistrationStatusEnum } from '../../src/ocpp/v201/index';
 import { CoreContext, SecurityContext } from '../../src/app/context';
 import { CsmsLink } from '../../src/app/core/csms-link';
@@ -36,7 +36,9 @@ export async function core16(): Promise<void> {
   const start = await cp16.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '2026-01-01T00:00:00Z' }, { suppress: false });
   const id: number = start.transactionId;
   const authorized: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid' | 'ConcurrentTx' = start.idTagInfo.status;
-  // DataTransfer is typed too
+  // @ts-expect-error TS2345 an action the Central System initiates is no charge point's call
+  await cp16.call('RemoteStartTransaction', { idTag: 'T' });
+  // DataTransfer (both sides send it) is typed too
   const dt = await cp16.call('DataTransfer', { vendorId: 'org.example', messageId: 'hello', data: 'x' }, { suppress: false });
   const dtStatus: 'Accepted' | 'Rejected' | 'UnknownMessageId' | 'UnknownVendorId' = dt.status;
   // @ts-expect-error TS2322 DataTransfer's data is a string in 1.6
@@ -55,6 +57,8 @@ export async function core201(): Promise<void> {
   await cp201.call('BootNotification', { chargePointVendor: 'V', chargePointModel: 'M' });
   // @ts-expect-error TS2345 a 1.6-only action
   await cp201.call('StartTransaction', { connectorId: 1, idTag: 'T', meterStart: 0, timestamp: '2026-01-01T00:00:00Z' });
+  // @ts-expect-error TS2345 an action the CSMS initiates is no charging station's call
+  await cp201.call('GetVariables', { getVariableData: [] });
   const event = await cp201.call('TransactionEvent', { eventType: 'Started', timestamp: '2026-01-01T00:00:00Z', triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 't1' } }, { suppress: false });
   // @ts-expect-error TS2339 TransactionEvent's answer has no status
   event.status;
@@ -62,8 +66,8 @@ export async function core201(): Promise<void> {
 }
 
 // The shared call types, as the stations' parts declare their links with them.
-declare const call16: CallOf<Requests, Responses>;
-declare const send16: SendOf<Requests, Responses>;
+declare const call16: CallOf<OutgoingRequests, OutgoingResponses>;
+declare const send16: SendOf<OutgoingRequests, OutgoingResponses>;
 
 export async function shared(): Promise<void> {
   const auth = await call16('Authorize', { idTag: 'T' });
@@ -87,6 +91,8 @@ export async function station16(): Promise<void> {
   const nothing: {} | null = status;
   // @ts-expect-error TS2322 StatusNotification's errorCode is a ChargePointErrorCode
   await core.sendTriggered('StatusNotification', { connectorId: 1, errorCode: 'Broken', status: 'Available' });
+  // @ts-expect-error TS2345 the station sends only the charge point's actions
+  await core.sendTriggered('Reset', { type: 'Soft' });
   const signed = await security.call('SignCertificate', { csr: 'CSR' });
   const signedStatus: 'Accepted' | 'Rejected' = signed.status;
   // @ts-expect-error TS2339 SignCertificate's answer has no idTagInfo
@@ -110,6 +116,8 @@ export async function station201(): Promise<void> {
   const tokenStatus: string = auth.idTokenInfo.status;
   // @ts-expect-error TS2353 1.6's Authorize payload is not 2.0.1's
   await station.call('Authorize', { idTag: 'T' });
+  // @ts-expect-error TS2345 the station sends only the charging station's actions
+  await station.send('SetVariables', { setVariableData: [] });
   const notified = await station.send('NotifyEvent', { generatedAt: 'x', seqNo: 0, eventData: [] });
   // @ts-expect-error TS18047 send resolves null when the message could not go
   notified.customData;

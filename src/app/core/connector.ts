@@ -10,7 +10,7 @@ import { Configuration } from './configuration';
 import { TransactionSender } from './transaction-sender';
 import { StatusReporter, statusOf, ChargePointStatus } from './connector-status';
 import { MeterValue, ReadingContext, meterValue } from './meter-values';
-import { Action, MeterValuesRequest, Reason, Requests, StartTransactionRequest } from '../../ocpp/v16/generated/types';
+import { MeterValuesRequest, OutgoingAction, OutgoingRequests, Reason, StartTransactionRequest } from '../../ocpp/v16/generated/types';
 import { QueuedPayloads, TransactionQueue } from './transaction-queue';
 export type StopReason = Reason;
 
@@ -33,7 +33,7 @@ export interface ConnectorContext {
   /** A transaction starts for idTag: the reservation it fulfils ends; its id (reservation/reservations.ts), if any. */
   reservationFor?(connectorId: number, idTag: string, parentIdTag?: string): number | undefined;
   /** A message outside the queue (MeterValues of no transaction): sent if online, else dropped. */
-  sendNow<A extends Action>(action: A, payload: Requests[A]): void;
+  sendNow<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): void;
   /** The connector's state changed (for the charge point's connector 0 and the scenarios). */
   changed(connector: Connector): void;
 }

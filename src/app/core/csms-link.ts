@@ -1,14 +1,14 @@
 // The station's connection to the CSMS: what it needs of one (CsmsLink) and how it opens
 // one (LinkOpener). openChargePointLink() makes them from the OCPP core's ChargePoint.
 import { Hal, WebSocketOptions } from '../../../hal/index';
-import { ChargePoint, Requests, Responses } from '../../ocpp/v16/index';
+import { ChargePoint, OutgoingRequests, OutgoingResponses } from '../../ocpp/v16/index';
 import { CallOf } from '../../ocpp/charge-point';
 import { Routes, registerRoutes } from '../routes';
 
 /** One open connection. */
 export interface CsmsLink {
   /** Sends a CALL; resolves with the CALLRESULT payload; rejects on CALLERROR, timeout or close. */
-  call: CallOf<Requests, Responses>;
+  call: CallOf<OutgoingRequests, OutgoingResponses>;
   isOpen(): boolean;
   close(): void;
   /**

@@ -13,7 +13,7 @@ import { CsmsLink, LinkOpener } from './csms-link';
 import { SendLink } from './transaction-sender';
 import { Routes } from '../routes';
 import { ConnectionTarget } from './connection';
-import { BootNotificationRequest, RegistrationStatus, Requests, Responses } from '../../ocpp/v16/generated/types';
+import { BootNotificationRequest, OutgoingRequests, OutgoingResponses, RegistrationStatus } from '../../ocpp/v16/generated/types';
 import { CsmsSession as Session, OpenEvents } from '../../lib/csms-session';
 
 /** What a scenario or an embedding firmware may listen to. */
@@ -51,7 +51,7 @@ export interface SessionSecurity {
   clockSet(before: number, after: number): void;
 }
 
-export class CsmsSession extends Session<Requests, Responses, CsmsLink, Routes> {
+export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, CsmsLink, Routes> {
   protected readonly whileRejected = 'silent on the open connection';
 
   constructor(private readonly station: SessionContext, private readonly openLink: LinkOpener) {

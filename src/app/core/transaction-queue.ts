@@ -27,7 +27,7 @@
 // even beyond the cap; a MeterValues that still does not fit after thinning is dropped.
 
 import { Outbox, RecordStorage } from '../../lib/outbox';
-import { MeterValuesRequest, Requests, StartTransactionRequest, StopTransactionRequest } from '../../ocpp/v16/generated/types';
+import { MeterValuesRequest, OutgoingRequests, StartTransactionRequest, StopTransactionRequest } from '../../ocpp/v16/generated/types';
 
 export type TransactionAction = 'StartTransaction' | 'StopTransaction' | 'MeterValues';
 
@@ -194,7 +194,7 @@ export class TransactionQueue {
   }
 
   /** The payload to send: the stored one with the transactionId filled in (undefined: not known). */
-  payloadOf(message: QueuedMessage): { payload: Requests[TransactionAction]; known: boolean } {
+  payloadOf(message: QueuedMessage): { payload: OutgoingRequests[TransactionAction]; known: boolean } {
     const payload = JSON.parse(message.payloadText);
     if (message.action === 'StartTransaction') return { payload, known: true };
     const id = this.transactionId(message.ref);

@@ -14,10 +14,10 @@ import { QueuedMessage, TransactionAction, TransactionQueue } from './transactio
 import { Configuration } from './configuration';
 import { OutboxSender, SendLink as Link } from '../../lib/outbox-sender';
 import { Hal } from '../../../hal/index';
-import { IdTagInfo, Requests, Responses, StartTransactionRequest, StartTransactionResponse, StopTransactionRequest, StopTransactionResponse } from '../../ocpp/v16/generated/types';
+import { IdTagInfo, OutgoingRequests, OutgoingResponses, StartTransactionRequest, StartTransactionResponse, StopTransactionRequest, StopTransactionResponse } from '../../ocpp/v16/generated/types';
 
 /** The connection the transaction messages go on. */
-export type SendLink = Link<Requests, Responses>;
+export type SendLink = Link<OutgoingRequests, OutgoingResponses>;
 
 export interface TransactionSenderOptions {
   queue: TransactionQueue;
@@ -28,7 +28,7 @@ export interface TransactionSenderOptions {
   setTimeout: (fn: () => void, ms: number) => { cancel(): void };
   log: { info(text: string): void; warning(text: string): void; error(text: string): void };
   /** The CSMS answered a message (after the queue recorded it as done). */
-  onAnswer: (message: QueuedMessage, payload: Requests[TransactionAction], response: Responses[TransactionAction]) => void;
+  onAnswer: (message: QueuedMessage, payload: OutgoingRequests[TransactionAction], response: OutgoingResponses[TransactionAction]) => void;
 }
 
 /** What the station's transaction sender is made of and what the CSMS's answers update. */
@@ -42,7 +42,7 @@ export interface StationSenderContext {
   connector(id: number): { startConfirmed(ref: number, status: string): void } | null;
 }
 
-export class TransactionSender extends OutboxSender<QueuedMessage, Requests, Responses, TransactionAction> {
+export class TransactionSender extends OutboxSender<QueuedMessage, OutgoingRequests, OutgoingResponses, TransactionAction> {
   /** The station's: TransactionMessageAttempts × TransactionMessageRetryInterval, the answers to the authorization and the connectors. */
   static forStation(station: StationSenderContext): TransactionSender {
     return new TransactionSender({

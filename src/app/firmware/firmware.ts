@@ -16,7 +16,7 @@ import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { StationRestarts } from '../context';
 import { SendOf } from '../../ocpp/charge-point';
-import { DiagnosticsStatus, DiagnosticsStatusNotificationRequest, FirmwareStatus, FirmwareStatusNotificationRequest, GetDiagnosticsRequest, Requests, Responses } from '../../ocpp/v16/generated/types';
+import { DiagnosticsStatus, DiagnosticsStatusNotificationRequest, FirmwareStatus, FirmwareStatusNotificationRequest, GetDiagnosticsRequest, OutgoingRequests, OutgoingResponses } from '../../ocpp/v16/generated/types';
 import { Triggers } from '../remote-trigger/triggers';
 import { diagnosticsReport } from '../core/diagnostics-report';
 import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../lib/transfer';
@@ -27,8 +27,8 @@ export interface FirmwareContext {
   readonly connectors: Connector[];
   readonly online: boolean;
   readonly triggers: Triggers;
-  sendNow: SendOf<Requests, Responses>;
-  sendTriggered: SendOf<Requests, Responses>;
+  sendNow: SendOf<OutgoingRequests, OutgoingResponses>;
+  sendTriggered: SendOf<OutgoingRequests, OutgoingResponses>;
   readonly restarts: StationRestarts;
 }
 

@@ -7,7 +7,7 @@
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { SendOf } from '../../ocpp/charge-point';
-import { Requests, Responses, SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
+import { OutgoingRequests, OutgoingResponses, SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector } from '../core/connector';
 import { StationRestarts } from '../context';
 import { SecurityEvents16, SecurityEventType } from './security-event-types';
@@ -19,7 +19,7 @@ export interface SignedFirmwareContext {
   readonly hal: Hal;
   readonly connectors: Connector[];
   readonly online: boolean;
-  sendNow: SendOf<Requests, Responses>;
+  sendNow: SendOf<OutgoingRequests, OutgoingResponses>;
   readonly restarts: StationRestarts;
 }
 

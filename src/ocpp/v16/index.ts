@@ -3,14 +3,14 @@
 import { ChargePoint as BaseChargePoint, ChargePointOptions, Connection } from '../charge-point';
 import { Protocol, compactProtocol } from '../validation';
 import { enums, compactSchemas } from './generated/schemas';
-import { Requests, Responses } from './generated/types';
+import { OutgoingRequests, OutgoingResponses, Requests, Responses } from './generated/types';
 
 export * from './generated/types';
 
 /** OCPP 1.6's actions and validators. */
 export const ocpp16: Protocol = compactProtocol('1.6', compactSchemas, enums);
 
-export class ChargePoint extends BaseChargePoint<Requests, Responses> {
+export class ChargePoint extends BaseChargePoint<Requests, Responses, OutgoingRequests, OutgoingResponses> {
   constructor(id: string, connection: Connection, options: ChargePointOptions) {
     super(id, connection, options, ocpp16);
   }

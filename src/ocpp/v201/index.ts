@@ -4,7 +4,7 @@ import { ChargePoint as BaseChargePoint, ChargePointOptions, Connection } from '
 import { Protocol, compactProtocol } from '../validation';
 import { translate } from './errors';
 import { enums, compactSchemas } from './generated/schemas';
-import { Requests, Responses } from './generated/types';
+import { OutgoingRequests, OutgoingResponses, Requests, Responses } from './generated/types';
 
 export * from './generated/types';
 export { FormatViolationError, OccurrenceConstraintViolationError, MessageTypeNotSupportedError, RpcFrameworkError } from './errors';
@@ -12,7 +12,7 @@ export { FormatViolationError, OccurrenceConstraintViolationError, MessageTypeNo
 /** OCPP 2.0.1's actions, validators and error codes. */
 export const ocpp201: Protocol = compactProtocol('2.0.1', compactSchemas, enums, translate);
 
-export class ChargePoint extends BaseChargePoint<Requests, Responses> {
+export class ChargePoint extends BaseChargePoint<Requests, Responses, OutgoingRequests, OutgoingResponses> {
   constructor(id: string, connection: Connection, options: ChargePointOptions) {
     super(id, connection, options, ocpp201);
   }

@@ -9,7 +9,7 @@
 import { Hal } from '../../../hal/index';
 import { CsmsSession as Session, OpenEvents } from '../../lib/csms-session';
 import { SecurityError } from '../../ocpp/errors';
-import { Action, BootNotificationRequest, BootReasonEnum, RegistrationStatusEnum, Requests, Responses } from '../../ocpp/v201/generated/types';
+import { Action, BootNotificationRequest, BootReasonEnum, OutgoingRequests, OutgoingResponses, RegistrationStatusEnum } from '../../ocpp/v201/generated/types';
 import { DeviceModel } from '../device-model/model';
 import { CsmsLink, LinkOpener } from '../link';
 import { Routes } from '../routes';
@@ -32,7 +32,7 @@ export interface SessionEvents {
   securityChanged(what: string): void;
 }
 
-export class CsmsSession extends Session<Requests, Responses, CsmsLink, Routes> {
+export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, CsmsLink, Routes> {
   protected readonly whileRejected = 'nothing sent on the open connection';
   /** Why this boot happened (B01.FR.09). */
   readonly bootReason: BootReasonEnum;

@@ -8,7 +8,7 @@
 //   message id, and after MessageAttemptsTransactionEvent failed attempts it is discarded so
 //   the next one can go (E13.FR.02-04).
 import { OutboxSender } from '../../lib/outbox-sender';
-import { Requests, Responses, TransactionEventRequest, TransactionEventResponse } from '../../ocpp/v201';
+import { OutgoingRequests, OutgoingResponses, TransactionEventRequest, TransactionEventResponse } from '../../ocpp/v201';
 import { LoggedEvent, TransactionLog } from './transaction-log';
 
 export interface EventSenderOptions {
@@ -23,7 +23,7 @@ export interface EventSenderOptions {
   answered: (request: TransactionEventRequest, response: TransactionEventResponse) => void;
 }
 
-export class EventSender extends OutboxSender<LoggedEvent, Requests, Responses, 'TransactionEvent'> {
+export class EventSender extends OutboxSender<LoggedEvent, OutgoingRequests, OutgoingResponses, 'TransactionEvent'> {
   constructor(o: EventSenderOptions) {
     const log = o.log;
     super({

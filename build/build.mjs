@@ -19,7 +19,8 @@ import { checkES5 } from './es5-check.mjs';
 import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
 import { availableFeatures, featuresPlugin, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin } from './features.mjs';
-import { actionNames, servedSchemasModule } from './gen-ocpp16.mjs';
+import * as v16 from './gen-ocpp16.mjs';
+import * as v201 from './gen-ocpp201.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const tscOut = join(root, '.build', 'tsc');
@@ -39,10 +40,10 @@ export const FIRMWARE = { entry: 'src/main.ts', out: 'dist/firmware.js' };
 /** Built beside the firmware when no --entry is given: the simulator's bundle (the firmware's station on the simulated charger). */
 export const SIMULATOR = { entry: 'src/main-sim.ts', out: 'dist/simulator.js' };
 /** Built beside the firmware when no --entry is given: the OCPP 2.0.1 firmware, a bundle of its own. */
-export const FIRMWARE_201 = { entry: 'src/main-201.ts', out: 'dist/firmware-201.js' };
+export const FIRMWARE_201 = { entry: 'src/main-201.ts', out: 'dist/firmware-201.js', served201: true };
 /** What `npm run build` builds without --entry, the firmware first. */
 /** The 2.0.1 station's simulator bundle (its firmware's station on the simulated charger, with the 2.0.1 scenarios). */
-export const SIMULATOR_201 = { entry: 'src/main-sim-201.ts', out: 'dist/simulator-201.js' };
+export const SIMULATOR_201 = { entry: 'src/main-sim-201.ts', out: 'dist/simulator-201.js', served201: true };
 export const DEFAULT_BUNDLES = [FIRMWARE, SIMULATOR, FIRMWARE_201, SIMULATOR_201];
 
 /** The minified twin of a bundle file: dist/x.js -> dist/x.min.js. */
@@ -109,14 +110,14 @@ function internalNames(entry) {
 /**
  * esbuild's options for one tsc-emitted module (path relative to the repo, .ts or .js);
  * `features`: the features to keep (build/features.mjs), absent: every built-in one;
- * `tables`: a plugin serving the generated 1.6 tables in place of tsc's (build/features.mjs).
+ * `tables`: plugins serving generated tables in place of tsc's (build/features.mjs).
  */
-function bundleOptions(entry, minify, tscDir, features, tables) {
+function bundleOptions(entry, minify, tscDir, features, tables = []) {
   return {
     // A minified bundle shortens the property names only the program itself uses (build/mangle.mjs).
     ...(minify && { mangleProps: mangleRegExp(internalNames(entry)) }),
     ...(features && { metafile: true }),
-    plugins: [...(tables ? [tables] : []), decodedTablesArePure, ...(features ? [featuresPlugin(tscDir, features)] : [])],
+    plugins: [...tables, decodedTablesArePure, ...(features ? [featuresPlugin(tscDir, features)] : [])],
     entryPoints: [tscOutput(entry, tscDir)],
     absWorkingDir: root,
     bundle: true,
@@ -136,10 +137,11 @@ function bundleOptions(entry, minify, tscDir, features, tables) {
 
 /**
  * Bundles one tsc-emitted module (path relative to the repo, .ts or .js) into an ES5 IIFE
- * and checks it. Returns the code.
+ * and checks it. Returns the code. `served201`: the bundle of a 2.0.1 station, which validates
+ * only the 2.0.1 actions its code names (see servedTables).
  */
-export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features } = {}) {
-  const options = bundleOptions(entry, minify, tscDir, features, features && (await servedTables(entry, tscDir, features)));
+export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false } = {}) {
+  const options = bundleOptions(entry, minify, tscDir, features, await servedTables(entry, tscDir, features, served201));
   const result = await esbuild.build(options);
   const code = result.outputFiles[0].text;
   if (features) {
@@ -155,19 +157,29 @@ export async function bundleFile(entry, { minify = false, outfile, tscDir = tscO
 }
 
 /**
- * A build that leaves features out validates only the 1.6 actions its code names (see
- * build/features.mjs): the plugin serving their tables alone, or null when it names them all.
+ * The plugins serving only the tables of the actions a bundle's code names (see
+ * build/features.mjs), found in the bundle built once with those tables empty: the 1.6
+ * tables in a build that leaves features out, the 2.0.1 tables in a 2.0.1 station's bundle
+ * (`served201`: it routes and sends fewer than the 64 actions, smart charging, reservations,
+ * monitoring, display messages and ISO 15118 not at all). None when it names them all.
  */
-async function servedTables(entry, tscDir, features) {
-  const probe = await esbuild.build(bundleOptions(entry, false, tscDir, features, noTablesPlugin(tscDir)));
-  const all = actionNames();
-  const served = namedActions(probe.outputFiles[0].text, all);
-  return served.length < all.length ? schemasPlugin(tscDir, servedSchemasModule(served)) : null;
+async function servedTables(entry, tscDir, features, served201) {
+  const versions = [...(features ? [['v16', v16]] : []), ...(served201 ? [['v201', v201]] : [])];
+  if (!versions.length) return [];
+  const probe = await esbuild.build(bundleOptions(entry, false, tscDir, features, versions.map(([folder]) => noTablesPlugin(tscDir, folder))));
+  const plugins = [];
+  for (const [folder, gen] of versions) {
+    const all = gen.actionNames();
+    const served = namedActions(probe.outputFiles[0].text, all);
+    if (served.length < all.length) plugins.push(schemasPlugin(tscDir, gen.servedSchemasModule(served), folder));
+  }
+  return plugins;
 }
 
 /** What each source module adds to the minified bundle of `entry`, largest first. */
 export async function moduleSizes(entry, features) {
-  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut, features, features && (await servedTables(entry, tscOut, features))), metafile: true });
+  const served201 = entry === FIRMWARE_201.entry || entry === SIMULATOR_201.entry;
+  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut, features, await servedTables(entry, tscOut, features, served201)), metafile: true });
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
   return Object.entries(inputs)
     .map(([file, { bytesInOutput }]) => ({ module: relative(tscOut, join(root, file)).replace(/\.js$/, ''), bytes: bytesInOutput }))
@@ -217,8 +229,8 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   compile(entry, tscDir);
   const bundles = entry === FIRMWARE.entry && out === FIRMWARE.out ? DEFAULT_BUNDLES : [{ entry, out }];
   for (const b of bundles) {
-    await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features });
-    await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features });
+    await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features, served201: !!b.served201 });
+    await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features, served201: !!b.served201 });
   }
   const s = sizes(out);
   const cores = [];

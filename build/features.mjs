@@ -86,23 +86,26 @@ export function leftOutModules(metafile, tscDir, root, features, available) {
 // property name (a route's key, call('StatusNotification', …), a trigger), found in the
 // bundle built once with empty tables. The other actions stay actions of the version: a CALL
 // of one is answered NotSupported (no feature routes it), an unknown name NotImplemented.
-const V16_SCHEMAS = 'src/ocpp/v16/generated/schemas.js';
+// The 2.0.1 station's bundles are built the same way with the 2.0.1 tables (build/build.mjs).
 const NO_TABLES = "export var enums = [];\nexport var compactSchemas = { shared: [], actions: {} };\nexport var schemas = {};\n";
 
-/** The esbuild plugin that serves the generated 1.6 tables as `contents` (a module's text). */
-export function schemasPlugin(tscDir, contents) {
-  const path = join(tscDir, V16_SCHEMAS);
+/**
+ * The esbuild plugin that serves a version's generated tables (`version`: its folder under
+ * src/ocpp/, v16 or v201) as `contents` (a module's text).
+ */
+export function schemasPlugin(tscDir, contents, version = 'v16') {
+  const path = join(tscDir, 'src', 'ocpp', version, 'generated', 'schemas.js');
   return {
-    name: 'served-schemas',
+    name: 'served-schemas-' + version,
     setup(build) {
-      build.onLoad({ filter: /[\\/]v16[\\/]generated[\\/]schemas\.js$/ }, (args) => (args.path === path ? { contents, loader: 'js', resolveDir: dirname(path) } : undefined));
+      build.onLoad({ filter: new RegExp('[\\\\/]' + version + '[\\\\/]generated[\\\\/]schemas\\.js$') }, (args) => (args.path === path ? { contents, loader: 'js', resolveDir: dirname(path) } : undefined));
     },
   };
 }
 
-/** The esbuild plugin for the build that finds what a bundle serves: the 1.6 tables empty. */
-export function noTablesPlugin(tscDir) {
-  return schemasPlugin(tscDir, NO_TABLES);
+/** The esbuild plugin for the build that finds what a bundle serves: the version's tables empty. */
+export function noTablesPlugin(tscDir, version = 'v16') {
+  return schemasPlugin(tscDir, NO_TABLES, version);
 }
 
 /** The actions of `actions` that an ES5 bundle's code names, as a string or a property name. */

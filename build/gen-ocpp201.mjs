@@ -11,7 +11,7 @@
 // comments). No uri format and no multipleOf.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { generateVersion } from './ocpp-codegen.mjs';
+import { generateVersion, load, servedTablesModule } from './ocpp-codegen.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FILE = 'ocpp2_0_1.json';
@@ -52,21 +52,33 @@ const OUTGOING = [
   'TransactionEvent',
 ];
 
+const CONFIG = {
+  tag: 'gen-ocpp201',
+  file: FILE,
+  source: join(root, 'node_modules', 'ocpp-rpc', 'lib', 'schemas', FILE),
+  out: join(root, 'src', 'ocpp', 'v201', 'generated'),
+  expect: { schemas: 128, actions: 64 },
+  actionDoc: 'Every OCPP 2.0.1 action.',
+  enumName: (values, path, node) => definitionName(node, 'an enum at ' + path),
+  enumType: (node) => definitionName(node, 'an enum'),
+  objectName: (node, propName) => definitionName(node, 'an object at ' + propName),
+  describe: true,
+  outgoing: OUTGOING,
+  outgoingDoc: 'The actions the charging station initiates (its CALLs to the CSMS; DataTransfer goes both ways).',
+};
+
 export async function generate() {
-  generateVersion({
-    tag: 'gen-ocpp201',
-    file: FILE,
-    source: join(root, 'node_modules', 'ocpp-rpc', 'lib', 'schemas', FILE),
-    out: join(root, 'src', 'ocpp', 'v201', 'generated'),
-    expect: { schemas: 128, actions: 64 },
-    actionDoc: 'Every OCPP 2.0.1 action.',
-    enumName: (values, path, node) => definitionName(node, 'an enum at ' + path),
-    enumType: (node) => definitionName(node, 'an enum'),
-    objectName: (node, propName) => definitionName(node, 'an object at ' + propName),
-    describe: true,
-    outgoing: OUTGOING,
-    outgoingDoc: 'The actions the charging station initiates (its CALLs to the CSMS; DataTransfer goes both ways).',
-  });
+  generateVersion(CONFIG);
+}
+
+/** The names of the 64 OCPP 2.0.1 actions, sorted. */
+export function actionNames() {
+  return load(CONFIG.source, CONFIG.tag).names;
+}
+
+/** The generated schemas module of a bundle that serves only the actions `served` (build/build.mjs). */
+export function servedSchemasModule(served) {
+  return servedTablesModule(CONFIG, served);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await generate();

@@ -15,6 +15,7 @@ import { actionNames, servedSchemasModule } from '../../build/gen-ocpp16.mjs';
 import { importGraph } from '../../build/import-cycles.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
+import { expanded, tablesOf } from './lib/tables.mjs';
 
 const OUT = join(root, '.build', 'test-features');
 const dataDir = mkdtempSync(join(tmpdir(), 'features-'));
@@ -71,18 +72,6 @@ test('the Core-only bundle holds none of the left-out features (the build checks
   }
   assert.ok(min.length < full.length * 0.8, `Core-only ${min.length} bytes, full ${full.length}`);
 });
-
-/** The enum lists and compact tables of a generated 1.6 schemas module (tsc's output or a served one). */
-function tablesOf(code) {
-  const body = code.replace(/^import .*$/gm, '').replace(/^export var schemas = .*$/m, '').replace(/^export var /gm, 'var ');
-  return new Function(body + '\nreturn { enums: enums, compact: compactSchemas };')();
-}
-
-/** An action's compact text with every #reference and enum index replaced by what it stands for. */
-function expanded({ enums, compact }, action) {
-  const resolve = (text) => text.replace(/#(\d+)/g, (m, i) => resolve(compact.shared[+i])).replace(/(^|[=[;])e(\d+)(?=[,}\];]|$)/g, (m, before, i) => before + 'e<' + enums[+i] + '>');
-  return resolve(compact.actions[action]);
-}
 
 const CORE_ONLY_SERVES = ['Authorize', 'BootNotification', 'ChangeAvailability', 'ChangeConfiguration', 'ClearCache', 'DataTransfer', 'GetConfiguration', 'GetLocalListVersion', 'Heartbeat', 'MeterValues', 'RemoteStartTransaction', 'RemoteStopTransaction', 'Reset', 'SendLocalList', 'StartTransaction', 'StatusNotification', 'StopTransaction', 'TriggerMessage', 'UnlockConnector'];
 

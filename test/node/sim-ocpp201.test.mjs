@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,9 @@ import { parseCliArgs, UsageError, VERSION_BUNDLES } from '../../sim/cli-options
 import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
+import { root, tscOut } from '../../build/build.mjs';
+import { actionNames, servedSchemasModule } from '../../build/gen-ocpp201.mjs';
+import { expanded, tablesOf } from './lib/tables.mjs';
 
 const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-'));
@@ -48,6 +51,35 @@ test('--ocpp picks the bundle of that version; 1.6 stays the default; --ocpp wit
   assert.match(VERSION_BUNDLES['2.0.1'], /dist[/\\]simulator-201\.min\.js$/);
   assert.throws(() => parseCliArgs([...base, '--ocpp', '2.1']), (e) => e instanceof UsageError && /--ocpp must be 1\.6 or 2\.0\.1/.test(e.message));
   assert.throws(() => parseCliArgs([...base, '--ocpp', '2.0.1', '--bundle', CLI]), (e) => e instanceof UsageError && /give one of them/.test(e.message));
+});
+
+// What the 2.0.1 station neither routes nor sends (blocks H, I, K, O, Q and monitoring, not
+// built; PublishFirmware is a local controller's): the bundles leave their validator tables out.
+const UNSERVED_201 = [
+  'CancelReservation', 'ClearChargingProfile', 'ClearDisplayMessage', 'ClearVariableMonitoring', 'ClearedChargingLimit', 'CostUpdated',
+  'Get15118EVCertificate', 'GetCertificateStatus', 'GetChargingProfiles', 'GetCompositeSchedule', 'GetDisplayMessages', 'GetMonitoringReport',
+  'NotifyChargingLimit', 'NotifyDisplayMessages', 'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'NotifyEvent', 'NotifyMonitoringReport',
+  'PublishFirmware', 'PublishFirmwareStatusNotification', 'ReportChargingProfiles', 'ReservationStatusUpdate', 'ReserveNow', 'SetChargingProfile',
+  'SetDisplayMessage', 'SetMonitoringBase', 'SetMonitoringLevel', 'SetVariableMonitoring', 'UnpublishFirmware',
+];
+
+test('the 2.0.1 bundles carry the validator tables of the 35 actions their code names, as generated, and know the other 29 as unserved', () => {
+  const all = actionNames();
+  assert.equal(all.length, 64);
+  const serves = all.filter((a) => !UNSERVED_201.includes(a));
+  for (const bundle of ['dist/firmware-201.js', 'dist/firmware-201.min.js', 'dist/simulator-201.js', 'dist/simulator-201.min.js']) {
+    const code = readFileSync(join(root, bundle), 'utf8');
+    const unserved = /unserved: ?"([^"]*)"/.exec(code);
+    assert.ok(unserved, bundle + ' lists its unserved actions');
+    assert.deepEqual(unserved[1].split('|'), UNSERVED_201, bundle);
+    for (const a of all) assert.equal(new RegExp('[{,]\\s*' + a + ': ?"[^"]*;').test(code), serves.includes(a), `${a}'s table in ${bundle}`);
+  }
+  // each served table as the generated one (enum lists and shared nodes re-indexed)
+  const generated = tablesOf(readFileSync(join(tscOut, 'src/ocpp/v201/generated/schemas.js'), 'utf8'));
+  const served = tablesOf(servedSchemasModule(serves));
+  assert.ok(served.enums.length < generated.enums.length && served.compact.shared.length < generated.compact.shared.length);
+  for (const a of serves) assert.equal(expanded(served, a), expanded(generated, a), a);
+  assert.match(expanded(served, 'TransactionEvent'), /triggerReason!=e<Authorized\|CablePluggedIn\|/);
 });
 
 test('a 2.0.1 station in the simulator against the strict embedded CSMS: boot, status per EVSE, heartbeat, GetVariables, bad frames, exit 0', async () => {

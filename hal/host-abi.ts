@@ -183,6 +183,9 @@ export interface HostABI {
   // hal/hardware.ts). Small and ECMA-419-like: inputs read as a state, outputs written one at
   // a time, one callback when an input changed. A host has all five or none; a host without
   // them runs the OCPP side with connectors that have no IO (never plugged, meter at 0).
+  // Today: the native host's --hardware DIR (a folder of state files an IO daemon keeps,
+  // port/posix/hardware.c), the simulator host's --hardware sim | DIR (sim/hardware.mjs), the
+  // fake host's FakeCharger.
 
   /**
    * Optional. The charger's connectors, connector 1 first, as JSON

@@ -44,6 +44,11 @@ The station id is appended to the URL as its last path segment.
                        (dist/simulator-201.min.js; subprotocol ocpp2.0.1)
                                                                               default 1.6
   --log-level LEVEL    debug (every frame) | info | warning | error           default info
+  --hardware sim|DIR   the charger's IO for a bundle without a simulated charger (the
+                       flashed dist/firmware.min.js), through the host ABI's hardware
+                       members: sim = the simulator's EV and meter in the host, driven by
+                       --scenario session and the control API; DIR = the state files an
+                       IO daemon keeps (as ocpp-host --hardware DIR)      default none
   --control ADDR:PORT  control API and dashboard (http://ADDR:PORT/); port 0 = any free
                        port; runs until Ctrl-C                                default off
   --control-token T    every control request needs "Authorization: Bearer T";
@@ -77,6 +82,7 @@ const FLAGS = {
   bundle: { type: 'string' },
   ocpp: { type: 'string' },
   'log-level': { type: 'string' },
+  hardware: { type: 'string' },
   settings: { type: 'string' },
   control: { type: 'string' },
   'control-token': { type: 'string' },
@@ -270,6 +276,17 @@ export function parseCliArgs(argv) {
     if (!isFile) throw new UsageError(`--bundle: ${values.bundle} is not a file`);
     bundle = values.bundle;
   }
+  const hardware = values.hardware;
+  if (hardware !== undefined && hardware !== 'sim') {
+    let isFolder = false;
+    try {
+      isFolder = statSync(hardware).isDirectory();
+    } catch (err) {
+      throw new UsageError(`--hardware: cannot open ${hardware}: ${err.code || err.message}`);
+    }
+    if (!isFolder) throw new UsageError(`--hardware must be sim or a folder of state files, got "${hardware}"`);
+  }
+  if (hardware !== undefined && hardware !== 'sim' && ids.length > 1) throw new UsageError('--hardware DIR is one charger\'s IO: run one station with it, not --stations N');
   return {
     help: false,
     url: common.url,
@@ -282,6 +299,8 @@ export function parseCliArgs(argv) {
     logLevel,
     dataDir: values['data-dir'] ?? 'sim-data',
     heapLimit: wholeNumber('heap-limit', values['heap-limit'], 65536, 2 ** 31) ?? DEFAULT_HEAP_LIMIT,
+    /** 'sim', a state folder, or undefined: SimulatedStation's `hardware`. */
+    hardware,
     stations: ids.map((id) => ({ ...common, id })),
   };
 }

@@ -42,7 +42,7 @@ export async function runStations(
   const lastStep = new Map();
   const fleet = new Fleet({
     create: (settings) => {
-      const station = new SimulatedStation({ settings, dataDir: config.dataDir, heapLimit: config.heapLimit, logLevel, ...(bundle && { bundle }) });
+      const station = new SimulatedStation({ settings, dataDir: config.dataDir, heapLimit: config.heapLimit, logLevel, hardware: config.hardware, ...(bundle && { bundle }) });
       station.on('log', (e) => {
         if (e.level === LOG_LEVELS.info && e.source === 'bundle') lastStep.set(station.id, e.text);
         if (everyLine || e.level >= LOG_LEVELS.warning) out(formatLog(station.id, e));
@@ -86,7 +86,7 @@ export async function runStations(
       if (stoppedBy) break;
       const station = await fleet.add(settings);
       if (stoppedBy) station.stop(0, `stopped by ${stoppedBy}`); // the signal came while it booted
-      if (fleet.size === 1) reportIgnoredFlags(config.givenFlags || [], station.settingsHonoured, bundleName, out);
+      if (fleet.size === 1) reportIgnoredFlags(config.givenFlags || [], actedOn(station, config), bundleName, out);
     }
     if (config.control && !stoppedBy) {
       control = new ControlServer({ fleet, ...config.control, addStations: stationAdder(config, fleet) });
@@ -127,6 +127,16 @@ const EXIT_FORCED = 130;
 
 function describeStop(why) {
   return why === 'SIGINT' ? 'SIGINT (Ctrl-C)' : why === 'abort' ? 'the caller' : why;
+}
+
+/**
+ * The settings the station acts on: its bundle's, and with --hardware sim those of the
+ * session the host's simulated driver runs for a bundle without scenarios.
+ */
+function actedOn(station, config) {
+  const honoured = station.settingsHonoured;
+  if (!station.charger || !honoured || honoured.includes('scenario') || config.scenario !== 'session') return honoured;
+  return [...honoured, 'scenario', 'idTag', 'duration'];
 }
 
 /** Flags the bundle would ignore, said once: it declared (hal.declareSettings) what it acts on, or nothing. */

@@ -21,6 +21,7 @@ import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
 import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
 import { heapInUse } from './quickjs-memory.mjs';
+import { StateFolder, hardwareTexts, simulatedCharger } from './hardware.mjs';
 
 export { heapInUse, memoryUsage } from './quickjs-memory.mjs';
 
@@ -111,6 +112,8 @@ class GuestRuntime {
   pendingCallbacks = new Set();
   /** The bundle's control handler (optional member controlListen), owned by this runtime. */
   controlHandler = null;
+  /** The bundle's hardwareListen onchange (optional hardware members), owned by this runtime. */
+  hardwareListener = null;
   disposed = false;
   /** The sockets' closes under way once the runtime is disposed (promises; see closeQuietly). */
   closing = [];
@@ -193,6 +196,30 @@ class GuestRuntime {
     arg.dispose();
     this.#settle();
     return reply;
+  }
+
+  /**
+   * An input of connector `id` changed (the hardware backend said so): the bundle's
+   * onchange(id), from the event loop (a later turn if the guest is running), then settle.
+   */
+  hardwareChanged(id) {
+    if (this.disposed || !this.hardwareListener) return;
+    if (this.#depth > 0) {
+      setImmediate(() => this.hardwareChanged(id));
+      return;
+    }
+    const arg = this.ctx.newNumber(id);
+    const fn = this.hardwareListener.dup(); // it may replace itself
+    this.#run('a hardware onchange', () => this.ctx.callFunction(fn, this.ctx.undefined, arg));
+    fn.dispose();
+    arg.dispose();
+    this.#settle();
+  }
+
+  /** Is one of its websockets open now? */
+  connected() {
+    for (const sock of this.sockets.values()) if (sock.ws && sock.ws.readyState === WebSocket.OPEN) return true;
+    return false;
   }
 
   /** The network is cut: every socket drops as a lost connection does (1006). */
@@ -316,6 +343,27 @@ class GuestRuntime {
       },
       controlChanged: () => {
         this.hooks.changed();
+      },
+      ...this.#hardwareFunctions(needFunction),
+    };
+  }
+
+  /** The charger's IO members (sim/hardware.mjs hardwareTexts), only where the station has a hardware backend. */
+  #hardwareFunctions(needFunction) {
+    const hw = this.hooks.hardware;
+    if (!hw) return {};
+    const { ctx } = this;
+    const connector = (h) => (ctx.typeof(h) === 'number' ? ctx.getNumber(h) : Number(ctx.dump(h)));
+    const shown = (h) => String(ctx.dump(h));
+    return {
+      hardwareInfo: () => ctx.newString(hw.info()),
+      hardwareInputs: (id) => ctx.newString(hw.inputs(connector(id))),
+      hardwareMeter: (id) => ctx.newString(hw.meter(connector(id))),
+      hardwareWrite: (id, output) => ctx.newString(hw.write(connector(id), shown(id), ctx.getString(output))),
+      hardwareListen: (onchange) => {
+        needFunction(onchange, 'hardwareListen onchange');
+        if (this.hardwareListener) this.hardwareListener.dispose();
+        this.hardwareListener = onchange.dup();
       },
     };
   }
@@ -532,7 +580,7 @@ class GuestRuntime {
     }
     if (this.#pendingEnd || performance.now() - this.#lastSample >= this.memorySampleMs) this.#sampleMemory();
     if (this.#heapExceeded) this.#outOfMemory('a callback');
-    if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0 && this.transfers.size === 0 && this.pendingCallbacks.size === 0) {
+    if (!this.#pendingEnd && this.timers.size === 0 && this.sockets.size === 0 && this.transfers.size === 0 && this.pendingCallbacks.size === 0 && !this.hardwareListener) {
       this.#requestEnd('exit', HOST_EXIT.STALLED, 'the bundle stalled: no timer and no socket left, and it did not call exit()');
     }
     if (this.#pendingEnd) {
@@ -614,6 +662,8 @@ class GuestRuntime {
     this.pendingCallbacks.clear();
     if (this.controlHandler) this.controlHandler.dispose();
     this.controlHandler = null;
+    if (this.hardwareListener) this.hardwareListener.dispose();
+    this.hardwareListener = null;
     try {
       this.rt.removeInterruptHandler();
       this.ctx.dispose();
@@ -745,6 +795,14 @@ export class SimulatedStation extends EventEmitter {
   poweredOff = false;
   /** Simulated network cut (setNetwork(false)) in force: sockets drop and connects fail. */
   networkDown = false;
+  /**
+   * `hardware: 'sim'`: the simulated charger outside the guest (src/sim/host-charger.ts) that
+   * gives the bundle its IO through the hardware members; null otherwise.
+   */
+  charger = null;
+  /** The hardware backend (StateFolder or the charger) and the members' texts over it, or null. */
+  #hardware = null;
+  #hardwareTexts = null;
 
   /**
    * @param {object} options
@@ -758,8 +816,12 @@ export class SimulatedStation extends EventEmitter {
    *   every callback, which costs tens of µs; a throughput benchmark may want 100)
    * @param {string} [options.imei] default derived from the id
    * @param {string} [options.iccid] default derived from the id
+   * @param {string} [options.hardware] the charger's IO through the optional hardware members:
+   *   'sim' (the simulated charger outside the guest, for a bundle without one: the flashed
+   *   firmware; it acts on scenario "session"), or a folder of state files (the native host's
+   *   --hardware DIR backend); default none (the members are absent)
    */
-  constructor({ settings, dataDir = 'sim-data', heapLimit = DEFAULT_HEAP_LIMIT, bundle = DEFAULT_BUNDLE, logLevel, watchdogMs = 10000, memorySampleMs = 0, imei, iccid }) {
+  constructor({ settings, dataDir = 'sim-data', heapLimit = DEFAULT_HEAP_LIMIT, bundle = DEFAULT_BUNDLE, logLevel, watchdogMs = 10000, memorySampleMs = 0, imei, iccid, hardware }) {
     super();
     if (!settings || !settings.id) throw new TypeError('SimulatedStation needs settings.id');
     const level = logLevel || settings.logLevel || 'info';
@@ -774,6 +836,7 @@ export class SimulatedStation extends EventEmitter {
     this.dataDir = join(dataDir, folderNameOf(this.id));
     this.imei = imei || simulatedImei(this.id);
     this.iccid = iccid ?? simulatedIccid(this.id);
+    this.hardware = hardware || null;
     /** Resolves with { code, reason } when the station has ended. */
     this.exited = new Promise((resolve) => (this.#resolveExit = resolve));
   }
@@ -784,8 +847,32 @@ export class SimulatedStation extends EventEmitter {
     this.#wasmModule = reserveWasmModule(this.heapLimit);
     this.#quickjs = await this.#wasmModule.quickjs;
     this.files = new StationFiles(this.dataDir);
+    await this.#openHardware();
     this.#boot();
+    if (this.charger && this.settings.scenario === 'session' && !(this.settingsHonoured || []).includes('scenario')) {
+      // The bundle has no scenarios: the simulated driver acts at the host's charger.
+      this.charger.runSession(String(this.settings.idTag || 'DEMO-TAG'), Number(this.settings.duration) || 0, (code, reason) => this.stop(code, reason));
+    }
     return this;
+  }
+
+  /** The hardware backend the `hardware` option names, connected to the runtime of the moment. */
+  async #openHardware() {
+    if (!this.hardware) return;
+    if (this.hardware === 'sim') {
+      this.charger = await simulatedCharger(this.settings, this.files, {
+        connected: () => !!this.#runtime && this.#runtime.connected(),
+        log: (text) => this.#log(LOG_LEVELS.info, text, 'host'),
+      });
+      this.charger.onStateChange = () => this.emit('changed');
+      this.#hardware = this.charger;
+    } else {
+      this.#hardware = new StateFolder(this.hardware);
+    }
+    this.#hardware.onChange = (id) => {
+      if (this.#runtime) this.#runtime.hardwareChanged(id);
+    };
+    this.#hardwareTexts = hardwareTexts(this.#hardware);
   }
 
   /** Ends the station from outside (Ctrl-C, a test's end): closes its sockets and timers. */
@@ -841,6 +928,8 @@ export class SimulatedStation extends EventEmitter {
    */
   control(request) {
     const text = this.#runtime ? this.#runtime.control(JSON.stringify(request)) : null;
+    // A bundle without control on the host's simulated charger: the charger's own commands.
+    if (text === null && this.charger && this.#runtime && !this.#runtime.controlHandler) return this.charger.command(request);
     if (text === null) return null;
     try {
       return JSON.parse(text);
@@ -904,6 +993,7 @@ export class SimulatedStation extends EventEmitter {
         ended: (end) => this.#ended(runtime, end),
         changed: () => this.emit('changed'),
         networkDown: () => this.networkDown,
+        hardware: this.#hardwareTexts,
         firmware: {
           state: () => ({ trial: this.#firmware.bootedTrial, rolledBack: this.#firmware.rolledBack }),
           confirm: () => this.#confirmFirmware(),
@@ -1026,6 +1116,8 @@ export class SimulatedStation extends EventEmitter {
 
   #finish(result) {
     this.result = result;
+    if (this.charger) this.charger.stop();
+    if (this.#hardware && this.#hardware.close) this.#hardware.close();
     this.#wasmModule.reserved -= this.heapLimit;
     if (result.code !== 0) this.#log(LOG_LEVELS.error, `exit ${result.code}: ${result.reason}`, 'host');
     this.emit('exit', result);
@@ -1040,6 +1132,7 @@ export class SimulatedStation extends EventEmitter {
   #frame(direction, socket, text) {
     if (direction === 'sent') this.stats.framesSent++;
     else this.stats.framesReceived++;
+    if (this.charger) this.charger.frame(direction === 'sent' ? 'out' : 'in', text);
     this.emit('frame', { time: Date.now(), direction, socket, text });
     if (this.logLevel === 'debug') this.#log(LOG_LEVELS.debug, `${direction === 'sent' ? '→' : '←'} ${hideSecrets(text)}`, 'host');
   }

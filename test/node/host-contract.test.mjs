@@ -12,7 +12,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createHash, createPrivateKey, generateKeyPairSync, sign, constants, webcrypto } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as x509 from '@peculiar/x509';
@@ -144,7 +144,8 @@ function next() {
     else if (s.member === 'wsOpen') {
       var events = [];
       fn.call(ocppHost, s.args[0], s.args[1], { onopen: function () { events.push('open'); }, onmessage: function () {}, onerror: function (m) { events.push('error: ' + m); }, onclose: function (c) { events.push('close ' + c); report({ events: events }); } });
-    } else fn.apply(ocppHost, s.args.concat([transfer]));
+    } else if (s.member.indexOf('hardware') === 0) report({ result: fn.apply(ocppHost, s.args) });
+    else fn.apply(ocppHost, s.args.concat([transfer]));
   } catch (e) { report({ threw: String(e) }); }
 }
 next();
@@ -161,8 +162,11 @@ function parseResults(lines) {
   return out;
 }
 
-/** Runs the steps under both hosts (fresh station folders); { native, sim } result lists and their folders. */
-async function underBothHosts(name, steps) {
+/**
+ * Runs the steps under both hosts (fresh station folders); { native, sim } result lists and their folders.
+ * `hardware`: a function making a state folder (README "The hardware backend") for each host, given its name.
+ */
+async function underBothHosts(name, steps, { hardware } = {}) {
   const code = guestCode(steps);
   const file = join(dir, `${name}.js`);
   writeFileSync(file, code);
@@ -170,15 +174,17 @@ async function underBothHosts(name, steps) {
   writeFileSync(caFile, pki.ca.cert);
   const nativeId = `N-${name}`;
   const simId = `S-${name}`;
-  const host = startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', nativeId, '--data-dir', dir, '--ca', caFile], { timeout: 100000 });
-  const station = new SimulatedStation({ settings: { url: 'ws://127.0.0.1:9/ocpp', id: simId, ca: pki.ca.cert }, dataDir: dir, bundle: { code, filename: `${name}.js` } });
+  const nativeHardware = hardware ? hardware(nativeId) : null;
+  const simHardware = hardware ? hardware(simId) : null;
+  const host = startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', nativeId, '--data-dir', dir, '--ca', caFile, ...(nativeHardware ? ['--hardware', nativeHardware] : [])], { timeout: 100000 });
+  const station = new SimulatedStation({ settings: { url: 'ws://127.0.0.1:9/ocpp', id: simId, ca: pki.ca.cert }, dataDir: dir, bundle: { code, filename: `${name}.js` }, ...(simHardware && { hardware: simHardware }) });
   const simLines = [];
   station.on('log', (e) => simLines.push(e.text));
   await station.start();
   const [n, s] = await Promise.all([host.exited, station.exited]);
   assert.equal(n.code, 0, n.stdout + n.stderr);
   assert.equal(s.code, 0, s.reason);
-  return { native: parseResults(n.lines.map((l) => l.text)), sim: parseResults(simLines), nativeDir: join(dir, nativeId), simDir: join(dir, simId), nativeLines: n.lines };
+  return { native: parseResults(n.lines.map((l) => l.text)), sim: parseResults(simLines), nativeDir: join(dir, nativeId), simDir: join(dir, simId), nativeLines: n.lines, nativeHardware, simHardware };
 }
 
 it('firmwareDownload / firmwareInstall / firmwareVerifySignature: the same results under both hosts, error paths included', async () => {
@@ -352,4 +358,131 @@ async function runNative(name, steps) {
   const n = await startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', `N-${name}`, '--data-dir', dir], { timeout: 60000 }).exited;
   assert.equal(n.code, 0, n.stdout);
   return parseResults(n.lines.map((l) => l.text));
+}
+
+// ---- the charger's IO members over the state-folder backend (--hardware DIR) ----------------
+
+/** A state folder as an IO daemon leaves it: two connectors, good and bad texts. */
+function stateFolder(name) {
+  const folder = join(dir, `hw-${name}`);
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'info'), '{"connectors":[{"maxCurrentA":16,"cableLock":false},{}]}');
+  writeFileSync(join(folder, 'inputs-1'), '{"plugged":true,"evRequestsEnergy":true,"error":"NoError","idTag":"CARD-1"}\n');
+  writeFileSync(join(folder, 'inputs-2'), 'not json');
+  writeFileSync(join(folder, 'inputs-3'), 'x'.repeat(5000));
+  writeFileSync(join(folder, 'meter-1'), '{"energyWh":1234.5,"powerW":7360,"currentA":10.7,"voltageV":230,"phases":3}');
+  return folder;
+}
+
+it('hardwareInfo / hardwareInputs / hardwareMeter / hardwareWrite / hardwareListen over --hardware DIR: the same texts and error words under both hosts, the same files written', async () => {
+  const steps = [
+    { member: 'hardwareInfo', args: [] },
+    { member: 'hardwareInputs', args: [1] },
+    { member: 'hardwareInputs', args: [2] }, // not JSON: handed over as it is
+    { member: 'hardwareInputs', args: [3] }, // over 4 KB: nothing
+    { member: 'hardwareInputs', args: [4] }, // no file: nothing
+    { member: 'hardwareInputs', args: [0] },
+    { member: 'hardwareInputs', args: [33] },
+    { member: 'hardwareInputs', args: [1.5] },
+    { member: 'hardwareMeter', args: [1] },
+    { member: 'hardwareMeter', args: [2] },
+    { member: 'hardwareWrite', args: [1, '{"relay":true}'] },
+    { member: 'hardwareWrite', args: [1, '{"lock":false}'] },
+    { member: 'hardwareWrite', args: [2, '{"currentLimitA":13.5}'] },
+    { member: 'hardwareWrite', args: [1, 'not json'] },
+    { member: 'hardwareWrite', args: [0, '{"relay":true}'] },
+    { member: 'hardwareWrite', args: [40, '{"relay":true}'] },
+    { member: 'hardwareWrite', args: [1, '[1]'] },
+    { member: 'hardwareWrite', args: [1, '{"currentLimitA":-1}'] },
+    { member: 'hardwareWrite', args: [1, '{"colour":"red"}'] },
+    { member: 'hardwareListen', args: ['not a function'] },
+  ];
+  const { native, sim, nativeHardware, simHardware } = await underBothHosts('hardware', steps, { hardware: stateFolder });
+  assert.deepEqual(native, sim);
+  const ok = { result: '{"ok":true}' };
+  const failed = (error) => ({ result: JSON.stringify({ ok: false, error }) });
+  assert.deepEqual(native, [
+    { result: '{"connectors":[{"maxCurrentA":16,"cableLock":false},{}]}' },
+    { result: '{"plugged":true,"evRequestsEnergy":true,"error":"NoError","idTag":"CARD-1"}\n' },
+    { result: 'not json' },
+    { result: '' },
+    { result: '' },
+    { result: '' },
+    { result: '' },
+    { result: '' },
+    { result: '{"energyWh":1234.5,"powerW":7360,"currentA":10.7,"voltageV":230,"phases":3}' },
+    { result: '' },
+    ok,
+    ok,
+    ok,
+    failed('the output is not JSON: not json'),
+    failed('no connector 0'),
+    failed('no connector 40'),
+    failed('unknown output [1]'),
+    failed('unknown output {"currentLimitA":-1}'),
+    failed('unknown output {"colour":"red"}'),
+    { threw: 'TypeError: hardwareListen onchange must be a function' },
+  ]);
+  for (const folder of [nativeHardware, simHardware]) {
+    assert.equal(readFileSync(join(folder, 'relay-1'), 'utf8'), '1\n');
+    assert.equal(readFileSync(join(folder, 'lock-1'), 'utf8'), '0\n');
+    assert.equal(readFileSync(join(folder, 'current-limit-2'), 'utf8'), '13.5\n');
+    assert.ok(!existsSync(join(folder, 'relay-0')) && !existsSync(join(folder, 'relay-40')));
+  }
+});
+
+it('hardwareListen: a new inputs-N (renamed over it, or written in place) calls onchange(N) on a later turn under both hosts; without --hardware the five members are absent', async () => {
+  const guest = `
+    var seen = [];
+    ocppHost.timerStart(60000, function () { ocppHost.exit(3); });
+    if (typeof ocppHost.hardwareListen !== 'function') { ocppHost.log(20, 'ABSENT ' + ['hardwareInfo', 'hardwareInputs', 'hardwareMeter', 'hardwareWrite', 'hardwareListen'].filter(function (m) { return typeof ocppHost[m] !== 'function'; }).join(',')); ocppHost.exit(0); }
+    else {
+      var inside = true;
+      ocppHost.hardwareListen(function (id) {
+        seen.push(id + (inside ? ' inside' : '') + ' ' + ocppHost.hardwareInputs(id));
+        if (seen.length === 2) { ocppHost.log(20, 'CHANGED ' + JSON.stringify(seen)); ocppHost.exit(0); }
+      });
+      inside = false;
+      ocppHost.log(20, 'LISTENING');
+    }`;
+  const file = join(dir, 'listen.js');
+  writeFileSync(file, guest);
+  const nativeFolder = stateFolder('N-listen');
+  const simFolder = stateFolder('S-listen');
+  const host = startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'N-listen', '--data-dir', dir, '--hardware', nativeFolder], { timeout: 60000 });
+  const station = new SimulatedStation({ settings: { url: 'ws://127.0.0.1:9/ocpp', id: 'S-listen' }, dataDir: dir, bundle: { code: guest, filename: 'listen.js' }, hardware: simFolder });
+  const simLines = [];
+  const simListening = new Promise((resolve) => station.on('log', (e) => (simLines.push(e.text), e.text === 'LISTENING' && resolve())));
+  await station.start();
+  await Promise.all([host.waitFor(/^LISTENING$/), simListening]);
+  const change = (folder) => {
+    writeFileSync(join(folder, '.tmp'), '{"plugged":false}');
+    renameSync(join(folder, '.tmp'), join(folder, 'inputs-2')); // as a daemon replaces it
+    setTimeout(() => writeFileSync(join(folder, 'inputs-1'), '{"plugged":true}'), 300); // written in place
+  };
+  change(nativeFolder);
+  change(simFolder);
+  const [n, s] = await Promise.all([host.exited, station.exited]);
+  assert.equal(n.code, 0, n.stdout);
+  assert.equal(s.code, 0, s.reason);
+  const changed = (lines) => lines.find((t) => t.startsWith('CHANGED ')) || lines.join('\n');
+  const expected = 'CHANGED ' + JSON.stringify(['2 {"plugged":false}', '1 {"plugged":true}']);
+  assert.equal(changed(n.lines.map((l) => l.text)), expected);
+  assert.equal(changed(simLines), expected);
+
+  const bare = await runNativeAndSim('absent', guest);
+  assert.deepEqual(bare, ['ABSENT hardwareInfo,hardwareInputs,hardwareMeter,hardwareWrite,hardwareListen', 'ABSENT hardwareInfo,hardwareInputs,hardwareMeter,hardwareWrite,hardwareListen']);
+});
+
+/** `code` under each host without --hardware; the ABSENT line each logged. */
+async function runNativeAndSim(name, code) {
+  const file = join(dir, `${name}.js`);
+  writeFileSync(file, code);
+  const host = startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', `N-${name}`, '--data-dir', dir], { timeout: 60000 });
+  const station = new SimulatedStation({ settings: { url: 'ws://127.0.0.1:9/ocpp', id: `S-${name}` }, dataDir: dir, bundle: { code, filename: `${name}.js` } });
+  const lines = [];
+  station.on('log', (e) => lines.push(e.text));
+  await station.start();
+  const [n] = await Promise.all([host.exited, station.exited]);
+  return [n.lines.map((l) => l.text).find((t) => t.startsWith('ABSENT')), lines.find((t) => t.startsWith('ABSENT'))];
 }

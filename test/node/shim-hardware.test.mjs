@@ -63,6 +63,8 @@ it('the same session on the 32-bit ARM build under qemu-arm (the module\'s word 
 });
 
 it('--hardware: a folder that is not there ends the host with 1 and why; one without info runs the OCPP side with connectors without IO', async () => {
+  const help = await startHost(FIRMWARE, ['--help']).exited;
+  assert.match(help.stdout, /--hardware DIR +the charger's IO/);
   const missing = await startHost(FIRMWARE, ['--url', csms.url, '--id', 'HW-MISSING', '--data-dir', rig.dataDir, '--hardware', join(rig.dataDir, 'nowhere')]).exited;
   assert.equal(missing.code, 1);
   assert.match(missing.stderr, /^ocpp-host: --hardware: cannot open .*nowhere: No such file or directory$/m);

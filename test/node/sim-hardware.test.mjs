@@ -1,0 +1,107 @@
+// The flashed firmware (dist/firmware.min.js, no simulator in it) on the simulator host with
+// the charger's IO through the host ABI's hardware members (sim/hardware.mjs): from a state
+// folder (`hardware: DIR`, the native host's --hardware backend), and from the simulator's
+// own EV and meter outside the guest (`hardware: 'sim'`, src/sim/host-charger.ts) driven by
+// the CLI's session scenario and by the control API's commands — against the strict CSMS.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCliArgs } from '../../sim/cli-options.mjs';
+import { runStations } from '../../sim/cli.mjs';
+import { stationTests, within } from './lib/stations.mjs';
+import { HardwareFolder, hardwareSession } from './lib/hardware-folder.mjs';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const FIRMWARE = join(root, 'dist', 'firmware.min.js');
+const rig = stationTests('sim-hardware');
+let csms;
+before(async () => {
+  csms = await rig.csms({ heartbeatInterval: 300 });
+});
+
+const energyOf = (payloads) => payloads.flatMap((p) => p.meterValue.flatMap((m) => m.sampledValue.filter((v) => !v.measurand || v.measurand === 'Energy.Active.Import.Register').map((v) => Number(v.value))));
+
+test('a charging session with dist/firmware.min.js on the simulator host through a state folder (hardware: DIR): cable, card, the backend meter in MeterValues, a current limit written, cable pulled → StopTransaction with the last register; bad backend input changes nothing', { timeout: 120000 }, async () => {
+  const hw = new HardwareFolder(join(rig.dataDir, 'hw-node'), [{ maxCurrentA: 16 }]);
+  const station = await rig.start({ url: csms.url, id: 'HW-NODE', configuration: { MeterValueSampleInterval: 1 } }, { bundle: FIRMWARE, hardware: hw.dir });
+  await hardwareSession(csms, 'HW-NODE', hw, () => station.logs.join('\n'));
+  assert.ok(station.logs.some((t) => /connector 1: hardwareInputs gave no JSON object; keeping the last reading/.test(t)), 'the bad texts were logged and ignored');
+  assert.ok(station.running, 'the station runs on');
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'HW-NODE'), []);
+  await station.stop(0, 'test over');
+});
+
+test('the CLI runs a real charging session with the flashed firmware: --bundle dist/firmware.min.js --hardware sim --scenario session (the simulated driver at the host\'s charger), exit 0', { timeout: 120000 }, async () => {
+  const config = parseCliArgs(['--url', csms.url, '--id', 'CLI-FW', '--bundle', FIRMWARE, '--hardware', 'sim', '--scenario', 'session', '--duration', '3', '--id-tag', 'FW-TAG', '--connectors', '1', '--data-dir', rig.dataDir, '--settings', settingsFile()]);
+  const lines = [];
+  const code = await runStations(config, { out: (l) => lines.push(l), forceExit: () => {} });
+  assert.equal(code, 0, lines.join('\n'));
+  assert.ok(!lines.some((l) => /does not act on/.test(l)), 'the host acts on --scenario, --id-tag, --duration: ' + lines.join('\n'));
+  assert.ok(lines.some((l) => /charger IO from the host: 1 connector\(s\)/.test(l)), lines.join('\n'));
+  assert.deepEqual(csms.calls('CLI-FW', 'Authorize').map((p) => p.idTag), ['FW-TAG']);
+  const [start] = csms.calls('CLI-FW', 'StartTransaction');
+  const [stop] = csms.calls('CLI-FW', 'StopTransaction');
+  assert.equal(start.idTag, 'FW-TAG');
+  assert.equal(stop.reason, 'Local', 'the card presented again');
+  const energy = energyOf(csms.calls('CLI-FW', 'MeterValues'));
+  assert.ok(energy.length >= 2 && energy[energy.length - 1] > start.meterStart, `the simulated meter rose in MeterValues: ${start.meterStart} → ${energy}`);
+  for (let i = 1; i < energy.length; i++) assert.ok(energy[i] >= energy[i - 1]);
+  assert.ok(stop.meterStop >= energy[energy.length - 1] && stop.meterStop > start.meterStart, `meterStop ${stop.meterStop} after ${energy}`);
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'CLI-FW'), []);
+  assert.match(lines.join('\n'), /session complete/);
+});
+
+/** The settings file of the CLI run: MeterValues every second. */
+function settingsFile() {
+  const file = join(rig.dataDir, 'meter-every-second.json');
+  writeFileSync(file, JSON.stringify({ configuration: { MeterValueSampleInterval: 1 } }));
+  return file;
+}
+
+test('the control API\'s commands drive the host\'s charger for a bundle without control (dist/firmware.min.js, hardware: sim): plug-in, present-id-tag, state from the frames, a locked cable refused, unplug at the car → EVDisconnected; bad commands answered', { timeout: 120000 }, async () => {
+  const station = await rig.start({ url: csms.url, id: 'CTRL-FW', connectors: 2, scenario: 'none', configuration: { MeterValueSampleInterval: 1 } }, { bundle: FIRMWARE, hardware: 'sim' });
+  const status = (id, s) => within(station, csms.waitFor((r) => r.station === 'CTRL-FW' && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.connectorId === id && r.payload.status === s, { timeout: 15000, what: `${id} ${s}` }));
+  await status(2, 'Available');
+  assert.deepEqual(station.control({ command: 'plug-in', connectorId: 2 }), { ok: true });
+  await status(2, 'Preparing');
+  assert.deepEqual(station.control({ command: 'present-id-tag', idTag: 'CTRL-1' }), { ok: true, connectorId: 2 }, 'the connector with a cable takes the card');
+  const start = await within(station, csms.waitForCall('CTRL-FW', 'StartTransaction', { timeout: 15000 }));
+  assert.equal(start.payload.connectorId, 2);
+  await status(2, 'Charging');
+  await new Promise((resolve) => setTimeout(resolve, 300)); // the StartTransaction answer
+  const state = station.control({ command: 'state' });
+  assert.equal(state.ok, true);
+  assert.equal(state.registration, 'Accepted');
+  assert.equal(state.connected, true);
+  const c2 = state.connectors[1];
+  assert.equal(c2.status, 'Charging');
+  assert.equal(c2.idTag, 'CTRL-1');
+  assert.equal(typeof c2.transactionId, 'number');
+  assert.equal(c2.plugged, true);
+  assert.equal(c2.locked, true, 'the firmware locked the cable through hardwareWrite');
+  assert.equal(state.connectors[0].status, 'Available');
+  assert.deepEqual(station.control({ command: 'unplug', connectorId: 2 }).reason, 'conflict', 'the locked cable stays');
+  assert.deepEqual(station.control({ command: 'fly', connectorId: 2 }), { ok: false, error: 'unknown command "fly"', reason: 'not-found' });
+  assert.deepEqual(station.control({ command: 'plug-in', connectorId: 9 }).reason, 'not-found');
+  await new Promise((resolve) => setTimeout(resolve, 2500)); // energy flows
+  assert.deepEqual(station.control({ command: 'unplug', connectorId: 2, evSide: true }), { ok: true });
+  const stop = await within(station, csms.waitForCall('CTRL-FW', 'StopTransaction', { timeout: 15000 }));
+  assert.equal(stop.payload.reason, 'EVDisconnected');
+  assert.ok(stop.payload.meterStop > start.payload.meterStart, `energy flowed: ${start.payload.meterStart} → ${stop.payload.meterStop}`);
+  await status(2, 'Available');
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'CTRL-FW'), []);
+  await station.stop(0, 'test over');
+});
+
+test('--hardware: sim or a folder; a folder for one station only; anything else is a UsageError that says why', () => {
+  const base = ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'CP'];
+  assert.equal(parseCliArgs([...base]).hardware, undefined, 'default: no hardware members');
+  assert.equal(parseCliArgs([...base, '--hardware', 'sim']).hardware, 'sim');
+  assert.equal(parseCliArgs([...base, '--hardware', rig.dataDir]).hardware, rig.dataDir);
+  assert.throws(() => parseCliArgs([...base, '--hardware', join(rig.dataDir, 'nowhere')]), /^Error: --hardware: cannot open .*nowhere: ENOENT$/);
+  assert.throws(() => parseCliArgs([...base, '--hardware', FIRMWARE]), /--hardware must be sim or a folder of state files, got ".*firmware\.min\.js"/);
+  assert.throws(() => parseCliArgs([...base, '--hardware', rig.dataDir, '--stations', '2']), /--hardware DIR is one charger's IO: run one station with it, not --stations N/);
+  assert.equal(parseCliArgs([...base, '--hardware', 'sim', '--stations', '3']).stations.length, 3, 'each station its own simulated charger');
+});

@@ -66,34 +66,46 @@ int posix_files_open(const char *data_dir, const char *station_id, char *error, 
 
 const char *posix_files_folder(void) { return folder; }
 
+/* The whole file in one buffer of its size (plus the NUL): the bundle's buffer is the
+ * largest block of the process while QuickJS reads it (the module's port reads it the
+ * same way, ql_fsize first). Something that is not a regular file (a pipe) is read in
+ * growing steps instead. */
 char *posix_read_file(const char *path, size_t *length)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
         return NULL;
-    char *text = NULL;
-    size_t len = 0, cap = 0, n;
-    char chunk[65536];
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        if (len + n + 1 > cap) {
-            cap = (len + n + 1) * 2;
-            char *grown = realloc(text, cap);
+    struct stat st;
+    size_t cap = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 4096;
+    size_t len = 0;
+    char *text = malloc(cap);
+    int failed = text ? 0 : ENOMEM;
+    while (!failed) {
+        char probe;
+        bool full = len + 1 == cap; /* at the size fstat gave: one byte more, or the end? */
+        ssize_t n = read(fd, full ? &probe : text + len, full ? 1 : cap - 1 - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            failed = EIO;
+        if (n <= 0)
+            break;
+        if (full) { /* a file that grew meanwhile, or a pipe */
+            char *grown = realloc(text, cap * 2);
             if (!grown) {
-                free(text);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
+                failed = ENOMEM;
+                break;
             }
             text = grown;
+            cap *= 2;
+            text[len] = probe;
         }
-        memcpy(text + len, chunk, n);
-        len += n;
+        len += (size_t)n;
     }
-    int failed = ferror(f);
-    fclose(f);
-    if (failed || !text) {
+    close(fd);
+    if (failed || len == 0) {
         free(text);
-        errno = failed ? EIO : EINVAL; /* an empty file is refused too: no bundle, no PEM */
+        errno = failed ? failed : EINVAL; /* an empty file is refused too: no bundle, no PEM */
         return NULL;
     }
     text[len] = '\0';

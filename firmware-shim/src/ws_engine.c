@@ -14,6 +14,11 @@
 #include <strings.h>
 
 #define MAX_MESSAGE (1024 * 1024) /* as the POSIX port: over it, close with 1009 */
+/* A buffer grows on demand (from 256 bytes, doubling) for a message larger than the last;
+ * once it is empty again, one that grew past this is freed rather than kept at its largest
+ * for the rest of the connection. OCPP-J's frames are mostly well under it (a MeterValues
+ * is about 400 bytes); a GetConfiguration answer or a CertificateSigned is several KB. */
+#define KEEP_CAPACITY 1024
 #define MAX_RESPONSE_HEAD 8192    /* the server's HTTP response to the upgrade */
 #define GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -70,8 +75,12 @@ static void drop_front(buffer *b, size_t n)
 {
     memmove(b->data, b->data + n, b->len - n);
     b->len -= n;
-    if (b->data)
+    if (b->len == 0 && b->cap > KEEP_CAPACITY) {
+        free(b->data);
+        *b = (buffer){ 0 };
+    } else if (b->data) {
         b->data[b->len] = '\0';
+    }
 }
 
 static void base64(const uint8_t *in, size_t len, char *out)
@@ -319,7 +328,7 @@ static void deliver_message(ws_engine *e)
         append(&e->message, "", 0);
         e->cb.message(e->ctx, e->message.data ? e->message.data : "", e->message.len);
     }
-    e->message.len = 0;
+    drop_front(&e->message, e->message.len);
     e->in_message = false;
 }
 
@@ -383,7 +392,7 @@ static void frames(ws_engine *e)
             drop_front(&e->in, here);
             e->skip = len - here;
             e->in_message = false;
-            e->message.len = 0;
+            drop_front(&e->message, e->message.len);
             ws_engine_close(e, 1009, "message too big"); /* unless we are closing already */
             continue;
         }
@@ -396,6 +405,18 @@ static void frames(ws_engine *e)
             fail(e, 1002, "Invalid WebSocket frame: unexpected opcode");
             return;
         } else {
+            if (fin && opcode == OP_TEXT) {
+                /* A whole message in one frame, the usual case: handed over where it lies
+                 * in the input (NUL-terminated for the moment), not copied first. The
+                 * callback never reads from the socket, so the input stays put meanwhile. */
+                char *text = e->in.data + n;
+                char after = text[len];
+                text[len] = '\0';
+                e->cb.message(e->ctx, text, (size_t)len);
+                text[len] = after;
+                drop_front(&e->in, n + (size_t)len);
+                continue;
+            }
             if (opcode != OP_CONTINUATION) {
                 e->in_message = true;
                 e->message_binary = opcode == OP_BINARY;

@@ -9,13 +9,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { buildShimArmhf, binary as nativeBinary } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { stationTests } from './lib/stations.mjs';
+import { WebSocketServer } from 'ws';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const STATION = join(root, 'dist', 'simulator.min.js');
@@ -168,4 +169,57 @@ armhfTest('the OCPP 2.0.1 session completes under qemu-arm on its bytecode: Tran
   assert.deepEqual(csms.violations.filter((v) => v.station === 'ARM-201'), []);
   assert.ok(n.heapPeak > 0 && n.nativeRamPeak > n.heapPeak);
   process.stderr.write(`shim-armhf: the 2.0.1 session's heap peak (bytecode) ${n.heapPeak} bytes, native RAM peak ${n.nativeRamPeak} bytes\n`);
+});
+
+// The websocket client's buffers grow for a large message and are given back once it has
+// gone through: a station that once received a CertificateSigned or answered a
+// GetConfiguration (several KB) does not keep buffers of that size for the rest of the
+// connection. Measured in native RAM beside the QuickJS heap (the host's SIGUSR1 report).
+armhfTest('a 20 KB message in and a 20 KB answer out leave no buffers of that size behind (native RAM beside the heap)', async () => {
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0, handleProtocols: () => 'ocpp1.6' });
+  await new Promise((resolve) => server.once('listening', resolve));
+  let peer;
+  const connected = new Promise((resolve) => server.on('connection', (socket) => resolve((peer = socket))));
+  const file = join(dataDir, 'frames-guest.js');
+  writeFileSync(
+    file,
+    `var s = ocppHost.wsOpen('ws://127.0.0.1:${server.address().port}/ocpp/ARM-FRAMES', '{"protocols":["ocpp1.6"]}', {
+       onopen: function () { ocppHost.log(20, 'open'); },
+       onmessage: function (t) { ocppHost.wsSend(s, t.toUpperCase()); ocppHost.log(20, 'echoed ' + t.length); },
+       onclose: function (c) { ocppHost.exit(c === 1000 ? 0 : 1); }
+     });`
+  );
+  const host = startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'ARM-FRAMES', '--data-dir', dataDir], { binaryPath: shim.binary, runner: shim.runner, timeout: 120000 });
+  // RAM beside the heap, now: the report the host prints on SIGUSR1.
+  const beside = async () => {
+    const from = host.output().length;
+    host.child.kill('SIGUSR1');
+    for (let waited = 0; waited < 10000; waited += 100) {
+      const out = host.output().slice(from);
+      const ram = /native RAM now (\d+) bytes/.exec(out);
+      const heap = /heap now (\d+) bytes/.exec(out);
+      if (ram && heap) return Number(ram[1]) - Number(heap[1]);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    throw new Error(`no memory report after SIGUSR1:\n${host.output()}`);
+  };
+  try {
+    await host.waitFor(/^open$/, { timeout: 60000 });
+    await connected;
+    const before = await beside();
+    const answered = new Promise((resolve) => peer.once('message', (data) => resolve(String(data))));
+    peer.send('i'.repeat(20000));
+    const gone = host.exited.then((n) => `the host exited ${n.code}: ${n.stdout}`);
+    assert.equal(await Promise.race([answered, gone]), 'I'.repeat(20000));
+    await host.waitFor(/^echoed 20000$/, { timeout: 30000 });
+    const after = await beside();
+    assert.ok(after - before < 2048, `native RAM beside the heap: ${before} bytes before, ${after} after the two 20 KB messages`);
+    peer.close(1000);
+    const n = await host.exited;
+    assert.equal(n.code, 0, n.stdout + n.stderr);
+    process.stderr.write(`shim-armhf: native RAM beside the heap ${before} bytes, ${after} after a 20 KB message in and out\n`);
+  } finally {
+    if (host.child.exitCode === null) host.child.kill('SIGKILL');
+    server.close();
+  }
 });

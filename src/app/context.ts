@@ -17,6 +17,26 @@ import { AvailabilityStatus, ChargingProfile, DataTransferResponse, OutgoingActi
 /** Sends a message that is not queued, typed by action; resolves with the answer, or null (not sent, CALLERROR, ...). */
 export type SendUnqueued = SendOf<OutgoingRequests, OutgoingResponses>;
 
+/** What the station's parts use of the CSMS session (core/csms-session.ts): its state and what may be sent when. */
+export interface SessionView {
+  /** The BootNotification's answer in this boot (null: none yet). */
+  readonly registration: RegistrationStatus | null;
+  /** Booted (Accepted) and connected: messages can go now. */
+  readonly online: boolean;
+  /** BootNotification; retried while not Accepted (only it goes out before then). */
+  sendBoot(): void;
+  /** A Heartbeat (the periodic one runs only while online; a triggered one also while Pending). */
+  heartbeat(): void;
+  /** Sends a message that is not queued (status, meter values of no transaction, ...) if online. */
+  send: SendUnqueued;
+  /** Sends a message the CSMS asked for (TriggerMessage: online or Pending). */
+  sendRequested: SendUnqueued;
+  /** Sends a CALL now, typed by action, whatever the registration; rejects when offline or on a CALLERROR. */
+  call<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A]>;
+  /** Closes the connection; the station connects again (backoff from its first step). */
+  reconnect(why: string): void;
+}
+
 /** A vendor's DataTransfer receiver. */
 export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => DataTransferResponse;
 
@@ -30,7 +50,7 @@ export interface CoreContext {
   /** connectors[0] is connector 1. */
   readonly connectors: Connector[];
   readonly vendors: { [vendorId: string]: VendorReceiver };
-  readonly registration: RegistrationStatus | null;
+  readonly session: Pick<SessionView, 'registration' | 'sendBoot' | 'heartbeat' | 'sendRequested'>;
   readonly triggers: Triggers;
   /** The features the Core's answers consult, when installed. */
   readonly features: {
@@ -42,10 +62,6 @@ export interface CoreContext {
   /** Reset (core/reset.ts). */
   readonly restarts: { reset(type: ResetType): void };
   connector(id: number): Connector | null;
-  sendBoot(): void;
-  heartbeat(): void;
-  /** Sends a message a TriggerMessage asked for (online or Pending). */
-  sendTriggered: SendUnqueued;
 }
 
 /** What the security extension (security/security.ts) needs of the station. */
@@ -53,15 +69,9 @@ export interface SecurityContext {
   readonly hal: Hal;
   readonly config: Configuration;
   readonly connectors: Connector[];
-  readonly online: boolean;
+  readonly session: SessionView;
   readonly triggers: Triggers;
   readonly rebootMarker: RebootMarker;
-  sendNow: SendUnqueued;
-  sendTriggered: SendUnqueued;
-  /** Sends a CALL now, typed by action; rejects when offline or on a CALLERROR. */
-  call<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A]>;
-  /** Closes the connection; the station connects again. */
-  reconnect(why: string): void;
   /** The station's own restarts (core/reset.ts). */
   readonly restarts: StationRestarts;
 }

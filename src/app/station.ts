@@ -39,8 +39,7 @@ import { Availability } from './core/availability';
 import { presentIdTag } from './core/driver';
 import { Restarts } from './core/reset';
 import { FeatureParts, InstalledFeatures, StationFeature, supportedProfiles, switchedOn } from './feature';
-import { OutgoingAction, OutgoingRequests, OutgoingResponses, RegistrationStatus } from '../ocpp/v16/generated/types';
-export { RegistrationStatus };
+import { OutgoingAction, OutgoingRequests } from '../ocpp/v16/generated/types';
 
 export { StationEvents };
 
@@ -70,8 +69,8 @@ export class Station {
   readonly events: StationEvents = {};
   /** Vendor-specific DataTransfer receivers, by vendorId (e.g. the simulated driver's). */
   readonly vendors: { [vendorId: string]: VendorReceiver } = {};
-  /** The connection to the CSMS, boot, heartbeat and what may be sent when. */
-  private readonly session: CsmsSession;
+  /** The connection to the CSMS, boot, heartbeat, the clock and what may be sent when. */
+  readonly session: CsmsSession;
   /** Clock-aligned meter values, sampling restarted on a new interval. */
   private readonly meterSchedules: MeterSchedules;
   /** Every action the station serves; registered on each connection's ChargePoint. */
@@ -104,7 +103,7 @@ export class Station {
       queue: this.queue,
       sender: this.sender,
       status: this.status,
-      sendNow: <A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]) => this.sendNow(action, payload),
+      sendNow: <A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]) => this.session.send(action, payload),
       changed: (c: Connector) => this.connectorChanged(c),
       reservationFor: (id: number, idTag: string, parent?: string) => (this.features.reservations ? this.features.reservations.consume(id, idTag, parent) : undefined),
     };
@@ -158,57 +157,5 @@ export class Station {
     this.availability.refreshChargePoint();
     this.featureParts.connectorChanged(c);
     if (this.events.connector) this.events.connector(c);
-  }
-
-  // ---- the CSMS session (csms-session.ts) ---------------------------------------------------
-
-  /** The BootNotification's answer in this boot (null: none yet). */
-  get registration(): RegistrationStatus | null {
-    return this.session.registration;
-  }
-
-  /** Connected to the CSMS (booted or not). */
-  get connected(): boolean {
-    return this.session.connected;
-  }
-
-  /** Booted (Accepted) and connected: messages can go now. */
-  get online(): boolean {
-    return this.session.online;
-  }
-
-  /** BootNotification; retried while not Accepted (only it goes out before then). */
-  sendBoot(): void {
-    this.session.sendBoot();
-  }
-
-  /** A Heartbeat (the periodic one runs only while online; a triggered one also while Pending). */
-  heartbeat(): void {
-    this.session.heartbeat();
-  }
-
-  /** Sends a message that is not queued (status, meter values of no transaction, ...) if online. */
-  sendNow<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null> {
-    return this.session.send(action, payload);
-  }
-
-  /** Sends a message a TriggerMessage asked for (online or Pending). */
-  sendTriggered<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A] | null> {
-    return this.session.sendRequested(action, payload);
-  }
-
-  /** Sends a CALL now, whatever the registration (Authorize, DataTransfer, ...); rejects when offline. */
-  call<A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]): Promise<OutgoingResponses[A]> {
-    return this.session.call(action, payload);
-  }
-
-  /** The network is back: a station waiting out its backoff connects now. */
-  connectNow(): void {
-    this.session.connectNow();
-  }
-
-  /** Closes the connection; the station connects again (backoff from its first step). */
-  reconnect(why: string): void {
-    this.session.reconnect(why);
   }
 }

@@ -40,10 +40,10 @@ function controlledStation(station: Station, hw: SimHardware): ControlledStation
   const at = (id: number) => station.connector(id) as Connector;
   return {
     get registration() {
-      return station.registration;
+      return station.session.registration;
     },
     get connected() {
-      return station.connected;
+      return station.session.connected;
     },
     idTagMaxLength: 20,
     connectorState: (id) => {
@@ -66,7 +66,7 @@ function controlledStation(station: Station, hw: SimHardware): ControlledStation
       if (chosen !== null) station.presentIdTag(chosen, idTag);
       return chosen;
     },
-    connectNow: () => station.connectNow(),
+    connectNow: () => station.session.connectNow(),
   };
 }
 

@@ -87,18 +87,18 @@ declare const link: CsmsLink;
 declare const queue: TransactionQueue;
 
 export async function station16(): Promise<void> {
-  const status = await core.sendTriggered('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+  const status = await core.session.sendRequested('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
   const nothing: {} | null = status;
   // @ts-expect-error TS2322 StatusNotification's errorCode is a ChargePointErrorCode
-  await core.sendTriggered('StatusNotification', { connectorId: 1, errorCode: 'Broken', status: 'Available' });
+  await core.session.sendRequested('StatusNotification', { connectorId: 1, errorCode: 'Broken', status: 'Available' });
   // @ts-expect-error TS2345 the station sends only the charge point's actions
-  await core.sendTriggered('Reset', { type: 'Soft' });
-  const signed = await security.call('SignCertificate', { csr: 'CSR' });
+  await core.session.sendRequested('Reset', { type: 'Soft' });
+  const signed = await security.session.call('SignCertificate', { csr: 'CSR' });
   const signedStatus: 'Accepted' | 'Rejected' = signed.status;
   // @ts-expect-error TS2339 SignCertificate's answer has no idTagInfo
   signed.idTagInfo;
   // @ts-expect-error TS2353 a 2.0.1 field in a 1.6 payload
-  await security.sendNow('SecurityEventNotification', { type: 'StartupOfTheDevice', timestamp: 'x', customData: { vendorId: 'V' } });
+  await security.session.send('SecurityEventNotification', { type: 'StartupOfTheDevice', timestamp: 'x', customData: { vendorId: 'V' } });
   const auth = await link.call('Authorize', { idTag: 'T' }, 'id-1');
   const expiry: string | undefined = auth.idTagInfo.expiryDate;
   // the transaction queue keeps each action's request, without the transactionId it gets when sent

@@ -16,8 +16,8 @@ export interface AuthorizationContext {
   readonly hal: Hal;
   readonly config: Configuration;
   readonly cache: AuthorizationCache;
-  readonly online: boolean;
-  call(action: 'Authorize', payload: AuthorizeRequest): Promise<AuthorizeResponse>;
+  /** The CSMS session: online, Authorize is asked. */
+  readonly session: { readonly online: boolean; call(action: 'Authorize', payload: AuthorizeRequest): Promise<AuthorizeResponse> };
 }
 
 /** The local authorization list's idTagInfo for a tag, or null (not listed, or no list). */
@@ -35,7 +35,7 @@ export class Authorization {
   authorize(idTag: string): Promise<IdTagInfo> {
     const s = this.station;
     const cacheOn = s.config.getBool('AuthorizationCacheEnabled');
-    if (s.online) {
+    if (s.session.online) {
       const listed = s.config.getBool('LocalPreAuthorize') ? this.localList(idTag) : null;
       if (listed && listed.status === 'Accepted') {
         s.hal.log.info('idTag ' + idTag + ' Accepted from the local authorization list');
@@ -48,7 +48,7 @@ export class Authorization {
           return Promise.resolve(cached);
         }
       }
-      return s.call('Authorize', { idTag }).then(
+      return s.session.call('Authorize', { idTag }).then(
         (conf) => {
           const info = conf.idTagInfo;
           this.remember(idTag, info);

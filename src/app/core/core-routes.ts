@@ -48,7 +48,7 @@ export function coreRoutes(station: CoreContext): Routes {
 
     RemoteStartTransaction: {
       on: (p) => {
-        if (station.registration !== 'Accepted') return { status: 'Rejected' }; // not while Pending (section 4.2)
+        if (station.session.registration !== 'Accepted') return { status: 'Rejected' }; // not while Pending (section 4.2)
         if (!remoteStartConnector(station, p.idTag, p.connectorId)) return { status: 'Rejected' };
         // Without Smart Charging the profile is ignored (section 5.11).
         if (p.chargingProfile && station.features.smartCharging && p.chargingProfile.chargingProfilePurpose !== 'TxProfile') return { status: 'Rejected' };
@@ -113,7 +113,7 @@ function remoteStart(station: CoreContext, c: Connector, idTag: string): void {
 
 /** The connector a RemoteStopTransaction stops (not while Pending, section 4.2), or null. */
 function remoteStop(station: CoreContext, transactionId: number): Connector | null {
-  return station.registration === 'Accepted' ? connectorOfTransaction(station, transactionId) : null;
+  return station.session.registration === 'Accepted' ? connectorOfTransaction(station, transactionId) : null;
 }
 
 /** The connector whose transaction the CSMS calls `transactionId`, or null. */
@@ -141,11 +141,11 @@ function unlock(station: CoreContext, connectorId: number): 'Unlocked' | 'Unlock
 /** The Core profile's messages a TriggerMessage / ExtendedTriggerMessage can ask for (the other features add theirs). */
 export function addCoreTriggers(station: CoreContext): void {
   const triggers = station.triggers;
-  triggers.add('BootNotification', { send: () => station.sendBoot() });
-  triggers.add('Heartbeat', { send: () => station.heartbeat() });
+  triggers.add('BootNotification', { send: () => station.session.sendBoot() });
+  triggers.add('Heartbeat', { send: () => station.session.heartbeat() });
   triggers.add('StatusNotification', {
     send: (connectorId) => {
-      const sendAnyway = (n: StatusNotificationRequest) => station.sendTriggered('StatusNotification', n);
+      const sendAnyway = (n: StatusNotificationRequest) => station.session.sendRequested('StatusNotification', n);
       if (connectorId !== undefined) station.status.trigger(connectorId, sendAnyway);
       else for (let i = 0; i <= station.connectors.length; i++) station.status.trigger(i, sendAnyway);
     },
@@ -156,7 +156,7 @@ export function addCoreTriggers(station: CoreContext): void {
       for (let i = 0; i < station.connectors.length; i++) {
         if (!all && station.connectors[i].id !== connectorId) continue;
         const payload = station.connectors[i].triggeredMeterValues();
-        if (payload) station.sendTriggered('MeterValues', payload);
+        if (payload) station.session.sendRequested('MeterValues', payload);
       }
     },
   });

@@ -14,9 +14,8 @@ import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { Routes } from '../routes';
-import { StationRestarts } from '../context';
-import { SendOf } from '../../ocpp/charge-point';
-import { DiagnosticsStatus, DiagnosticsStatusNotificationRequest, FirmwareStatus, FirmwareStatusNotificationRequest, GetDiagnosticsRequest, OutgoingRequests, OutgoingResponses } from '../../ocpp/v16/generated/types';
+import { SessionView, StationRestarts } from '../context';
+import { DiagnosticsStatus, DiagnosticsStatusNotificationRequest, FirmwareStatus, FirmwareStatusNotificationRequest, GetDiagnosticsRequest } from '../../ocpp/v16/generated/types';
 import { Triggers } from '../remote-trigger/triggers';
 import { diagnosticsReport } from '../core/diagnostics-report';
 import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../lib/transfer';
@@ -25,10 +24,8 @@ export interface FirmwareContext {
   readonly hal: Hal;
   readonly config: Configuration;
   readonly connectors: Connector[];
-  readonly online: boolean;
+  readonly session: Pick<SessionView, 'online' | 'send' | 'sendRequested'>;
   readonly triggers: Triggers;
-  sendNow: SendOf<OutgoingRequests, OutgoingResponses>;
-  sendTriggered: SendOf<OutgoingRequests, OutgoingResponses>;
   readonly restarts: StationRestarts;
 }
 
@@ -66,15 +63,15 @@ export class Firmware {
   private readonly held: HeldNotifications<{ FirmwareStatusNotification: FirmwareStatusNotificationRequest; DiagnosticsStatusNotification: DiagnosticsStatusNotificationRequest }>;
 
   constructor(private readonly station: FirmwareContext) {
-    station.triggers.add('DiagnosticsStatusNotification', { send: () => station.sendTriggered('DiagnosticsStatusNotification', { status: this.diagnosticsStatus }) }); // Idle, or Uploading
-    station.triggers.add('FirmwareStatusNotification', { send: () => station.sendTriggered('FirmwareStatusNotification', { status: this.firmwareStatus }) }); // Idle, or the update's step
+    station.triggers.add('DiagnosticsStatusNotification', { send: () => station.session.sendRequested('DiagnosticsStatusNotification', { status: this.diagnosticsStatus }) }); // Idle, or Uploading
+    station.triggers.add('FirmwareStatusNotification', { send: () => station.session.sendRequested('FirmwareStatusNotification', { status: this.firmwareStatus }) }); // Idle, or the update's step
     const host = { now: station.hal.now, setTimeout: station.hal.setTimeout, log: station.hal.log, storage: station.hal.storage };
     this.update = new TransferFlow<Update>(host, FILE);
     this.update.restore('firmware update');
     this.diagnostics = new TransferFlow<DiagnosticsUpload>(host);
     this.held = new HeldNotifications(
-      () => station.online,
-      (action, payload) => station.sendNow(action, payload)
+      () => station.session.online,
+      (action, payload) => station.session.send(action, payload)
     );
   }
 

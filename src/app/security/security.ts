@@ -73,7 +73,7 @@ export class Security {
     // GetLog (whitepaper section 8): the flow the 2.0.1 GetLog runs too; 1.6 has no AcceptedCanceled status to notify.
     this.logs = new LogUploadFlow(
       hal,
-      { online: () => station.online, send: (action, payload) => station.sendNow(action, payload) },
+      { online: () => station.session.online, send: (action, payload) => station.session.send(action, payload) },
       {
         securityLog: () => this.events.securityLog(),
         diagnostics: (oldest, latest) => diagnosticsReport(station, { startTime: oldest, stopTime: latest }),
@@ -119,10 +119,10 @@ export class Security {
   /** ExtendedTriggerMessage's own targets, and its FirmwareStatusNotification: the signed update's. */
   private addTriggers(station: SecurityContext): void {
     const triggers = station.triggers;
-    triggers.addExtended('LogStatusNotification', { status: () => 'Accepted', send: () => station.sendTriggered('LogStatusNotification', statusOf(this.logs)) }); // Idle, or Uploading
+    triggers.addExtended('LogStatusNotification', { status: () => 'Accepted', send: () => station.session.sendRequested('LogStatusNotification', statusOf(this.logs)) }); // Idle, or Uploading
     // The host cannot make keys: Rejected.
     triggers.addExtended('SignChargePointCertificate', { status: () => (this.certificates.crypto ? 'Accepted' : 'Rejected'), send: () => this.signCertificate() });
-    triggers.addExtended('FirmwareStatusNotification', { send: () => station.sendTriggered('SignedFirmwareStatusNotification', statusOf(this.signedFirmware)) }); // Idle, or the update's step
+    triggers.addExtended('FirmwareStatusNotification', { send: () => station.session.sendRequested('SignedFirmwareStatusNotification', statusOf(this.signedFirmware)) }); // Idle, or the update's step
   }
 
   /** At boot, after the interrupted transactions were stopped. */
@@ -236,7 +236,7 @@ export class Security {
     const hal = this.station.hal;
     this.certificates
       .createCsr(hal.settings.id, this.station.config.get('CpoName'))
-      .then((csr) => this.station.call('SignCertificate', { csr }))
+      .then((csr) => this.station.session.call('SignCertificate', { csr }))
       .then(
         (conf) => hal.log.info('SignCertificate: ' + (conf && conf.status)),
         (error: any) => hal.log.warning('SignCertificate failed: ' + (error && (error.code || error.message)))
@@ -285,7 +285,7 @@ export class Security {
     hal.storage.set(TRIAL_FILE, JSON.stringify(this.proven));
     this.trialFailures = 0;
     hal.log.info(what + ': reconnecting');
-    hal.setTimeout(() => this.station.reconnect(what), RECONNECT_DELAY_MS);
+    hal.setTimeout(() => this.station.session.reconnect(what), RECONNECT_DELAY_MS);
   }
 
   private fallBack(why: string): void {

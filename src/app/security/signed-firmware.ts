@@ -6,10 +6,9 @@
 // security events and connectors.
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
-import { SendOf } from '../../ocpp/charge-point';
-import { OutgoingRequests, OutgoingResponses, SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
+import { SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector } from '../core/connector';
-import { StationRestarts } from '../context';
+import { SessionView, StationRestarts } from '../context';
 import { SecurityEvents16, SecurityEventType } from './security-event-types';
 import { Certificates } from '../../lib/certificates';
 import { busyConnector } from '../../lib/transfer';
@@ -18,8 +17,7 @@ import { FirmwareUpdate } from '../../lib/firmware-update';
 export interface SignedFirmwareContext {
   readonly hal: Hal;
   readonly connectors: Connector[];
-  readonly online: boolean;
-  sendNow: SendOf<OutgoingRequests, OutgoingResponses>;
+  readonly session: Pick<SessionView, 'online' | 'send'>;
   readonly restarts: StationRestarts;
 }
 
@@ -31,8 +29,8 @@ export class SignedFirmware {
     this.update = new FirmwareUpdate(
       hal,
       {
-        online: () => station.online,
-        send: (action, payload) => station.sendNow(action, payload),
+        online: () => station.session.online,
+        send: (action, payload) => station.session.send(action, payload),
         canVerify: () => !!certificates.crypto && hal.firmware.canVerifySignatures,
         untrusted: (pem) => {
           const roots = certificates.pemsOf('ManufacturerRootCertificate');

@@ -230,5 +230,5 @@ test('a host without the control members: no control, the station runs as before
   assert.equal(rig.hal.control, null);
   startSimulatorControl(rig.hal, rig.station, rig.hw);
   await startOnline(rig);
-  assert.equal(rig.station.registration, 'Accepted');
+  assert.equal(rig.station.session.registration, 'Accepted');
 });

@@ -69,11 +69,11 @@ test('SettingSystemTime: a clock jump from the CSMS is an event, a correction un
   rig.csms.autoAnswer.SecurityEventNotification = () => ({});
   await startOnline(rig);
   rig.csms.autoAnswer.Heartbeat = () => ({ currentTime: new Date(clock.now() + 20000).toISOString() });
-  rig.station.heartbeat();
+  rig.station.session.heartbeat();
   await sleep(1000);
   assert.equal(received(rig, 'SettingSystemTime').length, 0, '20 s: drift');
   rig.csms.autoAnswer.Heartbeat = () => ({ currentTime: '2030-01-01T00:00:00.000Z' });
-  rig.station.heartbeat();
+  rig.station.session.heartbeat();
   await sleep(1000);
   const events = received(rig, 'SettingSystemTime');
   assert.equal(events.length, 1);

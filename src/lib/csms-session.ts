@@ -16,7 +16,7 @@ import { Hal } from '../../hal/index';
 import { ActionOf, CallOf } from '../ocpp/charge-point';
 import { Backoff } from './backoff';
 
-/** A connection, as the session needs it (Rq, Rs: the version's generated Requests / Responses maps). */
+/** A connection, as the session needs it (Rq, Rs: the version's generated OutgoingRequests / OutgoingResponses, what the station sends). */
 export interface SessionLink<Rq, Rs> {
   /** Sends a CALL; resolves with the CALLRESULT payload; rejects on CALLERROR, timeout or close. */
   call: CallOf<Rq, Rs>;
@@ -55,7 +55,7 @@ const BOOT_RETRY_SECONDS = 30;
 type Timer = { cancel(): void } | null;
 
 /**
- * Rq, Rs: the version's generated Requests / Responses maps (every call is typed by action);
+ * Rq, Rs: the version's generated OutgoingRequests / OutgoingResponses (every call is typed by action);
  * L: its link; R: its routes.
  */
 export abstract class CsmsSession<Rq extends SessionRequests, Rs extends SessionResponses, L extends SessionLink<Rq, Rs>, R> {

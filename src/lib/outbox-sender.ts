@@ -8,8 +8,8 @@
 //   attempt. The entry goes again after retryInterval × attempts so far, and after `attempts`
 //   failed attempts it is given up (logged) so the ones behind it can go.
 //
-// Typed by action: Rq, Rs are the version's generated Requests / Responses maps, A the
-// actions the outbox holds.
+// Typed by action: Rq, Rs are the version's generated OutgoingRequests / OutgoingResponses,
+// A the actions the outbox holds.
 import { ActionOf, CallOf } from '../ocpp/charge-point';
 
 /** One connection, as the sender needs it. */

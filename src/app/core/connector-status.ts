@@ -2,7 +2,7 @@
 // a connector's state means as a ChargePointStatus, and the StatusNotification reporting —
 // on every change, after the change has been stable for MinimumStatusDuration seconds,
 // and for every connector whose status changed while the CSMS could not be told.
-import { ChargePointErrorCode, ChargePointStatus } from '../../ocpp/v16/generated/types';
+import { ChargePointErrorCode, ChargePointStatus, StatusNotificationRequest } from '../../ocpp/v16/generated/types';
 export { ChargePointStatus };
 
 /** What the station knows about one connector; its status follows from it. */
@@ -50,13 +50,9 @@ export function statusOf(s: ConnectorState): ChargePointStatus {
   return s.awaitingCable ? 'Preparing' : 'Available';
 }
 
-export interface StatusNotification {
-  connectorId: number;
-  errorCode: ChargePointErrorCode;
-  status: ChargePointStatus;
+/** The StatusNotification the reporter sends: the generated request, always with its timestamp. */
+export interface StatusNotification extends StatusNotificationRequest {
   timestamp: string;
-  info?: string;
-  vendorErrorCode?: string;
 }
 
 interface Current {

@@ -20,7 +20,7 @@ import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { loadList, saveList } from '../../lib/stored-list';
 import { ChargingRateUnit, profileAt, convertLimit, roundLimit, checkProfile } from '../../lib/charging-schedule';
-import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose } from '../../ocpp/v16/generated/types';
+import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose, GetCompositeScheduleResponse } from '../../ocpp/v16/generated/types';
 
 export interface SmartChargingContext {
   readonly hal: Hal;
@@ -135,7 +135,7 @@ export class SmartCharging {
   }
 
   /** GetCompositeSchedule (section 5.7): the limits from now for `duration` seconds. */
-  composite(connectorId: number, duration: number, unit?: ChargingRateUnit): any {
+  composite(connectorId: number, duration: number, unit?: ChargingRateUnit): GetCompositeScheduleResponse {
     if (connectorId < 0 || connectorId > this.station.connectors.length || duration < 0) return { status: 'Rejected' };
     const wanted: ChargingRateUnit = unit || 'A';
     const start = this.station.hal.now();

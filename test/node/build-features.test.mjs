@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, parseBuildArgs, root } from '../../build/build.mjs';
+import { build, bundleFile, parseBuildArgs, root } from '../../build/build.mjs';
 import { availableFeatures, namedActions, selectFeatures } from '../../build/features.mjs';
 import { actionNames, servedSchemasModule } from '../../build/gen-ocpp16.mjs';
 import { importGraph } from '../../build/import-cycles.mjs';
@@ -75,7 +75,7 @@ test('the Core-only bundle holds none of the left-out features (the build checks
 
 const CORE_ONLY_SERVES = ['Authorize', 'BootNotification', 'ChangeAvailability', 'ChangeConfiguration', 'ClearCache', 'DataTransfer', 'GetConfiguration', 'GetLocalListVersion', 'Heartbeat', 'MeterValues', 'RemoteStartTransaction', 'RemoteStopTransaction', 'Reset', 'SendLocalList', 'StartTransaction', 'StatusNotification', 'StopTransaction', 'TriggerMessage', 'UnlockConnector'];
 
-test('the Core-only bundle carries the validator tables of the 19 actions its code names, and knows the other 20 as unserved', () => {
+test('the Core-only bundle carries the validator tables of the 19 actions its code names, and knows the other 20 as unserved', async () => {
   const min = readFileSync(join(OUT, 'core-only.min.js'), 'utf8');
   const full = readFileSync(join(root, 'dist/simulator.min.js'), 'utf8');
   const all = actionNames();
@@ -89,6 +89,10 @@ test('the Core-only bundle carries the validator tables of the 19 actions its co
     assert.ok(table.test(full), `${a}'s table in the full bundle`);
   }
   assert.doesNotMatch(full, /unserved:/, 'the full bundle serves every action');
+  // an entry on the OCPP core alone, with --features core: the validators of what it names
+  const own = await bundleFile('bench/core-station.ts', { minify: true, tscDir: join(OUT, 'tsc'), features: ['core'] });
+  const ownUnserved = /unserved:"([^"]*)"/.exec(own);
+  assert.ok(ownUnserved && ownUnserved[1].split('|').length === 22 && !/[{,]ReserveNow:"/.test(own) && /[{,]RemoteStartTransaction:"/.test(own), 'the core station serves 17 actions');
   // what names an action: a string, a property name (a route's key), a member
   assert.deepEqual(namedActions('var r = { Reset: 1 }; call("Heartbeat"); t.UnlockConnector(); x["ClearCache"]; var s = "Heartbeat|Reset";', all), ['ClearCache', 'Heartbeat', 'Reset', 'UnlockConnector']);
 });

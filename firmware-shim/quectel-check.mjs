@@ -28,7 +28,7 @@ export function quectelCheckMissing() {
 
 /** Compiles each file in both configurations; [{ file, members, ok, output }]. */
 export function quectelCheck() {
-  const files = [...readdirSync(quectel).filter((f) => f.endsWith('.c')).map((f) => join(quectel, f)), join(shimDir, 'src', 'members.c'), join(shimDir, 'src', 'firmware.c')];
+  const files = [...readdirSync(quectel).filter((f) => f.endsWith('.c')).map((f) => join(quectel, f)), join(shimDir, 'src', 'members.c'), join(shimDir, 'src', 'firmware.c'), join(shimDir, 'src', 'hardware.c')];
   const results = [];
   for (const members of [true, false]) {
     for (const file of files) {

@@ -185,7 +185,7 @@ export interface HostABI {
   // them runs the OCPP side with connectors that have no IO (never plugged, meter at 0).
   // Today: the native host's --hardware DIR (a folder of state files an IO daemon keeps,
   // port/posix/hardware.c), the simulator host's --hardware sim | DIR (sim/hardware.mjs), the
-  // fake host's FakeCharger.
+  // Quectel port's board functions (port/quectel/board.c), the fake host's FakeCharger.
 
   /**
    * Optional. The charger's connectors, connector 1 first, as JSON

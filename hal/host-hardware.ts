@@ -51,6 +51,8 @@ function num(v: unknown, fallback: number): number {
 class HostConnector implements ConnectorHardware {
   /** The inputs last read (what the next change is compared with). */
   seen: Inputs = NO_INPUTS;
+  /** The meter last read well. */
+  private lastMeter: MeterReading | null = null;
   private relay = false;
   private lock = false;
   private limitA: number;
@@ -91,8 +93,22 @@ class HostConnector implements ConnectorHardware {
     return this.inputs().vendorErrorCode;
   }
 
+  /** The meter now; a text the host got wrong keeps the last good reading (and is logged): a register never reads as 0 for a bad text. */
   read(): MeterReading {
-    const v = parse(this.host.hardwareMeter!(this.id)) || {};
+    const v = parse(this.host.hardwareMeter!(this.id));
+    if (!v) {
+      this.hal.log.warning('connector ' + this.id + ': hardwareMeter gave no JSON object; keeping the last reading');
+      if (this.lastMeter) {
+        this.lastMeter.offeredA = this.limitA;
+        return this.lastMeter;
+      }
+    }
+    const reading = this.reading(v || {});
+    if (v) this.lastMeter = reading;
+    return reading;
+  }
+
+  private reading(v: any): MeterReading {
     const reading: MeterReading = {
       energyWh: num(v.energyWh, 0),
       powerW: num(v.powerW, 0),

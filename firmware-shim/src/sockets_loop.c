@@ -67,8 +67,10 @@ static struct {
     const sockets_net *net;
     conn *conns;
     double wake_at; /* 0 = none */
-    int watch_fd;   /* -1 = none: sockets_loop_watch */
-    void (*watch_ready)(void);
+    struct {
+        int fd;
+        void (*ready)(void);
+    } watches[SOCKETS_MAX_WATCHES]; /* sockets_loop_watch; ready NULL = a free slot */
 } L;
 
 static char *copy(const char *s) { return s ? strdup(s) : NULL; }
@@ -451,10 +453,12 @@ static int turn(double max_wait_ms)
         if (c->deadline > 0 && c->deadline - now < wait)
             wait = c->deadline - now;
     }
-    if (L.watch_ready) {
-        FD_SET(L.watch_fd, &readable);
-        if (L.watch_fd > top)
-            top = L.watch_fd;
+    for (int i = 0; i < SOCKETS_MAX_WATCHES; i++) {
+        if (!L.watches[i].ready)
+            continue;
+        FD_SET(L.watches[i].fd, &readable);
+        if (L.watches[i].fd > top)
+            top = L.watches[i].fd;
     }
     if (wait < 0)
         wait = 0;
@@ -467,8 +471,9 @@ static int turn(double max_wait_ms)
         FD_ZERO(&writable);
     }
 
-    if (L.watch_ready && FD_ISSET(L.watch_fd, &readable))
-        L.watch_ready();
+    for (int i = 0; i < SOCKETS_MAX_WATCHES; i++)
+        if (L.watches[i].ready && FD_ISSET(L.watches[i].fd, &readable))
+            L.watches[i].ready();
     now = port_ticks_ms();
     for (conn *c = L.conns; c; c = c->next) {
         if (c->state == C_CLOSED)
@@ -509,13 +514,26 @@ void sockets_loop_init(const sockets_tls *tls)
 {
     memset(&L, 0, sizeof L);
     L.tls = tls;
-    L.watch_fd = -1;
 }
 
-void sockets_loop_watch(int fd, void (*ready)(void))
+int sockets_loop_watch(int fd, void (*ready)(void))
 {
-    L.watch_fd = fd;
-    L.watch_ready = ready;
+    int free_slot = -1;
+    for (int i = 0; i < SOCKETS_MAX_WATCHES; i++) {
+        if (L.watches[i].ready && L.watches[i].fd == fd) { /* this fd again: replaced, or removed */
+            L.watches[i].ready = ready;
+            return 0;
+        }
+        if (!L.watches[i].ready && free_slot < 0)
+            free_slot = i;
+    }
+    if (!ready)
+        return 0;
+    if (free_slot < 0)
+        return -1;
+    L.watches[free_slot].fd = fd;
+    L.watches[free_slot].ready = ready;
+    return 0;
 }
 
 void sockets_loop_set_net(const sockets_net *net) { L.net = net; }

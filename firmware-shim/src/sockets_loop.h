@@ -44,8 +44,11 @@ void sockets_loop_set_net(const sockets_net *net);
 /* tls may be NULL: then wss:// URLs fail with a clear error. */
 void sockets_loop_init(const sockets_tls *tls);
 /* Also wait for `fd` to be readable, and call ready() on the loop when it is (a wake-up
- * pipe of the platform's workers); fd -1 / ready NULL: none. */
-void sockets_loop_watch(int fd, void (*ready)(void));
+ * pipe or socket of the platform's workers: transfers, the hardware's poll task). Up to
+ * SOCKETS_MAX_WATCHES fds; the same fd again replaces its ready(), ready NULL removes it.
+ * 0, or -1 when every slot is taken. */
+#define SOCKETS_MAX_WATCHES 4
+int sockets_loop_watch(int fd, void (*ready)(void));
 /* One turn: waits (select) until a socket is ready or the wake-up is due, handles it.
  * 0, or -1 when select itself fails. */
 int sockets_loop_turn(void);

@@ -104,6 +104,15 @@ test('a jammed lock: the write fails and is logged; a text that is not JSON keep
   }
   assert.ok(rig.host.logs.some((l) => /hardwareInputs gave no JSON object/.test(l.text)));
   (rig.host as any).hardwareInputs = good;
+  charger!.connector(1).meter = { energyWh: 4321, powerW: 0, currentA: 0, voltageV: 230 };
+  assert.equal(rig.station.connector(1)!.hw.read().energyWh, 4321);
+  const meter = (rig.host as any).hardwareMeter;
+  for (const bad of ['garbage', '[4321]', '']) {
+    (rig.host as any).hardwareMeter = () => bad;
+    assert.equal(rig.station.connector(1)!.hw.read().energyWh, 4321, 'the last good register, for ' + JSON.stringify(bad));
+  }
+  assert.ok(rig.host.logs.some((l) => /hardwareMeter gave no JSON object; keeping the last reading/.test(l.text)));
+  (rig.host as any).hardwareMeter = meter;
 });
 
 test('a card at the connector\'s reader (inputs idTag) is presented once: Authorize and a transaction; taken away and held there again, it stops it', async () => {

@@ -117,6 +117,7 @@ static void ocpp_task(void *arg)
     quectel_transfer_ca(ca);
     free(ca);
 #endif
+    quectel_hardware_start();
     host_init(&config);
     for (;;) {
 #ifdef OCPP_HOST_MEMBERS

@@ -45,5 +45,8 @@ void quectel_device_start(void);
  * the settings' CA as the file https transfers verify servers against. */
 void quectel_members_start(void);
 void quectel_transfer_ca(const char *settings_ca_pem);
+/* hardware.c: the charger's IO (board.c) read by a poll task of its own, before the first
+ * boot; without connectors on the board the hardware members are absent. */
+void quectel_hardware_start(void);
 
 #endif

@@ -154,13 +154,23 @@ char *port_hardware_info(void)
     return finish(&b);
 }
 
-char *port_hardware_inputs(int connector)
+/* A copy of connector 1..n's kept reading; false for a connector the board does not have. */
+static bool kept(int connector, reading *out)
 {
     if (connector > W.count)
-        return NULL;
+        return false;
     ql_rtos_mutex_lock(W.lock, QL_WAIT_FOREVER);
-    board_inputs in = W.now[connector - 1].inputs;
+    *out = W.now[connector - 1];
     ql_rtos_mutex_unlock(W.lock);
+    return true;
+}
+
+char *port_hardware_inputs(int connector)
+{
+    reading r;
+    if (!kept(connector, &r))
+        return NULL;
+    const board_inputs in = r.inputs;
     text_buffer b = { 0 };
     puts_(&b, in.plugged ? "{\"plugged\":true" : "{\"plugged\":false");
     puts_(&b, in.ev_requests_energy ? ",\"evRequestsEnergy\":true,\"error\":" : ",\"evRequestsEnergy\":false,\"error\":");
@@ -175,14 +185,10 @@ char *port_hardware_inputs(int connector)
 
 char *port_hardware_meter(int connector)
 {
-    if (connector > W.count)
-        return NULL;
-    ql_rtos_mutex_lock(W.lock, QL_WAIT_FOREVER);
-    board_meter m = W.now[connector - 1].meter;
-    bool read = W.now[connector - 1].meter_read;
-    ql_rtos_mutex_unlock(W.lock);
-    if (!read)
+    reading r;
+    if (!kept(connector, &r) || !r.meter_read)
         return NULL; /* never answered: no reading (the bundle logs it) */
+    const board_meter m = r.meter;
     char text[200];
     snprintf(text, sizeof text, "{\"energyWh\":%.10g,\"powerW\":%.10g,\"currentA\":%.10g,\"voltageV\":%.10g,\"phases\":%d,\"socPercent\":%d}",
              m.energy_wh, m.power_w, m.current_a, m.voltage_v, m.phases, m.soc_percent);

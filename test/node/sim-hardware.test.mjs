@@ -105,3 +105,32 @@ test('--hardware: sim or a folder; a folder for one station only; anything else 
   assert.throws(() => parseCliArgs([...base, '--hardware', rig.dataDir, '--stations', '2']), /--hardware DIR is one charger's IO: run one station with it, not --stations N/);
   assert.equal(parseCliArgs([...base, '--hardware', 'sim', '--stations', '3']).stations.length, 3, 'each station its own simulated charger');
 });
+
+test('the 2.0.1 firmware (dist/firmware-201.min.js) through a state folder: a cable and a card at EVSE 1\'s reader → Authorize (ISO14443) and a transaction with that idToken, the relay closed; the cable pulled ends it, the relay open', { timeout: 120000 }, async () => {
+  const hw = new HardwareFolder(join(rig.dataDir, 'hw-201'), [{ maxCurrentA: 16 }]);
+  hw.meter(1, { energyWh: 5000, powerW: 0, currentA: 0, voltageV: 230, phases: 3 });
+  const station = await rig.start({ url: csms.url, id: 'HW-201' }, { bundle: join(root, 'dist', 'firmware-201.min.js'), hardware: hw.dir });
+  const tx = () => [...csms.transactions201.values()].find((t) => t.station === 'HW-201');
+  const until = async (what, ok) => {
+    for (let waited = 0; !ok(); waited += 100) {
+      if (waited > 20000) assert.fail(`${what}\n${station.logs.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  };
+  await within(station, csms.waitForCall('HW-201', 'StatusNotification', { timeout: 15000 }));
+  hw.set(1, { plugged: true, evRequestsEnergy: true });
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  hw.set(1, { idTag: 'CARD-201' });
+  const authorize = await within(station, csms.waitForCall('HW-201', 'Authorize', { timeout: 15000 }));
+  assert.deepEqual(authorize.payload.idToken, { idToken: 'CARD-201', type: 'ISO14443' });
+  await until('a transaction with the card', () => tx() && tx().idToken === 'CARD-201');
+  await hw.waitOutput('relay', 1, true);
+  hw.set(1, { idTag: '' });
+  hw.meter(1, { energyWh: 5600, powerW: 11000, currentA: 16, voltageV: 230, phases: 3 });
+  hw.set(1, { plugged: false, evRequestsEnergy: false });
+  await until('the transaction ended', () => tx().ended);
+  assert.equal(tx().evseId, 1);
+  await hw.waitOutput('relay', 1, false);
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'HW-201'), [], 'every message valid against the 2.0.1 schemas');
+  await station.stop(0, 'test over');
+});

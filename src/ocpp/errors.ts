@@ -79,45 +79,63 @@ export function registerErrorCode(cls: typeof OcppError, code: string): void {
   CLASSES[code] = cls;
 }
 
+/**
+ * A subclass of `parent`: a constructor over one shared function body, not a class each
+ * (what tsc's ES5 class wrappers cost: a function with bytecode of its own per class, and the
+ * code that builds it). `new` and `instanceof` work as for a class, and a class may extend it.
+ */
+function subclass(parent: typeof OcppError): typeof OcppError {
+  const cls = function (this: OcppError, description?: string, details?: ErrorDetails) {
+    return (parent as unknown as (this: OcppError, description?: string, details?: ErrorDetails) => OcppError | void).call(this, description, details) || this;
+  } as unknown as typeof OcppError;
+  cls.prototype = Object.create(parent.prototype);
+  cls.prototype.constructor = cls;
+  return cls;
+}
+
+/** The subclass of `parent` (default OcppError) for `code`, registered (registerErrorCode). */
+export function errorClass(code: string, parent?: typeof OcppError): typeof OcppError {
+  const cls = subclass(parent || OcppError);
+  registerErrorCode(cls, code);
+  return cls;
+}
+
 /** The requested action is not known by the receiver. */
-export class NotImplementedError extends OcppError {}
+export const NotImplementedError = errorClass('NotImplemented');
+export type NotImplementedError = OcppError;
 /** The requested action is recognized but not supported by the receiver. */
-export class NotSupportedError extends OcppError {}
+export const NotSupportedError = errorClass('NotSupported');
+export type NotSupportedError = OcppError;
 /** An internal error occurred and the receiver could not process the requested action. */
-export class InternalError extends OcppError {}
+export const InternalError = errorClass('InternalError');
+export type InternalError = OcppError;
 /** The payload for the action is incomplete. */
-export class ProtocolError extends OcppError {}
+export const ProtocolError = errorClass('ProtocolError');
+export type ProtocolError = OcppError;
 /** A security issue occurred during the processing of the action. */
-export class SecurityError extends OcppError {}
+export const SecurityError = errorClass('SecurityError');
+export type SecurityError = OcppError;
 /** The payload is syntactically incorrect or does not conform to the PDU structure. */
-export class FormationViolationError extends OcppError {}
+export const FormationViolationError = errorClass('FormationViolation');
+export type FormationViolationError = OcppError;
 /** A field of the payload contains an invalid value. */
-export class PropertyConstraintViolationError extends OcppError {}
+export const PropertyConstraintViolationError = errorClass('PropertyConstraintViolation');
+export type PropertyConstraintViolationError = OcppError;
 /** A field violates occurrence constraints (the spec's spelling: "Occurence"). */
-export class OccurenceConstraintViolationError extends OcppError {}
+export const OccurenceConstraintViolationError = errorClass('OccurenceConstraintViolation');
+export type OccurenceConstraintViolationError = OcppError;
 /** A field violates data type constraints (e.g. "somestring": 12). */
-export class TypeConstraintViolationError extends OcppError {}
+export const TypeConstraintViolationError = errorClass('TypeConstraintViolation');
+export type TypeConstraintViolationError = OcppError;
 /** Any other error. */
-export class GenericError extends OcppError {}
+export const GenericError = errorClass('GenericError');
+export type GenericError = OcppError;
 /**
  * A frame of an unknown message type: a ProtocolError in OCPP-J 1.6, MessageTypeNotSupported in
  * 2.0.1 (its section 4.4).
  */
-export class UnknownMessageTypeError extends ProtocolError {}
-
-const TABLE: [typeof OcppError, string][] = [
-  [NotImplementedError, 'NotImplemented'],
-  [NotSupportedError, 'NotSupported'],
-  [InternalError, 'InternalError'],
-  [ProtocolError, 'ProtocolError'],
-  [SecurityError, 'SecurityError'],
-  [FormationViolationError, 'FormationViolation'],
-  [PropertyConstraintViolationError, 'PropertyConstraintViolation'],
-  [OccurenceConstraintViolationError, 'OccurenceConstraintViolation'],
-  [TypeConstraintViolationError, 'TypeConstraintViolation'],
-  [GenericError, 'GenericError'],
-];
-for (let i = 0; i < TABLE.length; i++) registerErrorCode(TABLE[i][0], TABLE[i][1]);
+export const UnknownMessageTypeError = subclass(ProtocolError);
+export type UnknownMessageTypeError = OcppError;
 
 /**
  * The typed error for a CALLERROR received from the other side. An unknown code (e.g. the

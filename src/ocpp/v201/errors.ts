@@ -2,21 +2,20 @@
 // table 8 "Valid Error Codes"), and the translation of the core's 1.6-named errors into them.
 // 2.0.1 has no FormationViolation and no OccurenceConstraintViolation (spelled so in 1.6);
 // CALLRESULTERROR and SEND are OCPP 2.1's, not 2.0.1's.
-import { FormationViolationError, OccurenceConstraintViolationError, OcppError, UnknownMessageTypeError, registerErrorCode } from '../errors';
+import { FormationViolationError, OccurenceConstraintViolationError, OcppError, UnknownMessageTypeError, errorClass } from '../errors';
 
 /** Payload for the action is syntactically incorrect (1.6's FormationViolation). */
-export class FormatViolationError extends FormationViolationError {}
+export const FormatViolationError = errorClass('FormatViolation', FormationViolationError);
+export type FormatViolationError = OcppError;
 /** A field violates occurrence constraints (1.6's OccurenceConstraintViolation, spelled right). */
-export class OccurrenceConstraintViolationError extends OccurenceConstraintViolationError {}
+export const OccurrenceConstraintViolationError = errorClass('OccurrenceConstraintViolation', OccurenceConstraintViolationError);
+export type OccurrenceConstraintViolationError = OcppError;
 /** A message with a message type number this implementation does not support (section 4.4). */
-export class MessageTypeNotSupportedError extends OcppError {}
+export const MessageTypeNotSupportedError = errorClass('MessageTypeNotSupported');
+export type MessageTypeNotSupportedError = OcppError;
 /** The content of the frame is not a valid RPC request, e.g. its message id cannot be read. */
-export class RpcFrameworkError extends OcppError {}
-
-registerErrorCode(FormatViolationError, 'FormatViolation');
-registerErrorCode(OccurrenceConstraintViolationError, 'OccurrenceConstraintViolation');
-registerErrorCode(MessageTypeNotSupportedError, 'MessageTypeNotSupported');
-registerErrorCode(RpcFrameworkError, 'RpcFrameworkError');
+export const RpcFrameworkError = errorClass('RpcFrameworkError');
+export type RpcFrameworkError = OcppError;
 
 /**
  * The 2.0.1 error for one the core raised. A frame that is no OCPP-J message gets

@@ -83,6 +83,22 @@ test('one error class per OCPP-J 1.6 code, each a real Error with code, descript
   assert.equal(t.name, 'TimeoutError');
 });
 
+test('an error class of one code is a constructor a class can extend; its name is the code\'s', () => {
+  const e = new NotSupportedError('no');
+  assert.equal(e.name, 'NotSupportedError');
+  assert.equal(String(e), 'NotSupportedError: no');
+  class VendorRefusal extends NotSupportedError {
+    readonly vendor = 'acme';
+  }
+  const v = new VendorRefusal('refused', { reason: 'x' });
+  assert.ok(v instanceof VendorRefusal && v instanceof NotSupportedError && v instanceof OcppError && v instanceof Error);
+  assert.equal(v.code, 'NotSupported');
+  assert.equal(v.description, 'refused');
+  assert.deepEqual(v.details, { reason: 'x' });
+  assert.equal(v.vendor, 'acme');
+  assert.ok(!(new NotImplementedError('x') instanceof VendorRefusal));
+});
+
 test('unique ids: at most 36 characters, none repeated; two connections get different ones', () => {
   const a = uniqueIds();
   const b = uniqueIds();

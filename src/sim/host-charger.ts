@@ -8,7 +8,7 @@
 // The card reader is the hardware's input `idTag`: a card presented is held there for
 // CARD_MS, then taken away.
 //
-// Bundled for Node by the host (esbuild, sim/host-charger.mjs); no bundle for QuickJS
+// Bundled for Node by the host (esbuild, sim/hardware.mjs loadHostCharger); no bundle for QuickJS
 // includes it.
 import { SimHardware, SimHardwareOptions } from './sim-hardware';
 import { ControlledStation, ControlReply, StationConnectorState, pickConnector, simulatorCommand } from './control-commands';

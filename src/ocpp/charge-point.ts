@@ -8,7 +8,7 @@
 // Subclasses bind an OCPP version (see v16/index.ts): its actions and validators.
 import { InternalError, MAX_DESCRIPTION_LENGTH, NotImplementedError, NotSupportedError, OcppError, TimeoutError, clip, quote } from './errors';
 import { CALL, CALLRESULT, Call, CallError, CallResult, MAX_UNIQUE_ID_LENGTH, Malformed, unpack, uniqueIds } from './messages';
-import { AfterOptions, Handler, OnOptions, Route, Routes, decoratedRoutes } from './routing';
+import { ActionRoute, AfterOptions, Handler, INJECT_RESPONSE, OnOptions, Routes, SKIP_VALIDATION, UNIQUE_ID, decoratedRoutes } from './routing';
 import { Protocol, REQUEST, RESPONSE } from './validation';
 
 /** The websocket the ChargePoint runs on (the HAL's WebSocket is one). */
@@ -138,16 +138,20 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
   /** `handler` answers the CALLs of `action` (replacing an earlier one). */
   on<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string) => Rs[A & keyof Rs] | Promise<Rs[A & keyof Rs]>, options?: OnOptions): void {
     const o = options || {};
-    this.routeOf(action).on = { handler, skipSchemaValidation: !!o.skipSchemaValidation, callUniqueIdRequired: !!o.callUniqueIdRequired, injectResponse: false };
+    const route = this.routeOf(action);
+    route.on = handler as Handler;
+    route.onFlags = (o.skipSchemaValidation ? SKIP_VALIDATION : 0) | (o.callUniqueIdRequired ? UNIQUE_ID : 0);
   }
 
   /** `handler` runs once the answer to a CALL of `action` was sent (with the unique id and the answer when the options ask for them). */
   after<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string, response?: Rs[A & keyof Rs]) => unknown, options?: AfterOptions): void {
     const o = options || {};
-    this.routeOf(action).after = { handler, skipSchemaValidation: false, callUniqueIdRequired: !!o.callUniqueIdRequired, injectResponse: !!o.injectResponse };
+    const route = this.routeOf(action);
+    route.after = handler as Handler;
+    route.afterFlags = (o.callUniqueIdRequired ? UNIQUE_ID : 0) | (o.injectResponse ? INJECT_RESPONSE : 0);
   }
 
-  private routeOf(action: string): Routes[string] {
+  private routeOf(action: string): ActionRoute {
     return has(this.routes, action) ? this.routes[action] : (this.routes[action] = {});
   }
 
@@ -188,11 +192,12 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     const action = call.action;
     const route = has(this.routes, action) ? this.routes[action] : null;
     const on = route && route.on;
+    const flags = (route && route.onFlags) || 0;
     const protocol = this.protocol;
     let error: OcppError | null = null;
     if (protocol && !protocol.isAction(action)) error = new NotImplementedError(quote(action) + ' is not an OCPP ' + protocol.version + ' action');
     else if (!on) error = protocol ? new NotSupportedError(action + ' is not supported') : new NotImplementedError(quote(action) + ' is not known');
-    else if (protocol && !on.skipSchemaValidation) {
+    else if (protocol && !(flags & SKIP_VALIDATION)) {
       error = protocol.validate(action, REQUEST, call.payload);
       if (error) this.onInvalid('CALL ' + action + ': ' + error.code + (error.description ? ': ' + error.description : ''));
     }
@@ -203,19 +208,19 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     }
     let answer: Promise<any>;
     try {
-      answer = Promise.resolve(on.callUniqueIdRequired ? on.handler(call.payload, call.uniqueId) : on.handler(call.payload));
+      answer = Promise.resolve(flags & UNIQUE_ID ? on(call.payload, call.uniqueId) : on(call.payload));
     } catch (e) {
       answer = Promise.reject(e);
     }
     answer.then(
-      (response) => this.answer(call, on, route && route.after, response === undefined ? {} : response),
+      (response) => this.answer(call, !(flags & SKIP_VALIDATION), route as ActionRoute, response === undefined ? {} : response),
       (e) => this.handlerFailed(call, e)
     );
   }
 
-  private answer(call: Call, on: Route, after: Route | undefined | null, response: unknown): void {
+  private answer(call: Call, validated: boolean, route: ActionRoute, response: unknown): void {
     const protocol = this.protocol;
-    const invalid = protocol && !on.skipSchemaValidation ? protocol.validate(call.action, RESPONSE, response) : null;
+    const invalid = protocol && validated ? protocol.validate(call.action, RESPONSE, response) : null;
     if (invalid) {
       this.log.error('the handler of ' + call.action + ' answered an invalid payload: ' + invalid.description);
       this.answerError(call.uniqueId, new InternalError(call.action + ': the charge point produced an invalid response'));
@@ -232,10 +237,12 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
       this.log.warning('the answer to ' + call.action + ' (' + call.uniqueId + ') could not be sent: connection closed');
       return;
     }
+    const after = route.after;
     if (!after) return;
     try {
-      const uniqueId = after.callUniqueIdRequired ? call.uniqueId : undefined;
-      const r = after.injectResponse ? after.handler(call.payload, uniqueId, response) : after.callUniqueIdRequired ? after.handler(call.payload, uniqueId) : after.handler(call.payload);
+      const flags = route.afterFlags || 0;
+      const uniqueId = flags & UNIQUE_ID ? call.uniqueId : undefined;
+      const r = flags & INJECT_RESPONSE ? after(call.payload, uniqueId, response) : flags & UNIQUE_ID ? after(call.payload, uniqueId) : after(call.payload);
       if (r && typeof r.then === 'function') r.then(undefined, (e: unknown) => this.log.error('after ' + call.action + ': ' + errorText(e)));
     } catch (e) {
       this.log.error('after ' + call.action + ': ' + errorText(e));

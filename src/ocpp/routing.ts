@@ -24,16 +24,25 @@ export interface AfterOptions {
 /** A handler: the request payload (and unique id when asked for) in; the response (or its promise) out. An after-hook may also get the response. */
 export type Handler = (payload: any, uniqueId?: string, response?: any) => any;
 
-export interface Route {
-  handler: Handler;
-  skipSchemaValidation: boolean;
-  callUniqueIdRequired: boolean;
-  injectResponse: boolean;
+/** The options of a handler as bits of ActionRoute's flags. */
+export const SKIP_VALIDATION = 1;
+export const UNIQUE_ID = 2;
+export const INJECT_RESPONSE = 4;
+
+/**
+ * How one action is served on a ChargePoint: one object per action, its handlers and their
+ * options as bits (SKIP_VALIDATION, UNIQUE_ID, INJECT_RESPONSE), not an object per handler.
+ */
+export interface ActionRoute {
+  on?: Handler;
+  onFlags?: number;
+  after?: Handler;
+  afterFlags?: number;
 }
 
 /** The routes of one ChargePoint, per action. */
 export interface Routes {
-  [action: string]: { on?: Route; after?: Route };
+  [action: string]: ActionRoute;
 }
 
 /** A decorated method, remembered on its class's prototype. */

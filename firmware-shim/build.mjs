@@ -4,8 +4,10 @@
 //      missing ones are installed with apt-get when we may (root on Debian), else named;
 //   2. QuickJS 2021-03-27, from the npm registry: the `qjsc` package ships its C sources
 //      under deps/. `npm pack` fetches the tarball (checked against the pinned integrity),
-//      deps/ is unpacked into vendor/ and `make libquickjs.a` builds it once (about 30 s);
-//      a stamp file makes later runs skip this;
+//      deps/ is unpacked into vendor/, the patches of patches/ are applied (each a small
+//      fix or memory cut, named and explained in README) and `make libquickjs.a` builds it
+//      once (about 30 s); a stamp file (the package, its integrity and the patches' hash)
+//      makes later runs skip this, and a changed patch rebuilds it;
 //   3. `make` in firmware-shim/ compiles the shim (incremental, a few seconds): ocpp-host
 //      (libwebsockets) and ocpp-host-sockets (the Quectel port's websocket client).
 //
@@ -19,7 +21,7 @@
 // toolchain is absent; CI (.ci/run) installs the packages first so they really run.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +40,12 @@ const QUICKJS = {
 };
 const vendorDir = join(shimDir, 'vendor', `quickjs-${QUICKJS.version}`);
 const stampFile = join(vendorDir, '.built-from');
-const stamp = `${QUICKJS.package} ${QUICKJS.integrity}\n`;
+/** Patches to the vendored sources, applied in name order with patch -p1 (README lists them). */
+const patchesDir = join(shimDir, 'patches');
+const patches = readdirSync(patchesDir).filter((name) => name.endsWith('.patch')).sort();
+const patchesHash = createHash('sha256');
+for (const name of patches) patchesHash.update(name).update(readFileSync(join(patchesDir, name)));
+const stamp = `${QUICKJS.package} ${QUICKJS.integrity}\npatches ${patchesHash.digest('hex')}\n`;
 
 /** The armhf build: Debian's cross compiler and qemu-user to run what it makes. */
 export const ARMHF = {
@@ -54,6 +61,7 @@ export const ARMHF = {
     { name: 'libc6-dev-armhf-cross', present: () => existsSync('/usr/arm-linux-gnueabihf/include/stdio.h') },
     { name: 'qemu-user', present: () => has('qemu-arm', ['--version']) },
     { name: 'make', present: () => has('make', ['--version']) },
+    { name: 'patch', present: () => has('patch', ['--version']) },
   ],
 };
 
@@ -61,6 +69,7 @@ export const ARMHF = {
 const PACKAGES = [
   { name: 'build-essential', present: () => has('cc', ['--version']) && has('make', ['--version']) },
   { name: 'pkg-config', present: () => has('pkg-config', ['--version']) },
+  { name: 'patch', present: () => has('patch', ['--version']) },
   { name: 'libwebsockets-dev', present: () => has('pkg-config', ['--exists', 'libwebsockets']) },
   { name: 'libssl-dev', present: () => has('pkg-config', ['--exists', 'openssl']) },
   // the optional host-ABI members: firmware download, diagnostics upload (make MEMBERS=0 builds without)
@@ -155,6 +164,7 @@ function ensureQuickJS({ say }) {
       throw new Error(`${QUICKJS.package}: integrity ${integrity} is not the pinned ${QUICKJS.integrity}`);
     }
     run('tar', ['-xzf', tarball, '-C', work, QUICKJS.sourceDir]);
+    for (const name of patches) run('patch', ['-p1', '--forward', '--batch', '-i', join(patchesDir, name)], { cwd: join(work, QUICKJS.sourceDir) });
     rmSync(vendorDir, { recursive: true, force: true });
     mkdirSync(dirname(vendorDir), { recursive: true });
     renameSync(join(work, QUICKJS.sourceDir), vendorDir);

@@ -223,3 +223,20 @@ armhfTest('a 20 KB message in and a 20 KB answer out leave no buffers of that si
     server.close();
   }
 });
+
+// Out of memory in a promise job on the module's word size: the station ends with 71 at
+// once (the watchdog, at 30 s, never has to), whatever the limit. At some limits QuickJS
+// 2021-03-27 crashed here (SIGSEGV, 32-bit ARM only): an allocation failing while it wrote
+// the backtrace of the pending exception threw "out of memory" over that exception, freeing
+// the object it was writing to (firmware-shim/patches/build-backtrace-holds-error.patch).
+armhfTest('a promise chain that outgrows the heap ends with 71 at once under qemu-arm, at every limit', async () => {
+  const file = join(dataDir, 'chain-guest.js');
+  writeFileSync(file, 'function again() { return Promise.resolve().then(again); } ocppHost.timerStart(1, again);');
+  for (const limit of [100000, 150001, 200000, 271271, 350000, 405894, 485084, 600001, 627626]) {
+    const args = ['--url', 'ws://127.0.0.1:9/ocpp', '--id', `ARM-OOM-${limit}`, '--data-dir', dataDir, '--heap-limit', String(limit), '--watchdog-ms', '30000'];
+    const n = await startHost(file, args, { binaryPath: shim.binary, runner: shim.runner, timeout: 60000 }).exited;
+    assert.equal(n.code, 71, `limit ${limit}: exit ${n.code ?? n.signal}\n${n.stdout}${n.stderr}`);
+    assert.match(n.stdout, new RegExp(`exit 71: out of memory: a promise job needed more than the heap limit of ${limit} bytes`));
+    assert.ok(n.heapPeak <= limit && n.heapPeak > limit * 0.9, `limit ${limit}: peak ${n.heapPeak} at the limit`);
+  }
+});

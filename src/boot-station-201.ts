@@ -24,32 +24,12 @@ import { installSecurity, SecurityEventType } from './v201/security/security';
 import { installCertificates } from './v201/certificates/certificates';
 import { installLogUpload } from './v201/diagnostics/log-upload';
 import { installCustomerInformation } from './v201/diagnostics/customer-information';
+import { BootOptions, STATION_BASE_SETTINGS, bootOn } from './lib/station-boot';
 
 /** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
-export const STATION_201_SETTINGS: Array<keyof Settings> = [
-  'url',
-  'id',
-  'vendor',
-  'model',
-  'firmwareVersion',
-  'connectors',
-  'duration',
-  'logLevel',
-  'password',
-  'ca',
-  'cert',
-  'key',
-  'securityProfile',
-  'maxConnectAttempts',
-  'reconnectMaxSeconds',
-  'configuration',
-];
+export const STATION_201_SETTINGS: Array<keyof Settings> = STATION_BASE_SETTINGS.concat(['duration']);
 
-export interface Station201Boot<H extends Hardware> {
-  /** The settings this bundle acts on: STATION_201_SETTINGS and those of what it attaches. */
-  settings: Array<keyof Settings>;
-  /** The charger's IO, made once per boot. */
-  hardware: (hal: Hal) => H;
+export interface Station201Boot<H extends Hardware> extends BootOptions<H> {
   /** Runs once the station is built, before it connects. */
   attach?: (station: Station, transactions: TransactionsFeature, hardware: H) => void;
 }
@@ -57,17 +37,17 @@ export interface Station201Boot<H extends Hardware> {
 /**
  * Boots the 2.0.1 station: declares the settings, builds it with its features on the
  * hardware and starts it. Without a CSMS URL or station id it ends the program with 2.
+ * The station is built once the bundle's top level has returned (src/lib/after-top-level.ts).
+ * Resolves to the running station (null: nothing to connect to, or it could not be built).
  */
-export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boot<H>): Station | null {
-  hal.declareSettings(boot.settings);
+export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boot<H>): Promise<Station | null> {
+  const identity = (s: Settings) => ['boot: OCPP 2.0.1 station ' + s.id + ', ' + s.connectors + ' EVSE(s), CSMS ' + s.url];
+  return bootOn(hal, boot, identity, (hardware) => build(hal, boot, hardware));
+}
+
+/** The 2.0.1 station with its features, started. */
+function build<H extends Hardware>(hal: Hal, boot: Station201Boot<H>, hardware: H): Station {
   const settings = hal.settings;
-  hal.log.info('boot: OCPP 2.0.1 station ' + settings.id + ', ' + settings.connectors + ' EVSE(s), CSMS ' + settings.url);
-  if (!settings.url || !settings.id) {
-    hal.log.error('settings need "url" and "id": nothing to connect to');
-    hal.exit(2);
-    return null;
-  }
-  const hardware = boot.hardware(hal);
   const station = new Station(hal, hardware, openChargePointLink(hal));
   station.install(deviceModel).install(provisioning).install(availability);
   // Block A's security events (the security profiles are the session's), block M's certificates (also the TLS credentials).

@@ -10,33 +10,12 @@ import { Station } from './app/station';
 import { StationFeature } from './app/feature';
 import { BUILT_IN_FEATURES } from './app/built-in-features';
 import { openChargePointLink } from './app/core/csms-link';
-import { afterTopLevel } from './lib/after-top-level';
+import { BootOptions, STATION_BASE_SETTINGS, bootOn } from './lib/station-boot';
 
 /** The settings the station application itself acts on (hal/settings.ts). */
-export const STATION_SETTINGS: Array<keyof Settings> = [
-  'url',
-  'id',
-  'connectors',
-  'password',
-  'ca',
-  'cert',
-  'key',
-  'securityProfile',
-  'logLevel',
-  'vendor',
-  'model',
-  'firmwareVersion',
-  'maxConnectAttempts',
-  'reconnectMaxSeconds',
-  'configuration',
-  'disabledFeatureProfiles',
-];
+export const STATION_SETTINGS: Array<keyof Settings> = STATION_BASE_SETTINGS.concat(['disabledFeatureProfiles']);
 
-export interface StationBoot<H extends Hardware> {
-  /** The settings this bundle acts on: STATION_SETTINGS and those of what it attaches. */
-  settings: Array<keyof Settings>;
-  /** The charger's IO, made once per boot. */
-  hardware: (hal: Hal) => H;
+export interface StationBoot<H extends Hardware> extends BootOptions<H> {
   /** Runs once the station is built, before it connects. */
   attach?: (station: Station, hardware: H) => void;
   /** The features it is built with (default: built-in-features.ts, which the build's --features cuts down). */
@@ -50,17 +29,11 @@ export interface StationBoot<H extends Hardware> {
  * Resolves to the running station (null: nothing to connect to, or it could not be built).
  */
 export function bootStation<H extends Hardware>(hal: Hal, boot: StationBoot<H>): Promise<Station | null> {
-  hal.declareSettings(boot.settings);
-  const s = hal.settings;
-  hal.log.info('boot: ' + s.vendor + ' ' + s.model + ' ' + s.firmwareVersion + ' on host ' + hal.hostName + ', IMEI ' + hal.imei());
-  hal.log.info('station ' + (s.id || '(no id)') + ', ' + s.connectors + ' connector(s), CSMS ' + (s.url || '(none)'));
-  if (!s.url || !s.id) {
-    hal.log.error('settings need "url" and "id": nothing to connect to');
-    hal.exit(2);
-    return Promise.resolve(null);
-  }
-  return afterTopLevel(hal, () => {
-    const hardware = boot.hardware(hal);
+  const identity = (s: Settings) => [
+    'boot: ' + s.vendor + ' ' + s.model + ' ' + s.firmwareVersion + ' on host ' + hal.hostName + ', IMEI ' + hal.imei(),
+    'station ' + (s.id || '(no id)') + ', ' + s.connectors + ' connector(s), CSMS ' + (s.url || '(none)'),
+  ];
+  return bootOn(hal, boot, identity, (hardware) => {
     const station = new Station(hal, hardware, openChargePointLink(hal), boot.features || BUILT_IN_FEATURES);
     // The session gave up connecting (maxConnectAttempts): the program ends, the host decides what next.
     station.events.fatal = () => hal.exit(1);

@@ -216,7 +216,7 @@ test('the host rolled the new image back: InstallationFailed after the reboot, n
 
 test('the 2.0.1 firmware (bootStation201): an update without signingCertificate is the non-secure L02 (no SignatureVerified), Installed after the reboot with reason FirmwareUpdate; a signed one InvalidCertificate, as no ManufacturerRootCertificate is installed', async () => {
   const t = script();
-  const boot = (files: { [name: string]: string }) => {
+  const boot = async (files: { [name: string]: string }) => {
     const host = new FakeHost({ config: { url: 'ws://csms/ocpp', id: 'CP-FW', connectors: 1 }, files });
     scripted(t)(host);
     const csms = new FakeCsms(host, 'ocpp2.0.1');
@@ -224,10 +224,10 @@ test('the 2.0.1 firmware (bootStation201): an update without signingCertificate 
     csms.autoAnswer.SecurityEventNotification = () => ({}); // the firmware sends its security events (block A)
     host.onConnect = () => csms.accept();
     let hw: any = null;
-    const station = bootStation201(createHal(host), { settings: STATION_201_SETTINGS, hardware: (h) => (hw = simHardwareFor(h)) })!;
+    const station = (await bootStation201(createHal(host), { settings: STATION_201_SETTINGS, hardware: (h) => (hw = simHardwareFor(h)) }))!;
     return { host, csms, station, stop: () => (station.stop(), hw.stop()) };
   };
-  const first = boot({});
+  const first = await boot({});
   assert.equal((await first.csms.next('BootNotification'))[3].reason, 'PowerUp');
   assert.deepEqual((await first.csms.call('UpdateFirmware', request(31)))[2], { status: 'InvalidCertificate' });
   assert.deepEqual((await first.csms.call('UpdateFirmware', request(32, { signingCertificate: null, signature: null })))[2], { status: 'Accepted' });
@@ -238,7 +238,7 @@ test('the 2.0.1 firmware (bootStation201): an update without signingCertificate 
   for (const k in first.host.files) files[k] = first.host.files[k];
   first.stop();
   t.state = { trial: true };
-  const second = boot(files);
+  const second = await boot(files);
   assert.equal((await second.csms.next('BootNotification'))[3].reason, 'FirmwareUpdate');
   assert.deepEqual(await statuses(second, 1), ['Installed/32']);
   second.stop();

@@ -11,7 +11,7 @@ import { FakeCsms } from '../app/lib/station-harness';
 
 const now = () => new Date(clock.now()).toISOString();
 
-function boot(files: { [name: string]: string } = {}) {
+async function boot(files: { [name: string]: string } = {}) {
   const host = new FakeHost({ config: { url: 'ws://csms/ocpp', id: 'CP-FULL', connectors: 2 }, files });
   const hal = createHal(host);
   const csms = new FakeCsms(host, 'ocpp2.0.1');
@@ -27,13 +27,15 @@ function boot(files: { [name: string]: string } = {}) {
   for (const a in answers) csms.autoAnswer[a] = answers[a];
   host.onConnect = () => csms.accept();
   let hw: SimHardware | null = null;
-  const station = bootStation201(hal, { settings: STATION_201_SETTINGS, hardware: (h) => (hw = simHardwareFor(h)) })!;
+  const station = (await bootStation201(hal, { settings: STATION_201_SETTINGS, hardware: (h) => (hw = simHardwareFor(h)) }))!;
   return { host, hal, csms, station, hw: hw! as SimHardware };
 }
 
+type Rig = Awaited<ReturnType<typeof boot>>;
+
 const statuses = (csms: FakeCsms) => csms.pending('StatusNotification').map((f) => f[3].evseId + ':' + f[3].connectorStatus);
 
-async function startTransaction(rig: ReturnType<typeof boot>): Promise<string> {
+async function startTransaction(rig: Rig): Promise<string> {
   const r = await rig.csms.call('RequestStartTransaction', { idToken: { idToken: 'REMOTE-1', type: 'Central' }, remoteStartId: 5, evseId: 1 });
   assert.deepEqual(r[2].status, 'Accepted');
   rig.hw.connector(1).plugIn();
@@ -42,7 +44,7 @@ async function startTransaction(rig: ReturnType<typeof boot>): Promise<string> {
   return started[3].transactionInfo.transactionId;
 }
 
-async function endTransaction(rig: ReturnType<typeof boot>, transactionId: string): Promise<void> {
+async function endTransaction(rig: Rig, transactionId: string): Promise<void> {
   assert.deepEqual((await rig.csms.call('RequestStopTransaction', { transactionId }))[2], { status: 'Accepted' });
   for (;;) {
     const e = await rig.csms.next('TransactionEvent');
@@ -53,7 +55,7 @@ async function endTransaction(rig: ReturnType<typeof boot>, transactionId: strin
 }
 
 test('Reset OnIdle during a transaction: Scheduled, the other EVSE Unavailable meanwhile, the reboot once the transaction has ended and the cable is out; the next boot says ScheduledReset', async () => {
-  const rig = boot();
+  const rig = await boot();
   await rig.csms.next('BootNotification');
   await sleep(100);
   const tx = await startTransaction(rig);
@@ -68,7 +70,7 @@ test('Reset OnIdle during a transaction: Scheduled, the other EVSE Unavailable m
   for (const k in rig.host.files) files[k] = rig.host.files[k];
   rig.station.stop();
   rig.hw.stop();
-  const next = boot(files);
+  const next = await boot(files);
   const bootFrame = await next.csms.next('BootNotification');
   assert.equal(bootFrame[3].reason, 'ScheduledReset');
   await sleep(100);
@@ -78,7 +80,7 @@ test('Reset OnIdle during a transaction: Scheduled, the other EVSE Unavailable m
 });
 
 test('ChangeAvailability Inoperative of the station during a transaction: Scheduled; the idle EVSE Unavailable at once, the charging one once its transaction has ended; no new transaction meanwhile', async () => {
-  const rig = boot();
+  const rig = await boot();
   await rig.csms.next('BootNotification');
   await sleep(100);
   const tx = await startTransaction(rig);

@@ -6,7 +6,7 @@
 import { Routes } from '../routes';
 import { CoreContext } from '../context';
 import { Connector } from './connector';
-import { GetConfigurationResponse, StatusNotificationRequest } from '../../ocpp/v16/generated/types';
+import { GetConfigurationResponse, StatusNotificationRequest, UnlockStatus } from '../../ocpp/v16/generated/types';
 
 export function coreRoutes(station: CoreContext): Routes {
   return {
@@ -129,7 +129,7 @@ function connectorOfTransaction(station: CoreContext, transactionId: number): Co
  * UnlockConnector (section 5.18): stops a transaction there (UnlockCommand), then unlocks.
  * NotSupported for an unknown connector and one without a cable lock (a fixed cable).
  */
-function unlock(station: CoreContext, connectorId: number): 'Unlocked' | 'UnlockFailed' | 'NotSupported' {
+function unlock(station: CoreContext, connectorId: number): UnlockStatus {
   const c = station.connector(connectorId);
   if (!c || !c.hw.hasCableLock) return 'NotSupported';
   c.stopTransaction('UnlockCommand');

@@ -8,7 +8,7 @@ import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { Routes } from '../routes';
 import { IdTagInfo } from '../core/authorization-cache';
-import { AuthorizationData, UpdateStatus } from '../../ocpp/v16/generated/types';
+import { AuthorizationData, UpdateStatus, UpdateType } from '../../ocpp/v16/generated/types';
 export { UpdateStatus };
 
 export interface LocalAuthListContext {
@@ -85,14 +85,14 @@ export class LocalAuthList {
   }
 
   /** SendLocalList (section 5.15). Nothing changes unless Accepted. */
-  update(listVersion: number, updateType: 'Full' | 'Differential', list: AuthorizationData[]): UpdateStatus {
+  update(listVersion: number, updateType: UpdateType, list: AuthorizationData[]): UpdateStatus {
     const log = this.station.hal.log;
     const status = this.apply(listVersion, updateType, list);
     log.info('SendLocalList ' + updateType + ' version ' + listVersion + ' (' + list.length + ' entries): ' + status + (status === 'Accepted' ? ', ' + this.count + ' idTags in the list' : ''));
     return status;
   }
 
-  private apply(listVersion: number, updateType: 'Full' | 'Differential', list: AuthorizationData[]): UpdateStatus {
+  private apply(listVersion: number, updateType: UpdateType, list: AuthorizationData[]): UpdateStatus {
     const config = this.station.config;
     if (!this.enabled) return 'NotSupported';
     if (list.length > config.getInt('SendLocalListMaxLength')) return 'Failed';

@@ -11,7 +11,7 @@ import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { loadList, saveList } from '../../lib/stored-list';
-import { ReservationStatus } from '../../ocpp/v16/generated/types';
+import { CancelReservationResponse, ReservationStatus } from '../../ocpp/v16/generated/types';
 export { ReservationStatus };
 
 export interface Reservation {
@@ -83,7 +83,7 @@ export class Reservations {
   }
 
   /** CancelReservation (section 5.3). */
-  cancel(reservationId: number): 'Accepted' | 'Rejected' {
+  cancel(reservationId: number): CancelReservationResponse['status'] {
     const r = this.remove(reservationId);
     this.station.hal.log.info('CancelReservation ' + reservationId + ': ' + (r ? 'Accepted' : 'Rejected (no such reservation)'));
     if (!r) return 'Rejected';

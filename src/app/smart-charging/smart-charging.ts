@@ -20,7 +20,7 @@ import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { loadList, saveList } from '../../lib/stored-list';
 import { ChargingRateUnit, profileAt, convertLimit, roundLimit, checkProfile } from '../../lib/charging-schedule';
-import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose, GetCompositeScheduleResponse } from '../../ocpp/v16/generated/types';
+import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose, ChargingProfileStatus, ClearChargingProfileStatus, GetCompositeScheduleResponse } from '../../ocpp/v16/generated/types';
 
 export interface SmartChargingContext {
   readonly hal: Hal;
@@ -79,7 +79,7 @@ export class SmartCharging {
   }
 
   /** SetChargingProfile (section 5.16). */
-  set(connectorId: number, profile: ChargingProfile): 'Accepted' | 'Rejected' {
+  set(connectorId: number, profile: ChargingProfile): ChargingProfileStatus {
     const why = this.refusal(connectorId, profile);
     const name = profile.chargingProfilePurpose + ' ' + profile.chargingProfileId + ' (stack level ' + profile.stackLevel + ')';
     if (why) {
@@ -117,7 +117,7 @@ export class SmartCharging {
   }
 
   /** ClearChargingProfile (section 5.5): 'Unknown' when no profile matched. */
-  clear(filter: { id?: number; connectorId?: number; chargingProfilePurpose?: ChargingProfilePurpose; stackLevel?: number }): 'Accepted' | 'Unknown' {
+  clear(filter: { id?: number; connectorId?: number; chargingProfilePurpose?: ChargingProfilePurpose; stackLevel?: number }): ClearChargingProfileStatus {
     const before = this.installed.length;
     this.installed = this.installed.filter((i) => {
       if (filter.id !== undefined) return i.profile.chargingProfileId !== filter.id; // the id alone decides

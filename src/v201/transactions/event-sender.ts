@@ -24,8 +24,8 @@ export interface EventSenderOptions {
 }
 
 export class EventSender extends OutboxSender<LoggedEvent, OutgoingRequests, OutgoingResponses, 'TransactionEvent'> {
-  constructor(o: EventSenderOptions) {
-    const log = o.log;
+  constructor(options: EventSenderOptions) {
+    const log = options.log;
     super({
       head: () => log.head(),
       prepare: (e, failures) => ({ action: 'TransactionEvent', payload: log.payloadOf(e), uniqueId: e.messageId + (failures ? '.' + failures : '') }),
@@ -33,18 +33,18 @@ export class EventSender extends OutboxSender<LoggedEvent, OutgoingRequests, Out
       answered: (e, delivery, response) => {
         log.complete(e.seq);
         try {
-          o.answered(delivery.payload, response || {});
+          options.answered(delivery.payload, response || {});
         } catch (err) {
-          o.logger.error('handling the answer to TransactionEvent failed: ' + String(err));
+          options.logger.error('handling the answer to TransactionEvent failed: ' + String(err));
         }
       },
       givenUp: (e) => log.complete(e.seq),
       describe: (e) => 'TransactionEvent ' + e.eventType + ' of ' + e.transactionId,
       why: (error) => (error && error.message ? (error.code ? error.code + ': ' : '') + error.message : String(error)),
-      attempts: o.attempts,
-      retryInterval: o.retryInterval,
-      setTimeout: o.setTimeout,
-      log: o.logger,
+      attempts: options.attempts,
+      retryInterval: options.retryInterval,
+      setTimeout: options.setTimeout,
+      log: options.logger,
     });
   }
 }

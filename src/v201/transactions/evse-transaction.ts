@@ -39,7 +39,7 @@ export interface Authorization {
   /** RequestStartTransaction's id (F01.FR.25, F02.FR.01): sent in the next event. */
   remoteStartId?: number;
   /** Where the authorization came from: the triggerReason of the event that reports it. */
-  trigger: 'Authorized' | 'RemoteStart';
+  trigger: Extract<TriggerReasonEnum, 'Authorized' | 'RemoteStart'>;
 }
 
 interface Running {

@@ -410,6 +410,10 @@ static void websocket_step(conn *c, bool readable)
             finish(c, 1006, "", "out of memory");
             return;
         }
+        /* The engine began the close itself (a message over its limit: 1009): the server
+         * gets as long to answer as after a close the guest asked for. */
+        if (!ws_engine_is_open(c->ws) && !ws_engine_finished(c->ws) && c->deadline == 0)
+            c->deadline = port_ticks_ms() + CLOSE_TIMEOUT_MS;
     }
     const char *out;
     size_t pending;

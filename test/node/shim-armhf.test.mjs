@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { buildShimArmhf, binary as nativeBinary } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
@@ -238,5 +239,46 @@ armhfTest('a promise chain that outgrows the heap ends with 71 at once under qem
     assert.equal(n.code, 71, `limit ${limit}: exit ${n.code ?? n.signal}\n${n.stdout}${n.stderr}`);
     assert.match(n.stdout, new RegExp(`exit 71: out of memory: a promise job needed more than the heap limit of ${limit} bytes`));
     assert.ok(n.heapPeak <= limit && n.heapPeak > limit * 0.9, `limit ${limit}: peak ${n.heapPeak} at the limit`);
+  }
+});
+
+// A frame whose header claims more than a 32-bit size_t can hold (4 GiB + 5 bytes): the
+// module's websocket client refuses it by its header, never buffering it, and closes with
+// 1009; the CSMS that sent it never answers the close, so the socket ends after the close
+// timeout with that code, and the station goes on (here: its onclose ends it with 0).
+armhfTest('a frame claiming 4 GiB is refused by its header under qemu-arm: close 1009, no crash', async () => {
+  const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+  const sockets = [];
+  const server = createServer((socket) => {
+    sockets.push(socket);
+    let head = '';
+    socket.on('data', (chunk) => {
+      if (head.includes('\r\n\r\n')) return; // frames from the station: never answered
+      head += chunk.toString('latin1');
+      if (!head.includes('\r\n\r\n')) return;
+      const key = /sec-websocket-key: *(\S+)/i.exec(head)[1];
+      const accept = createHash('sha1').update(key + GUID).digest('base64');
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\nSec-WebSocket-Protocol: ocpp1.6\r\n\r\n`);
+      socket.write(Buffer.concat([Buffer.from([0x81, 127, 0, 0, 0, 1, 0, 0, 0, 5]), Buffer.from('hello')]));
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const file = join(dataDir, 'huge-frame-guest.js');
+  writeFileSync(
+    file,
+    `ocppHost.wsOpen('ws://127.0.0.1:${server.address().port}/ocpp/ARM-HUGE', '{"protocols":["ocpp1.6"]}', {
+       onopen: function () { ocppHost.log(20, 'open'); },
+       onmessage: function (t) { ocppHost.log(20, 'message ' + t.length); },
+       onclose: function (c, r) { ocppHost.log(20, 'close ' + c + ' ' + r); ocppHost.exit(0); }
+     });`
+  );
+  try {
+    const n = await startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'ARM-HUGE', '--data-dir', dataDir], { binaryPath: shim.binary, runner: shim.runner, timeout: 60000 }).exited;
+    assert.equal(n.code, 0, n.stdout + n.stderr);
+    const said = n.lines.filter((l) => l.level === 'info').map((l) => l.text).filter((t) => /^(open|message|close)/.test(t));
+    assert.deepEqual(said, ['open', 'close 1009 message too big']);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    server.close();
   }
 });

@@ -55,11 +55,16 @@ export interface Availability {
   /** Is the EVSE (connectorId given: and that connector) Operative? */
   operative(evseId: number, connectorId?: number): boolean;
   /**
-   * Holds the EVSE (0: every EVSE) Unavailable, each once its transaction has ended, or lets it
-   * go (on false): a reset waiting for the transactions (B12); not kept across a reboot.
+   * Holds the EVSE (0: every EVSE) Unavailable for `owner`, each once its transaction has ended,
+   * or lets that owner's hold go (on false): a reset (B12) or a firmware install (L01.FR.07)
+   * waiting for the transactions. An EVSE stays held while any owner's hold on it or on the
+   * station remains; not kept across a reboot.
    */
-  hold(evseId: number, on: boolean): void;
+  hold(owner: HoldOwner, evseId: number, on: boolean): void;
 }
+
+/** Who holds EVSEs Unavailable: each lets go only of its own hold. */
+export type HoldOwner = 'reset' | 'firmware';
 
 /**
  * What a TLS connection to the CSMS uses besides the URL: the CAs its certificate may chain

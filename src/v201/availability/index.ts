@@ -4,7 +4,7 @@
 // (B01.FR.05) and after an offline period (B04), Heartbeat on request, and the
 // ChargingStation / EVSE / Connector components of the device model.
 import { ChangeAvailabilityStatusEnum, ConnectorStatusEnum, EVSE, OperationalStatusEnum } from '../../ocpp/v201/generated/types';
-import { StationContext } from '../context';
+import { HoldOwner, StationContext } from '../context';
 
 const FILE = 'availability.json';
 const STATES = 'Available,Occupied,Reserved,Unavailable,Faulted';
@@ -34,10 +34,17 @@ export function availability(station: StationContext): void {
   let offlineSince = -1;
 
   const inoperative = (target: string) => stored.inoperative.indexOf(target) >= 0;
-  /** EVSEs held Unavailable for a reset that waits for the transactions ("0": all); not stored. */
+  /** The holds of what waits for the transactions (a reset, an install), "owner evseId" (evseId 0: all); not stored. */
   const held: string[] = [];
+  const isHeld = (evseId: number) => {
+    for (let i = 0; i < held.length; i++) {
+      const target = held[i].slice(held[i].indexOf(' ') + 1);
+      if (target === '0' || target === String(evseId)) return true;
+    }
+    return false;
+  };
   const operative = (evseId: number, connectorId?: number) =>
-    !inoperative('0') && !inoperative(String(evseId)) && (connectorId === undefined || !inoperative(evseId + '.' + connectorId)) && held.indexOf('0') < 0 && held.indexOf(String(evseId)) < 0;
+    !inoperative('0') && !inoperative(String(evseId)) && (connectorId === undefined || !inoperative(evseId + '.' + connectorId)) && !isHeld(evseId);
 
   /** EVSEs Occupied when they became Inoperative: Occupied until the cable is out, then Unavailable (G01.FR.05). */
   const occupiedUntilUnplugged: { [evseId: string]: boolean } = {};
@@ -54,10 +61,11 @@ export function availability(station: StationContext): void {
   const keepOccupied = (evseId: number) => {
     for (let e = 1; e <= n; e++) if ((!evseId || e === evseId) && statusOf(e, 1) === 'Occupied') occupiedUntilUnplugged[e] = true;
   };
-  const hold = (evseId: number, on: boolean) => {
+  const hold = (owner: HoldOwner, evseId: number, on: boolean) => {
     if (on) keepOccupied(evseId);
-    const i = held.indexOf(String(evseId));
-    if (on && i < 0) held.push(String(evseId));
+    const key = owner + ' ' + evseId;
+    const i = held.indexOf(key);
+    if (on && i < 0) held.push(key);
     if (!on && i >= 0) held.splice(i, 1);
     report(false);
   };

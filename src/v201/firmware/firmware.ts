@@ -53,7 +53,7 @@ export function installFirmware(station: StationContext, security?: FirmwareSecu
         else hal.log.warning('security event ' + type + ': ' + techInfo);
       },
       busy: () => (station.transactions.running() ? 'the transactions to end' : null),
-      waiting: (on) => station.availability.hold(0, on),
+      waiting: (on) => station.availability.hold('firmware', 0, on),
       reboot: () => station.reboot('FirmwareUpdate'),
     },
     { file: 'firmware-update.json', action: 'FirmwareStatusNotification', request: 'UpdateFirmware', what: 'firmware', unsigned: true }

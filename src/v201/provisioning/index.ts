@@ -22,7 +22,7 @@ export function provisioning(station: StationContext): void {
   const resetNow = (evseId: number, type: ResetEnum, scheduled: boolean) => {
     if (pending === evseId || !evseId) pending = null; // an EVSE's reset leaves a station reset waiting as it is
     if (evseId) {
-      station.availability.hold(evseId, false); // reset: back to what it was (a scheduled reset held it)
+      station.availability.hold('reset', evseId, false); // reset: back to what it was (a scheduled reset held it)
       // An EVSE reset ends its transaction (Immediate: at once, B12.FR.08); there is no more to an EVSE here.
       if (type === 'Immediate') station.transactions.stop(evseId, 'ImmediateReset');
       hal.log.info('EVSE ' + evseId + ' reset');
@@ -49,7 +49,7 @@ export function provisioning(station: StationContext): void {
         if (response.status === 'Scheduled') {
           pending = evseId;
           // Meanwhile the EVSEs that are Available become Unavailable, so that no transaction starts there (B12 scenario 3a).
-          station.availability.hold(evseId, true);
+          station.availability.hold('reset', evseId, true);
         } else if (response.status === 'Accepted') resetNow(evseId, request.type, false);
       },
     },

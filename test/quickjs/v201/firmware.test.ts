@@ -243,3 +243,24 @@ test('the 2.0.1 firmware (bootStation201): an update without signingCertificate 
   assert.deepEqual(await statuses(second, 1), ['Installed/32']);
   second.stop();
 });
+
+test('an install waiting for idle and a scheduled Reset hold the EVSEs each on its own: a replaced update lets go of its hold only, the idle EVSE stays Unavailable while the Reset waits (B12, L01.FR.07)', async () => {
+  const t = script();
+  const rig = await online(t, []);
+  rig.csms.inbox = [];
+  rig.hw.connector(1).plugIn();
+  assert.equal((await rig.csms.next('TransactionEvent'))[3].eventType, 'Started');
+  assert.deepEqual((await rig.csms.call('UpdateFirmware', request(21)))[2], { status: 'Accepted' });
+  assert.deepEqual(await statuses(rig, 3), ['Downloading/21', 'Downloaded/21', 'SignatureVerified/21']);
+  await sleep(1000);
+  assert.equal(rig.station.availability.operative(2), false, 'the install waits: EVSE 2 held');
+  assert.deepEqual((await rig.csms.call('Reset', { type: 'OnIdle' }))[2], { status: 'Scheduled' });
+  rig.csms.inbox = rig.csms.inbox.filter((f) => f[2] !== 'StatusNotification');
+  const later = new Date(clock.now() + 3600000).toISOString();
+  assert.deepEqual((await rig.csms.call('UpdateFirmware', request(22, { installDateTime: later })))[2], { status: 'AcceptedCanceled' });
+  await sleep(1000);
+  assert.equal(rig.station.availability.operative(2), false, 'the Reset still waits: EVSE 2 stays held');
+  assert.deepEqual(rig.csms.pending('StatusNotification').map((f) => f[3].evseId + ':' + f[3].connectorStatus), [], 'EVSE 2 never became Available');
+  rig.station.stop();
+  rig.hw.stop();
+});

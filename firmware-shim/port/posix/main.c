@@ -108,7 +108,12 @@ static int compile_bundle(const cli_options *o, char *code, size_t length)
 
 int main(int argc, char **argv)
 {
-    setvbuf(stdout, NULL, _IOLBF, 0); /* one line at a time, also into a pipe */
+    /* One line at a time, also into a pipe, from a buffer of 512 bytes, not the C library's
+     * 4 KB: the module has no stdio (it logs through QL_LOG_PRINTF), so what this port holds
+     * for it is kept near what a module does. A longer line goes out in several writes. */
+    enum { STDOUT_BUFFER = 512 };
+    char *stdout_buffer = malloc(STDOUT_BUFFER);
+    setvbuf(stdout, stdout_buffer, _IOLBF, stdout_buffer ? STDOUT_BUFFER : 0);
 
     cli_options o;
     char error[1024];

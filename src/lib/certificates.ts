@@ -10,9 +10,11 @@
 // Reading and checking certificates is the host's job (HalCrypto). Without it the store
 // accepts nothing new and reports nothing installed.
 import { CertificateInfo, HalCrypto, Storage } from '../../hal/index';
+import { DeleteCertificateStatus, HashAlgorithm as HashAlgorithm16, InstallCertificateStatus } from '../ocpp/v16/generated/types';
+import { DeleteCertificateStatusEnum, HashAlgorithmEnum, InstallCertificateStatusEnum } from '../ocpp/v201/generated/types';
 
 /** The hash algorithms and hash data of a certificate, as both versions' CertificateHashData has them. */
-export type HashAlgorithm = 'SHA256' | 'SHA384' | 'SHA512';
+export type HashAlgorithm = HashAlgorithm16 | HashAlgorithmEnum;
 export interface CertificateHashData {
   hashAlgorithm: HashAlgorithm;
   issuerNameHash: string;
@@ -65,7 +67,7 @@ export class Certificates<U extends string = string> {
   }
 
   /** InstallCertificate: a well-formed CA certificate that is valid now; Rejected otherwise. */
-  install(type: U, pem: string, now: number): { status: 'Accepted' | 'Failed' | 'Rejected'; why?: string; full?: boolean } {
+  install(type: U, pem: string, now: number): { status: InstallCertificateStatus | InstallCertificateStatusEnum; why?: string; full?: boolean } {
     const info = this.describe(pem);
     if (!info) return { status: 'Rejected', why: this.crypto ? 'not a certificate' : 'this host cannot read certificates' };
     if (info.length !== 1) return { status: 'Rejected', why: 'one certificate expected, got ' + info.length };
@@ -104,7 +106,7 @@ export class Certificates<U extends string = string> {
    * DeleteCertificate. `mayRemoveLast(type)`: may the last certificate of this type go?
    * (The CA the TLS connection relies on must not.)
    */
-  remove(wanted: CertificateHashData, mayRemoveLast: (type: U) => boolean): 'Accepted' | 'Failed' | 'NotFound' {
+  remove(wanted: CertificateHashData, mayRemoveLast: (type: U) => boolean): DeleteCertificateStatus | DeleteCertificateStatusEnum {
     for (let i = 0; i < this.data.installed.length; i++) {
       const entry = this.data.installed[i];
       const hash = this.hashOf(entry.pem, wanted.hashAlgorithm);

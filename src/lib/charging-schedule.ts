@@ -12,9 +12,12 @@
 // It ends after `duration` seconds (when given), and the profile only counts between
 // validFrom and validTo.
 
+import { ChargingProfileKindType, ChargingRateUnitType, RecurrencyKindType } from '../ocpp/v16/generated/types';
+import { ChargingProfileKindEnum, ChargingRateUnitEnum, RecurrencyKindEnum } from '../ocpp/v201/generated/types';
+
 /** A limit's unit: amperes or watts. */
-export type ChargingRateUnit = 'A' | 'W';
-export type ChargingProfileKind = 'Absolute' | 'Recurring' | 'Relative';
+export type ChargingRateUnit = ChargingRateUnitType | ChargingRateUnitEnum;
+export type ChargingProfileKind = ChargingProfileKindType | ChargingProfileKindEnum;
 
 export interface ChargingSchedulePeriod {
   /** Seconds from the schedule's start. */
@@ -34,7 +37,7 @@ export interface ChargingSchedule {
 export interface ChargingProfile {
   stackLevel: number;
   chargingProfileKind: ChargingProfileKind;
-  recurrencyKind?: 'Daily' | 'Weekly';
+  recurrencyKind?: RecurrencyKindType | RecurrencyKindEnum;
   validFrom?: string;
   validTo?: string;
   chargingSchedule: ChargingSchedule;

@@ -28,11 +28,12 @@ export function startSimulatorControl(hal: Hal, station: Station, hw: SimHardwar
 
 /** Adds `fn` after what a scenario may already listen with. */
 function chain(events: StationEvents, name: 'connector' | 'online' | 'offline', fn: () => void): void {
-  const before = events[name] as ((c?: Connector) => void) | undefined;
-  events[name] = ((c?: Connector) => {
-    if (before) before(c);
+  const before: ((c: Connector) => void) | undefined = events[name];
+  // One function for the three: online and offline pass no connector, and their handlers take none.
+  events[name] = (c?: Connector) => {
+    if (before) before(c as Connector);
     fn();
-  }) as any;
+  };
 }
 
 /** The 1.6 station's side of the control. */

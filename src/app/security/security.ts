@@ -9,7 +9,6 @@
 // after TRIAL_ATTEMPTS failed attempts (or a reboot that finds them) the station falls
 // back to them. A reboot in between continues the trial.
 import { Hal, Logger } from '../../../hal/index';
-import { Configuration } from '../core/configuration';
 import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from '../core/connection';
 import { SecurityEvents, EventLink } from '../../lib/security-events';
 import { SecurityEventType } from './security-event-types';

@@ -10,7 +10,7 @@
 // component: "OCPPCommCtrlr/HeartbeatInterval", "DeviceDataCtrlr/ItemsPerMessage#GetVariables",
 // "EVSE@1/AvailabilityState", "Connector@1.1/ConnectorType".
 import { Storage } from '../../../hal/index';
-import { AttributeEnum, Component, DataEnum, MutabilityEnum, SetVariableStatusEnum, Variable } from '../../ocpp/v201/generated/types';
+import { AttributeEnum, Component, DataEnum, GetVariableStatusEnum, MutabilityEnum, SetVariableStatusEnum, Variable } from '../../ocpp/v201/generated/types';
 
 /** Where the values set by the CSMS (or the station) are kept: one JSON object, key → value. */
 const FILE = 'device-model.json';
@@ -242,7 +242,7 @@ export class DeviceModel {
   }
 
   /** A variable by its OCPP names: the entry, or why there is none (B05.FR.04-05, B06.FR.06-07). */
-  find(component: Component, variable: Variable): Entry | 'UnknownComponent' | 'UnknownVariable' {
+  find(component: Component, variable: Variable): Entry | Extract<GetVariableStatusEnum & SetVariableStatusEnum, `Unknown${string}`> {
     const found = this.entry(wireKey(component, variable));
     if (found) return found;
     const c = wireKey(component) + '/';

@@ -52,7 +52,6 @@ export class FakeCsms {
   /** Frames the station sent, not yet taken by next(). */
   inbox: any[] = [];
   autoAnswer: { [action: string]: (payload: any) => any } = {};
-  private seen = 0;
   private callSeq = 0;
   results: { [id: string]: any } = {};
 

@@ -4,7 +4,8 @@
 // native code would. The EV and meter are the simulator's one model (sim-hardware.ts), the
 // control commands are the bundle-side control's (control-commands.ts); what the host cannot
 // ask the bundle (the registration, a connector's status and transaction) it reads from the
-// OCPP 1.6 frames the station sends and receives, as a driver reads the charger's display.
+// OCPP frames the station sends and receives (1.6 or 2.0.1, as its BootNotification shows), as
+// a driver reads the charger's display.
 // The card reader is the hardware's input `idTag`: a card presented is held there for
 // CARD_MS, then taken away.
 //
@@ -30,13 +31,26 @@ export interface HostChargerOptions extends SimHardwareOptions {
 /** One hardware output of hardwareWrite. */
 export type HostOutput = 'relay' | 'lock' | 'current-limit';
 
-/** The station as its OCPP 1.6 frames show it: the registration, each connector's status and transaction. */
+/** A connector as the frames show it: the control API's state, and 2.0.1's charging state. */
+interface ObservedConnector extends StationConnectorState {
+  /** 2.0.1: the transaction's chargingState (TransactionEvent transactionInfo), null without one. */
+  chargingState: string | null;
+}
+
+/**
+ * The station as its frames show it, OCPP 1.6 or 2.0.1 (told by its BootNotification: 2.0.1's
+ * has chargingStation): the registration, each connector's status and transaction. In 2.0.1
+ * connector n is EVSE n's connector 1 (as the 2.0.1 firmware reads the hardware).
+ */
 class ObservedStation implements ControlledStation {
   registration: string | null = null;
-  readonly idTagMaxLength = 20;
+  /** '1.6' or '2.0.1' once the BootNotification went out. */
+  version: '1.6' | '2.0.1' | null = null;
   private readonly calls: { [messageId: string]: { action: string; payload: any } } = {};
-  private readonly connectors: StationConnectorState[] = [];
-  /** StopTransactions sent and not answered yet. */
+  private readonly connectors: ObservedConnector[] = [];
+  /** 2.0.1: the connector of each transaction seen (its evse is given once). */
+  private readonly transactionConnector: { [transactionId: string]: number } = {};
+  /** StopTransactions (1.6) or TransactionEvent Ended (2.0.1) sent and not answered yet. */
   stopsPending = 0;
   /** The Authorize answers, in order (a session's driver waits for its own). */
   lastAuthorize: string | null = null;
@@ -45,12 +59,15 @@ class ObservedStation implements ControlledStation {
     private readonly charger: HostCharger,
     private readonly isConnected: () => boolean
   ) {
-    for (let id = 0; id <= charger.hw.connectorCount; id++) this.connectors.push({ status: null, transactionId: null, idTag: null, meterStartWh: null });
+    for (let id = 0; id <= charger.hw.connectorCount; id++) this.connectors.push({ status: null, transactionId: null, idTag: null, meterStartWh: null, chargingState: null });
   }
 
   get connected(): boolean {
     return this.isConnected();
   }
+
+  /** The longest card the hardware input `idTag` carries (hal/host-hardware.ts), whatever the version. */
+  readonly idTagMaxLength = 20;
 
   /** One frame the station sent ('out') or received ('in'); true when the state changed. */
   frame(direction: 'in' | 'out', text: string): boolean {
@@ -61,20 +78,23 @@ class ObservedStation implements ControlledStation {
       return false;
     }
     if (Object.prototype.toString.call(f) !== '[object Array]' || typeof f[1] !== 'string') return false;
-    if (f[0] === 2 && direction === 'out') {
-      this.calls[f[1]] = { action: f[2], payload: f[3] || {} };
-      return this.sent(f[2], f[3] || {});
+    if (f[0] === 2 && direction === 'out' && typeof f[2] === 'string') {
+      const payload = f[3] && typeof f[3] === 'object' ? f[3] : {};
+      this.calls[f[1]] = { action: f[2], payload };
+      if (f[2] === 'BootNotification') this.version = payload.chargingStation ? '2.0.1' : '1.6';
+      return this.version === '2.0.1' ? this.sent201(f[2], payload) : this.sent(f[2], payload);
     }
     if ((f[0] === 3 || f[0] === 4) && direction === 'in') {
       const call = this.calls[f[1]];
       if (!call) return false;
       delete this.calls[f[1]];
-      return this.answered(call.action, call.payload, f[0] === 3 ? f[2] || {} : null);
+      const answer = f[0] === 3 && f[2] && typeof f[2] === 'object' ? f[2] : f[0] === 3 ? {} : null;
+      return this.answered(call.action, call.payload, answer);
     }
     return false;
   }
 
-  private connector(id: unknown): StationConnectorState | null {
+  private connector(id: unknown): ObservedConnector | null {
     return typeof id === 'number' && id >= 1 && id < this.connectors.length ? this.connectors[id] : null;
   }
 
@@ -97,15 +117,42 @@ class ObservedStation implements ControlledStation {
       this.stopsPending++;
       for (let id = 1; id < this.connectors.length; id++) {
         const c = this.connectors[id];
-        if (c.transactionId === p.transactionId) {
-          c.transactionId = null;
-          c.idTag = null;
-          c.meterStartWh = null;
-        }
+        if (c.transactionId === p.transactionId) endTransaction(c);
       }
       return true;
     }
     return false;
+  }
+
+  /** 2.0.1: StatusNotification (connectorStatus of EVSE n's connector 1) and TransactionEvent. */
+  private sent201(action: string, p: any): boolean {
+    if (action === 'StatusNotification') {
+      const c = p.connectorId === 1 ? this.connector(p.evseId) : null;
+      if (c) c.status = p.connectorStatus;
+      return !!c;
+    }
+    if (action !== 'TransactionEvent' || !p.transactionInfo || typeof p.transactionInfo.transactionId !== 'string') return false;
+    const txId: string = p.transactionInfo.transactionId;
+    if (p.evse && this.connector(p.evse.id) && (p.evse.connectorId === undefined || p.evse.connectorId === 1)) this.transactionConnector[txId] = p.evse.id;
+    const id = this.transactionConnector[txId];
+    const c = id !== undefined ? this.connectors[id] : null;
+    if (p.eventType === 'Ended') {
+      this.stopsPending++;
+      delete this.transactionConnector[txId];
+      if (c && c.transactionId === txId) endTransaction(c);
+      return true;
+    }
+    if (!c) return false;
+    if (c.transactionId !== txId) {
+      c.transactionId = txId;
+      c.idTag = null;
+      c.chargingState = null;
+      const register = energyRegister(p.meterValue);
+      c.meterStartWh = register !== null ? register : this.charger.hw.connector(id).read().energyWh;
+    }
+    if (p.idToken && typeof p.idToken.idToken === 'string') c.idTag = p.idToken.idToken;
+    if (typeof p.transactionInfo.chargingState === 'string') c.chargingState = p.transactionInfo.chargingState;
+    return true;
   }
 
   private answered(action: string, p: any, answer: any): boolean {
@@ -118,16 +165,31 @@ class ObservedStation implements ControlledStation {
       if (c && answer && c.idTag === p.idTag) c.transactionId = answer.transactionId;
       return !!c;
     }
-    if (action === 'StopTransaction') {
+    if (action === 'StopTransaction' || (action === 'TransactionEvent' && p.eventType === 'Ended')) {
       this.stopsPending = Math.max(0, this.stopsPending - 1);
       return true;
     }
-    if (action === 'Authorize') this.lastAuthorize = answer && answer.idTagInfo ? answer.idTagInfo.status : 'CALLERROR';
+    if (action === 'Authorize') {
+      const info = answer && (answer.idTagInfo || answer.idTokenInfo);
+      this.lastAuthorize = info ? info.status : 'CALLERROR';
+    }
     return false;
   }
 
   connectorState(id: number): StationConnectorState {
     return this.connectors[id];
+  }
+
+  /** Energy flows in connector `id`'s transaction (1.6: status Charging; 2.0.1: chargingState Charging). */
+  charging(id: number): boolean {
+    const c = this.connectors[id];
+    return this.version === '2.0.1' ? c.transactionId !== null && c.chargingState === 'Charging' : c.status === 'Charging';
+  }
+
+  /** Connector `id`'s transaction is over, the cable still in (1.6: status Finishing; 2.0.1: no transaction). */
+  finished(id: number): boolean {
+    const c = this.connectors[id];
+    return this.version === '2.0.1' ? c.transactionId === null : c.status === 'Finishing';
   }
 
   presentIdTag(idTag: string, ids: number[]): number | null {
@@ -140,8 +202,10 @@ class ObservedStation implements ControlledStation {
         return c.idTag !== null && c.idTag.toLowerCase() === tag;
       },
       (id) => {
-        const s = this.connectors[id].status;
-        return this.connectors[id].idTag === null && (s === 'Available' || s === 'Preparing' || s === 'Finishing');
+        const c = this.connectors[id];
+        const s = c.status;
+        if (this.version === '2.0.1') return c.idTag === null && (s === 'Available' || s === 'Occupied');
+        return c.idTag === null && (s === 'Available' || s === 'Preparing' || s === 'Finishing');
       }
     );
     if (chosen !== null) this.charger.presentCard(chosen, idTag);
@@ -150,6 +214,30 @@ class ObservedStation implements ControlledStation {
 
   /** The bundle reconnects on its own backoff: the host cannot hurry it. */
   connectNow(): void {}
+}
+
+function endTransaction(c: ObservedConnector): void {
+  c.transactionId = null;
+  c.idTag = null;
+  c.meterStartWh = null;
+  c.chargingState = null;
+}
+
+/** The Energy.Active.Import.Register (Wh) of 2.0.1 MeterValues, or null. */
+function energyRegister(meterValue: any): number | null {
+  if (Object.prototype.toString.call(meterValue) !== '[object Array]') return null;
+  for (let i = 0; i < meterValue.length; i++) {
+    const sampled = meterValue[i] && meterValue[i].sampledValue;
+    if (Object.prototype.toString.call(sampled) !== '[object Array]') continue;
+    for (let j = 0; j < sampled.length; j++) {
+      const v = sampled[j];
+      if (!v || typeof v.value !== 'number' || (v.measurand && v.measurand !== 'Energy.Active.Import.Register') || v.phase) continue;
+      const unit = v.unitOfMeasure && v.unitOfMeasure.unit;
+      const scale = v.unitOfMeasure && typeof v.unitOfMeasure.multiplier === 'number' ? Math.pow(10, v.unitOfMeasure.multiplier) : 1;
+      return v.value * scale * (unit === 'kWh' ? 1000 : 1);
+    }
+  }
+  return null;
 }
 
 export class HostCharger {
@@ -252,13 +340,13 @@ export class HostCharger {
       } else if (step === 'presenting' && this.station.lastAuthorize !== null && this.station.lastAuthorize !== 'Accepted') {
         step = 'failed';
         done(1, 'session failed: idTag ' + idTag + ' was ' + this.station.lastAuthorize);
-      } else if (step === 'presenting' && c.status === 'Charging') {
+      } else if (step === 'presenting' && this.station.charging(1)) {
         next('charging', () => {
           log('session: driver presents idTag ' + idTag + ' again to stop');
           step = 'stopping';
           this.presentCard(1, idTag);
         }, (seconds > 0 ? seconds : DEFAULT_SESSION_SECONDS) * 1000);
-      } else if (step === 'stopping' && c.status === 'Finishing') {
+      } else if (step === 'stopping' && this.station.finished(1)) {
         next('unplugging', () => {
           log('session: driver pulls the cable');
           if (!cable.unplug()) cable.unplug(true); // still locked: pulled at the car

@@ -53,6 +53,19 @@ test('the CLI runs a real charging session with the flashed firmware: --bundle d
   assert.match(lines.join('\n'), /session complete/);
 });
 
+test('the CLI session with the 2.0.1 firmware: --bundle dist/firmware-201.min.js --hardware sim --scenario session: the driver at the host\'s charger, Authorize, a transaction with the idToken that ends, exit 0', { timeout: 120000 }, async () => {
+  const config = parseCliArgs(['--url', csms.url, '--id', 'CLI-201', '--bundle', join(root, 'dist', 'firmware-201.min.js'), '--hardware', 'sim', '--scenario', 'session', '--duration', '2', '--id-tag', 'FW-201', '--connectors', '1', '--data-dir', rig.dataDir]);
+  const lines = [];
+  const code = await runStations(config, { out: (l) => lines.push(l), forceExit: () => {} });
+  assert.equal(code, 0, lines.join('\n'));
+  assert.match(lines.join('\n'), /session complete/);
+  assert.deepEqual(csms.calls('CLI-201', 'Authorize').map((p) => p.idToken.idToken), ['FW-201']);
+  const events = csms.calls('CLI-201', 'TransactionEvent');
+  assert.ok(events.some((e) => e.idToken && e.idToken.idToken === 'FW-201'), 'the transaction has the idToken');
+  assert.equal(events.filter((e) => e.eventType === 'Ended').length, 1, 'one transaction, ended');
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'CLI-201'), []);
+});
+
 /** The settings file of the CLI run: MeterValues every second. */
 function settingsFile() {
   const file = join(rig.dataDir, 'meter-every-second.json');
@@ -132,5 +145,49 @@ test('the 2.0.1 firmware (dist/firmware-201.min.js) through a state folder: a ca
   assert.equal(tx().evseId, 1);
   await hw.waitOutput('relay', 1, false);
   assert.deepEqual(csms.violations.filter((v) => v.station === 'HW-201'), [], 'every message valid against the 2.0.1 schemas');
+  await station.stop(0, 'test over');
+});
+
+test('the control API on the host\'s charger with the 2.0.1 firmware (dist/firmware-201.min.js, hardware: sim): the state from 2.0.1\'s frames — registration, connectorStatus per EVSE, the transaction with its idToken; a card goes to the EVSE with the cable; unplugged at the car → Ended, Available', { timeout: 120000 }, async () => {
+  const station = await rig.start({ url: csms.url, id: 'CTRL-201', connectors: 2, scenario: 'none' }, { bundle: join(root, 'dist', 'firmware-201.min.js'), hardware: 'sim' });
+  const status = (evseId, s) =>
+    within(station, csms.waitFor((r) => r.station === 'CTRL-201' && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.evseId === evseId && r.payload.connectorStatus === s, { timeout: 15000, what: `EVSE ${evseId} ${s}` }));
+  const settled = () => new Promise((resolve) => setTimeout(resolve, 300)); // the answers come back
+  await status(2, 'Available');
+  await settled();
+  let state = station.control({ command: 'state' });
+  assert.equal(state.registration, 'Accepted');
+  assert.deepEqual(state.connectors.map((c) => c.status), ['Available', 'Available'], 'each EVSE\'s connectorStatus');
+  assert.deepEqual(station.control({ command: 'plug-in', connectorId: 2 }), { ok: true });
+  await status(2, 'Occupied');
+  assert.deepEqual(station.control({ command: 'present-id-tag', idTag: 'CARD-201-TWENTY-CHAR' }), { ok: true, connectorId: 2 }, 'to the EVSE with the cable');
+  const started = await within(station, csms.waitFor((r) => r.station === 'CTRL-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.idToken, { timeout: 15000, what: 'a TransactionEvent with the idToken' }));
+  assert.equal(started.payload.idToken.idToken, 'CARD-201-TWENTY-CHAR');
+  await within(station, csms.waitFor((r) => r.station === 'CTRL-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.transactionInfo.chargingState === 'Charging', { timeout: 15000, what: 'Charging' }));
+  await new Promise((resolve) => setTimeout(resolve, 2000)); // energy flows
+  state = station.control({ command: 'state' });
+  const [c1, c2] = state.connectors;
+  assert.equal(c1.status, 'Available');
+  assert.equal(c1.transactionId, null);
+  assert.equal(c2.status, 'Occupied');
+  assert.equal(c2.plugged, true);
+  assert.equal(c2.idTag, 'CARD-201-TWENTY-CHAR');
+  assert.equal(c2.transactionId, started.payload.transactionInfo.transactionId, 'the transaction of EVSE 2');
+  assert.ok(c2.sessionWh > 0 && c2.sessionWh <= c2.energyWh, `the session's energy: ${c2.sessionWh} of ${c2.energyWh} Wh`);
+  assert.equal(station.control({ command: 'present-id-tag', idTag: 'x'.repeat(21) }).reason, 'bad-request', 'longer than the reader\'s input carries');
+  assert.deepEqual(station.control({ command: 'unplug', connectorId: 2, evSide: true }), { ok: true });
+  const ended = await within(station, csms.waitFor((r) => r.station === 'CTRL-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.eventType === 'Ended', { timeout: 15000, what: 'Ended' }));
+  assert.equal(ended.payload.transactionInfo.transactionId, c2.transactionId);
+  await status(2, 'Available');
+  await settled();
+  state = station.control({ command: 'state' });
+  assert.deepEqual(
+    state.connectors.map((c) => [c.status, c.transactionId, c.idTag, c.plugged]),
+    [
+      ['Available', null, null, false],
+      ['Available', null, null, false],
+    ]
+  );
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'CTRL-201'), []);
   await station.stop(0, 'test over');
 });

@@ -51,8 +51,8 @@ typedef struct conn {
     ws_engine *ws;
     bool abandoned;
     double deadline; /* ticks: handshake or close timeout; 0 = none */
-    char host[300];  /* Host header: "name" or "name:port" */
-    char name[256];  /* the server's name, for TLS */
+    char *host;      /* Host header: "name" or "name:port" */
+    char *name;      /* the server's name, for TLS */
     char *path;
     char error[300]; /* why it failed, reported with the close */
     /* Options, kept until the connection needs them (TLS after connect, upgrade after TLS). */
@@ -94,6 +94,8 @@ static port_ws_options options_of(const conn *c)
 static void free_conn(conn *c)
 {
     ws_engine_free(c->ws);
+    free(c->host);
+    free(c->name);
     free(c->path);
     free(c->protocols);
     free(c->ca);
@@ -252,9 +254,17 @@ int port_ws_open(int id, const char *url, const port_ws_options *o, char *error,
     c->fd = fd;
     c->state = C_CONNECTING;
     c->deadline = port_ticks_ms() + HANDSHAKE_TIMEOUT_MS;
-    snprintf(c->name, sizeof c->name, "%s", name);
+    char host[300];
     bool default_port = strcmp(port, tls ? "443" : "80") == 0;
-    snprintf(c->host, sizeof c->host, default_port ? "%s" : (strchr(name, ':') ? "[%s]:%s" : "%s:%s"), name, port);
+    snprintf(host, sizeof host, default_port ? "%s" : (strchr(name, ':') ? "[%s]:%s" : "%s:%s"), name, port);
+    c->name = copy(name); /* as long as they are, not in fixed arrays: the connection lives as long as the link */
+    c->host = copy(host);
+    if (!c->name || !c->host) {
+        close(fd);
+        free_conn(c);
+        snprintf(error, error_size, "out of memory");
+        return -1;
+    }
     c->path = copy(path);
     c->protocols = copy(o->protocols);
     for (int i = 0; i < o->header_count; i++) {

@@ -45,9 +45,10 @@ The station id is appended to the URL as its last path segment.
                                                                               default 1.6
   --log-level LEVEL    debug (every frame) | info | warning | error           default info
   --hardware sim|DIR   the charger's IO for a bundle without a simulated charger (the
-                       flashed dist/firmware.min.js), through the host ABI's hardware
-                       members: sim = the simulator's EV and meter in the host, driven by
-                       --scenario session and the control API; DIR = the state files an
+                       flashed dist/firmware.min.js or firmware-201.min.js), through the
+                       host ABI's hardware members: sim = the simulator's EV and meter in
+                       the host, driven by --scenario session or idle and the control
+                       API; DIR = the state files an
                        IO daemon keeps (as ocpp-host --hardware DIR)      default none
   --control ADDR:PORT  control API and dashboard (http://ADDR:PORT/); port 0 = any free
                        port; runs until Ctrl-C                                default off

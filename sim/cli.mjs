@@ -131,12 +131,14 @@ function describeStop(why) {
 
 /**
  * The settings the station acts on: its bundle's, and with --hardware sim those of the
- * session the host's simulated driver runs for a bundle without scenarios.
+ * session or idle run the host's simulated driver runs for a bundle without scenarios.
  */
 function actedOn(station, config) {
   const honoured = station.settingsHonoured;
-  if (!station.charger || !honoured || honoured.includes('scenario') || config.scenario !== 'session') return honoured;
-  return [...honoured, 'scenario', 'idTag', 'duration'];
+  if (!station.charger || !honoured || honoured.includes('scenario')) return honoured;
+  if (config.scenario === 'session') return [...honoured, 'scenario', 'idTag', 'duration'];
+  if (config.scenario === 'idle') return [...new Set([...honoured, 'scenario', 'duration'])];
+  return honoured;
 }
 
 /** Flags the bundle would ignore, said once: it declared (hal.declareSettings) what it acts on, or nothing. */

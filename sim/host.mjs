@@ -818,7 +818,7 @@ export class SimulatedStation extends EventEmitter {
    * @param {string} [options.iccid] default derived from the id
    * @param {string} [options.hardware] the charger's IO through the optional hardware members:
    *   'sim' (the simulated charger outside the guest, for a bundle without one: the flashed
-   *   firmware; it acts on scenario "session"), or a folder of state files (the native host's
+   *   firmware; it acts on scenarios "session" and "idle"), or a folder of state files (the native host's
    *   --hardware DIR backend); default none (the members are absent)
    */
   constructor({ settings, dataDir = 'sim-data', heapLimit = DEFAULT_HEAP_LIMIT, bundle = DEFAULT_BUNDLE, logLevel, watchdogMs = 10000, memorySampleMs = 0, imei, iccid, hardware }) {
@@ -849,9 +849,12 @@ export class SimulatedStation extends EventEmitter {
     this.files = new StationFiles(this.dataDir);
     await this.#openHardware();
     this.#boot();
-    if (this.charger && this.settings.scenario === 'session' && !(this.settingsHonoured || []).includes('scenario')) {
+    if (this.charger && !(this.settingsHonoured || []).includes('scenario')) {
       // The bundle has no scenarios: the simulated driver acts at the host's charger.
-      this.charger.runSession(String(this.settings.idTag || 'DEMO-TAG'), Number(this.settings.duration) || 0, (code, reason) => this.stop(code, reason));
+      const done = (code, reason) => this.stop(code, reason);
+      const seconds = Number(this.settings.duration) || 0;
+      if (this.settings.scenario === 'session') this.charger.runSession(String(this.settings.idTag || 'DEMO-TAG'), seconds, done);
+      else if (this.settings.scenario === 'idle') this.charger.runIdle(seconds, done);
     }
     return this;
   }

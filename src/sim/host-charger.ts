@@ -35,6 +35,10 @@ export type HostOutput = 'relay' | 'lock' | 'current-limit';
 interface ObservedConnector extends StationConnectorState {
   /** 2.0.1: the transaction's chargingState (TransactionEvent transactionInfo), null without one. */
   chargingState: string | null;
+  /** 2.0.1: a remote start was accepted here and no transaction has begun yet. */
+  remoteStarted: boolean;
+  /** 2.0.1: a transaction ended here and the connector has not been Available since (the cable is still in). */
+  ended: boolean;
 }
 
 /**
@@ -47,6 +51,8 @@ class ObservedStation implements ControlledStation {
   /** '1.6' or '2.0.1' once the BootNotification went out. */
   version: '1.6' | '2.0.1' | null = null;
   private readonly calls: { [messageId: string]: { action: string; payload: any } } = {};
+  /** The CSMS's calls the station has not answered yet (a remote start, for the idle driver). */
+  private readonly incoming: { [messageId: string]: { action: string; payload: any } } = {};
   private readonly connectors: ObservedConnector[] = [];
   /** 2.0.1: the connector of each transaction seen (its evse is given once). */
   private readonly transactionConnector: { [transactionId: string]: number } = {};
@@ -59,7 +65,7 @@ class ObservedStation implements ControlledStation {
     private readonly charger: HostCharger,
     private readonly isConnected: () => boolean
   ) {
-    for (let id = 0; id <= charger.hw.connectorCount; id++) this.connectors.push({ status: null, transactionId: null, idTag: null, meterStartWh: null, chargingState: null });
+    for (let id = 0; id <= charger.hw.connectorCount; id++) this.connectors.push({ status: null, transactionId: null, idTag: null, meterStartWh: null, chargingState: null, remoteStarted: false, ended: false });
   }
 
   get connected(): boolean {
@@ -83,6 +89,15 @@ class ObservedStation implements ControlledStation {
       this.calls[f[1]] = { action: f[2], payload };
       if (f[2] === 'BootNotification') this.version = payload.chargingStation ? '2.0.1' : '1.6';
       return this.version === '2.0.1' ? this.sent201(f[2], payload) : this.sent(f[2], payload);
+    }
+    if (f[0] === 2 && direction === 'in' && typeof f[2] === 'string') {
+      this.incoming[f[1]] = { action: f[2], payload: f[3] && typeof f[3] === 'object' ? f[3] : {} };
+      return false;
+    }
+    if ((f[0] === 3 || f[0] === 4) && direction === 'out') {
+      const call = this.incoming[f[1]];
+      delete this.incoming[f[1]];
+      return !!call && f[0] === 3 && call.action === 'RequestStartTransaction' && !!f[2] && f[2].status === 'Accepted' && this.remoteStart(call.payload.evseId);
     }
     if ((f[0] === 3 || f[0] === 4) && direction === 'in') {
       const call = this.calls[f[1]];
@@ -129,6 +144,7 @@ class ObservedStation implements ControlledStation {
     if (action === 'StatusNotification') {
       const c = p.connectorId === 1 ? this.connector(p.evseId) : null;
       if (c) c.status = p.connectorStatus;
+      if (c && c.status === 'Available') c.ended = false;
       return !!c;
     }
     if (action !== 'TransactionEvent' || !p.transactionInfo || typeof p.transactionInfo.transactionId !== 'string') return false;
@@ -139,12 +155,17 @@ class ObservedStation implements ControlledStation {
     if (p.eventType === 'Ended') {
       this.stopsPending++;
       delete this.transactionConnector[txId];
-      if (c && c.transactionId === txId) endTransaction(c);
+      if (c && c.transactionId === txId) {
+        endTransaction(c);
+        c.ended = true;
+      }
       return true;
     }
     if (!c) return false;
     if (c.transactionId !== txId) {
       c.transactionId = txId;
+      c.remoteStarted = false;
+      c.ended = false;
       c.idTag = null;
       c.chargingState = null;
       const register = energyRegister(p.meterValue);
@@ -176,6 +197,27 @@ class ObservedStation implements ControlledStation {
     return false;
   }
 
+  /**
+   * 2.0.1: a RequestStartTransaction the station accepted, at `evseId` or the EVSE the station
+   * takes without one (the first operative one not authorized already, F01.FR.20).
+   */
+  private remoteStart(evseId: unknown): boolean {
+    let id = typeof evseId === 'number' ? evseId : 0;
+    for (let i = 1; !id && i < this.connectors.length; i++) {
+      const c = this.connectors[i];
+      if (c.idTag === null && c.status !== 'Unavailable' && c.status !== 'Faulted') id = i;
+    }
+    const c = this.connector(id);
+    if (c && c.transactionId === null) c.remoteStarted = true;
+    return !!c;
+  }
+
+  /** A driver is expected with an EV at connector `id` (a remote start waits for the cable: 1.6 Preparing, 2.0.1 accepted). */
+  awaitsCable(id: number): boolean {
+    const c = this.connectors[id];
+    return !this.charger.hw.connector(id).plugged() && (this.version === '2.0.1' ? c.remoteStarted : c.status === 'Preparing');
+  }
+
   connectorState(id: number): StationConnectorState {
     return this.connectors[id];
   }
@@ -186,10 +228,10 @@ class ObservedStation implements ControlledStation {
     return this.version === '2.0.1' ? c.transactionId !== null && c.chargingState === 'Charging' : c.status === 'Charging';
   }
 
-  /** Connector `id`'s transaction is over, the cable still in (1.6: status Finishing; 2.0.1: no transaction). */
+  /** Connector `id`'s transaction is over, the cable still in (1.6: status Finishing; 2.0.1: Ended, not Available since). */
   finished(id: number): boolean {
     const c = this.connectors[id];
-    return this.version === '2.0.1' ? c.transactionId === null : c.status === 'Finishing';
+    return this.version === '2.0.1' ? c.transactionId === null && c.ended : c.status === 'Finishing';
   }
 
   presentIdTag(idTag: string, ids: number[]): number | null {
@@ -360,6 +402,44 @@ export class HostCharger {
     };
     this.watchers.push(watch);
     watch();
+  }
+
+  /**
+   * The simulator's idle scenario driven at the charger (scenarios.ts's idle, from outside):
+   * the driver plugs the EV in where a remote start waits for a cable and pulls the cable
+   * where a transaction is over, each after a pause; `done(0)` after `seconds` (0: never).
+   * A cable plugged in through the control API stays until a transaction on it is over.
+   */
+  runIdle(seconds: number, done: (code: number, reason: string) => void): void {
+    const log = this.options.log;
+    if (seconds > 0) {
+      this.later(() => {
+        log('idle: ' + seconds + ' s over');
+        done(0, 'idle: ' + seconds + ' s over');
+      }, seconds * 1000);
+    }
+    const pending: boolean[] = [];
+    const act = (id: number, when: () => boolean, what: () => void) => {
+      if (pending[id] || !when()) return;
+      pending[id] = true;
+      this.later(() => {
+        pending[id] = false;
+        if (when()) what();
+      }, DRIVER_PAUSE_MS);
+    };
+    this.watchers.push(() => {
+      for (let id = 1; id <= this.hw.connectorCount; id++) {
+        const cable = this.hw.connector(id);
+        act(id, () => this.station.awaitsCable(id), () => {
+          log('driver plugs the EV in at connector ' + id);
+          cable.plugIn();
+        });
+        act(id, () => this.station.finished(id) && cable.plugged() && this.station.connectorState(id).transactionId === null, () => {
+          log('driver pulls the cable at connector ' + id);
+          cable.unplug();
+        });
+      }
+    });
   }
 
   /** Ends its timers (the station ended). */

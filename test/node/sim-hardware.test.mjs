@@ -191,3 +191,76 @@ test('the control API on the host\'s charger with the 2.0.1 firmware (dist/firmw
   assert.deepEqual(csms.violations.filter((v) => v.station === 'CTRL-201'), []);
   await station.stop(0, 'test over');
 });
+
+/** Waits until `ok()` (polled), failing with `what` and the station's log after 20 s. */
+async function until(station, what, ok) {
+  for (let waited = 0; !ok(); waited += 100) {
+    if (waited > 20000) assert.fail(`${what}\n${station.logs.join('\n')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+test('--scenario idle on the host\'s charger with the 1.6 firmware (hardware: sim): a cable plugged through the control API stays for a remote start there; a remote start without a cable → the driver plugs in; the transaction stopped → the driver pulls the cable; the duration ends the run, exit 0', { timeout: 120000 }, async () => {
+  const station = await rig.start({ url: csms.url, id: 'IDLE-16', connectors: 2, scenario: 'idle', duration: 14 }, { bundle: FIRMWARE, hardware: 'sim' });
+  const t0 = Date.now();
+  const status = (id, s, from) => within(station, csms.waitFor((r) => r.station === 'IDLE-16' && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.connectorId === id && r.payload.status === s, { from, timeout: 15000, what: `${id} ${s}` }));
+  const start = (id) => within(station, csms.waitFor((r) => r.station === 'IDLE-16' && r.action === 'StartTransaction' && r.type === 'CALL' && r.payload.connectorId === id, { timeout: 15000, what: `StartTransaction at ${id}` }));
+  await status(2, 'Available');
+  assert.deepEqual(station.control({ command: 'plug-in', connectorId: 2 }), { ok: true });
+  await status(2, 'Preparing');
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  assert.equal(station.control({ command: 'state' }).connectors[1].plugged, true, 'the driver leaves a cable plugged through the control API');
+  assert.deepEqual(await csms.call('IDLE-16', 'RemoteStartTransaction', { connectorId: 2, idTag: 'REMOTE-2' }), { status: 'Accepted' });
+  assert.equal((await start(2)).payload.idTag, 'REMOTE-2');
+  assert.deepEqual(await csms.call('IDLE-16', 'RemoteStartTransaction', { connectorId: 1, idTag: 'REMOTE-1' }), { status: 'Accepted' });
+  assert.equal((await start(1)).payload.idTag, 'REMOTE-1', 'the driver plugged the EV in for the remote start');
+  assert.ok(station.logs.includes('driver plugs the EV in at connector 1'), station.logs.join('\n'));
+  await until(station, 'the transaction id at connector 1', () => station.control({ command: 'state' }).connectors[0].transactionId !== null);
+  const { transactionId } = station.control({ command: 'state' }).connectors[0];
+  const from = csms.records.length;
+  assert.deepEqual(await csms.call('IDLE-16', 'RemoteStopTransaction', { transactionId }), { status: 'Accepted' });
+  await status(1, 'Finishing', from);
+  await status(1, 'Available', from);
+  assert.ok(station.logs.includes('driver pulls the cable at connector 1'), station.logs.join('\n'));
+  assert.equal(station.control({ command: 'state' }).connectors[1].status, 'Charging', 'connector 2 charges on');
+  const result = await station.exited;
+  assert.deepEqual(result, { code: 0, reason: 'idle: 14 s over' });
+  assert.ok(Date.now() - t0 >= 13000, 'not before the duration');
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'IDLE-16'), []);
+});
+
+test('--scenario idle on the host\'s charger with the 2.0.1 firmware (hardware: sim): a RequestStartTransaction at EVSE 1 → the driver plugs in, a transaction with the idToken (shown in the control API\'s state); RequestStopTransaction → Ended, the driver pulls the cable; a cable plugged through the control API stays; the duration ends the run, exit 0', { timeout: 120000 }, async () => {
+  const station = await rig.start({ url: csms.url, id: 'IDLE-201', connectors: 2, scenario: 'idle', duration: 12 }, { bundle: join(root, 'dist', 'firmware-201.min.js'), hardware: 'sim' });
+  const status = (evseId, s, from) =>
+    within(station, csms.waitFor((r) => r.station === 'IDLE-201' && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.evseId === evseId && r.payload.connectorStatus === s, { from, timeout: 15000, what: `EVSE ${evseId} ${s}` }));
+  await status(2, 'Available');
+  assert.deepEqual(station.control({ command: 'plug-in', connectorId: 2 }), { ok: true });
+  const answer = await csms.call('IDLE-201', 'RequestStartTransaction', { evseId: 1, remoteStartId: 7, idToken: { idToken: 'REMOTE-201', type: 'Central' } });
+  assert.equal(answer.status, 'Accepted');
+  const started = await within(station, csms.waitFor((r) => r.station === 'IDLE-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.idToken && r.payload.evse && r.payload.evse.id === 1, { timeout: 15000, what: 'the remote transaction at EVSE 1' }));
+  assert.equal(started.payload.idToken.idToken, 'REMOTE-201');
+  assert.ok(station.logs.includes('driver plugs the EV in at connector 1'), station.logs.join('\n'));
+  const { transactionId } = started.payload.transactionInfo;
+  await until(station, 'the transaction in the state', () => station.control({ command: 'state' }).connectors[0].transactionId === transactionId);
+  assert.equal(station.control({ command: 'state' }).connectors[0].idTag, 'REMOTE-201');
+  const from = csms.records.length;
+  assert.equal((await csms.call('IDLE-201', 'RequestStopTransaction', { transactionId })).status, 'Accepted');
+  await within(station, csms.waitFor((r) => r.station === 'IDLE-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.eventType === 'Ended', { from, timeout: 15000, what: 'Ended' }));
+  await status(1, 'Available', from);
+  assert.ok(station.logs.includes('driver pulls the cable at connector 1'), station.logs.join('\n'));
+  const state = station.control({ command: 'state' });
+  assert.deepEqual(state.connectors.map((c) => [c.plugged, c.transactionId]), [[false, null], [true, null]], 'the cable plugged through the control API stays');
+  assert.deepEqual(await station.exited, { code: 0, reason: 'idle: 12 s over' });
+  assert.deepEqual(csms.violations.filter((v) => v.station === 'IDLE-201'), []);
+});
+
+test('the CLI with --scenario idle --duration and --hardware sim acts on both (no "does not act on" warning) and exits 0 when the duration is over', { timeout: 60000 }, async () => {
+  const config = parseCliArgs(['--url', csms.url, '--id', 'CLI-IDLE', '--bundle', join(root, 'dist', 'firmware-201.min.js'), '--hardware', 'sim', '--scenario', 'idle', '--duration', '2', '--connectors', '1', '--data-dir', rig.dataDir]);
+  const lines = [];
+  const t0 = Date.now();
+  const code = await runStations(config, { out: (l) => lines.push(l), forceExit: () => {} });
+  assert.equal(code, 0, lines.join('\n'));
+  assert.ok(Date.now() - t0 >= 2000);
+  assert.ok(!lines.some((l) => /does not act on/.test(l)), lines.join('\n'));
+  assert.match(lines.join('\n'), /idle: 2 s over/);
+});

@@ -4,7 +4,10 @@
 // gets the response that was sent, so what `on` decided reaches it without a side table.
 import { ChargePoint } from '../ocpp/charge-point';
 
-/** How the station serves one action: `on` answers it; `after` runs once that answer was sent. */
+/**
+ * How the station serves one action: `on` answers it; `after` runs once that answer was sent.
+ * Both are called as plain functions, not as methods of the route (write them as arrows).
+ */
 export interface RouteOf<Request, Response> {
   on(payload: Request): Response | Promise<Response>;
   after?(payload: Request, response: Response, uniqueId: string): void;
@@ -30,10 +33,17 @@ export function registerRoutesOf<Rq extends object, Rs extends object>(cp: Charg
 function registerRoute<Rq extends object, Rs extends object, A extends keyof Rq & keyof Rs & string>(cp: ChargePoint<Rq, Rs>, action: A, routes: RoutesOf<Rq, Rs>, guard?: (action: keyof Rq & string) => void): void {
   const route = routes[action] as RouteOf<Rq[A], Rs[A]> | undefined;
   if (!route) return;
-  cp.on(action, (payload) => {
-    if (guard) guard(action);
-    return route.on(payload) as Rs[A & keyof Rs];
-  });
+  // Without a guard the route's own function is the handler: no closure per action and connection.
+  const on = route.on as (payload: Rq[A]) => Rs[A & keyof Rs];
+  cp.on(
+    action,
+    guard
+      ? (payload) => {
+          guard(action);
+          return on(payload);
+        }
+      : on
+  );
   const after = route.after;
-  if (after) cp.after(action, (payload, uniqueId, response) => after.call(route, payload, response as Rs[A], uniqueId as string), { callUniqueIdRequired: true, injectResponse: true });
+  if (after) cp.after(action, (payload, uniqueId, response) => after(payload, response as Rs[A], uniqueId as string), { callUniqueIdRequired: true, injectResponse: true });
 }

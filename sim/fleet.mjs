@@ -95,11 +95,11 @@ export class Fleet extends EventEmitter {
     return true;
   }
 
-  /** The state of one station (fresh), or null. */
+  /** The state of one station (fresh), or null. A change it finds goes to the watchers too (a later read would find none). */
   state(id) {
     const entry = this.#entries.get(id);
     if (!entry) return null;
-    entry.state = this.#read(entry);
+    this.#publish(entry);
     return entry.state;
   }
 
@@ -109,7 +109,7 @@ export class Fleet extends EventEmitter {
     for (const entry of this.#entries.values()) {
       if (!entry.state || entry.dirty) {
         entry.dirty = false;
-        entry.state = this.#read(entry);
+        this.#publish(entry);
       }
       out.push(entry.state);
     }
@@ -193,7 +193,7 @@ export class Fleet extends EventEmitter {
       state.connectors = reply.connectors;
     } else if (previous) {
       // Off: what the connectors were, but nothing flows and nobody knows the status.
-      state.connectors = previous.connectors.map((c) => ({ ...c, status: null, powerW: 0 }));
+      state.connectors = previous.connectors.map((c) => ({ ...c, status: null, charging: false, powerW: 0 }));
     }
     return state;
   }

@@ -194,7 +194,7 @@ function renderSummary() {
   for (const s of stations.values()) {
     if (s.connected) online++;
     for (const c of s.connectors) {
-      if (c.status === 'Charging') charging++;
+      if (c.charging) charging++; // 1.6's status Charging, 2.0.1's transaction in chargingState Charging
       else if (c.status === 'Faulted') faulted++;
     }
   }

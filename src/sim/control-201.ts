@@ -27,7 +27,7 @@ export function startSimulatorControl201(hal: Hal, station: StationContext & { c
       const txId = e.transactionId();
       const a = e.authorizedFor();
       const ongoing = txId !== null ? transactions.log.transaction(txId) : null;
-      return { status: station.availability.status(id, 1), transactionId: txId, idTag: a ? a.idToken.idToken : null, meterStartWh: ongoing ? ongoing.meterStartWh : null };
+      return { status: station.availability.status(id, 1), charging: txId !== null && e.chargingState() === 'Charging', transactionId: txId, idTag: a ? a.idToken.idToken : null, meterStartWh: ongoing ? ongoing.meterStartWh : null };
     },
     presentIdTag: (idTag, ids) => {
       const tag = idTag.toLowerCase();

@@ -24,6 +24,8 @@ export interface ControlReply {
 export interface StationConnectorState {
   /** The last status the station reported (its OCPP version's). */
   status: string | null;
+  /** Energy flows in a transaction (1.6: the status Charging; 2.0.1: the transaction's chargingState Charging). */
+  charging: boolean;
   transactionId: string | number | null;
   /** Of the transaction, or of the authorization waiting for the cable. */
   idTag: string | null;
@@ -180,6 +182,7 @@ export function stationState(station: ControlledStation, hw: SimHardware): Contr
     connectors.push({
       id,
       status: c.status,
+      charging: c.charging,
       plugged: sim.plugged(),
       locked: sim.locked(),
       evRequests: ev ? ev.requests : false,

@@ -51,7 +51,7 @@ function controlledStation(station: Station, hw: SimHardware): ControlledStation
       const c = at(id);
       const tx = c.transaction;
       const txId = c.transactionId();
-      return { status: c.status, transactionId: txId !== undefined ? txId : null, idTag: tx ? tx.idTag : c.awaitingCable, meterStartWh: tx ? tx.meterStart : null };
+      return { status: c.status, charging: c.status === 'Charging', transactionId: txId !== undefined ? txId : null, idTag: tx ? tx.idTag : c.awaitingCable, meterStartWh: tx ? tx.meterStart : null };
     },
     presentIdTag: (idTag, ids) => {
       const tag = idTag.toLowerCase();

@@ -65,7 +65,7 @@ class ObservedStation implements ControlledStation {
     private readonly charger: HostCharger,
     private readonly isConnected: () => boolean
   ) {
-    for (let id = 0; id <= charger.hw.connectorCount; id++) this.connectors.push({ status: null, transactionId: null, idTag: null, meterStartWh: null, chargingState: null, remoteStarted: false, ended: false });
+    for (let id = 0; id <= charger.hw.connectorCount; id++) this.connectors.push({ status: null, charging: false, transactionId: null, idTag: null, meterStartWh: null, chargingState: null, remoteStarted: false, ended: false });
   }
 
   get connected(): boolean {
@@ -219,7 +219,9 @@ class ObservedStation implements ControlledStation {
   }
 
   connectorState(id: number): StationConnectorState {
-    return this.connectors[id];
+    const c = this.connectors[id];
+    c.charging = this.charging(id);
+    return c;
   }
 
   /** Energy flows in connector `id`'s transaction (1.6: status Charging; 2.0.1: chargingState Charging). */

@@ -87,6 +87,30 @@ test('the page shows the stations live; Plug in + Present card start a transacti
   }
 });
 
+test('2.0.1 stations: the summary counts a connector whose transaction is in chargingState Charging (its status is Occupied), not one the EV paused', { skip, timeout: 120000 }, async () => {
+  const run = await startRun(['--ocpp', '2.0.1', '--stations', '2']);
+  try {
+    await run.csms.waitForCall('CP-2', 'StatusNotification');
+    const page = await (browser || (await launch())).newPage();
+    const problems = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.goto(run.url + '/');
+    await page.waitForFunction(() => document.querySelectorAll('#rows tr').length === 2 && /2 connected, 0 charging/.test(document.getElementById('summary').textContent));
+    const from = run.csms.records.length;
+    await post(run, '/api/stations/CP-1/plug-in', { connectorId: 1 });
+    await post(run, '/api/stations/CP-1/present-id-tag', { idTag: 'CARD-201' });
+    await run.csms.waitFor((m) => m.station === 'CP-1' && m.type === 'CALL' && m.action === 'TransactionEvent' && m.payload.transactionInfo.chargingState === 'Charging', { from });
+    await page.waitForFunction(() => /2 connected, 1 charging/.test(document.getElementById('summary').textContent));
+    assert.match(await page.$eval('tr[data-id="CP-1"] .chip[data-connector="1"]', (c) => c.textContent), /Occupied/, 'the 2.0.1 status as it is');
+    await post(run, '/api/stations/CP-1/ev-requests', { connectorId: 1, value: false });
+    await page.waitForFunction(() => /2 connected, 0 charging/.test(document.getElementById('summary').textContent));
+    assert.deepEqual(problems, [], 'no script errors on the page');
+    await page.close();
+  } finally {
+    await endRun(run);
+  }
+});
+
 /**
  * Stations as the control API shows them, without a simulator behind them: the page's cost
  * with many stations is the page's own, so the stations are made up and change every second.
@@ -103,7 +127,7 @@ class MadeUpFleet extends EventEmitter {
       registration: 'Accepted',
       exit: null,
       heap: 540000,
-      connectors: [1, 2].map((id) => ({ id, status: 'Charging', plugged: true, locked: true, evRequests: true, error: 'NoError', transactionId: i * 2 + id, idTag: 'TAG-' + i, energyWh: 1000 * i, sessionWh: 500, powerW: 11040, socPercent: 40 })),
+      connectors: [1, 2].map((id) => ({ id, status: 'Charging', charging: true, plugged: true, locked: true, evRequests: true, error: 'NoError', transactionId: i * 2 + id, idTag: 'TAG-' + i, energyWh: 1000 * i, sessionWh: 500, powerW: 11040, socPercent: 40 })),
     }));
   }
   states() {

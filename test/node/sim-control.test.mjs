@@ -36,7 +36,7 @@ describe('control API commands and their OCPP effect', () => {
     assert.equal(one.body.power, 'on');
     assert.equal(one.body.connected, true);
     assert.equal(one.body.connectors.length, 2);
-    assert.deepEqual(Object.keys(one.body.connectors[0]).sort(), ['energyWh', 'error', 'evRequests', 'id', 'idTag', 'locked', 'plugged', 'powerW', 'sessionWh', 'socPercent', 'status', 'transactionId'].sort());
+    assert.deepEqual(Object.keys(one.body.connectors[0]).sort(), ['charging', 'energyWh', 'error', 'evRequests', 'id', 'idTag', 'locked', 'plugged', 'powerW', 'sessionWh', 'socPercent', 'status', 'transactionId'].sort());
     assert.equal(one.body.connectors[0].status, 'Available');
   });
 
@@ -59,6 +59,7 @@ describe('control API commands and their OCPP effect', () => {
     });
     assert.equal(state.idTag, 'CARD-7');
     assert.equal(state.powerW, 3 * 230 * 16);
+    assert.equal(state.charging, true, 'status Charging');
     const locked = await post(run, '/api/stations/CP-1/unplug', { connectorId: 1 });
     assert.equal(locked.status, 409);
     assert.equal(locked.body.ok, false);
@@ -143,7 +144,7 @@ describe('control API of the OCPP 2.0.1 simulator (--ocpp 2.0.1)', () => {
     });
     assert.equal(idle.connected, true);
     assert.equal(idle.connectors.length, 2);
-    assert.deepEqual(Object.keys(idle.connectors[0]).sort(), ['energyWh', 'error', 'evRequests', 'id', 'idTag', 'locked', 'plugged', 'powerW', 'sessionWh', 'socPercent', 'status', 'transactionId'].sort());
+    assert.deepEqual(Object.keys(idle.connectors[0]).sort(), ['charging', 'energyWh', 'error', 'evRequests', 'id', 'idTag', 'locked', 'plugged', 'powerW', 'sessionWh', 'socPercent', 'status', 'transactionId'].sort());
     const from = run.csms.records.length;
     const plug = await post(run, '/api/stations/CP/plug-in', { connectorId: 2, ev: { maxCurrentA: 16, socPercent: 40 } });
     assert.equal(plug.status, 200, JSON.stringify(plug.body));
@@ -164,6 +165,13 @@ describe('control API of the OCPP 2.0.1 simulator (--ocpp 2.0.1)', () => {
     assert.equal(state.idTag, 'CARD-201');
     assert.equal(state.status, 'Occupied');
     assert.equal(state.powerW, 3 * 230 * 16);
+    assert.equal(state.charging, true, 'the transaction in chargingState Charging');
+    assert.equal(idle.connectors[0].charging, false);
+    assert.equal((await post(run, '/api/stations/CP/ev-requests', { connectorId: 2, value: false })).status, 200);
+    await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'TransactionEvent' && m.payload.transactionInfo.chargingState === 'SuspendedEV', { from });
+    assert.equal((await http(run.url + '/api/stations/CP')).body.connectors[1].charging, false, 'the EV paused: SuspendedEV');
+    assert.equal((await post(run, '/api/stations/CP/ev-requests', { connectorId: 2, value: true })).status, 200);
+    assert.equal((await http(run.url + '/api/stations/CP')).body.connectors[1].charging, true, 'charging again');
     const locked = await post(run, '/api/stations/CP/unplug', { connectorId: 2 });
     assert.equal(locked.status, 409);
     assert.match(locked.body.error, /locked/);

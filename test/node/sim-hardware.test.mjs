@@ -170,6 +170,7 @@ test('the control API on the host\'s charger with the 2.0.1 firmware (dist/firmw
   assert.equal(c1.status, 'Available');
   assert.equal(c1.transactionId, null);
   assert.equal(c2.status, 'Occupied');
+  assert.deepEqual([c1.charging, c2.charging], [false, true], 'chargingState Charging');
   assert.equal(c2.plugged, true);
   assert.equal(c2.idTag, 'CARD-201-TWENTY-CHAR');
   assert.equal(c2.transactionId, started.payload.transactionInfo.transactionId, 'the transaction of EVSE 2');
@@ -182,10 +183,10 @@ test('the control API on the host\'s charger with the 2.0.1 firmware (dist/firmw
   await settled();
   state = station.control({ command: 'state' });
   assert.deepEqual(
-    state.connectors.map((c) => [c.status, c.transactionId, c.idTag, c.plugged]),
+    state.connectors.map((c) => [c.status, c.transactionId, c.idTag, c.plugged, c.charging]),
     [
-      ['Available', null, null, false],
-      ['Available', null, null, false],
+      ['Available', null, null, false, false],
+      ['Available', null, null, false, false],
     ]
   );
   assert.deepEqual(csms.violations.filter((v) => v.station === 'CTRL-201'), []);

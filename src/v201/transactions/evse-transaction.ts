@@ -330,8 +330,8 @@ export class EvseTransaction {
     if (state !== tx.chargingState) this.update(trigger);
   }
 
-  /** The chargingState the hardware is in now (ChargingStateEnumType). */
-  private chargingState(): ChargingStateEnum {
+  /** The chargingState the hardware is in now (ChargingStateEnumType): what the transaction reports. */
+  chargingState(): ChargingStateEnum {
     if (!this.hw.plugged()) return 'Idle';
     if (!this.hw.relayClosed()) return this.authorization !== null && this.running !== null && this.running.endedAuthorization === null ? 'SuspendedEVSE' : 'EVConnected';
     return this.hw.evRequestsEnergy() ? 'Charging' : 'SuspendedEV';

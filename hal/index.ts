@@ -229,8 +229,15 @@ export function createHal(host: HostABI): Hal {
     return ws;
   }
 
-  /** Calls an optional host member, or reports that the host has none (on a later turn: never re-entrant). */
-  function transfer(member: 'firmwareDownload' | 'firmwareInstall' | 'diagnosticsUpload' | 'firmwareVerifySignature', args: string[], done: TransferDone): void {
+  /**
+   * Calls an optional host member with the arguments after `member`, the last of them the
+   * TransferDone, or reports that the host has none (on a later turn: never re-entrant).
+   * Variadic so that each FirmwareHooks member is this function bound once to its host member
+   * (a bound function where a forwarding arrow was: no function of its own in the bundle).
+   */
+  function transfer(member: 'firmwareDownload' | 'firmwareInstall' | 'diagnosticsUpload' | 'firmwareVerifySignature'): void {
+    const args: any[] = Array.prototype.slice.call(arguments, 1);
+    const done: TransferDone = args.pop();
     const fn = (host as any)[member];
     if (typeof fn !== 'function') {
       host.timerStart(0, () => done('this host has no ' + member + ' (optional host ABI member)'));
@@ -248,8 +255,8 @@ export function createHal(host: HostABI): Hal {
       }
       done(error, parsed);
     };
-    const callbacks = { ondone: (info: string) => once(null, info), onerror: (message: string) => once(message || 'failed') };
-    fn.apply(host, (args as any[]).concat([callbacks]));
+    args.push({ ondone: (info: string) => once(null, info), onerror: (message: string) => once(message || 'failed') });
+    fn.apply(host, args);
   }
 
   const hal: Hal = {
@@ -261,7 +268,8 @@ export function createHal(host: HostABI): Hal {
     setTime: (ms) => {
       clockOffset = ms - host.now();
     },
-    ticks: () => host.ticks(),
+    // Members that only forward are the host's own, bound once (no function of their own).
+    ticks: host.ticks.bind(host),
     setTimeout: (fn, ms) => {
       const id = host.timerStart(ms, fn);
       return { cancel: () => host.timerStop(id) };
@@ -285,13 +293,13 @@ export function createHal(host: HostABI): Hal {
     startTask: (fn, args) => {
       host.timerStart(0, () => fn.apply(null, args || []));
     },
-    imei: () => host.imei(),
-    iccid: () => host.iccid(),
+    imei: host.imei.bind(host),
+    iccid: host.iccid.bind(host),
     settings,
     storage,
     connect,
-    exit: (code) => host.exit(code),
-    restart: () => host.restart(),
+    exit: host.exit.bind(host),
+    restart: host.restart.bind(host),
     declareSettings: (keys) => {
       host.settingsHonoured = keys.join(',');
     },
@@ -299,10 +307,10 @@ export function createHal(host: HostABI): Hal {
       minLevel = LEVELS[level];
     },
     firmware: {
-      download: (url, done) => transfer('firmwareDownload', [url], done),
-      install: (done) => transfer('firmwareInstall', [], done),
-      uploadDiagnostics: (location, fileName, data, done) => transfer('diagnosticsUpload', [location, fileName, data], done),
-      verifySignature: (signingCertificate, signature, done) => transfer('firmwareVerifySignature', [signingCertificate, signature], done),
+      download: transfer.bind(null, 'firmwareDownload') as FirmwareHooks['download'],
+      install: transfer.bind(null, 'firmwareInstall') as FirmwareHooks['install'],
+      uploadDiagnostics: transfer.bind(null, 'diagnosticsUpload') as FirmwareHooks['uploadDiagnostics'],
+      verifySignature: transfer.bind(null, 'firmwareVerifySignature') as FirmwareHooks['verifySignature'],
       canVerifySignatures: typeof host.firmwareVerifySignature === 'function',
       installFailure: (recorded) => {
         let state: { trial?: boolean; rolledBack?: string } | null = null;
@@ -337,7 +345,7 @@ function controlOf(host: HostABI): HalControl | null {
         }
         return JSON.stringify(handler(request));
       }),
-    changed: () => host.controlChanged!(),
+    changed: host.controlChanged.bind(host),
   };
 }
 

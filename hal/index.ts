@@ -259,6 +259,17 @@ export function createHal(host: HostABI): Hal {
     fn.apply(host, args);
   }
 
+  /**
+   * A pending host timer is { id, live, cancel } with this one cancel shared by every timer
+   * (a cancel closure per timer was a function object of its own for as long as it was kept).
+   * `live` false: an interval's next tick neither runs nor re-arms.
+   */
+  type HostTimer = { id: number; live: boolean; cancel(): void };
+  function cancelTimer(this: HostTimer) {
+    this.live = false;
+    host.timerStop(this.id);
+  }
+
   const hal: Hal = {
     crypto: cryptoOf(host),
     control: controlOf(host),
@@ -271,24 +282,19 @@ export function createHal(host: HostABI): Hal {
     // Members that only forward are the host's own, bound once (no function of their own).
     ticks: host.ticks.bind(host),
     setTimeout: (fn, ms) => {
-      const id = host.timerStart(ms, fn);
-      return { cancel: () => host.timerStop(id) };
+      const timer: HostTimer = { id: 0, live: true, cancel: cancelTimer };
+      timer.id = host.timerStart(ms, fn);
+      return timer;
     },
     setInterval: (fn, ms) => {
-      let id = 0;
-      let live = true;
+      const timer: HostTimer = { id: 0, live: true, cancel: cancelTimer };
       const tick = () => {
-        if (!live) return;
-        id = host.timerStart(ms, tick);
+        if (!timer.live) return;
+        timer.id = host.timerStart(ms, tick);
         fn();
       };
-      id = host.timerStart(ms, tick);
-      return {
-        cancel: () => {
-          live = false;
-          host.timerStop(id);
-        },
-      };
+      timer.id = host.timerStart(ms, tick);
+      return timer;
     },
     startTask: (fn, args) => {
       host.timerStart(0, () => fn.apply(null, args || []));

@@ -56,7 +56,8 @@ export interface WebSocketOptions {
 }
 
 export interface Timer {
-  cancel(): void;
+  /** Call it as `timer.cancel()`: a method of the timer (one function shared by every timer), not a function to pass on. */
+  cancel(this: Timer): void;
 }
 
 /** Durable key/value storage and append-only record logs over the host's files. */

@@ -42,7 +42,7 @@ export function ocppNames(root) {
 }
 
 /** Property names of the built-ins an ES5 + Promise bundle can reach (a superset: V8's). */
-function builtinNames() {
+export function builtinNames() {
   const names = new Set();
   const seen = new Set();
   const add = (o) => {

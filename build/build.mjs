@@ -18,7 +18,7 @@ import * as esbuild from 'esbuild';
 import { checkES5 } from './es5-check.mjs';
 import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
-import { availableFeatures, featuresPlugin, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin } from './features.mjs';
+import { availableFeatures, featuresPlugin, isStation201, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin } from './features.mjs';
 import * as v16 from './gen-ocpp16.mjs';
 import * as v201 from './gen-ocpp201.mjs';
 
@@ -40,10 +40,10 @@ export const FIRMWARE = { entry: 'src/main.ts', out: 'dist/firmware.js' };
 /** Built beside the firmware when no --entry is given: the simulator's bundle (the firmware's station on the simulated charger). */
 export const SIMULATOR = { entry: 'src/main-sim.ts', out: 'dist/simulator.js' };
 /** Built beside the firmware when no --entry is given: the OCPP 2.0.1 firmware, a bundle of its own. */
-export const FIRMWARE_201 = { entry: 'src/main-201.ts', out: 'dist/firmware-201.js', served201: true };
-/** What `npm run build` builds without --entry, the firmware first. */
+export const FIRMWARE_201 = { entry: 'src/main-201.ts', out: 'dist/firmware-201.js' };
 /** The 2.0.1 station's simulator bundle (its firmware's station on the simulated charger, with the 2.0.1 scenarios). */
-export const SIMULATOR_201 = { entry: 'src/main-sim-201.ts', out: 'dist/simulator-201.js', served201: true };
+export const SIMULATOR_201 = { entry: 'src/main-sim-201.ts', out: 'dist/simulator-201.js' };
+/** What `npm run build` builds without --entry, the firmware first. */
 export const DEFAULT_BUNDLES = [FIRMWARE, SIMULATOR, FIRMWARE_201, SIMULATOR_201];
 
 /** The minified twin of a bundle file: dist/x.js -> dist/x.min.js. */
@@ -137,8 +137,10 @@ function bundleOptions(entry, minify, tscDir, features, tables = []) {
 
 /**
  * Bundles one tsc-emitted module (path relative to the repo, .ts or .js) into an ES5 IIFE
- * and checks it. Returns the code. `served201`: the bundle of a 2.0.1 station, which validates
- * only the 2.0.1 actions its code names (see servedTables).
+ * and checks it. Returns the code. `served201`: which 2.0.1 validator tables it carries (see
+ * servedTables): false every one (a test's bundle, the OCPP core alone), true only those of
+ * the actions its code names, 'station' only those when it is a 2.0.1 station or is built
+ * with `features` (what a build of an entry does).
  */
 export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false } = {}) {
   const options = bundleOptions(entry, minify, tscDir, features, await servedTables(entry, tscDir, features, served201));
@@ -160,15 +162,17 @@ export async function bundleFile(entry, { minify = false, outfile, tscDir = tscO
  * The plugins serving only the tables of the actions a bundle's code names (see
  * build/features.mjs), found in the bundle built once with those tables empty: the 1.6
  * tables in a build that leaves features out, the 2.0.1 tables in a 2.0.1 station's bundle
- * (`served201`: it routes and sends fewer than the 64 actions, smart charging, reservations,
- * monitoring, display messages and ISO 15118 not at all). None when it names them all.
+ * (it routes and sends fewer than the 64 actions: smart charging, reservations, monitoring,
+ * display messages and ISO 15118 not at all; `served201` says when, see bundleFile) and in
+ * a build with features. None when it names them all.
  */
 async function servedTables(entry, tscDir, features, served201) {
   const versions = [...(features ? [['v16', v16]] : []), ...(served201 ? [['v201', v201]] : [])];
   if (!versions.length) return [];
-  const probe = await esbuild.build(bundleOptions(entry, false, tscDir, features, versions.map(([folder]) => noTablesPlugin(tscDir, folder))));
+  const probe = await esbuild.build({ ...bundleOptions(entry, false, tscDir, features, versions.map(([folder]) => noTablesPlugin(tscDir, folder))), metafile: true });
   const plugins = [];
   for (const [folder, gen] of versions) {
+    if (folder === 'v201' && served201 === 'station' && !features && !isStation201(probe.metafile, tscDir, root)) continue;
     const all = gen.actionNames();
     const served = namedActions(probe.outputFiles[0].text, all);
     if (served.length < all.length) plugins.push(schemasPlugin(tscDir, gen.servedSchemasModule(served), folder));
@@ -176,10 +180,15 @@ async function servedTables(entry, tscDir, features, served201) {
   return plugins;
 }
 
+/** Both bundles of `b` ({ entry, out }: the bundle and its minified twin) as a build makes them. */
+export async function bundleEntry(b, { tscDir = tscOut, features } = {}) {
+  await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features, served201: 'station' });
+  await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features, served201: 'station' });
+}
+
 /** What each source module adds to the minified bundle of `entry`, largest first. */
 export async function moduleSizes(entry, features) {
-  const served201 = entry === FIRMWARE_201.entry || entry === SIMULATOR_201.entry;
-  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut, features, await servedTables(entry, tscOut, features, served201)), metafile: true });
+  const result = await esbuild.build({ ...bundleOptions(entry, true, tscOut, features, await servedTables(entry, tscOut, features, 'station')), metafile: true });
   const inputs = Object.values(result.metafile.outputs)[0].inputs;
   return Object.entries(inputs)
     .map(([file, { bytesInOutput }]) => ({ module: relative(tscOut, join(root, file)).replace(/\.js$/, ''), bytes: bytesInOutput }))
@@ -228,10 +237,7 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   await generate();
   compile(entry, tscDir);
   const bundles = entry === FIRMWARE.entry && out === FIRMWARE.out ? DEFAULT_BUNDLES : [{ entry, out }];
-  for (const b of bundles) {
-    await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features, served201: !!b.served201 });
-    await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features, served201: !!b.served201 });
-  }
+  for (const b of bundles) await bundleEntry(b, { tscDir, features });
   const s = sizes(out);
   const cores = [];
   for (const { version, entry: core } of CORES) {

@@ -66,6 +66,12 @@ export function featuresPlugin(tscDir, features) {
   };
 }
 
+/** Is a bundle (its metafile) a 2.0.1 station: does it hold src/v201/station.ts? */
+export function isStation201(metafile, tscDir, root) {
+  const station = relative(root, join(tscDir, 'src', 'v201', 'station.js')).split(sep).join('/');
+  return Object.values(metafile.outputs).some((output) => Object.keys(output.inputs).includes(station));
+}
+
 /** The modules of left-out features (src/app/<feature>/…) that still add bytes to a bundle (metafile). */
 export function leftOutModules(metafile, tscDir, root, features, available) {
   const out = [];
@@ -86,7 +92,8 @@ export function leftOutModules(metafile, tscDir, root, features, available) {
 // property name (a route's key, call('StatusNotification', …), a trigger), found in the
 // bundle built once with empty tables. The other actions stay actions of the version: a CALL
 // of one is answered NotSupported (no feature routes it), an unknown name NotImplemented.
-// The 2.0.1 station's bundles are built the same way with the 2.0.1 tables (build/build.mjs).
+// A 2.0.1 station's bundle (the firmware's, the simulator's, an entry of one's own on it) is
+// built the same way with the 2.0.1 tables, and so is any build with --features (build/build.mjs).
 const NO_TABLES = "export var enums = [];\nexport var compactSchemas = { shared: [], actions: {} };\nexport var schemas = {};\n";
 
 /**

@@ -2,20 +2,22 @@
 // left-out features' modules are not in the bundle, nor the validator tables of the actions
 // only they serve, SupportedFeatureProfiles says what is, and the Core-only station boots,
 // runs a charging session, validates what it serves and answers the left-out actions
-// NotSupported, against the strict embedded CSMS.
+// NotSupported, against the strict embedded CSMS; and a 2.0.1 station of one's own carries
+// the validator tables of the actions its code names only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build, bundleFile, parseBuildArgs, root } from '../../build/build.mjs';
+import { build, bundleEntry, bundleFile, parseBuildArgs, root } from '../../build/build.mjs';
 import { availableFeatures, namedActions, selectFeatures } from '../../build/features.mjs';
 import { actionNames, servedSchemasModule } from '../../build/gen-ocpp16.mjs';
+import { actionNames as actionNames201 } from '../../build/gen-ocpp201.mjs';
 import { importGraph } from '../../build/import-cycles.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
 import { Csms } from '../../sim/csms.mjs';
-import { expanded, tablesOf } from './lib/tables.mjs';
+import { expanded, tablesOf, UNSERVED_201 } from './lib/tables.mjs';
 
 const OUT = join(root, '.build', 'test-features');
 const dataDir = mkdtempSync(join(tmpdir(), 'features-'));
@@ -30,6 +32,8 @@ before(async () => {
   try {
     // its own tsc folder: the suite's other tests bundle from .build/tsc meanwhile
     await build({ entry: 'src/main-sim.ts', out: '.build/test-features/core-only.js', tscDir: join(OUT, 'tsc'), features: ['core', 'remote-trigger'] });
+    // A 2.0.1 station of one's own, bundled as `npm run build -- --entry` does once tsc has run (the same tsc output).
+    await bundleEntry({ entry: 'test/fixtures/own-station-201.ts', out: '.build/test-features/own-201.js' }, { tscDir: join(OUT, 'tsc') });
   } finally {
     console.log = log;
   }
@@ -107,6 +111,18 @@ test('a served schemas module holds each served action\'s schema as the generate
   assert.equal(served.compact.unserved.split('|').length, 20);
 });
 
+/** Each [uniqueId, action, payload, code, description] sent raw to the station is answered with that CALLERROR. */
+async function expectCallErrors(id, calls) {
+  for (const [uniqueId, action, payload, code, description] of calls) {
+    const sent = csms.records.length;
+    csms.sendRaw(id, JSON.stringify([2, uniqueId, action, payload]));
+    const reply = await csms.waitFor((r) => r.station === id && r.direction === 'in' && r.id === uniqueId, { from: sent });
+    assert.equal(reply.type, 'CALLERROR', action);
+    assert.equal(reply.error.code, code, action);
+    assert.match(reply.error.description, description, action);
+  }
+}
+
 test('the Core-only station boots, charges, triggers, and answers the left-out actions NotSupported', async () => {
   const id = 'FEAT-CORE';
   const s = new SimulatedStation({ settings: { url: csms.url, id, scenario: 'none', configuration: { MeterValueSampleInterval: 1 } }, dataDir, bundle: join(OUT, 'core-only.min.js') });
@@ -139,21 +155,45 @@ test('the Core-only station boots, charges, triggers, and answers the left-out a
     assert.deepEqual(await csms.call(id, 'GetLocalListVersion', {}), { listVersion: -1 });
     // Below the CSMS's own validation: what the station serves is checked against its tables;
     // a left-out action is still an OCPP 1.6 action (NotSupported), an unknown one is not.
-    for (const [uniqueId, action, payload, code, description] of [
+    await expectCallErrors(id, [
       ['core-bad-1', 'ChangeAvailability', { connectorId: 1, type: 'Sometimes' }, 'PropertyConstraintViolation', /type is not one of Inoperative, Operative/],
       ['core-bad-2', 'RemoteStartTransaction', { idTag: 'T', chargingProfile: { chargingProfileId: 1, stackLevel: 0, chargingProfilePurpose: 'TxProfile', chargingProfileKind: 'Weekly', chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 6 }] } } }, 'PropertyConstraintViolation', /chargingProfileKind is not one of Absolute, Recurring, Relative/],
       ['core-bad-3', 'ReserveNow', { nonsense: true }, 'NotSupported', /ReserveNow/],
       ['core-bad-4', 'SignedUpdateFirmware', {}, 'NotSupported', /SignedUpdateFirmware/],
       ['core-bad-5', 'NoSuchAction', {}, 'NotImplemented', /NoSuchAction/],
-    ]) {
-      const sent = csms.records.length;
-      csms.sendRaw(id, JSON.stringify([2, uniqueId, action, payload]));
-      const reply = await csms.waitFor((r) => r.station === id && r.direction === 'in' && r.id === uniqueId, { from: sent });
-      assert.equal(reply.type, 'CALLERROR', action);
-      assert.equal(reply.error.code, code, action);
-      assert.match(reply.error.description, description, action);
-    }
+    ]);
     assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 1.6 schemas');
+  } finally {
+    await s.stop(0, 'test over');
+  }
+});
+
+test('a 2.0.1 station of one\'s own (--entry) carries the validator tables of the actions its code names: the station\'s and its own route\'s', async () => {
+  const unservedOwn = UNSERVED_201.filter((a) => a !== 'SetDisplayMessage');
+  for (const bundle of ['own-201.js', 'own-201.min.js']) {
+    const code = readFileSync(join(OUT, bundle), 'utf8');
+    const unserved = /unserved: ?"([^"]*)"/.exec(code);
+    assert.ok(unserved, bundle + ' lists its unserved actions');
+    assert.deepEqual(unserved[1].split('|'), unservedOwn, bundle);
+    for (const a of actionNames201()) assert.equal(new RegExp('[{,]\\s*' + a + ': ?"[^"]*;').test(code), !unservedOwn.includes(a), `${a}'s table in ${bundle}`);
+  }
+  // The OCPP 2.0.1 core alone is no station: without --features it keeps every table.
+  const core = await bundleFile('src/ocpp/v201/index.ts', { minify: true, tscDir: join(OUT, 'tsc'), served201: 'station' });
+  assert.doesNotMatch(core, /unserved:/);
+
+  const id = 'FEAT-OWN-201';
+  const s = new SimulatedStation({ settings: { url: csms.url, id, connectors: 1 }, dataDir, bundle: join(OUT, 'own-201.min.js') });
+  await s.start();
+  try {
+    await csms.waitForCall(id, 'StatusNotification');
+    const message = { id: 1, priority: 'NormalCycle', message: { format: 'UTF8', content: 'Welcome' } };
+    assert.deepEqual(await csms.call(id, 'SetDisplayMessage', { message }), { status: 'Accepted' });
+    // Checked against its table below the CSMS's own validation; what the station serves neither stays NotSupported.
+    await expectCallErrors(id, [
+      ['own-bad-1', 'SetDisplayMessage', { message: { ...message, priority: 'Sometimes' } }, 'PropertyConstraintViolation', /priority is not one of AlwaysFront, InFront, NormalCycle/],
+      ['own-bad-2', 'SetChargingProfile', { evseId: 1 }, 'NotSupported', /SetChargingProfile/],
+    ]);
+    assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 2.0.1 schemas');
   } finally {
     await s.stop(0, 'test over');
   }

@@ -18,7 +18,7 @@ import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { root, tscOut } from '../../build/build.mjs';
 import { actionNames, servedSchemasModule } from '../../build/gen-ocpp201.mjs';
-import { expanded, tablesOf } from './lib/tables.mjs';
+import { expanded, tablesOf, UNSERVED_201 } from './lib/tables.mjs';
 
 const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-'));
@@ -52,16 +52,6 @@ test('--ocpp picks the bundle of that version; 1.6 stays the default; --ocpp wit
   assert.throws(() => parseCliArgs([...base, '--ocpp', '2.1']), (e) => e instanceof UsageError && /--ocpp must be 1\.6 or 2\.0\.1/.test(e.message));
   assert.throws(() => parseCliArgs([...base, '--ocpp', '2.0.1', '--bundle', CLI]), (e) => e instanceof UsageError && /give one of them/.test(e.message));
 });
-
-// What the 2.0.1 station neither routes nor sends (blocks H, I, K, O, Q and monitoring, not
-// built; PublishFirmware is a local controller's): the bundles leave their validator tables out.
-const UNSERVED_201 = [
-  'CancelReservation', 'ClearChargingProfile', 'ClearDisplayMessage', 'ClearVariableMonitoring', 'ClearedChargingLimit', 'CostUpdated',
-  'Get15118EVCertificate', 'GetCertificateStatus', 'GetChargingProfiles', 'GetCompositeSchedule', 'GetDisplayMessages', 'GetMonitoringReport',
-  'NotifyChargingLimit', 'NotifyDisplayMessages', 'NotifyEVChargingNeeds', 'NotifyEVChargingSchedule', 'NotifyEvent', 'NotifyMonitoringReport',
-  'PublishFirmware', 'PublishFirmwareStatusNotification', 'ReportChargingProfiles', 'ReservationStatusUpdate', 'ReserveNow', 'SetChargingProfile',
-  'SetDisplayMessage', 'SetMonitoringBase', 'SetMonitoringLevel', 'SetVariableMonitoring', 'UnpublishFirmware',
-];
 
 test('the 2.0.1 bundles carry the validator tables of the 35 actions their code names, as generated, and know the other 29 as unserved', () => {
   const all = actionNames();

@@ -7,7 +7,7 @@
 // - every bad frame gets its CALLERROR (or is logged) and the loop goes on.
 // Subclasses bind an OCPP version (see v16/index.ts): its actions and validators.
 import { InternalError, MAX_DESCRIPTION_LENGTH, NotImplementedError, NotSupportedError, OcppError, TimeoutError, clip, quote } from './errors';
-import { CALL, CALLRESULT, Call, CallError, CallResult, MAX_UNIQUE_ID_LENGTH, Malformed, unpack, uniqueIds } from './messages';
+import { CALL, CALLRESULT, Call, CallError, CallResult, MAX_UNIQUE_ID_LENGTH, Malformed, has, unpack, uniqueIds } from './messages';
 import { ActionRoute, AfterOptions, Handler, INJECT_RESPONSE, OnOptions, Routes, SKIP_VALIDATION, UNIQUE_ID, decoratedRoutes } from './routing';
 import { Protocol, REQUEST, RESPONSE } from './validation';
 
@@ -79,8 +79,6 @@ interface Outgoing {
   reject: (error: unknown) => void;
 }
 
-const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
 /** An error for a log line; its message may hold foreign input (a property name), so it is cut. */
 function errorText(e: any): string {
   return clip(e && e.message !== undefined ? (e.name ? e.name + ': ' : '') + e.message : String(e), MAX_DESCRIPTION_LENGTH);
@@ -122,20 +120,21 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
       this.closedBy(code, reason);
       if (previous) previous(code, reason);
     };
+    // A decorated method is its route's handler itself (handlers run with the ChargePoint as
+    // `this`): no closure per route and instance.
     const untyped = this as unknown as ChargePoint;
     const decorated = decoratedRoutes(this);
     for (let i = 0; i < decorated.length; i++) {
       const r = decorated[i];
-      const method = r.method;
-      const handler: Handler = (payload, uniqueId, response) => (this as any)[method](payload, uniqueId, response);
-      if (r.after) untyped.after(r.action, handler, r.options);
-      else untyped.on(r.action, handler, r.options);
+      const method: Handler = (this as any)[r.method];
+      if (r.after) untyped.after(r.action, method, r.options);
+      else untyped.on(r.action, method, r.options);
     }
   }
 
   // ---- routing ----------------------------------------------------------------------------
 
-  /** `handler` answers the CALLs of `action` (replacing an earlier one). */
+  /** `handler` answers the CALLs of `action` (replacing an earlier one); it runs with the ChargePoint as `this`. */
   on<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string) => Rs[A & keyof Rs] | Promise<Rs[A & keyof Rs]>, options?: OnOptions): void {
     const o = options || {};
     const route = this.routeOf(action);
@@ -143,7 +142,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     route.onFlags = (o.skipSchemaValidation ? SKIP_VALIDATION : 0) | (o.callUniqueIdRequired ? UNIQUE_ID : 0);
   }
 
-  /** `handler` runs once the answer to a CALL of `action` was sent (with the unique id and the answer when the options ask for them). */
+  /** `handler` runs once the answer to a CALL of `action` was sent (with the unique id and the answer when the options ask for them), with the ChargePoint as `this`. */
   after<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string, response?: Rs[A & keyof Rs]) => unknown, options?: AfterOptions): void {
     const o = options || {};
     const route = this.routeOf(action);
@@ -208,7 +207,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     }
     let answer: Promise<any>;
     try {
-      answer = Promise.resolve(flags & UNIQUE_ID ? on(call.payload, call.uniqueId) : on(call.payload));
+      answer = Promise.resolve(flags & UNIQUE_ID ? on.call(this, call.payload, call.uniqueId) : on.call(this, call.payload));
     } catch (e) {
       answer = Promise.reject(e);
     }
@@ -242,7 +241,7 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     try {
       const flags = route.afterFlags || 0;
       const uniqueId = flags & UNIQUE_ID ? call.uniqueId : undefined;
-      const r = flags & INJECT_RESPONSE ? after(call.payload, uniqueId, response) : flags & UNIQUE_ID ? after(call.payload, uniqueId) : after(call.payload);
+      const r = flags & INJECT_RESPONSE ? after.call(this, call.payload, uniqueId, response) : flags & UNIQUE_ID ? after.call(this, call.payload, uniqueId) : after.call(this, call.payload);
       if (r && typeof r.then === 'function') r.then(undefined, (e: unknown) => this.log.error('after ' + call.action + ': ' + errorText(e)));
     } catch (e) {
       this.log.error('after ' + call.action + ': ' + errorText(e));

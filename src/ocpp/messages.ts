@@ -86,12 +86,20 @@ export class Malformed {
 
 export type Message = Call | CallResult | CallError;
 
-function isObject(v: unknown): v is { [k: string]: unknown } {
+// What the core asks of a parsed JSON value (one copy each for its modules).
+
+/** A JSON object: not null, not an array. */
+export function isObject(v: unknown): v is { [k: string]: unknown } {
   return v !== null && typeof v === 'object' && !isArray(v);
 }
 
 export function isArray(v: unknown): v is unknown[] {
   return Object.prototype.toString.call(v) === '[object Array]';
+}
+
+/** `o` has its own property `k` (a name from the other side may be "__proto__" or "constructor"). */
+export function has(o: object, k: string): boolean {
+  return Object.prototype.hasOwnProperty.call(o, k);
 }
 
 /**

@@ -19,7 +19,7 @@ import {
   PropertyConstraintViolationError,
   TypeConstraintViolationError,
 } from './errors';
-import { isArray } from './messages';
+import { has, isArray, isObject } from './messages';
 
 /**
  * A schema node (see build/ocpp-codegen.mjs): 'i' integer ('i0:100' from 0 to 100), 'n'
@@ -77,12 +77,6 @@ export interface Protocol {
 
 /** Number.MAX_SAFE_INTEGER (ES2015): 2^53 - 1. */
 const MAX_SAFE_INTEGER = 9007199254740991;
-
-const has = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
-
-function isObject(v: unknown): v is { [k: string]: unknown } {
-  return v !== null && typeof v === 'object' && !isArray(v);
-}
 
 const DATE_TIME = /^(\d{4})-(\d\d)-(\d\d)[Tt ](\d\d):(\d\d):(\d\d)(\.\d+)?([Zz]|[+-](\d\d):(\d\d))$/;
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/;

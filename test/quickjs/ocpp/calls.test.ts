@@ -261,6 +261,22 @@ test('decorators: a subclass overrides its parent route without changing the par
   assert.equal((await plain.exchange([2, 'q-1', 'Reset', { type: 'Hard' }]))[0][2], 'NotSupported', 'the base class has no routes');
 });
 
+test('handlers run with the ChargePoint as this: a function given to on / after as well as a decorated method', async () => {
+  const r = rig();
+  const seen: unknown[] = [];
+  r.cp.on('Reset', function (this: unknown) {
+    seen.push(this);
+    return { status: 'Accepted' };
+  });
+  r.cp.after('Reset', function (this: unknown) {
+    seen.push(this);
+  });
+  assert.deepEqual(await r.exchange([2, 't-1', 'Reset', { type: 'Soft' }]), [[3, 't-1', { status: 'Accepted' }]]);
+  await sleep(0);
+  assert.equal(seen.length, 2);
+  assert.ok(seen[0] === r.cp && seen[1] === r.cp, 'on and after ran with the ChargePoint as this');
+});
+
 test('routes belong to their instance: two ChargePoints never share handlers', async () => {
   const a = rig();
   const b = rig();

@@ -24,6 +24,7 @@ export interface HalCrypto {
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 const LEVELS: { [k: string]: number } = { debug: 10, info: 20, warning: 30, error: 40 };
 
+/** The station's log; its members are plain functions, not methods: one may be passed on (`warn: hal.log.warning`). */
 export interface Logger {
   debug(text: string): void;
   info(text: string): void;

@@ -12,7 +12,5 @@ export type Route<A extends Action> = RouteOf<Requests[A], Responses[A]>;
 /** Routes by action (a feature's, or the station's whole table). */
 export type Routes = RoutesOf<Requests, Responses>;
 
-/** Routes every action of the table on one connection's ChargePoint. */
-export function registerRoutes(cp: ChargePoint, routes: Routes): void {
-  registerRoutesOf<Requests, Responses>(cp, routes);
-}
+/** Routes every action of the table on one connection's ChargePoint (registerRoutesOf over the 1.6 types, not a function of its own). */
+export const registerRoutes: (cp: ChargePoint, routes: Routes) => void = registerRoutesOf;

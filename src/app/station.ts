@@ -84,14 +84,14 @@ export class Station {
     this.triggers = new Triggers((id) => this.connector(id) !== null);
     this.rebootMarker = new RebootMarker(storage);
     this.session = new CsmsSession(this, openLink);
-    this.queue = new TransactionQueue(storage, { idPrefix: hal.now().toString(36) + '-', warn: (text) => hal.log.warning(text) });
+    this.queue = new TransactionQueue(storage, { idPrefix: hal.now().toString(36) + '-', warn: hal.log.warning });
     this.sender = TransactionSender.forStation(this);
     this.status = new StatusReporter({
       connectors: hardware.connectorCount,
       minimumDuration: () => this.config.getInt('MinimumStatusDuration'),
       now: hal.now,
       setTimeout: hal.setTimeout,
-      log: (text) => hal.log.info(text),
+      log: hal.log.info,
     });
     this.cache = new AuthorizationCache(storage);
     this.authorization = new Authorization(this, (idTag) => (this.features.localList ? this.features.localList.lookup(idTag) : null));
@@ -104,7 +104,11 @@ export class Station {
       sender: this.sender,
       status: this.status,
       sendNow: <A extends OutgoingAction>(action: A, payload: OutgoingRequests[A]) => this.session.send(action, payload),
-      changed: (c: Connector) => this.connectorChanged(c),
+      changed: (c: Connector) => {
+        this.availability.refreshChargePoint();
+        this.featureParts.connectorChanged(c);
+        if (this.events.connector) this.events.connector(c);
+      },
       reservationFor: (id: number, idTag: string, parent?: string) => (this.features.reservations ? this.features.reservations.consume(id, idTag, parent) : undefined),
     };
     for (let i = 1; i <= hardware.connectorCount; i++) this.connectors.push(new Connector(i, hardware.connector(i), context));
@@ -151,11 +155,5 @@ export class Station {
    */
   presentIdTag(connectorId: number, idTag: string): Promise<boolean> {
     return presentIdTag(this, connectorId, idTag);
-  }
-
-  private connectorChanged(c: Connector): void {
-    this.availability.refreshChargePoint();
-    this.featureParts.connectorChanged(c);
-    if (this.events.connector) this.events.connector(c);
   }
 }

@@ -43,10 +43,10 @@ export interface BootAnswer {
   currentTime: string;
 }
 
-/** The events a connection attempt reports (once each). */
+/** The events a connection attempt reports (once each): the session's linkUp / linkDown. */
 export interface OpenEvents<L> {
-  opened(link: L): void;
-  closed(code: number, reason: string): void;
+  linkUp(link: L): void;
+  linkDown(code: number, reason: string): void;
 }
 
 /** Wait before another BootNotification after one that got no answer, or an answer whose interval is 0. */
@@ -58,7 +58,7 @@ type Timer = { cancel(): void } | null;
  * Rq, Rs: the version's generated OutgoingRequests / OutgoingResponses (every call is typed by action);
  * L: its link; R: its routes.
  */
-export abstract class CsmsSession<Rq extends SessionRequests, Rs extends SessionResponses, L extends SessionLink<Rq, Rs>, R> {
+export abstract class CsmsSession<Rq extends SessionRequests, Rs extends SessionResponses, L extends SessionLink<Rq, Rs>, R> implements OpenEvents<L> {
   /** The BootNotification's answer in this boot (null: none yet). */
   registration: Rs['BootNotification']['status'] | null = null;
   protected link: L | null = null;
@@ -82,8 +82,11 @@ export abstract class CsmsSession<Rq extends SessionRequests, Rs extends Session
 
   // ---- the version's part ------------------------------------------------------------------
 
-  /** Opens a connection serving `routes`. */
-  protected abstract open(routes: R, events: OpenEvents<L>): void;
+  /**
+   * Opens a connection serving `routes`, which reports to the session itself (its OpenEvents,
+   * linkUp / linkDown): no closures of its own per connection.
+   */
+  protected abstract open(routes: R): void;
   /** A connection is open (before the BootNotification or the way online). */
   protected abstract opened(link: L): void;
   /** The connection closed (wasConnected: it had opened; wasOnline: Accepted and open). */
@@ -153,13 +156,11 @@ export abstract class CsmsSession<Rq extends SessionRequests, Rs extends Session
 
   private connect(): void {
     if (this.stopped) return;
-    this.open(this.routes as R, {
-      opened: (link) => this.linkUp(link),
-      closed: (code, reason) => this.linkDown(code, reason),
-    });
+    this.open(this.routes as R);
   }
 
-  private linkUp(link: L): void {
+  /** The connection opened (OpenEvents). */
+  linkUp(link: L): void {
     this.link = link;
     this.connectedOnce = true;
     this.opened(link);
@@ -168,7 +169,8 @@ export abstract class CsmsSession<Rq extends SessionRequests, Rs extends Session
     else this.sendBoot();
   }
 
-  private linkDown(code: number, reason: string): void {
+  /** The connection closed or could not be opened (OpenEvents). */
+  linkDown(code: number, reason: string): void {
     const wasConnected = this.link !== null;
     const wasOnline = this.online;
     this.link = null;
@@ -312,13 +314,10 @@ export abstract class CsmsSession<Rq extends SessionRequests, Rs extends Session
   private sendOn<A extends ActionOf<Rq, Rs>>(action: A, payload: Rq[A]): Promise<Rs[A] | null> {
     const link = this.link;
     if (!link) return Promise.resolve(null);
-    return link.call(action, payload).then(
-      (answer: Rs[A] | null) => answer,
-      (error: unknown) => {
-        this.hal.log.warning(action + ' failed: ' + describe(error));
-        return null;
-      }
-    );
+    return link.call(action, payload).then(undefined, (error: unknown) => {
+      this.hal.log.warning(action + ' failed: ' + describe(error));
+      return null;
+    });
   }
 
   /** Sends a CALL now if online; rejects when not, on a CALLERROR and on a timeout. */

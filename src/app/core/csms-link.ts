@@ -18,13 +18,14 @@ export interface CsmsLink {
   silence(on: boolean): void;
 }
 
+/** What a connection reports (the station's CSMS session is them). */
 export interface LinkEvents {
   /** The websocket is open and the routes are registered. */
-  opened(link: CsmsLink): void;
+  linkUp(link: CsmsLink): void;
   /** The connection closed or could not be opened (once per opener call); `reason` is the close reason or, when it has none, the socket's last error. */
-  closed(code: number, reason: string): void;
+  linkDown(code: number, reason: string): void;
   /** The CSMS sent something that is not valid OCPP (the CALLERROR went already). */
-  invalid?(description: string): void;
+  invalidMessage(description: string): void;
 }
 
 /** A CALLRESULT or CALLERROR frame: [3, … or [4, … */
@@ -43,8 +44,8 @@ export function openChargePointLink(hal: Hal): LinkOpener {
     // Why a connection failed (HTTP 401, a certificate the CA does not verify, ...) comes as an error before the close.
     let lastError = '';
     ws.onerror = (message) => (lastError = message);
-    ws.onclose = (code, reason) => events.closed(code, reason || lastError); // the ChargePoint's close handling runs first
-    const onInvalid = (description: string) => events.invalid && events.invalid(description);
+    ws.onclose = (code, reason) => events.linkDown(code, reason || lastError); // the ChargePoint's close handling runs first
+    const onInvalid = (description: string) => events.invalidMessage(description);
     const cp = new ChargePoint(decodeURIComponent(url.substring(url.lastIndexOf('/') + 1)), ws, { log: hal.log, setTimeout: hal.setTimeout, onInvalid });
     registerRoutes(cp, routes);
     let silent = false;
@@ -55,7 +56,7 @@ export function openChargePointLink(hal: Hal): LinkOpener {
       close: () => ws.close(1000),
       silence: (on) => (silent = on),
     };
-    ws.onopen = () => events.opened(link);
+    ws.onopen = () => events.linkUp(link);
     cp.start();
     const receive = ws.onmessage;
     ws.onmessage = (text) => {

@@ -14,7 +14,7 @@ import { SendLink } from './transaction-sender';
 import { Routes } from '../routes';
 import { ConnectionTarget } from './connection';
 import { BootNotificationRequest, OutgoingRequests, OutgoingResponses, RegistrationStatus } from '../../ocpp/v16/generated/types';
-import { CsmsSession as Session, OpenEvents } from '../../lib/csms-session';
+import { CsmsSession as Session } from '../../lib/csms-session';
 
 /** What a scenario or an embedding firmware may listen to. */
 export interface StationEvents {
@@ -61,14 +61,15 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
     });
   }
 
-  protected open(routes: Routes, events: OpenEvents<CsmsLink>): void {
+  protected open(routes: Routes): void {
     const target = this.station.security.connection(); // URL and credentials of the security profile
     this.hal.log.debug('connecting to ' + target.url);
-    this.openLink(target.url, target.options, routes, {
-      opened: events.opened,
-      closed: events.closed,
-      invalid: (description) => this.station.security.invalidMessage(description),
-    });
+    this.openLink(target.url, target.options, routes, this);
+  }
+
+  /** The CSMS sent something that is not valid OCPP (LinkEvents): the security extension's InvalidMessages event. */
+  invalidMessage(description: string): void {
+    this.station.security.invalidMessage(description);
   }
 
   protected opened(): void {
@@ -78,7 +79,7 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
 
   protected closed(wasConnected: boolean, wasOnline: boolean, reason: string): void {
     this.station.security.linkDown(wasConnected, reason);
-    this.offline();
+    this.wentOffline();
     if (wasConnected && this.station.events.offline) this.station.events.offline();
   }
 
@@ -118,19 +119,15 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
     // wire: the transaction queue's head first — after a reboot mid-transaction, the
     // interrupted transaction's StopTransaction, which bills the driver — then the
     // StatusNotification of every connector, then the rest of the queue as answers come.
-    this.station.sender.online({ call: (action, payload, uniqueId) => link.call(action, payload, uniqueId), isOpen: () => link.isOpen() });
+    this.station.sender.online(link);
     this.station.status.online((n: StatusNotification) => this.send('StatusNotification', n), firstTime);
     this.station.featureParts.online();
     this.station.security.online(link);
     if (this.station.events.online) this.station.events.online();
   }
 
-  /** Pending / Rejected: nothing but BootNotification (and, while Pending, triggered messages) goes out. */
+  /** Pending / Rejected, or the link is gone: nothing but BootNotification (and, while Pending, triggered messages) goes out. */
   protected wentOffline(): void {
-    this.offline();
-  }
-
-  private offline(): void {
     this.station.sender.offline();
     this.station.status.offline();
     this.station.security.offline();

@@ -7,7 +7,7 @@
 // refused (B03.FR.08). B02.FR.07-08 / B03.FR.05-06 (the interval, else the station's own
 // wait) and B01.FR.06 (the clock) are the neutral session's.
 import { Hal } from '../../../hal/index';
-import { CsmsSession as Session, OpenEvents } from '../../lib/csms-session';
+import { CsmsSession as Session } from '../../lib/csms-session';
 import { SecurityError } from '../../ocpp/errors';
 import { Action, BootNotificationRequest, BootReasonEnum, OutgoingRequests, OutgoingResponses, RegistrationStatusEnum } from '../../ocpp/v201/generated/types';
 import { DeviceModel } from '../device-model/model';
@@ -62,7 +62,7 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
     this.hal.restart();
   }
 
-  protected open(routes: Routes, events: OpenEvents<CsmsLink>): void {
+  protected open(routes: Routes): void {
     const target = this.profiles.target();
     this.hal.log.debug('connecting to ' + target.url + ' (network profile ' + target.slot + ')');
     let opened = false;
@@ -71,14 +71,14 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
         opened = true;
         this.profiles.connected();
         this.hal.log.info('connected to the CSMS (' + target.url + ', ocpp2.0.1)');
-        events.opened(link);
+        this.linkUp(link);
       },
       closed: (code, reason) => {
         if (!opened) {
           this.profiles.failed();
           this.events.connectFailed(reason, target.securityProfile);
         }
-        events.closed(code, reason);
+        this.linkDown(code, reason);
       },
     });
   }

@@ -315,6 +315,39 @@ shimTest('SIGTERM / SIGINT end the station with 130 and still print the heap', a
   }
 });
 
+shimTest('a signal that comes while the guest runs, with no timer due for a minute, ends the station at once, not at the next wake', async () => {
+  // The timer callback runs on the loop's turn just before it goes to sleep (libwebsockets
+  // runs its due timers, then polls): a signal that lands in the callback must still wake
+  // that sleep. The next timer is a minute away; the station must end within seconds.
+  const dir = mkdtempSync(join(dataDir, 'sigbusy-'));
+  writeFileSync(join(dir, 'busy.js'), SAY + `ocppHost.timerStart(60000, function () { ocppHost.exit(9); });
+    ocppHost.timerStart(10, function () {
+      say('busy');
+      var until = ocppHost.ticks() + 700;
+      while (ocppHost.ticks() < until) {}
+    });`);
+  for (const [round, signal] of ['SIGTERM', 'SIGINT', 'SIGTERM'].entries()) {
+    const host = startHost(join(dir, 'busy.js'), ['--url', 'ws://127.0.0.1:9/ocpp', '--id', `SIGB-${round}`, '--data-dir', dataDir]);
+    await host.waitFor(/^busy$/);
+    const sent = Date.now();
+    host.child.kill(signal);
+    const r = await host.exited;
+    const took = Date.now() - sent;
+    assert.equal(r.code, 130, r.stdout);
+    assert.ok(took < 10000, `${signal} ended the station after ${took} ms (the next timer was 60 s away)`);
+  }
+  // SIGUSR1 (the memory report the benchmark asks for) the same way.
+  const host = startHost(join(dir, 'busy.js'), ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'SIGB-U', '--data-dir', dataDir]);
+  await host.waitFor(/^busy$/);
+  host.child.kill('SIGUSR1');
+  const asked = Date.now();
+  while (!/^ocpp-host: heap now /m.test(host.output()) && Date.now() - asked < 10000) await new Promise((r) => setTimeout(r, 50));
+  const took = Date.now() - asked;
+  const r = await host.stop('SIGTERM');
+  assert.match(r.stdout, /^ocpp-host: heap now /m);
+  assert.ok(took < 10000, `SIGUSR1 was answered after ${took} ms (the next timer was 60 s away)`);
+});
+
 shimTest('bad flags: exit 2 and what is wrong, in the simulator CLI\'s words', () => {
   const run = (...args) => spawnSync(hostBinary(), args, { encoding: 'utf8' });
   const base = ['x.js', '--url', 'ws://localhost:9000/ocpp', '--id', 'CP'];

@@ -39,10 +39,33 @@ static size_t guest_stack_limit(void)
     return STACK_LIMIT;
 }
 
-static volatile sig_atomic_t interrupted, report_asked;
+static volatile sig_atomic_t interrupted, report_asked, loop_running;
 
-static void on_signal(int signal_number) { interrupted = signal_number; }
-static void on_report(int signal_number) { report_asked = 1; }
+/* The flag alone is not enough: a signal that comes after the loop looked at it, while a
+ * callback runs just before the loop goes to sleep (libwebsockets runs its due timers and
+ * then polls), or on another thread (the hardware watcher, an HTTP worker), interrupts no
+ * sleep, and the loop would only see it at its next wake, a minute later maybe. So the
+ * handler also wakes the loop as the workers do: a byte down the loop's pipe (write(), which
+ * is async-signal-safe; lws_cancel_service is that write too). Only while the loop exists. */
+static void wake_loop(void)
+{
+    int saved = errno;
+    if (loop_running)
+        posix_net_wake();
+    errno = saved;
+}
+
+static void on_signal(int signal_number)
+{
+    interrupted = signal_number;
+    wake_loop();
+}
+
+static void on_report(int signal_number)
+{
+    report_asked = 1;
+    wake_loop();
+}
 
 /* SIGUSR1: one line on where the memory is now (the benchmark asks once the station has
  * booted); the native RAM part only where malloc_count.c is linked. */
@@ -146,7 +169,8 @@ int main(int argc, char **argv)
 #ifdef OCPP_HOST_MEMBERS
     posix_members_start(o.settings_json);
 #endif
-    /* No SA_RESTART: the signal interrupts poll(), so the loop sees it at once. */
+    /* No SA_RESTART: the signal interrupts poll() when it lands there; wake_loop covers the rest. */
+    loop_running = 1;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = on_signal;
@@ -218,6 +242,7 @@ int main(int argc, char **argv)
         printf("ocpp-host: native RAM peak %zu bytes (%.0f KB): every malloc of the process\n", peak, peak / 1024.0);
     }
     posix_hardware_close();
+    loop_running = 0;
     posix_net_stop();
     cli_free(&o);
     return exit_code & 0xff;

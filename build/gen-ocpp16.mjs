@@ -106,6 +106,7 @@ const CONFIG = {
   describe: false,
   outgoing: OUTGOING,
   outgoingDoc: 'The actions the charge point initiates (its CALLs to the Central System; DataTransfer goes both ways).',
+  lengths: { ID_TAG_MAX_LENGTH: 'Authorize.req.idTag' },
 };
 
 export async function generate() {

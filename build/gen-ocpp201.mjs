@@ -65,6 +65,7 @@ const CONFIG = {
   describe: true,
   outgoing: OUTGOING,
   outgoingDoc: 'The actions the charging station initiates (its CALLs to the CSMS; DataTransfer goes both ways).',
+  lengths: { ID_TOKEN_MAX_LENGTH: 'Authorize.req.idToken.idToken' },
 };
 
 export async function generate() {

@@ -27,7 +27,7 @@ interface Inputs {
   evRequestsEnergy: boolean;
   error: HardwareError;
   vendorErrorCode: string;
-  /** The card at the connector's reader ("" none), at most 20 characters (OCPP IdToken). */
+  /** The card at the connector's reader ("" none), at most the station's OCPP version allows (hostHardwareFor's idTagMaxLength). */
   idTag: string;
 }
 
@@ -62,7 +62,8 @@ class HostConnector implements ConnectorHardware {
     private readonly hal: Hal,
     readonly id: number,
     readonly maxCurrentA: number,
-    readonly hasCableLock: boolean
+    readonly hasCableLock: boolean,
+    private readonly idTagMaxLength: number
   ) {
     this.limitA = maxCurrentA;
   }
@@ -76,7 +77,7 @@ class HostConnector implements ConnectorHardware {
     }
     const error = HARDWARE_ERRORS.indexOf(v.error) >= 0 ? (v.error as HardwareError) : v.error === undefined ? 'NoError' : 'OtherError';
     const code = error !== 'NoError' && typeof v.vendorErrorCode === 'string' ? v.vendorErrorCode.substring(0, 50) : '';
-    const idTag = typeof v.idTag === 'string' && v.idTag.length <= 20 ? v.idTag : '';
+    const idTag = typeof v.idTag === 'string' && v.idTag.length <= this.idTagMaxLength ? v.idTag : '';
     return { plugged: v.plugged === true, evRequestsEnergy: v.plugged === true && v.evRequestsEnergy === true, error, vendorErrorCode: code, idTag };
   }
 
@@ -236,9 +237,11 @@ const MEMBERS = ['hardwareInfo', 'hardwareInputs', 'hardwareMeter', 'hardwareWri
 /**
  * The charger's IO from `host`'s hardware members, connected to the host's change
  * callback; without them (or with a hardwareInfo that lists no connector), hal.settings
- * .connectors connectors without IO, and a warning in the log.
+ * .connectors connectors without IO, and a warning in the log. `idTagMaxLength`: the longest card
+ * the station's OCPP version takes (its generated types: 1.6 idTag 20, 2.0.1 idToken 36); a longer
+ * text at the reader is no card.
  */
-export function hostHardwareFor(host: HostABI, hal: Hal): HostHardware {
+export function hostHardwareFor(host: HostABI, hal: Hal, idTagMaxLength: number): HostHardware {
   const h = host as unknown as { [member: string]: unknown };
   const missing = MEMBERS.filter((m) => typeof h[m] !== 'function');
   const info = missing.length ? null : parse(host.hardwareInfo!());
@@ -253,7 +256,7 @@ export function hostHardwareFor(host: HostABI, hal: Hal): HostHardware {
   const connectors: HostConnector[] = [];
   for (let i = 0; i < list.length; i++) {
     const c = list[i] || {};
-    connectors.push(new HostConnector(host, hal, i + 1, num(c.maxCurrentA, DEFAULT_MAX_CURRENT_A), c.cableLock !== false));
+    connectors.push(new HostConnector(host, hal, i + 1, num(c.maxCurrentA, DEFAULT_MAX_CURRENT_A), c.cableLock !== false, idTagMaxLength));
   }
   for (let i = 0; i < connectors.length; i++) connectors[i].seen = connectors[i].inputs();
   const hardware = new HostHardware(connectors);

@@ -2,6 +2,7 @@
 // A bad flag is a UsageError with a message that says what is wrong; cli.mjs prints it
 // with the usage and exits 2. The flags are a stable interface (README, "Simulator").
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEFAULT_BUNDLE, DEFAULT_HEAP_LIMIT, LOG_LEVELS } from './host.mjs';
@@ -25,7 +26,8 @@ The station id is appended to the URL as its last path segment.
                        StopTransaction, unplug
                        none: no simulated driver (only --control and the CSMS act)
                                                                               default idle
-  --id-tag TAG         idTag the simulated driver presents                    default DEMO-TAG
+  --id-tag TAG         idTag the simulated driver presents, at most 20 characters
+                       (--ocpp 2.0.1: an idToken, at most 36)                default DEMO-TAG
   --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C); in a session,
                        how long it charges, 0 = 12 s                          default 0
   --password P         Basic auth password (security profiles 1 and 2)
@@ -122,6 +124,18 @@ export const VERSION_BUNDLES = {
   '2.0.1': fileURLToPath(new URL('../dist/simulator-201.min.js', import.meta.url)),
 };
 
+/**
+ * The longest idTag the station's OCPP version takes, from the official schemas its bundle's
+ * validators and types are generated from (ocpp-rpc's): 1.6 Authorize.req idTag (CiString20),
+ * 2.0.1 IdTokenType.idToken. A --bundle's version is not known here: 1.6's, which both take.
+ */
+function idTagMaxLength(version) {
+  const require = createRequire(import.meta.url);
+  const authorize = (file) => require(`ocpp-rpc/lib/schemas/${file}`).find((schema) => schema.$id === 'urn:Authorize.req');
+  if (version === '2.0.1') return authorize('ocpp2_0_1.json').definitions.IdTokenType.properties.idToken.maxLength;
+  return authorize('ocpp1_6.json').properties.idTag.maxLength;
+}
+
 /** OCPP's charge box identity: URL-safe "unreserved" characters, at most 48 (security whitepaper). */
 const IDENTITY = /^[A-Za-z0-9._~-]{1,48}$/;
 
@@ -206,7 +220,8 @@ export function parseCliArgs(argv) {
   const firmwareScenario = values.scenario === undefined && scenario === ''; // a settings file as the module has it
   if (scenario !== 'idle' && scenario !== 'session' && scenario !== 'none' && !firmwareScenario) throw new UsageError(`--scenario must be idle, session or none, got "${scenario}"`);
   const idTag = values['id-tag'] ?? file.idTag ?? 'DEMO-TAG';
-  if (idTag.length < 1 || idTag.length > 20) throw new UsageError(`--id-tag must be 1 to 20 characters (OCPP IdToken), got "${idTag}"`);
+  const idTagMax = idTagMaxLength(values.ocpp);
+  if (idTag.length < 1 || idTag.length > idTagMax) throw new UsageError(`--id-tag must be 1 to ${idTagMax} characters (OCPP IdToken), got "${idTag}"`);
   let duration = file.duration ?? 0;
   if (duration < 0) throw new UsageError(`--settings: "duration" must be a number of seconds >= 0, got ${duration}`);
   if (values.duration !== undefined) {

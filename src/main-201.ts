@@ -5,11 +5,12 @@
 import { createHal } from '../hal/index';
 import { hostHardwareFor } from '../hal/host-hardware';
 import { bootStation201, STATION_201_SETTINGS } from './boot-station-201';
+import { ID_TOKEN_MAX_LENGTH } from './ocpp/v201/generated/types';
 
 const hal = createHal(ocppHost);
 bootStation201(hal, {
   settings: STATION_201_SETTINGS,
-  hardware: (h) => hostHardwareFor(ocppHost, h),
+  hardware: (h) => hostHardwareFor(ocppHost, h, ID_TOKEN_MAX_LENGTH),
   // A card at an EVSE's reader is presented there (an ISO 14443 RFID card).
   attach: (station, transactions, hardware) => {
     hardware.onIdTag = (id, idTag) => {

@@ -6,11 +6,12 @@
 import { createHal } from '../hal/index';
 import { hostHardwareFor } from '../hal/host-hardware';
 import { bootStation, STATION_SETTINGS } from './boot-station';
+import { ID_TAG_MAX_LENGTH } from './ocpp/v16/generated/types';
 
 const hal = createHal(ocppHost);
 bootStation(hal, {
   settings: STATION_SETTINGS,
-  hardware: (h) => hostHardwareFor(ocppHost, h),
+  hardware: (h) => hostHardwareFor(ocppHost, h, ID_TAG_MAX_LENGTH),
   // A card at a connector's reader is presented there, as the simulator's driver presents one.
   attach: (station, hardware) => {
     hardware.onIdTag = (id, idTag) => {

@@ -5,6 +5,7 @@
 // connector 1). Through the host's optional control member only (the 1.6 station's
 // DataTransfer door, settings.simDataTransfer, is not offered here).
 import { Hal } from '../../hal/index';
+import { ID_TOKEN_MAX_LENGTH } from '../ocpp/v201/generated/types';
 import { StationContext } from '../v201/context';
 import { TransactionsFeature } from '../v201/transactions/transactions';
 import { SimHardware } from './sim-hardware';
@@ -21,7 +22,7 @@ export function startSimulatorControl201(hal: Hal, station: StationContext & { c
     get connected() {
       return station.connected;
     },
-    idTagMaxLength: 36, // IdTokenType.idToken
+    idTagMaxLength: ID_TOKEN_MAX_LENGTH,
     connectorState: (id) => {
       const e = evse(id);
       const txId = e.transactionId();

@@ -10,6 +10,7 @@
 import { Hal } from '../../hal/index';
 import { Station, StationEvents } from '../app/station';
 import { Connector } from '../app/core/connector';
+import { ID_TAG_MAX_LENGTH } from '../ocpp/v16/generated/types';
 import { SimHardware } from './sim-hardware';
 import { ControlledStation, listenForControl, pickConnector, simulatorCommand } from './control-commands';
 
@@ -46,7 +47,7 @@ function controlledStation(station: Station, hw: SimHardware): ControlledStation
     get connected() {
       return station.session.connected;
     },
-    idTagMaxLength: 20,
+    idTagMaxLength: ID_TAG_MAX_LENGTH,
     connectorState: (id) => {
       const c = at(id);
       const tx = c.transaction;

@@ -11,6 +11,8 @@
 //
 // Bundled for Node by the host (esbuild, sim/hardware.mjs loadHostCharger); no bundle for QuickJS
 // includes it.
+import { ID_TAG_MAX_LENGTH } from '../ocpp/v16/generated/types';
+import { ID_TOKEN_MAX_LENGTH } from '../ocpp/v201/generated/types';
 import { SimHardware, SimHardwareOptions } from './sim-hardware';
 import { ControlledStation, ControlReply, StationConnectorState, pickConnector, simulatorCommand } from './control-commands';
 
@@ -72,8 +74,10 @@ class ObservedStation implements ControlledStation {
     return this.isConnected();
   }
 
-  /** The longest card the hardware input `idTag` carries (hal/host-hardware.ts), whatever the version. */
-  readonly idTagMaxLength = 20;
+  /** The longest card the station's version takes at the reader (hal/host-hardware.ts keeps the same): 1.6's until a 2.0.1 BootNotification. */
+  get idTagMaxLength(): number {
+    return this.version === '2.0.1' ? ID_TOKEN_MAX_LENGTH : ID_TAG_MAX_LENGTH;
+  }
 
   /** One frame the station sent ('out') or received ('in'); true when the state changed. */
   frame(direction: 'in' | 'out', text: string): boolean {

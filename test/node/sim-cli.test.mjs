@@ -58,6 +58,14 @@ test('every option lands in the settings of every station', () => {
   assert.equal(c.heapLimit, 524288);
 });
 
+test('--id-tag: 1.6 takes an idTag of 20 characters (CiString20), --ocpp 2.0.1 an idToken of 36 (IdTokenType)', () => {
+  const tag = (n, ...more) => parseCliArgs(['--url', 'ws://x', '--id', 'A', '--id-tag', 'T'.repeat(n), ...more]).stations[0].idTag.length;
+  assert.equal(tag(20), 20);
+  assert.throws(() => tag(21), /--id-tag must be 1 to 20 characters/);
+  assert.equal(tag(36, '--ocpp', '2.0.1'), 36);
+  assert.throws(() => tag(37, '--ocpp', '2.0.1'), /--id-tag must be 1 to 36 characters/);
+});
+
 test('bad flags are UsageErrors that say what is wrong', () => {
   const notPem = join(dir, 'not.pem');
   writeFileSync(notPem, 'hello');
@@ -81,6 +89,7 @@ test('bad flags are UsageErrors that say what is wrong', () => {
     [[...base, '--scenario', 'party'], /--scenario must be idle, session or none, got "party"/],
     [[...base, '--log-level', 'loud'], /--log-level must be debug, info, warning or error/],
     [[...base, '--id-tag', 'X'.repeat(21)], /--id-tag must be 1 to 20 characters/],
+    [[...base, '--ocpp', '2.0.1', '--id-tag', 'X'.repeat(37)], /--id-tag must be 1 to 36 characters/],
     [['--url', 'ws://x', '--id', 'a b'], /"a b" is not a valid station id/],
     [[...base, '--cert', notPem], /--cert and --key go together/],
     [[...base, '--ca', join(dir, 'missing.pem')], /--ca: cannot read .*missing\.pem: ENOENT/],

@@ -79,6 +79,7 @@ test('the control API\'s commands drive the host\'s charger for a bundle without
   await status(2, 'Available');
   assert.deepEqual(station.control({ command: 'plug-in', connectorId: 2 }), { ok: true });
   await status(2, 'Preparing');
+  assert.deepEqual(station.control({ command: 'present-id-tag', idTag: 'x'.repeat(21) }), { ok: false, error: 'idTag must be text of 1 to 20 characters (OCPP IdToken)', reason: 'bad-request' }, '1.6: an idTag is a CiString20');
   assert.deepEqual(station.control({ command: 'present-id-tag', idTag: 'CTRL-1' }), { ok: true, connectorId: 2 }, 'the connector with a cable takes the card');
   const start = await within(station, csms.waitForCall('CTRL-FW', 'StartTransaction', { timeout: 15000 }));
   assert.equal(start.payload.connectorId, 2);
@@ -133,10 +134,12 @@ test('the 2.0.1 firmware (dist/firmware-201.min.js) through a state folder: a ca
   await within(station, csms.waitForCall('HW-201', 'StatusNotification', { timeout: 15000 }));
   hw.set(1, { plugged: true, evRequestsEnergy: true });
   await new Promise((resolve) => setTimeout(resolve, 500));
-  hw.set(1, { idTag: 'CARD-201' });
+  // A card of 36 characters, the longest 2.0.1's IdTokenType.idToken takes (1.6's idTag: 20).
+  const card = 'CARD-201-0123456789-ABCDEFGHIJ-KLMNO';
+  hw.set(1, { idTag: card });
   const authorize = await within(station, csms.waitForCall('HW-201', 'Authorize', { timeout: 15000 }));
-  assert.deepEqual(authorize.payload.idToken, { idToken: 'CARD-201', type: 'ISO14443' });
-  await until('a transaction with the card', () => tx() && tx().idToken === 'CARD-201');
+  assert.deepEqual(authorize.payload.idToken, { idToken: card, type: 'ISO14443' });
+  await until('a transaction with the card', () => tx() && tx().idToken === card);
   await hw.waitOutput('relay', 1, true);
   hw.set(1, { idTag: '' });
   hw.meter(1, { energyWh: 5600, powerW: 11000, currentA: 16, voltageV: 230, phases: 3 });
@@ -160,9 +163,11 @@ test('the control API on the host\'s charger with the 2.0.1 firmware (dist/firmw
   assert.deepEqual(state.connectors.map((c) => c.status), ['Available', 'Available'], 'each EVSE\'s connectorStatus');
   assert.deepEqual(station.control({ command: 'plug-in', connectorId: 2 }), { ok: true });
   await status(2, 'Occupied');
-  assert.deepEqual(station.control({ command: 'present-id-tag', idTag: 'CARD-201-TWENTY-CHAR' }), { ok: true, connectorId: 2 }, 'to the EVSE with the cable');
+  // 36 characters: 2.0.1's IdTokenType.idToken (1.6's idTag takes 20), through the host's reader input too.
+  const card = 'CARD-201-0123456789-ABCDEFGHIJ-KLMNO';
+  assert.deepEqual(station.control({ command: 'present-id-tag', idTag: card }), { ok: true, connectorId: 2 }, 'to the EVSE with the cable');
   const started = await within(station, csms.waitFor((r) => r.station === 'CTRL-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.idToken, { timeout: 15000, what: 'a TransactionEvent with the idToken' }));
-  assert.equal(started.payload.idToken.idToken, 'CARD-201-TWENTY-CHAR');
+  assert.equal(started.payload.idToken.idToken, card);
   await within(station, csms.waitFor((r) => r.station === 'CTRL-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.transactionInfo.chargingState === 'Charging', { timeout: 15000, what: 'Charging' }));
   await new Promise((resolve) => setTimeout(resolve, 2000)); // energy flows
   state = station.control({ command: 'state' });
@@ -172,10 +177,10 @@ test('the control API on the host\'s charger with the 2.0.1 firmware (dist/firmw
   assert.equal(c2.status, 'Occupied');
   assert.deepEqual([c1.charging, c2.charging], [false, true], 'chargingState Charging');
   assert.equal(c2.plugged, true);
-  assert.equal(c2.idTag, 'CARD-201-TWENTY-CHAR');
+  assert.equal(c2.idTag, card);
   assert.equal(c2.transactionId, started.payload.transactionInfo.transactionId, 'the transaction of EVSE 2');
   assert.ok(c2.sessionWh > 0 && c2.sessionWh <= c2.energyWh, `the session's energy: ${c2.sessionWh} of ${c2.energyWh} Wh`);
-  assert.equal(station.control({ command: 'present-id-tag', idTag: 'x'.repeat(21) }).reason, 'bad-request', 'longer than the reader\'s input carries');
+  assert.deepEqual(station.control({ command: 'present-id-tag', idTag: 'x'.repeat(37) }), { ok: false, error: 'idTag must be text of 1 to 36 characters (OCPP IdToken)', reason: 'bad-request' }, 'longer than an idToken');
   assert.deepEqual(station.control({ command: 'unplug', connectorId: 2, evSide: true }), { ok: true });
   const ended = await within(station, csms.waitFor((r) => r.station === 'CTRL-201' && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.eventType === 'Ended', { timeout: 15000, what: 'Ended' }));
   assert.equal(ended.payload.transactionInfo.transactionId, c2.transactionId);

@@ -5,6 +5,7 @@ import { test, assert, sleep } from '../lib/harness';
 import { FakeCharger, FakeHost } from '../lib/fake-host';
 import { createHal } from '../../hal/index';
 import { hostHardwareFor, HostHardware } from '../../hal/host-hardware';
+import { ID_TAG_MAX_LENGTH } from '../../src/ocpp/v16/generated/types';
 import { Station } from '../../src/app/station';
 import { BUILT_IN_FEATURES } from '../../src/app/built-in-features';
 import { openChargePointLink } from '../../src/app/core/csms-link';
@@ -17,7 +18,7 @@ function makeFirmware(shape: { maxCurrentA?: number; cableLock?: boolean }[] | n
   const host = new FakeHost({ config: settings });
   const charger = shape ? new FakeCharger(host, shape) : null;
   const hal = createHal(host);
-  const hw = hostHardwareFor(host, hal);
+  const hw = hostHardwareFor(host, hal, ID_TAG_MAX_LENGTH);
   const station = new Station(hal, hw, openChargePointLink(hal), BUILT_IN_FEATURES);
   // The rig's helpers use the CSMS side only; the hardware here is the host's, not simulated.
   return { rig: { host, hal, hw: null as any, station, csms: new FakeCsms(host) }, charger, hostHardware: hw };

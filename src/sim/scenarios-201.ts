@@ -6,8 +6,9 @@
 //            `duration` seconds (12 when 0) → idToken presented again (Ended, StopAuthorized,
 //            Local) → cable pulled → every queued event delivered → exit(0).
 //   idle:    serve the CSMS; the driver plugs in when an EVSE is authorized (a remote start)
-//            without a cable and pulls the cable once the transaction is over; exit(0) after
-//            `duration` seconds (0: never).
+//            without a cable and pulls the cable once the authorization or transaction there
+//            is over (a cable the control API plugged in stays until then, as in 1.6);
+//            exit(0) after `duration` seconds (0: never).
 //   none:    no simulated driver: only the CSMS acts.
 import { Hal } from '../../hal/index';
 import { StationContext } from '../v201/context';
@@ -69,19 +70,24 @@ export function runScenario201(hal: Hal, station: StationContext & { stop(): voi
         end(0);
       }, hal.settings.duration * 1000);
     }
-    // The driver answers what the station waits for.
+    // The driver answers what the station waits for. It pulls only a cable whose session is
+    // over: one it saw authorized or in a transaction (1.6's driver pulls at Finishing), not a
+    // cable the control API plugged in and left alone.
+    const engaged: boolean[] = [];
     hal.setInterval(() => {
       for (let evseId = 1; evseId <= station.evseCount; evseId++) {
         const e = transactions.evse(evseId);
         const cable = hw.connector(evseId);
         if (!e) continue;
+        if (e.authorizedFor() || e.transactionId()) engaged[evseId] = true;
         if (e.authorizedFor() && !cable.plugged()) {
           hal.log.info('driver plugs the EV in at EVSE ' + evseId);
           cable.plugIn();
-        } else if (!e.authorizedFor() && !e.transactionId() && cable.plugged() && !cable.locked()) {
+        } else if (engaged[evseId] && !e.authorizedFor() && !e.transactionId() && cable.plugged() && !cable.locked()) {
+          engaged[evseId] = false;
           hal.log.info('driver pulls the cable at EVSE ' + evseId);
           cable.unplug();
-        }
+        } else if (!cable.plugged() && !e.authorizedFor() && !e.transactionId()) engaged[evseId] = false;
       }
     }, DRIVER_PAUSE_MS);
   } else if (scenario && scenario !== 'none') {

@@ -218,6 +218,37 @@ describe('control API of the OCPP 2.0.1 simulator (--ocpp 2.0.1)', () => {
   });
 });
 
+describe('the 2.0.1 simulator\'s idle driver (--ocpp 2.0.1 --scenario idle) and the control API', () => {
+  let run;
+  before(async () => {
+    run = await startRun(['--ocpp', '2.0.1', '--connectors', '2', '--scenario', 'idle']);
+    await run.csms.waitForCall('CP', 'StatusNotification');
+  });
+  after(() => endRun(run));
+
+  test('a cable plugged through the control API stays until the control API unplugs it; one whose transaction is over, the driver pulls', async () => {
+    const connector = async (id) => (await http(run.url + '/api/stations/CP')).body.connectors[id - 1];
+    await until('registration', async () => (await http(run.url + '/api/stations/CP')).body.registration === 'Accepted');
+    assert.equal((await post(run, '/api/stations/CP/plug-in', { connectorId: 1 })).status, 200);
+    // The driver looks every second: three looks, and the cable is still in.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    assert.equal((await connector(1)).plugged, true, 'the idle driver left the control API\'s cable alone');
+    const unplug = await post(run, '/api/stations/CP/unplug', { connectorId: 1 });
+    assert.equal(unplug.status, 200, JSON.stringify(unplug.body));
+    assert.equal((await connector(1)).plugged, false);
+
+    // A session on a control API cable: once its transaction ends, the driver pulls the cable.
+    const from = run.csms.records.length;
+    assert.equal((await post(run, '/api/stations/CP/plug-in', { connectorId: 2 })).status, 200);
+    assert.equal((await post(run, '/api/stations/CP/present-id-tag', { idTag: 'IDLE-CARD', connectorIds: [2] })).status, 200);
+    await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'TransactionEvent' && m.payload.eventType === 'Started', { from });
+    await until('the transaction in the state', async () => (await connector(2)).transactionId !== null);
+    assert.equal((await post(run, '/api/stations/CP/present-id-tag', { idTag: 'IDLE-CARD', connectorIds: [2] })).status, 200);
+    await run.csms.waitFor((m) => m.station === 'CP' && m.type === 'CALL' && m.action === 'TransactionEvent' && m.payload.eventType === 'Ended', { from });
+    await until('the driver pulled the cable', async () => (await connector(2)).plugged === false);
+  });
+});
+
 describe('power and network', () => {
   let run;
   before(async () => {

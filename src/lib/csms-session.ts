@@ -108,13 +108,14 @@ export abstract class CsmsSession<Rq extends SessionRequests, Rs extends Session
   protected abstract mayAnswer(registration: Rs['BootNotification']['status'] | null): boolean;
   /** What the station does while Rejected, for the log. */
   protected abstract readonly whileRejected: string;
-
+  // Abstract too, not empty defaults a version overrides: a default each version replaced
+  // would be a function in every bundle that nothing calls.
   /** Another Accepted BootNotification (a triggered one): the heartbeat is restarted already. */
-  protected acceptedAgain(): void {}
+  protected abstract acceptedAgain(): void;
   /** While Rejected the station keeps still on the open connection (on), until the interval is over. */
-  protected silence(link: L, on: boolean): void {}
+  protected abstract silence(link: L, on: boolean): void;
   /** The clock was set from the CSMS's currentTime. */
-  protected clockSet(before: number, after: number): void {}
+  protected abstract clockSet(before: number, after: number): void;
 
   // ---- state -------------------------------------------------------------------------------
 

@@ -128,13 +128,6 @@ export class Outbox<E> {
     return null;
   }
 
-  /** Forgets the entries `drop` picks, without done marks: compact() must follow before the next append. */
-  removeWhere(drop: (item: OutboxEntry<E>, index: number) => boolean): void {
-    const kept: OutboxEntry<E>[] = [];
-    for (let i = 0; i < this.pending.length; i++) if (!drop(this.pending[i], i)) kept.push(this.pending[i]);
-    this.pending = kept;
-  }
-
   /**
    * Frees room by dropping every second pending entry `droppable` picks (the oldest of them
    * kept, a last single one dropped too), as often as needed until `needed` (in `sizeOf`'s
@@ -152,7 +145,12 @@ export class Outbox<E> {
         drop[picked[k]] = true;
         freed += sizeOf(this.pending[picked[k]].entry);
       }
-      this.removeWhere((_item, i) => drop[i] === true);
+      // The entries not dropped stay, without done marks: the compact() below writes the log
+      // again (a filter loop, not a callback: a closure over this loop's `drop` would make
+      // tsc's ES5 loop a function of its own).
+      const kept: OutboxEntry<E>[] = [];
+      for (let i = 0; i < this.pending.length; i++) if (drop[i] !== true) kept.push(this.pending[i]);
+      this.pending = kept;
       dropped(Math.floor(picked.length / 2) || 1);
     }
     this.compact();

@@ -102,6 +102,12 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
   private loop: Promise<void> | null = null;
   private loopDone: (() => void) | null = null;
   private readonly nextUniqueId = uniqueIds();
+  /**
+   * The response timer's callback, one per ChargePoint rather than a closure per call: free()
+   * cancels the timer whenever the call in flight changes, so the timer that fires is the one
+   * of the call in flight.
+   */
+  private readonly expire = () => this.timedOut();
 
   constructor(
     readonly id: string,
@@ -359,13 +365,14 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
         continue;
       }
       this.inFlight = out;
-      this.timer = this.timers(() => this.timedOut(out), this.responseTimeout * 1000);
+      this.timer = this.timers(this.expire, this.responseTimeout * 1000);
     }
   }
 
-  private timedOut(out: Outgoing): void {
-    if (this.inFlight !== out) return;
+  private timedOut(): void {
+    const out = this.inFlight;
     this.timer = null;
+    if (!out) return;
     this.free();
     this.log.warning('no answer to ' + out.action + ' (' + out.uniqueId + ') within ' + this.responseTimeout + ' s');
     out.reject(new TimeoutError(out.action + ' timed out after ' + this.responseTimeout + ' s', out.action, out.uniqueId));

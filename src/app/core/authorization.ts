@@ -24,7 +24,7 @@ export interface AuthorizationContext {
 export type LocalListLookup = (idTag: string) => IdTagInfo | null;
 
 export class Authorization {
-  constructor(private readonly station: AuthorizationContext, private readonly localList: LocalListLookup = () => null) {
+  constructor(private readonly station: AuthorizationContext, private readonly localList: LocalListLookup) {
     // Switched off, the cache is emptied: nothing it held decides once it is switched on again.
     station.config.onChange((key) => {
       if (key === 'AuthorizationCacheEnabled' && !station.config.getBool(key)) station.cache.clear();

@@ -133,6 +133,9 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
     this.station.security.offline();
   }
 
+  /** Another Accepted BootNotification (a triggered one): nothing more to do than the heartbeat the session restarted. */
+  protected acceptedAgain(): void {}
+
   /** Section 4.2: while Pending a triggered message is allowed (nothing else goes out). */
   protected mayAnswer(registration: RegistrationStatus | null): boolean {
     return registration === 'Accepted' || registration === 'Pending';

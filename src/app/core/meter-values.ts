@@ -51,12 +51,8 @@ export class MeterSchedules {
   ) {
     config.onChange((key) => {
       if (key === 'MeterValueSampleInterval') for (let i = 0; i < connectors.length; i++) connectors[i].startSampling();
-      else if (key === 'ClockAlignedDataInterval') this.scheduleAligned();
+      else if (key === 'ClockAlignedDataInterval') this.start();
     });
-  }
-
-  start(): void {
-    this.scheduleAligned();
   }
 
   stop(): void {
@@ -64,7 +60,8 @@ export class MeterSchedules {
     if (this.alignedTimer) this.alignedTimer.cancel();
   }
 
-  private scheduleAligned(): void {
+  /** (Re)schedules the next clock-aligned sample: at the start, on a new ClockAlignedDataInterval, after each one. */
+  start(): void {
     if (this.alignedTimer) this.alignedTimer.cancel();
     this.alignedTimer = null;
     const interval = this.config.getInt('ClockAlignedDataInterval');
@@ -73,7 +70,7 @@ export class MeterSchedules {
     this.alignedTimer = this.clock.setTimeout(() => {
       this.alignedTimer = null;
       for (let i = 0; i < this.connectors.length; i++) this.connectors[i].sampleAligned();
-      this.scheduleAligned();
+      this.start();
     }, nextAlignedTime(now, interval) - now);
   }
 }

@@ -184,15 +184,6 @@ export class TransactionQueue {
     return Object.prototype.hasOwnProperty.call(this.ids, String(ref)) ? this.ids[ref] : undefined;
   }
 
-  /** Does the queue still hold a StartTransaction of this ref? */
-  hasStart(ref: number): boolean {
-    const pending = this.outbox.list();
-    for (let i = 0; i < pending.length; i++) {
-      if (pending[i].entry.ref === ref && pending[i].entry.action === 'StartTransaction') return true;
-    }
-    return false;
-  }
-
   /** The payload to send: the stored one with the transactionId filled in (undefined: not known). */
   payloadOf(message: QueuedMessage): { payload: OutgoingRequests[TransactionAction]; known: boolean } {
     const payload = JSON.parse(message.payloadText);

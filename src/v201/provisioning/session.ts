@@ -138,6 +138,9 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
     if (wasAccepted) this.events.offline();
   }
 
+  /** While Rejected the connection is not silenced: the routes' guard answers every CALL (B03.FR.08). */
+  protected silence(): void {}
+
   protected clockSet(before: number): void {
     this.events.clockSet(before, this.hal.now());
   }

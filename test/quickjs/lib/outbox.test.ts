@@ -71,12 +71,13 @@ test('done records are compacted away once they outweigh the pending ones; an em
   assert.equal(files['plain.log'], undefined);
 });
 
-test('removeWhere + compact forget entries for good; markDone leaves the rewrite for later', () => {
+test('thin forgets every second entry for good (the oldest kept); markDone leaves the rewrite for later', () => {
   const files: { [name: string]: string } = {};
   const { outbox } = notesOn(files, 100);
   for (let i = 0; i < 5; i++) outbox.push({ text: 'n' + i });
-  outbox.removeWhere((item, i) => i % 2 === 1);
-  outbox.compact();
+  const counts: number[] = [];
+  assert.equal(outbox.thin(1, () => true, (n) => n.text.length, (count) => counts.push(count)), 4, 'n1 and n3: 2 characters each');
+  assert.deepEqual(counts, [2]);
   outbox.markDone(outbox.head()!.seq);
   const again = notesOn(files);
   assert.deepEqual(again.outbox.list().map((i) => i.entry.text), ['n2', 'n4']);

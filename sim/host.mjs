@@ -982,6 +982,8 @@ export class SimulatedStation extends EventEmitter {
       this.#finish({ code: HOST_EXIT.LOAD_ERROR, reason: `cannot read the bundle: ${err.message}` });
       return;
     }
+    // The host's charger forgets the calls of the boot before: their answers cannot come now.
+    if (this.charger) this.charger.booting();
     const runtime = new GuestRuntime(this.#quickjs, {
       configText: JSON.stringify(this.settings),
       files: this.files,

@@ -79,6 +79,17 @@ class ObservedStation implements ControlledStation {
     return this.version === '2.0.1' ? ID_TOKEN_MAX_LENGTH : ID_TAG_MAX_LENGTH;
   }
 
+  /**
+   * The station boots (again: a Reset, restart(), power back): the calls of the boot before
+   * will never be answered on this one, and an answer now with one of their ids is not theirs;
+   * the stops they counted are sent again (the transaction queue keeps them) and counted then.
+   */
+  booting(): void {
+    for (const id in this.calls) delete this.calls[id];
+    for (const id in this.incoming) delete this.incoming[id];
+    this.stopsPending = 0;
+  }
+
   /** One frame the station sent ('out') or received ('in'); true when the state changed. */
   frame(direction: 'in' | 'out', text: string): boolean {
     let f: any;
@@ -351,6 +362,11 @@ export class HostCharger {
   /** A control API command (control-commands.ts): the same commands and replies as the simulator's bundle serves. */
   command(request: unknown): ControlReply {
     return simulatorCommand(this.station, this.hw, request);
+  }
+
+  /** The bundle boots (the first time, or again after a reboot): see ObservedStation.booting. */
+  booting(): void {
+    this.station.booting();
   }
 
   /** A frame the station sent or received (the host's frame hook). */

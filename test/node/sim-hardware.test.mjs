@@ -109,6 +109,36 @@ test('the control API\'s commands drive the host\'s charger for a bundle without
   await station.stop(0, 'test over');
 });
 
+test('the host\'s charger forgets the unanswered calls of a boot when the firmware boots again: an answer with one of their ids after the reboot changes nothing (hardware: sim)', { timeout: 120000 }, async () => {
+  const own = await rig.csms({ heartbeatInterval: 300 });
+  let hold = true; // the first boot's BootNotification is never answered
+  own.handle('BootNotification', () => (hold ? new Promise(() => {}) : { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }));
+  const station = rig.station({ url: own.url, id: 'RB-1', connectors: 1, scenario: 'none' }, { bundle: FIRMWARE, hardware: 'sim' });
+  const boots = [];
+  station.on('frame', ({ direction, text }) => {
+    const m = JSON.parse(text);
+    if (direction === 'sent' && m[0] === 2 && m[2] === 'BootNotification') boots.push(m[1]);
+  });
+  await station.start();
+  const until = async (what, ok) => {
+    for (let waited = 0; !ok(); waited += 50) {
+      if (waited > 20000) assert.fail(`${what}\n${station.logs.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  await until('the first BootNotification', () => boots.length === 1);
+  hold = false;
+  assert.equal(station.powerOff(), true);
+  assert.equal(station.powerOn(), true);
+  await until('registered on the second boot', () => station.control({ command: 'state' }).registration === 'Accepted');
+  assert.notEqual(boots.at(-1), boots[0], 'the second boot\'s BootNotification has an id of its own');
+  // A late answer to the first boot's call, with its id, on the new connection.
+  own.sendRaw('RB-1', JSON.stringify([3, boots[0], { status: 'Rejected', currentTime: new Date().toISOString(), interval: 300 }]));
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  assert.equal(station.control({ command: 'state' }).registration, 'Accepted', 'not the answer to a call of the boot before');
+  await station.stop(0, 'test over');
+});
+
 test('--hardware: sim or a folder; a folder for one station only; anything else is a UsageError that says why', () => {
   const base = ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'CP'];
   assert.equal(parseCliArgs([...base]).hardware, undefined, 'default: no hardware members');

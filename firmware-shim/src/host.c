@@ -1278,8 +1278,74 @@ static JSContext *new_context(JSRuntime *rt)
     return ctx;
 }
 
+/* The bundle a boot loads: a buffer (host_boot), or bytecode from a reader (host_boot_reader),
+ * whose first byte, read to tell bytecode from script, is handed to QuickJS first. */
+typedef struct {
+    char *code;
+    size_t length;
+    const host_reader *reader;
+    int first;
+} bundle_source;
+
+static size_t bundle_read(void *opaque, uint8_t *buf, size_t len)
+{
+    bundle_source *b = opaque;
+    size_t n = 0;
+    if (b->first >= 0 && len > 0) {
+        buf[n++] = (uint8_t)b->first;
+        b->first = -1;
+    }
+    return n < len ? n + b->reader->read(b->reader->opaque, (char *)buf + n, len - n) : n;
+}
+
+static void boot(bundle_source *bundle, const char *filename);
+
+/* What holds the bundle goes once it is read: the buffer, or the reader's file. */
+static void bundle_release(bundle_source *b)
+{
+    free(b->code);
+    b->code = NULL;
+    if (b->reader && b->reader->done)
+        b->reader->done(b->reader->opaque);
+    b->reader = NULL;
+}
+
 void host_boot(char *code, size_t length, const char *filename)
 {
+    bundle_source bundle = { .code = code, .length = length, .first = -1 };
+    boot(&bundle, filename);
+}
+
+void host_boot_reader(const host_reader *reader, const char *filename)
+{
+    char first;
+    size_t length = reader->size > 0 ? reader->read(reader->opaque, &first, 1) : 0;
+    if (length == 1 && host_is_bytecode(&first, 1)) {
+        bundle_source bundle = { .reader = reader, .first = (unsigned char)first };
+        boot(&bundle, filename);
+        return;
+    }
+    /* a script: the parser needs it whole */
+    char *code = malloc(reader->size + 1);
+    if (code && length == 1)
+        code[0] = first;
+    for (size_t got = 1; code && length < reader->size && got > 0; length += got)
+        got = reader->read(reader->opaque, code + length, reader->size - length);
+    if (reader->done)
+        reader->done(reader->opaque);
+    if (!code || length < reader->size) {
+        free(code);
+        host_stop(HOST_EXIT_LOAD_ERROR, code ? "cannot read the bundle" : "out of memory: cannot hold the bundle");
+        return;
+    }
+    code[length] = 0;
+    host_boot(code, length, filename);
+}
+
+static void boot(bundle_source *bundle, const char *filename)
+{
+    const char *code = bundle->code;
+    size_t length = bundle->length;
     H.end_pending = false;
     H.timer_seq = 0;
     H.socket_seq = 0; /* pending_seq goes on: a result of the last boot's call finds nothing */
@@ -1289,7 +1355,7 @@ void host_boot(char *code, size_t length, const char *filename)
         H.state = HOST_ENDED;
         H.exit_code = HOST_EXIT_OUT_OF_MEMORY;
         snprintf(H.exit_reason, sizeof H.exit_reason, "out of memory: cannot create a QuickJS runtime");
-        free(code);
+        bundle_release(bundle);
         return;
     }
     JS_SetMaxStackSize(H.rt, H.config.stack_limit);
@@ -1313,7 +1379,7 @@ void host_boot(char *code, size_t length, const char *filename)
                  "(--heap-limit)",
                  needed, H.config.heap_limit);
         host_log(HOST_LOG_ERROR, "exit %d: %s", H.exit_code, H.exit_reason);
-        free(code);
+        bundle_release(bundle);
         return;
     }
     JS_SetMemoryLimit(H.rt, H.config.heap_limit);
@@ -1330,14 +1396,17 @@ void host_boot(char *code, size_t length, const char *filename)
 
     enter_guest();
     JSValue function;
-    if (host_is_bytecode(code, length)) /* compiled ahead (host_compile): no parser, no parse-time peak */
+    if (bundle->reader) /* bytecode as it is read: the file is never held whole */
+        function = JS_ReadObjectFrom(H.ctx, bundle_read, bundle, HOST_READ_WINDOW, JS_READ_OBJ_BYTECODE);
+    else if (host_is_bytecode(code, length)) /* compiled ahead (host_compile): no parser, no parse-time peak */
         function = JS_ReadObject(H.ctx, (const uint8_t *)code, length, JS_READ_OBJ_BYTECODE);
     else
         function = JS_Eval(H.ctx, code, length, filename,
                            JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
-    /* QuickJS has copied what it keeps (bytecode, atoms, strings): the file's buffer goes
-     * before the top level runs, so it and the station's objects are never held at once. */
-    free(code);
+    /* QuickJS has copied what it keeps (bytecode, atoms, strings): the file's buffer (or the
+     * port's file) goes before the top level runs, so it and the station's objects are never
+     * held at once. */
+    bundle_release(bundle);
     finish_call(JS_IsException(function) ? function : JS_EvalFunction(H.ctx, function), "the bundle");
     leave_guest();
     settle();

@@ -6,9 +6,9 @@
  * A port's main loop drives it:
  *
  *   host_init(&config);
- *   host_boot(bundle, length, "firmware.js");
+ *   host_boot_reader(&reader, "firmware.js");           // or host_boot(buffer, length, ...)
  *   while (host_state() != HOST_ENDED) {
- *       if (host_state() == HOST_REBOOT) host_boot(...);   // restart(): evaluate it again
+ *       if (host_state() == HOST_REBOOT) host_boot_reader(...);  // restart(): evaluate it again
  *       else run one turn of the event loop;                // calls host_wake / host_ws_*
  *   }
  *   exit(host_exit_code());
@@ -48,6 +48,20 @@ void host_init(const host_config *config);
  * host_compile(), in a malloc'd buffer that host_boot takes: it is freed as soon as QuickJS
  * has read or parsed it, before the top level runs (the file is not held for the run). */
 void host_boot(char *code, size_t length, const char *filename);
+/* The bundle as a reader hands it over (a file on the module's flash): read(opaque, buf, len)
+ * gives up to len bytes, 0 at the end (or on a read error). Bytecode goes to QuickJS through
+ * a window of HOST_READ_WINDOW bytes as it is read, so the file is never held whole beside
+ * the heap QuickJS builds from it; a script is read whole and booted as host_boot does.
+ * done(opaque) is called once, as soon as the bundle is read (before its top level runs, so
+ * what the port holds to read it is not held then), or when the boot fails first. */
+typedef struct {
+    size_t (*read)(void *opaque, char *buf, size_t len);
+    void (*done)(void *opaque);
+    void *opaque;
+    size_t size; /* the bundle's length in bytes */
+} host_reader;
+#define HOST_READ_WINDOW 1024
+void host_boot_reader(const host_reader *reader, const char *filename);
 /* The bundle compiled ahead of time (strip mode: no source text, no line table), as
  * host_boot() loads it; malloc'd, NUL-terminated. NULL with the reason in `error`. The
  * bytecode is only for the same QuickJS version and configuration (JS_ReadObject refuses

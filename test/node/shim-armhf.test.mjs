@@ -142,6 +142,27 @@ armhfTest('the host does not keep the bundle buffer once it is evaluated (SIGUSR
   assert.ok(report.now > 0, `native RAM now ${report.now} bytes`);
 });
 
+// Bytecode is read as it loads (JS_ReadObjectFrom, firmware-shim/patches/read-object-from-reader.patch):
+// the file never sits in RAM beside the heap QuickJS builds from it. A bundle of 1800
+// functions that never run, whose heap peak is its read: all the process's RAM at its peak
+// is that heap and the host's own, not the file too (held whole, it was more than the file's
+// size above the heap's peak).
+armhfTest('a bytecode bundle is read as it loads: the process never holds the file beside the heap built from it', async () => {
+  const functions = Array.from({ length: 1800 }, (_, i) => `function (a) { return a * ${i} + 'text ${i}'; }`).join(',\n');
+  const script = join(dataDir, 'large-guest.js');
+  writeFileSync(script, `function never() { return [${functions}]; }\nocppHost.log(20, typeof never); ocppHost.exit(0);`);
+  const file = join(dataDir, 'large-guest.qjbc');
+  const compiled = spawnSync(shim.runner[0], [...shim.runner.slice(1), shim.binary, script, '--compile', file], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  const size = readFileSync(file).length;
+  const n = await startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'ARM-LARGE', '--data-dir', dataDir], { binaryPath: shim.binary, runner: shim.runner, timeout: 60000 }).exited;
+  assert.equal(n.code, 0, n.stdout + n.stderr);
+  assert.ok(n.lines.some((l) => l.text === 'function'), n.stdout);
+  assert.ok(size > 60000, `${size} bytes of bytecode`);
+  const beside = n.nativeRamPeak - n.heapPeak;
+  assert.ok(beside < size / 2, `native RAM peak ${n.nativeRamPeak} bytes, heap peak ${n.heapPeak}: ${beside} beside the heap for a ${size}-byte file`);
+});
+
 armhfTest("a --heap-limit the simulator's session fits in holds for the same session under qemu-arm", async () => {
   const { limit, n } = await runs.limited;
   assert.equal(n.code, 0, `at --heap-limit ${limit} (the simulator's peak): ${n.stdout}${n.stderr}`);

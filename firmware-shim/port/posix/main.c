@@ -15,12 +15,15 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* QuickJS's stack limit (JS_SetMaxStackSize) on the main thread, whose stack is the
  * process's RLIMIT_STACK (8 MiB by default on Linux): 512 KB, about 800 guest frames on
@@ -91,17 +94,42 @@ static const char *file_name_of(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* The bundle this boot evaluates: an installed firmware image (members.h: a trial boot is
- * counted, a failed trial rolled back) or the one on the command line. NULL with errno. */
-static char *boot_image(const char *bundle, size_t *length, char *label, size_t label_size)
+static size_t read_file(void *fd, char *buf, size_t len)
+{
+    ssize_t n;
+    do
+        n = read(*(int *)fd, buf, len);
+    while (n < 0 && errno == EINTR);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void close_file(void *fd) { close(*(int *)fd); }
+
+/* Boots the bundle this boot evaluates: an installed firmware image (members.h: a trial boot
+ * is counted, a failed trial rolled back), or the file on the command line, read as it is
+ * loaded (host_boot_reader: its bytecode is never held whole beside the heap; a plain file
+ * descriptor, no stdio buffer). False with errno when it cannot be opened. */
+static bool boot_bundle(const char *bundle)
 {
 #ifdef OCPP_HOST_MEMBERS
-    char *installed = firmware_boot_image(length, label, label_size);
-    if (installed)
-        return installed;
+    char label[256];
+    size_t length;
+    char *installed = firmware_boot_image(&length, label, sizeof label);
+    if (installed) {
+        host_boot(installed, length, label); /* host_boot takes the buffer */
+        return true;
+    }
 #endif
-    snprintf(label, label_size, "%s", file_name_of(bundle));
-    return posix_read_file(bundle, length);
+    int fd = open(bundle, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    host_reader reader = { .read = read_file, .done = close_file, .opaque = &fd, .size = (size_t)st.st_size };
+    host_boot_reader(&reader, file_name_of(bundle)); /* it closes the file once read */
+    return true;
 }
 
 
@@ -193,16 +221,11 @@ int main(int argc, char **argv)
         .log_level = o.log_level_number,
     };
     host_init(&config);
-    char label[256];
-    free(code);
-    code = boot_image(o.bundle, &length, label, sizeof label);
-    if (!code) {
+    free(code); /* read to check it is there: the boot reads it again as it loads it */
+    if (!boot_bundle(o.bundle)) {
         fprintf(stderr, "ocpp-host: cannot read the bundle %s: %s\n", o.bundle, strerror(errno));
         return 1;
     }
-    /* host_boot takes the buffer: freed once QuickJS has read it (100 KB on the module). */
-    host_boot(code, length, label);
-    code = NULL;
 #ifdef OCPP_HOST_MEMBERS
     while (host_state() != HOST_ENDED || firmware_rolled_back()) { /* a failed trial: boot again */
 #else
@@ -210,18 +233,14 @@ int main(int argc, char **argv)
 #endif
         if (report_asked) {
             report_asked = 0;
-            report_memory(code ? length + 1 : 0); /* 0: freed once evaluated */
+            report_memory(0); /* the bundle is never held once loaded */
         }
         if (interrupted) {
             host_stop(130, interrupted == SIGINT ? "interrupted (Ctrl-C)" : "terminated (SIGTERM)");
         } else if (host_state() == HOST_REBOOT || host_state() == HOST_ENDED) {
             /* Read again: a firmware update may have installed another image before the
              * restart, or a new image on trial was rolled back. */
-            code = boot_image(o.bundle, &length, label, sizeof label);
-            if (code) {
-                host_boot(code, length, label);
-                code = NULL;
-            } else
+            if (!boot_bundle(o.bundle))
                 host_stop(HOST_EXIT_LOAD_ERROR, "cannot read the bundle again after restart()");
         } else if (posix_net_turn() != 0) {
             host_stop(1, "the event loop failed");

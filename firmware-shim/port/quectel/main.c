@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "ql_api_datacall.h"
+#include "ql_fs.h"
 #include "ql_api_dev.h"
 #include "ql_api_osi.h"
 #include "ql_log.h"
@@ -62,18 +63,46 @@ static int log_level_of(const char *settings)
 }
 
 
-/* The bundle this boot evaluates: an installed firmware image (a trial boot counted, a
+static size_t read_file(void *file, char *buf, size_t len)
+{
+    int n = ql_fread(buf, 1, len, *(QFILE *)file);
+    return n > 0 ? (size_t)n : 0;
+}
+
+static void close_file(void *file) { ql_fclose(*(QFILE *)file); }
+
+/* Boots `path`, read as it is loaded (host_boot_reader: bytecode is never held whole beside
+ * the heap QuickJS builds from it; the file is closed once read). False when it cannot be
+ * opened. */
+static bool boot_file(const char *path)
+{
+    QFILE file = ql_fopen(path, "rb");
+    if (file < 0)
+        return false;
+    int size = ql_fsize(file);
+    if (size < 0) {
+        ql_fclose(file);
+        return false;
+    }
+    host_reader reader = { .read = read_file, .done = close_file, .opaque = &file, .size = (size_t)size };
+    host_boot_reader(&reader, "firmware.js");
+    return true;
+}
+
+/* Boots the bundle this boot evaluates: an installed firmware image (a trial boot counted, a
  * failed trial rolled back: src/firmware.c), else the bytecode, else the script. */
-static char *boot_image(size_t *length)
+static bool boot_bundle(void)
 {
 #ifdef OCPP_HOST_MEMBERS
     char label[64];
-    char *installed = firmware_boot_image(length, label, sizeof label);
-    if (installed)
-        return installed;
+    size_t length;
+    char *installed = firmware_boot_image(&length, label, sizeof label);
+    if (installed) {
+        host_boot(installed, length, "firmware.js"); /* host_boot takes the buffer */
+        return true;
+    }
 #endif
-    char *code = quectel_read_whole(OCPP_BYTECODE, length);
-    return code ? code : quectel_read_whole(OCPP_BUNDLE, length);
+    return boot_file(OCPP_BYTECODE) || boot_file(OCPP_BUNDLE);
 }
 
 
@@ -126,10 +155,7 @@ static void ocpp_task(void *arg)
         while (host_state() != HOST_ENDED) {
 #endif
             if (host_state() != HOST_RUNNING) { /* first boot, restart(), or a rollback */
-                char *code = boot_image(&length);
-                if (code) /* host_boot takes the buffer: freed once QuickJS has read it */
-                    host_boot(code, length, "firmware.js");
-                else
+                if (!boot_bundle())
                     host_stop(HOST_EXIT_LOAD_ERROR, "cannot read " OCPP_BYTECODE " nor " OCPP_BUNDLE);
             } else if (sockets_loop_turn() != 0) {
                 host_stop(1, "the event loop failed");

@@ -1,7 +1,9 @@
 /*
- * A growing text for the JSON answers of the crypto members, shared by the ports'
- * cryptography (port/posix/crypto.c on OpenSSL, port/quectel/crypto.c on mbedTLS) so both
- * write the simulator's JSON the same way. Header-only: each includes it once.
+ * A growing text for the JSON the host writes: the answers of the members (the ports'
+ * cryptography, port/posix/crypto.c on OpenSSL and port/quectel/crypto.c on mbedTLS, the
+ * hardware and firmware members) and the settings the POSIX CLI makes of its flags
+ * (port/posix/cli.c), so all write JSON the same way, strings as JSON.stringify does.
+ * Header-only: each includes it once.
  */
 #ifndef OCPP_JSON_TEXT_H
 #define OCPP_JSON_TEXT_H
@@ -50,11 +52,15 @@ static inline void put_json_string(text_buffer *b, const char *s)
             esc[0] = '\\';
             esc[1] = (char)c;
             put(b, esc, 2);
-        } else if (c == '\n') {
-            puts_(b, "\\n");
-        } else if (c < 0x20) {
-            snprintf(esc, sizeof esc, "\\u%04x", c);
-            puts_(b, esc);
+        } else if (c < 0x20) { /* as JSON.stringify writes them */
+            const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b"
+                              : c == '\f' ? "\\f" : NULL;
+            if (named) {
+                put(b, named, 2);
+            } else {
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+                put(b, esc, 6);
+            }
         } else {
             put(b, (const char *)&c, 1);
         }

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "posix.h"
 #include "host.h"
+#include "json_text.h"
 
 #include <errno.h>
 #include <math.h>
@@ -113,59 +114,11 @@ static char *read_pem(const char *flag, const char *file, char *error, size_t er
     return text;
 }
 
-/* ---- a little JSON writer: enough for the settings object ------------------------------ */
-
-typedef struct {
-    char *text;
-    size_t len, cap;
-} json_buffer;
-
-static void put(json_buffer *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *grown = realloc(b->text, cap);
-        if (!grown)
-            abort(); /* flags are small; running out here means the machine is gone */
-        b->text = grown;
-        b->cap = cap;
-    }
-    memcpy(b->text + b->len, s, n);
-    b->len += n;
-    b->text[b->len] = '\0';
-}
-
-static void put_string(json_buffer *b, const char *s)
-{
-    put(b, "\"", 1);
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        char esc[8];
-        if (c == '"' || c == '\\') {
-            esc[0] = '\\';
-            esc[1] = (char)c;
-            put(b, esc, 2);
-        } else if (c < 0x20) { /* as JSON.stringify writes them */
-            const char *named = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : c == '\b' ? "\\b"
-                              : c == '\f' ? "\\f" : NULL;
-            if (named)
-                put(b, named, 2);
-            else {
-                snprintf(esc, sizeof esc, "\\u%04x", c);
-                put(b, esc, 6);
-            }
-        } else {
-            put(b, (const char *)&c, 1);
-        }
-    }
-    put(b, "\"", 1);
-}
+/* ---- the settings object, with json_text.h's writer ----------------------------------- */
 
 /* The shortest text that reads back as the same double, as JSON.stringify prints numbers
  * (2.5 → "2.5", 0.1 → "0.1"). */
-static void put_number(json_buffer *b, double v)
+static void put_number(text_buffer *b, double v)
 {
     char text[40];
     for (int precision = 1; precision <= 17; precision++) {
@@ -176,10 +129,10 @@ static void put_number(json_buffer *b, double v)
     put(b, text, strlen(text));
 }
 
-static void put_key(json_buffer *b, const char *key)
+static void put_key(text_buffer *b, const char *key)
 {
     put(b, b->len > 1 ? "," : "", b->len > 1 ? 1 : 0);
-    put_string(b, key);
+    put_json_string(b, key);
     put(b, ":", 1);
 }
 
@@ -364,19 +317,19 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     /* With a settings file, a field comes from the flag when given, else from the file, else
      * the flag's default. */
 #define FROM_FLAG(flag, key) (!file || value[flag] || !has_key(file, key))
-    json_buffer b = { 0 };
+    text_buffer b = { 0 };
     put(&b, "{", 1);
     put_key(&b, "url");
-    put_string(&b, trimmed);
+    put_json_string(&b, trimmed);
     if (FROM_FLAG(F_CONNECTORS, "connectors")) {
         put_key(&b, "connectors");
         put_number(&b, connectors);
     }
     put_key(&b, "scenario");
-    put_string(&b, scenario);
+    put_json_string(&b, scenario);
     if (FROM_FLAG(F_ID_TAG, "idTag")) {
         put_key(&b, "idTag");
-        put_string(&b, id_tag);
+        put_json_string(&b, id_tag);
     }
     if (FROM_FLAG(F_DURATION, "duration")) {
         put_key(&b, "duration");
@@ -384,13 +337,13 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
     }
     if (FROM_FLAG(F_PASSWORD, "password")) {
         put_key(&b, "password");
-        put_string(&b, value[F_PASSWORD] ? value[F_PASSWORD] : "");
+        put_json_string(&b, value[F_PASSWORD] ? value[F_PASSWORD] : "");
     }
     const char *pem_keys[3] = { "ca", "cert", "key" };
     for (int i = 0; i < 3; i++) {
         if (FROM_FLAG(pem_flags[i], pem_keys[i])) {
             put_key(&b, pem_keys[i]);
-            put_string(&b, pem[i] ? pem[i] : "");
+            put_json_string(&b, pem[i] ? pem[i] : "");
         }
         free(pem[i]);
     }
@@ -400,12 +353,14 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
         put_number(&b, security_profile);
     }
     put_key(&b, "logLevel");
-    put_string(&b, o->log_level);
+    put_json_string(&b, o->log_level);
     put_key(&b, "id");
-    put_string(&b, o->id);
+    put_json_string(&b, o->id);
     put(&b, "}", 1);
     o->url = trimmed;
-    o->settings_json = b.text;
+    o->settings_json = finish(&b);
+    if (!o->settings_json)
+        abort(); /* flags are small; running out here means the machine is gone */
     if (file) {
         o->settings_json = host_settings_merge(file, b.text, value[F_SETTINGS], error, error_size);
         free(b.text);

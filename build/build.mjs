@@ -18,7 +18,7 @@ import * as esbuild from 'esbuild';
 import { checkES5 } from './es5-check.mjs';
 import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
-import { availableFeatures, featuresPlugin, isStation201, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin } from './features.mjs';
+import { buildFeatures, featuresPlugin, isStation201, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin, stationsOf } from './features.mjs';
 import * as v16 from './gen-ocpp16.mjs';
 import * as v201 from './gen-ocpp201.mjs';
 
@@ -140,15 +140,17 @@ function bundleOptions(entry, minify, tscDir, features, tables = []) {
  * and checks it. Returns the code. `served201`: which 2.0.1 validator tables it carries (see
  * servedTables): false every one (a test's bundle, the OCPP core alone), true only those of
  * the actions its code names, 'station' only those when it is a 2.0.1 station or is built
- * with `features` (what a build of an entry does).
+ * with `features` (what a build of an entry does). `stations`: an array that gets, with
+ * `features`, the stations the bundle holds with the features each left out (stationsOf).
  */
-export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false } = {}) {
+export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false, stations } = {}) {
   const options = bundleOptions(entry, minify, tscDir, features, await servedTables(entry, tscDir, features, served201));
   const result = await esbuild.build(options);
   const code = result.outputFiles[0].text;
   if (features) {
-    const stayed = leftOutModules(result.metafile, tscDir, root, features, availableFeatures(root));
+    const stayed = leftOutModules(result.metafile, tscDir, root, features);
     if (stayed.length) throw new Error(`${entry}: modules of left-out features are still in the bundle: ${stayed.join(', ')}`);
+    if (stations) stations.push(...stationsOf(result.metafile, tscDir, root, features));
   }
   checkES5(code, relative(root, outfile || options.entryPoints[0]));
   if (outfile) {
@@ -181,8 +183,8 @@ async function servedTables(entry, tscDir, features, served201) {
 }
 
 /** Both bundles of `b` ({ entry, out }: the bundle and its minified twin) as a build makes them. */
-export async function bundleEntry(b, { tscDir = tscOut, features } = {}) {
-  await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features, served201: 'station' });
+export async function bundleEntry(b, { tscDir = tscOut, features, stations } = {}) {
+  await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features, served201: 'station', stations });
   await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features, served201: 'station' });
 }
 
@@ -237,7 +239,8 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   await generate();
   compile(entry, tscDir);
   const bundles = entry === FIRMWARE.entry && out === FIRMWARE.out ? DEFAULT_BUNDLES : [{ entry, out }];
-  for (const b of bundles) await bundleEntry(b, { tscDir, features });
+  const stations = [];
+  for (const b of bundles) await bundleEntry(b, { tscDir, features, stations });
   const s = sizes(out);
   const cores = [];
   for (const { version, entry: core } of CORES) {
@@ -248,8 +251,12 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   if (!quiet) {
     console.log('ES5 check passed (acorn ecmaVersion 5, no eval / new Function)');
     if (features) {
-      const leftOut = availableFeatures(root).filter((n) => !features.includes(n));
-      console.log(`features: ${features.join(', ')}; left out, and none of their modules in the bundle: ${leftOut.join(', ') || 'none'}`);
+      for (const version of ['1.6', '2.0.1']) {
+        const station = stations.find((st) => st.version === version);
+        if (!station) continue;
+        const what = version === '1.6' ? 'left out' : 'left out of the 2.0.1 station';
+        console.log(`features: ${features.join(', ')}; ${what}, and none of their modules in the bundle: ${station.leftOut.join(', ') || 'none'}`);
+      }
     }
     const names = bundles.map((b) => [b.out, minifiedName(b.out)]).reduce((a, b) => a.concat(b), []);
     const width = Math.max(21, ...names.map((n) => n.length + 1));
@@ -293,7 +300,7 @@ export function parseBuildArgs(argv) {
     quiet: !!values.quiet,
     ...(values.entry !== undefined && { entry: values.entry }),
     ...(values.out !== undefined && { out: values.out }),
-    ...(values.features !== undefined && { features: parseFeatures(values.features, availableFeatures(root)) }),
+    ...(values.features !== undefined && { features: parseFeatures(values.features, buildFeatures(root)) }),
   };
 }
 

@@ -1,28 +1,44 @@
-// A build that leaves features out (`npm run build -- --features core,remote-trigger,…`): the
-// station installs the features of src/app/built-in-features.ts; this replaces that module in
-// the bundle by one that imports only the named ones, so the others' modules are never
-// imported and are not in the bundle at all (checked against esbuild's metafile). Each import
-// of built-in-features.ts names its feature by its folder (./smart-charging/index →
-// smart-charging); the Core profile is the station itself and always in.
+// A build that leaves features out (`npm run build -- --features core,remote-trigger,…`): each
+// station installs the features of its built-in-features module (the 1.6 station's
+// src/app/built-in-features.ts, the 2.0.1 station's src/v201/built-in-features.ts); this
+// replaces that module in the bundle by one that imports only the named ones, so the others'
+// modules are never imported and are not in the bundle at all (checked against esbuild's
+// metafile). Each import of a built-in-features module names its feature by its folder
+// (./smart-charging/index → smart-charging); the core is the station itself and always in.
+// The names of both versions are one list: a name is the feature of the version that has it
+// (local-auth-list, firmware and security are in both), and each station keeps its named ones.
 import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import * as acorn from 'acorn';
 
+/** The 1.6 station's features module, and the folder its features are in. */
 export const FEATURES_MODULE = 'src/app/built-in-features.ts';
+/** Each version's features module: [version, module]. */
+export const FEATURES_MODULES = [
+  ['1.6', FEATURES_MODULE],
+  ['2.0.1', 'src/v201/built-in-features.ts'],
+];
 export const CORE = 'core';
 
 /** `import { x } from './folder/…';` lines of the module (TypeScript source or tsc's ES5 output). */
 const IMPORT = /^import \{ (\w+) \} from '\.\/([a-z0-9-]+)\/[^']*';$/;
-const LIST = /^export (?:const|var) BUILT_IN_FEATURES(?:: StationFeature\[\])? = \[([^\]]*)\];$/m;
+const LIST = /^export (?:const|var) BUILT_IN_FEATURES(?:: \w+\[\])? = \[([^\]]*)\];$/m;
 
-/** The features a build can name, core first (from the TypeScript source). */
-export function availableFeatures(root) {
-  const text = readFileSync(join(root, FEATURES_MODULE), 'utf8');
+/** The features of one features module (default the 1.6 station's), core first (from the TypeScript source). */
+export function availableFeatures(root, module = FEATURES_MODULE) {
+  const text = readFileSync(join(root, module), 'utf8');
   const names = [CORE];
   for (const line of text.split('\n')) {
     const m = IMPORT.exec(line);
     if (m) names.push(m[2]);
   }
+  return names;
+}
+
+/** The features a build can name: both versions' (1.6's first), core first, each once. */
+export function buildFeatures(root) {
+  const names = [];
+  for (const [, module] of FEATURES_MODULES) for (const n of availableFeatures(root, module)) if (!names.includes(n)) names.push(n);
   return names;
 }
 
@@ -52,18 +68,31 @@ export function selectFeatures(code, features) {
   });
 }
 
-/** The esbuild plugin that serves the cut-down module instead of tsc's. */
+/** The esbuild plugin that serves the cut-down features modules instead of tsc's. */
 export function featuresPlugin(tscDir, features) {
-  const path = join(tscDir, FEATURES_MODULE.replace(/\.ts$/, '.js'));
+  const paths = FEATURES_MODULES.map(([, module]) => join(tscDir, module.replace(/\.ts$/, '.js')));
   return {
     name: 'features',
     setup(build) {
       build.onLoad({ filter: /built-in-features\.js$/ }, (args) => {
-        if (args.path !== path) return undefined;
-        return { contents: selectFeatures(readFileSync(path, 'utf8'), features), loader: 'js', resolveDir: dirname(path) };
+        if (!paths.includes(args.path)) return undefined;
+        return { contents: selectFeatures(readFileSync(args.path, 'utf8'), features), loader: 'js', resolveDir: dirname(args.path) };
       });
     },
   };
+}
+
+/**
+ * The versions whose station a bundle (its metafile) holds, each with the features it left
+ * out: [{ version, leftOut }] (the features of its module not in `features`).
+ */
+export function stationsOf(metafile, tscDir, root, features) {
+  const inputs = new Set();
+  for (const output of Object.values(metafile.outputs)) for (const file of Object.keys(output.inputs)) inputs.add(relative(tscDir, join(root, file)).split(sep).join('/'));
+  return FEATURES_MODULES.filter(([, module]) => inputs.has(module.replace(/\.ts$/, '.js'))).map(([version, module]) => ({
+    version,
+    leftOut: availableFeatures(root, module).filter((n) => !features.includes(n)),
+  }));
 }
 
 /** Is a bundle (its metafile) a 2.0.1 station: does it hold src/v201/station.ts? */
@@ -72,15 +101,18 @@ export function isStation201(metafile, tscDir, root) {
   return Object.values(metafile.outputs).some((output) => Object.keys(output.inputs).includes(station));
 }
 
-/** The modules of left-out features (src/app/<feature>/…) that still add bytes to a bundle (metafile). */
-export function leftOutModules(metafile, tscDir, root, features, available) {
+/** The modules of left-out features (src/app/<feature>/…, src/v201/<feature>/…) that still add bytes to a bundle (metafile). */
+export function leftOutModules(metafile, tscDir, root, features) {
   const out = [];
-  const leftOut = available.filter((n) => !features.includes(n));
+  const folders = FEATURES_MODULES.map(([, module]) => [dirname(module), availableFeatures(root, module).filter((n) => !features.includes(n))]);
   for (const output of Object.values(metafile.outputs)) {
     for (const [file, { bytesInOutput }] of Object.entries(output.inputs)) {
       const module = relative(tscDir, join(root, file)).split(sep).join('/');
-      const folder = /^src\/app\/([a-z0-9-]+)\//.exec(module);
-      if (folder && leftOut.includes(folder[1]) && bytesInOutput > 0) out.push(module);
+      const leftOut = folders.some(([dir, names]) => {
+        const folder = new RegExp('^' + dir + '/([a-z0-9-]+)/').exec(module);
+        return folder && names.includes(folder[1]);
+      });
+      if (leftOut && bytesInOutput > 0) out.push(module);
     }
   }
   return out;

@@ -2,9 +2,9 @@
 // (src/main-201.ts, on the charger's IO from the host) and the simulator's bundle
 // (src/main-sim-201.ts, on the simulated EV and meter with the 2.0.1 scenarios). This is the
 // 2.0.1 station's composition root: the station (src/v201/station.ts: session, device model,
-// routes) and the features it is built with; a build leaves a feature out by leaving its line
-// out (without the local list authorization is given null, without authorization the
-// transactions take `acceptAll`).
+// routes) with its core (B's provisioning, G's availability, E's transactions) and the
+// features it is built with (src/v201/built-in-features.ts, what the build's --features cuts
+// down, or an entry's own list; src/v201/feature.ts says what each takes of the others).
 import { Hal } from '../hal/index';
 import { Hardware } from '../hal/hardware';
 import { Settings } from '../hal/settings';
@@ -13,17 +13,9 @@ import { openChargePointLink } from './v201/link';
 import { deviceModel } from './v201/device-model/index';
 import { provisioning } from './v201/provisioning/index';
 import { availability } from './v201/availability/index';
-import { installLocalAuthList } from './v201/local-auth-list/local-auth-list';
-import { installAuthorization } from './v201/authorization/authorization';
-import { installTransactions, TransactionsFeature } from './v201/transactions/transactions';
-import { installMeterValues } from './v201/meter-values/meter-values';
-import { installRemoteControl } from './v201/remote-control/remote-control';
-import { installDataTransfer } from './v201/data-transfer/data-transfer';
-import { installFirmware } from './v201/firmware/firmware';
-import { installSecurity, SecurityEventType } from './v201/security/security';
-import { installCertificates } from './v201/certificates/certificates';
-import { installLogUpload } from './v201/diagnostics/log-upload';
-import { installCustomerInformation } from './v201/diagnostics/customer-information';
+import { acceptAll, installTransactions, TransactionsFeature } from './v201/transactions/transactions';
+import { FeatureParts, StationFeature201 } from './v201/feature';
+import { BUILT_IN_FEATURES } from './v201/built-in-features';
 import { BootOptions, STATION_BASE_SETTINGS, bootOn } from './lib/station-boot';
 
 /** The settings the 2.0.1 station itself acts on (hal/settings.ts). */
@@ -32,6 +24,8 @@ export const STATION_201_SETTINGS: Array<keyof Settings> = STATION_BASE_SETTINGS
 export interface Station201Boot<H extends Hardware> extends BootOptions<H> {
   /** Runs once the station is built, before it connects. */
   attach?: (station: Station, transactions: TransactionsFeature, hardware: H) => void;
+  /** The features it is built with (default: built-in-features.ts, which the build's --features cuts down). */
+  features?: StationFeature201[];
 }
 
 /**
@@ -42,29 +36,29 @@ export interface Station201Boot<H extends Hardware> extends BootOptions<H> {
  */
 export function bootStation201<H extends Hardware>(hal: Hal, boot: Station201Boot<H>): Promise<Station | null> {
   const identity = (s: Settings) => ['boot: OCPP 2.0.1 station ' + s.id + ', ' + s.connectors + ' EVSE(s), CSMS ' + s.url];
-  return bootOn(hal, boot, identity, (hardware) => build(hal, boot, hardware));
+  // A list of the boot's own, which the build empties as it installs (see build).
+  const features = (boot.features || BUILT_IN_FEATURES).slice();
+  return bootOn(hal, boot, identity, (hardware) => build(hal, boot, hardware, features));
 }
 
-/** The 2.0.1 station with its features, started. */
-function build<H extends Hardware>(hal: Hal, boot: Station201Boot<H>, hardware: H): Station {
+/** The 2.0.1 station with its features (taken out of `features` as they are installed), started. */
+function build<H extends Hardware>(hal: Hal, boot: Station201Boot<H>, hardware: H, features: StationFeature201[]): Station {
   const settings = hal.settings;
   const station = new Station(hal, hardware, openChargePointLink(hal));
   station.install(deviceModel).install(provisioning).install(availability);
-  // Block A's security events (the security profiles are the session's), block M's certificates (also the TLS credentials).
-  const security = installSecurity(station);
-  const certificates = installCertificates(station, security.raise);
-  // Blocks D, C, E, J, F: each takes what it builds on.
-  const list = installLocalAuthList(station);
-  const authorizer = installAuthorization(station, list);
-  const transactions = installTransactions(station, authorizer);
-  installMeterValues(station, transactions);
-  installRemoteControl(station, transactions, authorizer);
-  // L: a signing certificate checked against M's ManufacturerRootCertificates, its security events A's.
-  installFirmware(station, { manufacturerRoots: () => certificates.pemsOf('ManufacturerRootCertificate'), raise: (type, techInfo) => security.raise(type as SecurityEventType, techInfo) });
-  // N: GetLog with A's security log; CustomerInformation over C's cache and D's list.
-  installLogUpload(station, { securityLog: () => security.events.securityLog() });
-  installCustomerInformation(station, { cache: authorizer.cache, list });
-  installDataTransfer(station); // P: UnknownVendorId until an entry of one's own registers a vendor
+  // The features in their order: those the transactions build on (A, M, D, C) before them, the
+  // rest (J, F, L, N, P) after. Each is let go once installed: when nothing else holds it (the
+  // firmware's top level, which held the built-in list, has returned), its run-once install
+  // code is freed while the next ones are built, not held to the end of the boot (about 7 KB
+  // of the boot's peak on 32-bit ARM).
+  const later: StationFeature201[] = [];
+  const parts: FeatureParts = {};
+  for (let f = features.shift(); f; f = features.shift()) {
+    if (f.beforeTransactions) f.install(station, parts);
+    else later.push(f);
+  }
+  const transactions = (parts.transactions = installTransactions(station, parts.authorizer || acceptAll));
+  for (let f = later.shift(); f; f = later.shift()) f.install(station, parts);
   if (boot.attach) boot.attach(station, transactions, hardware);
   station.start();
   // A scenario uses `duration` itself (the session's length, idle's end); otherwise it is how long the station runs.

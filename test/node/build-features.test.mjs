@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, bundleEntry, bundleFile, parseBuildArgs, root } from '../../build/build.mjs';
-import { availableFeatures, namedActions, selectFeatures } from '../../build/features.mjs';
+import { availableFeatures, buildFeatures, FEATURES_MODULES, namedActions, selectFeatures } from '../../build/features.mjs';
 import { actionNames, servedSchemasModule } from '../../build/gen-ocpp16.mjs';
 import { actionNames as actionNames201 } from '../../build/gen-ocpp201.mjs';
 import { importGraph } from '../../build/import-cycles.mjs';
@@ -24,6 +24,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'features-'));
 const node = (args) => spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
 let csms;
 let report = [];
+const stations201 = [];
 
 before(async () => {
   rmSync(OUT, { recursive: true, force: true });
@@ -34,6 +35,8 @@ before(async () => {
     await build({ entry: 'src/main-sim.ts', out: '.build/test-features/core-only.js', tscDir: join(OUT, 'tsc'), features: ['core', 'remote-trigger'] });
     // A 2.0.1 station of one's own, bundled as `npm run build -- --entry` does once tsc has run (the same tsc output).
     await bundleEntry({ entry: 'test/fixtures/own-station-201.ts', out: '.build/test-features/own-201.js' }, { tscDir: join(OUT, 'tsc') });
+    // The 2.0.1 station's simulator bundle with its core and remote control only (--features core,remote-control).
+    await bundleEntry({ entry: 'src/main-sim-201.ts', out: '.build/test-features/core-201.js' }, { tscDir: join(OUT, 'tsc'), features: ['core', 'remote-control'], stations: stations201 });
   } finally {
     console.log = log;
   }
@@ -47,6 +50,11 @@ after(async () => {
 
 test('the features a build can name are the folders of src/app/built-in-features.ts; bad --features are refused', () => {
   assert.deepEqual(availableFeatures(root), ['core', 'remote-trigger', 'reservation', 'smart-charging', 'local-auth-list', 'firmware', 'security']);
+  // the 2.0.1 station's are the folders of src/v201/built-in-features.ts; a build names those of both versions
+  assert.deepEqual(FEATURES_MODULES.map(([version]) => version), ['1.6', '2.0.1']);
+  assert.deepEqual(availableFeatures(root, 'src/v201/built-in-features.ts'), ['core', 'security', 'certificates', 'local-auth-list', 'authorization', 'meter-values', 'remote-control', 'firmware', 'diagnostics', 'data-transfer']);
+  assert.deepEqual(buildFeatures(root), ['core', 'remote-trigger', 'reservation', 'smart-charging', 'local-auth-list', 'firmware', 'security', 'certificates', 'authorization', 'meter-values', 'remote-control', 'diagnostics', 'data-transfer']);
+  assert.deepEqual(parseBuildArgs(['--features', 'core,authorization,smart-charging']).features, ['core', 'authorization', 'smart-charging']);
   for (const [list, why] of [
     ['core,bogus', /--features: unknown feature bogus \(features: core, remote-trigger,/],
     ['remote-trigger,smart-charging', /--features must name core/],
@@ -193,6 +201,41 @@ test('a 2.0.1 station of one\'s own (--entry) carries the validator tables of th
       ['own-bad-1', 'SetDisplayMessage', { message: { ...message, priority: 'Sometimes' } }, 'PropertyConstraintViolation', /priority is not one of AlwaysFront, InFront, NormalCycle/],
       ['own-bad-2', 'SetChargingProfile', { evseId: 1 }, 'NotSupported', /SetChargingProfile/],
     ]);
+    assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 2.0.1 schemas');
+  } finally {
+    await s.stop(0, 'test over');
+  }
+});
+
+test('a 2.0.1 build with --features core,remote-control: none of the left-out blocks\' modules or tables in the bundle; it boots, starts a remote transaction without authorization, answers the rest NotSupported', async () => {
+  assert.deepEqual(stations201, [{ version: '2.0.1', leftOut: ['security', 'certificates', 'local-auth-list', 'authorization', 'meter-values', 'firmware', 'diagnostics', 'data-transfer'] }]);
+  const min = readFileSync(join(OUT, 'core-201.min.js'), 'utf8');
+  const full = readFileSync(join(root, 'dist/simulator-201.min.js'), 'utf8');
+  for (const file of ['security-events.log', 'local-auth-list.json', 'firmware-update.json']) {
+    assert.ok(full.includes(file), `the full 2.0.1 bundle has ${file}`);
+    assert.ok(!min.includes(file), `the core build has no ${file}`);
+  }
+  assert.ok(min.length < full.length * 0.8, `core ${min.length} bytes, full ${full.length}`);
+  const unserved = /unserved:"([^"]*)"/.exec(min)[1].split('|');
+  for (const a of ['UpdateFirmware', 'GetLog', 'SendLocalList', 'CertificateSigned', 'SecurityEventNotification', 'Authorize', 'DataTransfer', 'MeterValues']) assert.ok(unserved.includes(a), a + ' unserved');
+  for (const a of ['RequestStartTransaction', 'TransactionEvent', 'GetVariables', 'Reset']) assert.ok(!unserved.includes(a), a + ' served');
+
+  const id = 'FEAT-CORE-201';
+  const s = new SimulatedStation({ settings: { url: csms.url, id, connectors: 1, scenario: 'none' }, dataDir, bundle: join(OUT, 'core-201.min.js') });
+  await s.start();
+  try {
+    await csms.waitForCall(id, 'StatusNotification');
+    assert.deepEqual(await csms.call(id, 'RequestStartTransaction', { idToken: { idToken: 'REMOTE-201', type: 'Central' }, remoteStartId: 7, evseId: 1 }), { status: 'Accepted' });
+    assert.equal(s.control({ command: 'plug-in', connectorId: 1 }).ok, true);
+    const started = await csms.waitFor((r) => r.station === id && r.action === 'TransactionEvent' && r.type === 'CALL' && r.payload.eventType === 'Started', { what: 'TransactionEvent Started' });
+    assert.equal(started.payload.transactionInfo.remoteStartId, 7);
+    for (const [action, payload] of [
+      ['GetLog', { logType: 'DiagnosticsLog', requestId: 1, log: { remoteLocation: 'http://127.0.0.1:1/up' } }],
+      ['SendLocalList', { versionNumber: 1, updateType: 'Full' }],
+      ['GetInstalledCertificateIds', {}],
+    ]) {
+      await assert.rejects(csms.call(id, action, payload), (err) => err.rpcErrorCode === 'NotSupported', action);
+    }
     assert.deepEqual(csms.violations, [], 'every message valid against the OCPP 2.0.1 schemas');
   } finally {
     await s.stop(0, 'test over');

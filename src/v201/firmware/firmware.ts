@@ -28,8 +28,8 @@ import { VariableSpec } from '../device-model/model';
 export interface FirmwareSecurity {
   /** The installed ManufacturerRootCertificates as one PEM text ('' = none; no such member: block M is not installed). */
   manufacturerRoots?(): string;
-  /** A security event (A04): InvalidFirmwareSigningCertificate, InvalidFirmwareSignature, FirmwareUpdated. */
-  raise(type: string, techInfo?: string): void;
+  /** A security event (A04): InvalidFirmwareSigningCertificate, InvalidFirmwareSignature, FirmwareUpdated (no such member: block A is not installed, the event is logged). */
+  raise?(type: string, techInfo?: string): void;
 }
 
 /** OCPPCommCtrlr.FileTransferProtocols: what firmware downloads and log uploads may use (the hosts': HTTP and HTTPS). */
@@ -49,7 +49,7 @@ export function installFirmware(station: StationContext, security?: FirmwareSecu
         return roots ? hal.crypto!.verifyChain(pem, roots, '') : 'no ManufacturerRootCertificate installed';
       },
       securityEvent: (type, techInfo) => {
-        if (security) security.raise(type, techInfo);
+        if (security && security.raise) security.raise(type, techInfo);
         else hal.log.warning('security event ' + type + ': ' + techInfo);
       },
       busy: () => (station.transactions.running() ? 'the transactions to end' : null),

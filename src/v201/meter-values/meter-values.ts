@@ -6,7 +6,7 @@
 import { StationContext } from '../context';
 import { EVSE } from '../../ocpp/v201/generated/types';
 import { TransactionsFeature } from '../transactions/transactions';
-import { SUPPORTED_MEASURANDS, meterValue } from './sampled-values';
+import { SUPPORTED_MEASURANDS, meterValue } from '../transactions/sampled-values';
 import { nextAlignedTime } from '../../lib/meter-reading';
 
 const ENERGY = 'Energy.Active.Import.Register';

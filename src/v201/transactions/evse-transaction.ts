@@ -8,7 +8,7 @@
 // in the variables' valuesList, so SetVariables refuses them).
 import { ConnectorHardware } from '../../../hal/hardware';
 import { ChargingStateEnum, IdToken, MeterValue, ReadingContextEnum, ReasonEnum, TransactionEventRequest, TriggerReasonEnum } from '../../ocpp/v201/generated/types';
-import { meterValue } from '../meter-values/sampled-values';
+import { meterValue } from './sampled-values';
 import { TransactionLog } from './transaction-log';
 
 /** What an EVSE needs around it (transactions.ts gives it). */

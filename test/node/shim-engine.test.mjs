@@ -1,5 +1,5 @@
 // The native host's QuickJS is patched for memory (firmware-shim/patches/): the patches keep
-// every answer the language gives. A guest asks function objects everything a program can
+// every answer the language gives (objects' shapes too). A guest asks function objects everything a program can
 // ask them (length, name, prototype, their keys and descriptors, delete, define, freeze,
 // setPrototypeOf, bind, backtraces) in the native host, as a script and as bytecode, and in
 // quickjs-emscripten, which the simulator runs unpatched: the answers are the same. And
@@ -113,6 +113,50 @@ shimTest('function objects answer in the native host as in the unpatched QuickJS
 
   assert.deepEqual(await nativeAnswers(script, 'ENGINE-SCRIPT'), reference);
   assert.deepEqual(await nativeAnswers(bytecode, 'ENGINE-BYTECODE'), reference);
+});
+
+// Objects' shapes (shape-hash-load-2.patch: a shape's hash table has a bucket for every 2
+// properties, not every one): properties added, looked up, redefined, deleted (which
+// compacts a shape once half its properties are gone) and listed, on objects of every size.
+const SHAPES_GUEST = `
+function observations() {
+  var out = [];
+  for (var n = 1; n <= 70; n += 3) {
+    var o = {};
+    for (var i = 0; i < n; i++) o['k' + i] = i;
+    var sum = 0;
+    for (var j = 0; j < n; j++) sum += o['k' + j];
+    for (var d = 0; d < n; d += 2) delete o['k' + d];
+    Object.defineProperty(o, 'k1', { value: 'one', enumerable: false });
+    o.after = n;
+    var kept = 0;
+    for (var m = 1; m < n; m += 2) if (o['k' + m] === (m === 1 ? 'one' : m)) kept++;
+    out.push([n, sum, kept, Object.keys(o).join(' '), 'k0' in o, o.hasOwnProperty('k' + (n - 1))].join(' / '));
+  }
+  var shared = [];
+  for (var s = 0; s < 20; s++) shared.push({ a: s, b: s * 2, c: 'x' + s, d: null, e: [s] });
+  out.push(shared.map(function (x) { return x.a + x.b + x.c + x.e[0]; }).join(','));
+  return out;
+}
+`;
+
+shimTest('objects keep their properties through additions, deletions and compaction as in the unpatched QuickJS', async () => {
+  const script = join(dataDir, 'shapes.js');
+  writeFileSync(script, SHAPES_GUEST + 'var o = observations(); for (var i = 0; i < o.length; i++) ocppHost.log(20, o[i]); ocppHost.exit(0);');
+  const QuickJS = await getQuickJS();
+  const vm = QuickJS.newContext();
+  let reference;
+  try {
+    const answers = vm.unwrapResult(vm.evalCode(SHAPES_GUEST + 'observations();', 'shapes.js'));
+    reference = vm.dump(answers);
+    answers.dispose();
+  } finally {
+    vm.dispose();
+  }
+  assert.equal(reference.length, 25);
+  const r = await startHost(script, args('ENGINE-SHAPES')).exited;
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(r.lines.filter((l) => l.level === 'info' && !/^exited/.test(l.text)).map((l) => l.text), reference);
 });
 
 shimTest('Function.prototype.toString of a stripped function, in the native host', async () => {

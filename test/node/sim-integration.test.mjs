@@ -84,26 +84,29 @@ function deliveredOnce(id, { minMeterValues = 1, reason } = {}, server = csms) {
   return { txs, repeats: repeats.length };
 }
 
+// Timed on its own, before the tests that run at once: their stations boot and charge in this
+// same process, and on a loaded machine a burst of that work can hold a heartbeat timer back
+// past the bound, which would then measure the machine, not the station.
+test('boot over subprotocol ocpp1.6, StatusNotification per connector, heartbeat at the interval given', async () => {
+  const id = 'INT-BOOT';
+  const station = await startStation(id, { connectors: 2 });
+  const boot = await within(station, csms.waitForCall(id, 'BootNotification', { timeout: 5000 }));
+  assert.equal(csms.connections.find((c) => c.station === id).protocol, 'ocpp1.6');
+  assert.equal(boot.payload.chargeBoxSerialNumber, id);
+  assert.match(boot.payload.chargePointSerialNumber, /^\d{15}$/, 'IMEI');
+  const first = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000 }));
+  const second = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000, from: first.seq + 1 }));
+  const gap = second.time - first.time;
+  assert.ok(gap >= 800 && gap <= 2000, `heartbeats ${gap} ms apart; the CSMS asked for 1 s`);
+  const connectors = new Set(csms.calls(id, 'StatusNotification').map((p) => p.connectorId));
+  for (const c of [0, 1, 2]) assert.ok(connectors.has(c), `StatusNotification for connector ${c}; got ${[...connectors]}`);
+  assert.deepEqual(csms.violations, []);
+  await station.stop(0);
+});
+
 // The tests run at the same time (each has its own station id, and a test that stops or
 // reconfigures the CSMS has a CSMS of its own): they wait on real time, not on the CPU.
 describe('the simulated station against the strict CSMS', { concurrency: true }, () => {
-  test('boot over subprotocol ocpp1.6, StatusNotification per connector, heartbeat at the interval given', async () => {
-    const id = 'INT-BOOT';
-    const station = await startStation(id, { connectors: 2 });
-    const boot = await within(station, csms.waitForCall(id, 'BootNotification', { timeout: 5000 }));
-    assert.equal(csms.connections.find((c) => c.station === id).protocol, 'ocpp1.6');
-    assert.equal(boot.payload.chargeBoxSerialNumber, id);
-    assert.match(boot.payload.chargePointSerialNumber, /^\d{15}$/, 'IMEI');
-    const first = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000 }));
-    const second = await within(station, csms.waitForCall(id, 'Heartbeat', { timeout: 4000, from: first.seq + 1 }));
-    const gap = second.time - first.time;
-    assert.ok(gap >= 800 && gap <= 2000, `heartbeats ${gap} ms apart; the CSMS asked for 1 s`);
-    const connectors = new Set(csms.calls(id, 'StatusNotification').map((p) => p.connectorId));
-    for (const c of [0, 1, 2]) assert.ok(connectors.has(c), `StatusNotification for connector ${c}; got ${[...connectors]}`);
-    assert.deepEqual(csms.violations, []);
-    await station.stop(0);
-  });
-
   test('registration against the strict CSMS: Pending (configured, triggered, no remote start), Rejected (silent on the open connection, then boots again on it), Accepted', async () => {
     const id = 'INT-PENDING';
     const strict = await ownCsms({ bootStatus: 'Pending' });

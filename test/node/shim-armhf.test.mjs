@@ -163,6 +163,37 @@ armhfTest('a bytecode bundle is read as it loads: the process never holds the fi
   assert.ok(beside < size / 2, `native RAM peak ${n.nativeRamPeak} bytes, heap peak ${n.heapPeak}: ${beside} beside the heap for a ${size}-byte file`);
 });
 
+// A function's table finds its constants, closure variables and bytecode by their offsets
+// (firmware-shim/patches/table-parts-by-offset.patch), not through four pointers: on 32-bit
+// its header is 48 bytes, not 64. 1800 functions without constants or closure variables,
+// held in the constant pool of one (8 bytes each): QuickJS's own count of the tables
+// (SIGUSR1's "functions") is under 56 bytes a function beside that pool.
+armhfTest('a function table without constants or closure variables costs 48 bytes on 32-bit ARM, not 64', async () => {
+  const N = 1800;
+  const functions = Array.from({ length: N }, (_, i) => `function (a) { return a * ${i}; }`).join(',\n');
+  const script = join(dataDir, 'tables-guest.js');
+  writeFileSync(script, `function never() { return [${functions}]; }\nocppHost.log(20, typeof never); ocppHost.timerStart(60000, function () { ocppHost.exit(0); });`);
+  const file = join(dataDir, 'tables-guest.qjbc');
+  const compiled = spawnSync(shim.runner[0], [...shim.runner.slice(1), shim.binary, script, '--compile', file], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  const host = startHost(file, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'ARM-TABLES', '--data-dir', dataDir], { binaryPath: shim.binary, runner: shim.runner, timeout: 60000 });
+  try {
+    await host.waitFor(/^function$/, { timeout: 30000 });
+    let m;
+    for (let waited = 0; !m && waited < 10000; waited += 100) {
+      if (waited % 1000 === 0) host.child.kill('SIGUSR1');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      m = /heap now \d+ bytes in \d+ blocks: headers \d+, functions (\d+),/.exec(host.output());
+    }
+    assert.ok(m, `no memory report after SIGUSR1:\n${host.output()}`);
+    const perFunction = (Number(m[1]) - N * 8) / N;
+    assert.ok(perFunction < 56, `functions ${m[1]} bytes: ${perFunction.toFixed(1)} a function beside the constant pool that holds them`);
+  } finally {
+    host.child.kill('SIGTERM');
+    await host.exited;
+  }
+});
+
 armhfTest("a --heap-limit the simulator's session fits in holds for the same session under qemu-arm", async () => {
   const { limit, n } = await runs.limited;
   assert.equal(n.code, 0, `at --heap-limit ${limit} (the simulator's peak): ${n.stdout}${n.stderr}`);

@@ -32,14 +32,8 @@ export class Station implements StationContext {
     this.model = new DeviceModel(hal.storage, hal.settings.configuration);
     const s = hal.settings;
     this.tls = { trustedCas: () => s.ca, clientCertificate: () => ({ cert: s.cert, key: s.key, keyId: '' }) };
-    this.session = new CsmsSession(hal, this.model, openLink, {
-      bootAccepted: () => this.emit('bootAccepted'),
-      online: () => this.emit('online'),
-      offline: () => this.emit('offline'),
-      connectFailed: (reason, profile) => this.emit('connectFailed', reason, profile),
-      clockSet: (before, after) => this.emit('clock', before, after),
-      securityChanged: (what) => this.emit('securityChanged', what),
-    }, () => this.tls);
+    // The session's events are the station's (bootAccepted, online, offline, connectFailed, clock, securityChanged).
+    this.session = new CsmsSession(hal, this.model, openLink, this, () => this.tls);
     hardware.onEvent = (id, event) => this.emit('connector', id, 1, event);
     // Where the station connects is the session's (B09): served whatever the features.
     this.route({ SetNetworkProfile: { on: (request) => this.session.profiles.set(request) } });

@@ -13,24 +13,17 @@ import { Action, BootNotificationRequest, BootReasonEnum, OutgoingRequests, Outg
 import { DeviceModel } from '../device-model/model';
 import { CsmsLink, LinkOpener } from '../link';
 import { Routes } from '../routes';
-import { TlsCredentials } from '../context';
+import { StationContext, TlsCredentials } from '../context';
 import { NetworkProfiles } from './network-profiles';
 
 /** Why the next boot happens (written before a restart, B01.FR.09): one word. */
 const BOOT_REASON_FILE = 'boot-reason.txt';
 
-/** What the session tells the station. */
-export interface SessionEvents {
-  bootAccepted(): void;
-  online(): void;
-  offline(): void;
-  /** A connection attempt did not open (the host's reason). */
-  connectFailed(reason: string, securityProfile: number): void;
-  /** The clock was set from the CSMS's time. */
-  clockSet(before: number, after: number): void;
-  /** A security parameter changed (BasicAuthPassword, SecurityProfile). */
-  securityChanged(what: string): void;
-}
+/**
+ * What the session tells the station: its events (context.ts, StationEvents: bootAccepted,
+ * online, offline, connectFailed, clock, securityChanged), through the station's own emit.
+ */
+export type SessionEvents = Pick<StationContext, 'emit'>;
 
 export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, CsmsLink, Routes> {
   protected readonly whileRejected = 'nothing sent on the open connection';
@@ -41,7 +34,7 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
 
   constructor(hal: Hal, private readonly model: DeviceModel, private readonly openLink: LinkOpener, private readonly events: SessionEvents, tls: () => TlsCredentials) {
     super(hal);
-    this.profiles = new NetworkProfiles(hal, model, (why) => this.reconnect(why), (what) => events.securityChanged(what), tls);
+    this.profiles = new NetworkProfiles(hal, model, (why) => this.reconnect(why), (what) => events.emit('securityChanged', what), tls);
     this.bootReason = (hal.storage.get(BOOT_REASON_FILE) as BootReasonEnum) || 'PowerUp';
     model.add('OCPPCommCtrlr', [
       // B01.FR.04: the interval of an Accepted BootNotification; the CSMS may set it too.
@@ -76,7 +69,7 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
       closed: (code, reason) => {
         if (!opened) {
           this.profiles.failed();
-          this.events.connectFailed(reason, target.securityProfile);
+          this.events.emit('connectFailed', reason, target.securityProfile);
         }
         this.linkDown(code, reason);
       },
@@ -91,7 +84,7 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
   protected opened(): void {}
 
   protected closed(wasConnected: boolean, wasOnline: boolean): void {
-    if (wasOnline) this.events.offline();
+    if (wasOnline) this.events.emit('offline');
   }
 
   /** A station the CSMS never answered in this boot gives up after maxConnectAttempts. */
@@ -124,25 +117,25 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
   protected wentOnline(link: CsmsLink, firstTime: boolean): void {
     if (firstTime) {
       this.hal.storage.remove(BOOT_REASON_FILE);
-      this.events.bootAccepted();
+      this.events.emit('bootAccepted');
     }
-    this.events.online();
+    this.events.emit('online');
   }
 
   protected acceptedAgain(): void {
-    this.events.online();
+    this.events.emit('online');
   }
 
   /** A later BootNotification got Pending / Rejected: nothing but BootNotification goes out. */
   protected wentOffline(wasAccepted: boolean): void {
-    if (wasAccepted) this.events.offline();
+    if (wasAccepted) this.events.emit('offline');
   }
 
   /** While Rejected the connection is not silenced: the routes' guard answers every CALL (B03.FR.08). */
   protected silence(): void {}
 
   protected clockSet(before: number): void {
-    this.events.clockSet(before, this.hal.now());
+    this.events.emit('clock', before, this.hal.now());
   }
 
   /** Also while Pending (B02.FR.02), never while Rejected (B03.FR.02). */

@@ -74,6 +74,10 @@ export function runScenario201(hal: Hal, station: StationContext & { stop(): voi
     // over: one it saw authorized or in a transaction (1.6's driver pulls at Finishing), not a
     // cable the control API plugged in and left alone.
     const engaged: boolean[] = [];
+    // A transaction can start and end between two looks; its end says it was engaged.
+    station.on('idle', (evseId) => {
+      engaged[evseId] = true;
+    });
     hal.setInterval(() => {
       for (let evseId = 1; evseId <= station.evseCount; evseId++) {
         const e = transactions.evse(evseId);

@@ -27,7 +27,7 @@ The station id is appended to the URL as its last path segment.
                        none: no simulated driver (only --control and the CSMS act)
                                                                               default idle
   --id-tag TAG         idTag the simulated driver presents, at most 20 characters
-                       (--ocpp 2.0.1: an idToken, at most 36)                default DEMO-TAG
+                       (--ocpp 2.0.1: an idToken, at most 36)                 default DEMO-TAG
   --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C); in a session,
                        how long it charges, 0 = 12 s                          default 0
   --password P         Basic auth password (security profiles 1 and 2)

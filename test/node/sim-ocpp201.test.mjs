@@ -18,7 +18,7 @@ import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { root, tscOut } from '../../build/build.mjs';
 import { actionNames, servedSchemasModule } from '../../build/gen-ocpp201.mjs';
-import { expanded, tablesOf, UNSERVED_201 } from './lib/tables.mjs';
+import { expanded, tablesOf, unservedLists, UNSERVED_201 } from './lib/tables.mjs';
 
 const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-'));
@@ -59,9 +59,10 @@ test('the 2.0.1 bundles carry the validator tables of the 35 actions their code 
   const serves = all.filter((a) => !UNSERVED_201.includes(a));
   for (const bundle of ['dist/firmware-201.js', 'dist/firmware-201.min.js', 'dist/simulator-201.js', 'dist/simulator-201.min.js']) {
     const code = readFileSync(join(root, bundle), 'utf8');
-    const unserved = /unserved: ?"([^"]*)"/.exec(code);
-    assert.ok(unserved, bundle + ' lists its unserved actions');
-    assert.deepEqual(unserved[1].split('|'), UNSERVED_201, bundle);
+    const unserved = unservedLists(code, all);
+    assert.equal(unserved.length, 1, bundle + ' lists its unserved actions');
+    assert.deepEqual(unserved[0].split('|'), UNSERVED_201, bundle);
+    if (!/\.min\.js$/.test(bundle)) assert.match(code, /unserved: ?"/);
     for (const a of all) assert.equal(new RegExp('[{,]\\s*' + a + ': ?"[^"]*;').test(code), serves.includes(a), `${a}'s table in ${bundle}`);
   }
   // each served table as the generated one (enum lists and shared nodes re-indexed)

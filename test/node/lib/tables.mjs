@@ -22,3 +22,13 @@ export function expanded({ enums, compact }, action) {
   const resolve = (text) => text.replace(/#(\d+)/g, (m, i) => resolve(compact.shared[+i])).replace(/(^|[=[;])e(\d+)(?=[,}\];]|$)/g, (m, before, i) => before + 'e<' + enums[+i] + '>');
   return resolve(compact.actions[action]);
 }
+
+/**
+ * The '|'-joined lists of `actions`' names a bundle holds as a property's value: the tables'
+ * `unserved` (a minified bundle shortens the member's name, so it is found by its value).
+ */
+export function unservedLists(code, actions) {
+  const lists = [];
+  for (const m of code.matchAll(/[{,]\s*[\w$]+: ?"([A-Za-z0-9]+(?:\|[A-Za-z0-9]+)+)"/g)) if (m[1].split('|').every((a) => actions.includes(a))) lists.push(m[1]);
+  return lists;
+}

@@ -16,8 +16,8 @@
 //   - read or written on a value of type `any` (JSON.parse's results, the host's objects),
 //   - an OCPP field, action or enum value of either version (the schemas ocpp-rpc ships),
 //   - a property of the JavaScript built-ins (length, then, prototype, ...),
-// or when it is at most 2 characters long (nothing to gain). The tests' own code is not looked
-// at (test bundles are not minified). The names are computed from the sources once per set of
+// or when it is at most 2 characters long (nothing to gain). The QuickJS tests' own code is not
+// looked at (their bundles are not minified). The names are computed from the sources once per set of
 // build inputs (.build/mangle-names.json).
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -89,6 +89,7 @@ function projectFiles(root, extra = []) {
  * Their members are never shortened, however the program uses them.
  */
 export const CROSSING_FILES = ['hal/host-abi.ts', 'hal/host-hardware.ts', 'hal/settings.ts'];
+const UNMINIFIED_DIRS = ['test/quickjs', 'test/lib'];
 const CROSSING_DIRS = [/\/src\/ocpp\/v16\/generated\//, /\/src\/ocpp\/v201\/generated\//];
 
 /**
@@ -148,8 +149,9 @@ export function computeMangleableNames(root, extra = []) {
   }
   for (const sf of program.getSourceFiles()) {
     if (sf.isDeclarationFile || sf.fileName.indexOf('/node_modules/') >= 0) continue;
-    // Tests are bundled unminified: their code never meets a minified bundle's names.
-    if (sf.fileName.indexOf(join(root, 'test') + '/') === 0) continue;
+    // The QuickJS tests and their helpers are bundled unminified: their code never meets a
+    // minified bundle's names (a fixture built as a station of one's own, test/fixtures/, does).
+    if (UNMINIFIED_DIRS.some((d) => sf.fileName.indexOf(join(root, d) + '/') === 0)) continue;
     const crosses = isCrossing(sf);
     const visit = (n) => {
       if (ts.isClassDeclaration(n) || ts.isClassExpression(n)) {

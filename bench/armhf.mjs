@@ -154,3 +154,34 @@ export async function measureArmhfCore({ dir }) {
     await csms.stop();
   }
 }
+
+/**
+ * The same session with the parts at work in the middle of charging, from a CSMS of its own: a
+ * GetDiagnostics (the Firmware Management part) and a GetLog (the security extension's
+ * transfers) once the first transaction runs, both parts loaded from the bundle file at once,
+ * each making its report and let go while the transactions go on. The peak is the session's
+ * with both parts beside it: the room parts need on top of the plain session's peak.
+ */
+export async function measureArmhfWithParts({ bundle }) {
+  const csms = new Csms({ heartbeatInterval: 300 });
+  await csms.start();
+  try {
+    const id = 'BENCH-ARM-PARTS';
+    const ended = (from, action, status) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && status.test(r.payload.status), { timeout: 60000, what: action + ' ' + status });
+    const drive = async () => {
+      await csms.waitForCall(id, 'StartTransaction', { timeout: 60000 });
+      const from = csms.records.length;
+      const [diagnostics, log] = await Promise.all([
+        csms.call(id, 'GetDiagnostics', { location: csms.diagnosticsUrl, retries: 0 }, { timeout: 30 }),
+        csms.call(id, 'GetLog', { logType: 'DiagnosticsLog', requestId: 1, retries: 0, log: { remoteLocation: csms.diagnosticsUrl } }, { timeout: 30 }),
+      ]);
+      if (!diagnostics || !diagnostics.fileName || !log || log.status !== 'Accepted') throw new Error(`GetDiagnostics / GetLog: ${JSON.stringify([diagnostics, log])}`);
+      // The armhf host has no diagnosticsUpload (no libcurl for armhf beside amd64's): each
+      // report is made and its upload fails at once; the parts ran all the same.
+      await Promise.all([ended(from, 'DiagnosticsStatusNotification', /^Upload(ed|Failed)$/), ended(from, 'LogStatusNotification', /^(Uploaded|UploadFailure)$/)]);
+    };
+    return await measureArmhf({ url: csms.url, bundle, id, drive });
+  } finally {
+    await csms.stop();
+  }
+}

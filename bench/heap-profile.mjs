@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { getQuickJS } from 'quickjs-emscripten';
 import { inertHostSource } from '../sim/inert-host.mjs';
 import { memoryUsage } from '../sim/quickjs-memory.mjs';
+import { mainSection } from '../sim/bundle-parts.mjs';
 
 const HOST = inertHostSource({ name: 'heap-profile', imei: '490154203237518', settings: { url: 'ws://127.0.0.1:9/ocpp', id: 'PROFILE', connectors: 2 } });
 
@@ -15,7 +16,8 @@ export async function heapProfile(bundlePath) {
   const ctx = rt.newContext();
   try {
     ctx.unwrapResult(ctx.evalCode(HOST)).dispose();
-    ctx.unwrapResult(ctx.evalCode(readFileSync(bundlePath, 'utf8'), 'firmware.js')).dispose();
+    // The bundle's own code, as a host evaluates it (its parts are loaded only when needed).
+    ctx.unwrapResult(ctx.evalCode(mainSection(readFileSync(bundlePath)).toString('utf8'), 'firmware.js')).dispose();
     // the simulator host's own reading (no extra context in the runtime it measures)
     const u = memoryUsage(rt);
     const size = (name) => (u[name] ? u[name].size : 0);

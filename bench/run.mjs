@@ -15,7 +15,7 @@ import { moduleSizes, root, FIRMWARE_201, SIMULATOR, SIMULATOR_201, minifiedName
 import { measureSize } from './size.mjs';
 import { measureBoot, measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
-import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, nativeParts } from './armhf.mjs';
+import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, measureArmhfWithParts, nativeParts } from './armhf.mjs';
 import { coldStartNative, coldStartSim } from './cold-start.mjs';
 import { measureMembersRam } from './members-ram.mjs';
 import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
@@ -172,15 +172,18 @@ try {
         measureArmhf({ url: csms.url, bundle: bytecode, id: 'BENCH-ARM-BC' }),
         measureArmhf({ url: csms.url, bundle: firmwareBytecode, id: 'BENCH-ARM-FW', args: ['--connectors', '2'], untilBoot: true }),
       ]);
+      // The parts (GetDiagnostics, GetLog) at work in the middle of charging: their room too.
+      const withParts = await measureArmhfWithParts({ bundle: bytecode });
       const heap = heapParts(bc.afterBoot);
       const native = nativeParts(bc);
-      results.figures.armhf = { script, bytecode: bc, firmware, heapParts: heap, nativeParts: native };
+      results.figures.armhf = { script, bytecode: bc, firmware, withParts, heapParts: heap, nativeParts: native };
       const parts = (list) => list.slice(0, 5).map(([name, n]) => `${name} ${(n / KB).toFixed(1)}`).join(', ');
       row('armhf: QuickJS heap after boot, bytecode (script), dist/simulator.min.js', `${kb(bc.afterBoot.used)} (${kb(script.afterBoot.used)}), ${bc.afterBoot.blocks} blocks`);
       row('armhf: QuickJS heap / native RAM after boot, flashed dist/firmware.min.js as bytecode (connectors without IO)', `${kb(firmware.afterBoot.used)} / ${kb(firmware.nativeAfterBoot)} (the simulated charger: ${kb(bc.afterBoot.used - firmware.afterBoot.used)})`);
       row('  armhf: its five largest parts (KB)', parts(heap));
       row('armhf: QuickJS heap peak, session with 2 connectors, script (parser included)', kb(script.sessionPeak));
       row('armhf: QuickJS heap peak, same session, bytecode (flashed)', kb(bc.sessionPeak), '≤ 256 KB', bc.sessionPeak <= 256 * KB);
+      row('armhf: QuickJS heap / native RAM peak, same session with a GetDiagnostics and a GetLog in the middle of charging (both parts loaded at once), bytecode', `${kb(withParts.sessionPeak)} / ${kb(withParts.nativePeak)}`, '≤ 256 KB', withParts.sessionPeak <= 256 * KB);
       row('armhf: total native RAM after boot, bytecode: every malloc of the process', kb(bc.nativeAfterBoot));
       row('  armhf: made of (KB)', parts(native));
       row('armhf: total native RAM peak, same session, bytecode (script)', `${kb(bc.nativePeak)} (${kb(script.nativePeak)})`, '≤ 384 KB', bc.nativePeak <= 384 * KB);

@@ -19,6 +19,7 @@ import { checkES5 } from './es5-check.mjs';
 import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
 import { buildFeatures, featuresPlugin, isStation201, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin, stationsOf } from './features.mjs';
+import { checkPart, partExpression, partOptions, partStubsPlugin, readParts, usedParts, withParts } from './parts.mjs';
 import * as v16 from './gen-ocpp16.mjs';
 import * as v201 from './gen-ocpp201.mjs';
 
@@ -143,10 +144,16 @@ function bundleOptions(entry, minify, tscDir, features, tables = []) {
  * with `features` (what a build of an entry does). `stations`: an array that gets, with
  * `features`, the stations the bundle holds with the features each left out (stationsOf).
  */
-export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false, stations } = {}) {
+export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false, stations, parts = false } = {}) {
   const options = bundleOptions(entry, minify, tscDir, features, await servedTables(entry, tscDir, features, served201));
+  if (parts) {
+    options.plugins = [partStubsPlugin(root, tscDir), ...options.plugins];
+    options.metafile = true;
+    if (options.mangleProps) options.mangleCache = {};
+  }
   const result = await esbuild.build(options);
-  const code = result.outputFiles[0].text;
+  let code = result.outputFiles[0].text;
+  if (parts) code = await appendParts(code, options, result, tscDir);
   if (features) {
     const stayed = leftOutModules(result.metafile, tscDir, root, features);
     if (stayed.length) throw new Error(`${entry}: modules of left-out features are still in the bundle: ${stayed.join(', ')}`);
@@ -158,6 +165,21 @@ export async function bundleFile(entry, { minify = false, outfile, tscDir = tscO
     writeFileSync(outfile, code);
   }
   return code;
+}
+
+/**
+ * The bundle's code with the parts it uses behind it (build/parts.mjs), each bundled on its own
+ * with the bundle's options and mangled names, and checked; the code as it is when it uses none.
+ */
+async function appendParts(code, options, result, tscDir) {
+  const used = usedParts(root, tscDir, result.metafile);
+  const built = [];
+  for (const part of used) {
+    const r = await esbuild.build(partOptions(options, tscDir, part, code, result.mangleCache));
+    checkPart(root, tscDir, part, result.metafile, r.metafile, code, result.mangleCache, r.mangleCache);
+    built.push({ name: part.name, code: partExpression(r.outputFiles[0].text) });
+  }
+  return built.length ? withParts(code, built) : code;
 }
 
 /**
@@ -183,9 +205,9 @@ async function servedTables(entry, tscDir, features, served201) {
 }
 
 /** Both bundles of `b` ({ entry, out }: the bundle and its minified twin) as a build makes them. */
-export async function bundleEntry(b, { tscDir = tscOut, features, stations } = {}) {
+export async function bundleEntry(b, { tscDir = tscOut, features, stations, parts = true } = {}) {
   await bundleFile(b.entry, { outfile: join(root, b.out), tscDir, features, served201: 'station', stations });
-  await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features, served201: 'station' });
+  await bundleFile(b.entry, { outfile: join(root, minifiedName(b.out)), minify: true, tscDir, features, served201: 'station', parts });
 }
 
 /** What each source module adds to the minified bundle of `entry`, largest first. */
@@ -230,7 +252,7 @@ export function sizes(out = FIRMWARE.out) {
  *   from; a test that builds while other tests run uses a folder of its own); `features`:
  *   the features the 1.6 station is built with (core first; default every one)
  */
-export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMWARE.out, tscDir = tscOut, features } = {}) {
+export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMWARE.out, tscDir = tscOut, features, parts = true } = {}) {
   entry = insideRepo(entry, '--entry');
   out = insideRepo(out, '--out');
   if (!/\.ts$/.test(entry)) throw new Error(`--entry ${entry}: a TypeScript file (.ts) is needed`);
@@ -240,7 +262,7 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
   compile(entry, tscDir);
   const bundles = entry === FIRMWARE.entry && out === FIRMWARE.out ? DEFAULT_BUNDLES : [{ entry, out }];
   const stations = [];
-  for (const b of bundles) await bundleEntry(b, { tscDir, features, stations });
+  for (const b of bundles) await bundleEntry(b, { tscDir, features, stations, parts });
   const s = sizes(out);
   const cores = [];
   for (const { version, entry: core } of CORES) {
@@ -262,12 +284,16 @@ export async function build({ quiet = false, entry = FIRMWARE.entry, out = FIRMW
     const width = Math.max(21, ...names.map((n) => n.length + 1));
     bundles.forEach((b, i) => Object.values(i ? sizes(b.out) : s).forEach((v, j) => console.log(`${names[2 * i + j].padEnd(width)} ${kb(v.raw).padStart(9)} raw ${kb(v.gzip).padStart(9)} gzip`)));
     for (const c of cores) console.log(`OCPP core + ${(c.version + ' validators').padEnd(16)} ${kb(c.bytes).padStart(9)} minified (budget 48 KB)`);
+    for (const b of bundles) {
+      const layout = readParts(readFileSync(join(root, minifiedName(b.out))));
+      if (layout) console.log(`${minifiedName(b.out)}: its own code ${kb(layout.mainLength)}, parts behind it: ${Object.entries(layout.parts).map(([name, [, length]]) => `${name} ${kb(length)}`).join(', ')}`);
+    }
   }
   return s;
 }
 
 /** A build config file's fields (--config): the flags of the same names; a flag given wins. */
-const CONFIG_FIELDS = ['entry', 'out', 'features'];
+const CONFIG_FIELDS = ['entry', 'out', 'features', 'parts'];
 
 function readBuildConfig(file) {
   let config;
@@ -291,16 +317,18 @@ function readBuildConfig(file) {
 export function parseBuildArgs(argv) {
   const { values: flags } = parseArgs({
     args: argv,
-    options: { entry: { type: 'string' }, out: { type: 'string' }, features: { type: 'string' }, config: { type: 'string' }, quiet: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
+    options: { entry: { type: 'string' }, out: { type: 'string' }, features: { type: 'string' }, parts: { type: 'string' }, config: { type: 'string' }, quiet: { type: 'boolean' }, 'no-build': { type: 'boolean' } },
     strict: true,
   });
   const values = { ...(flags.config !== undefined && readBuildConfig(flags.config)), ...flags };
   if (values.entry !== undefined && values.out === undefined) throw new Error('--entry needs --out (e.g. --out dist/my-station.js)');
+  if (values.parts !== undefined && values.parts !== 'none' && values.parts !== 'all') throw new Error(`--parts ${values.parts}: "all" (the minified twins carry their parts, the default) or "none" (every part resident)`);
   return {
     quiet: !!values.quiet,
     ...(values.entry !== undefined && { entry: values.entry }),
     ...(values.out !== undefined && { out: values.out }),
     ...(values.features !== undefined && { features: parseFeatures(values.features, buildFeatures(root)) }),
+    ...(values.parts === 'none' && { parts: false }),
   };
 }
 

@@ -42,7 +42,7 @@ if (!buildArgs.includes('--no-build')) {
   const buildStamp = join(root, '.build', 'stamps', out.replace(/[^A-Za-z0-9._-]/g, '_') + '.sha256');
   // The entries and the features are part of it: a bundle added to the default build, or a
   // build with other features into the same file, is built at once.
-  const fingerprint = inputsFingerprint(root) + ':' + (options.entry || DEFAULT_BUNDLES.map((b) => b.entry).join(',')) + ':' + (options.features ? options.features.join(',') : 'every feature');
+  const fingerprint = inputsFingerprint(root) + ':' + (options.entry || DEFAULT_BUNDLES.map((b) => b.entry).join(',')) + ':' + (options.features ? options.features.join(',') : 'every feature') + (options.parts === false ? ':no parts' : '');
   const tscOutput = join('.build', 'tsc', (options.entry || FIRMWARE.entry).replace(/\.ts$/, '.js'));
   const bundles = options.entry ? [out] : DEFAULT_BUNDLES.map((b) => b.out);
   const outputs = [tscOutput].concat(...bundles.map((b) => [b, minifiedName(b)])).map((f) => join(root, f));

@@ -153,6 +153,31 @@ export interface HostABI {
    */
   firmwareConfirm?(): void;
 
+  // ---- optional member (parts; detected with `typeof`, a host may lack it) ------------------
+  // A minified bundle may carry code it does not keep resident: parts, appended to the bundle
+  // file after its own code and named in the file's last line (README, "Parts"). The host
+  // evaluates only the bundle's own code at boot; a part when the bundle asks for it. A host
+  // without the member runs a bundle without parts (dist/*.js, a `--parts none` build) as ever;
+  // a bundle with parts then answers the CSMS's requests its parts serve with a CALLERROR.
+
+  /**
+   * Optional. Reads part `name` of the bundle file this boot evaluated (the installed firmware
+   * image, or the bundle the host was started with) and evaluates it in the bundle's context,
+   * as a script or bytecode like the bundle: returns its value (the part's exports object).
+   * Nothing of it stays beyond what the bundle keeps of that value. Throws an Error saying why
+   * when the file has no such part, cannot be read, or the part does not load (corrupt, out of
+   * memory); never ends the station itself.
+   */
+  partLoad?(name: string): unknown;
+  /**
+   * Optional, with partLoad: the bundle holds nothing of part `name` any more. A part's code
+   * (its classes, closures over its module scope) is reference cycles that reference counting
+   * never frees, so once the callback and its promise jobs are done the host runs QuickJS's
+   * cycle collection (JS_RunGC). A host without it (the simulator: quickjs-emscripten has no
+   * call for it) leaves them to QuickJS's next automatic collection.
+   */
+  partRelease?(name: string): void;
+
   // ---- optional members (security extension; detected with `typeof`, a host may lack them) --
 
   /**

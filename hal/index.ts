@@ -140,6 +140,13 @@ export interface Hal {
   declareSettings(keys: Array<keyof Settings>): void;
   setLogLevel(level: LogLevel): void;
   readonly firmware: FirmwareHooks;
+  /**
+   * A part of this bundle, evaluated by the host (HostABI.partLoad): its value; throws an
+   * Error saying why when the host has no such member or cannot give the part.
+   */
+  loadPart(name: string): unknown;
+  /** The bundle let part `name` go: the host may free its code now (HostABI.partRelease; nothing on a host without it). */
+  releasePart(name: string): void;
   /** The host's cryptography (optional ABI members), or null. */
   readonly crypto: HalCrypto | null;
   /** The host's control of the simulated hardware (optional ABI members), or null. */
@@ -313,6 +320,13 @@ export function createHal(host: HostABI): Hal {
     },
     setLogLevel: (level) => {
       minLevel = LEVELS[level];
+    },
+    loadPart: (name) => {
+      if (typeof host.partLoad !== 'function') throw new Error('this host has no partLoad (optional host ABI member)');
+      return host.partLoad(name);
+    },
+    releasePart: (name) => {
+      if (typeof host.partRelease === 'function') host.partRelease(name);
     },
     firmware: {
       download: transfer.bind(null, 'firmwareDownload') as FirmwareHooks['download'],

@@ -21,6 +21,7 @@ import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
 import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
 import { heapInUse } from './quickjs-memory.mjs';
+import { mainSection, readParts } from './bundle-parts.mjs';
 import { StateFolder, hardwareTexts, simulatedCharger } from './hardware.mjs';
 
 export { heapInUse, memoryUsage } from './quickjs-memory.mjs';
@@ -159,9 +160,15 @@ class GuestRuntime {
     this.#installHost();
   }
 
-  /** Evaluates the bundle (its top level starts the station), then settles. */
+  /**
+   * Evaluates the bundle (its top level starts the station), then settles. A bundle file with
+   * parts (sim/bundle-parts.mjs): its own code only; `partLoad` evaluates a part from `code`.
+   */
   boot(code, filename) {
-    this.#run('the bundle', () => this.ctx.evalCode(code, filename));
+    this.bundleCode = Buffer.from(code);
+    this.bundleName = filename;
+    const main = mainSection(this.bundleCode).toString('utf8');
+    this.#run('the bundle', () => this.ctx.evalCode(main, filename));
     this.settingsHonoured = this.#declaredSettings();
     this.#settle();
   }
@@ -284,6 +291,7 @@ class GuestRuntime {
         clearTimeout(timer.timeout);
         timer.fn.dispose();
       },
+      partLoad: (name) => this.#partLoad(str(name)),
       imei: () => ctx.newString(this.imei),
       iccid: () => ctx.newString(this.iccid),
       config: () => ctx.newString(this.configText),
@@ -540,6 +548,21 @@ class GuestRuntime {
   }
 
   // ---- running the guest ---------------------------------------------------------------
+
+  /**
+   * Part `name` of the bundle this boot evaluated, evaluated in its context: the part's value.
+   * An Error in the guest when there is none or it does not load (its message says why).
+   */
+  #partLoad(name) {
+    const layout = readParts(this.bundleCode);
+    const at = layout && Object.prototype.hasOwnProperty.call(layout.parts, name) ? layout.parts[name] : null;
+    if (!at) throw new Error(`the bundle ${this.bundleName} has no part "${name}"`);
+    const code = this.bundleCode.subarray(at[0], at[0] + at[1]).toString('utf8');
+    const result = this.ctx.evalCode(code, `${this.bundleName}:${name}`);
+    if (result.error) throw new Error(`part "${name}" does not load: ${this.#describe(result.error).split('\n')[0]}`);
+    this.hooks.log(LOG_LEVELS.debug, `part ${name} loaded (${at[1]} bytes)`, 'host');
+    return result.value;
+  }
 
   /** Runs guest code under the watchdog; classifies what it throws. */
   #run(label, enter) {

@@ -127,6 +127,12 @@ static char *read_image(const char *name, size_t *length)
     return code;
 }
 
+/* host_bundle_source's reader for an installed image (its parts): `where` is its name. */
+static int read_image_range(const char *where, size_t offset, size_t length, char *out)
+{
+    return port_private_read_range(FOLDER, where, offset, length, out);
+}
+
 char *firmware_boot_image(size_t *length, char *label, size_t label_size)
 {
     fw_state s;
@@ -145,6 +151,7 @@ char *firmware_boot_image(size_t *length, char *label, size_t label_size)
         char *code = read_image(s.trial, length);
         if (code) {
             booted_trial = true;
+            host_bundle_source(read_image_range, s.trial);
             snprintf(label, label_size, "firmware-installed.js");
             host_log(HOST_LOG_INFO, "firmware: booting the new image %s (trial boot %d of %d)", s.trial, s.boots,
                      FIRMWARE_TRIAL_BOOTS);
@@ -155,6 +162,7 @@ char *firmware_boot_image(size_t *length, char *label, size_t label_size)
     if (*s.good) {
         char *code = read_image(s.good, length);
         if (code) {
+            host_bundle_source(read_image_range, s.good);
             snprintf(label, label_size, "firmware-installed.js");
             return code;
         }

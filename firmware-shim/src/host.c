@@ -100,6 +100,7 @@ static struct {
     char exit_reason[1024];
 
     size_t heap_used, heap_peak;
+    char collect_pending[32]; /* partRelease(name): a GC once the callback's jobs are done ("" none) */
     int restarts;
     int uncaught_errors;
 } H;
@@ -574,6 +575,12 @@ static void settle(void)
             guest_out_of_memory("a promise job");
     }
     leave_guest();
+    if (H.collect_pending[0] && !H.end_pending) { /* partRelease: the part's cycles go now */
+        size_t before = H.heap_used;
+        JS_RunGC(H.rt);
+        host_log(HOST_LOG_DEBUG, "part %s released: heap %zu -> %zu bytes", H.collect_pending, before, H.heap_used);
+        H.collect_pending[0] = 0;
+    }
     if (!H.end_pending && !H.timers && !H.sockets && !H.deferred && !H.pending && JS_IsUndefined(H.hardware_listener)) {
         /* QuickJS drops a promise job it has no memory to queue, without an error: a chain
          * that ends that way stalled for want of memory, and is reported as such. */
@@ -1181,6 +1188,9 @@ ABI(abi_restart)
     return JS_UNDEFINED;
 }
 
+ABI(abi_part_load); /* below, with the parts */
+ABI(abi_part_release);
+
 static const JSCFunctionListEntry abi_functions[] = {
     JS_PROP_INT32_DEF("abi", 1, JS_PROP_ENUMERABLE),
     JS_CFUNC_DEF("log", 2, abi_log),
@@ -1200,7 +1210,180 @@ static const JSCFunctionListEntry abi_functions[] = {
     JS_CFUNC_DEF("wsClose", 3, abi_ws_close),
     JS_CFUNC_DEF("exit", 1, abi_exit),
     JS_CFUNC_DEF("restart", 0, abi_restart),
+    JS_CFUNC_DEF("partLoad", 1, abi_part_load),
+    JS_CFUNC_DEF("partRelease", 1, abi_part_release),
 };
+
+/* ---- parts (the optional members partLoad, partRelease) ----------------------------- */
+
+/*
+ * A bundle file with parts (build/parts.mjs): the bundle's own code, each part, and a last line
+ *     //@ocpp-parts <build id> <bytes of the bundle's own code> <name>:<offset>:<length> ...
+ * A boot evaluates the bundle's own code only and keeps the file's build id and size; partLoad
+ * reads the file's last line and the part again (nothing of the parts is held in between), and
+ * refuses a file whose build id is not the one this boot evaluated (replaced meanwhile).
+ */
+#define PARTS_TRAILER "//@ocpp-parts "
+#define PARTS_MAX 8
+#define PARTS_TAIL 4096
+
+typedef struct {
+    char name[32];
+    size_t offset, length;
+} part_entry;
+
+typedef struct {
+    char id[24];
+    size_t main_length; /* the whole file when it has no parts */
+    int count;
+    part_entry parts[PARTS_MAX];
+} parts_layout;
+
+static struct {
+    host_bundle_reader read;
+    char where[512];
+    char id[24]; /* the build id of the file this boot evaluated ("" without parts) */
+    size_t size; /* its length */
+} PT;
+
+/* The layout of a bundle file from its last `length` bytes (`buf`, which start at `base` in the
+ * file); false (main_length = base + length) when it has no parts. */
+static bool parse_parts(const char *buf, size_t length, size_t base, parts_layout *out)
+{
+    memset(out, 0, sizeof *out);
+    out->main_length = base + length;
+    if (length < 2 || buf[length - 1] != '\n')
+        return false;
+    size_t from = length > PARTS_TAIL ? length - PARTS_TAIL : 0, at = length - 1;
+    while (at > from && buf[at - 1] != '\n')
+        at--;
+    size_t n = strlen(PARTS_TRAILER);
+    if (at == from || length - at < n || memcmp(buf + at, PARTS_TRAILER, n) != 0)
+        return false;
+    char line[PARTS_TAIL + 1];
+    size_t line_length = length - 1 - (at + n);
+    memcpy(line, buf + at + n, line_length);
+    line[line_length] = 0;
+    size_t end_of_parts = base + at; /* where the last line starts, in the file */
+    char *save = NULL, *field = strtok_r(line, " ", &save);
+    if (!field || strlen(field) >= sizeof out->id)
+        return false;
+    char *end = NULL, *text = strtok_r(NULL, " ", &save);
+    unsigned long main_length = text ? strtoul(text, &end, 10) : 0;
+    if (!text || *end || main_length == 0 || main_length > end_of_parts)
+        return false;
+    snprintf(out->id, sizeof out->id, "%s", field);
+    while ((field = strtok_r(NULL, " ", &save)) && out->count < PARTS_MAX) {
+        part_entry *p = &out->parts[out->count];
+        unsigned long offset, part_length;
+        int used = 0;
+        char *colon = strchr(field, ':');
+        if (!colon || (size_t)(colon - field) >= sizeof p->name ||
+            sscanf(colon + 1, "%lu:%lu%n", &offset, &part_length, &used) != 2 || colon[1 + used] ||
+            offset < main_length || offset + part_length > end_of_parts)
+            continue; /* not a part this host can find: partLoad says it has no such part */
+        memcpy(p->name, field, (size_t)(colon - field));
+        p->name[colon - field] = 0;
+        p->offset = offset;
+        p->length = part_length;
+        out->count++;
+    }
+    out->main_length = main_length;
+    return true;
+}
+
+void host_bundle_source(host_bundle_reader read, const char *where)
+{
+    PT.read = read;
+    snprintf(PT.where, sizeof PT.where, "%s", where ? where : "");
+}
+
+/* The layout of the file this boot evaluated, its last line read from it again (false: none). */
+static bool read_layout(parts_layout *layout)
+{
+    size_t tail = PT.size < PARTS_TAIL ? PT.size : PARTS_TAIL;
+    char *buf = PT.read && tail ? malloc(tail) : NULL;
+    bool ok = buf && PT.read(PT.where, PT.size - tail, tail, buf) == 0 && parse_parts(buf, tail, PT.size - tail, layout);
+    free(buf);
+    return ok;
+}
+
+static JSValue throw_error(JSContext *ctx, const char *format, ...) __attribute__((format(printf, 2, 3)));
+static JSValue throw_error(JSContext *ctx, const char *format, ...)
+{
+    char text[600];
+    va_list args;
+    va_start(args, format);
+    vsnprintf(text, sizeof text, format, args);
+    va_end(args);
+    JSValue error = JS_NewError(ctx);
+    JS_DefinePropertyValueStr(ctx, error, "message", JS_NewString(ctx, text), JS_PROP_WRITABLE | JS_PROP_CONFIGURABLE);
+    return JS_Throw(ctx, error);
+}
+
+/* partLoad(name): the part read from the file again and evaluated; an Error saying why otherwise. */
+ABI(abi_part_load)
+{
+    const char *name = JS_ToCString(ctx, argv[0]);
+    if (!name)
+        return JS_EXCEPTION;
+    char wanted[32];
+    snprintf(wanted, sizeof wanted, "%s", name);
+    JS_FreeCString(ctx, name);
+    parts_layout layout;
+    if (!PT.id[0])
+        return throw_error(ctx, "the bundle has no part \"%s\" (it has no parts)", wanted);
+    if (!PT.read)
+        return throw_error(ctx, "part \"%s\": this port cannot read the bundle file again", wanted);
+    if (!read_layout(&layout) || strcmp(layout.id, PT.id) != 0)
+        return throw_error(ctx, "part \"%s\": %s is not the file this boot evaluated (replaced since?)", wanted, PT.where);
+    int i = 0;
+    while (i < layout.count && strcmp(layout.parts[i].name, wanted) != 0)
+        i++;
+    if (i == layout.count)
+        return throw_error(ctx, "the bundle has no part \"%s\"", wanted);
+    const part_entry *p = &layout.parts[i];
+    char *code = malloc(p->length + 1);
+    if (!code)
+        return JS_ThrowOutOfMemory(ctx);
+    if (PT.read(PT.where, p->offset, p->length, code) != 0) {
+        free(code);
+        return throw_error(ctx, "part \"%s\": cannot read it from %s", p->name, PT.where);
+    }
+    code[p->length] = 0;
+    JSValue function;
+    if (host_is_bytecode(code, p->length))
+        function = JS_ReadObject(ctx, (const uint8_t *)code, p->length, JS_READ_OBJ_BYTECODE);
+    else
+        function = JS_Eval(ctx, code, p->length, p->name, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
+    free(code); /* QuickJS has copied what it keeps */
+    JSValue value = JS_IsException(function) ? function : JS_EvalFunction(ctx, function);
+    if (JS_IsException(value)) {
+        if (H.heap_refused)
+            return value; /* out of memory: the host ends the station (71) once the guest returns */
+        JSValue error = JS_GetException(ctx);
+        char *why = describe(error);
+        JS_FreeValue(ctx, error);
+        JSValue e = throw_error(ctx, "part \"%s\" does not load: %s", p->name, why ? why : "?");
+        free(why);
+        return e;
+    }
+    host_log(HOST_LOG_DEBUG, "part %s loaded (%zu bytes)", p->name, p->length);
+    return value;
+}
+
+/* partRelease(name): the bundle holds nothing of the part any more. Its classes and closures
+ * are reference cycles that reference counting never frees: QuickJS's cycle collection runs
+ * once the callback and its promise jobs are done (settle). */
+ABI(abi_part_release)
+{
+    const char *name = JS_ToCString(ctx, argv[0]);
+    if (!name)
+        return JS_EXCEPTION;
+    snprintf(H.collect_pending, sizeof H.collect_pending, "%s", *name ? name : "?");
+    JS_FreeCString(ctx, name);
+    return JS_UNDEFINED;
+}
 
 /* ---- lifecycle ------------------------------------------------------------------------ */
 
@@ -1394,6 +1577,26 @@ static void boot(bundle_source *bundle, const char *filename)
     JS_SetPropertyStr(H.ctx, global, "ocppHost", host);
     JS_FreeValue(H.ctx, global);
 
+    /* A file with parts: its build id and size for partLoad, and its own code only. */
+    parts_layout layout;
+    if (bundle->reader) { /* bytecode read as it loads: QuickJS reads its own object only */
+        PT.size = bundle->reader->size;
+        PT.id[0] = 0;
+        if (read_layout(&layout))
+            snprintf(PT.id, sizeof PT.id, "%s", layout.id);
+    } else {
+        PT.size = length;
+        parse_parts(code, length, 0, &layout);
+        snprintf(PT.id, sizeof PT.id, "%s", layout.id);
+        if (layout.main_length < length) { /* the parts' bytes go before QuickJS reads the rest */
+            length = layout.main_length;
+            char *shrunk = realloc(bundle->code, length + 1);
+            if (shrunk)
+                bundle->code = shrunk;
+            bundle->code[length] = 0; /* the parser reads up to a NUL */
+            code = bundle->code;
+        }
+    }
     enter_guest();
     JSValue function;
     if (bundle->reader) /* bytecode as it is read: the file is never held whole */
@@ -1431,37 +1634,91 @@ void host_exception_text(JSContext *ctx, const char *what, char *error, size_t e
     JS_FreeValue(ctx, exception);
 }
 
+/* One section of a script compiled to bytecode (malloc'd; NULL with why in `error`). */
+static char *compile_section(JSContext *ctx, const char *code, size_t length, const char *filename, size_t *out_length,
+                             char *error, size_t error_size)
+{
+    char *text = malloc(length + 1); /* the parser reads up to a NUL */
+    if (!text) {
+        snprintf(error, error_size, "out of memory");
+        return NULL;
+    }
+    memcpy(text, code, length);
+    text[length] = 0;
+    JSValue function = JS_Eval(ctx, text, length, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
+    free(text);
+    char *out = NULL;
+    if (JS_IsException(function)) {
+        char what[256];
+        snprintf(what, sizeof what, "%s does not compile", filename);
+        host_exception_text(ctx, what, error, error_size);
+        return NULL;
+    }
+    size_t size;
+    uint8_t *bytes = JS_WriteObject(ctx, &size, function, JS_WRITE_OBJ_BYTECODE);
+    out = bytes ? malloc(size + 1) : NULL;
+    if (out) {
+        memcpy(out, bytes, size);
+        out[size] = 0;
+        *out_length = size;
+    } else {
+        snprintf(error, error_size, "out of memory while writing the bytecode");
+    }
+    js_free(ctx, bytes);
+    JS_FreeValue(ctx, function);
+    return out;
+}
+
 char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
                    size_t error_size)
 {
     /* Strip mode: QuickJS otherwise keeps every function's source text (for toString) and its
      * line table for as long as the function lives — over 100 KB of heap for the bundle. The
-     * flashed bundle is minified to one line, so the line numbers it would keep say little. */
+     * flashed bundle is minified to one line, so the line numbers it would keep say little.
+     * A bundle with parts: each section on its own, in the same layout (build/parts.mjs). */
     JSRuntime *rt = JS_NewRuntime();
     JSContext *ctx = rt ? new_context(rt) : NULL;
     char *out = NULL;
+    parts_layout layout;
+    parse_parts(code, length, 0, &layout);
     if (!ctx) {
         snprintf(error, error_size, "out of memory: cannot create a QuickJS runtime");
-    } else {
-        JSValue function =
-            JS_Eval(ctx, code, length, filename, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
-        if (JS_IsException(function)) {
-            char what[256];
-            snprintf(what, sizeof what, "%s does not compile", filename);
-            host_exception_text(ctx, what, error, error_size);
-        } else {
+    } else if ((out = compile_section(ctx, code, layout.main_length, filename, out_length, error, error_size)) &&
+               layout.id[0]) {
+        char trailer[PARTS_TAIL];
+        size_t used = (size_t)snprintf(trailer, sizeof trailer, PARTS_TRAILER "%s %zu", layout.id, *out_length);
+        for (int i = 0; i < layout.count && out; i++) {
             size_t size;
-            uint8_t *bytes = JS_WriteObject(ctx, &size, function, JS_WRITE_OBJ_BYTECODE);
-            out = bytes ? malloc(size + 1) : NULL;
-            if (out) {
-                memcpy(out, bytes, size);
-                out[size] = 0;
-                *out_length = size;
-            } else {
-                snprintf(error, error_size, "out of memory while writing the bytecode");
+            char *part = compile_section(ctx, code + layout.parts[i].offset, layout.parts[i].length, layout.parts[i].name,
+                                         &size, error, error_size);
+            char *grown = part ? realloc(out, *out_length + size + 1) : NULL;
+            if (!grown) {
+                if (part)
+                    snprintf(error, error_size, "out of memory while writing the bytecode");
+                free(part);
+                free(out);
+                out = NULL;
+                break;
             }
-            js_free(ctx, bytes);
-            JS_FreeValue(ctx, function);
+            out = grown;
+            memcpy(out + *out_length, part, size);
+            used += (size_t)snprintf(trailer + used, sizeof trailer - used, " %s:%zu:%zu", layout.parts[i].name,
+                                     *out_length, size);
+            *out_length += size;
+            free(part);
+        }
+        char *grown = out && used + 2 < sizeof trailer ? realloc(out, *out_length + 1 + used + 2) : NULL;
+        if (out && !grown) {
+            snprintf(error, error_size, "out of memory while writing the bytecode");
+            free(out);
+            out = NULL;
+        } else if (grown) { /* "\n" + trailer + "\n": the trailer is a line of its own */
+            out = grown;
+            out[(*out_length)++] = '\n';
+            memcpy(out + *out_length, trailer, used);
+            *out_length += used;
+            out[(*out_length)++] = '\n';
+            out[*out_length] = 0;
         }
     }
     if (ctx)

@@ -68,6 +68,14 @@ void host_boot_reader(const host_reader *reader, const char *filename);
  * another's with "invalid version"). */
 char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
                    size_t error_size);
+/* Where the bundle file the next host_boot evaluates can be read again, for its parts (the
+ * optional ABI member partLoad, README "Parts"): `read` fills `out` with `length` bytes at
+ * `offset` of the file `where` names and returns 0, else -1. The port calls it before each
+ * host_boot with the file it hands over (the bundle it was started with, or the installed
+ * firmware image); without it a bundle with parts cannot load them (its parts' requests get a
+ * CALLERROR). */
+typedef int (*host_bundle_reader)(const char *where, size_t offset, size_t length, char *out);
+void host_bundle_source(host_bundle_reader read, const char *where);
 bool host_is_bytecode(const char *data, size_t length);
 host_state_t host_state(void);
 /* Ends the station from outside (a signal): frees the runtime, closes its sockets. */

@@ -76,6 +76,8 @@ void firmware_crash_point(const char *step);
 /* Files of the host in folders of their own ("firmware", "keys") that the bundle's file
  * names cannot reach. Same contracts as port_file_* (port.h): write is atomic and durable. */
 int port_private_read(const char *folder, const char *name, char **data, size_t *len);
+/* `length` bytes at `offset` of a private file into `out` (an installed image's parts). 0 or -1. */
+int port_private_read_range(const char *folder, const char *name, size_t offset, size_t length, char *out);
 int port_private_write(const char *folder, const char *name, const char *data, size_t len);
 /* Atomic and durable rename within a folder. 0 or -1 (errno). */
 int port_private_rename(const char *folder, const char *from, const char *to);

@@ -123,6 +123,11 @@ export class FirmwareUpdate<A extends FirmwareStatusAction> {
     return this.update ? this.update.requestId : undefined;
   }
 
+  /** An update under way, its final status owed, or a notification held back: not yet over. */
+  underWay(): boolean {
+    return this.flow.job !== null || this.held.pending();
+  }
+
   /** Is an install due and waiting (for what busy() names)? */
   get waitingToInstall(): boolean {
     return this.isWaiting;

@@ -79,6 +79,11 @@ export class LogUploadFlow {
     },
   };
 
+  /** An upload under way, or a notification held back: not yet over. */
+  underWay(): boolean {
+    return this.flow.job !== null || this.held.pending();
+  }
+
   /** The requestId of the upload under way, if any. */
   get requestId(): number | undefined {
     return this.flow.job ? this.flow.job.requestId : undefined;

@@ -185,6 +185,11 @@ export class HeldNotifications<N> {
     else this.hold(n);
   }
 
+  /** Is a notification held back, waiting for the station to be online? */
+  pending(): boolean {
+    return this.held.length > 0;
+  }
+
   /** Online again: what was held goes now. */
   flush(): void {
     const held = this.held;

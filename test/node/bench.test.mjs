@@ -43,6 +43,9 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.ok(bc.afterBoot.used > 0 && bc.sessionPeak >= bc.afterBoot.used && bc.sessionPeak < armhf.script.sessionPeak, 'bytecode boots from less heap on armhf too');
       assert.ok(armhf.firmware.afterBoot.used > 0 && armhf.firmware.afterBoot.used < bc.afterBoot.used, 'on armhf too the flashed firmware boots from less heap than the simulator bundle');
       assert.ok(armhf.firmware.nativeAfterBoot > armhf.firmware.afterBoot.used);
+      // The parts at work in the middle of charging take room beside the session's own.
+      assert.ok(armhf.withParts.sessionPeak > armhf.withParts.afterBoot.used && armhf.withParts.sessionPeak > bc.sessionPeak, 'the session with its parts at work peaks above the plain one');
+      assert.match(r.stdout, /armhf: QuickJS heap \/ native RAM peak, same session with a GetDiagnostics and a GetLog in the middle of charging \(both parts loaded at once\), bytecode\s+\d+\.\d KB \/ \d+\.\d KB/);
       assert.ok(bc.nativePeak >= bc.nativeAfterBoot && bc.nativeAfterBoot > bc.afterBoot.used, 'every malloc of the process counts the QuickJS heap and more');
       assert.equal(armhf.heapParts.reduce((sum, [, n]) => sum + n, 0), bc.afterBoot.used, 'the heap parts add up to the heap');
       assert.equal(armhf.nativeParts.reduce((sum, [, n]) => sum + n, 0), bc.nativeAfterBoot, 'the native parts add up to the native RAM');

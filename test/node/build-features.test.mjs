@@ -254,9 +254,12 @@ test('a build config file gives the same options (--config); a flag given wins; 
     writeFileSync(file, JSON.stringify({ entry: 'examples/own-hardware-station.ts', out: 'dist/my-station.js', features: ['core', 'remote-trigger', 'smart-charging'] }));
     assert.deepEqual(parseBuildArgs(['--config', file]), { quiet: false, entry: 'examples/own-hardware-station.ts', out: 'dist/my-station.js', features: ['core', 'remote-trigger', 'smart-charging'] });
     assert.deepEqual(parseBuildArgs(['--config', file, '--features', 'core']).features, ['core']);
+    assert.equal(parseBuildArgs(['--parts', 'none']).parts, false, '--parts none: every part resident');
+    assert.equal(parseBuildArgs(['--parts', 'all']).parts, undefined, '--parts all: the default');
     for (const [text, why] of [
       ['{"features": "core,bogus"}', /unknown feature bogus/],
-      ['{"entry": "x.ts", "extra": 1}', /unknown field "extra" \(fields: entry, out, features\)/],
+      ['{"entry": "x.ts", "extra": 1}', /unknown field "extra" \(fields: entry, out, features, parts\)/],
+      ['{"parts": "some"}', /--parts some: "all" .* or "none"/],
       ['{"features": 3}', /"features" must be a string or an array of names/],
       ['[1]', /must be a JSON object/],
       ['{', /--config .*my-build\.json: /],

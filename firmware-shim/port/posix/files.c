@@ -256,6 +256,30 @@ int port_file_remove(const char *name)
 
 /* ---- the host's own files (members.h): <station folder>/host-<folder>/, mode 0700 ----- */
 
+/* `length` bytes at `offset` of `path` into `out`: 0, or -1 (errno; EIO when the file is shorter). */
+int posix_read_range(const char *path, size_t offset, size_t length, char *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < length) {
+        ssize_t n = pread(fd, out + done, length - done, (off_t)(offset + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            if (n == 0)
+                errno = EIO;
+            break;
+        }
+        done += (size_t)n;
+    }
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return done == length ? 0 : -1;
+}
+
 #ifdef OCPP_HOST_MEMBERS
 #include "../../src/members.h"
 
@@ -278,6 +302,14 @@ int port_private_read(const char *dir_name, const char *name, char **data, size_
     if (private_dir(dir_name, dir, sizeof dir, false) != 0 || path_in(dir, name, path, sizeof path, "") != 0)
         return -1;
     return read_path(path, data, len);
+}
+
+int port_private_read_range(const char *dir_name, const char *name, size_t offset, size_t length, char *out)
+{
+    char dir[PATH_MAX], path[PATH_MAX];
+    if (private_dir(dir_name, dir, sizeof dir, false) != 0 || path_in(dir, name, path, sizeof path, "") != 0)
+        return -1;
+    return posix_read_range(path, offset, length, out);
 }
 
 int port_private_write(const char *dir_name, const char *name, const char *data, size_t len)

@@ -111,6 +111,7 @@ static void close_file(void *fd) { close(*(int *)fd); }
  * descriptor, no stdio buffer). False with errno when it cannot be opened. */
 static bool boot_bundle(const char *bundle)
 {
+    host_bundle_source(posix_read_range, bundle); /* its parts; an installed image sets its own */
 #ifdef OCPP_HOST_MEMBERS
     char label[256];
     size_t length;

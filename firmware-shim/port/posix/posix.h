@@ -18,6 +18,8 @@ void posix_identity_setup(const char *station_id);
 /* files.c: a whole file, NUL-terminated (QuickJS's JS_Eval wants that), or NULL with errno
  * (EINVAL for an empty file). */
 char *posix_read_file(const char *path, size_t *length);
+/* files.c: `length` bytes at `offset` of `path` into `out` (host_bundle_source's reader). 0 or -1. */
+int posix_read_range(const char *path, size_t offset, size_t length, char *out);
 
 /* files.c: the station's files live in <data dir>/<folder of station id>/. */
 int posix_files_open(const char *data_dir, const char *station_id, char *error, size_t error_size);

@@ -44,6 +44,16 @@ char *quectel_read_whole(const char *path, size_t *length)
     return data;
 }
 
+int quectel_read_range(const char *path, size_t offset, size_t length, char *out)
+{
+    QFILE fd = ql_fopen(path, "rb");
+    if (fd < 0)
+        return -1;
+    int n = ql_fseek(fd, (long)offset, QL_SEEK_SET) == 0 ? ql_fread(out, 1, length, fd) : -1;
+    ql_fclose(fd);
+    return n >= 0 && (size_t)n == length ? 0 : -1;
+}
+
 int quectel_read_at(const char *path, char **data, size_t *len)
 {
     if (ql_file_exist(path) != QL_FILE_OK)

@@ -85,6 +85,7 @@ static bool boot_file(const char *path)
         return false;
     }
     host_reader reader = { .read = read_file, .done = close_file, .opaque = &file, .size = (size_t)size };
+    host_bundle_source(quectel_read_range, path); /* where its parts are read from */
     host_boot_reader(&reader, "firmware.js");
     return true;
 }

@@ -53,6 +53,13 @@ int port_private_read(const char *folder, const char *name, char **data, size_t 
     return quectel_read_at(path, data, len);
 }
 
+int port_private_read_range(const char *folder, const char *name, size_t offset, size_t length, char *out)
+{
+    char path[160];
+    private_path(folder, name, path, sizeof path);
+    return quectel_read_range(path, offset, length, out);
+}
+
 int port_private_write(const char *folder, const char *name, const char *data, size_t len)
 {
     char path[160];

@@ -31,6 +31,8 @@ int ocpp_host_start(void);
 /* files.c */
 void quectel_files_open(void);
 char *quectel_read_whole(const char *path, size_t *length);
+/* `length` bytes at `offset` of `path` into `out` (ql_fseek, ql_fread): 0, or -1. host_bundle_source's reader. */
+int quectel_read_range(const char *path, size_t offset, size_t length, char *out);
 /* Writes (mode "wb" or "ab"), ql_fsync, closes; 0, or -1 with errno EIO. */
 int quectel_write_synced(const char *path, const char *mode, const char *data, size_t len);
 /* port_file_read / port_file_write (atomic) / port_file_remove on a whole path. */

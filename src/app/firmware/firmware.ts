@@ -1,24 +1,22 @@
-// Firmware Management profile (OCPP 1.6 sections 3.12, 5.8, 5.19, 6.x status
-// notifications): UpdateFirmware and GetDiagnostics, with their FirmwareStatusNotification
-// and DiagnosticsStatusNotification flows. The bytes move through the HAL's firmware hooks
-// (hal.firmware, over optional host ABI members); a host without them makes the flows end
-// in DownloadFailed / UploadFailed with a log line that says why.
-//
-// UpdateFirmware: at retrieveDate → Downloading → (retries, retryInterval apart) Downloaded or
-// DownloadFailed → once no transaction runs: Installing → the host installs → the station
-// restarts → after the boot: Installed (or InstallationFailed). The update's progress is kept
-// in storage (firmware-update.json), so a reboot before retrieveDate or during the install
-// does not lose it, nor one before the CSMS answered the final status (it goes again after
-// the boot). Both flows are the transfer flow of src/lib/transfer.ts.
+// Firmware Management profile (OCPP 1.6 sections 3.12, 5.8, 5.19): the station's resident
+// side. It routes UpdateFirmware and GetDiagnostics, answers the TriggerMessages of their
+// status notifications, and opens the flows (firmware-flows.ts, a part: src/lib/parts.ts)
+// while one runs — from the request, or at boot when a stored update waits — and lets them go
+// once they are idle, so a bundle built with parts holds their code only then. A part that
+// cannot be opened (a host without partLoad, a missing or corrupt part) answers the request
+// with a CALLERROR InternalError and an error log line; a stored update then waits in storage
+// for a boot that can open it.
 import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { SessionView, StationRestarts } from '../context';
-import { DiagnosticsStatus, DiagnosticsStatusNotificationRequest, FirmwareStatus, FirmwareStatusNotificationRequest, GetDiagnosticsRequest } from '../../ocpp/v16/generated/types';
 import { Triggers } from '../remote-trigger/triggers';
-import { diagnosticsReport } from '../core/diagnostics-report';
-import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../lib/transfer';
+import { fileStamp } from '../../lib/transfer';
+import { closePart, openPart } from '../../lib/parts';
+import { InternalError } from '../../ocpp/errors';
+import { firmwarePart } from './firmware-part';
+import type { FirmwareFlows, FirmwarePartContext } from './firmware-flows';
 
 export interface FirmwareContext {
   readonly hal: Hal;
@@ -29,214 +27,94 @@ export interface FirmwareContext {
   readonly restarts: StationRestarts;
 }
 
-interface Update {
-  location: string;
-  /** Wall clock ms. */
-  retrieveAt: number;
-  /** Download attempts left after the current one. */
-  retriesLeft: number;
-  retryIntervalS: number;
-  /** Waiting: for retrieveDate or a retry; Installing: the host was asked to install, the restart follows. */
-  phase: 'Waiting' | 'Downloaded' | 'Installing' | 'Installed';
-  /** The final status, owed to the CSMS until it answered it. */
-  outcome?: FirmwareStatus;
-}
-
-interface DiagnosticsUpload {
-  request: GetDiagnosticsRequest;
-  fileName: string;
-  retriesLeft: number;
-  retryIntervalS: number;
-}
-
-const FILE = 'firmware-update.json';
-const DEFAULT_RETRIES = 1;
-const DEFAULT_RETRY_INTERVAL_S = 60;
+/** Where an update's progress is kept across a reboot. */
+const UPDATE_FILE = 'firmware-update.json';
 
 export class Firmware {
-  /** What a triggered FirmwareStatusNotification reports. */
-  firmwareStatus: FirmwareStatus = 'Idle';
-  diagnosticsStatus: DiagnosticsStatus = 'Idle';
-  private readonly update: TransferFlow<Update>;
-  private readonly diagnostics: TransferFlow<DiagnosticsUpload>;
-  /** Notifications that could not go while offline, sent when the station is online. */
-  private readonly held: HeldNotifications<{ FirmwareStatusNotification: FirmwareStatusNotificationRequest; DiagnosticsStatusNotification: DiagnosticsStatusNotificationRequest }>;
+  /** The flows while one runs (null: the part is not held). */
+  private flows: FirmwareFlows | null = null;
+  /** The flows' context: what they use of the station, and the statuses a trigger reports. */
+  private readonly context: FirmwarePartContext;
 
   constructor(private readonly station: FirmwareContext) {
-    station.triggers.add('DiagnosticsStatusNotification', { send: () => station.session.sendRequested('DiagnosticsStatusNotification', { status: this.diagnosticsStatus }) }); // Idle, or Uploading
-    station.triggers.add('FirmwareStatusNotification', { send: () => station.session.sendRequested('FirmwareStatusNotification', { status: this.firmwareStatus }) }); // Idle, or the update's step
-    const host = { now: station.hal.now, setTimeout: station.hal.setTimeout, log: station.hal.log, storage: station.hal.storage };
-    this.update = new TransferFlow<Update>(host, FILE);
-    this.update.restore('firmware update');
-    this.diagnostics = new TransferFlow<DiagnosticsUpload>(host);
-    this.held = new HeldNotifications(
-      () => station.session.online,
-      (action, payload) => station.session.send(action, payload)
-    );
+    const context: FirmwarePartContext = {
+      hal: station.hal,
+      config: station.config,
+      connectors: station.connectors,
+      session: station.session,
+      restarts: station.restarts,
+      updateFile: UPDATE_FILE,
+      firmwareStatus: 'Idle',
+      diagnosticsStatus: 'Idle',
+      ended: () => station.hal.startTask(() => this.release()),
+    };
+    this.context = context;
+    station.triggers.add('DiagnosticsStatusNotification', { send: () => station.session.sendRequested('DiagnosticsStatusNotification', { status: context.diagnosticsStatus }) }); // Idle, or Uploading
+    station.triggers.add('FirmwareStatusNotification', { send: () => station.session.sendRequested('FirmwareStatusNotification', { status: context.firmwareStatus }) }); // Idle, or the update's step
   }
 
   routes(): Routes {
     return {
       UpdateFirmware: {
-        on: () => ({}),
-        after: (p) => this.schedule(p.location, p.retrieveDate, p.retries, p.retryInterval),
+        on: () => {
+          this.open('UpdateFirmware');
+          return {};
+        },
+        after: (p) => this.open('UpdateFirmware').updateFirmware(p),
       },
       GetDiagnostics: {
-        on: () => ({ fileName: 'diagnostics-' + this.station.hal.settings.id + '-' + fileStamp(this.station.hal.now()) + '.json' }),
-        after: (p, response) => {
-          const upload = this.diagnostics.begin({
-            request: p,
-            fileName: response.fileName || '',
-            retriesLeft: p.retries !== undefined ? p.retries : DEFAULT_RETRIES,
-            retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
-          });
-          this.uploadDiagnostics(upload);
+        on: () => {
+          this.open('GetDiagnostics');
+          return { fileName: 'diagnostics-' + this.station.hal.settings.id + '-' + fileStamp(this.station.hal.now()) + '.json' };
         },
+        after: (p, response) => this.open('GetDiagnostics').getDiagnostics(p, response.fileName || ''),
       },
     };
   }
 
-  /** At boot: resumes a waiting update; reports how an install that restarted the station ended, or a final status not yet answered. */
+  /** At boot: a stored update (waiting, installing, or its final status owed) goes on in the flows. */
   start(): void {
-    const u = this.update.job;
-    if (!u) return;
-    if (u.phase === 'Installed' || u.phase === 'Installing') {
-      // Installing still: the station restarted (power loss?) before the host confirmed. A
-      // host with rollback says whether the new image is the one running. An outcome found
-      // at an earlier boot stays, unless the host has rolled back since.
-      const failure = this.station.hal.firmware.installFailure(u.outcome ? 'Installed' : u.phase);
-      if (failure) this.station.hal.log.error('firmware: installation failed (' + failure + ')');
-      this.finish(failure ? 'InstallationFailed' : u.outcome || 'Installed');
-      return;
+    if (this.station.hal.storage.get(UPDATE_FILE) === null) return;
+    try {
+      this.open('the stored firmware update').start();
+    } catch (e) {
+      return; // logged; the record stays for a boot that can open the part
     }
-    if (u.outcome) return this.finish(u.outcome); // the power went before the CSMS answered it
-    this.firmwareStatus = u.phase === 'Downloaded' ? 'Downloaded' : 'Idle';
-    if (u.phase === 'Downloaded') this.installWhenIdle();
-    else this.update.waitUntil(u.retrieveAt, () => this.download());
+    this.release();
   }
 
   stop(): void {
-    this.update.cancel();
-    this.diagnostics.cancel();
+    if (this.flows) this.flows.stop();
   }
 
-  /** The station is online (booted): notifications held back go now. */
+  /** The station is online (booted): this image stays; notifications held back go now. */
   online(): void {
-    this.station.hal.firmware.confirmBoot(); // an Accepted BootNotification: this image stays
-    this.held.flush();
+    this.station.hal.firmware.confirmBoot(); // an Accepted BootNotification
+    if (this.flows) this.flows.online();
   }
 
   /** A connector changed: an install waits for the transactions to end. */
   connectorChanged(): void {
-    const u = this.update.job;
-    if (u && u.phase === 'Downloaded' && !this.update.waiting) this.installWhenIdle();
+    if (this.flows) this.flows.connectorChanged();
   }
 
-  // ---- UpdateFirmware -------------------------------------------------------------------
-
-  private schedule(location: string, retrieveDate: string, retries?: number, retryInterval?: number): void {
-    const u = this.update.begin({
-      location,
-      retrieveAt: requestedTime(retrieveDate, this.station.hal.now()),
-      retriesLeft: retries !== undefined && retries >= 0 ? retries : DEFAULT_RETRIES,
-      retryIntervalS: retryInterval !== undefined && retryInterval >= 0 ? retryInterval : DEFAULT_RETRY_INTERVAL_S,
-      phase: 'Waiting',
-    });
-    this.station.hal.log.info('firmware update from ' + location + ' at ' + new Date(u.retrieveAt).toISOString());
-    this.update.waitUntil(u.retrieveAt, () => this.download());
-  }
-
-  private download(): void {
-    const u = this.update.job;
-    if (!u) return;
-    const log = this.station.hal.log;
-    this.setFirmwareStatus('Downloading');
-    log.info('firmware: downloading ' + u.location);
-    this.station.hal.firmware.download(u.location, (error, info) => {
-      if (!this.update.isCurrent(u)) return; // replaced by a newer UpdateFirmware meanwhile
-      if (!error) {
-        log.info('firmware: downloaded (' + (info && info.size !== undefined ? info.size + ' bytes' : 'size unknown') + (info && info.sha256 ? ', sha256 ' + info.sha256 : '') + ')');
-        u.phase = 'Downloaded';
-        this.update.save();
-        this.setFirmwareStatus('Downloaded');
-        this.installWhenIdle();
-        return;
-      }
-      if (this.update.retry(u, () => this.download(), (job, at) => (job.retrieveAt = at))) {
-        log.warning('firmware: download failed (' + error + '); again in ' + u.retryIntervalS + ' s, ' + u.retriesLeft + ' more retries after that');
-        return;
-      }
-      log.error('firmware: download failed (' + error + '); update abandoned');
-      this.finish('DownloadFailed');
-    });
-  }
-
-  /** Installs once no transaction runs (checked again on every connector change). */
-  private installWhenIdle(): void {
-    const u = this.update.job;
-    if (!u || u.phase !== 'Downloaded') return;
-    const log = this.station.hal.log;
-    const busy = busyConnector(this.station.connectors);
-    if (busy !== null) {
-      log.info('firmware: install waits for the transaction on connector ' + busy);
-      return;
+  /** The flows, opened now if they are not held; a part that cannot be opened is a CALLERROR for `what`. */
+  private open(what: string): FirmwareFlows {
+    if (this.flows) return this.flows;
+    try {
+      this.flows = openPart(this.station.hal, firmwarePart, this.context);
+    } catch (e) {
+      const why = String((e && (e as Error).message) || e);
+      this.station.hal.log.error(what + ': ' + why);
+      throw new InternalError(what + ': ' + why);
     }
-    u.phase = 'Installing';
-    this.update.save();
-    this.setFirmwareStatus('Installing');
-    this.station.hal.firmware.install((error) => {
-      if (!this.update.isCurrent(u)) return;
-      if (error) {
-        log.error('firmware: installation failed (' + error + ')');
-        this.finish('InstallationFailed');
-        return;
-      }
-      u.phase = 'Installed';
-      this.update.save();
-      log.info('firmware: installed; restarting into it');
-      this.update.restartSoon(() => this.station.restarts.reboot('Reboot'));
-    });
+    return this.flows;
   }
 
-  /** The update is over; its record goes once the CSMS has answered `status`. */
-  private finish(status: FirmwareStatus): void {
-    this.setFirmwareStatus(status, this.update.conclude(this.update.job!, status));
-    this.firmwareStatus = 'Idle'; // a later TriggerMessage: nothing going on
-  }
-
-  private setFirmwareStatus(status: FirmwareStatus, answered?: () => void): void {
-    this.firmwareStatus = status;
-    this.held.notify('FirmwareStatusNotification', { status }, answered);
-  }
-
-  // ---- GetDiagnostics -------------------------------------------------------------------
-
-  /** Uploads the report as the file name the answer to GetDiagnostics gave. */
-  private uploadDiagnostics(upload: DiagnosticsUpload): void {
-    const hal = this.station.hal;
-    this.setDiagnosticsStatus('Uploading');
-    hal.firmware.uploadDiagnostics(upload.request.location, upload.fileName, diagnosticsReport(this.station, upload.request), (error) => {
-      if (!this.diagnostics.isCurrent(upload)) return; // replaced by a newer GetDiagnostics meanwhile
-      if (!error) {
-        hal.log.info('diagnostics uploaded as ' + upload.fileName);
-        this.diagnostics.end();
-        this.setDiagnosticsStatus('Uploaded');
-        this.diagnosticsStatus = 'Idle';
-        return;
-      }
-      if (this.diagnostics.retry(upload, () => this.uploadDiagnostics(upload))) {
-        hal.log.warning('diagnostics upload failed (' + error + '); again in ' + upload.retryIntervalS + ' s');
-        return;
-      }
-      hal.log.error('diagnostics upload failed (' + error + ')');
-      this.diagnostics.end();
-      this.setDiagnosticsStatus('UploadFailed');
-      this.diagnosticsStatus = 'Idle';
-    });
-  }
-
-  private setDiagnosticsStatus(status: DiagnosticsStatus): void {
-    this.diagnosticsStatus = status;
-    this.held.notify('DiagnosticsStatusNotification', { status });
+  /** Lets the flows go once nothing is under way (the host frees the part's code with them). */
+  private release(): void {
+    if (!this.flows || !this.flows.idle()) return;
+    this.flows = null;
+    closePart(this.station.hal, firmwarePart);
   }
 }

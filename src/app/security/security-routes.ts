@@ -1,7 +1,8 @@
 // What the station answers to the security extension's CSMS-initiated actions:
 // InstallCertificate, DeleteCertificate, GetInstalledCertificateIds, CertificateSigned and
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
-// SignedUpdateFirmware is signed-firmware.ts's, GetLog src/lib/log-upload.ts's.
+// SignedUpdateFirmware is signed-firmware.ts's, GetLog src/lib/log-upload.ts's: both in the
+// part Security opens for them (security-transfers.ts).
 import { Routes } from '../routes';
 import { Triggers } from '../remote-trigger/triggers';
 import { Security } from './security';
@@ -10,8 +11,15 @@ export function securityRoutes(security: Security, triggers: Triggers): Routes {
   const certificates = security.certificates;
   const log = security.log;
   return {
-    SignedUpdateFirmware: security.signedFirmware.routes().SignedUpdateFirmware,
-    GetLog: security.logs.route,
+    // The transfers are a part (security-transfers.ts), opened for the request.
+    SignedUpdateFirmware: {
+      on: (p) => security.openTransfers('SignedUpdateFirmware').signedFirmware.routes().SignedUpdateFirmware!.on(p),
+      after: (p, response, uniqueId) => security.openTransfers('SignedUpdateFirmware').signedFirmware.routes().SignedUpdateFirmware!.after!(p, response, uniqueId),
+    },
+    GetLog: {
+      on: (p) => security.openTransfers('GetLog').logs.route.on(p),
+      after: (p, response) => security.openTransfers('GetLog').logs.route.after(p, response),
+    },
 
     InstallCertificate: {
       on: (p) => {

@@ -15,10 +15,12 @@ import { SecurityEventType } from './security-event-types';
 import { connectionFailure } from '../../lib/connection-failure';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems } from '../../lib/certificates';
 import { CertificateUse } from '../../ocpp/v16/generated/types';
-import { SignedFirmware } from './signed-firmware';
-import { LogUploadFlow } from '../../lib/log-upload';
 import { SecurityContext } from '../context';
-import { diagnosticsReport } from '../core/diagnostics-report';
+import { Timer } from '../../../hal/index';
+import { closePart, openPart } from '../../lib/parts';
+import { InternalError } from '../../ocpp/errors';
+import { securityTransfersPart } from './security-transfers-part';
+import type { SecurityTransfers, SecurityTransfersContext } from './security-transfers';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
 export const TRIAL_ATTEMPTS = 3;
@@ -29,6 +31,12 @@ const RECONNECT_DELAY_MS = 1000;
 const CLOCK_EVENT_MIN_MS = 60000;
 /** InvalidMessages: at most one event in this long (the others are counted into the next). */
 const INVALID_EVENT_INTERVAL_MS = 3600000;
+/** Where a signed firmware update's progress is kept across a reboot. */
+const SIGNED_UPDATE_FILE = 'signed-firmware-update.json';
+/** While the transfers' part is held: how often it is looked at to let it go once they are over. */
+const TRANSFERS_CHECK_MS = 5000;
+/** What a trigger reports while no transfer runs. */
+const IDLE: { status: 'Idle' } = { status: 'Idle' };
 
 
 interface SavedCredentials {
@@ -39,8 +47,9 @@ interface SavedCredentials {
 export class Security {
   readonly events: SecurityEvents<SecurityEventType>;
   readonly certificates: Certificates<CertificateUse>;
-  readonly signedFirmware: SignedFirmware;
-  readonly logs: LogUploadFlow;
+  /** SignedUpdateFirmware and GetLog while one runs (a part: security-transfers.ts), else null. */
+  private transfers: SecurityTransfers | null = null;
+  private transfersCheck: Timer | null = null;
   /** The credentials of the last connection that opened (or the ones the station booted with). */
   private proven: SavedCredentials;
   /** Credentials being tried: failed attempts so far (null: no trial). */
@@ -68,17 +77,6 @@ export class Security {
       storeMax: () => config.getInt('CertificateStoreMaxLength'),
       chainMax: () => config.getInt('CertificateSignedMaxChainSize'),
     });
-    this.signedFirmware = new SignedFirmware(station, this.certificates, this.events);
-    // GetLog (whitepaper section 8): the flow the 2.0.1 GetLog runs too; 1.6 has no AcceptedCanceled status to notify.
-    this.logs = new LogUploadFlow(
-      hal,
-      { online: () => station.session.online, send: (action, payload) => station.session.send(action, payload) },
-      {
-        securityLog: () => this.events.securityLog(),
-        diagnostics: (oldest, latest) => diagnosticsReport(station, { startTime: oldest, stopTime: latest }),
-      },
-      false
-    );
     const initialProfile = s.securityProfile >= 0 && s.securityProfile <= 3 ? s.securityProfile : impliedProfile(s.url, s.password, s.cert, s.key);
     config.addKey('SecurityProfile', {
       value: String(initialProfile),
@@ -118,32 +116,79 @@ export class Security {
   /** ExtendedTriggerMessage's own targets, and its FirmwareStatusNotification: the signed update's. */
   private addTriggers(station: SecurityContext): void {
     const triggers = station.triggers;
-    triggers.addExtended('LogStatusNotification', { status: () => 'Accepted', send: () => station.session.sendRequested('LogStatusNotification', statusOf(this.logs)) }); // Idle, or Uploading
+    triggers.addExtended('LogStatusNotification', { status: () => 'Accepted', send: () => station.session.sendRequested('LogStatusNotification', this.transfers ? statusOf(this.transfers.logs) : IDLE) }); // Idle, or Uploading
     // The host cannot make keys: Rejected.
     triggers.addExtended('SignChargePointCertificate', { status: () => (this.certificates.crypto ? 'Accepted' : 'Rejected'), send: () => this.signCertificate() });
-    triggers.addExtended('FirmwareStatusNotification', { send: () => station.session.sendRequested('SignedFirmwareStatusNotification', statusOf(this.signedFirmware)) }); // Idle, or the update's step
+    triggers.addExtended('FirmwareStatusNotification', { send: () => station.session.sendRequested('SignedFirmwareStatusNotification', this.transfers ? statusOf(this.transfers.signedFirmware) : IDLE) }); // Idle, or the update's step
   }
 
-  /** At boot, after the interrupted transactions were stopped. */
+  /** At boot, after the interrupted transactions were stopped: a stored signed update goes on. */
   start(): void {
-    this.signedFirmware.start();
+    if (this.station.hal.storage.get(SIGNED_UPDATE_FILE) === null) return;
+    try {
+      this.openTransfers('the stored signed firmware update').signedFirmware.start();
+    } catch (e) {
+      return; // logged; the record stays for a boot that can open the part
+    }
   }
 
   stop(): void {
-    this.signedFirmware.stop();
-    this.logs.stop();
+    if (!this.transfers) return;
+    this.transfers.signedFirmware.stop();
+    this.transfers.logs.stop();
+    if (this.transfersCheck) this.transfersCheck.cancel();
+    this.transfersCheck = null;
   }
 
   /** Booted and connected: queued security events and held-back notifications go out. */
   online(link: EventLink): void {
     this.events.online(link);
-    this.signedFirmware.online();
-    this.logs.online();
+    if (!this.transfers) return;
+    this.transfers.signedFirmware.online();
+    this.transfers.logs.online();
   }
 
   /** A connector changed (an install waits for the transactions). */
   connectorChanged(): void {
-    this.signedFirmware.connectorChanged();
+    if (this.transfers) this.transfers.signedFirmware.connectorChanged();
+  }
+
+  /**
+   * SignedUpdateFirmware's and GetLog's flows, opened now if they are not held (then looked at
+   * every few seconds, and let go once over); a part that cannot be opened is a CALLERROR
+   * InternalError for `what`, with an error log line.
+   */
+  openTransfers(what: string): SecurityTransfers {
+    if (this.transfers) return this.transfers;
+    const station = this.station;
+    const context: SecurityTransfersContext = {
+      hal: station.hal,
+      config: station.config,
+      connectors: station.connectors,
+      session: station.session,
+      restarts: station.restarts,
+      certificates: this.certificates,
+      events: this.events,
+      updateFile: SIGNED_UPDATE_FILE,
+    };
+    try {
+      this.transfers = openPart(station.hal, securityTransfersPart, context);
+    } catch (e) {
+      const why = String((e && (e as Error).message) || e);
+      station.hal.log.error(what + ': ' + why);
+      throw new InternalError(what + ': ' + why);
+    }
+    this.transfersCheck = station.hal.setInterval(() => this.releaseTransfers(), TRANSFERS_CHECK_MS);
+    return this.transfers;
+  }
+
+  /** Lets the transfers go once they are over (the host frees the part's code with them). */
+  private releaseTransfers(): void {
+    if (!this.transfers || this.transfers.underWay()) return;
+    this.transfers = null;
+    if (this.transfersCheck) this.transfersCheck.cancel();
+    this.transfersCheck = null;
+    closePart(this.station.hal, securityTransfersPart);
   }
 
   offline(): void {

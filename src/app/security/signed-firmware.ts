@@ -16,6 +16,8 @@ import { FirmwareUpdate } from '../../lib/firmware-update';
 
 export interface SignedFirmwareContext {
   readonly hal: Hal;
+  /** Where the update's progress is kept across a reboot. */
+  readonly updateFile: string;
   readonly connectors: Connector[];
   readonly session: Pick<SessionView, 'online' | 'send'>;
   readonly restarts: StationRestarts;
@@ -43,7 +45,7 @@ export class SignedFirmware {
         },
         reboot: () => station.restarts.reboot('Reboot'),
       },
-      { file: 'signed-firmware-update.json', action: 'SignedFirmwareStatusNotification', request: 'SignedUpdateFirmware', what: 'signed firmware', unsigned: false }
+      { file: station.updateFile, action: 'SignedFirmwareStatusNotification', request: 'SignedUpdateFirmware', what: 'signed firmware', unsigned: false }
     );
   }
 
@@ -70,6 +72,11 @@ export class SignedFirmware {
         },
       },
     };
+  }
+
+  /** Not yet over: an update under way, its final status owed, or a notification held back. */
+  underWay(): boolean {
+    return this.update.underWay();
   }
 
   /** At boot: resumes an update; reports how an install that restarted the station ended, or a final status not yet answered. */

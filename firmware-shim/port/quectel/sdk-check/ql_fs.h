@@ -9,6 +9,8 @@ int ql_fclose(QFILE fd);
 int ql_fread(void *buffer, size_t size, size_t num, QFILE fd);
 int ql_fwrite(void *buffer, size_t size, size_t num, QFILE fd);
 int ql_fsize(QFILE fd);
+#define QL_SEEK_SET 0
+int ql_fseek(QFILE fd, long offset, int origin);
 int ql_fsync(QFILE fd);
 int ql_file_exist(const char *file_name);
 int ql_remove(const char *file_name);

@@ -1,0 +1,196 @@
+// Parts (src/lib/parts.ts, build/parts.mjs, the optional host ABI member partLoad): the
+// flashed firmware carries the Firmware Management flows behind its own code; both hosts
+// evaluate only the bundle's own code at boot, load the part when its request comes, answer
+// correctly, and QuickJS frees the part again (the heap comes back near its level). A part
+// the file does not have, or one that does not load, is a CALLERROR InternalError with an
+// error log line, and the station goes on. Power cuts during a firmware update (the part
+// reloaded by the boot that finds the stored update, from the installed image) are
+// shim-firmware.test.mjs's, which runs the parted dist/simulator.min.js.
+import { test, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { root, FIRMWARE, SIMULATOR, bundleFile, minifiedName } from '../../build/build.mjs';
+import { readParts, mainSection } from '../../sim/bundle-parts.mjs';
+import { buildShim } from '../../firmware-shim/build.mjs';
+import { startHost, hostBinary } from '../../firmware-shim/testing.mjs';
+import { stationTests, within } from './lib/stations.mjs';
+
+const FLASHED = join(root, minifiedName(FIRMWARE.out));
+const rig = stationTests('parts');
+const scratch = mkdtempSync(join(tmpdir(), 'parts-bundles-'));
+const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
+if (!shim.ok) process.stderr.write(`parts: the native host's tests skipped: ${shim.reason}\n`);
+const native = shim.ok ? test : test.skip;
+let csms;
+
+before(async () => {
+  csms = await rig.csms({ heartbeatInterval: 60, callTimeout: 5 });
+});
+
+/** A copy of the flashed firmware with `change(bytes, layout)` applied, in the scratch folder. */
+function variant(name, change) {
+  const bytes = Buffer.from(readFileSync(FLASHED));
+  const file = join(scratch, name);
+  writeFileSync(file, change(bytes, readParts(bytes)));
+  return file;
+}
+
+/** The flashed firmware with its part's bytes made into a script that is a SyntaxError (the SHA-1 a host takes at boot still matches: the file is what it was then). */
+const corruptPart = () =>
+  variant('corrupt-part.min.js', (bytes, layout) => {
+    const [offset, length] = layout.parts.firmware;
+    bytes.fill(0x20, offset, offset + length - 1); // blanks (its line end stays) …
+    bytes.write('}{', offset, 'latin1'); // … after a token no script starts with
+    return bytes;
+  });
+
+/** The flashed firmware whose last line names no part. */
+const noPart = () =>
+  variant('no-part.min.js', (bytes) => {
+    const text = bytes.toString('latin1');
+    return Buffer.from(text.replace(/ firmware:\d+:\d+(?=[^\n]*\n$)/, ''), 'latin1');
+  });
+
+async function getDiagnostics(id) {
+  const from = csms.records.length;
+  const answer = await csms.call(id, 'GetDiagnostics', { location: csms.diagnosticsUrl });
+  assert.match(answer.fileName, new RegExp(`^diagnostics-${id}-\\d{8}T\\d{6}Z\\.json$`));
+  await csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === 'DiagnosticsStatusNotification' && r.payload.status === 'Uploaded', { timeout: 20000, what: `${id} Uploaded` });
+  const statuses = csms.messages(id).filter((r) => r.seq >= from && r.type === 'CALL' && r.action === 'DiagnosticsStatusNotification').map((r) => r.payload.status);
+  assert.deepEqual(statuses, ['Uploading', 'Uploaded']);
+  return answer.fileName;
+}
+
+/** The CALLERROR a CALL got: { code, description }, or the answer when it was none. */
+async function callError(id, action, payload) {
+  try {
+    return { answer: await csms.call(id, action, payload) };
+  } catch (err) {
+    return { code: err.rpcErrorCode, description: err.message };
+  }
+}
+
+test('the flashed bundles carry the Firmware Management flows and the security extension\'s transfers as parts behind their own code; the unminified twins and a --parts none build keep them resident', async () => {
+  for (const out of [FIRMWARE.out, SIMULATOR.out]) {
+    const bytes = readFileSync(join(root, minifiedName(out)));
+    const layout = readParts(bytes);
+    assert.ok(layout && layout.parts.firmware, `${minifiedName(out)} has the part firmware`);
+    const main = mainSection(bytes).toString('utf8');
+    const [offset, length] = layout.parts.firmware;
+    const part = bytes.subarray(offset, offset + length).toString('utf8');
+    // The flows' log texts are the part's, not the resident code's.
+    assert.ok(part.includes('firmware: downloading ') && !main.includes('firmware: downloading '), 'the download flow is in the part only');
+    assert.ok(part.includes('diagnostics uploaded as ') && !main.includes('diagnostics uploaded as '));
+    assert.ok(main.length + part.length < bytes.length);
+    // The security extension's transfers (SignedUpdateFirmware, GetLog) are a part of their own.
+    const [sOffset, sLength] = layout.parts['security-transfers'];
+    const security = bytes.subarray(sOffset, sOffset + sLength).toString('utf8');
+    assert.ok(security.includes('no security log is kept') && !main.includes('no security log is kept'), 'the log upload is in its part only');
+    assert.ok(security.includes('InvalidFirmwareSigningCertificate') && !main.includes('InvalidFirmwareSigningCertificate'), 'the signed update flow is in its part only');
+    assert.equal(readParts(readFileSync(join(root, out))), null, `${out} has no parts`);
+  }
+  const whole = await bundleFile(FIRMWARE.entry, { minify: true });
+  assert.equal(readParts(Buffer.from(whole)), null);
+  assert.ok(whole.includes('firmware: downloading '));
+});
+
+// The simulator host has no partRelease (quickjs-emscripten has no call for QuickJS's cycle
+// collection): there a released part's code goes at QuickJS's next automatic collection, so
+// only the native host's heap is checked to come back.
+test('simulator host: GetDiagnostics loads the part, answers and uploads; again, loaded again', async () => {
+  const id = 'PART-SIM';
+  const station = await rig.start({ url: csms.url, id, connectors: 2 }, { bundle: FLASHED, logLevel: 'debug' });
+  await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 20000 }));
+  await new Promise((r) => setTimeout(r, 500));
+  const before = station.memory().used;
+  await within(station, getDiagnostics(id));
+  assert.ok(csms.uploads.some((u) => u.name.startsWith(`diagnostics-${id}-`)), 'the CSMS has the file');
+  assert.ok(station.logs.some((l) => /^part firmware loaded \(\d+ bytes\)$/.test(l)), 'the host loaded the part');
+  assert.ok(station.memory().peak > before + 4096, `the part took room while it ran (peak ${station.memory().peak}, before ${before})`);
+  // Again, once the first has been let go (its last notification answered): loaded again, the same answer.
+  await new Promise((r) => setTimeout(r, 500));
+  await within(station, getDiagnostics(id));
+  assert.equal(station.logs.filter((l) => /^part firmware loaded/.test(l)).length, 2);
+});
+
+test('simulator host: a part the file does not have, or one that does not load, is a CALLERROR InternalError with an error log line; the station goes on', async () => {
+  for (const [id, bundle, why] of [
+    ['PART-SIM-NONE', noPart(), /has no part "firmware"/],
+    ['PART-SIM-BAD', corruptPart(), /part "firmware" does not load: SyntaxError/],
+  ]) {
+    const station = await rig.start({ url: csms.url, id, connectors: 2 }, { bundle });
+    await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 20000 }));
+    for (const action of ['GetDiagnostics', 'UpdateFirmware']) {
+      const payload = action === 'GetDiagnostics' ? { location: csms.diagnosticsUrl } : { location: csms.httpUrl + '/firmware/x.js', retrieveDate: new Date().toISOString() };
+      const r = await callError(id, action, payload);
+      assert.equal(r.code, 'InternalError', `${id} ${action}: ${JSON.stringify(r)}`);
+      assert.match(r.description, why);
+      assert.ok(station.logs.some((l) => l.startsWith(action + ': part firmware could not be loaded: ') && why.test(l)), `${id}: an error line for ${action}`);
+    }
+    assert.deepEqual(await csms.call(id, 'GetConfiguration', { key: ['HeartbeatInterval'] }), { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }] });
+    assert.ok(station.running);
+    await station.stop(0, 'test over');
+  }
+});
+
+/** The native host's "heap now" (SIGUSR1) after `from` characters of its output. */
+async function nativeHeapNow(host) {
+  const from = host.output().length;
+  host.child.kill('SIGUSR1');
+  for (let i = 0; i < 100; i++) {
+    const m = /ocpp-host: heap now (\d+) bytes/.exec(host.output().slice(from));
+    if (m) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no heap report');
+}
+
+native('native host: GetDiagnostics loads the part from the file, as a script and as bytecode; the heap comes back to its level; a missing or corrupt part is a CALLERROR and the station goes on', { timeout: 120000 }, async () => {
+  const bytecode = join(scratch, 'firmware.qjbc');
+  const compiled = spawnSync(hostBinary(), [FLASHED, '--compile', bytecode], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  const layout = readParts(readFileSync(bytecode));
+  assert.ok(layout && layout.parts.firmware, 'the bytecode has the part too');
+  assert.equal(readFileSync(bytecode)[layout.parts.firmware[0]] & ~0x40, 2, 'the part is bytecode');
+  for (const [id, bundle] of [
+    ['PART-NAT-JS', FLASHED],
+    ['PART-NAT-BC', bytecode],
+  ]) {
+    const host = startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2', '--log-level', 'debug'], { timeout: 100000 });
+    await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await nativeHeapNow(host);
+    await getDiagnostics(id);
+    await host.waitFor(/^part firmware loaded \(\d+ bytes\)$/);
+    const released = await host.waitFor(/^part firmware released: heap \d+ -> \d+ bytes$/);
+    const [, during, freed] = /heap (\d+) -> (\d+)/.exec(released.text).map(Number);
+    assert.ok(freed < during - 8192, `${id}: the release freed the part's code (${during} -> ${freed})`);
+    const after = await nativeHeapNow(host);
+    // Near its level: what stays is QuickJS's tables grown for the part (atoms, shapes), once.
+    assert.ok(after < before + 4096, `${id}: the heap came back near its level: ${before} before, ${after} after`);
+    await getDiagnostics(id);
+    await host.waitFor(/^part firmware released/, { from: host.lines.findIndex((l) => l === released) + 1 });
+    const again = await nativeHeapNow(host);
+    assert.equal(host.lines.filter((l) => /^part firmware loaded/.test(l.text)).length, 2);
+    assert.ok(again < after + 512, `${id}: a second load leaves nothing more: ${after}, then ${again}`);
+    const { code } = await host.stop();
+    assert.equal(code, 130);
+  }
+  for (const [id, bundle, why] of [
+    ['PART-NAT-NONE', noPart(), /has no part "firmware"/],
+    ['PART-NAT-BAD', corruptPart(), /part "firmware" does not load: SyntaxError/],
+  ]) {
+    const host = startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2'], { timeout: 100000 });
+    await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
+    const r = await callError(id, 'GetDiagnostics', { location: csms.diagnosticsUrl });
+    assert.equal(r.code, 'InternalError', JSON.stringify(r));
+    assert.match(r.description, why);
+    await host.waitFor(/^GetDiagnostics: part firmware could not be loaded: /);
+    assert.deepEqual(await csms.call(id, 'GetConfiguration', { key: ['HeartbeatInterval'] }), { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }] });
+    const { code } = await host.stop();
+    assert.equal(code, 130, 'the station ran on until stopped');
+  }
+});

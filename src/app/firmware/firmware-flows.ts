@@ -10,7 +10,7 @@
 // UpdateFirmware: at retrieveDate → Downloading → (retries, retryInterval apart) Downloaded or
 // DownloadFailed → once no transaction runs: Installing → the host installs → the station
 // restarts → after the boot: Installed (or InstallationFailed). The update's progress is kept
-// in storage (FIRMWARE_UPDATE_FILE), so a reboot before retrieveDate or during the install
+// in storage (the context's updateFile), so a reboot before retrieveDate or during the install
 // does not lose it, nor one before the CSMS answered the final status (it goes again after
 // the boot). Both flows are the transfer flow of src/lib/transfer.ts.
 import { Hal } from '../../../hal/index';

@@ -29,12 +29,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as acorn from 'acorn';
 import { root, FIRMWARE, FIRMWARE_201, SIMULATOR, SIMULATOR_201, bundleFile, minifiedName } from '../build/build.mjs';
-import { builtinNames, ocppNames } from '../build/mangle.mjs';
+import { builtinNames, declaredMembers, ocppNames } from '../build/mangle.mjs';
 import { binary as NATIVE_HOST, ARMHF } from '../firmware-shim/build.mjs';
 import { Csms } from '../sim/csms.mjs';
 import { compileArmhf, measureArmhf } from './armhf.mjs';
-
-const require = (await import('node:module')).createRequire(import.meta.url);
 
 /** Bytes QuickJS counts for one atom of `text` on a 32-bit target (see above). */
 export function atomBytes(text) {
@@ -90,18 +88,6 @@ export function compile(bundle) {
   }
 }
 
-/** The members an interface file declares (property and method signatures). */
-export function declaredMembers(file) {
-  const ts = require('typescript');
-  const sf = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES5, true);
-  const names = new Set();
-  const visit = (n) => {
-    if ((ts.isPropertySignature(n) || ts.isMethodSignature(n)) && n.name && ts.isIdentifier(n.name)) names.add(n.name.text);
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return names;
-}
 
 /** Walks an acorn tree, calling visit(node, ancestors). */
 function walk(node, visit, ancestors = []) {
@@ -219,8 +205,8 @@ export function census(minified, readable) {
   const min = uses(readFileSync(minified, 'utf8'));
   const read = uses(readFileSync(readable, 'utf8'), { modules: true });
   const ocpp = ocppNames(root);
-  const abi = declaredMembers('hal/host-abi.ts');
-  const settings = declaredMembers('hal/settings.ts');
+  const abi = declaredMembers(root, 'hal/host-abi.ts');
+  const settings = declaredMembers(root, 'hal/settings.ts');
   const builtins = builtinNames();
   const classify = (text) => {
     const asProp = min.props.has(text) || (min.literals.get(text) && min.literals.get(text).has('key'));

@@ -92,6 +92,19 @@ export const CROSSING_FILES = ['hal/host-abi.ts', 'hal/host-hardware.ts', 'hal/s
 const UNMINIFIED_DIRS = ['test/quickjs', 'test/lib'];
 const CROSSING_DIRS = [/\/src\/ocpp\/v16\/generated\//, /\/src\/ocpp\/v201\/generated\//];
 
+/** The members an interface file of the project declares (property and method signatures). */
+export function declaredMembers(root, file) {
+  const ts = require('typescript');
+  const sf = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES5, true);
+  const names = new Set();
+  const visit = (n) => {
+    if ((ts.isPropertySignature(n) || ts.isMethodSignature(n)) && n.name && ts.isIdentifier(n.name)) names.add(n.name.text);
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return names;
+}
+
 /**
  * The names that may be shortened, sorted, from the project's sources (type-checked, for the
  * `any` rule and for what flows into JSON). `extra`: files outside tsconfig.json's folders (a

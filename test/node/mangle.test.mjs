@@ -10,28 +10,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRequire } from 'node:module';
 import * as acorn from 'acorn';
 import { root } from '../../build/build.mjs';
 import { inputsFingerprint } from '../../build/build-inputs.mjs';
-import { CROSSING_FILES, mangleableNames, ocppNames } from '../../build/mangle.mjs';
+import { CROSSING_FILES, declaredMembers, mangleableNames, ocppNames } from '../../build/mangle.mjs';
 import { Csms } from '../../sim/csms.mjs';
 import { SimulatedStation } from '../../sim/host.mjs';
-
-const require = createRequire(import.meta.url);
-const ts = require('typescript');
-
-/** The members an interface file declares (property and method signatures). */
-function declaredMembers(file) {
-  const sf = ts.createSourceFile(file, readFileSync(join(root, file), 'utf8'), ts.ScriptTarget.ES5, true);
-  const names = new Set();
-  const visit = (n) => {
-    if ((ts.isPropertySignature(n) || ts.isMethodSignature(n)) && n.name && ts.isIdentifier(n.name)) names.add(n.name.text);
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return names;
-}
 
 /** Every property name a bundle spells out: accessed, an object key, or a string. */
 function spelledNames(file) {
@@ -52,9 +36,9 @@ function spelledNames(file) {
 }
 
 const names = mangleableNames(root, inputsFingerprint(root));
-const abi = declaredMembers('hal/host-abi.ts');
-const hardwareJson = declaredMembers('hal/host-hardware.ts');
-const settings = declaredMembers('hal/settings.ts');
+const abi = declaredMembers(root, 'hal/host-abi.ts');
+const hardwareJson = declaredMembers(root, 'hal/host-hardware.ts');
+const settings = declaredMembers(root, 'hal/settings.ts');
 const ocpp = ocppNames(root);
 const crossing = (n) => ocpp.has(n) || abi.has(n) || hardwareJson.has(n) || settings.has(n);
 

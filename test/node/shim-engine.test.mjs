@@ -88,6 +88,19 @@ async function nativeAnswers(file, id) {
   return r.lines.filter((l) => l.level === 'info' && l.text.includes(' = ')).map((l) => l.text);
 }
 
+/** What a guest's observations() answers in the unpatched engine (the simulator's quickjs-emscripten). */
+async function unpatchedAnswers(guest, fileName) {
+  const vm = (await getQuickJS()).newContext();
+  try {
+    const answers = vm.unwrapResult(vm.evalCode(guest + 'observations();', fileName));
+    const reference = vm.dump(answers);
+    answers.dispose();
+    return reference;
+  } finally {
+    vm.dispose();
+  }
+}
+
 shimTest('function objects answer in the native host as in the unpatched QuickJS the simulator runs', async () => {
   const script = join(dataDir, 'functions.js');
   writeFileSync(script, FUNCTIONS_GUEST + 'var o = observations(); for (var i = 0; i < o.length; i++) ocppHost.log(20, o[i]); ocppHost.exit(0);');
@@ -95,16 +108,7 @@ shimTest('function objects answer in the native host as in the unpatched QuickJS
   const compiled = spawnSync(shim.binary, [script, '--compile', bytecode], { encoding: 'utf8' });
   assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
 
-  const QuickJS = await getQuickJS();
-  const vm = QuickJS.newContext();
-  let reference;
-  try {
-    const answers = vm.unwrapResult(vm.evalCode(FUNCTIONS_GUEST + 'observations();', 'functions.js'));
-    reference = vm.dump(answers);
-    answers.dispose();
-  } finally {
-    vm.dispose();
-  }
+  const reference = await unpatchedAnswers(FUNCTIONS_GUEST, 'functions.js');
   assert.equal(reference.length, 37);
   // What the answers are (the unpatched engine's): a few that the patch could get wrong.
   assert.ok(reference.includes('var name = viaVar,1,true'), reference.join('\n'));
@@ -143,16 +147,7 @@ function observations() {
 shimTest('objects keep their properties through additions, deletions and compaction as in the unpatched QuickJS', async () => {
   const script = join(dataDir, 'shapes.js');
   writeFileSync(script, SHAPES_GUEST + 'var o = observations(); for (var i = 0; i < o.length; i++) ocppHost.log(20, o[i]); ocppHost.exit(0);');
-  const QuickJS = await getQuickJS();
-  const vm = QuickJS.newContext();
-  let reference;
-  try {
-    const answers = vm.unwrapResult(vm.evalCode(SHAPES_GUEST + 'observations();', 'shapes.js'));
-    reference = vm.dump(answers);
-    answers.dispose();
-  } finally {
-    vm.dispose();
-  }
+  const reference = await unpatchedAnswers(SHAPES_GUEST, 'shapes.js');
   assert.equal(reference.length, 25);
   const r = await startHost(script, args('ENGINE-SHAPES')).exited;
   assert.equal(r.code, 0, r.stdout + r.stderr);

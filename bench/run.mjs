@@ -22,6 +22,7 @@ import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } fr
 import { scaleStep } from './scale.mjs';
 import { startCsmsProcess } from './peer.mjs';
 import { buildCoreOnly, CORE_ONLY } from './core-only.mjs';
+import { buildShim, buildShimArmhf } from '../firmware-shim/build.mjs';
 
 const KB = 1024;
 const NATIVE_HOST = join(root, 'firmware-shim', 'build', 'ocpp-host');
@@ -45,6 +46,13 @@ if (flags.help) {
   process.exit(0);
 }
 const quick = flags.quick;
+// A native host built before the sources changed (a checkout moved on, a worktree's older
+// build) would be measured as if it were this code's, or fail on a host-ABI member it lacks:
+// each host that is built is brought up to date first (make: nothing to do when it is). One
+// that is not built stays so (its rows say how to build it); a failing build ends the run.
+for (const [built, build] of [[existsSync(NATIVE_HOST), buildShim], [armhfBuilt(), buildShimArmhf]]) {
+  if (built) build({ say: (line) => console.log(line) });
+}
 const maxStations = Number(flags['max-stations']);
 const plan = quick
   ? { coldRuns: 5, seconds: 1, steps: [20], intervalS: 2 }

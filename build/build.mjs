@@ -19,6 +19,7 @@ import { checkES5 } from './es5-check.mjs';
 import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
 import { buildFeatures, featuresPlugin, isStation201, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin, stationsOf } from './features.mjs';
+import { halMembersPlugin, unnamedHalMembers } from './hal-members.mjs';
 import { checkPart, partExpression, partOptions, partStubsPlugin, readParts, usedParts, withParts } from './parts.mjs';
 import * as v16 from './gen-ocpp16.mjs';
 import * as v201 from './gen-ocpp201.mjs';
@@ -145,7 +146,8 @@ function bundleOptions(entry, minify, tscDir, features, tables = []) {
  * `features`, the stations the bundle holds with the features each left out (stationsOf).
  */
 export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false, stations, parts = false } = {}) {
-  const options = bundleOptions(entry, minify, tscDir, features, await servedTables(entry, tscDir, features, served201));
+  const tables = await servedTables(entry, tscDir, features, served201);
+  const options = bundleOptions(entry, minify, tscDir, features, [...tables, ...(await halMembers(entry, tscDir, features, tables))]);
   if (parts) {
     options.plugins = [partStubsPlugin(root, tscDir), ...options.plugins];
     options.metafile = true;
@@ -202,6 +204,16 @@ async function servedTables(entry, tscDir, features, served201) {
     if (served.length < all.length) plugins.push(schemasPlugin(tscDir, gen.servedSchemasModule(served), folder));
   }
   return plugins;
+}
+
+/**
+ * The plugin leaving out the HAL's optional members the bundle's code never names (see
+ * build/hal-members.mjs), found in the bundle built once with them; none when it names them all.
+ */
+async function halMembers(entry, tscDir, features, tables) {
+  const probe = await esbuild.build(bundleOptions(entry, false, tscDir, features, tables));
+  const members = unnamedHalMembers(probe.outputFiles[0].text, relative(root, tscDir).split(sep).join('/'));
+  return members.length ? [halMembersPlugin(tscDir, members)] : [];
 }
 
 /** Both bundles of `b` ({ entry, out }: the bundle and its minified twin) as a build makes them. */

@@ -4,9 +4,13 @@
 // (device), `uos` files (storage) and `log`.
 import { HostABI, HostSocketOptions, CertificateInfo } from './host-abi';
 import { Settings, parseSettings } from './settings';
+import { Storage, storageOf } from './storage';
+import { FirmwareHooks, firmwareOf } from './firmware-hooks';
 
 export { Settings } from './settings';
 export { CertificateInfo } from './host-abi';
+export { Storage } from './storage';
+export { FirmwareHooks, TransferDone } from './firmware-hooks';
 
 /**
  * Key pairs, CSRs and certificate checks, done by the host (the optional crypto* members
@@ -61,46 +65,6 @@ export interface Timer {
   cancel(this: Timer): void;
 }
 
-/** Durable key/value storage and append-only record logs over the host's files. */
-export interface Storage {
-  get(key: string): string | null;
-  /** Atomic, durable replace. */
-  set(key: string, value: string): void;
-  remove(key: string): void;
-  /** Appends one record (a line; must not contain "\n") durably. */
-  append(log: string, record: string): void;
-  /** All complete records of a log, oldest first (a torn last line is dropped). */
-  records(log: string): string[];
-}
-
-/** The outcome of a transfer: error null when it worked (info: the host's JSON, parsed). */
-export type TransferDone = (error: string | null, info?: { size?: number; sha256?: string }) => void;
-
-/**
- * Firmware Management's hooks over the optional host ABI members. Always present: on a
- * host without a member the call reports an error (on a later turn), so the station degrades
- * to DownloadFailed / InstallationFailed / UploadFailed with a clear reason.
- */
-export interface FirmwareHooks {
-  /** Downloads and checks a firmware image (host staging area). */
-  download(url: string, done: TransferDone): void;
-  /** Installs the staged image: it runs after the next restart. */
-  install(done: TransferDone): void;
-  /** Uploads a diagnostics file to a directory URL. */
-  uploadDiagnostics(location: string, fileName: string, data: string, done: TransferDone): void;
-  /** Checks the staged image's signature (SignedUpdateFirmware): error null when it is good. */
-  verifySignature(signingCertificate: string, signature: string, done: TransferDone): void;
-  /** Does the host have firmwareVerifySignature (else SignedUpdateFirmware is Rejected up front)? */
-  readonly canVerifySignatures: boolean;
-  /**
-   * After a restart into an installed image (`recorded`: the phase the update had reached):
-   * null when the new image runs, else why the host rolled back to the previous one.
-   */
-  installFailure(recorded: 'Installing' | 'Installed'): string | null;
-  /** The station reached an Accepted BootNotification: the running image is the one to keep. */
-  confirmBoot(): void;
-}
-
 /**
  * The host's control of a simulated station (optional ABI members controlListen /
  * controlChanged): requests and replies as objects here, JSON across the boundary.
@@ -153,13 +117,6 @@ export interface Hal {
   readonly control: HalControl | null;
 }
 
-const FILE_NAME = /^[A-Za-z0-9._-]+$/;
-
-function checkName(name: string): string {
-  if (!FILE_NAME.test(name)) throw new Error('bad storage name: ' + name);
-  return name;
-}
-
 export function createHal(host: HostABI): Hal {
   let minLevel = 20;
   let clockOffset = 0;
@@ -172,27 +129,6 @@ export function createHal(host: HostABI): Hal {
     };
   }
   const log: Logger = { debug: logAt(10), info: logAt(20), warning: logAt(30), error: logAt(40) };
-
-  const storage: Storage = {
-    get: (key) => host.fileRead(checkName(key)),
-    set: (key, value) => {
-      if (!host.fileWrite(checkName(key), value)) throw new Error('storage write failed: ' + key);
-    },
-    remove: (key) => {
-      host.fileRemove(checkName(key));
-    },
-    append: (name, record) => {
-      if (record.indexOf('\n') >= 0) throw new Error('record contains a newline');
-      if (!host.fileAppend(checkName(name), record + '\n')) throw new Error('storage append failed: ' + name);
-    },
-    records: (name) => {
-      const text = host.fileRead(checkName(name));
-      if (!text) return [];
-      const lines = text.split('\n');
-      lines.pop(); // after the last "\n": empty, or a record torn by power loss
-      return lines;
-    },
-  };
 
   function connect(url: string, options?: WebSocketOptions): WebSocket {
     const opts: HostSocketOptions = { protocols: (options && options.protocols) || [] };
@@ -239,36 +175,6 @@ export function createHal(host: HostABI): Hal {
   }
 
   /**
-   * Calls an optional host member with the arguments after `member`, the last of them the
-   * TransferDone, or reports that the host has none (on a later turn: never re-entrant).
-   * Variadic so that each FirmwareHooks member is this function bound once to its host member
-   * (a bound function where a forwarding arrow was: no function of its own in the bundle).
-   */
-  function transfer(member: 'firmwareDownload' | 'firmwareInstall' | 'diagnosticsUpload' | 'firmwareVerifySignature'): void {
-    const args: any[] = Array.prototype.slice.call(arguments, 1);
-    const done: TransferDone = args.pop();
-    const fn = (host as any)[member];
-    if (typeof fn !== 'function') {
-      host.timerStart(0, () => done('this host has no ' + member + ' (optional host ABI member)'));
-      return;
-    }
-    let called = false;
-    const once = (error: string | null, info?: string) => {
-      if (called) return;
-      called = true;
-      let parsed = {};
-      try {
-        parsed = info ? JSON.parse(info) : {};
-      } catch (e) {
-        // info is informative only
-      }
-      done(error, parsed);
-    };
-    args.push({ ondone: (info: string) => once(null, info), onerror: (message: string) => once(message || 'failed') });
-    fn.apply(host, args);
-  }
-
-  /**
    * A pending host timer is { id, live, cancel } with this one cancel shared by every timer
    * (a cancel closure per timer was a function object of its own for as long as it was kept).
    * `live` false: an interval's next tick neither runs nor re-arms.
@@ -311,7 +217,7 @@ export function createHal(host: HostABI): Hal {
     imei: host.imei.bind(host),
     iccid: host.iccid.bind(host),
     settings,
-    storage,
+    storage: storageOf(host),
     connect,
     exit: host.exit.bind(host),
     restart: host.restart.bind(host),
@@ -328,27 +234,7 @@ export function createHal(host: HostABI): Hal {
     releasePart: (name) => {
       if (typeof host.partRelease === 'function') host.partRelease(name);
     },
-    firmware: {
-      download: transfer.bind(null, 'firmwareDownload') as FirmwareHooks['download'],
-      install: transfer.bind(null, 'firmwareInstall') as FirmwareHooks['install'],
-      uploadDiagnostics: transfer.bind(null, 'diagnosticsUpload') as FirmwareHooks['uploadDiagnostics'],
-      verifySignature: transfer.bind(null, 'firmwareVerifySignature') as FirmwareHooks['verifySignature'],
-      canVerifySignatures: typeof host.firmwareVerifySignature === 'function',
-      installFailure: (recorded) => {
-        let state: { trial?: boolean; rolledBack?: string } | null = null;
-        try {
-          state = typeof host.firmwareState === 'function' ? JSON.parse(host.firmwareState()) : null;
-        } catch (e) {
-          state = null;
-        }
-        if (state && state.rolledBack) return String(state.rolledBack);
-        if (state && state.trial) return null; // the new image runs (the host may not have told us before a restart)
-        return recorded === 'Installed' ? null : 'the station restarted before the host confirmed the install';
-      },
-      confirmBoot: () => {
-        if (typeof host.firmwareConfirm === 'function') host.firmwareConfirm();
-      },
-    },
+    firmware: firmwareOf(host),
   };
   return hal;
 }

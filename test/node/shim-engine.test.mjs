@@ -4,7 +4,9 @@
 // setPrototypeOf, bind, backtraces) in the native host, as a script and as bytecode, and in
 // quickjs-emscripten, which the simulator runs unpatched: the answers are the same. And
 // the memory the patch saves stays saved: a function object that is only called holds no
-// property array until one of its properties is looked at.
+// property array until one of its properties is looked at. The native functions (the
+// built-ins' and the host ABI's members, promise resolving functions, C functions with data)
+// the same.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -119,6 +121,101 @@ shimTest('function objects answer in the native host as in the unpatched QuickJS
   assert.deepEqual(await nativeAnswers(bytecode, 'ENGINE-BYTECODE'), reference);
 });
 
+// The native functions (lazy-native-function-properties.patch): the built-ins' members, a
+// promise's resolving functions and the C functions with data (a promise executor, the
+// resolve elements of Promise.all) asked the same questions, each question of a function
+// that nothing has looked at yet, as a program would meet it first.
+const NATIVE_FUNCTIONS_GUEST = `
+function observations() {
+  var out = [];
+  function say(what, answer) { out.push(what + ' = ' + answer); }
+  function names(stack) { return (String(stack).match(/at [^\\s(]+/g) || []).join(' '); }
+  function own(f) { return Object.getOwnPropertyNames(f).join(); }
+  function described(f, key) { return JSON.stringify(Object.getOwnPropertyDescriptor(f, key)); }
+  var resolving = []; new Promise(function (res, rej) { resolving.push(res, rej); });
+  var resolving2 = []; new Promise(function (res, rej) { resolving2.push(res, rej); });
+  var executors = [], elements = [];
+  function Capability(executor) { executors.push(executor); executor(function () {}, function () {}); }
+  Capability.resolve = function (v) { return { then: function (onValue, onError) { elements.push(onValue); } }; };
+  Promise.all.call(Capability, [1, 2, 3]);
+  say('called', [Math.max(1, 3, 2), [3, 1, 2].sort().join(''), JSON.stringify({ a: [1] }), 'abc'.slice(1), Object.keys({ k: 1 }).join()].join(' '));
+  say('length, name', [Math.min.length, Math.min.name, Array.prototype.push.length, Array.prototype.push.name, JSON.parse.name, Object.defineProperty.length].join());
+  say('keys', [own(Math.abs), own(Array.prototype.indexOf), own(resolving[0]), own(executors[0]), own(elements[0])].join(' / '));
+  say('descriptors', [described(Math.sqrt, 'length'), described(Math.sqrt, 'name'), described(resolving[1], 'name'), described(elements[1], 'length')].join(' '));
+  say('hasOwnProperty', [Math.pow.hasOwnProperty('name'), Math.exp.hasOwnProperty('length'), Math.log.hasOwnProperty('prototype'), 'name' in Math.sin, 'call' in Math.cos, 'nope' in Math.tan].join());
+  say('resolving functions', [resolving2[0].length, JSON.stringify(resolving2[0].name), resolving2[1].hasOwnProperty('length'), typeof resolving2[0].prototype].join());
+  say('with data', [executors[0].length, JSON.stringify(executors[0].name), elements[2].length, JSON.stringify(elements[2].name), typeof elements[2].prototype].join());
+  say('delete name', [delete Math.floor.name, Math.floor.hasOwnProperty('name'), JSON.stringify(Math.floor.name), own(Math.floor), Math.floor(2.5)].join());
+  say('delete length', [delete Math.ceil.length, Math.ceil.length, own(Math.ceil), delete Math.ceil.nothing].join());
+  say('assign name (strict)', (function () { 'use strict'; try { Math.round.name = 'w'; return 'no throw'; } catch (e) { return e.constructor.name + ' ' + Math.round.name; } })());
+  say('define name', (function () { Object.defineProperty(Math.atan, 'name', { value: 'w', enumerable: true }); return [Math.atan.name, Object.keys(Math.atan).join(), own(Math.atan)].join(' '); })());
+  say('added property', (function () { Math.asin.extra = 1; Object.defineProperty(Math.acos, 'x', { value: 2 }); return own(Math.asin) + ' ' + own(Math.acos); })());
+  say('freeze, seal, preventExtensions', (function () { Object.freeze(Math.atan2); Object.seal(Math.random); Object.preventExtensions(Array.prototype.join); Array.prototype.join.added = 1; return [Object.isFrozen(Math.atan2), described(Math.atan2, 'name'), Object.isSealed(Math.random), Object.isExtensible(Array.prototype.join), Array.prototype.join.added, own(Array.prototype.join), [1, 2].join('+')].join(' '); })());
+  say('setPrototypeOf', (function () { var base = { st: 'st' }; Object.setPrototypeOf(Array.prototype.reverse, base); return [Array.prototype.reverse.st, Array.prototype.reverse.name, own(Array.prototype.reverse), [1, 2].reverse().join()].join(); })());
+  say('bind', (function () { var b = Array.prototype.slice.bind([1, 2, 3], 1); var b2 = resolving2[1].bind(null); var b3 = executors[0].bind(null, 1, 2, 3); return [b.name, b.length, b().join(), b2.name, b2.length, b3.name, b3.length, own(Array.prototype.slice), own(b)].join(); })());
+  say('bind after a rename', (function () { Object.defineProperty(Array.prototype.concat, 'name', { value: 'renamed' }); Object.defineProperty(Array.prototype.concat, 'length', { value: 9 }); var b = Array.prototype.concat.bind(null, 1); return [b.name, b.length].join(); })());
+  say('bind of a bound', (function () { var b = String.prototype.charAt.bind('xyz').bind(null, 1); return [b.name, b.length, b()].join(); })());
+  say('toString', [Function.prototype.toString.call(Math.trunc), Function.prototype.toString.call(resolving[0]), String(Date.now).length > 0].join(' | '));
+  say('as a prototype', (function () { var o = Object.create(Array.prototype.lastIndexOf); return [o.name, o.length, o.hasOwnProperty('name'), Object.getOwnPropertyNames(o).length].join(); })());
+  say('JSON, assign', JSON.stringify({ f: Math.hypot }) + ' ' + JSON.stringify(Object.assign({}, Math.sign)) + ' ' + Object.keys(Math.cbrt).length);
+  say('getter', (function () { var d = Object.getOwnPropertyDescriptor(RegExp.prototype, 'source'); return d && d.get ? [d.get.name, d.get.length, own(d.get)].join() : 'none'; })());
+  say('iteration', (function () { var seen = []; for (var x of [1, 2, 3]) seen.push(x); return [seen.join(), [].concat([4, 5]).join(), 'a-b-c'.split(/-/).join('+'), 'aXb'.replace(/X/, 'y'), Array.from([6, 7]).join()].join(' '); })());
+  say('a constructor', [typeof new Date(0).getTime, Date.UTC.length, Date.UTC.name, own(Date.UTC)].join(' '));
+  say('backtrace', (function () {
+    function thrower() { throw new Error('x'); }
+    try { [1].forEach(function each() { [2].map(thrower); }); } catch (e) { return names(e.stack); }
+  })());
+  say('resolved', (function () { var r; new Promise(function (res) { r = res; }); r(1); r(2); return [typeof r, r.length].join(); })());
+  return out;
+}
+`;
+
+/** The guest's answers in the native host, as a script and as bytecode, and in the unpatched engine. */
+async function answersEverywhere(guest, name) {
+  const script = join(dataDir, `${name}.js`);
+  writeFileSync(script, guest + 'var o = observations(); for (var i = 0; i < o.length; i++) ocppHost.log(20, o[i]); ocppHost.exit(0);');
+  const bytecode = join(dataDir, `${name}.qjbc`);
+  const compiled = spawnSync(shim.binary, [script, '--compile', bytecode], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  return {
+    reference: await unpatchedAnswers(guest, `${name}.js`),
+    script: await nativeAnswers(script, `ENGINE-${name.toUpperCase()}-SCRIPT`),
+    bytecode: await nativeAnswers(bytecode, `ENGINE-${name.toUpperCase()}-BYTECODE`),
+  };
+}
+
+shimTest('native functions answer in the native host as in the unpatched QuickJS the simulator runs', async () => {
+  const { reference, script, bytecode } = await answersEverywhere(NATIVE_FUNCTIONS_GUEST, 'native');
+  assert.equal(reference.length, 25, reference.join('\n'));
+  // A few of the unpatched engine's answers that the patch could get wrong.
+  assert.ok(reference.includes('keys = length,name / length,name / length,name / length,name / length,name'), reference.join('\n'));
+  assert.ok(reference.includes('bind after a rename = bound renamed,8'), reference.join('\n'));
+  assert.ok(reference.includes('backtrace = at thrower at map at each at forEach at <anonymous> at observations at <eval>'), reference.join('\n'));
+  assert.deepEqual(script, reference);
+  assert.deepEqual(bytecode, reference);
+});
+
+// The host ABI's functions are made as the built-ins' members are (a function list): the
+// same answers as a built-in member's own, which the unpatched engine gives for Math.max.
+shimTest("the host ABI's functions have their length and name as the built-ins' members", async () => {
+  const r = await runGuest(
+    dataDir,
+    `function own(f) { return Object.getOwnPropertyNames(f).join(); }
+     var b = ocppHost.log.bind(ocppHost, 20);
+     var answers = [ocppHost.now.length, ocppHost.now.name, ocppHost.wsSend.length, ocppHost.wsSend.name, own(ocppHost.ticks),
+       JSON.stringify(Object.getOwnPropertyDescriptor(ocppHost.fileRead, 'name')), b.name, b.length, own(ocppHost.log),
+       delete ocppHost.imei.name, JSON.stringify(ocppHost.imei.name), String(ocppHost.iccid).replace(/\\s+/g, ' ')];
+     b(JSON.stringify(answers));
+     ocppHost.exit(0);`,
+    args('ENGINE-HOST-ABI')
+  );
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(JSON.parse(r.lines.find((l) => l.text.startsWith('[')).text), [
+    0, 'now', 2, 'wsSend', 'length,name', '{"value":"fileRead","writable":false,"enumerable":false,"configurable":true}',
+    'bound log', 1, 'length,name', true, '""', 'function iccid() { [native code] }',
+  ]);
+});
+
 // Objects' shapes (shape-hash-load-2.patch: a shape's hash table has a bucket for every 2
 // properties, not every one): properties added, looked up, redefined, deleted (which
 // compacts a shape once half its properties are gone) and listed, on objects of every size.
@@ -182,4 +279,26 @@ shimTest('a function object holds no property array until one of its properties 
   assert.equal(looked.code, 0, looked.stdout);
   const perFunction = (looked.heapPeak - called.heapPeak) / N;
   assert.ok(perFunction >= 24, `heap peak ${called.heapPeak} bytes with ${N} functions only called, ${looked.heapPeak} once their names were read: ${perFunction.toFixed(1)} bytes a function`);
+});
+
+// The memory of the native functions: 800 promises whose resolving functions are kept, and
+// the built-in Math functions read (each made once, on its first read), against the same
+// once their names were read. Each held its 2-value property array (32 bytes on x86-64)
+// from the start; now only once looked at. Unpatched, the two heaps are the same.
+shimTest('a native function holds no property array until one of its properties is looked at', async () => {
+  const N = 800;
+  const guest = (look) =>
+    `var keep = []; for (var i = 0; i < ${N}; i++) new Promise(function (res, rej) { keep.push(res, rej); });
+     var math = Object.getOwnPropertyNames(Math).filter(function (k) { return typeof Math[k] === 'function'; });
+     for (var m = 0; m < math.length; m++) keep.push(Math[math[m]]);
+     ${look ? 'for (var j = 0; j < keep.length; j++) keep[j].name;' : ''}
+     ocppHost.log(20, 'functions ' + keep.length);
+     ocppHost.exit(0);`;
+  const [called, looked] = await Promise.all([runGuest(dataDir, guest(false), args('ENGINE-NATIVE-KEPT')), runGuest(dataDir, guest(true), args('ENGINE-NATIVE-LOOKED'))]);
+  assert.equal(called.code, 0, called.stdout);
+  assert.equal(looked.code, 0, looked.stdout);
+  const count = Number(/functions (\d+)/.exec(called.stdout)[1]);
+  assert.ok(count > 2 * N + 30, called.stdout);
+  const perFunction = (looked.heapPeak - called.heapPeak) / count;
+  assert.ok(perFunction >= 24, `heap peak ${called.heapPeak} bytes with ${count} native functions kept, ${looked.heapPeak} once their names were read: ${perFunction.toFixed(1)} bytes a function`);
 });

@@ -8,7 +8,7 @@
 // Subclasses bind an OCPP version (see v16/index.ts): its actions and validators.
 import { InternalError, MAX_DESCRIPTION_LENGTH, NotImplementedError, NotSupportedError, OcppError, TimeoutError, clip, quote } from './errors';
 import { CALL, CALLRESULT, Call, CallError, CallResult, MAX_UNIQUE_ID_LENGTH, Malformed, has, unpack, uniqueIds } from './messages';
-import { ActionRoute, AfterOptions, Handler, INJECT_RESPONSE, OnOptions, Routes, SKIP_VALIDATION, UNIQUE_ID, decoratedRoutes } from './routing';
+import { AFTER, ActionRoute, AfterOptions, Handler, INJECT_RESPONSE, OnOptions, Routes, SKIP_VALIDATION, UNIQUE_ID, decoratedRoutes, optionBits } from './routing';
 import { Protocol, REQUEST, RESPONSE } from './validation';
 
 /** The websocket the ChargePoint runs on (the HAL's WebSocket is one). */
@@ -128,36 +128,32 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
     };
     // A decorated method is its route's handler itself (handlers run with the ChargePoint as
     // `this`): no closure per route and instance.
-    const untyped = this as unknown as ChargePoint;
     const decorated = decoratedRoutes(this);
-    for (let i = 0; i < decorated.length; i++) {
-      const r = decorated[i];
-      const method: Handler = (this as any)[r.method];
-      if (r.after) untyped.after(r.action, method, r.options);
-      else untyped.on(r.action, method, r.options);
-    }
+    for (let i = 0; i < decorated.length; i += 3) this.serve(decorated[i] as string, (this as any)[decorated[i + 1]], decorated[i + 2] as number);
   }
 
   // ---- routing ----------------------------------------------------------------------------
 
   /** `handler` answers the CALLs of `action` (replacing an earlier one); it runs with the ChargePoint as `this`. */
   on<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string) => Rs[A & keyof Rs] | Promise<Rs[A & keyof Rs]>, options?: OnOptions): void {
-    const o = options || {};
-    const route = this.routeOf(action);
-    route.on = handler as Handler;
-    route.onFlags = (o.skipSchemaValidation ? SKIP_VALIDATION : 0) | (o.callUniqueIdRequired ? UNIQUE_ID : 0);
+    this.serve(action, handler as Handler, optionBits(options));
   }
 
   /** `handler` runs once the answer to a CALL of `action` was sent (with the unique id and the answer when the options ask for them), with the ChargePoint as `this`. */
   after<A extends keyof Rq & string>(action: A, handler: (payload: Rq[A], uniqueId?: string, response?: Rs[A & keyof Rs]) => unknown, options?: AfterOptions): void {
-    const o = options || {};
-    const route = this.routeOf(action);
-    route.after = handler as Handler;
-    route.afterFlags = (o.callUniqueIdRequired ? UNIQUE_ID : 0) | (o.injectResponse ? INJECT_RESPONSE : 0);
+    this.serve(action, handler as Handler, AFTER | optionBits(options));
   }
 
-  private routeOf(action: string): ActionRoute {
-    return has(this.routes, action) ? this.routes[action] : (this.routes[action] = {});
+  /** `handler` as the `on` handler of `action`, or its `after` hook (flags: AFTER and the option bits; each kind keeps its own). */
+  private serve(action: string, handler: Handler, flags: number): void {
+    const route = has(this.routes, action) ? this.routes[action] : (this.routes[action] = {});
+    if (flags & AFTER) {
+      route.after = handler;
+      route.afterFlags = flags & (UNIQUE_ID | INJECT_RESPONSE);
+    } else {
+      route.on = handler;
+      route.onFlags = flags & (SKIP_VALIDATION | UNIQUE_ID);
+    }
   }
 
   // ---- the receive loop ---------------------------------------------------------------------

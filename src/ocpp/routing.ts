@@ -45,38 +45,43 @@ export interface Routes {
   [action: string]: ActionRoute;
 }
 
-/** A decorated method, remembered on its class's prototype. */
-export interface DecoratedRoute {
-  after: boolean;
-  action: string;
-  method: string;
-  options: OnOptions & AfterOptions;
+/** A flag of a decorated route: an `after` hook (else an `on` handler). */
+export const AFTER = 8;
+
+/** A handler's options as the bits of ActionRoute's flags. */
+export function optionBits(o: (OnOptions & AfterOptions) | undefined): number {
+  return o ? (o.skipSchemaValidation ? SKIP_VALIDATION : 0) | (o.callUniqueIdRequired ? UNIQUE_ID : 0) | (o.injectResponse ? INJECT_RESPONSE : 0) : 0;
 }
+
+/**
+ * The decorated methods of a class, remembered on its prototype: one flat list of triples,
+ * the action, the method's name and its flags (AFTER and the option bits), one array per
+ * class rather than an object and an options object per route for as long as the class lives.
+ */
+export type DecoratedRoutes = Array<string | number>;
 
 const KEY = '__ocppRoutes';
 
-function remember(prototype: any, route: DecoratedRoute): void {
+function remember(prototype: any, action: string, method: string, flags: number): void {
   // Each class gets its own list, starting with what it inherits: decorating a subclass
   // never adds handlers to its parent.
   if (!Object.prototype.hasOwnProperty.call(prototype, KEY)) prototype[KEY] = (prototype[KEY] || []).slice();
-  prototype[KEY].push(route);
+  prototype[KEY].push(action, method, flags);
 }
 
 /** The decorated routes of an object's class (and its parent classes). */
-export function decoratedRoutes(instance: object): DecoratedRoute[] {
+export function decoratedRoutes(instance: object): DecoratedRoutes {
   return (instance as any)[KEY] || [];
 }
 
 /** Decorator: the method answers `action`. */
 export function on(action: string, options?: OnOptions) {
-  return (prototype: object, method: string, _descriptor?: PropertyDescriptor): void => {
-    remember(prototype, { after: false, action, method, options: options || {} });
-  };
+  const flags = optionBits(options);
+  return (prototype: object, method: string, _descriptor?: PropertyDescriptor): void => remember(prototype, action, method, flags);
 }
 
 /** Decorator: the method runs once the answer to `action` was sent. */
 export function after(action: string, options?: AfterOptions) {
-  return (prototype: object, method: string, _descriptor?: PropertyDescriptor): void => {
-    remember(prototype, { after: true, action, method, options: options || {} });
-  };
+  const flags = AFTER | optionBits(options);
+  return (prototype: object, method: string, _descriptor?: PropertyDescriptor): void => remember(prototype, action, method, flags);
 }

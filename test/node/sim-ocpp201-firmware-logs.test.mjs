@@ -5,13 +5,23 @@
 // after a BootNotification with reason FirmwareUpdate; a signed one is InvalidCertificate
 // (no ManufacturerRootCertificate installed). GetLog: both logs land at the CSMS under the
 // names given, with Uploading / Uploaded. DataTransfer: UnknownVendorId without a handler.
+// The update's and the upload's flows are parts of the flashed bundles (src/lib/parts.ts):
+// loaded on the request, in the native host too, and let go once over.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { root, FIRMWARE_201, SIMULATOR_201, minifiedName } from '../../build/build.mjs';
+import { readParts, mainSection } from '../../sim/bundle-parts.mjs';
+import { buildShim } from '../../firmware-shim/build.mjs';
+import { startHost } from '../../firmware-shim/testing.mjs';
 import { stationTests, within } from './lib/stations.mjs';
 
 const BUNDLE = fileURLToPath(new URL('../../dist/simulator-201.min.js', import.meta.url));
+const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
+if (!shim.ok) process.stderr.write(`sim-ocpp201-firmware-logs: the native host's test skipped: ${shim.reason}\n`);
+const native = shim.ok ? test : test.skip;
 const rig = stationTests('sim-ocpp201-firmware-logs');
 let csms;
 
@@ -69,4 +79,42 @@ test('GetLog: the DiagnosticsLog and the SecurityLog land at the CSMS under the 
   assert.deepEqual(await csms.call(id, 'DataTransfer', { vendorId: 'com.example', messageId: 'x' }), { status: 'UnknownVendorId' });
   assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
   await station.stop(0);
+});
+
+test('the flashed 2.0.1 bundles carry the update\'s and the upload\'s flows as parts behind their own code (firmware-201, log-upload-201); the unminified twins keep them resident', () => {
+  for (const out of [FIRMWARE_201.out, SIMULATOR_201.out]) {
+    const bytes = readFileSync(join(root, minifiedName(out)));
+    const layout = readParts(bytes);
+    assert.ok(layout && layout.parts['firmware-201'] && layout.parts['log-upload-201'], `${minifiedName(out)} has both parts`);
+    const main = mainSection(bytes).toString('utf8');
+    const part = (name) => bytes.subarray(layout.parts[name][0], layout.parts[name][0] + layout.parts[name][1]).toString('utf8');
+    // Each flow's log texts are its part's, not the resident code's.
+    assert.ok(part('firmware-201').includes('installed; restarting into it') && !main.includes('installed; restarting into it'), 'the update flow is in its part only');
+    assert.ok(part('log-upload-201').includes('log uploaded as ') && !main.includes('log uploaded as '), 'the upload flow is in its part only');
+    assert.ok(part('log-upload-201').includes('firmwareVersion') && !part('firmware-201').includes('log uploaded as '), 'the DiagnosticsLog is the upload\'s part');
+    assert.equal(readParts(readFileSync(join(root, out))), null, `${out} has no parts`);
+  }
+});
+
+native('native host: GetLog loads the upload\'s part from the file, uploads, and lets it go once over; again, loaded again; TriggerMessage LogStatusNotification Idle meanwhile', { timeout: 120000 }, async () => {
+  const id = 'LOG-201-NAT';
+  const host = startHost(join(root, minifiedName(SIMULATOR_201.out)), ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '1', '--scenario', 'none', '--log-level', 'debug'], { timeout: 100000 });
+  await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
+  for (const requestId of [5, 6]) {
+    const from = host.lines.length;
+    const answer = await csms.call(id, 'GetLog', { requestId, logType: 'DiagnosticsLog', log: { remoteLocation: csms.diagnosticsUrl } });
+    assert.equal(answer.status, 'Accepted');
+    await host.waitFor(/^part log-upload-201 loaded \(\d+ bytes\)$/, { from });
+    await csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'LogStatusNotification' && r.payload.status === 'Uploaded' && r.payload.requestId === requestId, { timeout: 20000, what: `Uploaded ${requestId}` });
+    const released = await host.waitFor(/^part log-upload-201 released: heap \d+ -> \d+ bytes$/, { from, timeout: 20000 });
+    const [, during, freed] = /heap (\d+) -> (\d+)/.exec(released.text).map(Number);
+    assert.ok(freed < during - 4096, `the release freed the part's code (${during} -> ${freed})`);
+    assert.ok(JSON.parse(csms.uploads.find((u) => u.name === answer.filename).text).variables['OCPPCommCtrlr/FileTransferProtocols'], 'the DiagnosticsLog');
+  }
+  assert.deepEqual(await csms.call(id, 'TriggerMessage', { requestedMessage: 'LogStatusNotification' }), { status: 'Accepted' });
+  await csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'LogStatusNotification' && r.payload.status === 'Idle', { timeout: 10000, what: 'Idle' });
+  assert.equal(host.lines.filter((l) => /^part log-upload-201 loaded/.test(l.text)).length, 2);
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  const { code } = await host.stop();
+  assert.equal(code, 130);
 });

@@ -1,7 +1,7 @@
 // Functional block N, GetLog (N01): the log upload the 1.6 station's GetLog runs too
 // (src/lib/log-upload.ts, over the transfer flow and the host's diagnosticsUpload):
 // - Accepted with the file's name (N01.FR.01), then one file to remoteLocation (N01.FR.02):
-//   the DiagnosticsLog (N01.FR.04: the station's state now, below) or the SecurityLog when
+//   the DiagnosticsLog (N01.FR.04: the station's state now, log-upload-flow.ts) or the SecurityLog when
 //   the security events are kept (N01.FR.03; without them Rejected, N01.FR.05);
 // - LogStatusNotification Uploading (N01.FR.08), Uploaded (N01.FR.09) or UploadFailure once
 //   `retries` more attempts `retryInterval` apart have failed (N01.FR.10), each with the
@@ -10,59 +10,37 @@
 //   and in a LogStatusNotification with its requestId, N01.FR.20);
 // - TriggerMessage(LogStatusNotification): Uploading with the requestId while one uploads, else
 //   Idle without (N01.FR.13).
+// The upload's flow is a part (log-upload-flow.ts, src/lib/parts.ts), held while an upload
+// runs: opened for GetLog and let go once over; this resident side routes the request and
+// answers the trigger. A part that cannot be opened answers GetLog with a CALLERROR
+// InternalError and an error log line.
 import { StationContext } from '../context';
-import { LogUploadFlow } from '../../lib/log-upload';
-import { FILE_TRANSFER_PROTOCOLS } from '../firmware/firmware';
+import { FILE_TRANSFER_PROTOCOLS } from '../file-transfer';
+import { PartHolder } from '../part-holder';
+import { logUploadPart201 } from './log-upload-part';
+import type { LogUploadFlow } from '../../lib/log-upload';
+import type { LogUploadPartContext } from './log-upload-flow';
 
 export interface LogSecurity {
   /** The security log's lines, oldest first, each starting with its ISO timestamp (block A). */
   securityLog(): string[];
 }
 
-export function installLogUpload(station: StationContext, security?: LogSecurity): LogUploadFlow {
-  const hal = station.hal;
+export function installLogUpload(station: StationContext, security?: LogSecurity): void {
   station.model.add('OCPPCommCtrlr', [FILE_TRANSFER_PROTOCOLS]);
-  const flow = new LogUploadFlow(
-    hal,
-    { online: () => station.online, send: (action, payload) => station.send(action, payload) },
-    { securityLog: security ? () => security.securityLog() : undefined, diagnostics: (oldest, latest) => diagnosticsReport(station, oldest, latest) },
-    true
-  );
-  station.route({ GetLog: flow.route });
-  station.triggers.add('LogStatusNotification', {
-    send: () => {
-      const id = flow.requestId;
-      station.sendRequested('LogStatusNotification', flow.status !== 'Idle' && id !== undefined ? { status: flow.status, requestId: id } : { status: 'Idle' });
+  const upload = new PartHolder<LogUploadPartContext, LogUploadFlow>(station.hal, logUploadPart201, { station, securityLog: security ? () => security.securityLog() : undefined });
+  station.route({
+    GetLog: {
+      on: (p) => upload.open('GetLog').route.on(p),
+      after: (p, response) => upload.open('GetLog').route.after(p, response),
     },
   });
-  station.on('online', () => flow.online());
-  return flow;
-}
-
-/**
- * The DiagnosticsLog: the station's state now — identity, the EVSEs (status, transaction) and
- * every device-model variable but the write-only ones (no secrets). `oldest` / `latest` are
- * given back: this is a snapshot, not a history.
- */
-export function diagnosticsReport(station: StationContext, oldest?: string, latest?: string): string {
-  const { hal, model } = station;
-  const evses: any[] = [];
-  for (let id = 1; id <= station.evseCount; id++) {
-    const hw = station.connector(id, 1)!;
-    evses.push({ id, status: station.availability.status(id, 1), error: hw.error(), energyWh: hw.read().energyWh, transaction: station.transactions.running(id) });
-  }
-  const variables: { [key: string]: string } = {};
-  const entries = model.all();
-  for (let i = 0; i < entries.length; i++) {
-    if (entries[i].spec.mutability !== 'WriteOnly') variables[entries[i].key] = model.read(entries[i]);
-  }
-  return JSON.stringify({
-    station: hal.settings.id,
-    firmwareVersion: hal.settings.firmwareVersion,
-    host: hal.hostName,
-    time: new Date(hal.now()).toISOString(),
-    requested: { oldestTimestamp: oldest || null, latestTimestamp: latest || null },
-    evses,
-    variables,
+  station.triggers.add('LogStatusNotification', {
+    send: () => {
+      const flow = upload.value;
+      const id = flow ? flow.requestId : undefined;
+      station.sendRequested('LogStatusNotification', flow && flow.status !== 'Idle' && id !== undefined ? { status: flow.status, requestId: id } : { status: 'Idle' });
+    },
   });
+  station.on('online', () => upload.value && upload.value.online());
 }

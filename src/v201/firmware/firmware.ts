@@ -20,65 +20,55 @@
 //   when none was (L01.FR.25/26), requestId unless Idle (L01.FR.20).
 // The reboot into the new image gives BootNotification reason FirmwareUpdate; its Accepted
 // answer confirms the image to a host with rollback (firmwareConfirm).
+// The update's flow is a part (firmware-flow.ts, src/lib/parts.ts), held while an update runs:
+// opened for UpdateFirmware, or at boot when a stored update waits, and let go once over;
+// this resident side routes the request, answers the trigger and confirms the image. A part
+// that cannot be opened answers the request with a CALLERROR InternalError and an error log
+// line; a stored update then waits in storage for a boot that can open it.
 import { StationContext } from '../context';
-import { FirmwareUpdate } from '../../lib/firmware-update';
-import { VariableSpec } from '../device-model/model';
+import { FILE_TRANSFER_PROTOCOLS } from '../file-transfer';
+import { PartHolder } from '../part-holder';
+import { firmwarePart201 } from './firmware-part';
+import type { FirmwarePartContext, FirmwareSecurity, FirmwareUpdate201 } from './firmware-flow';
 
-/** What block L needs of the certificates and security events (blocks A and M), when installed. */
-export interface FirmwareSecurity {
-  /** The installed ManufacturerRootCertificates as one PEM text ('' = none; no such member: block M is not installed). */
-  manufacturerRoots?(): string;
-  /** A security event (A04): InvalidFirmwareSigningCertificate, InvalidFirmwareSignature, FirmwareUpdated (no such member: block A is not installed, the event is logged). */
-  raise?(type: string, techInfo?: string): void;
-}
+/** Where the update's progress is kept across reboots and power cuts. */
+const UPDATE_FILE = 'firmware-update.json';
 
-/** OCPPCommCtrlr.FileTransferProtocols: what firmware downloads and log uploads may use (the hosts': HTTP and HTTPS). */
-export const FILE_TRANSFER_PROTOCOLS: VariableSpec = { name: 'FileTransferProtocols', type: 'MemberList', value: 'HTTP,HTTPS', values: 'FTP,FTPS,HTTP,HTTPS,SFTP', constant: true };
-
-export function installFirmware(station: StationContext, security?: FirmwareSecurity): FirmwareUpdate<'FirmwareStatusNotification'> {
+export function installFirmware(station: StationContext, security?: FirmwareSecurity): void {
   const hal = station.hal;
   station.model.add('OCPPCommCtrlr', [FILE_TRANSFER_PROTOCOLS]);
-  const update = new FirmwareUpdate(
-    hal,
-    {
-      online: () => station.online,
-      send: (action, payload) => station.send(action, payload),
-      canVerify: () => !!hal.crypto && hal.firmware.canVerifySignatures,
-      untrusted: (pem) => {
-        const roots = security && security.manufacturerRoots ? security.manufacturerRoots() : '';
-        return roots ? hal.crypto!.verifyChain(pem, roots, '') : 'no ManufacturerRootCertificate installed';
-      },
-      securityEvent: (type, techInfo) => {
-        if (security && security.raise) security.raise(type, techInfo);
-        else hal.log.warning('security event ' + type + ': ' + techInfo);
-      },
-      busy: () => (station.transactions.running() ? 'the transactions to end' : null),
-      waiting: (on) => station.availability.hold('firmware', 0, on),
-      reboot: () => station.reboot('FirmwareUpdate'),
-    },
-    { file: 'firmware-update.json', action: 'FirmwareStatusNotification', request: 'UpdateFirmware', what: 'firmware', unsigned: true }
-  );
+  const context: FirmwarePartContext = { station, security, file: UPDATE_FILE, last: { status: 'Idle' } };
+  const flow = new PartHolder<FirmwarePartContext, FirmwareUpdate201>(hal, firmwarePart201, context, (update) => (context.last = update.last));
 
   station.route({
     UpdateFirmware: {
       on: (p) => {
-        const status = update.decide(p);
+        const status = flow.open('UpdateFirmware').decide(p);
         hal.log.info('UpdateFirmware ' + p.requestId + ': ' + status);
         return { status };
       },
       after: (p, response) => {
-        if (response.status === 'Accepted' || response.status === 'AcceptedCanceled') update.schedule(p);
+        if (response.status === 'Accepted' || response.status === 'AcceptedCanceled') flow.open('UpdateFirmware').schedule(p);
       },
     },
   });
   station.triggers.add('FirmwareStatusNotification', {
-    send: () => station.sendRequested('FirmwareStatusNotification', update.last.status === 'Installed' ? { status: 'Idle' } : update.last),
+    send: () => {
+      const last = flow.value ? flow.value.last : context.last;
+      station.sendRequested('FirmwareStatusNotification', last.status === 'Installed' ? { status: 'Idle' } : last);
+    },
   });
   station.on('bootAccepted', () => hal.firmware.confirmBoot()); // this image reached the CSMS: it stays
-  station.on('online', () => update.online());
-  station.on('idle', () => update.idle());
-  // At boot, once the station and the features it was built with are up: an update resumes,
-  // or reports how the install that restarted the station ended.
-  hal.setTimeout(() => update.start(), 0);
-  return update;
+  station.on('online', () => flow.value && flow.value.online());
+  station.on('idle', () => flow.value && flow.value.idle());
+  // At boot, once the station and the features it was built with are up: a stored update
+  // resumes, or reports how the install that restarted the station ended.
+  hal.setTimeout(() => {
+    if (hal.storage.get(UPDATE_FILE) === null) return;
+    try {
+      flow.open('the stored firmware update').start();
+    } catch (e) {
+      // logged; the record stays for a boot that can open the part
+    }
+  }, 0);
 }

@@ -154,6 +154,12 @@ test('refusals: a signing certificate of another root InvalidCertificate with In
   assert.deepEqual(await statuses(rig, 3), ['Downloading/2', 'Downloaded/2', 'InvalidSignature/2']);
   assert.deepEqual(events, ['InvalidFirmwareSigningCertificate', 'InvalidFirmwareSignature']);
   assert.deepEqual(await trigger(rig), { status: 'InvalidSignature', requestId: 2 }, 'L01.FR.26: the last status, a failure included');
+  // Once the update is over its flow is let go (a part, where the bundle has parts), and a
+  // refused request opens it again without a status of its own: the last status stays.
+  await sleep(10000);
+  assert.deepEqual((await rig.csms.call('UpdateFirmware', request(3, { signingCertificate: FOREIGN })))[2], { status: 'InvalidCertificate' });
+  await sleep(10000);
+  assert.deepEqual(await trigger(rig), { status: 'InvalidSignature', requestId: 2 }, 'the last status after the flow was let go and opened again');
   assert.equal(t.installs, 0);
   rig.station.stop();
   rig.hw.stop();

@@ -14,9 +14,10 @@
 // What crosses between the bundle and a part keeps its name: the part is minified with the
 // bundle's mangled names (esbuild's mangleCache from the bundle's build), and a name only the
 // part shortens never becomes one the bundle uses as a property (reserved in that cache, and
-// checked). A part sees the station only through its context: a module in both the bundle and
-// a part must hold no state (its top level only declares functions, classes and constants;
-// checked), and the module a part's code comes from must not be in the bundle (checked).
+// checked). A part sees the station only through its context, and takes the resident code it
+// runs on from it too (the transfer flows get src/lib/transfer.ts's transferKit): no module of
+// the program's own is in both the bundle and a part (checked), so a running part costs its
+// own code only, not a second copy of resident code.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -177,23 +178,23 @@ export function statefulModule(path) {
 }
 
 /**
- * Checks a part against the bundle it belongs to: the module its code comes from is not in the
- * bundle, the modules of both hold no state, and the names the part alone shortened are no
- * property names of the bundle. Throws with what is wrong.
+ * Checks a part against the bundle it belongs to: no code of the program's own (src/, hal/)
+ * is in both, so a part carries no copy of resident code (it takes what it needs of that
+ * through its context) and its own code is not resident; a module of both from outside them
+ * (tslib's helpers) holds no state; the names the part alone shortened are no property names
+ * of the bundle. Throws with what is wrong.
  */
 export function checkPart(root, tscDir, part, mainMeta, partMeta, mainCode, mainCache, partCache) {
   const inputs = (meta) => new Set(Object.entries(Object.values(meta.outputs)[0].inputs).filter(([, v]) => v.bytesInOutput > 0).map(([f]) => join(root, f)));
   const main = inputs(mainMeta);
-  const own = inputs(partMeta);
   const problems = [];
-  // The part module's own imports (its code) must stay out of the bundle.
-  const source = readFileSync(emitted(tscDir, part.module), 'utf8');
-  for (const m of source.matchAll(/from '(\.[^']+)'/g)) {
-    const dep = join(dirname(emitted(tscDir, part.module)), m[1]) + (m[1].endsWith('.js') ? '' : '.js');
-    if (!/[\\/]lib[\\/]parts\.js$/.test(dep) && main.has(dep)) problems.push(`its code ${relative(tscDir, dep)} is in the bundle too (imported by resident code)`);
-  }
-  for (const f of own) {
-    if (!main.has(f) || !existsSync(f) || f === emitted(tscDir, part.module)) continue; // the bundle has the part module as its stub
+  const declaration = [emitted(tscDir, part.module), emitted(tscDir, 'src/lib/parts.ts')]; // the bundle has the part module as its stub, and definePart
+  for (const f of inputs(partMeta)) {
+    if (!main.has(f) || !existsSync(f) || declaration.includes(f)) continue;
+    if (f.startsWith(tscDir + sep)) {
+      problems.push(`its code ${relative(tscDir, f).replace(/\.js$/, '.ts')} is resident too (a part takes resident code through its context)`);
+      continue;
+    }
     const why = statefulModule(f);
     if (why) problems.push(`${relative(root, f)} is in the bundle and in the part, and holds state: ${why}`);
   }

@@ -16,9 +16,10 @@
 // back. The update's progress is kept in storage, so a reboot on the way does not lose it, nor
 // one before the CSMS answered the final status (it goes again after the boot). A new request
 // replaces one that has not reached Installing (AcceptedCanceled). The flow is the transfer
-// flow of transfer.ts.
+// flow of transfer.ts, given as a value (TransferKit): the 1.6 station runs this in a part.
 import { FirmwareHooks } from '../../hal/index';
-import { TransferFlow, TransferHost, HeldNotifications, requestedTime } from './transfer';
+import type { TransferFlow, TransferHost, TransferJob, TransferKit, HeldNotifications } from './transfer';
+import { requestedTime, withRetries } from './transfer-request';
 import { SignedFirmwareStatus, SignedUpdateFirmwareRequest, UpdateFirmwareStatus } from '../ocpp/v16/generated/types';
 import { FirmwareStatusEnum, UpdateFirmwareRequest, UpdateFirmwareStatusEnum } from '../ocpp/v201/generated/types';
 
@@ -72,7 +73,7 @@ export interface FirmwareUpdateOptions<A extends FirmwareStatusAction> {
   unsigned: boolean;
 }
 
-interface Update {
+interface Update extends TransferJob {
   requestId: number;
   location: string;
   /** '' : an update without signature (L02). */
@@ -81,17 +82,11 @@ interface Update {
   /** Wall clock ms: when to download, when to install (0: as soon as verified). */
   retrieveAt: number;
   installAt: number;
-  /** Download attempts left after the current one. */
-  retriesLeft: number;
-  retryIntervalS: number;
   /** Verified: downloaded and its signature checked; Installing: the host was asked, the restart follows. */
   phase: 'Waiting' | 'Verified' | 'Installing' | 'Installed';
   /** The final status, owed to the CSMS until it answered it. */
   outcome?: FirmwareUpdateStatus;
 }
-
-const DEFAULT_RETRIES = 1;
-const DEFAULT_RETRY_INTERVAL_S = 60;
 
 export class FirmwareUpdate<A extends FirmwareStatusAction> {
   /** The update's step, Idle once it is over (the 1.6 trigger's answer). */
@@ -103,10 +98,11 @@ export class FirmwareUpdate<A extends FirmwareStatusAction> {
   private readonly held: HeldNotifications<{ [K in A]: FirmwareStatusPayload }>;
   private isWaiting = false;
 
-  constructor(private readonly hal: FirmwareUpdateHal, private readonly station: FirmwareUpdateStation<A>, private readonly options: FirmwareUpdateOptions<A>) {
-    this.flow = new TransferFlow<Update>(hal, options.file);
+  /** `transfer`: the transfer flow's code (transfer.ts's transferKit, or a part's context's). */
+  constructor(transfer: TransferKit, private readonly hal: FirmwareUpdateHal, private readonly station: FirmwareUpdateStation<A>, private readonly options: FirmwareUpdateOptions<A>) {
+    this.flow = new transfer.TransferFlow<Update>(hal, options.file);
     this.flow.restore(options.what + ' update');
-    this.held = new HeldNotifications(
+    this.held = new transfer.HeldNotifications(
       () => station.online(),
       (action, payload) => station.send(action, payload)
     );
@@ -164,17 +160,21 @@ export class FirmwareUpdate<A extends FirmwareStatusAction> {
     const now = hal.now();
     if (this.update) hal.log.info(this.options.what + ' update ' + this.update.requestId + ' canceled by ' + p.requestId);
     this.holdForInstall(false);
-    const u = this.flow.begin({
-      requestId: p.requestId,
-      location: f.location,
-      signingCertificate: f.signingCertificate || '',
-      signature: f.signature || '',
-      retrieveAt: requestedTime(f.retrieveDateTime, now),
-      installAt: f.installDateTime ? requestedTime(f.installDateTime, now) : 0,
-      retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
-      retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
-      phase: 'Waiting',
-    });
+    const u = this.flow.begin(
+      withRetries<Update>(
+        {
+          requestId: p.requestId,
+          location: f.location,
+          signingCertificate: f.signingCertificate || '',
+          signature: f.signature || '',
+          retrieveAt: requestedTime(f.retrieveDateTime, now),
+          installAt: f.installDateTime ? requestedTime(f.installDateTime, now) : 0,
+          phase: 'Waiting',
+        },
+        p.retries,
+        p.retryInterval
+      )
+    );
     hal.log.info(this.options.what + ' update ' + p.requestId + ' from ' + f.location + ' at ' + new Date(u.retrieveAt).toISOString());
     this.waitForDownload();
   }

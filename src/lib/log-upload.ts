@@ -5,10 +5,12 @@
 // LogStatusNotification Uploading → Uploaded, or UploadFailure after `retries` more tries
 // `retryInterval` apart, each with the request's requestId. A new GetLog replaces an upload
 // under way (AcceptedCanceled). Uploads are not kept over a reboot (the CSMS asks again). The
-// flow is the transfer flow of transfer.ts; nothing here knows an OCPP version (the 1.6
+// flow is the transfer flow of transfer.ts (given as a value, TransferKit: the 1.6 station
+// runs this in a part); nothing here knows an OCPP version (the 1.6
 // station's security extension and the 2.0.1 station's diagnostics/log-upload.ts route it).
 import { FirmwareHooks } from '../../hal/index';
-import { TransferFlow, TransferHost, HeldNotifications, fileStamp } from './transfer';
+import type { TransferFlow, TransferHost, TransferJob, TransferKit, HeldNotifications } from './transfer';
+import { withRetries } from './transfer-request';
 import { GetLogRequest as GetLogRequest16, LogStatus, UploadLogStatus } from '../ocpp/v16/generated/types';
 import { GetLogRequest as GetLogRequest201, LogStatusEnum, UploadLogStatusEnum } from '../ocpp/v201/generated/types';
 
@@ -43,17 +45,12 @@ export interface LogSources {
   diagnostics(oldest?: string, latest?: string): string;
 }
 
-interface Job {
+interface Job extends TransferJob {
   requestId: number;
   location: string;
   fileName: string;
   data: string;
-  retriesLeft: number;
-  retryIntervalS: number;
 }
-
-const DEFAULT_RETRIES = 1;
-const DEFAULT_RETRY_INTERVAL_S = 60;
 
 export class LogUploadFlow {
   /** What a triggered LogStatusNotification reports. */
@@ -62,10 +59,13 @@ export class LogUploadFlow {
   /** The latest notification that could not go while offline. */
   private readonly held: HeldNotifications<{ LogStatusNotification: LogStatusPayload }>;
 
-  /** `notifyCanceled`: an upload a new GetLog replaces is told AcceptedCanceled (2.0.1; 1.6 has no such status). */
-  constructor(private readonly hal: LogUploadHal, station: LogUploadStation, private readonly sources: LogSources, private readonly notifyCanceled: boolean) {
-    this.flow = new TransferFlow<Job>(hal);
-    this.held = new HeldNotifications(
+  /**
+   * `transfer`: the transfer flow's code (transfer.ts's transferKit, or a part's context's).
+   * `notifyCanceled`: an upload a new GetLog replaces is told AcceptedCanceled (2.0.1; 1.6 has no such status).
+   */
+  constructor(private readonly transfer: TransferKit, private readonly hal: LogUploadHal, station: LogUploadStation, private readonly sources: LogSources, private readonly notifyCanceled: boolean) {
+    this.flow = new transfer.TransferFlow<Job>(hal);
+    this.held = new transfer.HeldNotifications(
       () => station.online(),
       (action, payload) => station.send(action, payload)
     );
@@ -120,22 +120,24 @@ export class LogUploadFlow {
   /** The file name the answer gives: the log's kind, the station and the time of the request. */
   private fileNameFor(p: LogRequest): string {
     const security = p.logType === 'SecurityLog';
-    return (security ? 'security-log-' : 'diagnostics-log-') + this.hal.settings.id + '-' + fileStamp(this.hal.now()) + (security ? '.log' : '.json');
+    return (security ? 'security-log-' : 'diagnostics-log-') + this.hal.settings.id + '-' + this.transfer.fileStamp(this.hal.now()) + (security ? '.log' : '.json');
   }
 
   private prepare(p: LogRequest, fileName: string): Job {
     const oldest: string | undefined = p.log.oldestTimestamp;
     const latest: string | undefined = p.log.latestTimestamp;
     const security = this.sources.securityLog;
-    return {
-      requestId: p.requestId,
-      location: p.log.remoteLocation,
-      fileName,
-      // Taken as the answer goes: the log as it was when the CSMS asked.
-      data: p.logType === 'SecurityLog' && security ? linesWithin(security(), oldest, latest) : this.sources.diagnostics(oldest, latest),
-      retriesLeft: p.retries !== undefined && p.retries >= 0 ? p.retries : DEFAULT_RETRIES,
-      retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
-    };
+    return withRetries<Job>(
+      {
+        requestId: p.requestId,
+        location: p.log.remoteLocation,
+        fileName,
+        // Taken as the answer goes: the log as it was when the CSMS asked.
+        data: p.logType === 'SecurityLog' && security ? linesWithin(security(), oldest, latest) : this.sources.diagnostics(oldest, latest),
+      },
+      p.retries,
+      p.retryInterval
+    );
   }
 
   private upload(job: Job): void {

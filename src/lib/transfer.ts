@@ -8,6 +8,11 @@
 // status stays owed in its record until the CSMS has answered it. Nothing here knows OCPP:
 // the features (app/firmware/firmware.ts, app/security/signed-firmware.ts and
 // lib/log-upload.ts) give the phases, the wording and the messages.
+//
+// The flows that use it run in parts (src/lib/parts.ts) in a bundle built with parts, and
+// this module is resident: they take it as a value (TransferKit, in their context) rather
+// than import it, so no part carries a copy of it (the build refuses one that does). What
+// they take of their requests (the start time, the retries) is transfer-request.ts's.
 
 export interface TransferHost {
   /** Wall clock, ms. */
@@ -151,12 +156,6 @@ export class TransferFlow<J extends TransferJob> {
   }
 }
 
-/** The id of a connector with a transaction (an install waits for it), or null: idle. */
-export function busyConnector(connectors: { id: number; transaction: unknown }[]): number | null {
-  for (let i = 0; i < connectors.length; i++) if (connectors[i].transaction) return connectors[i].id;
-  return null;
-}
-
 interface HeldNotification<N> {
   action: keyof N & string;
   payload: N[keyof N];
@@ -213,21 +212,19 @@ export class HeldNotifications<N> {
   }
 }
 
-/**
- * How far in the future a requested time may lie and still count as now: the station's clock
- * is set from the CSMS's currentTime without the message's transit time, so a CSMS's "now"
- * can read up to a round trip ahead here — a start that near is no scheduled start (no
- * DownloadScheduled / InstallScheduled before it).
- */
-export const NOW_TOLERANCE_MS = 2000;
-
-/** A requested start (an ISO time from the CSMS) as wall-clock ms: now when it is unreadable, past, or within NOW_TOLERANCE_MS of now. */
-export function requestedTime(text: string, now: number): number {
-  const at = Date.parse(text);
-  return isNaN(at) || at <= now + NOW_TOLERANCE_MS ? now : at;
-}
-
 /** A time as it goes into a file name: 20240101T120000Z. */
 export function fileStamp(ms: number): string {
   return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
+
+/**
+ * This module's code as a value, for the flows that run in parts: a part takes it from the
+ * resident bundle through its context (a part's code must not be resident too).
+ */
+export interface TransferKit {
+  readonly TransferFlow: typeof TransferFlow;
+  readonly HeldNotifications: typeof HeldNotifications;
+  readonly fileStamp: typeof fileStamp;
+}
+
+export const transferKit: TransferKit = { TransferFlow, HeldNotifications, fileStamp };

@@ -8,7 +8,7 @@
 // shim-firmware.test.mjs's, which runs the parted dist/simulator.min.js.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -95,6 +95,25 @@ test('the flashed bundles carry the Firmware Management flows and the security e
   const whole = await bundleFile(FIRMWARE.entry, { minify: true });
   assert.equal(readParts(Buffer.from(whole)), null);
   assert.ok(whole.includes('firmware: downloading '));
+});
+
+test('the build refuses a part that carries resident code: the firmware flows importing the transfer flow again instead of taking it from their context', async () => {
+  // tsc's output copied, with the firmware flows' module changed to import the (resident) transfer flow.
+  const tscDir = mkdtempSync(join(root, '.build', 'parts-check-'));
+  try {
+    cpSync(join(root, '.build', 'tsc'), tscDir, { recursive: true });
+    const flows = join(tscDir, 'src', 'app', 'firmware', 'firmware-flows.js');
+    const code = readFileSync(flows, 'utf8');
+    const importing = "import { TransferFlow as ResidentFlow } from '../../lib/transfer';\n" + code.replace(/new \w+\.TransferFlow\(/g, 'new ResidentFlow(');
+    assert.notEqual(importing.indexOf('new ResidentFlow('), -1, 'the flows build their transfer flows from the context');
+    writeFileSync(flows, importing);
+    await assert.rejects(bundleFile(FIRMWARE.entry, { minify: true, tscDir, parts: true }), /part firmware: its code src\/lib\/transfer\.ts is resident too/);
+    // As tsc made it, the same copy builds.
+    writeFileSync(flows, code);
+    assert.ok(readParts(Buffer.from(await bundleFile(FIRMWARE.entry, { minify: true, tscDir, parts: true }))).parts.firmware);
+  } finally {
+    rmSync(tscDir, { recursive: true, force: true });
+  }
 });
 
 // The simulator host has no partRelease (quickjs-emscripten has no call for QuickJS's cycle

@@ -12,14 +12,16 @@
 // restarts → after the boot: Installed (or InstallationFailed). The update's progress is kept
 // in storage (the context's updateFile), so a reboot before retrieveDate or during the install
 // does not lose it, nor one before the CSMS answered the final status (it goes again after
-// the boot). Both flows are the transfer flow of src/lib/transfer.ts.
+// the boot). Both flows are the transfer flow of src/lib/transfer.ts, which is resident: the
+// context gives it (a part carries no copy of resident code).
 import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { SessionView, StationRestarts } from '../context';
 import { DiagnosticsStatus, DiagnosticsStatusNotificationRequest, FirmwareStatus, FirmwareStatusNotificationRequest, GetDiagnosticsRequest, UpdateFirmwareRequest } from '../../ocpp/v16/generated/types';
 import { diagnosticsReport } from '../core/diagnostics-report';
-import { TransferFlow, HeldNotifications, busyConnector, requestedTime } from '../../lib/transfer';
+import type { TransferFlow, TransferJob, TransferKit, HeldNotifications } from '../../lib/transfer';
+import { busyConnector, requestedTime, withRetries } from '../../lib/transfer-request';
 
 /** What the flows are given of the station: all they use of it, and where they report. */
 export interface FirmwarePartContext {
@@ -28,6 +30,8 @@ export interface FirmwarePartContext {
   readonly connectors: Connector[];
   readonly session: Pick<SessionView, 'online' | 'send'>;
   readonly restarts: StationRestarts;
+  /** The transfer flow's code (src/lib/transfer.ts's transferKit). */
+  readonly transfer: TransferKit;
   /** Where the update's progress is kept across a reboot. */
   readonly updateFile: string;
   /** What a triggered FirmwareStatusNotification / DiagnosticsStatusNotification reports, kept up to date here. */
@@ -37,28 +41,20 @@ export interface FirmwarePartContext {
   ended(): void;
 }
 
-interface Update {
+interface Update extends TransferJob {
   location: string;
   /** Wall clock ms. */
   retrieveAt: number;
-  /** Download attempts left after the current one. */
-  retriesLeft: number;
-  retryIntervalS: number;
   /** Waiting: for retrieveDate or a retry; Installing: the host was asked to install, the restart follows. */
   phase: 'Waiting' | 'Downloaded' | 'Installing' | 'Installed';
   /** The final status, owed to the CSMS until it answered it. */
   outcome?: FirmwareStatus;
 }
 
-interface DiagnosticsUpload {
+interface DiagnosticsUpload extends TransferJob {
   request: GetDiagnosticsRequest;
   fileName: string;
-  retriesLeft: number;
-  retryIntervalS: number;
 }
-
-const DEFAULT_RETRIES = 1;
-const DEFAULT_RETRY_INTERVAL_S = 60;
 
 export class FirmwareFlows {
   private readonly update: TransferFlow<Update>;
@@ -70,10 +66,11 @@ export class FirmwareFlows {
 
   constructor(private readonly station: FirmwarePartContext) {
     const host = { now: station.hal.now, setTimeout: station.hal.setTimeout, log: station.hal.log, storage: station.hal.storage };
-    this.update = new TransferFlow<Update>(host, station.updateFile);
+    const transfer = station.transfer;
+    this.update = new transfer.TransferFlow<Update>(host, station.updateFile);
     this.update.restore('firmware update');
-    this.diagnostics = new TransferFlow<DiagnosticsUpload>(host);
-    this.held = new HeldNotifications(
+    this.diagnostics = new transfer.TransferFlow<DiagnosticsUpload>(host);
+    this.held = new transfer.HeldNotifications(
       () => station.session.online,
       (action, payload) => {
         this.inFlight++;
@@ -99,12 +96,7 @@ export class FirmwareFlows {
 
   /** GetDiagnostics, once answered with `fileName`. */
   getDiagnostics(p: GetDiagnosticsRequest, fileName: string): void {
-    const upload = this.diagnostics.begin({
-      request: p,
-      fileName,
-      retriesLeft: p.retries !== undefined ? p.retries : DEFAULT_RETRIES,
-      retryIntervalS: p.retryInterval !== undefined && p.retryInterval >= 0 ? p.retryInterval : DEFAULT_RETRY_INTERVAL_S,
-    });
+    const upload = this.diagnostics.begin(withRetries<DiagnosticsUpload>({ request: p, fileName }, p.retries, p.retryInterval));
     this.uploadDiagnostics(upload);
   }
 
@@ -146,13 +138,7 @@ export class FirmwareFlows {
   // ---- UpdateFirmware -------------------------------------------------------------------
 
   private schedule(location: string, retrieveDate: string, retries?: number, retryInterval?: number): void {
-    const u = this.update.begin({
-      location,
-      retrieveAt: requestedTime(retrieveDate, this.station.hal.now()),
-      retriesLeft: retries !== undefined && retries >= 0 ? retries : DEFAULT_RETRIES,
-      retryIntervalS: retryInterval !== undefined && retryInterval >= 0 ? retryInterval : DEFAULT_RETRY_INTERVAL_S,
-      phase: 'Waiting',
-    });
+    const u = this.update.begin(withRetries<Update>({ location, retrieveAt: requestedTime(retrieveDate, this.station.hal.now()), phase: 'Waiting' }, retries, retryInterval));
     this.station.hal.log.info('firmware update from ' + location + ' at ' + new Date(u.retrieveAt).toISOString());
     this.update.waitUntil(u.retrieveAt, () => this.download());
   }

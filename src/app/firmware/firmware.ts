@@ -12,7 +12,7 @@ import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { SessionView, StationRestarts } from '../context';
 import { Triggers } from '../remote-trigger/triggers';
-import { fileStamp } from '../../lib/transfer';
+import { fileStamp, transferKit } from '../../lib/transfer';
 import { closePart, openPart } from '../../lib/parts';
 import { InternalError } from '../../ocpp/errors';
 import { firmwarePart } from './firmware-part';
@@ -43,6 +43,7 @@ export class Firmware {
       connectors: station.connectors,
       session: station.session,
       restarts: station.restarts,
+      transfer: transferKit,
       updateFile: UPDATE_FILE,
       firmwareStatus: 'Idle',
       diagnosticsStatus: 'Idle',

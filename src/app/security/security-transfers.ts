@@ -10,6 +10,7 @@ import { SessionView, StationRestarts } from '../context';
 import { CertificateUse } from '../../ocpp/v16/generated/types';
 import { Certificates } from '../../lib/certificates';
 import { LogUploadFlow } from '../../lib/log-upload';
+import type { TransferKit } from '../../lib/transfer';
 import { diagnosticsReport } from '../core/diagnostics-report';
 import { SecurityEvents16 } from './security-event-types';
 import { SignedFirmware } from './signed-firmware';
@@ -23,6 +24,8 @@ export interface SecurityTransfersContext {
   readonly restarts: StationRestarts;
   readonly certificates: Certificates<CertificateUse>;
   readonly events: SecurityEvents16;
+  /** The transfer flow's code (src/lib/transfer.ts's transferKit: resident). */
+  readonly transfer: TransferKit;
   /** Where a signed update's progress is kept across a reboot. */
   readonly updateFile: string;
 }
@@ -35,6 +38,7 @@ export class SecurityTransfers {
     this.signedFirmware = new SignedFirmware(station, station.certificates, station.events);
     // GetLog (whitepaper section 8): the flow the 2.0.1 GetLog runs too; 1.6 has no AcceptedCanceled status to notify.
     this.logs = new LogUploadFlow(
+      station.transfer,
       station.hal,
       { online: () => station.session.online, send: (action, payload) => station.session.send(action, payload) },
       {

@@ -18,6 +18,7 @@ import { CertificateUse } from '../../ocpp/v16/generated/types';
 import { SecurityContext } from '../context';
 import { Timer } from '../../../hal/index';
 import { closePart, openPart } from '../../lib/parts';
+import { transferKit } from '../../lib/transfer';
 import { InternalError } from '../../ocpp/errors';
 import { securityTransfersPart } from './security-transfers-part';
 import type { SecurityTransfers, SecurityTransfersContext } from './security-transfers';
@@ -169,6 +170,7 @@ export class Security {
       restarts: station.restarts,
       certificates: this.certificates,
       events: this.events,
+      transfer: transferKit,
       updateFile: SIGNED_UPDATE_FILE,
     };
     try {

@@ -11,7 +11,8 @@ import { Connector } from '../core/connector';
 import { SessionView, StationRestarts } from '../context';
 import { SecurityEvents16, SecurityEventType } from './security-event-types';
 import { Certificates } from '../../lib/certificates';
-import { busyConnector } from '../../lib/transfer';
+import type { TransferKit } from '../../lib/transfer';
+import { busyConnector } from '../../lib/transfer-request';
 import { FirmwareUpdate } from '../../lib/firmware-update';
 
 export interface SignedFirmwareContext {
@@ -21,6 +22,8 @@ export interface SignedFirmwareContext {
   readonly connectors: Connector[];
   readonly session: Pick<SessionView, 'online' | 'send'>;
   readonly restarts: StationRestarts;
+  /** The transfer flow's code (src/lib/transfer.ts's transferKit: resident, the flow runs in a part). */
+  readonly transfer: TransferKit;
 }
 
 export class SignedFirmware {
@@ -29,6 +32,7 @@ export class SignedFirmware {
   constructor(private readonly station: SignedFirmwareContext, certificates: Certificates, events: SecurityEvents16) {
     const hal = station.hal;
     this.update = new FirmwareUpdate(
+      station.transfer,
       hal,
       {
         online: () => station.session.online,

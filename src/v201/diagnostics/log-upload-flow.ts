@@ -4,6 +4,7 @@
 // bundle built with parts carries it behind its own code (log-upload-part.ts).
 import { StationContext } from '../context';
 import { LogUploadFlow } from '../../lib/log-upload';
+import { transferKit } from '../../lib/transfer';
 
 /** What the upload is given of the station. */
 export interface LogUploadPartContext {
@@ -15,6 +16,7 @@ export interface LogUploadPartContext {
 export function openLogUpload(context: LogUploadPartContext): LogUploadFlow {
   const station = context.station;
   return new LogUploadFlow(
+    transferKit,
     station.hal,
     { online: () => station.online, send: (action, payload) => station.send(action, payload) },
     { securityLog: context.securityLog, diagnostics: (oldest, latest) => diagnosticsReport(station, oldest, latest) },

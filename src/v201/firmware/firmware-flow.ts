@@ -6,6 +6,7 @@
 // carries it behind its own code (firmware-part.ts).
 import { StationContext } from '../context';
 import { FirmwareStatusPayload, FirmwareUpdate } from '../../lib/firmware-update';
+import { transferKit } from '../../lib/transfer';
 
 /** What block L needs of the certificates and security events (blocks A and M), when installed. */
 export interface FirmwareSecurity {
@@ -31,6 +32,7 @@ export function openFirmwareUpdate(context: FirmwarePartContext): FirmwareUpdate
   const { station, security } = context;
   const hal = station.hal;
   const update = new FirmwareUpdate(
+    transferKit,
     hal,
     {
       online: () => station.online,

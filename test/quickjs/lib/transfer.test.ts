@@ -3,7 +3,8 @@
 import { test, assert, sleep, clock } from '../../lib/harness';
 import { FakeHost } from '../../lib/fake-host';
 import { createHal } from '../../../hal/index';
-import { TransferFlow, HeldNotifications, busyConnector, fileStamp, requestedTime } from '../../../src/lib/transfer';
+import { TransferFlow, HeldNotifications, fileStamp } from '../../../src/lib/transfer';
+import { busyConnector, requestedTime } from '../../../src/lib/transfer-request';
 
 interface Job {
   at: number;

@@ -128,13 +128,19 @@ function clip(model: DeviceModel, value: string): string {
   return size > 0 && value.length > size ? value.substring(0, size) : value;
 }
 
+/** The indices of the variables `wanted` takes (none: every one), in the model's order; each entry is decoded only while it is looked at. */
+function select(model: DeviceModel, wanted?: (e: Entry) => boolean): number[] {
+  const out: number[] = [];
+  for (let i = 0, e = model.at(0); e; e = model.at(++i)) if (!wanted || wanted(e)) out.push(i);
+  return out;
+}
+
 /** The variables of a base report (B07.FR.07-09). */
-function inventory(model: DeviceModel, base: ReportBaseEnum): Entry[] {
-  const all = model.all();
-  if (base === 'FullInventory') return all;
-  if (base === 'ConfigurationInventory') return all.filter((e) => e.spec.mutability === 'ReadWrite' || e.spec.mutability === 'WriteOnly');
+function inventory(model: DeviceModel, base: ReportBaseEnum): number[] {
+  if (base === 'FullInventory') return select(model);
+  if (base === 'ConfigurationInventory') return select(model, (e) => e.spec.mutability === 'ReadWrite' || e.spec.mutability === 'WriteOnly');
   // SummaryInventory: availability, and the components with a problem.
-  return all.filter((e) => e.spec.name === 'AvailabilityState' || (e.spec.name === 'Problem' && model.read(e) === 'true'));
+  return select(model, (e) => e.spec.name === 'AvailabilityState' || (e.spec.name === 'Problem' && model.read(e) === 'true'));
 }
 
 /**
@@ -142,8 +148,8 @@ function inventory(model: DeviceModel, base: ReportBaseEnum): Entry[] {
  * criteria (B08.FR.13), and of those the componentVariables name (B08.FR.05, B08.FR.11);
  * without criteria and componentVariables, every variable.
  */
-function customReport(model: DeviceModel, asked: ComponentVariable[], criteria: ComponentCriterionEnum[]): Entry[] {
-  return model.all().filter((e) => (!criteria.length || criteria.some((c) => meets(model, e.component, c))) && (!asked.length || asked.some((cv) => names(cv, e))));
+function customReport(model: DeviceModel, asked: ComponentVariable[], criteria: ComponentCriterionEnum[]): number[] {
+  return select(model, (e) => (!criteria.length || criteria.some((c) => meets(model, e.component, c))) && (!asked.length || asked.some((cv) => names(cv, e))));
 }
 
 /**
@@ -168,17 +174,20 @@ function names(cv: ComponentVariable, e: Entry): boolean {
   return !v.instance || v.instance.toLowerCase() === (e.spec.instance || '').toLowerCase(); // B08.FR.21
 }
 
-/** NotifyReport in parts of ItemsPerMessage(GetReport), seqNo from 0, tbc on all but the last (B07.FR.04, B07.FR.10). */
-function sendReport(station: StationContext, requestId: number, entries: Entry[], done: () => void): void {
+/**
+ * NotifyReport in parts of ItemsPerMessage(GetReport), seqNo from 0, tbc on all but the last
+ * (B07.FR.04, B07.FR.10); `rows`: the variables' indices in the model (each decoded as its part is built).
+ */
+function sendReport(station: StationContext, requestId: number, rows: number[], done: () => void): void {
   const model = station.model;
   const per = Math.max(1, model.getInt(ITEMS + 'GetReport'));
   const generatedAt = new Date(station.hal.now()).toISOString();
   let seqNo = 0;
   const next = (from: number): void => {
-    const part = entries.slice(from, from + per);
-    const more = from + per < entries.length;
+    const part = rows.slice(from, from + per);
+    const more = from + per < rows.length;
     // One part at a time: the data of the next is built only once the one before is answered.
-    const sent = station.sendRequested('NotifyReport', { requestId, generatedAt, seqNo: seqNo++, tbc: more, reportData: part.map((e) => reportData(model, e)) });
+    const sent = station.sendRequested('NotifyReport', { requestId, generatedAt, seqNo: seqNo++, tbc: more, reportData: part.map((i) => reportData(model, model.at(i)!)) });
     // The last part is out: a new report may begin. A part the CSMS did not answer (offline, error) ends the report; it may ask again.
     if (!more) done();
     else sent.then((answer) => (answer ? next(from + per) : done()));

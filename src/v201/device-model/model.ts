@@ -222,11 +222,13 @@ export class DeviceModel {
     }
   }
 
-  /** Every registered variable, in the order of registration (decoded: each call makes new entries). */
-  all(): Entry[] {
-    const out: Entry[] = [];
-    for (let i = 0; i < this.rows.length; i++) out.push(decodeRow(this.rows[i], this.hooks[i]));
-    return out;
+  /**
+   * The variable at `index`, in the order of registration, or null past the last one. Decoded:
+   * each call makes a new entry (a few hundred bytes), so what goes over every variable (a
+   * report, the DiagnosticsLog) takes them one at a time and holds indices, not entries.
+   */
+  at(index: number): Entry | null {
+    return index < this.rows.length ? decodeRow(this.rows[index], this.hooks[index]) : null;
   }
 
   entry(key: string): Entry | null {

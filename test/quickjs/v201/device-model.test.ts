@@ -99,11 +99,22 @@ test('what was set is kept across reboots (one file); a damaged file boots with 
   assert.equal(modelOn(files).get('OCPPCommCtrlr/HeartbeatInterval'), '300');
 });
 
-test('a later registration of a variable replaces the earlier one; all() lists each variable once, in order', () => {
+/** The keys of the model's variables as at() gives them, in order. */
+function keysOf(model: DeviceModel): string[] {
+  const keys: string[] = [];
+  for (let i = 0, e = model.at(0); e; e = model.at(++i)) keys.push(e.key);
+  return keys;
+}
+
+test('a later registration of a variable replaces the earlier one; at() gives each variable once, in order, then null', () => {
   const model = modelOn({});
-  const count = model.all().length;
+  const before = keysOf(model);
   model.add('OCPPCommCtrlr', [{ name: 'HeartbeatInterval', type: 'integer', mutability: 'ReadOnly', value: '10' }]);
-  assert.equal(model.all().length, count);
+  const after = keysOf(model);
+  assert.equal(after.length, before.length);
+  assert.deepEqual(after.filter((k) => k === 'OCPPCommCtrlr/HeartbeatInterval'), ['OCPPCommCtrlr/HeartbeatInterval']);
+  assert.deepEqual(after.slice(0, -1), before.filter((k) => k !== 'OCPPCommCtrlr/HeartbeatInterval'), 'the others in their order, the new registration last');
+  assert.equal(model.at(after.length), null);
   assert.equal(model.get('OCPPCommCtrlr/HeartbeatInterval'), '10');
   assert.equal(model.set(model.entry('OCPPCommCtrlr/HeartbeatInterval')!, '20').status, 'Rejected');
 });

@@ -8,6 +8,7 @@ import { SimHardware, simHardwareFor } from '../../../../src/sim/sim-hardware';
 import { Station } from '../../../../src/v201/station';
 import { openChargePointLink } from '../../../../src/v201/link';
 import { Feature } from '../../../../src/v201/context';
+import { DeviceModel } from '../../../../src/v201/device-model/model';
 import { deviceModel } from '../../../../src/v201/device-model/index';
 import { provisioning } from '../../../../src/v201/provisioning/index';
 import { availability } from '../../../../src/v201/availability/index';
@@ -37,6 +38,13 @@ export function makeStation201(config: { [k: string]: unknown } = {}, files?: { 
   const station = new Station(hal, hw, openChargePointLink(hal));
   for (let i = 0; i < features.length; i++) station.install(features[i]);
   return { host, hal, hw, station, csms: new FakeCsms(host, 'ocpp2.0.1') };
+}
+
+/** How many variables the device model holds (at() until null). */
+export function variableCount(model: DeviceModel): number {
+  let n = 0;
+  while (model.at(n)) n++;
+  return n;
 }
 
 /** The power goes: only a copy of the files is left for the next boot (makeStation201(config, files)). */

@@ -19,7 +19,7 @@ import { checkES5 } from './es5-check.mjs';
 import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
 import { buildFeatures, featuresPlugin, isStation201, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin, stationsOf } from './features.mjs';
-import { halMembersPlugin, unnamedHalMembers } from './hal-members.mjs';
+import { halMembers as membersOfHal, halMembersPlugin, unnamedHalMembers } from './hal-members.mjs';
 import { checkPart, partExpression, partOptions, partStubsPlugin, readParts, usedParts, withParts } from './parts.mjs';
 import * as v16 from './gen-ocpp16.mjs';
 import * as v201 from './gen-ocpp201.mjs';
@@ -207,13 +207,16 @@ async function servedTables(entry, tscDir, features, served201) {
 }
 
 /**
- * The plugin leaving out the HAL's optional members the bundle's code never names (see
- * build/hal-members.mjs), found in the bundle built once with them; none when it names them all.
+ * The plugin cutting the HAL members the bundle's code never names out of its HAL (see
+ * build/hal-members.mjs), found in the bundle built once with the whole HAL; none when it
+ * names them all (or has no HAL).
  */
 async function halMembers(entry, tscDir, features, tables) {
+  const members = membersOfHal(tscDir);
+  if (!members) return [];
   const probe = await esbuild.build(bundleOptions(entry, false, tscDir, features, tables));
-  const members = unnamedHalMembers(probe.outputFiles[0].text, relative(root, tscDir).split(sep).join('/'));
-  return members.length ? [halMembersPlugin(tscDir, members)] : [];
+  const left = unnamedHalMembers(probe.outputFiles[0].text, relative(root, tscDir).split(sep).join('/'), members);
+  return left.length ? [halMembersPlugin(tscDir, left)] : [];
 }
 
 /** Both bundles of `b` ({ entry, out }: the bundle and its minified twin) as a build makes them. */

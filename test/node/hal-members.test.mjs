@@ -1,6 +1,6 @@
-// The HAL's optional members (build/hal-members.mjs): a bundle carries hal.storage and
-// hal.firmware only when its code names them. The OCPP core's 10-handler station names
-// neither, is built without their code and still runs its whole session; the stations
+// A bundle's HAL has the members its code names (build/hal-members.mjs): the OCPP core's
+// 10-handler station names neither hal.storage nor hal.firmware (nor setInterval, startTask,
+// crypto, ...), is built without their code and still runs its whole session; the stations
 // that use them carry them as before.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFile, root } from '../../build/build.mjs';
 import { CORE } from '../../build/features.mjs';
-import { HAL_MEMBERS, unnamedHalMembers } from '../../build/hal-members.mjs';
+import { halLiteral, halMembers, unnamedHalMembers, withoutMembers } from '../../build/hal-members.mjs';
+import { tscOut } from '../../build/build.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { Csms } from '../../sim/csms.mjs';
@@ -26,25 +27,40 @@ const STORAGE_CODE = /storage write failed/;
 const FIRMWARE_CODE = /before the host confirmed the install/;
 
 test('a member counts as named when a module other than the HAL names it, in any form', () => {
+  const members = ['log', 'storage', 'firmware'];
   const bundle = (modules) => Object.entries(modules).map(([path, text]) => `  // .build/tsc/${path}\n${text}\n`).join('');
-  const hal = { 'hal/index.js': 'var hal = { storage: storageOf(host), firmware: firmwareOf(host) };', 'hal/storage.js': 'function storageOf(host) { /* storage */ }', 'hal/firmware-hooks.js': 'function firmwareOf(host) { /* firmware */ }' };
-  const names = (text) => unnamedHalMembers(bundle({ ...hal, 'src/station.js': text }), '.build/tsc').map((m) => m.member);
-  assert.deepEqual(HAL_MEMBERS.map((m) => m.member), ['storage', 'firmware']);
+  const hal = { 'hal/index.js': 'var hal = { log: log, storage: storageOf(host), firmware: firmwareOf(host) };', 'hal/storage.js': 'function storageOf(host) { /* storage */ }', 'hal/firmware-hooks.js': 'function firmwareOf(host) { /* firmware */ }' };
+  const names = (text) => unnamedHalMembers(bundle({ ...hal, 'src/station.js': text }), '.build/tsc', members);
   assert.deepEqual(names('hal.log.info("x");'), ['storage', 'firmware'], 'the HAL naming them itself is no use');
-  assert.deepEqual(names('hal.storage.get("a");'), ['firmware']);
-  assert.deepEqual(names('var s = hal["firmware"];'), ['storage']);
-  assert.deepEqual(names('var storage = hal.storage, firmware = hal.firmware;'), []);
-  assert.deepEqual(names('hal.firmwareVersion; hal.storageKey;'), ['storage', 'firmware'], 'a longer name is another name');
-  // an OCPP field of the generated tables is no HAL member
-  assert.deepEqual(unnamedHalMembers(bundle({ ...hal, 'src/ocpp/v16/generated/schemas.js': 'var s = { SignedUpdateFirmware: "{firmware!={location!=s512}}" };' }), '.build/tsc').map((m) => m.member), ['storage', 'firmware']);
+  assert.deepEqual(names('hal.log.info("x"); hal.storage.get("a");'), ['firmware']);
+  assert.deepEqual(names('var s = hal["firmware"];'), ['log', 'storage']);
+  assert.deepEqual(names('var log = hal.log, storage = hal.storage, firmware = hal.firmware;'), []);
+  assert.deepEqual(names('hal.firmwareVersion; hal.storageKey; hal.logLevel;'), members, 'a longer name is another name');
+  // an OCPP field of the generated tables, a module's path: no HAL member
+  assert.deepEqual(unnamedHalMembers(bundle({ ...hal, 'src/ocpp/v16/generated/schemas.js': 'var s = { SignedUpdateFirmware: "{firmware!={location!=s512}}" };', 'src/app/firmware/storage.js': 'var x = 1;' }), '.build/tsc', members), members);
   // a bundle without the HAL has nothing to leave out
-  assert.deepEqual(unnamedHalMembers(bundle({ 'src/ocpp/index.js': 'var x = 1;' }), '.build/tsc'), []);
+  assert.deepEqual(unnamedHalMembers(bundle({ 'src/ocpp/index.js': 'var x = 1;' }), '.build/tsc', members), []);
+});
+
+test('the members are cut out of createHal\'s object literal, the rest of the module as it was', () => {
+  const index = readFileSync(join(tscOut, 'hal/index.js'), 'utf8');
+  const all = halMembers(tscOut);
+  for (const m of ['log', 'now', 'setTimeout', 'connect', 'storage', 'firmware', 'crypto', 'control', 'loadPart']) assert.ok(all.includes(m), m);
+  const cut = withoutMembers(index, ['storage', 'firmware']);
+  assert.deepEqual(halLiteral(cut).members, all.filter((m) => m !== 'storage' && m !== 'firmware'));
+  assert.doesNotMatch(cut, /storage: storageOf\(host\)|firmware: firmwareOf\(host\)/);
+  assert.equal(withoutMembers(index, []), index);
+  // the module apart from the literal is the same
+  const { node } = halLiteral(index);
+  assert.equal(cut.substring(0, node.start), index.substring(0, node.start));
+  assert.ok(cut.endsWith(index.substring(node.end)));
 });
 
 test('the core station is built without the storage and the firmware hooks; the stations that use them carry them', async () => {
   assert.doesNotMatch(core, STORAGE_CODE);
   assert.doesNotMatch(core, FIRMWARE_CODE);
-  assert.match(core, /function storageOf\(\) \{\s*return void 0;\s*\}/);
+  assert.doesNotMatch(core, /setInterval:|startTask:|loadPart:|cryptoCreateCsr/, 'nor the other members it never names');
+  assert.match(core, /setTimeout: function/);
   const firmware = readFileSync(join(root, 'dist/firmware.js'), 'utf8');
   assert.match(firmware, STORAGE_CODE);
   assert.match(firmware, FIRMWARE_CODE);

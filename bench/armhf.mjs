@@ -185,3 +185,38 @@ export async function measureArmhfWithParts({ bundle }) {
     await csms.stop();
   }
 }
+
+/**
+ * The OCPP 2.0.1 station's session (its simulator bundle as bytecode, 2 EVSEs) with what a CSMS
+ * asks of it now and then, once the first transaction has started, all at once: a GetBaseReport
+ * FullInventory (every variable, NotifyReport part after part), a GetLog of the DiagnosticsLog and
+ * an UpdateFirmware (the station's two parts loaded at once; the armhf host has no download or
+ * upload member, so the update ends DownloadFailed and the upload UploadFailure, each after its
+ * flow ran). The peak is the session's with all of it beside.
+ */
+export async function measureArmhf201WithEpisodes({ bundle }) {
+  const csms = new Csms({ heartbeatInterval: 300 });
+  await csms.start();
+  try {
+    const id = 'BENCH-ARM-201-EPISODES';
+    const seen = (from, action, test) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && test(r.payload), { timeout: 60000, what: action });
+    const drive = async () => {
+      await seen(0, 'TransactionEvent', (p) => p.eventType === 'Started');
+      const from = csms.records.length;
+      const answers = await Promise.all([
+        csms.call(id, 'GetBaseReport', { requestId: 1, reportBase: 'FullInventory' }, { timeout: 30 }),
+        csms.call(id, 'GetLog', { logType: 'DiagnosticsLog', requestId: 2, retries: 0, log: { remoteLocation: csms.diagnosticsUrl } }, { timeout: 30 }),
+        csms.call(id, 'UpdateFirmware', { requestId: 3, retries: 0, firmware: { location: csms.diagnosticsUrl + 'none.bin', retrieveDateTime: new Date().toISOString() } }, { timeout: 30 }),
+      ]);
+      if (answers.some((a) => !a || a.status !== 'Accepted')) throw new Error(`GetBaseReport / GetLog / UpdateFirmware: ${JSON.stringify(answers)}`);
+      await Promise.all([
+        seen(from, 'NotifyReport', (p) => p.tbc === false),
+        seen(from, 'LogStatusNotification', (p) => p.status === 'Uploaded' || p.status === 'UploadFailure'),
+        seen(from, 'FirmwareStatusNotification', (p) => p.status === 'DownloadFailed' || p.status === 'Downloaded'),
+      ]);
+    };
+    return await measureArmhf({ url: csms.url, bundle, id, drive });
+  } finally {
+    await csms.stop();
+  }
+}

@@ -15,7 +15,7 @@ import { moduleSizes, root, FIRMWARE_201, SIMULATOR, SIMULATOR_201, minifiedName
 import { measureSize } from './size.mjs';
 import { measureBoot, measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
-import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, measureArmhfWithParts, nativeParts } from './armhf.mjs';
+import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, measureArmhfWithParts, measureArmhf201WithEpisodes, nativeParts } from './armhf.mjs';
 import { coldStartNative, coldStartSim } from './cold-start.mjs';
 import { measureMembersRam } from './members-ram.mjs';
 import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
@@ -223,6 +223,10 @@ try {
       row('armhf: OCPP 2.0.1 station (dist/simulator-201.min.js): QuickJS heap after boot / peak, session with 2 EVSEs, bytecode', `${kb(v201.afterBoot.used)} / ${kb(v201.sessionPeak)}`, '≤ 256 KB', v201.sessionPeak <= 256 * KB);
       row('  armhf: its five largest parts after boot (KB)', parts(heapParts(v201.afterBoot)));
       row('armhf: OCPP 2.0.1 station: total native RAM after boot / peak, same session', `${kb(v201.nativeAfterBoot)} / ${kb(v201.nativePeak)}`, '≤ 384 KB', v201.nativePeak <= 384 * KB);
+      // What a CSMS asks now and then (a full report, a log, an update: the two parts at once) in the middle of charging.
+      const episodes201 = await measureArmhf201WithEpisodes({ bundle: bytecode201 });
+      results.figures.armhf.v201Episodes = episodes201;
+      row('armhf: OCPP 2.0.1 station: QuickJS heap / native RAM peak, same session with a GetBaseReport FullInventory, a GetLog and an UpdateFirmware in the middle of charging (both parts loaded at once), bytecode', `${kb(episodes201.sessionPeak)} / ${kb(episodes201.nativePeak)}`, '≤ 256 KB', episodes201.sessionPeak <= 256 * KB);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -59,6 +59,10 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\): total native RAM .*\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 256 KB\s+(met|MISSED)/);
       const v201 = armhf.v201;
       assert.ok(v201.afterBoot.used > 0 && v201.sessionPeak >= v201.afterBoot.used && v201.nativePeak > v201.sessionPeak, 'the 2.0.1 session measured on armhf');
+      // A full report, a log and an update in the middle of charging take room beside the 2.0.1 session's own.
+      const episodes = armhf.v201Episodes;
+      assert.ok(episodes.sessionPeak > v201.sessionPeak && episodes.nativePeak > episodes.sessionPeak, 'the 2.0.1 session with a report, a log and an update peaks above the plain one');
+      assert.match(r.stdout, /armhf: OCPP 2\.0\.1 station: QuickJS heap \/ native RAM peak, same session with a GetBaseReport FullInventory, a GetLog and an UpdateFirmware in the middle of charging \(both parts loaded at once\), bytecode\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 256 KB\s+(met|MISSED)/);
       assert.match(r.stdout, /armhf: OCPP 2\.0\.1 station .*: QuickJS heap after boot \/ peak, .*\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 256 KB\s+(met|MISSED)/);
       assert.match(r.stdout, /armhf: OCPP 2\.0\.1 station: total native RAM .*\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 384 KB\s+(met|MISSED)/);
     }

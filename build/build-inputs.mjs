@@ -6,10 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-/** Folders whose files go into a build (each version's src/ocpp/…/generated/ is the build's own output). */
+/**
+ * Folders whose files go into a build (each version's src/ocpp/…/generated/ is the build's own
+ * output, bench/results.json the benchmark's: neither is an input).
+ */
 export const INPUT_DIRS = ['src', 'hal', 'build', 'examples', 'bench', 'test/quickjs', 'test/lib', 'test/fixtures'];
 export const INPUT_FILES = ['tsconfig.json', 'package.json', 'package-lock.json'];
-const SKIP = [join('src', 'ocpp', 'v16', 'generated'), join('src', 'ocpp', 'v201', 'generated')];
+const SKIP = [join('src', 'ocpp', 'v16', 'generated'), join('src', 'ocpp', 'v201', 'generated'), join('bench', 'results.json')];
 
 /** sha256 over every input file's path and content, in a stable order. */
 export function inputsFingerprint(root, { dirs = INPUT_DIRS, files = INPUT_FILES } = {}) {
@@ -18,6 +21,7 @@ export function inputsFingerprint(root, { dirs = INPUT_DIRS, files = INPUT_FILES
     if (SKIP.includes(relative(root, dir))) return;
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
+      if (SKIP.includes(relative(root, p))) continue;
       if (statSync(p).isDirectory()) walk(p);
       else paths.push(p);
     }

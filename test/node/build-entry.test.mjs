@@ -51,7 +51,10 @@ test('the build fingerprint changes with any source, generator or dependency, an
     writeFileSync(join(dir, 'src/ocpp/v16/generated/types.ts'), 'generated');
     writeFileSync(join(dir, 'src/ocpp/v201/generated/schemas.ts'), 'generated');
     assert.equal(inputsFingerprint(dir), first, 'the generated output is not an input');
-    for (const [file, text] of [['src/a.ts', 'export const a = 2;'], ['build/gen-x.mjs', '// generator 2'], ['package-lock.json', '{"v":2}'], ['hal/new.ts', '']]) {
+    mkdirSync(join(dir, 'bench'));
+    writeFileSync(join(dir, 'bench/results.json'), '{"date":"a bench run"}');
+    assert.equal(inputsFingerprint(dir), first, "the benchmark's results are not an input");
+    for (const [file, text] of [['src/a.ts', 'export const a = 2;'], ['build/gen-x.mjs', '// generator 2'], ['package-lock.json', '{"v":2}'], ['hal/new.ts', ''], ['bench/run.mjs', '// bench']]) {
       const was = inputsFingerprint(dir);
       writeFileSync(join(dir, file), text);
       assert.notEqual(inputsFingerprint(dir), was, file);

@@ -1483,6 +1483,32 @@ static size_t bundle_read(void *opaque, uint8_t *buf, size_t len)
 
 static void boot(bundle_source *bundle, const char *filename);
 
+/* The bundle file read again at any offset, for QuickJS (JS_ReadObjectLazy): a nested
+ * function's body (its bytecode and constants) stays in the file until the function is first
+ * called, and is read then. While the boot reads the file, from the boot's reader where it is;
+ * then through the port's range reader (host_bundle_source). The file stays readable for as
+ * long as the station runs (on a module: flash); a body that cannot be read then is an error
+ * thrown in the function's caller. */
+static struct {
+    bundle_source *boot; /* the boot's reader, while the boot reads the file */
+    size_t at;           /* where that reader is */
+} LZ;
+
+static int bundle_read_at(void *opaque, size_t offset, uint8_t *buf, size_t len)
+{
+    (void)opaque;
+    if (LZ.boot && LZ.boot->reader && offset == LZ.at) {
+        size_t n = 0, got = 1;
+        while (n < len && got > 0) {
+            got = bundle_read(LZ.boot, buf + n, len - n);
+            n += got;
+        }
+        LZ.at += n;
+        return n == len ? 0 : -1;
+    }
+    return PT.read && PT.read(PT.where, offset, len, (char *)buf) == 0 ? 0 : -1;
+}
+
 /* What holds the bundle goes once it is read: the buffer, or the reader's file. */
 static void bundle_release(bundle_source *b)
 {
@@ -1599,7 +1625,13 @@ static void boot(bundle_source *bundle, const char *filename)
     }
     enter_guest();
     JSValue function;
-    if (bundle->reader) /* bytecode as it is read: the file is never held whole */
+    if (bundle->reader && PT.read) { /* bytecode as it is read, nested functions' bodies at their first call */
+        LZ.boot = bundle;
+        LZ.at = 0;
+        function = JS_ReadObjectLazy(H.ctx, bundle_read_at, NULL, bundle->reader->size, HOST_READ_WINDOW,
+                                     JS_READ_OBJ_BYTECODE);
+        LZ.boot = NULL;
+    } else if (bundle->reader) /* bytecode as it is read: the file is never held whole */
         function = JS_ReadObjectFrom(H.ctx, bundle_read, bundle, HOST_READ_WINDOW, JS_READ_OBJ_BYTECODE);
     else if (host_is_bytecode(code, length)) /* compiled ahead (host_compile): no parser, no parse-time peak */
         function = JS_ReadObject(H.ctx, (const uint8_t *)code, length, JS_READ_OBJ_BYTECODE);

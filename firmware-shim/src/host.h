@@ -69,11 +69,13 @@ void host_boot_reader(const host_reader *reader, const char *filename);
 char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
                    size_t error_size);
 /* Where the bundle file the next host_boot evaluates can be read again, for its parts (the
- * optional ABI member partLoad, README "Parts"): `read` fills `out` with `length` bytes at
- * `offset` of the file `where` names and returns 0, else -1. The port calls it before each
- * host_boot with the file it hands over (the bundle it was started with, or the installed
- * firmware image); without it a bundle with parts cannot load them (its parts' requests get a
- * CALLERROR). */
+ * optional ABI member partLoad, README "Parts") and, for bytecode booted from a reader, the
+ * bodies of its functions, read from the file at each one's first call (so the file stays
+ * there while the station runs; without `read` they are read at the boot): `read` fills
+ * `out` with `length` bytes at `offset` of the file `where` names and returns 0, else -1.
+ * The port calls it before each host_boot with the file it hands over (the bundle it was
+ * started with, or the installed firmware image); without it a bundle with parts cannot load
+ * them (its parts' requests get a CALLERROR). */
 typedef int (*host_bundle_reader)(const char *where, size_t offset, size_t length, char *out);
 void host_bundle_source(host_bundle_reader read, const char *where);
 bool host_is_bytecode(const char *data, size_t length);

@@ -1,0 +1,123 @@
+// The native host reads a bytecode bundle's nested functions without their bodies
+// (firmware-shim/patches/unread-function-bodies.patch): a function's bytecode and constants
+// stay in the file until its first call, and are read from the file then. What a function
+// never calls costs its header only; a body that can no longer be read when it is first
+// called (the file gone, cut short, or changed since the boot) is an InternalError thrown in
+// the caller, and the station goes on.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { buildShim } from '../../firmware-shim/build.mjs';
+import { startHost } from '../../firmware-shim/testing.mjs';
+
+const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
+if (!shim.ok) process.stderr.write(`shim-bodies skipped: ${shim.reason}\n`);
+const shimTest = shim.ok ? test : () => {};
+
+const dataDir = mkdtempSync(join(tmpdir(), 'shim-bodies-'));
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+const args = (id) => ['--url', 'ws://127.0.0.1:9/ocpp', '--id', id, '--data-dir', dataDir];
+
+/** `code` as a script in dataDir, compiled to bytecode by the host: the bytecode's path. */
+function compiled(name, code) {
+  const script = join(dataDir, name + '.js');
+  const bytecode = join(dataDir, name + '.qjbc');
+  writeFileSync(script, code);
+  const r = spawnSync(shim.binary, [script, '--compile', bytecode], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  return bytecode;
+}
+
+// N functions, each its own bytecode of a few hundred bytes, all kept; called or not.
+const N = 200;
+function manyFunctions(call) {
+  let code = '';
+  for (let k = 0; k < N; k++) {
+    code += `function f${k}(a, b) { var x = a * ${k} + b, y = [];
+      for (var i = 0; i < 3; i++) { if (x > ${k}) x = x - ${k + 1}; else x = x * 2 + ${k + 2}; y.push('v' + x, x % 7); }
+      try { y.push(JSON.stringify({ k: ${k}, x: x, s: y.join('-') })); } catch (e) { y.push(String(e)); }
+      return y.length + ':' + y.join(',') + (b ? x.toFixed(2) : '') + (a > 1 ? 'a' : 'b'); }\n`;
+  }
+  code += `var all = [${Array.from({ length: N }, (_, k) => 'f' + k).join(',')}];\n`;
+  code += `var sum = 0; ${call ? 'for (var j = 0; j < all.length; j++) sum += all[j](j, 1).length;' : ''}\n`;
+  code += 'ocppHost.log(20, "functions " + all.length + " " + sum); ocppHost.exit(0);';
+  return code;
+}
+
+shimTest('a nested function that is never called costs the heap its header, not its bytecode', async () => {
+  const [uncalled, called] = await Promise.all([
+    startHost(compiled('uncalled', manyFunctions(false)), args('BODIES-UNCALLED')).exited,
+    startHost(compiled('called', manyFunctions(true)), args('BODIES-CALLED')).exited,
+  ]);
+  assert.equal(uncalled.code, 0, uncalled.stdout + uncalled.stderr);
+  assert.equal(called.code, 0, called.stdout + called.stderr);
+  assert.ok(called.lines.some((l) => /^functions 200 [1-9]/.test(l.text)), called.stdout);
+  // Read whole at boot (the unpatched engine) both heaps hold every body: the same peak.
+  const perFunction = (called.heapPeak - uncalled.heapPeak) / N;
+  assert.ok(perFunction >= 150, `heap peak ${uncalled.heapPeak} bytes with ${N} functions never called, ${called.heapPeak} once each was called: ${perFunction.toFixed(1)} bytes a function`);
+});
+
+// `stable` and `tick` are called at boot (their bodies read then); `later` only once the
+// file may have changed. 1234567.891 is one of later's constants: a double in its body.
+const CHANGING_FILE_GUEST = `
+function stable() { return 'stable ' + 41.5; }
+function later() { return 'later ' + 1234567.891; }
+function tick(boot) {
+  if (boot) return;
+  var answers = [stable()];
+  for (var i = 0; i < 2; i++) {
+    try { answers.push(later()); } catch (e) { answers.push(e.name + ': ' + e.message); }
+  }
+  ocppHost.log(20, 'answers ' + JSON.stringify(answers));
+  ocppHost.exit(0);
+}
+stable();
+tick(true);
+ocppHost.timerStart(1500, tick);
+ocppHost.log(20, 'ready');
+`;
+
+/** What the guest answers when `change(file)` has been done to its bytecode file once it is running. */
+async function answersAfter(name, change) {
+  const file = compiled(name, CHANGING_FILE_GUEST);
+  const host = startHost(file, args('BODIES-' + name.toUpperCase()));
+  await host.waitFor(/^ready$/);
+  change(file);
+  const r = await host.exited;
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const line = r.lines.find((l) => l.text.startsWith('answers '));
+  assert.ok(line, r.stdout);
+  return JSON.parse(line.text.slice('answers '.length));
+}
+
+const unreadable = (why) => `InternalError: the body of function "later" cannot be read: ${why}`;
+
+shimTest('a body read at its first call: the same function as read at boot, while the file stays', async () => {
+  assert.deepEqual(await answersAfter('unchanged', () => {}), ['stable 41.5', 'later 1234567.891', 'later 1234567.891']);
+});
+
+shimTest('a body whose file is gone or cut short throws in the caller, and the station goes on', async () => {
+  const gone = await answersAfter('deleted', (file) => unlinkSync(file));
+  assert.deepEqual(gone, ['stable 41.5', unreadable('its file cannot be read'), unreadable('its file cannot be read')]);
+  const short = await answersAfter('truncated', (file) => truncateSync(file, 64));
+  assert.deepEqual(short, ['stable 41.5', unreadable('its file cannot be read'), unreadable('its file cannot be read')]);
+});
+
+shimTest('a body that is no longer what the file held at boot is refused, not run', async () => {
+  const changed = await answersAfter('replaced', (file) => {
+    // The same file with another constant in later's body (the same size, valid bytecode):
+    // run, it would answer 'later 7654321.123'.
+    const bytes = readFileSync(file);
+    const from = Buffer.alloc(8);
+    from.writeDoubleLE(1234567.891);
+    const at = bytes.indexOf(from);
+    assert.ok(at > 0 && bytes.indexOf(from, at + 1) < 0, 'the constant is in the file once');
+    bytes.writeDoubleLE(7654321.123, at);
+    writeFileSync(file, bytes);
+  });
+  const why = 'it is not what its file held when it was first read (replaced or damaged since?)';
+  assert.deepEqual(changed, ['stable 41.5', unreadable(why), unreadable(why)]);
+});

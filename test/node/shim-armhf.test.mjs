@@ -198,12 +198,12 @@ armhfTest('a function table without constants or closure variables costs 48 byte
 // A variable a closure captures has a record (JSVarRef) that holds its value once its
 // frame has returned, or the pointer to it on the frame's stack before, not both
 // (firmware-shim/patches/var-ref-value-or-pointer.patch): 24 bytes on 32-bit ARM, not 32.
-// 3000 closures each holding one captured variable, against 3000 holding two (their
-// closure arrays the same 8-byte slot either way): the heap peaks differ by one record a closure.
+// 3000 closures each holding three captured variables, against 3000 holding four (their
+// closure arrays the same 16-byte slot either way): the heap peaks differ by one record a closure.
 armhfTest("a closure's captured variable costs 24 bytes on 32-bit ARM, not 32", async () => {
   const N = 3000;
   const guest = (two) =>
-    `function make(i) { var a = i, b = i + 1; return function () { return ${two ? 'a + b' : 'a'}; }; }
+    `function make(i) { var a = i, b = i + 1, c = 2 * i, d = 3 * i; return function () { return ${two ? 'a + b + c + d' : 'a + b + c'}; }; }
      var keep = []; for (var i = 0; i < ${N}; i++) keep.push(make(i));
      ocppHost.log(20, 'sum ' + keep[7]()); ocppHost.exit(0);`;
   const run = (two) => {
@@ -214,9 +214,9 @@ armhfTest("a closure's captured variable costs 24 bytes on 32-bit ARM, not 32", 
   const [one, two] = await Promise.all([run(false), run(true)]);
   assert.equal(one.code, 0, one.stdout + one.stderr);
   assert.equal(two.code, 0, two.stdout + two.stderr);
-  assert.match(two.stdout, /sum 15/);
+  assert.match(two.stdout, /sum 50/);
   const perRecord = (two.heapPeak - one.heapPeak) / N;
-  assert.ok(perRecord > 20 && perRecord < 28, `heap peak ${one.heapPeak} bytes with one captured variable a closure, ${two.heapPeak} with two: ${perRecord.toFixed(1)} bytes a record`);
+  assert.ok(perRecord > 20 && perRecord < 28, `heap peak ${one.heapPeak} bytes with three captured variables a closure, ${two.heapPeak} with four: ${perRecord.toFixed(1)} bytes a record`);
 });
 
 armhfTest("a --heap-limit the simulator's session fits in holds for the same session under qemu-arm", async () => {

@@ -5,9 +5,10 @@
 // after a BootNotification with reason FirmwareUpdate; a signed one is InvalidCertificate
 // (no ManufacturerRootCertificate installed). GetLog: both logs land at the CSMS under the
 // names given, with Uploading / Uploaded. DataTransfer: UnknownVendorId without a handler.
-// The update's and the upload's flows (and the device model's reports) are parts of the
-// flashed bundles (src/lib/parts.ts): loaded on the request, in the native host too, and let
-// go once over; test/node/sim-ocpp201-device-model.test.mjs has the reports' answers.
+// The update's and the upload's flows (and the device model's reports, block M's certificate
+// actions) are parts of the flashed bundles (src/lib/parts.ts): loaded on the request, in the
+// native host too, and let go once over; test/node/sim-ocpp201-device-model.test.mjs has the
+// reports' answers, sim-ocpp201-security.test.mjs the certificates'.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -82,17 +83,18 @@ test('GetLog: the DiagnosticsLog and the SecurityLog land at the CSMS under the 
   await station.stop(0);
 });
 
-test('the flashed 2.0.1 bundles carry the update\'s and the upload\'s flows and the device model\'s reports as parts behind their own code (firmware-201, log-upload-201, reports-201); the unminified twins keep them resident', () => {
+test('the flashed 2.0.1 bundles carry the update\'s and the upload\'s flows, the device model\'s reports and block M\'s certificate actions as parts behind their own code (firmware-201, log-upload-201, reports-201, certificates-201); the unminified twins keep them resident', () => {
   for (const out of [FIRMWARE_201.out, SIMULATOR_201.out]) {
     const bytes = readFileSync(join(root, minifiedName(out)));
     const layout = readParts(bytes);
-    assert.ok(layout && layout.parts['firmware-201'] && layout.parts['log-upload-201'] && layout.parts['reports-201'], `${minifiedName(out)} has the three parts`);
+    assert.ok(layout && ['firmware-201', 'log-upload-201', 'reports-201', 'certificates-201'].every((name) => layout.parts[name]), `${minifiedName(out)} has the four parts`);
     const main = mainSection(bytes).toString('utf8');
     const part = (name) => bytes.subarray(layout.parts[name][0], layout.parts[name][0] + layout.parts[name][1]).toString('utf8');
     // Each flow's log texts are its part's, not the resident code's.
     assert.ok(part('firmware-201').includes('installed; restarting into it') && !main.includes('installed; restarting into it'), 'the update flow is in its part only');
     assert.ok(part('log-upload-201').includes('log uploaded as ') && !main.includes('log uploaded as '), 'the upload flow is in its part only');
     assert.ok(part('log-upload-201').includes('firmwareVersion') && !part('firmware-201').includes('log uploaded as '), 'the DiagnosticsLog is the upload\'s part');
+    assert.ok(part('certificates-201').includes('CertificateSigned rejected: ') && !main.includes('CertificateSigned rejected: '), 'the certificate actions are in their part only');
     assert.ok(part('reports-201').includes('supportsMonitoring:') && !main.includes('supportsMonitoring:'), 'the NotifyReport parts are built in the reports\' part only');
     assert.equal(readParts(readFileSync(join(root, out))), null, `${out} has no parts`);
   }

@@ -155,35 +155,68 @@ export async function measureArmhfCore({ dir }) {
   }
 }
 
-/**
- * The same session with the parts at work in the middle of charging, from a CSMS of its own: a
- * GetDiagnostics (the Firmware Management part) and a GetLog (the security extension's
- * transfers) once the first transaction runs, both parts loaded from the bundle file at once,
- * each making its report and let go while the transactions go on. The peak is the session's
- * with both parts beside it: the room parts need on top of the plain session's peak.
- */
-export async function measureArmhfWithParts({ bundle }) {
+/** The charging session of `bundle` with `drive(csms, id)` at work once its first transaction runs, against a CSMS of its own. */
+async function sessionDriven({ bundle, id, drive }) {
   const csms = new Csms({ heartbeatInterval: 300 });
   await csms.start();
   try {
-    const id = 'BENCH-ARM-PARTS';
-    const ended = (from, action, status) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && status.test(r.payload.status), { timeout: 60000, what: action + ' ' + status });
-    const drive = async () => {
-      await csms.waitForCall(id, 'StartTransaction', { timeout: 60000 });
+    return await measureArmhf({
+      url: csms.url,
+      bundle,
+      id,
+      drive: async () => {
+        await csms.waitForCall(id, 'StartTransaction', { timeout: 60000 });
+        await drive(csms, id);
+      },
+    });
+  } finally {
+    await csms.stop();
+  }
+}
+
+/** The Core profile's requests of the parts runs: the whole configuration (the largest answer) and a change of it, at once. */
+async function coreRequests(csms, id) {
+  const [config, change] = await Promise.all([
+    csms.call(id, 'GetConfiguration', {}, { timeout: 30 }),
+    csms.call(id, 'ChangeConfiguration', { key: 'HeartbeatInterval', value: '300' }, { timeout: 30 }),
+  ]);
+  if (!config || !Array.isArray(config.configurationKey) || config.configurationKey.length < 20 || !change || change.status !== 'Accepted') throw new Error(`GetConfiguration / ChangeConfiguration: ${JSON.stringify([config, change])}`);
+}
+
+/**
+ * The same session with the parts at work in the middle of charging: a GetDiagnostics (the
+ * Firmware Management part), a GetLog (the security extension's transfers) and a
+ * GetConfiguration with a ChangeConfiguration (the Core profile's requests) once the first
+ * transaction runs, the three parts loaded from the bundle file at once, each making its
+ * answer or report and let go while the transactions go on. The peak is the session's with
+ * the parts beside it: the room parts need on top of the plain session's peak.
+ */
+export async function measureArmhfWithParts({ bundle }) {
+  const ended = (csms, from, id, action, status) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && status.test(r.payload.status), { timeout: 60000, what: action + ' ' + status });
+  return sessionDriven({
+    bundle,
+    id: 'BENCH-ARM-PARTS',
+    drive: async (csms, id) => {
       const from = csms.records.length;
       const [diagnostics, log] = await Promise.all([
         csms.call(id, 'GetDiagnostics', { location: csms.diagnosticsUrl, retries: 0 }, { timeout: 30 }),
         csms.call(id, 'GetLog', { logType: 'DiagnosticsLog', requestId: 1, retries: 0, log: { remoteLocation: csms.diagnosticsUrl } }, { timeout: 30 }),
+        coreRequests(csms, id),
       ]);
       if (!diagnostics || !diagnostics.fileName || !log || log.status !== 'Accepted') throw new Error(`GetDiagnostics / GetLog: ${JSON.stringify([diagnostics, log])}`);
       // The armhf host has no diagnosticsUpload (no libcurl for armhf beside amd64's): each
       // report is made and its upload fails at once; the parts ran all the same.
-      await Promise.all([ended(from, 'DiagnosticsStatusNotification', /^Upload(ed|Failed)$/), ended(from, 'LogStatusNotification', /^(Uploaded|UploadFailure)$/)]);
-    };
-    return await measureArmhf({ url: csms.url, bundle, id, drive });
-  } finally {
-    await csms.stop();
-  }
+      await Promise.all([ended(csms, from, id, 'DiagnosticsStatusNotification', /^Upload(ed|Failed)$/), ended(csms, from, id, 'LogStatusNotification', /^(Uploaded|UploadFailure)$/)]);
+    },
+  });
+}
+
+/**
+ * The same session of a Core-only build with its one part at work in the middle of charging:
+ * a GetConfiguration with a ChangeConfiguration (the core-requests part loaded, answering).
+ */
+export async function measureArmhfWithCoreRequests({ bundle }) {
+  return sessionDriven({ bundle, id: 'BENCH-ARM-CORE-REQUESTS', drive: coreRequests });
 }
 
 /**

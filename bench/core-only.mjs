@@ -12,7 +12,7 @@ export const CORE_ONLY = ['core', 'remote-trigger'];
 export async function buildCoreOnly(dir) {
   const firmware = join(dir, 'firmware-core-only.min.js');
   const simulator = join(dir, 'simulator-core-only.min.js');
-  const code = Buffer.from(await bundleFile(FIRMWARE.entry, { minify: true, outfile: firmware, features: CORE_ONLY }));
-  await bundleFile(SIMULATOR.entry, { minify: true, outfile: simulator, features: CORE_ONLY });
+  const code = Buffer.from(await bundleFile(FIRMWARE.entry, { minify: true, outfile: firmware, features: CORE_ONLY, parts: true }));
+  await bundleFile(SIMULATOR.entry, { minify: true, outfile: simulator, features: CORE_ONLY, parts: true });
   return { firmware, simulator, size: { raw: code.length, gzip: gzipSync(code, { level: 9 }).length } };
 }

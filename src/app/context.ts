@@ -12,7 +12,7 @@ import { Authorization } from './core/authorization';
 import { Triggers } from './remote-trigger/triggers';
 import { RebootMarker } from './core/reboot-recovery';
 import { SendOf } from '../ocpp/charge-point';
-import { AvailabilityStatus, ChargingProfile, DataTransferResponse, OutgoingAction, OutgoingRequests, OutgoingResponses, RegistrationStatus, ResetType } from '../ocpp/v16/generated/types';
+import { ChargingProfile, DataTransferResponse, OutgoingAction, OutgoingRequests, OutgoingResponses, RegistrationStatus } from '../ocpp/v16/generated/types';
 
 /** Sends a message that is not queued, typed by action; resolves with the answer, or null (not sent, CALLERROR, ...). */
 export type SendUnqueued = SendOf<OutgoingRequests, OutgoingResponses>;
@@ -40,7 +40,7 @@ export interface SessionView {
 /** A vendor's DataTransfer receiver. */
 export type VendorReceiver = (messageId: string | undefined, data: string | undefined) => DataTransferResponse;
 
-/** What the Core profile's routes (core/core-routes.ts) need of the station. */
+/** What the Core profile's routes and answers (core/core-routes.ts, core/core-requests.ts) need of the station. */
 export interface CoreContext {
   readonly hal: Hal;
   readonly config: Configuration;
@@ -57,10 +57,12 @@ export interface CoreContext {
     readonly reservations?: { allows(connectorId: number, idTag: string, parentIdTag?: string): boolean };
     readonly smartCharging?: { forRemoteStart(connectorId: number, idTag: string, profile: ChargingProfile): void };
   };
-  /** ChangeAvailability (core/availability.ts). */
-  readonly availability: { change(connectorId: number, operative: boolean): AvailabilityStatus };
-  /** Reset (core/reset.ts). */
-  readonly restarts: { reset(type: ResetType): void };
+  /** What ChangeAvailability stores (core/availability.ts). */
+  readonly availability: { save(operative: boolean, connectorId: number): void };
+  /** Reset's restart (core/reset.ts). */
+  readonly restarts: StationRestarts;
+  /** The transaction messages' sender: a soft reset waits for it to be empty. */
+  readonly sender: { whenEmpty(): Promise<void> };
   connector(id: number): Connector | null;
 }
 

@@ -12,11 +12,11 @@
 // transactions (connector.ts) and meter-value schedules (meter-values.ts), the persistent
 // transaction queue (transaction-queue.ts, transaction-sender.ts), availability
 // (availability.ts), reboot recovery (reboot-recovery.ts), the driver's idTag (driver.ts,
-// authorization.ts), reset (reset.ts) and the answers to the CSMS (core-routes.ts). The
-// other feature profiles and the security extension are features (feature.ts, one folder
-// each) the station installs: those it is given (the firmware's: built-in-features.ts, which
-// the build's --features cuts down) less the feature profiles the settings switch off
-// (disabledFeatureProfiles). Each part reacts to the configuration keys of its own.
+// authorization.ts), reset (reset.ts) and the answers to the CSMS (core-routes.ts, which opens
+// them as a part when a CALL comes: core-requests.ts). The other feature profiles and the
+// security extension are features (feature.ts, one folder each) the station installs: those
+// it is given (the firmware's: built-in-features.ts, which the build's --features cuts down)
+// less the feature profiles the settings switch off (disabledFeatureProfiles). Each part reacts to the configuration keys of its own.
 import { Hal } from '../../hal/index';
 import { Hardware } from '../../hal/hardware';
 import { Configuration } from './core/configuration';
@@ -30,8 +30,8 @@ import { MeterSchedules } from './core/meter-values';
 import { LinkOpener } from './core/csms-link';
 import { CsmsSession, SessionSecurity, StationEvents } from './core/csms-session';
 import { settingsConnection } from './core/settings-connection';
-import { coreRoutes, addCoreTriggers, noLocalListRoutes } from './core/core-routes';
-import { Routes, addRoutes } from './routes';
+import { coreRoutes, addCoreTriggers } from './core/core-routes';
+import { Routes } from './routes';
 import { VendorReceiver } from './context';
 import { Triggers } from './remote-trigger/triggers';
 import { RebootMarker } from './core/reboot-recovery';
@@ -119,7 +119,6 @@ export class Station {
     this.meterSchedules = new MeterSchedules(hal, this.config, this.connectors);
     this.routes = coreRoutes(this);
     this.featureParts = new FeatureParts(installed, this, this.routes);
-    if (!this.features.localList) addRoutes(this.routes, noLocalListRoutes());
     this.security = this.features.security || settingsConnection(hal.settings);
     addCoreTriggers(this);
   }

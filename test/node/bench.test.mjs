@@ -45,7 +45,7 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.ok(armhf.firmware.nativeAfterBoot > armhf.firmware.afterBoot.used);
       // The parts at work in the middle of charging take room beside the session's own.
       assert.ok(armhf.withParts.sessionPeak > armhf.withParts.afterBoot.used && armhf.withParts.sessionPeak > bc.sessionPeak, 'the session with its parts at work peaks above the plain one');
-      assert.match(r.stdout, /armhf: QuickJS heap \/ native RAM peak, same session with a GetDiagnostics and a GetLog in the middle of charging \(both parts loaded at once\), bytecode\s+\d+\.\d KB \/ \d+\.\d KB/);
+      assert.match(r.stdout, /armhf: QuickJS heap \/ native RAM peak, same session with a GetDiagnostics, a GetLog and a GetConfiguration in the middle of charging \(the three parts loaded at once\), bytecode\s+\d+\.\d KB \/ \d+\.\d KB/);
       assert.ok(bc.nativePeak >= bc.nativeAfterBoot && bc.nativeAfterBoot > bc.afterBoot.used, 'every malloc of the process counts the QuickJS heap and more');
       assert.equal(armhf.heapParts.reduce((sum, [, n]) => sum + n, 0), bc.afterBoot.used, 'the heap parts add up to the heap');
       assert.equal(armhf.nativeParts.reduce((sum, [, n]) => sum + n, 0), bc.nativeAfterBoot, 'the native parts add up to the native RAM');
@@ -57,6 +57,9 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.ok(coreArm.nativePeak > coreArm.sessionPeak && coreArm.nativePeak < bc.nativePeak);
       assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\): QuickJS heap after boot \/ peak, .*\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 160 KB\s+(met|MISSED)/);
       assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\): total native RAM .*\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 256 KB\s+(met|MISSED)/);
+      // Its part (the Core profile's requests) at work in the middle of charging: beside the plain session's heap after boot.
+      assert.ok(armhf.coreOnlyWithParts.sessionPeak > coreArm.afterBoot.used, 'the Core-only session with its part at work peaks above its heap after boot');
+      assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\): QuickJS heap \/ native RAM peak, same session with a GetConfiguration and a ChangeConfiguration in the middle of charging \(its part core-requests loaded\), bytecode\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 160 KB\s+(met|MISSED)/);
       const v201 = armhf.v201;
       assert.ok(v201.afterBoot.used > 0 && v201.sessionPeak >= v201.afterBoot.used && v201.nativePeak > v201.sessionPeak, 'the 2.0.1 session measured on armhf');
       // A full report, a log and an update in the middle of charging take room beside the 2.0.1 session's own.

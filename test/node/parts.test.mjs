@@ -1,7 +1,8 @@
 // Parts (src/lib/parts.ts, build/parts.mjs, the optional host ABI member partLoad): the
-// flashed firmware carries the Firmware Management flows behind its own code; both hosts
-// evaluate only the bundle's own code at boot, load the part when its request comes, answer
-// correctly, and QuickJS frees the part again (the heap comes back near its level). A part
+// flashed firmware carries the Firmware Management flows and the Core profile's answers to the
+// CSMS (core-requests) behind its own code; both hosts evaluate only the bundle's own code at
+// boot, load the part when its request comes, answer correctly, and QuickJS frees the part
+// again (the heap comes back near its level). A part
 // the file does not have, or one that does not load, is a CALLERROR InternalError with an
 // error log line, and the station goes on. Power cuts during a firmware update (the part
 // reloaded by the boot that finds the stored update, from the installed image) are
@@ -47,12 +48,36 @@ const corruptPart = () =>
     return bytes;
   });
 
-/** The flashed firmware whose last line names no part. */
-const noPart = () =>
-  variant('no-part.min.js', (bytes) => {
+/** The flashed firmware whose last line does not name part `name`. */
+const noPart = (name = 'firmware') =>
+  variant(`no-part-${name}.min.js`, (bytes) => {
     const text = bytes.toString('latin1');
-    return Buffer.from(text.replace(/ firmware:\d+:\d+(?=[^\n]*\n$)/, ''), 'latin1');
+    return Buffer.from(text.replace(new RegExp(` ${name}:\\d+:\\d+(?=[^\\n]*\\n$)`), ''), 'latin1');
   });
+
+/**
+ * The Core profile's requests, each answered by the part core-requests (loaded for it, let go
+ * after the answer): the configuration read and changed, the cache cleared, a vendor unknown,
+ * a connector without a lock, one made Inoperative and Operative again, no local list.
+ * Resolves with the number of CALLs made.
+ */
+async function coreRequests(id) {
+  const all = await csms.call(id, 'GetConfiguration', {});
+  assert.ok(all.configurationKey.some((k) => k.key === 'HeartbeatInterval' && k.value === '60') && !all.unknownKey, JSON.stringify(all));
+  assert.deepEqual(await csms.call(id, 'ChangeConfiguration', { key: 'MeterValueSampleInterval', value: '30' }), { status: 'Accepted' });
+  assert.deepEqual(await csms.call(id, 'GetConfiguration', { key: ['MeterValueSampleInterval', 'NoSuchKey'] }), { configurationKey: [{ key: 'MeterValueSampleInterval', readonly: false, value: '30' }], unknownKey: ['NoSuchKey'] });
+  assert.deepEqual(await csms.call(id, 'ChangeConfiguration', { key: 'NumberOfConnectors', value: '3' }), { status: 'Rejected' });
+  assert.deepEqual(await csms.call(id, 'ClearCache', {}), { status: 'Accepted' });
+  assert.deepEqual(await csms.call(id, 'DataTransfer', { vendorId: 'org.example.none' }), { status: 'UnknownVendorId' });
+  assert.deepEqual(await csms.call(id, 'UnlockConnector', { connectorId: 1 }), { status: 'NotSupported' }); // no IO: no cable lock
+  const from = csms.records.length;
+  assert.deepEqual(await csms.call(id, 'ChangeAvailability', { connectorId: 2, type: 'Inoperative' }), { status: 'Accepted' });
+  await csms.waitFor((r) => r.seq >= from && r.station === id && r.action === 'StatusNotification' && r.payload.connectorId === 2 && r.payload.status === 'Unavailable', { timeout: 10000, what: `${id} connector 2 Unavailable` });
+  assert.deepEqual(await csms.call(id, 'ChangeAvailability', { connectorId: 2, type: 'Operative' }), { status: 'Accepted' });
+  assert.deepEqual(await csms.call(id, 'RemoteStopTransaction', { transactionId: 12345 }), { status: 'Rejected' });
+  assert.deepEqual(await csms.call(id, 'GetLocalListVersion', {}), { listVersion: 0 }); // the flashed firmware has Local Auth List Management: its own route, not the part's
+  return 11;
+}
 
 async function getDiagnostics(id) {
   const from = csms.records.length;
@@ -90,11 +115,38 @@ test('the flashed bundles carry the Firmware Management flows and the security e
     const security = bytes.subarray(sOffset, sOffset + sLength).toString('utf8');
     assert.ok(security.includes('no security log is kept') && !main.includes('no security log is kept'), 'the log upload is in its part only');
     assert.ok(security.includes('InvalidFirmwareSigningCertificate') && !main.includes('InvalidFirmwareSigningCertificate'), 'the signed update flow is in its part only');
+    // The Core profile's answers to the CSMS are a part of their own.
+    const [cOffset, cLength] = layout.parts['core-requests'];
+    const core = bytes.subarray(cOffset, cOffset + cLength).toString('utf8');
+    assert.ok(core.includes('unlock failed') && !main.includes('unlock failed'), "UnlockConnector's log line is in its part only");
+    assert.ok(core.includes('ChangeConfiguration ') && !main.includes('"ChangeConfiguration "'), "ChangeConfiguration's log line is in its part only");
     assert.equal(readParts(readFileSync(join(root, out))), null, `${out} has no parts`);
   }
   const whole = await bundleFile(FIRMWARE.entry, { minify: true });
   assert.equal(readParts(Buffer.from(whole)), null);
-  assert.ok(whole.includes('firmware: downloading '));
+  assert.ok(whole.includes('firmware: downloading ') && whole.includes('unlock failed'));
+});
+
+test('simulator host: each of the Core profile\'s requests loads the part core-requests and is answered; without the part, a CALLERROR InternalError with an error log line, and the station goes on', async () => {
+  const id = 'PART-SIM-CORE';
+  const station = await rig.start({ url: csms.url, id, connectors: 2 }, { bundle: FLASHED, logLevel: 'debug' });
+  await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 20000 }));
+  const calls = await within(station, coreRequests(id));
+  assert.equal(station.logs.filter((l) => /^part core-requests loaded \(\d+ bytes\)$/.test(l)).length, calls - 1, 'loaded for each CALL it answers (GetLocalListVersion is the local list\'s)');
+  await station.stop(0, 'test over');
+  const without = 'PART-SIM-CORE-NONE';
+  const bare = await rig.start({ url: csms.url, id: without, connectors: 2 }, { bundle: noPart('core-requests') });
+  await within(bare, csms.waitForCall(without, 'StatusNotification', { timeout: 20000 }));
+  for (const [action, payload] of [['GetConfiguration', {}], ['Reset', { type: 'Soft' }]]) {
+    const r = await callError(without, action, payload);
+    assert.equal(r.code, 'InternalError', `${action}: ${JSON.stringify(r)}`);
+    assert.match(r.description, /has no part "core-requests"/);
+    assert.ok(bare.logs.some((l) => l.startsWith(action + ': part core-requests could not be loaded: ')), `an error line for ${action}`);
+  }
+  assert.deepEqual(await csms.call(without, 'TriggerMessage', { requestedMessage: 'Heartbeat' }), { status: 'Accepted' });
+  await within(bare, csms.waitForCall(without, 'Heartbeat', { timeout: 10000 }));
+  assert.ok(bare.running);
+  await bare.stop(0, 'test over');
 });
 
 test('the build refuses a part that carries resident code: the firmware flows importing the transfer flow again instead of taking it from their context', async () => {
@@ -156,15 +208,15 @@ test('simulator host: a part the file does not have, or one that does not load, 
 });
 
 /**
- * The native host's "heap now" (SIGUSR1) after `from` characters of its output: the heap, and
- * what of it is code (function tables and bytecode).
+ * The native host's "heap now" (SIGUSR1) after `from` characters of its output: the heap, what
+ * of it is code (function tables and bytecode), and its pool pages' free slots.
  */
 async function nativeHeapNow(host) {
   const from = host.output().length;
   host.child.kill('SIGUSR1');
   for (let i = 0; i < 100; i++) {
-    const m = /ocpp-host: heap now (\d+) bytes in \d+ blocks: headers \d+, functions (\d+), bytecode (\d+),/.exec(host.output().slice(from));
-    if (m) return { used: Number(m[1]), code: Number(m[2]) + Number(m[3]) };
+    const m = /ocpp-host: heap now (\d+) bytes in \d+ blocks: headers \d+, functions (\d+), bytecode (\d+),.*pool slack (\d+)/.exec(host.output().slice(from));
+    if (m) return { used: Number(m[1]), code: Number(m[2]) + Number(m[3]), slack: Number(m[4]) };
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('no heap report');
@@ -201,7 +253,9 @@ native('native host: GetDiagnostics loads the part from the file, as a script an
     await host.waitFor(/^part firmware released/, { from: host.lines.findIndex((l) => l === released) + 1 });
     const again = await nativeHeapNow(host);
     assert.equal(host.lines.filter((l) => /^part firmware loaded/.test(l.text)).length, 2);
-    assert.ok(again.used < after.used + 512, `${id}: a second load leaves nothing more: ${after.used}, then ${again.used}`);
+    // What is in use, without the pools' free slots: a pool page the second load happened to
+    // open (1 KB, its slots free again once the part is gone) is no memory the part kept.
+    assert.ok(again.used - again.slack < after.used - after.slack + 512, `${id}: a second load leaves nothing more: ${after.used - after.slack}, then ${again.used - again.slack} in use (pool slack ${after.slack}, then ${again.slack})`);
     const { code } = await host.stop();
     assert.equal(code, 130);
   }
@@ -219,4 +273,43 @@ native('native host: GetDiagnostics loads the part from the file, as a script an
     const { code } = await host.stop();
     assert.equal(code, 130, 'the station ran on until stopped');
   }
+});
+
+native('native host: each of the Core profile\'s requests loads the part core-requests from the file, as a script and as bytecode, and lets it go after the answer; without the part, a CALLERROR InternalError and the station goes on', { timeout: 120000 }, async () => {
+  const bytecode = join(scratch, 'firmware-core.qjbc');
+  const compiled = spawnSync(hostBinary(), [FLASHED, '--compile', bytecode], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  assert.ok(readParts(readFileSync(bytecode)).parts['core-requests'], 'the bytecode has the part');
+  for (const [id, bundle] of [
+    ['PART-NAT-CORE-JS', FLASHED],
+    ['PART-NAT-CORE-BC', bytecode],
+  ]) {
+    const host = startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2', '--log-level', 'debug'], { timeout: 100000 });
+    await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await nativeHeapNow(host);
+    const calls = await coreRequests(id);
+    await new Promise((r) => setTimeout(r, 300));
+    const loaded = host.lines.filter((l) => /^part core-requests loaded \(\d+ bytes\)$/.test(l.text)).length;
+    const released = host.lines.filter((l) => /^part core-requests released: heap \d+ -> \d+ bytes$/.test(l.text)).length;
+    assert.equal(loaded, calls - 1, `${id}: loaded for each CALL it answers`);
+    assert.equal(released, loaded, `${id}: let go after each answer`);
+    const after = await nativeHeapNow(host);
+    // Near its level, as after GetDiagnostics: the resident functions the part called first read from the file since (bytecode) stay.
+    const resident = Math.max(0, after.code - before.code);
+    assert.ok(after.used - resident < before.used + 4096, `${id}: the heap came back near its level: ${before.used} before, ${after.used} after, ${resident} of it resident code read since`);
+    const { code } = await host.stop();
+    assert.equal(code, 130);
+  }
+  const id = 'PART-NAT-CORE-NONE';
+  const host = startHost(noPart('core-requests'), ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2'], { timeout: 100000 });
+  await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
+  const r = await callError(id, 'ChangeConfiguration', { key: 'HeartbeatInterval', value: '90' });
+  assert.equal(r.code, 'InternalError', JSON.stringify(r));
+  assert.match(r.description, /has no part "core-requests"/);
+  await host.waitFor(/^ChangeConfiguration: part core-requests could not be loaded: /);
+  assert.deepEqual(await csms.call(id, 'TriggerMessage', { requestedMessage: 'Heartbeat' }), { status: 'Accepted' });
+  await csms.waitForCall(id, 'Heartbeat', { timeout: 10000 });
+  const { code } = await host.stop();
+  assert.equal(code, 130, 'the station ran on until stopped');
 });

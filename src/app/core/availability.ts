@@ -1,10 +1,9 @@
 // Availability (OCPP 1.6 section 5.2 ChangeAvailability, 4.9 connector 0): which connectors
-// are Operative, kept in storage (what a connector will be once its transaction ends), and
+// are Operative (ChangeAvailability's answer is core-requests.ts's), kept in storage (what a connector will be once its transaction ends), and
 // connector 0, the charge point as a whole: Unavailable when every connector is Inoperative.
 import { Logger, Storage } from '../../../hal/index';
 import { Connector } from './connector';
 import { StatusReporter } from './connector-status';
-import { AvailabilityStatus } from '../../ocpp/v16/generated/types';
 
 const FILE = 'availability.json';
 
@@ -34,28 +33,6 @@ export class Availability {
     }
   }
 
-  /** ChangeAvailability: 'Accepted', or 'Scheduled' when a transaction must end first. */
-  change(connectorId: number, operative: boolean): AvailabilityStatus {
-    const connectors = this.station.connectors;
-    if (connectorId < 0 || connectorId > connectors.length) return 'Rejected';
-    let scheduled = false;
-    for (let i = 0; i < connectors.length; i++) {
-      const c = connectors[i];
-      if (connectorId !== 0 && c.id !== connectorId) continue;
-      if (c.transaction && !operative) {
-        c.scheduled = operative;
-        scheduled = true;
-      } else {
-        c.scheduled = null;
-        c.operative = operative;
-        if (!operative) c.awaitingCable = null;
-        c.refresh();
-      }
-    }
-    this.save(operative, connectorId);
-    return scheduled ? 'Scheduled' : 'Accepted';
-  }
-
   /** Connector 0, the charge point as a whole: Unavailable when every connector is Inoperative. */
   refreshChargePoint(): void {
     const connectors = this.station.connectors;
@@ -64,7 +41,8 @@ export class Availability {
     if (connectors.length) this.station.status.set(0, anyOperative ? 'Available' : 'Unavailable', 'NoError');
   }
 
-  private save(operative: boolean, connectorId: number): void {
+  /** After a ChangeAvailability (core-requests.ts) of `connectorId` (0: all) to `operative`. */
+  save(operative: boolean, connectorId: number): void {
     // What is stored is what the connectors will be after their transactions (persistent, section 5.2).
     const connectors = this.station.connectors;
     const inoperative: number[] = [];

@@ -194,20 +194,9 @@ export class Configuration {
     return splitList(this.get(key));
   }
 
-  /**
-   * GetConfiguration: the given keys (all when none) and the keys it does not know.
-   * Keys are matched case-sensitively, as OCPP's key names are.
-   */
-  report(requested?: string[]): { configurationKey: KeyValue[]; unknownKey: string[] } {
-    const names = requested && requested.length ? requested : this.known();
-    const configurationKey: KeyValue[] = [];
-    const unknownKey: string[] = [];
-    for (let i = 0; i < names.length; i++) {
-      if (!this.has(names[i])) unknownKey.push(names[i]);
-      else if (this.defs[names[i]].writeOnly) configurationKey.push({ key: names[i], readonly: false });
-      else configurationKey.push({ key: names[i], readonly: !!this.defs[names[i]].readonly, value: this.get(names[i]) });
-    }
-    return { configurationKey, unknownKey };
+  /** A key's definition (null: a key the station does not know): what GetConfiguration reports of it (configuration-report.ts). */
+  definition(key: string): KeyDefinition | null {
+    return this.has(key) ? this.defs[key] : null;
   }
 
   /** ChangeConfiguration. On Accepted / RebootRequired the value is stored and listeners run. */

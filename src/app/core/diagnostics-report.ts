@@ -4,6 +4,7 @@
 import { Hal } from '../../../hal/index';
 import { Configuration } from './configuration';
 import { Connector } from './connector';
+import { configurationReport } from './configuration-report';
 
 export interface ReportedStation {
   readonly hal: Hal;
@@ -25,6 +26,6 @@ export function diagnosticsReport(station: ReportedStation, job: { startTime?: s
     time: new Date(station.hal.now()).toISOString(),
     requested: { startTime: job.startTime || null, stopTime: job.stopTime || null },
     connectors,
-    configuration: station.config.report().configurationKey,
+    configuration: configurationReport(station.config).configurationKey,
   });
 }

@@ -4,6 +4,7 @@ import { test, assert } from '../../../lib/harness';
 import { FakeHost } from '../../../lib/fake-host';
 import { createHal } from '../../../../hal/index';
 import { Configuration } from '../../../../src/app/core/configuration';
+import { configurationReport } from '../../../../src/app/core/configuration-report';
 
 const CORE_KEYS = [
   'AllowOfflineTxForUnknownId',
@@ -41,7 +42,7 @@ function fresh(files?: { [name: string]: string }) {
 
 test('GetConfiguration without keys lists every Core-profile key with readonly flags', () => {
   const { config } = fresh();
-  const all = config.report();
+  const all = configurationReport(config);
   assert.deepEqual(all.unknownKey, []);
   const names = all.configurationKey.map((k) => k.key);
   for (let i = 0; i < CORE_KEYS.length; i++) assert.ok(names.indexOf(CORE_KEYS[i]) >= 0, CORE_KEYS[i] + ' is reported');
@@ -56,7 +57,7 @@ test('GetConfiguration without keys lists every Core-profile key with readonly f
 
 test('GetConfiguration with keys: known ones with values, the rest as unknownKey (case matters)', () => {
   const { config } = fresh();
-  assert.deepEqual(config.report(['HeartbeatInterval', 'NoSuchKey', 'heartbeatinterval', 'toString']), {
+  assert.deepEqual(configurationReport(config, ['HeartbeatInterval', 'NoSuchKey', 'heartbeatinterval', 'toString']), {
     configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }],
     unknownKey: ['NoSuchKey', 'heartbeatinterval', 'toString'],
   });

@@ -1,0 +1,21 @@
+// GetConfiguration's report of the configuration (configuration.ts), which the diagnostics
+// report carries too: code of the parts only (the Core profile's requests, the Firmware
+// Management flows, the security extension's transfers), never resident.
+import { Configuration, KeyValue } from './configuration';
+
+/**
+ * The given keys (all when none) and the keys the station does not know. Keys are matched
+ * case-sensitively, as OCPP's key names are; a write-only key is listed without its value.
+ */
+export function configurationReport(config: Configuration, requested?: string[]): { configurationKey: KeyValue[]; unknownKey: string[] } {
+  const names = requested && requested.length ? requested : config.known();
+  const configurationKey: KeyValue[] = [];
+  const unknownKey: string[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const def = config.definition(names[i]);
+    if (!def) unknownKey.push(names[i]);
+    else if (def.writeOnly) configurationKey.push({ key: names[i], readonly: false });
+    else configurationKey.push({ key: names[i], readonly: !!def.readonly, value: config.get(names[i]) });
+  }
+  return { configurationKey, unknownKey };
+}

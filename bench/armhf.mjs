@@ -187,7 +187,8 @@ async function coreRequests(csms, id) {
  * The same session with the parts at work in the middle of charging: a GetDiagnostics (the
  * Firmware Management part), a GetLog (the security extension's transfers) and a
  * GetConfiguration with a ChangeConfiguration (the Core profile's requests) once the first
- * transaction runs, the three parts loaded from the bundle file at once, each making its
+ * transaction runs, the three parts loaded from the bundle file at once (and the transfer
+ * flow the first two run on, once), each making its
  * answer or report and let go while the transactions go on. The peak is the session's with
  * the parts beside it: the room parts need on top of the plain session's peak.
  */

@@ -176,9 +176,13 @@ export async function bundleFile(entry, { minify = false, outfile, tscDir = tscO
 async function appendParts(code, options, result, tscDir) {
   const used = usedParts(root, tscDir, result.metafile);
   const built = [];
+  // Each part is built with the names the bundle and the parts before it shortened, so a name
+  // two parts share (what one gives the other: the transfer flow's members) is shortened alike.
+  let names = result.mangleCache;
   for (const part of used) {
-    const r = await esbuild.build(partOptions(options, tscDir, part, code, result.mangleCache));
-    checkPart(root, tscDir, part, result.metafile, r.metafile, code, result.mangleCache, r.mangleCache);
+    const r = await esbuild.build(partOptions(options, tscDir, part, code, names));
+    checkPart(root, tscDir, part, result.metafile, r.metafile, code, names, r.mangleCache);
+    if (r.mangleCache) names = { ...names, ...r.mangleCache };
     built.push({ name: part.name, code: partExpression(r.outputFiles[0].text) });
   }
   return built.length ? withParts(code, built) : code;

@@ -1380,7 +1380,8 @@ ABI(abi_part_release)
     const char *name = JS_ToCString(ctx, argv[0]);
     if (!name)
         return JS_EXCEPTION;
-    snprintf(H.collect_pending, sizeof H.collect_pending, "%s", *name ? name : "?");
+    if (!H.collect_pending[0]) /* parts released together (one and the part it ran on) go in one collection, logged by the first */
+        snprintf(H.collect_pending, sizeof H.collect_pending, "%s", *name ? name : "?");
     JS_FreeCString(ctx, name);
     return JS_UNDEFINED;
 }

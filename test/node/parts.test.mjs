@@ -110,14 +110,22 @@ test('the flashed bundles carry the Firmware Management flows and the security e
     assert.ok(part.includes('firmware: downloading ') && !main.includes('firmware: downloading '), 'the download flow is in the part only');
     assert.ok(part.includes('diagnostics uploaded as ') && !main.includes('diagnostics uploaded as '));
     assert.ok(main.length + part.length < bytes.length);
-    // The security extension's transfers (SignedUpdateFirmware, GetLog) are a part of their own.
-    const [sOffset, sLength] = layout.parts['security-transfers'];
-    const security = bytes.subarray(sOffset, sOffset + sLength).toString('utf8');
-    assert.ok(security.includes('no security log is kept') && !main.includes('no security log is kept'), 'the log upload is in its part only');
-    assert.ok(security.includes('InvalidFirmwareSigningCertificate') && !main.includes('InvalidFirmwareSigningCertificate'), 'the signed update flow is in its part only');
+    // The security extension's transfers (SignedUpdateFirmware, GetLog) are a part each, and the
+    // transfer flow they and the firmware flows run on one more (loaded once for all of them).
+    const section = (name) => {
+      const [o, l] = layout.parts[name];
+      return bytes.subarray(o, o + l).toString('utf8');
+    };
+    assert.ok(section('security-log').includes('no security log is kept') && !main.includes('no security log is kept'), 'the log upload is in its part only');
+    assert.ok(section('signed-firmware').includes('InvalidFirmwareSigningCertificate') && !main.includes('InvalidFirmwareSigningCertificate'), 'the signed update flow is in its part only');
+    assert.ok(!section('security-log').includes('InvalidFirmwareSigningCertificate'), 'a GetLog loads no signed update');
+    for (const name of ['transfer', 'firmware', 'security-log', 'signed-firmware']) {
+      const has = section(name).includes('record unreadable: dropped');
+      assert.equal(has, name === 'transfer', `the transfer flow is in the part transfer only (${name})`);
+    }
+    assert.ok(!main.includes('record unreadable: dropped'));
     // The Core profile's answers to the CSMS are a part of their own.
-    const [cOffset, cLength] = layout.parts['core-requests'];
-    const core = bytes.subarray(cOffset, cOffset + cLength).toString('utf8');
+    const core = section('core-requests');
     assert.ok(core.includes('unlock failed') && !main.includes('unlock failed'), "UnlockConnector's log line is in its part only");
     assert.ok(core.includes('ChangeConfiguration ') && !main.includes('"ChangeConfiguration "'), "ChangeConfiguration's log line is in its part only");
     assert.equal(readParts(readFileSync(join(root, out))), null, `${out} has no parts`);
@@ -149,17 +157,15 @@ test('simulator host: each of the Core profile\'s requests loads the part core-r
   await bare.stop(0, 'test over');
 });
 
-test('the build refuses a part that carries resident code: the firmware flows importing the transfer flow again instead of taking it from their context', async () => {
-  // tsc's output copied, with the firmware flows' module changed to import the (resident) transfer flow.
+test('the build refuses a part that carries resident code: the firmware flows importing the OCPP errors', async () => {
+  // tsc's output copied, with the firmware flows' module changed to import resident code.
   const tscDir = mkdtempSync(join(root, '.build', 'parts-check-'));
   try {
     cpSync(join(root, '.build', 'tsc'), tscDir, { recursive: true });
     const flows = join(tscDir, 'src', 'app', 'firmware', 'firmware-flows.js');
     const code = readFileSync(flows, 'utf8');
-    const importing = "import { TransferFlow as ResidentFlow } from '../../lib/transfer';\n" + code.replace(/new \w+\.TransferFlow\(/g, 'new ResidentFlow(');
-    assert.notEqual(importing.indexOf('new ResidentFlow('), -1, 'the flows build their transfer flows from the context');
-    writeFileSync(flows, importing);
-    await assert.rejects(bundleFile(FIRMWARE.entry, { minify: true, tscDir, parts: true }), /part firmware: its code src\/lib\/transfer\.ts is resident too/);
+    writeFileSync(flows, "import { InternalError } from '../../ocpp/errors';\n" + code + '\nexport function refuse(what) {\n  throw new InternalError(what);\n}\n');
+    await assert.rejects(bundleFile(FIRMWARE.entry, { minify: true, tscDir, parts: true }), /part firmware: its code src\/ocpp\/errors\.ts is resident too/);
     // As tsc made it, the same copy builds.
     writeFileSync(flows, code);
     assert.ok(readParts(Buffer.from(await bundleFile(FIRMWARE.entry, { minify: true, tscDir, parts: true }))).parts.firmware);

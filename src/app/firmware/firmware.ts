@@ -12,9 +12,9 @@ import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { SessionView, StationRestarts } from '../context';
 import { Triggers } from '../remote-trigger/triggers';
-import { fileStamp, transferKit } from '../../lib/transfer';
-import { closePart, openPart } from '../../lib/parts';
-import { InternalError } from '../../ocpp/errors';
+import { closePart } from '../../lib/parts';
+import { openOrFail } from '../../lib/part-holder';
+import { transferFlow } from '../transfer-flow';
 import { firmwarePart } from './firmware-part';
 import type { FirmwareFlows, FirmwarePartContext } from './firmware-flows';
 
@@ -43,7 +43,9 @@ export class Firmware {
       connectors: station.connectors,
       session: station.session,
       restarts: station.restarts,
-      transfer: transferKit,
+      get transfer() {
+        return transferFlow.value!; // held while the flows are
+      },
       updateFile: UPDATE_FILE,
       firmwareStatus: 'Idle',
       diagnosticsStatus: 'Idle',
@@ -66,7 +68,7 @@ export class Firmware {
       GetDiagnostics: {
         on: () => {
           this.open('GetDiagnostics');
-          return { fileName: 'diagnostics-' + this.station.hal.settings.id + '-' + fileStamp(this.station.hal.now()) + '.json' };
+          return { fileName: 'diagnostics-' + this.station.hal.settings.id + '-' + this.context.transfer.fileStamp(this.station.hal.now()) + '.json' };
         },
         after: (p, response) => this.open('GetDiagnostics').getDiagnostics(p, response.fileName || ''),
       },
@@ -101,14 +103,7 @@ export class Firmware {
 
   /** The flows, opened now if they are not held; a part that cannot be opened is a CALLERROR for `what`. */
   private open(what: string): FirmwareFlows {
-    if (this.flows) return this.flows;
-    try {
-      this.flows = openPart(this.station.hal, firmwarePart, this.context);
-    } catch (e) {
-      const why = String((e && (e as Error).message) || e);
-      this.station.hal.log.error(what + ': ' + why);
-      throw new InternalError(what + ': ' + why);
-    }
+    if (!this.flows) this.flows = openOrFail(this.station.hal, firmwarePart, this.context, what, transferFlow);
     return this.flows;
   }
 
@@ -117,5 +112,6 @@ export class Firmware {
     if (!this.flows || !this.flows.idle()) return;
     this.flows = null;
     closePart(this.station.hal, firmwarePart);
+    transferFlow.close(this.station.hal);
   }
 }

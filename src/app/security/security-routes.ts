@@ -1,8 +1,8 @@
 // What the station answers to the security extension's CSMS-initiated actions:
 // InstallCertificate, DeleteCertificate, GetInstalledCertificateIds, CertificateSigned and
 // ExtendedTriggerMessage (whose SignChargePointCertificate starts a SignCertificate).
-// SignedUpdateFirmware is signed-firmware.ts's, GetLog src/lib/log-upload.ts's: both in the
-// part Security opens for them (security-transfers.ts).
+// SignedUpdateFirmware is signed-firmware.ts's, GetLog src/lib/log-upload.ts's: each a part
+// Security holds while it runs (signed-firmware-part.ts, security-log-part.ts).
 import { Routes } from '../routes';
 import { Triggers } from '../remote-trigger/triggers';
 import { Security } from './security';
@@ -11,14 +11,14 @@ export function securityRoutes(security: Security, triggers: Triggers): Routes {
   const certificates = security.certificates;
   const log = security.log;
   return {
-    // The transfers are a part (security-transfers.ts), opened for the request.
+    // The transfers are parts, opened for the request.
     SignedUpdateFirmware: {
-      on: (p) => security.openTransfers('SignedUpdateFirmware').signedFirmware.routes().SignedUpdateFirmware!.on(p),
-      after: (p, response, uniqueId) => security.openTransfers('SignedUpdateFirmware').signedFirmware.routes().SignedUpdateFirmware!.after!(p, response, uniqueId),
+      on: (p) => security.signedUpdate.open('SignedUpdateFirmware').routes().SignedUpdateFirmware!.on(p),
+      after: (p, response, uniqueId) => security.signedUpdate.open('SignedUpdateFirmware').routes().SignedUpdateFirmware!.after!(p, response, uniqueId),
     },
     GetLog: {
-      on: (p) => security.openTransfers('GetLog').logs.route.on(p),
-      after: (p, response) => security.openTransfers('GetLog').logs.route.after(p, response),
+      on: (p) => security.logUpload.open('GetLog').route.on(p),
+      after: (p, response) => security.logUpload.open('GetLog').route.after(p, response),
     },
 
     InstallCertificate: {

@@ -16,12 +16,13 @@ import { connectionFailure } from '../../lib/connection-failure';
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems } from '../../lib/certificates';
 import { CertificateUse } from '../../ocpp/v16/generated/types';
 import { SecurityContext } from '../context';
-import { Timer } from '../../../hal/index';
-import { closePart, openPart } from '../../lib/parts';
-import { transferKit } from '../../lib/transfer';
-import { InternalError } from '../../ocpp/errors';
-import { securityTransfersPart } from './security-transfers-part';
-import type { SecurityTransfers, SecurityTransfersContext } from './security-transfers';
+import { PartHolder } from '../../lib/part-holder';
+import { transferFlow } from '../transfer-flow';
+import type { LogUploadFlow } from '../../lib/log-upload';
+import { signedFirmwarePart } from './signed-firmware-part';
+import { securityLogPart } from './security-log-part';
+import type { SignedFirmware, SignedFirmwareContext } from './signed-firmware';
+import type { SecurityLogContext } from './security-log';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
 export const TRIAL_ATTEMPTS = 3;
@@ -34,8 +35,6 @@ const CLOCK_EVENT_MIN_MS = 60000;
 const INVALID_EVENT_INTERVAL_MS = 3600000;
 /** Where a signed firmware update's progress is kept across a reboot. */
 const SIGNED_UPDATE_FILE = 'signed-firmware-update.json';
-/** While the transfers' part is held: how often it is looked at to let it go once they are over. */
-const TRANSFERS_CHECK_MS = 5000;
 /** What a trigger reports while no transfer runs. */
 const IDLE: { status: 'Idle' } = { status: 'Idle' };
 
@@ -48,9 +47,10 @@ interface SavedCredentials {
 export class Security {
   readonly events: SecurityEvents<SecurityEventType>;
   readonly certificates: Certificates<CertificateUse>;
-  /** SignedUpdateFirmware and GetLog while one runs (a part: security-transfers.ts), else null. */
-  private transfers: SecurityTransfers | null = null;
-  private transfersCheck: Timer | null = null;
+  /** SignedUpdateFirmware's flow while an update runs (a part: signed-firmware.ts). */
+  readonly signedUpdate: PartHolder<SignedFirmwareContext, SignedFirmware>;
+  /** GetLog's upload while one runs (a part: security-log.ts). */
+  readonly logUpload: PartHolder<SecurityLogContext, LogUploadFlow>;
   /** The credentials of the last connection that opened (or the ones the station booted with). */
   private proven: SavedCredentials;
   /** Credentials being tried: failed attempts so far (null: no trial). */
@@ -108,6 +108,22 @@ export class Security {
       this.proven = { profile: this.securityProfile(), key: config.get('AuthorizationKey') };
     }
     config.onChange((key) => this.configurationChanged(key));
+    // What the transfers' parts are given (both run on the shared transfer flow).
+    const parts: SignedFirmwareContext & SecurityLogContext = {
+      hal,
+      config,
+      connectors: station.connectors,
+      session: station.session,
+      restarts: station.restarts,
+      certificates: this.certificates,
+      events: this.events,
+      updateFile: SIGNED_UPDATE_FILE,
+      get transfer() {
+        return transferFlow.value!; // held while either part is
+      },
+    };
+    this.signedUpdate = new PartHolder<SignedFirmwareContext, SignedFirmware>(hal, signedFirmwarePart, parts, undefined, transferFlow);
+    this.logUpload = new PartHolder<SecurityLogContext, LogUploadFlow>(hal, securityLogPart, parts, undefined, transferFlow);
 
     if (station.rebootMarker.found) this.events.raise('ResetOrReboot', station.rebootMarker.reason);
     this.events.raise('StartupOfTheDevice', hal.settings.firmwareVersion);
@@ -117,80 +133,44 @@ export class Security {
   /** ExtendedTriggerMessage's own targets, and its FirmwareStatusNotification: the signed update's. */
   private addTriggers(station: SecurityContext): void {
     const triggers = station.triggers;
-    triggers.addExtended('LogStatusNotification', { status: () => 'Accepted', send: () => station.session.sendRequested('LogStatusNotification', this.transfers ? statusOf(this.transfers.logs) : IDLE) }); // Idle, or Uploading
+    triggers.addExtended('LogStatusNotification', { status: () => 'Accepted', send: () => station.session.sendRequested('LogStatusNotification', this.logUpload.value ? statusOf(this.logUpload.value) : IDLE) }); // Idle, or Uploading
     // The host cannot make keys: Rejected.
     triggers.addExtended('SignChargePointCertificate', { status: () => (this.certificates.crypto ? 'Accepted' : 'Rejected'), send: () => this.signCertificate() });
-    triggers.addExtended('FirmwareStatusNotification', { send: () => station.session.sendRequested('SignedFirmwareStatusNotification', this.transfers ? statusOf(this.transfers.signedFirmware) : IDLE) }); // Idle, or the update's step
+    triggers.addExtended('FirmwareStatusNotification', { send: () => station.session.sendRequested('SignedFirmwareStatusNotification', this.signedUpdate.value ? statusOf(this.signedUpdate.value) : IDLE) }); // Idle, or the update's step
   }
 
   /** At boot, after the interrupted transactions were stopped: a stored signed update goes on. */
   start(): void {
     if (this.station.hal.storage.get(SIGNED_UPDATE_FILE) === null) return;
     try {
-      this.openTransfers('the stored signed firmware update').signedFirmware.start();
+      this.signedUpdate.open('the stored signed firmware update').start();
     } catch (e) {
       return; // logged; the record stays for a boot that can open the part
     }
   }
 
   stop(): void {
-    if (!this.transfers) return;
-    this.transfers.signedFirmware.stop();
-    this.transfers.logs.stop();
-    if (this.transfersCheck) this.transfersCheck.cancel();
-    this.transfersCheck = null;
+    const signed = this.signedUpdate.value;
+    const logs = this.logUpload.value;
+    if (signed) signed.stop();
+    if (logs) logs.stop();
+    this.signedUpdate.stop();
+    this.logUpload.stop();
   }
 
   /** Booted and connected: queued security events and held-back notifications go out. */
   online(link: EventLink): void {
     this.events.online(link);
-    if (!this.transfers) return;
-    this.transfers.signedFirmware.online();
-    this.transfers.logs.online();
+    const signed = this.signedUpdate.value;
+    const logs = this.logUpload.value;
+    if (signed) signed.online();
+    if (logs) logs.online();
   }
 
   /** A connector changed (an install waits for the transactions). */
   connectorChanged(): void {
-    if (this.transfers) this.transfers.signedFirmware.connectorChanged();
-  }
-
-  /**
-   * SignedUpdateFirmware's and GetLog's flows, opened now if they are not held (then looked at
-   * every few seconds, and let go once over); a part that cannot be opened is a CALLERROR
-   * InternalError for `what`, with an error log line.
-   */
-  openTransfers(what: string): SecurityTransfers {
-    if (this.transfers) return this.transfers;
-    const station = this.station;
-    const context: SecurityTransfersContext = {
-      hal: station.hal,
-      config: station.config,
-      connectors: station.connectors,
-      session: station.session,
-      restarts: station.restarts,
-      certificates: this.certificates,
-      events: this.events,
-      transfer: transferKit,
-      updateFile: SIGNED_UPDATE_FILE,
-    };
-    try {
-      this.transfers = openPart(station.hal, securityTransfersPart, context);
-    } catch (e) {
-      const why = String((e && (e as Error).message) || e);
-      station.hal.log.error(what + ': ' + why);
-      throw new InternalError(what + ': ' + why);
-    }
-    this.transfersCheck = station.hal.setInterval(() => this.releaseTransfers(), TRANSFERS_CHECK_MS);
-    return this.transfers;
-  }
-
-  /** Lets the transfers go once they are over (the host frees the part's code with them). */
-  private releaseTransfers(): void {
-    if (!this.transfers || this.transfers.underWay()) return;
-    this.transfers = null;
-    if (this.transfersCheck) this.transfersCheck.cancel();
-    this.transfersCheck = null;
-    closePart(this.station.hal, securityTransfersPart);
+    const signed = this.signedUpdate.value;
+    if (signed) signed.connectorChanged();
   }
 
   offline(): void {

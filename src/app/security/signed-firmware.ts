@@ -3,7 +3,8 @@
 // OCPP 2.0.1's UpdateFirmware runs too (src/lib/firmware-update.ts: the certificate against
 // the ManufacturerRootCertificates, download, the host's signature check, install once no
 // transaction runs, the restart, Installed after it); here: the 1.6 station's certificates,
-// security events and connectors.
+// security events and connectors. A part (signed-firmware-part.ts, src/lib/parts.ts) Security
+// holds while an update runs (security.ts routes the request and answers the trigger).
 import { Hal } from '../../../hal/index';
 import { Routes } from '../routes';
 import { SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
@@ -22,6 +23,8 @@ export interface SignedFirmwareContext {
   readonly connectors: Connector[];
   readonly session: Pick<SessionView, 'online' | 'send'>;
   readonly restarts: StationRestarts;
+  readonly certificates: Certificates;
+  readonly events: SecurityEvents16;
   /** The transfer flow's code (src/lib/transfer.ts's transferKit: resident, the flow runs in a part). */
   readonly transfer: TransferKit;
 }
@@ -29,8 +32,8 @@ export interface SignedFirmwareContext {
 export class SignedFirmware {
   private readonly update: FirmwareUpdate<'SignedFirmwareStatusNotification'>;
 
-  constructor(private readonly station: SignedFirmwareContext, certificates: Certificates, events: SecurityEvents16) {
-    const hal = station.hal;
+  constructor(private readonly station: SignedFirmwareContext) {
+    const { hal, certificates, events } = station;
     this.update = new FirmwareUpdate(
       station.transfer,
       hal,

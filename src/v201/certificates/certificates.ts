@@ -14,7 +14,7 @@
 import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems, sameCertificate } from '../../lib/certificates';
 import { InstallCertificateUseEnum } from '../../ocpp/v201/generated/types';
 import { StationContext } from '../context';
-import { PartHolder } from '../part-holder';
+import { PartHolder } from '../../lib/part-holder';
 import { certificateActionsPart } from './certificate-actions-part';
 import type { CertificateActions, CertificatesPartContext } from './certificate-actions';
 

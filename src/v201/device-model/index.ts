@@ -4,7 +4,7 @@
 import { FormatViolationError, OccurrenceConstraintViolationError } from '../../ocpp/v201/errors';
 import { AttributeEnum, GetVariableData, GetVariableResult, SetVariableData, SetVariableResult } from '../../ocpp/v201/generated/types';
 import { StationContext } from '../context';
-import { PartHolder } from '../part-holder';
+import { PartHolder } from '../../lib/part-holder';
 import { DeviceModel } from './model';
 import { reportsPart } from './reports-part';
 import type { Reports } from './reports';

@@ -16,7 +16,7 @@
 // InternalError and an error log line.
 import { StationContext } from '../context';
 import { FILE_TRANSFER_PROTOCOLS } from '../file-transfer';
-import { PartHolder } from '../part-holder';
+import { PartHolder } from '../../lib/part-holder';
 import { logUploadPart201 } from './log-upload-part';
 import type { LogUploadFlow } from '../../lib/log-upload';
 import type { LogUploadPartContext } from './log-upload-flow';

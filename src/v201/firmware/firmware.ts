@@ -27,7 +27,7 @@
 // line; a stored update then waits in storage for a boot that can open it.
 import { StationContext } from '../context';
 import { FILE_TRANSFER_PROTOCOLS } from '../file-transfer';
-import { PartHolder } from '../part-holder';
+import { PartHolder } from '../../lib/part-holder';
 import { firmwarePart201 } from './firmware-part';
 import type { FirmwarePartContext, FirmwareSecurity, FirmwareUpdate201 } from './firmware-flow';
 

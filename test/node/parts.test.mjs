@@ -228,10 +228,24 @@ async function nativeHeapNow(host) {
   throw new Error('no heap report');
 }
 
-native('native host: GetDiagnostics loads the part from the file, as a script and as bytecode; the heap comes back to its level; a missing or corrupt part is a CALLERROR and the station goes on', { timeout: 120000 }, async () => {
-  const bytecode = join(scratch, 'firmware.qjbc');
+/** The flashed firmware compiled by the native host into `name` (its parts compiled with it). */
+function flashedBytecode(name) {
+  const bytecode = join(scratch, name);
   const compiled = spawnSync(hostBinary(), [FLASHED, '--compile', bytecode], { encoding: 'utf8' });
   assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  return bytecode;
+}
+
+/** `bundle` on the native host as station `id` (2 connectors, debug log), settled once its first StatusNotification came. */
+async function nativeStation(id, bundle) {
+  const host = startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2', '--log-level', 'debug'], { timeout: 100000 });
+  await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
+  await new Promise((r) => setTimeout(r, 300));
+  return host;
+}
+
+native('native host: GetDiagnostics loads the part from the file, as a script and as bytecode; the heap comes back to its level; a missing or corrupt part is a CALLERROR and the station goes on', { timeout: 120000 }, async () => {
+  const bytecode = flashedBytecode('firmware.qjbc');
   const layout = readParts(readFileSync(bytecode));
   assert.ok(layout && layout.parts.firmware, 'the bytecode has the part too');
   assert.equal(readFileSync(bytecode)[layout.parts.firmware[0]] & ~0x40, 2, 'the part is bytecode');
@@ -239,9 +253,7 @@ native('native host: GetDiagnostics loads the part from the file, as a script an
     ['PART-NAT-JS', FLASHED],
     ['PART-NAT-BC', bytecode],
   ]) {
-    const host = startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2', '--log-level', 'debug'], { timeout: 100000 });
-    await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
-    await new Promise((r) => setTimeout(r, 300));
+    const host = await nativeStation(id, bundle);
     const before = await nativeHeapNow(host);
     await getDiagnostics(id);
     await host.waitFor(/^part firmware loaded \(\d+ bytes\)$/);
@@ -282,17 +294,13 @@ native('native host: GetDiagnostics loads the part from the file, as a script an
 });
 
 native('native host: each of the Core profile\'s requests loads the part core-requests from the file, as a script and as bytecode, and lets it go after the answer; without the part, a CALLERROR InternalError and the station goes on', { timeout: 120000 }, async () => {
-  const bytecode = join(scratch, 'firmware-core.qjbc');
-  const compiled = spawnSync(hostBinary(), [FLASHED, '--compile', bytecode], { encoding: 'utf8' });
-  assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  const bytecode = flashedBytecode('firmware-core.qjbc');
   assert.ok(readParts(readFileSync(bytecode)).parts['core-requests'], 'the bytecode has the part');
   for (const [id, bundle] of [
     ['PART-NAT-CORE-JS', FLASHED],
     ['PART-NAT-CORE-BC', bytecode],
   ]) {
-    const host = startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2', '--log-level', 'debug'], { timeout: 100000 });
-    await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
-    await new Promise((r) => setTimeout(r, 300));
+    const host = await nativeStation(id, bundle);
     const before = await nativeHeapNow(host);
     const calls = await coreRequests(id);
     await new Promise((r) => setTimeout(r, 300));

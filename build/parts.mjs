@@ -207,8 +207,12 @@ export function checkPart(root, tscDir, part, mainMeta, partMeta, mainCode, main
   if (problems.length) throw new Error(`part ${part.name}: ${problems.join('; ')}`);
 }
 
+/** The parts a bundle file may have: what the native host reads of its last line (PARTS_MAX in firmware-shim/src/host.c). */
+export const PARTS_MAX = 32;
+
 /** The bundle file with its parts: its own code, each part, and the last line that names them. */
 export function withParts(mainCode, parts) {
+  if (parts.length > PARTS_MAX) throw new Error(`a bundle has ${parts.length} parts, more than the ${PARTS_MAX} the native host reads (PARTS_MAX)`);
   const main = mainCode.endsWith('\n') ? mainCode : mainCode + '\n';
   let offset = Buffer.byteLength(main);
   let text = main;

@@ -1224,7 +1224,9 @@ static const JSCFunctionListEntry abi_functions[] = {
  * refuses a file whose build id is not the one this boot evaluated (replaced meanwhile).
  */
 #define PARTS_TRAILER "//@ocpp-parts "
-#define PARTS_MAX 8
+/* The parts a file may name (build/parts.mjs's PARTS_MAX refuses a bundle with more): 40 bytes
+ * each on the stack of partLoad and --compile while they read the last line (32-bit ARM). */
+#define PARTS_MAX 32
 #define PARTS_TAIL 4096
 
 typedef struct {

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { root, FIRMWARE, SIMULATOR, bundleFile, minifiedName } from '../../build/build.mjs';
 import { readParts, mainSection } from '../../sim/bundle-parts.mjs';
+import { PARTS_MAX, withParts } from '../../build/parts.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost, hostBinary } from '../../firmware-shim/testing.mjs';
 import { stationTests, within } from './lib/stations.mjs';
@@ -326,4 +327,30 @@ native('native host: each of the Core profile\'s requests loads the part core-re
   await csms.waitForCall(id, 'Heartbeat', { timeout: 10000 });
   const { code } = await host.stop();
   assert.equal(code, 130, 'the station ran on until stopped');
+});
+
+native('native host: a file with as many parts as the build allows (PARTS_MAX) loads each of them, as a script and compiled to bytecode; the build refuses one more', { timeout: 60000 }, async () => {
+  const names = Array.from({ length: PARTS_MAX }, (_, i) => 'many-' + i);
+  // The bundle's own code opens every part and logs what each gives, then ends.
+  const guest = `var got = [];
+    ${JSON.stringify(names)}.forEach(function (name) {
+      try { got.push(ocppHost.partLoad(name).create()); } catch (e) { got.push('! ' + e.message); }
+    });
+    ocppHost.log(20, 'parts ' + got.join(','));
+    ocppHost.exit(0);\n`;
+  const parts = names.map((name, i) => ({ name, code: `({ create: function () { return 'v${i}'; } });\n` }));
+  const script = join(scratch, 'many-parts.js');
+  writeFileSync(script, withParts(guest, parts));
+  assert.equal(Object.keys(readParts(readFileSync(script)).parts).length, PARTS_MAX);
+  const bytecode = join(scratch, 'many-parts.qjbc');
+  const compiled = spawnSync(hostBinary(), [script, '--compile', bytecode], { encoding: 'utf8' });
+  assert.equal(compiled.status, 0, compiled.stdout + compiled.stderr);
+  assert.equal(Object.keys(readParts(readFileSync(bytecode)).parts).length, PARTS_MAX, 'the bytecode names every part');
+  const expected = 'parts ' + names.map((_, i) => 'v' + i).join(',');
+  for (const bundle of [script, bytecode]) {
+    const r = await startHost(bundle, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', 'PART-MANY', '--data-dir', rig.dataDir]).exited;
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(r.lines.some((l) => l.text === expected), `${bundle}: every part loaded:\n${r.lines.map((l) => l.text).join('\n')}`);
+  }
+  assert.throws(() => withParts(guest, [...parts, { name: 'one-more', code: '({});\n' }]), /more than the 32 the native host reads/);
 });

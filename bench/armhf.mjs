@@ -17,6 +17,7 @@ import { CORE } from '../build/features.mjs';
 import { ARMHF } from '../firmware-shim/build.mjs';
 import { Csms } from '../sim/csms.mjs';
 import { scratchDir } from './stations.mjs';
+import { chargerSession, HardwareFolder } from './hardware-daemon.mjs';
 
 const SETTLE_MS = 300;
 const SESSION_TIMEOUT_MS = 150000;
@@ -32,10 +33,12 @@ export const armhfBuilt = () => existsSync(ARMHF.binary);
 /**
  * One station of `bundle` under qemu-arm until it exits: the charging session with 2
  * connectors unless `args` says otherwise; `drive()` runs beside it (a CSMS's calls).
- * `untilBoot`: only the figures after boot, then SIGTERM (a station that never ends by
- * itself, as the flashed firmware, which has no EV to charge here).
+ * `untilBoot`: only the figures after boot, then SIGTERM. `until(booted)`: a station that
+ * never ends by itself (the flashed firmware, whose session a daemon plays at its
+ * `--hardware` folder): `booted` resolves once the figures after boot are in, and the station
+ * is ended with SIGTERM once `until` has resolved (its peaks then are the session's).
  */
-export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'session', '--connectors', '2'], drive = async () => {}, untilBoot = false }) {
+export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'session', '--connectors', '2'], drive = async () => {}, untilBoot = false, until = null }) {
   const scratch = scratchDir('armhf');
   try {
     const [command, ...before] = ARMHF.runner;
@@ -50,6 +53,18 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
     const lines = [];
     let reported;
     const report = new Promise((resolve) => (reported = resolve));
+    const booted = new Promise((resolve, reject) => {
+      report.then(() => (out.nativeAfterBoot ? resolve() : reject(new Error('the station ended before its figures after boot'))));
+    });
+    const ended = until
+      ? until(booted).then(
+          () => child.kill('SIGTERM'),
+          (err) => {
+            child.kill('SIGKILL');
+            throw err;
+          }
+        )
+      : null;
     createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
@@ -74,12 +89,50 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
     reported();
     await report;
     await driven;
-    if (untilBoot ? !out.afterBoot || !out.nativeAfterBoot : code !== 0 || !out.sessionPeak || !out.afterBoot || !out.nativePeak) {
+    if (ended) await ended.catch((err) => Promise.reject(new Error(`${err.message}: ${lines.slice(-3).join(' | ')}`)));
+    const whole = !!out.sessionPeak && !!out.afterBoot && !!out.nativePeak;
+    if (untilBoot ? !out.afterBoot || !out.nativeAfterBoot : until ? code !== 130 || !whole : code !== 0 || !whole) {
       throw new Error(`the armhf session exited ${code}: ${lines.slice(-3).join(' | ')}`);
     }
     return out;
   } finally {
     scratch.remove();
+  }
+}
+
+/**
+ * The flashed firmware `bundle` (as bytecode; no simulated charger in it) under qemu-arm on
+ * the hardware backend (`--hardware DIR`), its charging session played at the charger by the
+ * daemon of bench/hardware-daemon.mjs (both connectors, as the simulator's `--scenario
+ * session` drives connector 1) once the figures after boot are in, against a CSMS of its own;
+ * `drive(csms, id)` beside it from then (a CSMS's calls). The station runs the settings the
+ * scenario gives the simulator's 1.6 bundle (MeterValueSampleInterval 5; 2.0.1's scenario
+ * changes none) and is ended with SIGTERM once the session is over.
+ */
+export async function measureArmhfFlashed({ bundle, id, version = '1.6', connectors = 2, heartbeatInterval = 300, drive = async () => {} }) {
+  const csms = new Csms({ heartbeatInterval });
+  await csms.start();
+  const scratch = scratchDir('armhf-hardware');
+  try {
+    const hw = new HardwareFolder(join(scratch.dir, 'hardware'), Array.from({ length: connectors }, () => ({ maxCurrentA: 32, cableLock: true })));
+    const settings = join(scratch.dir, 'settings.json');
+    writeFileSync(settings, JSON.stringify(version === '1.6' ? { configuration: { MeterValueSampleInterval: 5 } } : {}));
+    const ids = Array.from({ length: connectors }, (_, i) => i + 1);
+    return await measureArmhf({
+      url: csms.url,
+      bundle,
+      id,
+      args: ['--settings', settings, '--hardware', hw.dir],
+      until: async (booted) => {
+        await booted;
+        await Promise.all([chargerSession({ csms, id, hw, connectors: ids, version }), drive(csms, id)]);
+        const bad = csms.violations.filter((v) => v.station === id);
+        if (bad.length) throw new Error(`messages the CSMS found invalid: ${JSON.stringify(bad.slice(0, 2))}`);
+      },
+    });
+  } finally {
+    scratch.remove();
+    await csms.stop();
   }
 }
 
@@ -155,8 +208,24 @@ export async function measureArmhfCore({ dir }) {
   }
 }
 
-/** The charging session of `bundle` with `drive(csms, id)` at work once its first transaction runs, against a CSMS of its own. */
-async function sessionDriven({ bundle, id, drive }) {
+/**
+ * The charging session of `bundle` with `drive(csms, id)` at work once its first transaction
+ * runs, against a CSMS of its own: the simulator's bundle on its scenario, or (`flashed`) the
+ * flashed firmware on the hardware backend, its session played by the daemon.
+ */
+async function sessionDriven({ bundle, id, drive, flashed = false, version = '1.6' }) {
+  const started = (csms) => (version === '1.6' ? csms.waitForCall(id, 'StartTransaction', { timeout: 60000 }) : csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'TransactionEvent' && r.payload.eventType === 'Started', { timeout: 60000, what: 'TransactionEvent Started' }));
+  if (flashed) {
+    return measureArmhfFlashed({
+      bundle,
+      id,
+      version,
+      drive: async (csms) => {
+        await started(csms);
+        await drive(csms, id);
+      },
+    });
+  }
   const csms = new Csms({ heartbeatInterval: 300 });
   await csms.start();
   try {
@@ -165,7 +234,7 @@ async function sessionDriven({ bundle, id, drive }) {
       bundle,
       id,
       drive: async () => {
-        await csms.waitForCall(id, 'StartTransaction', { timeout: 60000 });
+        await started(csms);
         await drive(csms, id);
       },
     });
@@ -190,13 +259,15 @@ async function coreRequests(csms, id) {
  * transaction runs, the three parts loaded from the bundle file at once (and the transfer
  * flow the first two run on, once), each making its
  * answer or report and let go while the transactions go on. The peak is the session's with
- * the parts beside it: the room parts need on top of the plain session's peak.
+ * the parts beside it: the room parts need on top of the plain session's peak. `flashed`: the
+ * flashed firmware's session on the hardware backend (sessionDriven).
  */
-export async function measureArmhfWithParts({ bundle }) {
+export async function measureArmhfWithParts({ bundle, flashed = false }) {
   const ended = (csms, from, id, action, status) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && status.test(r.payload.status), { timeout: 60000, what: action + ' ' + status });
   return sessionDriven({
     bundle,
-    id: 'BENCH-ARM-PARTS',
+    flashed,
+    id: flashed ? 'BENCH-ARM-FW-PARTS' : 'BENCH-ARM-PARTS',
     drive: async (csms, id) => {
       const from = csms.records.length;
       const [diagnostics, log] = await Promise.all([
@@ -216,8 +287,8 @@ export async function measureArmhfWithParts({ bundle }) {
  * The same session of a Core-only build with its one part at work in the middle of charging:
  * a GetConfiguration with a ChangeConfiguration (the core-requests part loaded, answering).
  */
-export async function measureArmhfWithCoreRequests({ bundle }) {
-  return sessionDriven({ bundle, id: 'BENCH-ARM-CORE-REQUESTS', drive: coreRequests });
+export async function measureArmhfWithCoreRequests({ bundle, flashed = false }) {
+  return sessionDriven({ bundle, flashed, id: flashed ? 'BENCH-ARM-FW-CORE-REQUESTS' : 'BENCH-ARM-CORE-REQUESTS', drive: coreRequests });
 }
 
 /**
@@ -226,16 +297,18 @@ export async function measureArmhfWithCoreRequests({ bundle }) {
  * FullInventory (every variable, NotifyReport part after part), a GetLog of the DiagnosticsLog and
  * an UpdateFirmware (the station's two parts loaded at once; the armhf host has no download or
  * upload member, so the update ends DownloadFailed and the upload UploadFailure, each after its
- * flow ran). The peak is the session's with all of it beside.
+ * flow ran). The peak is the session's with all of it beside. `flashed`: the flashed 2.0.1
+ * firmware's session on the hardware backend instead (sessionDriven).
  */
-export async function measureArmhf201WithEpisodes({ bundle }) {
-  const csms = new Csms({ heartbeatInterval: 300 });
-  await csms.start();
-  try {
-    const id = 'BENCH-ARM-201-EPISODES';
-    const seen = (from, action, test) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && test(r.payload), { timeout: 60000, what: action });
-    const drive = async () => {
-      await seen(0, 'TransactionEvent', (p) => p.eventType === 'Started');
+export async function measureArmhf201WithEpisodes({ bundle, flashed = false }) {
+  const id = flashed ? 'BENCH-ARM-FW-201-EPISODES' : 'BENCH-ARM-201-EPISODES';
+  return sessionDriven({
+    bundle,
+    flashed,
+    id,
+    version: '2.0.1',
+    drive: async (csms) => {
+      const seen = (from, action, test) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && test(r.payload), { timeout: 60000, what: action });
       const from = csms.records.length;
       const answers = await Promise.all([
         csms.call(id, 'GetBaseReport', { requestId: 1, reportBase: 'FullInventory' }, { timeout: 30 }),
@@ -248,9 +321,6 @@ export async function measureArmhf201WithEpisodes({ bundle }) {
         seen(from, 'LogStatusNotification', (p) => p.status === 'Uploaded' || p.status === 'UploadFailure'),
         seen(from, 'FirmwareStatusNotification', (p) => p.status === 'DownloadFailed' || p.status === 'Downloaded'),
       ]);
-    };
-    return await measureArmhf({ url: csms.url, bundle, id, drive });
-  } finally {
-    await csms.stop();
-  }
+    },
+  });
 }

@@ -15,7 +15,7 @@ import { moduleSizes, root, FIRMWARE_201, SIMULATOR, SIMULATOR_201, minifiedName
 import { measureSize } from './size.mjs';
 import { measureBoot, measureMemory, measureMemoryNative } from './memory.mjs';
 import { heapProfile } from './heap-profile.mjs';
-import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, measureArmhfWithCoreRequests, measureArmhfWithParts, measureArmhf201WithEpisodes, nativeParts } from './armhf.mjs';
+import { armhfBuilt, compileArmhf, heapParts, measureArmhf, measureArmhfCore, measureArmhfFlashed, measureArmhfWithCoreRequests, measureArmhfWithParts, measureArmhf201WithEpisodes, nativeParts } from './armhf.mjs';
 import { coldStartNative, coldStartSim } from './cold-start.mjs';
 import { measureMembersRam } from './members-ram.mjs';
 import { loopBundle, throughputNative, throughputOcppRpc, throughputQuickJS } from './throughput.mjs';
@@ -171,23 +171,31 @@ try {
     }
     const dir = mkdtempSync(join(tmpdir(), 'ocpp-bench-armhf-'));
     try {
-      // The session runs on the simulator's bundle (the flashed station and the simulated EV).
+      // The simulator's bundle (the flashed station and the simulated EV) on its session scenario.
       const bytecode = compileArmhf(SIM_BUNDLE, join(dir, 'simulator.qjbc'));
-      // The flashed firmware itself boots too (no EV: the figures after boot only).
+      // What a module runs: the flashed firmware, its charger's IO from the hardware backend
+      // (--hardware DIR), its session played at the charger by a daemon (bench/hardware-daemon.mjs).
       const firmwareBytecode = compileArmhf(FLASHED, join(dir, 'firmware.qjbc'));
       const [script, bc, firmware] = await Promise.all([
         measureArmhf({ url: csms.url, bundle: SIM_BUNDLE, id: 'BENCH-ARM-JS' }),
         measureArmhf({ url: csms.url, bundle: bytecode, id: 'BENCH-ARM-BC' }),
-        measureArmhf({ url: csms.url, bundle: firmwareBytecode, id: 'BENCH-ARM-FW', args: ['--connectors', '2'], untilBoot: true }),
+        measureArmhfFlashed({ bundle: firmwareBytecode, id: 'BENCH-ARM-FW', heartbeatInterval: plan.intervalS }),
       ]);
-      // The parts (GetDiagnostics, GetLog, GetConfiguration) at work in the middle of charging: their room too.
-      const withParts = await measureArmhfWithParts({ bundle: bytecode });
+      // The parts (GetDiagnostics, GetLog, GetConfiguration) at work in the middle of charging: their room too, on both.
+      const [withParts, firmwareWithParts] = await Promise.all([measureArmhfWithParts({ bundle: bytecode }), measureArmhfWithParts({ bundle: firmwareBytecode, flashed: true })]);
       const heap = heapParts(bc.afterBoot);
       const native = nativeParts(bc);
-      results.figures.armhf = { script, bytecode: bc, firmware, withParts, heapParts: heap, nativeParts: native };
+      const firmwareHeap = heapParts(firmware.afterBoot);
+      const firmwareNative = nativeParts(firmware);
+      results.figures.armhf = { script, bytecode: bc, firmware, withParts, heapParts: heap, nativeParts: native, firmwareWithParts, firmwareHeapParts: firmwareHeap, firmwareNativeParts: firmwareNative };
       const parts = (list) => list.slice(0, 5).map(([name, n]) => `${name} ${(n / KB).toFixed(1)}`).join(', ');
+      const FW = 'armhf: flashed dist/firmware.min.js (bytecode, IO from --hardware, a daemon at the charger)';
+      row(`${FW}: QuickJS heap after boot / peak, session with 2 connectors (both charging)`, `${kb(firmware.afterBoot.used)} / ${kb(firmware.sessionPeak)}, ${firmware.afterBoot.blocks} blocks (the simulated charger: ${kb(bc.afterBoot.used - firmware.afterBoot.used)} after boot)`);
+      row('  armhf: its five largest parts after boot (KB)', parts(firmwareHeap));
+      row(`${FW}: QuickJS heap / native RAM peak, same session with a GetDiagnostics, a GetLog and a GetConfiguration in the middle of charging (the three parts loaded at once)`, `${kb(firmwareWithParts.sessionPeak)} / ${kb(firmwareWithParts.nativePeak)}`);
+      row(`${FW}: all the process's RAM (every malloc) after boot / peak, same session`, `${kb(firmware.nativeAfterBoot)} / ${kb(firmware.nativePeak)}`);
+      row('  armhf: made of, after boot (KB)', parts(firmwareNative));
       row('armhf: QuickJS heap after boot, bytecode (script), dist/simulator.min.js', `${kb(bc.afterBoot.used)} (${kb(script.afterBoot.used)}), ${bc.afterBoot.blocks} blocks`);
-      row('armhf: QuickJS heap / native RAM after boot, flashed dist/firmware.min.js as bytecode (connectors without IO)', `${kb(firmware.afterBoot.used)} / ${kb(firmware.nativeAfterBoot)} (the simulated charger: ${kb(bc.afterBoot.used - firmware.afterBoot.used)})`);
       row('  armhf: its five largest parts (KB)', parts(heap));
       row('armhf: QuickJS heap peak, session with 2 connectors, script (parser included)', kb(script.sessionPeak));
       row('armhf: QuickJS heap peak, same session, bytecode (flashed)', kb(bc.sessionPeak), '≤ 256 KB', bc.sessionPeak <= 256 * KB);

@@ -43,6 +43,13 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       assert.ok(bc.afterBoot.used > 0 && bc.sessionPeak >= bc.afterBoot.used && bc.sessionPeak < armhf.script.sessionPeak, 'bytecode boots from less heap on armhf too');
       assert.ok(armhf.firmware.afterBoot.used > 0 && armhf.firmware.afterBoot.used < bc.afterBoot.used, 'on armhf too the flashed firmware boots from less heap than the simulator bundle');
       assert.ok(armhf.firmware.nativeAfterBoot > armhf.firmware.afterBoot.used);
+      // The flashed firmware's own session (IO from --hardware, the bench's daemon at the charger).
+      const fw = armhf.firmware;
+      assert.ok(fw.sessionPeak > fw.afterBoot.used && fw.nativePeak > fw.sessionPeak && fw.nativePeak >= fw.nativeAfterBoot, 'the flashed firmware ran its session on armhf');
+      assert.ok(armhf.firmwareWithParts.sessionPeak > fw.sessionPeak, 'the flashed firmware with its parts at work peaks above its plain session');
+      assert.equal(armhf.firmwareHeapParts.reduce((sum, [, n]) => sum + n, 0), fw.afterBoot.used, 'the flashed firmware\'s heap parts add up to its heap');
+      assert.equal(armhf.firmwareNativeParts.reduce((sum, [, n]) => sum + n, 0), fw.nativeAfterBoot);
+      assert.match(r.stdout, /armhf: flashed dist\/firmware\.min\.js \(bytecode, IO from --hardware, a daemon at the charger\): QuickJS heap after boot \/ peak, session with 2 connectors \(both charging\)\s+\d+\.\d KB \/ \d+\.\d KB/);
       // The parts at work in the middle of charging take room beside the session's own.
       assert.ok(armhf.withParts.sessionPeak > armhf.withParts.afterBoot.used && armhf.withParts.sessionPeak > bc.sessionPeak, 'the session with its parts at work peaks above the plain one');
       assert.match(r.stdout, /armhf: QuickJS heap \/ native RAM peak, same session with a GetDiagnostics, a GetLog and a GetConfiguration in the middle of charging \(the three parts loaded at once\), bytecode\s+\d+\.\d KB \/ \d+\.\d KB/);

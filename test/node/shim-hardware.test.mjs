@@ -12,9 +12,11 @@ import { buildShim, buildShimArmhf, socketsBinary } from '../../firmware-shim/bu
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { stationTests } from './lib/stations.mjs';
 import { HardwareFolder, hardwareSession } from './lib/hardware-folder.mjs';
+import { chargerSession } from '../../bench/hardware-daemon.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FIRMWARE = join(root, 'dist', 'firmware.min.js');
+const FIRMWARE_201 = join(root, 'dist', 'firmware-201.min.js');
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`shim-hardware skipped: ${shim.reason}\n`);
 const armhf = shim.ok ? buildShimArmhf({ say: (line) => process.stderr.write(line + '\n') }) : { ok: false, reason: 'no native host' };
@@ -60,6 +62,29 @@ it('the same session on the 32-bit ARM build under qemu-arm (the module\'s word 
   const n = await nativeSession('HW-ARMHF', { binaryPath: armhf.binary, runner: armhf.runner });
   assert.ok(n.heapPeak > 0 && n.heapPeak <= 1024 * 1024, `heap peak ${n.heapPeak}`);
   process.stderr.write(`shim-hardware: armhf firmware session through --hardware, heap peak ${n.heapPeak} bytes, native RAM peak ${n.nativeRamPeak} bytes\n`);
+});
+
+it('the flashed 2.0.1 firmware (dist/firmware-201.min.js) through --hardware, as the benchmark plays its session (bench/hardware-daemon.mjs): both EVSEs charge at once, cable, card, the register rising, card again, cable out', async () => {
+  const id = 'HW-201';
+  const hw = new HardwareFolder(join(rig.dataDir, `hw-${id}`), [{ maxCurrentA: 32 }, { maxCurrentA: 32 }]);
+  const host = startHost(FIRMWARE_201, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--hardware', hw.dir], { timeout: 150000 });
+  await host.waitFor(/charger IO from the host: 2 connector\(s\)/, { timeout: 60000 });
+  await csms.waitFor((r) => r.station === id && r.action === 'StatusNotification' && r.type === 'CALL' && r.payload.evseId === 2 && r.payload.connectorStatus === 'Available', { timeout: 30000, what: 'EVSE 2 Available' });
+  const from = csms.records.length;
+  await chargerSession({ csms, id, hw, connectors: [1, 2], version: '2.0.1', seconds: 3 });
+  const events = csms.records.slice(from).filter((r) => r.station === id && r.type === 'CALL' && r.action === 'TransactionEvent');
+  for (const evse of [1, 2]) assert.ok(events.some((r) => r.payload.eventType === 'Started' && r.payload.evse && r.payload.evse.id === evse), `a transaction started at EVSE ${evse}`);
+  const ended = events.filter((r) => r.payload.eventType === 'Ended');
+  assert.equal(ended.length, 2);
+  for (const r of ended) assert.equal(r.payload.transactionInfo.stoppedReason, 'Local', 'stopped by the card at the reader');
+  // The two transactions ran at once: the second started before the first ended.
+  const firstEnd = events.indexOf(ended[0]);
+  assert.ok(events.findIndex((r) => r.payload.eventType === 'Started' && r.payload.evse.id === 2) < firstEnd, 'EVSE 2 started while EVSE 1 charged');
+  assert.equal(hw.output('relay', 1), false);
+  assert.equal(hw.output('relay', 2), false);
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), [], 'every message valid against the OCPP 2.0.1 schemas');
+  const n = await host.stop('SIGTERM');
+  assert.equal(n.code, 130, n.stdout + n.stderr);
 });
 
 it('--hardware: a folder that is not there ends the host with 1 and why; one without info runs the OCPP side with connectors without IO', async () => {

@@ -1,62 +1,14 @@
 // The test's side of the hardware backend `--hardware DIR` (README, "Host ABI": a folder of
 // state files a charger's IO daemon keeps): the test plays the daemon, writing the inputs and
 // the meter as a daemon would (a temporary file renamed over the name) and reading the outputs
-// the host wrote. And one charging session through it against the embedded CSMS, which every
-// host that has the backend runs the same way (native x86-64, native armhf under qemu, the
-// simulator host).
+// the host wrote (HardwareFolder, bench/hardware-daemon.mjs's). And one charging session
+// through it against the embedded CSMS, which every host that has the backend runs the same
+// way (native x86-64, native armhf under qemu, the simulator host).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { HardwareFolder } from '../../../bench/hardware-daemon.mjs';
 
-export class HardwareFolder {
-  /** A new folder `dir` with `info` listing `connectors` (hardwareInfo's shape). */
-  constructor(dir, connectors = [{}]) {
-    this.dir = dir;
-    mkdirSync(dir, { recursive: true });
-    this.write('info', JSON.stringify({ connectors }));
-    this.inputs = [];
-    for (let id = 1; id <= connectors.length; id++) {
-      this.inputs[id] = { plugged: false, evRequestsEnergy: false, error: 'NoError', vendorErrorCode: '', idTag: '' };
-      this.write(`inputs-${id}`, JSON.stringify(this.inputs[id]));
-      this.meter(id, { energyWh: 0, powerW: 0, currentA: 0, voltageV: 230, phases: 3 });
-    }
-  }
-
-  /** Replaces a file whole, as the backend must (temporary file, rename). */
-  write(name, text) {
-    const temporary = join(this.dir, `.${name}.tmp`);
-    writeFileSync(temporary, text);
-    renameSync(temporary, join(this.dir, name));
-  }
-
-  /** Changes connector `id`'s inputs (merged into the last ones): the host tells the bundle. */
-  set(id, inputs) {
-    Object.assign(this.inputs[id], inputs);
-    this.write(`inputs-${id}`, JSON.stringify(this.inputs[id]));
-  }
-
-  /** Connector `id`'s meter now (read by the host when the bundle reads it). */
-  meter(id, reading) {
-    this.write(`meter-${id}`, JSON.stringify(reading));
-  }
-
-  /** An output the host wrote: relay / lock (true, false) or current-limit (A); undefined before the first write. */
-  output(name, id) {
-    const file = join(this.dir, `${name}-${id}`);
-    if (!existsSync(file)) return undefined;
-    const text = readFileSync(file, 'utf8').trim();
-    return name === 'current-limit' ? Number(text) : text === '1';
-  }
-
-  /** Resolves once output `name` of connector `id` is `value`. */
-  async waitOutput(name, id, value, timeout = 10000) {
-    const until = Date.now() + timeout;
-    while (this.output(name, id) !== value) {
-      if (Date.now() > until) throw new Error(`${name}-${id} did not become ${value} within ${timeout} ms (is ${this.output(name, id)})`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
+// The folder is the benchmark's daemon's too (its flashed-firmware sessions).
+export { HardwareFolder };
 
 const energyOf = (meterValues) => {
   const out = [];

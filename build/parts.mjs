@@ -1,6 +1,6 @@
 // Parts (src/lib/parts.ts): the code of episodic operations kept out of a bundle's resident
 // code. A part is declared in a module of its own, `src/**/NAME-part.ts`:
-//     export const firmwarePart = definePart('firmware', (context: FirmwarePartContext) => new FirmwareFlows(context));
+//     export const firmwarePart = definePart('firmware', (context: FirmwareUpdateContext) => new FirmwareUpdateFlow(context));
 // A bundle built with parts (the minified twins, unless `--parts none`) gets that module as
 // `definePart('firmware')` alone, and each part it uses is bundled on its own into an ES5
 // expression whose value is `{ create }`, appended to the bundle file behind the bundle's code.

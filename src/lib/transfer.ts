@@ -171,8 +171,11 @@ interface HeldNotification<N> {
  */
 export class HeldNotifications<N> {
   private held: HeldNotification<N>[] = [];
+  /** Notifications sent and not answered yet. */
+  private unanswered = 0;
 
-  constructor(private readonly isOnline: () => boolean, private readonly send: (action: keyof N & string, payload: N[keyof N]) => Promise<unknown>) {}
+  /** `settled`: told each time the CSMS answered one (or the connection lost it). */
+  constructor(private readonly isOnline: () => boolean, private readonly send: (action: keyof N & string, payload: N[keyof N]) => Promise<unknown>, private readonly settled?: () => void) {}
 
   /**
    * `answered` runs once the CSMS has answered this notification. One the connection lost
@@ -187,6 +190,11 @@ export class HeldNotifications<N> {
   /** Is a notification held back, waiting for the station to be online? */
   pending(): boolean {
     return this.held.length > 0;
+  }
+
+  /** A notification held back, or sent and not answered yet. */
+  underWay(): boolean {
+    return this.held.length > 0 || this.unanswered > 0;
   }
 
   /** Online again: what was held goes now. */
@@ -204,10 +212,12 @@ export class HeldNotifications<N> {
   private deliver(n: HeldNotification<N>): void {
     const answered = n.answered;
     const sent = this.send(n.action, n.payload);
-    if (!answered) return;
+    this.unanswered++;
     sent.then((answer) => {
-      if (answer) answered();
-      else if (!this.isOnline() && !this.held.some((h) => h.action === n.action)) this.hold(n);
+      this.unanswered--;
+      if (answer && answered) answered();
+      else if (answered && !this.isOnline() && !this.held.some((h) => h.action === n.action)) this.hold(n);
+      if (this.settled) this.settled();
     });
   }
 }

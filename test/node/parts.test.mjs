@@ -1,6 +1,6 @@
 // Parts (src/lib/parts.ts, build/parts.mjs, the optional host ABI member partLoad): the
-// flashed firmware carries the Firmware Management flows and the Core profile's answers to the
-// CSMS (core-requests) behind its own code; both hosts evaluate only the bundle's own code at
+// flashed firmware carries the Firmware Management flows (a part each: firmware, diagnostics)
+// and the Core profile's answers to the CSMS (core-requests) behind its own code; both hosts evaluate only the bundle's own code at
 // boot, load the part when its request comes, answer correctly, and QuickJS frees the part
 // again (the heap comes back near its level). A part
 // the file does not have, or one that does not load, is a CALLERROR InternalError with an
@@ -41,16 +41,16 @@ function variant(name, change) {
 }
 
 /** The flashed firmware with its part's bytes made into a script that is a SyntaxError (the SHA-1 a host takes at boot still matches: the file is what it was then). */
-const corruptPart = () =>
-  variant('corrupt-part.min.js', (bytes, layout) => {
-    const [offset, length] = layout.parts.firmware;
+const corruptPart = (name = 'diagnostics') =>
+  variant(`corrupt-part-${name}.min.js`, (bytes, layout) => {
+    const [offset, length] = layout.parts[name];
     bytes.fill(0x20, offset, offset + length - 1); // blanks (its line end stays) …
     bytes.write('}{', offset, 'latin1'); // … after a token no script starts with
     return bytes;
   });
 
 /** The flashed firmware whose last line does not name part `name`. */
-const noPart = (name = 'firmware') =>
+const noPart = (name = 'diagnostics') =>
   variant(`no-part-${name}.min.js`, (bytes) => {
     const text = bytes.toString('latin1');
     return Buffer.from(text.replace(new RegExp(` ${name}:\\d+:\\d+(?=[^\\n]*\\n$)`), ''), 'latin1');
@@ -103,24 +103,24 @@ test('the flashed bundles carry the Firmware Management flows and the security e
   for (const out of [FIRMWARE.out, SIMULATOR.out]) {
     const bytes = readFileSync(join(root, minifiedName(out)));
     const layout = readParts(bytes);
-    assert.ok(layout && layout.parts.firmware, `${minifiedName(out)} has the part firmware`);
+    assert.ok(layout && layout.parts.firmware && layout.parts.diagnostics, `${minifiedName(out)} has the parts firmware and diagnostics`);
     const main = mainSection(bytes).toString('utf8');
-    const [offset, length] = layout.parts.firmware;
-    const part = bytes.subarray(offset, offset + length).toString('utf8');
-    // The flows' log texts are the part's, not the resident code's.
-    assert.ok(part.includes('firmware: downloading ') && !main.includes('firmware: downloading '), 'the download flow is in the part only');
-    assert.ok(part.includes('diagnostics uploaded as ') && !main.includes('diagnostics uploaded as '));
-    assert.ok(main.length + part.length < bytes.length);
-    // The security extension's transfers (SignedUpdateFirmware, GetLog) are a part each, and the
-    // transfer flow they and the firmware flows run on one more (loaded once for all of them).
     const section = (name) => {
       const [o, l] = layout.parts[name];
       return bytes.subarray(o, o + l).toString('utf8');
     };
+    // The flows' log texts are their parts', not the resident code's: a part each, so a GetDiagnostics loads no update code.
+    const update = section('firmware');
+    const diagnostics = section('diagnostics');
+    assert.ok(update.includes('firmware: downloading ') && !main.includes('firmware: downloading ') && !diagnostics.includes('firmware: downloading '), 'the download flow is in the part firmware only');
+    assert.ok(diagnostics.includes('diagnostics uploaded as ') && !main.includes('diagnostics uploaded as ') && !update.includes('diagnostics uploaded as '), 'the upload is in the part diagnostics only');
+    assert.ok(main.length + update.length + diagnostics.length < bytes.length);
+    // The security extension's transfers (SignedUpdateFirmware, GetLog) are a part each, and the
+    // transfer flow they and the firmware flows run on one more (loaded once for all of them).
     assert.ok(section('security-log').includes('no security log is kept') && !main.includes('no security log is kept'), 'the log upload is in its part only');
     assert.ok(section('signed-firmware').includes('InvalidFirmwareSigningCertificate') && !main.includes('InvalidFirmwareSigningCertificate'), 'the signed update flow is in its part only');
     assert.ok(!section('security-log').includes('InvalidFirmwareSigningCertificate'), 'a GetLog loads no signed update');
-    for (const name of ['transfer', 'firmware', 'security-log', 'signed-firmware']) {
+    for (const name of ['transfer', 'firmware', 'diagnostics', 'security-log', 'signed-firmware']) {
       const has = section(name).includes('record unreadable: dropped');
       assert.equal(has, name === 'transfer', `the transfer flow is in the part transfer only (${name})`);
     }
@@ -163,7 +163,7 @@ test('the build refuses a part that carries resident code: the firmware flows im
   const tscDir = mkdtempSync(join(root, '.build', 'parts-check-'));
   try {
     cpSync(join(root, '.build', 'tsc'), tscDir, { recursive: true });
-    const flows = join(tscDir, 'src', 'app', 'firmware', 'firmware-flows.js');
+    const flows = join(tscDir, 'src', 'app', 'firmware', 'update-flow.js');
     const code = readFileSync(flows, 'utf8');
     writeFileSync(flows, "import { InternalError } from '../../ocpp/errors';\n" + code + '\nexport function refuse(what) {\n  throw new InternalError(what);\n}\n');
     await assert.rejects(bundleFile(FIRMWARE.entry, { minify: true, tscDir, parts: true }), /part firmware: its code src\/ocpp\/errors\.ts is resident too/);
@@ -178,7 +178,7 @@ test('the build refuses a part that carries resident code: the firmware flows im
 // The simulator host has no partRelease (quickjs-emscripten has no call for QuickJS's cycle
 // collection): there a released part's code goes at QuickJS's next automatic collection, so
 // only the native host's heap is checked to come back.
-test('simulator host: GetDiagnostics loads the part, answers and uploads; again, loaded again', async () => {
+test('simulator host: GetDiagnostics loads its part (not the update\'s), answers and uploads; again, loaded again', async () => {
   const id = 'PART-SIM';
   const station = await rig.start({ url: csms.url, id, connectors: 2 }, { bundle: FLASHED, logLevel: 'debug' });
   await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 20000 }));
@@ -186,28 +186,29 @@ test('simulator host: GetDiagnostics loads the part, answers and uploads; again,
   const before = station.memory().used;
   await within(station, getDiagnostics(id));
   assert.ok(csms.uploads.some((u) => u.name.startsWith(`diagnostics-${id}-`)), 'the CSMS has the file');
-  assert.ok(station.logs.some((l) => /^part firmware loaded \(\d+ bytes\)$/.test(l)), 'the host loaded the part');
+  assert.ok(station.logs.some((l) => /^part diagnostics loaded \(\d+ bytes\)$/.test(l)), 'the host loaded the part');
+  assert.ok(!station.logs.some((l) => /^part firmware loaded/.test(l)), 'and not the update\'s');
   assert.ok(station.memory().peak > before + 4096, `the part took room while it ran (peak ${station.memory().peak}, before ${before})`);
   // Again, once the first has been let go (its last notification answered): loaded again, the same answer.
   await new Promise((r) => setTimeout(r, 500));
   await within(station, getDiagnostics(id));
-  assert.equal(station.logs.filter((l) => /^part firmware loaded/.test(l)).length, 2);
+  assert.equal(station.logs.filter((l) => /^part diagnostics loaded/.test(l)).length, 2);
 });
 
 test('simulator host: a part the file does not have, or one that does not load, is a CALLERROR InternalError with an error log line; the station goes on', async () => {
-  for (const [id, bundle, why] of [
-    ['PART-SIM-NONE', noPart(), /has no part "firmware"/],
-    ['PART-SIM-BAD', corruptPart(), /part "firmware" does not load: SyntaxError/],
+  for (const [action, part, payload] of [
+    ['GetDiagnostics', 'diagnostics', { location: csms.diagnosticsUrl }],
+    ['UpdateFirmware', 'firmware', { location: csms.httpUrl + '/firmware/x.js', retrieveDate: new Date().toISOString() }],
+  ]) for (const [id, bundle, why] of [
+    [`PART-SIM-NONE-${part}`, noPart(part), new RegExp(`has no part "${part}"`)],
+    [`PART-SIM-BAD-${part}`, corruptPart(part), new RegExp(`part "${part}" does not load: SyntaxError`)],
   ]) {
     const station = await rig.start({ url: csms.url, id, connectors: 2 }, { bundle });
     await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 20000 }));
-    for (const action of ['GetDiagnostics', 'UpdateFirmware']) {
-      const payload = action === 'GetDiagnostics' ? { location: csms.diagnosticsUrl } : { location: csms.httpUrl + '/firmware/x.js', retrieveDate: new Date().toISOString() };
-      const r = await callError(id, action, payload);
-      assert.equal(r.code, 'InternalError', `${id} ${action}: ${JSON.stringify(r)}`);
-      assert.match(r.description, why);
-      assert.ok(station.logs.some((l) => l.startsWith(action + ': part firmware could not be loaded: ') && why.test(l)), `${id}: an error line for ${action}`);
-    }
+    const r = await callError(id, action, payload);
+    assert.equal(r.code, 'InternalError', `${id} ${action}: ${JSON.stringify(r)}`);
+    assert.match(r.description, why);
+    assert.ok(station.logs.some((l) => l.startsWith(`${action}: part ${part} could not be loaded: `) && why.test(l)), `${id}: an error line for ${action}`);
     assert.deepEqual(await csms.call(id, 'GetConfiguration', { key: ['HeartbeatInterval'] }), { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }] });
     assert.ok(station.running);
     await station.stop(0, 'test over');
@@ -245,11 +246,11 @@ async function nativeStation(id, bundle) {
   return host;
 }
 
-native('native host: GetDiagnostics loads the part from the file, as a script and as bytecode; the heap comes back to its level; a missing or corrupt part is a CALLERROR and the station goes on', { timeout: 120000 }, async () => {
+native('native host: GetDiagnostics loads its part from the file, as a script and as bytecode; the heap comes back to its level; a missing or corrupt part is a CALLERROR and the station goes on', { timeout: 120000 }, async () => {
   const bytecode = flashedBytecode('firmware.qjbc');
   const layout = readParts(readFileSync(bytecode));
-  assert.ok(layout && layout.parts.firmware, 'the bytecode has the part too');
-  assert.equal(readFileSync(bytecode)[layout.parts.firmware[0]] & ~0x40, 2, 'the part is bytecode');
+  assert.ok(layout && layout.parts.diagnostics, 'the bytecode has the part too');
+  assert.equal(readFileSync(bytecode)[layout.parts.diagnostics[0]] & ~0x40, 2, 'the part is bytecode');
   for (const [id, bundle] of [
     ['PART-NAT-JS', FLASHED],
     ['PART-NAT-BC', bytecode],
@@ -257,8 +258,8 @@ native('native host: GetDiagnostics loads the part from the file, as a script an
     const host = await nativeStation(id, bundle);
     const before = await nativeHeapNow(host);
     await getDiagnostics(id);
-    await host.waitFor(/^part firmware loaded \(\d+ bytes\)$/);
-    const released = await host.waitFor(/^part firmware released: heap \d+ -> \d+ bytes$/);
+    await host.waitFor(/^part diagnostics loaded \(\d+ bytes\)$/);
+    const released = await host.waitFor(/^part diagnostics released: heap \d+ -> \d+ bytes$/);
     const [, during, freed] = /heap (\d+) -> (\d+)/.exec(released.text).map(Number);
     assert.ok(freed < during - 8192, `${id}: the release freed the part's code (${during} -> ${freed})`);
     const after = await nativeHeapNow(host);
@@ -269,9 +270,10 @@ native('native host: GetDiagnostics loads the part from the file, as a script an
     const resident = Math.max(0, after.code - before.code);
     assert.ok(after.used - resident < before.used + 4096, `${id}: the heap came back near its level: ${before.used} before, ${after.used} after, ${resident} of it resident code read since`);
     await getDiagnostics(id);
-    await host.waitFor(/^part firmware released/, { from: host.lines.findIndex((l) => l === released) + 1 });
+    await host.waitFor(/^part diagnostics released/, { from: host.lines.findIndex((l) => l === released) + 1 });
     const again = await nativeHeapNow(host);
-    assert.equal(host.lines.filter((l) => /^part firmware loaded/.test(l.text)).length, 2);
+    assert.equal(host.lines.filter((l) => /^part diagnostics loaded/.test(l.text)).length, 2);
+    assert.ok(!host.lines.some((l) => /^part firmware loaded/.test(l.text)), `${id}: no update code loaded`);
     // What is in use, without the pools' free slots: a pool page the second load happened to
     // open (1 KB, its slots free again once the part is gone) is no memory the part kept.
     assert.ok(again.used - again.slack < after.used - after.slack + 512, `${id}: a second load leaves nothing more: ${after.used - after.slack}, then ${again.used - again.slack} in use (pool slack ${after.slack}, then ${again.slack})`);
@@ -279,15 +281,15 @@ native('native host: GetDiagnostics loads the part from the file, as a script an
     assert.equal(code, 130);
   }
   for (const [id, bundle, why] of [
-    ['PART-NAT-NONE', noPart(), /has no part "firmware"/],
-    ['PART-NAT-BAD', corruptPart(), /part "firmware" does not load: SyntaxError/],
+    ['PART-NAT-NONE', noPart(), /has no part "diagnostics"/],
+    ['PART-NAT-BAD', corruptPart(), /part "diagnostics" does not load: SyntaxError/],
   ]) {
     const host = startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '2'], { timeout: 100000 });
     await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
     const r = await callError(id, 'GetDiagnostics', { location: csms.diagnosticsUrl });
     assert.equal(r.code, 'InternalError', JSON.stringify(r));
     assert.match(r.description, why);
-    await host.waitFor(/^GetDiagnostics: part firmware could not be loaded: /);
+    await host.waitFor(/^GetDiagnostics: part diagnostics could not be loaded: /);
     assert.deepEqual(await csms.call(id, 'GetConfiguration', { key: ['HeartbeatInterval'] }), { configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '60' }] });
     const { code } = await host.stop();
     assert.equal(code, 130, 'the station ran on until stopped');

@@ -1,6 +1,6 @@
-// The Firmware Management flows as a part (src/lib/parts.ts): a bundle built with parts
-// replaces this module by the part's name and carries the flows behind its own code.
+// The UpdateFirmware flow as a part (src/lib/parts.ts): a bundle built with parts replaces this
+// module by the part's name and carries the flow behind its own code.
 import { definePart } from '../../lib/parts';
-import { FirmwareFlows, FirmwarePartContext } from './firmware-flows';
+import { FirmwareUpdateFlow, FirmwareUpdateContext } from './update-flow';
 
-export const firmwarePart = definePart('firmware', (context: FirmwarePartContext) => new FirmwareFlows(context));
+export const firmwarePart = definePart('firmware', (context: FirmwareUpdateContext) => new FirmwareUpdateFlow(context));

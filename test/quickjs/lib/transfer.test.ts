@@ -137,6 +137,32 @@ test('held notifications: `answered` runs on the CSMS\'s answer only; one the co
   assert.equal(answered, 1);
 });
 
+test('held notifications: under way while one is held back or waits for its answer; `settled` told at each answer', async () => {
+  let online = false;
+  const answers: ((answer: unknown) => void)[] = [];
+  let settled = 0;
+  const held = new HeldNotifications<Notifications>(
+    () => online,
+    () => new Promise((resolve) => answers.push(resolve)),
+    () => settled++
+  );
+  assert.equal(held.underWay(), false);
+  held.notify('A', { status: 'x' });
+  assert.equal(held.underWay(), true, 'held back');
+  online = true;
+  held.flush();
+  held.notify('B', { status: 'y' });
+  assert.equal(held.underWay(), true, 'two sent, no answer yet');
+  answers[0]({});
+  await sleep(0);
+  assert.equal(settled, 1);
+  assert.equal(held.underWay(), true, 'one still waits for its answer');
+  answers[1](null); // a CALLERROR or the connection lost: no answer, nothing owed (no `answered`)
+  await sleep(0);
+  assert.equal(settled, 2);
+  assert.equal(held.underWay(), false);
+});
+
 test('requestedTime: now when unreadable, past or within 2 s ahead; later times as given', () => {
   const now = Date.parse('2024-03-05T06:07:08.000Z');
   assert.equal(requestedTime('not a time', now), now);

@@ -15,13 +15,15 @@
 //                 of enums[7] (a '|'-joined list), '' any value,
 //                 { name: node, 'name!': node }  an object, '!' marks required properties,
 //                                                no other property allowed unless the object
-//                                                has '*': '' (the schema leaves it open),
+//                                                has '*': '' first (the schema leaves it open),
 //                 [node] / [node, minItems] / [node, minItems, maxItems]  an array.
 //               They are written as compact text, one string per action (the request's and
 //               the response's schema, ';' between them), which src/ocpp/validation.ts
 //               decodes when it checks a payload: a scalar as above, an object
-//               {name=node,name!=node,*=}, an array [node,minItems,maxItems], and #7 the
-//               object node shared[7] (object nodes used more than once are written once).
+//               {name=node,name!=node} ({*=,name=node} when open), an array
+//               [node,minItems,maxItems], and #7 the object node shared[7] (object nodes used
+//               more than once are written once). The properties every closed object starts
+//               with (2.0.1's customData) are `implied`: written once, not in each node.
 //   schemas-expanded.ts  the same tables as object literals, for the test that the decoded
 //               text is what the generator built.
 //
@@ -159,31 +161,69 @@ function compactTables({ actions }, names, { tag, enumName }) {
         const required = node.required || [];
         const props = node.properties || {};
         for (const r of required) if (!(r in props)) throw new Error(`${tag}: ${path}: required ${r} is not a property`);
-        const out = {};
+        // An open object's marker comes first ({*=,...}): the decoder knows at once whether
+        // the implied properties (see below) belong to it.
+        const out = node.additionalProperties !== false ? { '*': '' } : {};
         for (const k of Object.keys(props)) {
           // The compact text's delimiters cannot be part of a name; OCPP's names are identifiers.
           if (!/^[A-Za-z_$][\w$]*$/.test(k)) throw new Error(`${tag}: ${path}: property name ${JSON.stringify(k)} is not an identifier`);
           out[required.includes(k) ? k + '!' : k] = toNode(props[k], path + '.' + k);
         }
-        if (node.additionalProperties !== false) out['*'] = '';
         return out;
       }
       default:
         throw new Error(`${tag}: ${path}: type ${t}`);
     }
   };
-  const tree = {};
-  for (const a of names) tree[a] = [toNode(actions[a].req, a + '.req'), toNode(actions[a].conf, a + '.conf')];
-
-  // The compact text of a node: a scalar as it is, {name=node,name!=node,*=}, [node,min,max];
-  // an object node met more than once (and longer than a reference) is written once in
-  // `shared` and referenced as #index.
+  // A node's whole text (references and implied properties written out): what tells nodes apart.
   const full = (node) =>
     typeof node === 'string'
       ? node
-      : Array.isArray(node)
+      : isArray(node)
         ? '[' + [full(node[0])].concat(node.slice(1)).join(',') + ']'
         : '{' + Object.keys(node).map((k) => k + '=' + full(node[k])).join(',') + '}';
+  const tree = {};
+  for (const a of names) tree[a] = [toNode(actions[a].req, a + '.req'), toNode(actions[a].conf, a + '.conf')];
+
+  // The properties every closed object node starts with, the same node each (2.0.1's
+  // customData: every object of its schemas allows it) are implied: written once, and left out
+  // of every closed node's text (the decoder puts them back first, in the same order). An
+  // open node ({*=,...}) keeps its own.
+  const closed = [];
+  const closedIn = (node) => {
+    if (typeof node === 'string') return;
+    if (isArray(node)) return closedIn(node[0]);
+    if (!('*' in node)) closed.push(node);
+    for (const k of Object.keys(node)) closedIn(node[k]);
+  };
+  for (const a of names) tree[a].forEach(closedIn);
+  const implied = [];
+  for (const k of closed.length ? Object.keys(closed[0]) : []) {
+    const i = implied.length;
+    if (k.endsWith('!') || !closed.every((o) => Object.keys(o)[i] === k && full(o[k]) === full(closed[0][k]))) break;
+    implied.push(k);
+  }
+  // An implied node holding a closed object would imply itself without end.
+  for (const k of implied) {
+    const before = closed.length;
+    closedIn(closed[0][k]);
+    if (closed.length !== before) throw new Error(`${tag}: the implied property ${k} holds a closed object`);
+  }
+  const bare = (node) => {
+    if (typeof node === 'string') return node;
+    if (isArray(node)) return [bare(node[0])].concat(node.slice(1));
+    const out = {};
+    const keys = Object.keys(node);
+    for (const k of '*' in node ? keys : keys.slice(implied.length)) out[k] = bare(node[k]);
+    return out;
+  };
+  const stripped = {};
+  for (const a of names) stripped[a] = tree[a].map(bare);
+  const impliedNodes = implied.map((k) => bare(closed[0][k]));
+
+  // The compact text of a node: a scalar as it is, {name=node,name!=node}, {*=,name=node},
+  // [node,min,max]; an object node met more than once (and longer than a reference) is written
+  // once in `shared` and referenced as #index.
   const counts = {};
   const count = (node) => {
     if (typeof node === 'string') return;
@@ -192,7 +232,8 @@ function compactTables({ actions }, names, { tag, enumName }) {
     counts[text] = (counts[text] || 0) + 1;
     for (const k of Object.keys(node)) count(node[k]);
   };
-  for (const a of names) tree[a].forEach(count);
+  for (const a of names) stripped[a].forEach(count);
+  impliedNodes.forEach(count);
   const shared = [];
   const sharedIndex = {};
   const compact = (node) => {
@@ -208,8 +249,9 @@ function compactTables({ actions }, names, { tag, enumName }) {
     return '#' + sharedIndex[whole];
   };
   const texts = {};
-  for (const a of names) texts[a] = compact(tree[a][0]) + ';' + compact(tree[a][1]);
-  return { enums, enumNames, tree, shared, texts };
+  for (const a of names) texts[a] = compact(stripped[a][0]) + ';' + compact(stripped[a][1]);
+  const impliedText = implied.length ? '{' + implied.map((k, i) => k + '=' + compact(impliedNodes[i])).join(',') + '}' : '';
+  return { enums, enumNames, tree, shared, texts, implied: impliedText };
 }
 
 /**
@@ -218,7 +260,7 @@ function compactTables({ actions }, names, { tag, enumName }) {
  */
 function encodeTables(data, { tag, header, enumName }) {
   const { names } = data;
-  const { enums, enumNames, tree, shared, texts } = compactTables(data, names, { tag, enumName });
+  const { enums, enumNames, tree, shared, texts, implied } = compactTables(data, names, { tag, enumName });
   const table = names.map((a) => `  ${a}: ${JSON.stringify(texts[a])},`);
 
   const source = [
@@ -234,9 +276,11 @@ function encodeTables(data, { tag, header, enumName }) {
     ' * Per action: its request and response schema as compact text, ";" between them (see',
     ' * build/ocpp-codegen.mjs), and the object nodes they share (#index). Text, not object',
     ' * literals: one string per action in the heap instead of an object, a shape and property',
-    ' * names per node; the validator decodes the one schema it checks against.',
+    ' * names per node; the validator decodes the one schema it checks against. `implied`: the',
+    ' * properties every closed object node starts with, written once.',
     ' */',
     'export const compactSchemas: CompactSchemas = {',
+    ...(implied ? [`  implied: ${JSON.stringify(implied)},`] : []),
     '  shared: [',
     ...shared.map((t) => `    ${JSON.stringify(t)},`),
     '  ],',
@@ -433,12 +477,12 @@ export function servedTablesModule(config, served) {
   const data = load(source, tag);
   const names = data.names.filter((a) => served.includes(a));
   const unserved = data.names.filter((a) => !served.includes(a));
-  const { enums, shared, texts } = compactTables(data, names, { tag, enumName: () => '' });
+  const { enums, shared, texts, implied } = compactTables(data, names, { tag, enumName: () => '' });
   return [
     `// GENERATED by build/${tag}.mjs from ocpp-rpc/lib/schemas/${file}: the tables of the ${names.length} of its ${data.names.length} actions this bundle serves.`,
     "import { decodeTable } from '../../validation';",
     `export var enums = ${JSON.stringify(enums)};`,
-    `export var compactSchemas = { shared: ${JSON.stringify(shared)}, actions: { ${names.map((a) => `${a}: ${JSON.stringify(texts[a])}`).join(', ')} }, unserved: ${JSON.stringify(unserved.join('|'))} };`,
+    `export var compactSchemas = { ${implied ? `implied: ${JSON.stringify(implied)}, ` : ''}shared: ${JSON.stringify(shared)}, actions: { ${names.map((a) => `${a}: ${JSON.stringify(texts[a])}`).join(', ')} }, unserved: ${JSON.stringify(unserved.join('|'))} };`,
     'export var schemas = /* @__PURE__ */ decodeTable(compactSchemas);',
     '',
   ].join('\n');

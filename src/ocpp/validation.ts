@@ -25,8 +25,8 @@ import { has, isArray, isObject } from './messages';
  * A schema node (see build/ocpp-codegen.mjs): 'i' integer ('i0:100' from 0 to 100), 'n'
  * number ('n.1' multiple of 0.1), 'b' boolean, 's' / 's20' string (max length), 'd' date-time,
  * 'u' / 'u512' URI, 'e7' enum 7, '' anything; an object ({ name: node, 'name!': node },
- * '!' = required, nothing else allowed unless '*': '' opens it); an array ([node],
- * [node, minItems] or [node, minItems, maxItems]).
+ * '!' = required, nothing else allowed unless '*': '' opens it, the generator puts it first);
+ * an array ([node], [node, minItems] or [node, minItems, maxItems]).
  */
 export type SchemaNode = string | ObjectNode | ArrayNode;
 export interface ObjectNode {
@@ -40,13 +40,21 @@ export interface SchemaTable {
 /**
  * The same tables as compact text (what build/ocpp-codegen.mjs generates): per action the
  * request's and the response's schema, ';' between them; a scalar node as above, an object
- * {name=node,name!=node,*=}, an array [node,minItems,maxItems], #7 the object node shared[7].
- * A string per action holds in the heap what would otherwise be an object, a shape and
- * property names per node; a schema is decoded when a payload is checked against it.
+ * {name=node,name!=node} (open: {*=,name=node}), an array [node,minItems,maxItems], #7 the
+ * object node shared[7]. A string per action holds in the heap what would otherwise be an
+ * object, a shape and property names per node; a schema is decoded when a payload is checked
+ * against it.
  */
 export interface CompactSchemas {
   actions: { [action: string]: string };
   shared: string[];
+  /**
+   * Optional, an object node ({name=node,...}): the properties every closed object node starts
+   * with (2.0.1's customData, which every object of its schemas allows), written here once and
+   * not in each node; decoded, a closed node has them first. An open node ({*=,...}) has only
+   * its own.
+   */
+  implied?: string;
   /**
    * Optional, '|'-joined: the version's actions whose tables a bundle leaves out because it
    * serves none of them (a build without some features): still actions of the version, but
@@ -160,20 +168,22 @@ export function check(node: SchemaNode, v: unknown, path: string, enums: string[
   return null;
 }
 
-/** Where a decoding is in a compact schema text. */
+/** Where a decoding is in a compact schema text; `implied` (CompactSchemas') decoded once, or null. */
 interface Cursor {
   text: string;
   at: number;
   shared: string[];
+  implied: ObjectNode | null;
 }
 
 /**
- * A compact schema text (one whole node) decoded into its node. Plain functions over a
- * cursor, not closures: a closure that calls itself is a reference cycle, which QuickJS's
- * reference counting does not free (each check's closures would stay until a GC).
+ * A compact schema text (one whole node) decoded into its node, with the implied properties
+ * (CompactSchemas' `implied`, decoded once: every closed node shares their nodes). Plain
+ * functions over a cursor, not closures: a closure that calls itself is a reference cycle,
+ * which QuickJS's reference counting does not free (each check's closures would stay until a GC).
  */
-export function decodeNode(text: string, shared: string[]): SchemaNode {
-  return nodeAt({ text, at: 0, shared });
+export function decodeNode(text: string, shared: string[], implied?: string): SchemaNode {
+  return nodeAt({ text, at: 0, shared, implied: implied ? (nodeAt({ text: implied, at: 0, shared, implied: null }) as ObjectNode) : null });
 }
 
 function scalarAt(c: Cursor): string {
@@ -190,7 +200,7 @@ function nodeAt(c: Cursor): SchemaNode {
   const first = text.charAt(c.at);
   if (first === '#') {
     c.at++;
-    return decodeNode(c.shared[+scalarAt(c)], c.shared);
+    return nodeAt({ text: c.shared[+scalarAt(c)], at: 0, shared: c.shared, implied: c.implied });
   }
   if (first === '[') {
     c.at++;
@@ -205,6 +215,8 @@ function nodeAt(c: Cursor): SchemaNode {
   if (first !== '{') return scalarAt(c);
   const object: ObjectNode = {};
   c.at++;
+  const implied = c.implied;
+  if (implied && text.charAt(c.at) !== '*') for (const name in implied) object[name] = implied[name];
   while (text.charAt(c.at) !== '}') {
     const end = text.indexOf('=', c.at);
     const name = text.substring(c.at, end);
@@ -216,11 +228,23 @@ function nodeAt(c: Cursor): SchemaNode {
   return object;
 }
 
+/** The properties name=node,... up to the object's '}' (or the end of an implied text), into `object`. */
+function propertiesAt(c: Cursor, object: ObjectNode): void {
+  const text = c.text;
+  while (c.at < text.length && text.charAt(c.at) !== '}') {
+    const end = text.indexOf('=', c.at);
+    const name = text.substring(c.at, end);
+    c.at = end + 1;
+    object[name] = nodeAt(c);
+    if (text.charAt(c.at) === ',') c.at++;
+  }
+}
+
 /** One action's schema of a direction, decoded. */
 function decodeSchema(compact: CompactSchemas, action: string, direction: Direction): ObjectNode {
   const text = compact.actions[action];
   const split = text.indexOf(';');
-  return decodeNode(direction === REQUEST ? text.substring(0, split) : text.substring(split + 1), compact.shared) as ObjectNode;
+  return decodeNode(direction === REQUEST ? text.substring(0, split) : text.substring(split + 1), compact.shared, compact.implied) as ObjectNode;
 }
 
 /** Every schema of compact tables decoded: the SchemaTable they stand for. */

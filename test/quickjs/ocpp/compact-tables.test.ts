@@ -48,6 +48,26 @@ test('decodeNode: scalars, objects (required, open), arrays with bounds, referen
   assert.equal(JSON.stringify(decodeNode('{x!=i0:100,y=[n.1,1,5],z=[e3],w=[d,2],v=,u=#1}', shared)), JSON.stringify({ 'x!': 'i0:100', y: ['n.1', 1, 5], z: ['e3'], w: ['d', 2], v: '', u: { 'b!': { a: 'i' }, '*': '' } }));
 });
 
+test('implied properties: every closed object node has them first, decoded; an open node ({*=,...}) only its own', () => {
+  const shared = ['{a=i}', '{*=,b=s}'];
+  const implied = '{c=s5,d={*=,v!=s}}';
+  assert.equal(JSON.stringify(decodeNode('{x!=i,y=[{z=b}],r=#0,o=#1}', shared, implied)), JSON.stringify({ c: 's5', d: { '*': '', 'v!': 's' }, 'x!': 'i', y: [{ c: 's5', d: { '*': '', 'v!': 's' }, z: 'b' }], r: { c: 's5', d: { '*': '', 'v!': 's' }, a: 'i' }, o: { '*': '', b: 's' } }));
+  assert.equal(JSON.stringify(decodeNode('{}', shared, implied)), JSON.stringify({ c: 's5', d: { '*': '', 'v!': 's' } }));
+  assert.equal(JSON.stringify(decodeNode('{x=i}', shared)), JSON.stringify({ x: 'i' }), 'none without implied');
+});
+
+test("2.0.1's customData is implied, written once (every object of its schemas allows it); 1.6 has no implied property", () => {
+  assert.equal(v201.compactSchemas.implied, '{customData={*=,vendorId!=s255}}');
+  let named = 0;
+  for (const t of v201.compactSchemas.shared) named += (t.match(/customData/g) || []).length;
+  for (const a in v201.compactSchemas.actions) named += (v201.compactSchemas.actions[a].match(/customData/g) || []).length;
+  assert.equal(named, 0, 'customData named in no node of the text');
+  assert.equal(v16.compactSchemas.implied, undefined);
+  const boot = decodeTable(v201.compactSchemas).BootNotification[REQUEST] as any;
+  assert.deepEqual(boot.customData, { '*': '', 'vendorId!': 's255' });
+  assert.deepEqual(boot['chargingStation!'].modem.customData, { '*': '', 'vendorId!': 's255' });
+});
+
 test('a protocol over the compact text judges payloads as one over the decoded tables', () => {
   // [action, direction, payload, the error code it gets (null: valid)]
   const payloads: [string, 0 | 1, unknown, string | null][] = [

@@ -115,6 +115,25 @@ test('what 2.0.1 has beyond 1.6: open customData, maxItems, integer ranges, any-
   expect('Heartbeat', REQUEST, { other: 1 }, PropertyConstraintViolationError, 'an extra property outside customData');
   expect('BootNotification', REQUEST, { reason: 'PowerUp', chargingStation: { model: 'M', vendorName: 'V', customData: { vendorId: 'V', x: 1 }, extra: 1 } }, PropertyConstraintViolationError, 'an extra property beside customData');
   expect('Heartbeat', REQUEST, { customData: { vendorId: repeat('v', 256) } }, PropertyConstraintViolationError, 'a vendorId of 256');
+  // customData is implied in the tables' text (written once, not in each object): it is still
+  // allowed in every object, nested and shared ones too, still checked there, and nothing else is.
+  const cd = { vendorId: 'com.example', extra: [1, { x: true }] };
+  const start = (idToken: any, sampled: any) => ({
+    eventType: 'Started', timestamp: '2026-12-02T10:00:00Z', triggerReason: 'Authorized', seqNo: 0,
+    transactionInfo: { transactionId: 'T-1', customData: cd }, idToken,
+    meterValue: [{ timestamp: '2026-12-02T10:00:00Z', sampledValue: [sampled] }],
+  });
+  const token = { idToken: 'TAG', type: 'ISO14443' };
+  const sample = { value: 1, unitOfMeasure: { unit: 'Wh' } };
+  expect('TransactionEvent', REQUEST, start({ ...token, customData: cd }, { ...sample, customData: cd, unitOfMeasure: { unit: 'Wh', customData: cd } }), null, 'customData in a nested, a shared and an array item object');
+  expect('TransactionEvent', REQUEST, start({ ...token, customData: 'x' }, sample), TypeConstraintViolationError, 'customData that is not an object, in a shared object');
+  expect('TransactionEvent', REQUEST, start(token, { ...sample, unitOfMeasure: { unit: 'Wh', customData: { vendorId: 7 } } }), TypeConstraintViolationError, 'a vendorId that is not a string, three levels down');
+  expect('TransactionEvent', REQUEST, start(token, { ...sample, unitOfMeasure: { unit: 'Wh', customData: {} } }), OccurrenceConstraintViolationError, 'customData without its vendorId, three levels down');
+  expect('TransactionEvent', REQUEST, start({ ...token, customData: cd, customdata: cd }, sample), PropertyConstraintViolationError, 'an unknown property beside customData in a shared object');
+  expect('TransactionEvent', REQUEST, start(token, { ...sample, unitOfMeasure: { unit: 'Wh', vendorId: 'V' } }), PropertyConstraintViolationError, "customData's own property outside customData");
+  expect('BootNotification', RESPONSE, { currentTime: '2026-12-02T10:00:00Z', interval: 60, status: 'Accepted', customData: { vendorId: 'V', customData: 'anything' } }, null, 'customData itself is open: its own customData is any vendor property');
+  expect('ClearCache', REQUEST, { customData: cd }, null, 'customData in an object that has no other property');
+  expect('ClearCache', REQUEST, { customData: cd, x: 1 }, PropertyConstraintViolationError, 'and nothing else there');
   // maxItems: Authorize's iso15118CertificateHashData has 1 to 4 items.
   const hash = { hashAlgorithm: 'SHA256', issuerNameHash: 'a', issuerKeyHash: 'b', serialNumber: '01', responderURL: 'http://ocsp.example.com' };
   const auth = (n: number) => ({ idToken: { idToken: 'T', type: 'Central' }, iso15118CertificateHashData: new Array(n + 1).join('.').split('').map(() => hash) });

@@ -176,13 +176,17 @@ try {
       // What a module runs: the flashed firmware, its charger's IO from the hardware backend
       // (--hardware DIR), its session played at the charger by a daemon (bench/hardware-daemon.mjs).
       const firmwareBytecode = compileArmhf(FLASHED, join(dir, 'firmware.qjbc'));
-      const [script, bc, firmware] = await Promise.all([
+      // Each build's sessions run at once, each station in a process and a runtime of its own
+      // (the heap figures do not mix; most of a session is waiting): the plain session, and
+      // the parts (GetDiagnostics, GetLog, GetConfiguration) at work in the middle of
+      // charging, their room too, on both bundles.
+      const [script, bc, firmware, withParts, firmwareWithParts] = await Promise.all([
         measureArmhf({ url: csms.url, bundle: SIM_BUNDLE, id: 'BENCH-ARM-JS' }),
         measureArmhf({ url: csms.url, bundle: bytecode, id: 'BENCH-ARM-BC' }),
         measureArmhfFlashed({ bundle: firmwareBytecode, id: 'BENCH-ARM-FW', heartbeatInterval: plan.intervalS }),
+        measureArmhfWithParts({ bundle: bytecode }),
+        measureArmhfWithParts({ bundle: firmwareBytecode, flashed: true }),
       ]);
-      // The parts (GetDiagnostics, GetLog, GetConfiguration) at work in the middle of charging: their room too, on both.
-      const [withParts, firmwareWithParts] = await Promise.all([measureArmhfWithParts({ bundle: bytecode }), measureArmhfWithParts({ bundle: firmwareBytecode, flashed: true })]);
       const heap = heapParts(bc.afterBoot);
       const native = nativeParts(bc);
       const firmwareHeap = heapParts(firmware.afterBoot);
@@ -212,32 +216,53 @@ try {
       );
       // The budget's other rows: the OCPP core alone (the QuecPython comparison), and a
       // Core-only build, which needs the build to leave the features out.
-      const core = await measureArmhfCore({ dir });
+      // The Core-only build's sessions, as bytecode: its flashed firmware on the hardware
+      // backend and its simulator bundle on the scenario, side by side (and the core station
+      // beside them: its own CSMS); its own budget.
+      const built = await coreOnly();
+      const coreBytecode = compileArmhf(built.simulator, join(dir, 'simulator-core-only.qjbc'));
+      const coreFirmwareBytecode = compileArmhf(built.firmware, join(dir, 'firmware-core-only.qjbc'));
+      const [core, coreOnlyArm, coreOnlyFirmware, coreOnlyRequests, coreOnlyFirmwareRequests] = await Promise.all([
+        measureArmhfCore({ dir }),
+        measureArmhf({ url: csms.url, bundle: coreBytecode, id: 'BENCH-ARM-CORE-ONLY' }),
+        measureArmhfFlashed({ bundle: coreFirmwareBytecode, id: 'BENCH-ARM-FW-CORE-ONLY', heartbeatInterval: plan.intervalS }),
+        // Its part (the Core profile's requests) at work in the middle of charging: its room too.
+        measureArmhfWithCoreRequests({ bundle: coreBytecode }),
+        measureArmhfWithCoreRequests({ bundle: coreFirmwareBytecode, flashed: true }),
+      ]);
       results.figures.armhf.core = core;
       row('armhf: OCPP core alone, 10-handler station (bench/core-station.ts, --features core), bytecode: QuickJS heap peak', `${kb(core.sessionPeak)} (after boot ${kb(core.afterBoot.used)})`, '≤ 96 KB', core.sessionPeak <= 96 * KB);
       row('  armhf: its five largest parts after boot (KB)', parts(heapParts(core.afterBoot)));
-      // The Core-only build's session, as bytecode (flashed): its own budget.
-      const coreBytecode = compileArmhf((await coreOnly()).simulator, join(dir, 'simulator-core-only.qjbc'));
-      const coreOnlyArm = await measureArmhf({ url: csms.url, bundle: coreBytecode, id: 'BENCH-ARM-CORE-ONLY' });
-      results.figures.armhf.coreOnly = coreOnlyArm;
+      Object.assign(results.figures.armhf, { coreOnly: coreOnlyArm, coreOnlyWithParts: coreOnlyRequests, coreOnlyFirmware, coreOnlyFirmwareWithParts: coreOnlyFirmwareRequests });
+      const CO = `armhf: ${CORE_ONLY_NAME}, its flashed firmware (bytecode, IO from --hardware)`;
+      row(`${CO}: QuickJS heap after boot / peak, session with 2 connectors (both charging)`, `${kb(coreOnlyFirmware.afterBoot.used)} / ${kb(coreOnlyFirmware.sessionPeak)}`);
+      row('  armhf: its five largest parts after boot (KB)', parts(heapParts(coreOnlyFirmware.afterBoot)));
+      row(`${CO}: all the process's RAM after boot / peak, same session`, `${kb(coreOnlyFirmware.nativeAfterBoot)} / ${kb(coreOnlyFirmware.nativePeak)}`);
+      row(`${CO}: QuickJS heap / native RAM peak, same session with a GetConfiguration and a ChangeConfiguration in the middle of charging (its part core-requests loaded)`, `${kb(coreOnlyFirmwareRequests.sessionPeak)} / ${kb(coreOnlyFirmwareRequests.nativePeak)}`);
       row(`armhf: ${CORE_ONLY_NAME}: QuickJS heap after boot / peak, session with 2 connectors, bytecode`, `${kb(coreOnlyArm.afterBoot.used)} / ${kb(coreOnlyArm.sessionPeak)}`, '≤ 160 KB', coreOnlyArm.sessionPeak <= 160 * KB);
       row('  armhf: its five largest parts after boot (KB)', parts(heapParts(coreOnlyArm.afterBoot)));
       row(`armhf: ${CORE_ONLY_NAME}: total native RAM after boot / peak, same session`, `${kb(coreOnlyArm.nativeAfterBoot)} / ${kb(coreOnlyArm.nativePeak)}`, '≤ 256 KB', coreOnlyArm.nativePeak <= 256 * KB);
-      // Its part (the Core profile's requests) at work in the middle of charging: its room too.
-      const coreOnlyRequests = await measureArmhfWithCoreRequests({ bundle: coreBytecode });
-      results.figures.armhf.coreOnlyWithParts = coreOnlyRequests;
       row(`armhf: ${CORE_ONLY_NAME}: QuickJS heap / native RAM peak, same session with a GetConfiguration and a ChangeConfiguration in the middle of charging (its part core-requests loaded), bytecode`, `${kb(coreOnlyRequests.sessionPeak)} / ${kb(coreOnlyRequests.nativePeak)}`, '≤ 160 KB', coreOnlyRequests.sessionPeak <= 160 * KB);
-      // The OCPP 2.0.1 station's session (its simulator bundle as bytecode), with the budget of
-      // the full 1.6 station.
+      // The OCPP 2.0.1 station's sessions (its flashed firmware on the hardware backend, its
+      // simulator bundle on the scenario; both as bytecode), with the budget of the full 1.6 station.
       const bytecode201 = compileArmhf(join(root, minifiedName(SIMULATOR_201.out)), join(dir, 'simulator-201.qjbc'));
-      const v201 = await measureArmhf({ url: csms.url, bundle: bytecode201, id: 'BENCH-ARM-201' });
-      results.figures.armhf.v201 = v201;
+      const firmwareBytecode201 = compileArmhf(join(root, minifiedName(FIRMWARE_201.out)), join(dir, 'firmware-201.qjbc'));
+      const [v201, v201Firmware, episodes201, v201FirmwareEpisodes] = await Promise.all([
+        measureArmhf({ url: csms.url, bundle: bytecode201, id: 'BENCH-ARM-201' }),
+        measureArmhfFlashed({ bundle: firmwareBytecode201, id: 'BENCH-ARM-FW-201', version: '2.0.1', heartbeatInterval: plan.intervalS }),
+        // What a CSMS asks now and then (a full report, a log, an update: the two parts at once) in the middle of charging.
+        measureArmhf201WithEpisodes({ bundle: bytecode201 }),
+        measureArmhf201WithEpisodes({ bundle: firmwareBytecode201, flashed: true }),
+      ]);
+      Object.assign(results.figures.armhf, { v201, v201Episodes: episodes201, v201Firmware, v201FirmwareEpisodes });
+      const V2 = 'armhf: OCPP 2.0.1 station, flashed dist/firmware-201.min.js (bytecode, IO from --hardware)';
+      row(`${V2}: QuickJS heap after boot / peak, session with 2 EVSEs (both charging)`, `${kb(v201Firmware.afterBoot.used)} / ${kb(v201Firmware.sessionPeak)}`);
+      row('  armhf: its five largest parts after boot (KB)', parts(heapParts(v201Firmware.afterBoot)));
+      row(`${V2}: all the process's RAM after boot / peak, same session`, `${kb(v201Firmware.nativeAfterBoot)} / ${kb(v201Firmware.nativePeak)}`);
+      row(`${V2}: QuickJS heap / native RAM peak, same session with a GetBaseReport FullInventory, a GetLog and an UpdateFirmware in the middle of charging (both parts loaded at once)`, `${kb(v201FirmwareEpisodes.sessionPeak)} / ${kb(v201FirmwareEpisodes.nativePeak)}`);
       row('armhf: OCPP 2.0.1 station (dist/simulator-201.min.js): QuickJS heap after boot / peak, session with 2 EVSEs, bytecode', `${kb(v201.afterBoot.used)} / ${kb(v201.sessionPeak)}`, '≤ 256 KB', v201.sessionPeak <= 256 * KB);
       row('  armhf: its five largest parts after boot (KB)', parts(heapParts(v201.afterBoot)));
       row('armhf: OCPP 2.0.1 station: total native RAM after boot / peak, same session', `${kb(v201.nativeAfterBoot)} / ${kb(v201.nativePeak)}`, '≤ 384 KB', v201.nativePeak <= 384 * KB);
-      // What a CSMS asks now and then (a full report, a log, an update: the two parts at once) in the middle of charging.
-      const episodes201 = await measureArmhf201WithEpisodes({ bundle: bytecode201 });
-      results.figures.armhf.v201Episodes = episodes201;
       row('armhf: OCPP 2.0.1 station: QuickJS heap / native RAM peak, same session with a GetBaseReport FullInventory, a GetLog and an UpdateFirmware in the middle of charging (both parts loaded at once), bytecode', `${kb(episodes201.sessionPeak)} / ${kb(episodes201.nativePeak)}`, '≤ 256 KB', episodes201.sessionPeak <= 256 * KB);
     } finally {
       rmSync(dir, { recursive: true, force: true });

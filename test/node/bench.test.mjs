@@ -67,6 +67,16 @@ test('npm run bench -- --quick prints the table and writes every figure to the r
       // Its part (the Core profile's requests) at work in the middle of charging: beside the plain session's heap after boot.
       assert.ok(armhf.coreOnlyWithParts.sessionPeak > coreArm.afterBoot.used, 'the Core-only session with its part at work peaks above its heap after boot');
       assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\): QuickJS heap \/ native RAM peak, same session with a GetConfiguration and a ChangeConfiguration in the middle of charging \(its part core-requests loaded\), bytecode\s+\d+\.\d KB \/ \d+\.\d KB\s+≤ 160 KB\s+(met|MISSED)/);
+      // The Core-only build's flashed firmware, its session on --hardware, with its part and without.
+      const coreFw = armhf.coreOnlyFirmware;
+      assert.ok(coreFw.sessionPeak > coreFw.afterBoot.used && coreFw.nativePeak > coreFw.sessionPeak && coreFw.sessionPeak < fw.sessionPeak, 'the Core-only firmware ran its session, below the full one');
+      assert.ok(armhf.coreOnlyFirmwareWithParts.sessionPeak > coreFw.afterBoot.used);
+      assert.match(r.stdout, /armhf: Core-only build \(--features core,remote-trigger\), its flashed firmware \(bytecode, IO from --hardware\): QuickJS heap after boot \/ peak, session with 2 connectors \(both charging\)\s+\d+\.\d KB \/ \d+\.\d KB/);
+      // The 2.0.1 firmware runs on the hardware backend too: its session, and with its episodes.
+      const fw201 = armhf.v201Firmware;
+      assert.ok(fw201.sessionPeak > fw201.afterBoot.used && fw201.nativePeak > fw201.sessionPeak, 'the flashed 2.0.1 firmware ran its session on armhf');
+      assert.ok(armhf.v201FirmwareEpisodes.sessionPeak > fw201.sessionPeak, 'the flashed 2.0.1 firmware with a report, a log and an update peaks above its plain session');
+      assert.match(r.stdout, /armhf: OCPP 2\.0\.1 station, flashed dist\/firmware-201\.min\.js \(bytecode, IO from --hardware\): QuickJS heap after boot \/ peak, session with 2 EVSEs \(both charging\)\s+\d+\.\d KB \/ \d+\.\d KB/);
       const v201 = armhf.v201;
       assert.ok(v201.afterBoot.used > 0 && v201.sessionPeak >= v201.afterBoot.used && v201.nativePeak > v201.sessionPeak, 'the 2.0.1 session measured on armhf');
       // A full report, a log and an update in the middle of charging take room beside the 2.0.1 session's own.

@@ -1,6 +1,6 @@
-// A part other parts run on (the 1.6 station's transfer flow, transfer-part.ts, which its
-// firmware flows, signed update and log upload take from their contexts). A module of its
-// own, so a bundle without one (the 2.0.1 station's) carries none of it.
+// A part other parts run on (the transfer flow, transfer-part.ts, which the 1.6 station's
+// firmware flows, signed update and log upload and the 2.0.1 station's update and upload take
+// from their contexts). A module of its own, so a bundle without one carries none of it.
 import { Part, PartHost, closePart, openPart } from './parts';
 
 /**

@@ -83,17 +83,20 @@ test('GetLog: the DiagnosticsLog and the SecurityLog land at the CSMS under the 
   await station.stop(0);
 });
 
-test('the flashed 2.0.1 bundles carry the update\'s and the upload\'s flows, the device model\'s reports and block M\'s certificate actions as parts behind their own code (firmware-201, log-upload-201, reports-201, certificates-201); the unminified twins keep them resident', () => {
+test('the flashed 2.0.1 bundles carry the update\'s and the upload\'s flows, the transfer flow both run on, the device model\'s reports and block M\'s certificate actions as parts behind their own code (firmware-201, log-upload-201, transfer, reports-201, certificates-201); the unminified twins keep them resident', () => {
   for (const out of [FIRMWARE_201.out, SIMULATOR_201.out]) {
     const bytes = readFileSync(join(root, minifiedName(out)));
     const layout = readParts(bytes);
-    assert.ok(layout && ['firmware-201', 'log-upload-201', 'reports-201', 'certificates-201'].every((name) => layout.parts[name]), `${minifiedName(out)} has the four parts`);
+    assert.ok(layout && ['firmware-201', 'log-upload-201', 'transfer', 'reports-201', 'certificates-201'].every((name) => layout.parts[name]), `${minifiedName(out)} has the five parts`);
     const main = mainSection(bytes).toString('utf8');
     const part = (name) => bytes.subarray(layout.parts[name][0], layout.parts[name][0] + layout.parts[name][1]).toString('utf8');
     // Each flow's log texts are its part's, not the resident code's.
     assert.ok(part('firmware-201').includes('installed; restarting into it') && !main.includes('installed; restarting into it'), 'the update flow is in its part only');
     assert.ok(part('log-upload-201').includes('log uploaded as ') && !main.includes('log uploaded as '), 'the upload flow is in its part only');
     assert.ok(part('log-upload-201').includes('firmwareVersion') && !part('firmware-201').includes('log uploaded as '), 'the DiagnosticsLog is the upload\'s part');
+    // The transfer flow the update and the upload run on is a part of its own (loaded once for both).
+    for (const name of ['transfer', 'firmware-201', 'log-upload-201']) assert.equal(part(name).includes('record unreadable: dropped'), name === 'transfer', `the transfer flow is in the part transfer only (${name})`);
+    assert.ok(!main.includes('record unreadable: dropped'), 'the transfer flow is not resident');
     assert.ok(part('certificates-201').includes('CertificateSigned rejected: ') && !main.includes('CertificateSigned rejected: '), 'the certificate actions are in their part only');
     assert.ok(part('reports-201').includes('supportsMonitoring:') && !main.includes('supportsMonitoring:'), 'the NotifyReport parts are built in the reports\' part only');
     assert.equal(readParts(readFileSync(join(root, out))), null, `${out} has no parts`);
@@ -118,6 +121,29 @@ native('native host: GetLog loads the upload\'s part from the file, uploads, and
   assert.deepEqual(await csms.call(id, 'TriggerMessage', { requestedMessage: 'LogStatusNotification' }), { status: 'Accepted' });
   await csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'LogStatusNotification' && r.payload.status === 'Idle', { timeout: 10000, what: 'Idle' });
   assert.equal(host.lines.filter((l) => /^part log-upload-201 loaded/.test(l.text)).length, 2);
+  assert.equal(host.lines.filter((l) => /^part transfer loaded/.test(l.text)).length, 2, 'the transfer flow loaded with each upload, so let go with it in between (one collection for both, logged by the first)');
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  const { code } = await host.stop();
+  assert.equal(code, 130);
+});
+
+native('native host: an UpdateFirmware waiting for its retrieveDateTime and two GetLogs meanwhile load the transfer flow once, for all of them (a shared part); it stays while the update waits', { timeout: 120000 }, async () => {
+  const id = 'SHARED-201-NAT';
+  const host = startHost(join(root, minifiedName(SIMULATOR_201.out)), ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--connectors', '1', '--scenario', 'none', '--log-level', 'debug'], { timeout: 100000 });
+  await csms.waitForCall(id, 'StatusNotification', { timeout: 20000 });
+  const later = new Date(Date.now() + 3600e3).toISOString();
+  assert.deepEqual(await csms.call(id, 'UpdateFirmware', { requestId: 7, firmware: { location: csms.diagnosticsUrl + 'fw.bin', retrieveDateTime: later } }), { status: 'Accepted' });
+  await csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'FirmwareStatusNotification' && r.payload.status === 'DownloadScheduled', { timeout: 10000, what: 'DownloadScheduled' });
+  for (const requestId of [8, 9]) {
+    const from = host.lines.length;
+    assert.equal((await csms.call(id, 'GetLog', { requestId, logType: 'DiagnosticsLog', log: { remoteLocation: csms.diagnosticsUrl } })).status, 'Accepted');
+    await csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'LogStatusNotification' && r.payload.status === 'Uploaded' && r.payload.requestId === requestId, { timeout: 20000, what: `Uploaded ${requestId}` });
+    await host.waitFor(/^part log-upload-201 released: heap \d+ -> \d+ bytes$/, { from, timeout: 20000 });
+  }
+  const lines = (re) => host.lines.filter((l) => re.test(l.text)).length;
+  assert.equal(lines(/^part firmware-201 loaded/), 1);
+  assert.equal(lines(/^part log-upload-201 loaded/), 2);
+  assert.equal(lines(/^part transfer loaded/), 1, 'the transfer flow loaded once for the update and both uploads: held while the update waits');
   assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
   const { code } = await host.stop();
   assert.equal(code, 130);

@@ -1,22 +1,26 @@
 // Block N's log upload, the part (src/lib/parts.ts) the resident side (log-upload.ts) opens
 // while an upload runs: the flow the 1.6 GetLog runs too (src/lib/log-upload.ts) on the 2.0.1
 // station, with its DiagnosticsLog (below) and block A's security log when installed. A
-// bundle built with parts carries it behind its own code (log-upload-part.ts).
+// bundle built with parts carries it behind its own code (log-upload-part.ts); it runs on the
+// shared transfer flow (transfer-flow.ts), which its context gives.
 import { StationContext } from '../context';
 import { LogUploadFlow } from '../../lib/log-upload';
-import { transferKit } from '../../lib/transfer';
+import type { TransferKit } from '../../lib/transfer';
+import type { SharedPart } from '../../lib/shared-parts';
 
 /** What the upload is given of the station. */
 export interface LogUploadPartContext {
   readonly station: StationContext;
   /** The security log's lines, oldest first, each starting with its ISO timestamp (none: block A is not installed). */
   readonly securityLog?: () => string[];
+  /** The transfer flow's code (src/lib/transfer.ts's transferKit), the shared part (transfer-flow.ts) the holder opens before this one. */
+  readonly transfer: SharedPart<TransferKit>;
 }
 
 export function openLogUpload(context: LogUploadPartContext): LogUploadFlow {
   const station = context.station;
   return new LogUploadFlow(
-    transferKit,
+    context.transfer.value!,
     station.hal,
     { online: () => station.online, send: (action, payload) => station.send(action, payload) },
     { securityLog: context.securityLog, diagnostics: (oldest, latest) => diagnosticsReport(station, oldest, latest) },

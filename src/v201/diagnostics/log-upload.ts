@@ -18,6 +18,7 @@ import { StationContext } from '../context';
 import { FILE_TRANSFER_PROTOCOLS } from '../file-transfer';
 import { PartHolder } from '../../lib/part-holder';
 import { logUploadPart201 } from './log-upload-part';
+import { transferFlow } from '../transfer-flow';
 import type { LogUploadFlow } from '../../lib/log-upload';
 import type { LogUploadPartContext } from './log-upload-flow';
 
@@ -28,7 +29,12 @@ export interface LogSecurity {
 
 export function installLogUpload(station: StationContext, security?: LogSecurity): void {
   station.model.add('OCPPCommCtrlr', [FILE_TRANSFER_PROTOCOLS]);
-  const upload = new PartHolder<LogUploadPartContext, LogUploadFlow>(station.hal, logUploadPart201, { station, securityLog: security ? () => security.securityLog() : undefined });
+  const context: LogUploadPartContext = {
+    station,
+    securityLog: security ? () => security.securityLog() : undefined,
+    transfer: transferFlow,
+  };
+  const upload = new PartHolder<LogUploadPartContext, LogUploadFlow>(station.hal, logUploadPart201, context, undefined, transferFlow);
   station.route({
     GetLog: {
       on: (p) => upload.open('GetLog').route.on(p),

@@ -3,10 +3,12 @@
 // on the 2.0.1 station — its FirmwareStatusNotification, the manufacturer roots and the
 // security events of blocks A and M when installed, the transactions an install waits for,
 // the EVSEs it holds meanwhile, the reboot (reason FirmwareUpdate). A bundle built with parts
-// carries it behind its own code (firmware-part.ts).
+// carries it behind its own code (firmware-part.ts); it runs on the shared transfer flow
+// (transfer-flow.ts), which its context gives.
 import { StationContext } from '../context';
 import { FirmwareStatusPayload, FirmwareUpdate } from '../../lib/firmware-update';
-import { transferKit } from '../../lib/transfer';
+import type { TransferKit } from '../../lib/transfer';
+import type { SharedPart } from '../../lib/shared-parts';
 
 /** What block L needs of the certificates and security events (blocks A and M), when installed. */
 export interface FirmwareSecurity {
@@ -22,6 +24,8 @@ export interface FirmwarePartContext {
   readonly security?: FirmwareSecurity;
   /** Where the update's progress is kept across reboots. */
   readonly file: string;
+  /** The transfer flow's code (src/lib/transfer.ts's transferKit), the shared part (transfer-flow.ts) the holder opens before this one. */
+  readonly transfer: SharedPart<TransferKit>;
   /** The status last notified, kept by the resident side while the part is not held (the flow begins with it: TriggerMessage's answer, L01.FR.25). */
   last: FirmwareStatusPayload;
 }
@@ -32,7 +36,7 @@ export function openFirmwareUpdate(context: FirmwarePartContext): FirmwareUpdate
   const { station, security } = context;
   const hal = station.hal;
   const update = new FirmwareUpdate(
-    transferKit,
+    context.transfer.value!,
     hal,
     {
       online: () => station.online,

@@ -29,6 +29,7 @@ import { StationContext } from '../context';
 import { FILE_TRANSFER_PROTOCOLS } from '../file-transfer';
 import { PartHolder } from '../../lib/part-holder';
 import { firmwarePart201 } from './firmware-part';
+import { transferFlow } from '../transfer-flow';
 import type { FirmwarePartContext, FirmwareSecurity, FirmwareUpdate201 } from './firmware-flow';
 
 /** Where the update's progress is kept across reboots and power cuts. */
@@ -37,8 +38,14 @@ const UPDATE_FILE = 'firmware-update.json';
 export function installFirmware(station: StationContext, security?: FirmwareSecurity): void {
   const hal = station.hal;
   station.model.add('OCPPCommCtrlr', [FILE_TRANSFER_PROTOCOLS]);
-  const context: FirmwarePartContext = { station, security, file: UPDATE_FILE, last: { status: 'Idle' } };
-  const flow = new PartHolder<FirmwarePartContext, FirmwareUpdate201>(hal, firmwarePart201, context, (update) => (context.last = update.last));
+  const context: FirmwarePartContext = {
+    station,
+    security,
+    file: UPDATE_FILE,
+    transfer: transferFlow,
+    last: { status: 'Idle' },
+  };
+  const flow = new PartHolder<FirmwarePartContext, FirmwareUpdate201>(hal, firmwarePart201, context, (update) => (context.last = update.last), transferFlow);
 
   station.route({
     UpdateFirmware: {

@@ -8,7 +8,7 @@
 // Subclasses bind an OCPP version (see v16/index.ts): its actions and validators.
 import { InternalError, MAX_DESCRIPTION_LENGTH, NotImplementedError, NotSupportedError, OcppError, TimeoutError, clip, quote } from './errors';
 import { CALL, CALLRESULT, Call, CallError, CallResult, MAX_UNIQUE_ID_LENGTH, Malformed, has, unpack, uniqueIds } from './messages';
-import { AFTER, ActionRoute, AfterOptions, Handler, INJECT_RESPONSE, OnOptions, Routes, SKIP_VALIDATION, UNIQUE_ID, decoratedRoutes, optionBits } from './routing';
+import { AFTER, AfterOptions, ByAction, HOOK_BITS, Handler, INJECT_RESPONSE, OnOptions, SKIP_VALIDATION, UNIQUE_ID, decoratedRoutes, optionBits } from './routing';
 import { Protocol, REQUEST, RESPONSE } from './validation';
 
 /** The websocket the ChargePoint runs on (the HAL's WebSocket is one). */
@@ -94,7 +94,12 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
   protected readonly log: Logger;
   private readonly timers: ChargePointOptions['setTimeout'];
   private readonly onInvalid: (description: string) => void;
-  private readonly routes: Routes = {};
+  // The routes: per action its `on` handler, its `after` hook, and their option bits (the
+  // hook's shifted by HOOK_BITS; only where any is set). Three tables per ChargePoint, not an
+  // object per action.
+  private readonly handlers: ByAction<Handler> = {};
+  private readonly hooks: ByAction<Handler> = {};
+  private readonly flags: ByAction<number> = {};
   private readonly waiting: Outgoing[] = [];
   private inFlight: Outgoing | null = null;
   private timer: { cancel(): void } | null = null;
@@ -146,14 +151,16 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
 
   /** `handler` as the `on` handler of `action`, or its `after` hook (flags: AFTER and the option bits; each kind keeps its own). */
   private serve(action: string, handler: Handler, flags: number): void {
-    const route = has(this.routes, action) ? this.routes[action] : (this.routes[action] = {});
-    if (flags & AFTER) {
-      route.after = handler;
-      route.afterFlags = flags & (UNIQUE_ID | INJECT_RESPONSE);
-    } else {
-      route.on = handler;
-      route.onFlags = flags & (SKIP_VALIDATION | UNIQUE_ID);
-    }
+    const hook = flags & AFTER;
+    (hook ? this.hooks : this.handlers)[action] = handler;
+    const old = this.flagsOf(action);
+    const bits = hook ? (old & (SKIP_VALIDATION | UNIQUE_ID)) | ((flags & (UNIQUE_ID | INJECT_RESPONSE)) << HOOK_BITS) : (old & ~(SKIP_VALIDATION | UNIQUE_ID)) | (flags & (SKIP_VALIDATION | UNIQUE_ID));
+    if (bits || old) this.flags[action] = bits;
+  }
+
+  /** The option bits of `action`'s handler and hook (see flags). */
+  private flagsOf(action: string): number {
+    return has(this.flags, action) ? this.flags[action] : 0;
   }
 
   // ---- the receive loop ---------------------------------------------------------------------
@@ -191,9 +198,9 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
 
   private route(call: Call): void {
     const action = call.action;
-    const route = has(this.routes, action) ? this.routes[action] : null;
-    const on = route && route.on;
-    const flags = (route && route.onFlags) || 0;
+    const on = has(this.handlers, action) ? this.handlers[action] : null;
+    const hook = has(this.hooks, action) ? this.hooks[action] : null;
+    const flags = this.flagsOf(action);
     const protocol = this.protocol;
     let error: OcppError | null = null;
     if (protocol && !protocol.isAction(action)) error = new NotImplementedError(quote(action) + ' is not an OCPP ' + protocol.version + ' action');
@@ -214,14 +221,15 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
       answer = Promise.reject(e);
     }
     answer.then(
-      (response) => this.answer(call, !(flags & SKIP_VALIDATION), route as ActionRoute, response === undefined ? {} : response),
+      (response) => this.answer(call, flags, hook, response === undefined ? {} : response),
       (e) => this.handlerFailed(call, e)
     );
   }
 
-  private answer(call: Call, validated: boolean, route: ActionRoute, response: unknown): void {
+  /** The handler's `response` to `call` goes out, then the action's `after` hook runs (flags: the action's option bits). */
+  private answer(call: Call, flags: number, after: Handler | null, response: unknown): void {
     const protocol = this.protocol;
-    const invalid = protocol && validated ? protocol.validate(call.action, RESPONSE, response) : null;
+    const invalid = protocol && !(flags & SKIP_VALIDATION) ? protocol.validate(call.action, RESPONSE, response) : null;
     if (invalid) {
       this.log.error('the handler of ' + call.action + ' answered an invalid payload: ' + invalid.description);
       this.answerError(call.uniqueId, new InternalError(call.action + ': the charge point produced an invalid response'));
@@ -238,12 +246,11 @@ export class ChargePoint<Rq extends object = AnyPayloads, Rs extends object = An
       this.log.warning('the answer to ' + call.action + ' (' + call.uniqueId + ') could not be sent: connection closed');
       return;
     }
-    const after = route.after;
     if (!after) return;
     try {
-      const flags = route.afterFlags || 0;
-      const uniqueId = flags & UNIQUE_ID ? call.uniqueId : undefined;
-      const r = flags & INJECT_RESPONSE ? after.call(this, call.payload, uniqueId, response) : flags & UNIQUE_ID ? after.call(this, call.payload, uniqueId) : after.call(this, call.payload);
+      const bits = flags >> HOOK_BITS;
+      const uniqueId = bits & UNIQUE_ID ? call.uniqueId : undefined;
+      const r = bits & INJECT_RESPONSE ? after.call(this, call.payload, uniqueId, response) : bits & UNIQUE_ID ? after.call(this, call.payload, uniqueId) : after.call(this, call.payload);
       if (r && typeof r.then === 'function') r.then(undefined, (e: unknown) => this.log.error('after ' + call.action + ': ' + errorText(e)));
     } catch (e) {
       this.log.error('after ' + call.action + ': ' + errorText(e));

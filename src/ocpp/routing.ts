@@ -24,31 +24,23 @@ export interface AfterOptions {
 /** A handler: the request payload (and unique id when asked for) in; the response (or its promise) out. An after-hook may also get the response. */
 export type Handler = (payload: any, uniqueId?: string, response?: any) => any;
 
-/** The options of a handler as bits of ActionRoute's flags. */
+/** The options of a handler as bits (a ChargePoint keeps them per action, its hook's shifted by HOOK_BITS). */
 export const SKIP_VALIDATION = 1;
 export const UNIQUE_ID = 2;
 export const INJECT_RESPONSE = 4;
 
-/**
- * How one action is served on a ChargePoint: one object per action, its handlers and their
- * options as bits (SKIP_VALIDATION, UNIQUE_ID, INJECT_RESPONSE), not an object per handler.
- */
-export interface ActionRoute {
-  on?: Handler;
-  onFlags?: number;
-  after?: Handler;
-  afterFlags?: number;
-}
-
-/** The routes of one ChargePoint, per action. */
-export interface Routes {
-  [action: string]: ActionRoute;
-}
-
 /** A flag of a decorated route: an `after` hook (else an `on` handler). */
 export const AFTER = 8;
 
-/** A handler's options as the bits of ActionRoute's flags. */
+/** How far an `after` hook's option bits are shifted beside its action's `on` handler's. */
+export const HOOK_BITS = 4;
+
+/** Handlers (or hooks, or option bits) per action. */
+export interface ByAction<T> {
+  [action: string]: T;
+}
+
+/** A handler's options as bits (SKIP_VALIDATION, UNIQUE_ID, INJECT_RESPONSE). */
 export function optionBits(o: (OnOptions & AfterOptions) | undefined): number {
   return o ? (o.skipSchemaValidation ? SKIP_VALIDATION : 0) | (o.callUniqueIdRequired ? UNIQUE_ID : 0) | (o.injectResponse ? INJECT_RESPONSE : 0) : 0;
 }

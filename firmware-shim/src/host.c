@@ -1648,6 +1648,11 @@ static void boot(bundle_source *bundle, const char *filename)
     finish_call(JS_IsException(function) ? function : JS_EvalFunction(H.ctx, function), "the bundle");
     leave_guest();
     settle();
+    /* What the boot built (the intrinsics, the bundle's prototypes and the station) is mostly
+     * built once and never extended: its shapes and property arrays, grown by half as
+     * properties were added, are cut to the properties they hold. */
+    if (H.rt && !H.end_pending)
+        JS_CompactShapes(H.rt);
 }
 
 bool host_is_bytecode(const char *data, size_t length)

@@ -219,6 +219,53 @@ armhfTest("a closure's captured variable costs 24 bytes on 32-bit ARM, not 32", 
   assert.ok(perRecord > 20 && perRecord < 28, `heap peak ${one.heapPeak} bytes with three captured variables a closure, ${two.heapPeak} with four: ${perRecord.toFixed(1)} bytes a record`);
 });
 
+// A shape and its objects' property arrays grow by half as properties are added (2, 3, 4, 6,
+// 9 slots): once the boot has run, the host cuts every shape and object to the properties it
+// has (firmware-shim/patches/shapes-cut-to-size.patch). 2000 objects of 7 properties, built by
+// the top level, each an object and an array of 7 slots (8 bytes each on 32-bit ARM), not of
+// 9: 104 bytes an object by SIGUSR1's "objects" against a guest that builds none, 120 without
+// the cut (the test asks under 112). Then
+// they go on as objects do: extended, read, enumerated, deleted from, let go, built again.
+armhfTest('objects built at boot keep no spare property slots once it has run', async () => {
+  const N = 2000;
+  const guest = (n) =>
+    `function make(i) { var o = {}; o.a = i; o.b = 1; o.c = 2; o.d = 3; o.e = 4; o.f = 5; o.g = 6; return o; }
+     var kept = []; for (var i = 0; i < ${n}; i++) kept.push(make(i));
+     ocppHost.log(20, 'built');
+     ocppHost.timerStart(6000, function () {
+       var sum = 0, o, k, fresh = [];
+       for (var i = 0; i < kept.length; i++) { o = kept[i]; o.h = 7; for (k in o) sum += o[k]; }
+       if (kept.length) { delete kept[0].c; ocppHost.log(20, 'keys ' + Object.keys(kept[0]).join() + ' ' + Object.keys(kept[1]).join()); }
+       for (i = 0; i < 100; i++) { o = make(i); o.x = i; fresh.push(o); sum += o.g + o.x; }
+       kept = null; fresh = null;
+       for (i = 0; i < 100; i++) sum += make(i).a;
+       ocppHost.log(20, 'checked ' + sum); ocppHost.exit(0);
+     });`;
+  const run = async (n) => {
+    const script = join(dataDir, `shapes-cut-${n}.js`);
+    writeFileSync(script, guest(n));
+    const host = startHost(script, ['--url', 'ws://127.0.0.1:9/ocpp', '--id', `ARM-SHAPES-${n}`, '--data-dir', dataDir], { binaryPath: shim.binary, runner: shim.runner, timeout: 60000 });
+    await host.waitFor(/^built$/, { timeout: 30000 });
+    let m;
+    for (let waited = 0; !m && waited < 5000; waited += 100) {
+      if (waited % 1000 === 0) host.child.kill('SIGUSR1');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      m = /heap now \d+ bytes in \d+ blocks: headers \d+, functions \d+, bytecode \d+, objects (\d+),/.exec(host.output());
+    }
+    assert.ok(m, `no memory report after SIGUSR1:\n${host.output()}`);
+    const done = await host.exited;
+    assert.equal(done.code, 0, done.stdout + done.stderr);
+    return { objects: Number(m[1]), stdout: done.stdout };
+  };
+  const [none, built] = await Promise.all([run(0), run(N)]);
+  // every object's a..h (0..N-1, then 1+2+...+7 each), the fresh ones' g + x, the last ones' a
+  const sum = (N * (N - 1)) / 2 + N * 28 + 100 * 6 + 4950 + 4950;
+  assert.match(built.stdout, new RegExp(`checked ${sum}\\b`));
+  assert.match(built.stdout, /keys a,b,d,e,f,g,h a,b,c,d,e,f,g,h/);
+  const perObject = (built.objects - none.objects) / N;
+  assert.ok(perObject < 112, `objects ${built.objects} bytes with ${N} objects of 7 properties, ${none.objects} with none: ${perObject.toFixed(1)} bytes an object`);
+});
+
 armhfTest("a --heap-limit the simulator's session fits in holds for the same session under qemu-arm", async () => {
   const { limit, n } = await runs.limited;
   assert.equal(n.code, 0, `at --heap-limit ${limit} (the simulator's peak): ${n.stdout}${n.stderr}`);

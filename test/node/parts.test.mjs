@@ -17,7 +17,7 @@ import { root, FIRMWARE, SIMULATOR, bundleFile, minifiedName } from '../../build
 import { readParts, mainSection } from '../../sim/bundle-parts.mjs';
 import { PARTS_MAX, withParts } from '../../build/parts.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
-import { startHost, hostBinary } from '../../firmware-shim/testing.mjs';
+import { startHost, hostBinary, makeTestPki } from '../../firmware-shim/testing.mjs';
 import { stationTests, within } from './lib/stations.mjs';
 
 const FLASHED = join(root, minifiedName(FIRMWARE.out));
@@ -355,4 +355,98 @@ native('native host: a file with as many parts as the build allows (PARTS_MAX) l
     assert.ok(r.lines.some((l) => l.text === expected), `${bundle}: every part loaded:\n${r.lines.map((l) => l.text).join('\n')}`);
   }
   assert.throws(() => withParts(guest, [...parts, { name: 'one-more', code: '({});\n' }]), /more than the 32 the native host reads/);
+});
+
+/**
+ * The 1.6 station's requests each answered by a part held for its CALL's turn (TURN_PARTS:
+ * security's certificate operations, a CA installed, listed and deleted, a certificate refused,
+ * a CSR made and sent), made on station `id`: the CALLs and their answers, to be compared with
+ * the resident build's.
+ */
+const TURN_PARTS = { InstallCertificate: 'certificates', GetInstalledCertificateIds: 'certificates', DeleteCertificate: 'certificates', CertificateSigned: 'certificates', ExtendedTriggerMessage: 'certificates' };
+let pki = null;
+async function turnPartRequests(id) {
+  pki = pki || makeTestPki('PART-TURN');
+  const exchanged = [];
+  const call = async (action, payload) => {
+    const answer = await csms.call(id, action, payload);
+    exchanged.push([action, answer]);
+    return answer;
+  };
+  const notOne = '-----BEGIN CERTIFICATE-----\nnot one\n-----END CERTIFICATE-----\n';
+  await call('InstallCertificate', { certificateType: 'CentralSystemRootCertificate', certificate: pki.ca });
+  await call('InstallCertificate', { certificateType: 'ManufacturerRootCertificate', certificate: notOne });
+  const ids = await call('GetInstalledCertificateIds', { certificateType: 'CentralSystemRootCertificate' });
+  assert.equal(ids.status, 'Accepted', JSON.stringify(ids));
+  await call('DeleteCertificate', { certificateHashData: { ...ids.certificateHashData[0], serialNumber: '7777' } });
+  await call('DeleteCertificate', { certificateHashData: ids.certificateHashData[0] });
+  await call('GetInstalledCertificateIds', { certificateType: 'CentralSystemRootCertificate' });
+  await call('CertificateSigned', { certificateChain: notOne });
+  // A CSR: the station's SignCertificate (its key new each time: only that it came).
+  const from = csms.records.length;
+  await call('ExtendedTriggerMessage', { requestedMessage: 'SignChargePointCertificate' });
+  const sign = await csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === 'SignCertificate', { timeout: 10000, what: `${id} SignCertificate` });
+  assert.match(sign.payload.csr, /BEGIN CERTIFICATE REQUEST/);
+  return exchanged;
+}
+
+/** The flashed firmware built with every part resident (`--parts none`), in the scratch folder. */
+let residentBuild = null;
+async function resident() {
+  if (!residentBuild) {
+    residentBuild = join(scratch, 'firmware-resident.min.js');
+    writeFileSync(residentBuild, await bundleFile(FIRMWARE.entry, { minify: true }));
+  }
+  return residentBuild;
+}
+
+/** How many CALLs of `exchanged` each turn part answers. */
+function turnPartCalls(exchanged) {
+  const counts = {};
+  for (const [action] of exchanged) if (TURN_PARTS[action]) counts[TURN_PARTS[action]] = (counts[TURN_PARTS[action]] || 0) + 1;
+  return counts;
+}
+
+/** How many times each part was loaded (or released) by the log lines `lines`. */
+function partLines(lines, what) {
+  const counts = {};
+  for (const l of lines) {
+    const m = new RegExp(`^part ([a-z0-9-]+) ${what}`).exec(l);
+    if (m && Object.values(TURN_PARTS).includes(m[1])) counts[m[1]] = (counts[m[1]] || 0) + 1;
+  }
+  return counts;
+}
+
+test('simulator host: the certificate operations each load their part for the CALL, and answer as the resident build does', async () => {
+  const answers = {};
+  for (const [id, bundle] of [['PART-SIM-TURN-RES', await resident()], ['PART-SIM-TURN', FLASHED]]) {
+    const station = await rig.start({ url: csms.url, id, connectors: 2 }, { bundle, logLevel: 'debug' });
+    await within(station, csms.waitForCall(id, 'StatusNotification', { timeout: 20000 }));
+    answers[id] = await within(station, turnPartRequests(id));
+    assert.deepEqual(partLines(station.logs, 'loaded'), bundle === FLASHED ? turnPartCalls(answers[id]) : {}, `${id}: a part loaded for each CALL it answers, none in the resident build`);
+    await station.stop(0, 'test over');
+  }
+  assert.deepEqual(answers['PART-SIM-TURN'], answers['PART-SIM-TURN-RES']);
+});
+
+native('native host: the same requests load their parts from the file, as a script and as bytecode, let each go after its answer with the heap back near its level, and answer as the resident build does', { timeout: 120000 }, async () => {
+  const bytecode = flashedBytecode('firmware-turn.qjbc');
+  const answers = {};
+  for (const [id, bundle] of [['PART-NAT-TURN-RES', await resident()], ['PART-NAT-TURN-JS', FLASHED], ['PART-NAT-TURN-BC', bytecode]]) {
+    const host = await nativeStation(id, bundle);
+    const before = await nativeHeapNow(host);
+    answers[id] = await turnPartRequests(id);
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = host.lines.map((l) => l.text);
+    const expected = bundle === residentBuild ? {} : turnPartCalls(answers[id]);
+    assert.deepEqual(partLines(lines, 'loaded'), expected, `${id}: loaded for each CALL it answers`);
+    assert.deepEqual(partLines(lines, 'released'), expected, `${id}: let go after each answer`);
+    const after = await nativeHeapNow(host);
+    const resident = Math.max(0, after.code - before.code);
+    assert.ok(after.used - resident < before.used + 4096, `${id}: the heap came back near its level: ${before.used} before, ${after.used} after, ${resident} of it resident code read since`);
+    const { code } = await host.stop();
+    assert.equal(code, 130);
+  }
+  assert.deepEqual(answers['PART-NAT-TURN-JS'], answers['PART-NAT-TURN-RES']);
+  assert.deepEqual(answers['PART-NAT-TURN-BC'], answers['PART-NAT-TURN-RES']);
 });

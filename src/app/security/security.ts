@@ -8,21 +8,24 @@
 // connection with them has opened, the previous ones are kept in `security-trial.json`;
 // after TRIAL_ATTEMPTS failed attempts (or a reboot that finds them) the station falls
 // back to them. A reboot in between continues the trial.
-import { Hal, Logger } from '../../../hal/index';
+import { Hal } from '../../../hal/index';
 import { ConnectionTarget, Credentials, connectionFor, impliedProfile } from '../core/connection';
 import { SecurityEvents, EventLink } from '../../lib/security-events';
 import { SecurityEventType } from './security-event-types';
 import { connectionFailure } from '../../lib/connection-failure';
-import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems } from '../../lib/certificates';
+import { CertificateStore, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems } from '../../lib/certificate-store';
 import { CertificateUse } from '../../ocpp/v16/generated/types';
 import { SecurityContext } from '../context';
 import { PartHolder } from '../../lib/part-holder';
+import { TurnHolder } from '../../lib/turn-holder';
 import { transferFlow } from '../transfer-flow';
 import type { LogUploadFlow } from '../../lib/log-upload';
 import { signedFirmwarePart } from './signed-firmware-part';
 import { securityLogPart } from './security-log-part';
+import { certificateRequestsPart } from './certificate-requests-part';
 import type { SignedFirmware, SignedFirmwareContext } from './signed-firmware';
 import type { SecurityLogContext } from './security-log';
+import type { CertificateRequests, CertificateRequestsContext } from './certificate-requests';
 
 /** Connection attempts with new credentials before the station falls back to the old ones. */
 export const TRIAL_ATTEMPTS = 3;
@@ -46,7 +49,9 @@ interface SavedCredentials {
 
 export class Security {
   readonly events: SecurityEvents<SecurityEventType>;
-  readonly certificates: Certificates<CertificateUse>;
+  readonly certificates: CertificateStore<CertificateUse>;
+  /** The certificate operations, for the CALL that opened them (a part: certificate-requests.ts). */
+  readonly certificateRequests: TurnHolder<CertificateRequestsContext, CertificateRequests>;
   /** SignedUpdateFirmware's flow while an update runs (a part: signed-firmware.ts). */
   readonly signedUpdate: PartHolder<SignedFirmwareContext, SignedFirmware>;
   /** GetLog's upload while one runs (a part: security-log.ts). */
@@ -74,7 +79,7 @@ export class Security {
       retryInterval: () => config.getInt('TransactionMessageRetryInterval'),
       notify: () => this.securityProfile() >= 1, // the whitepaper's profiles are 1-3; every event type
     });
-    this.certificates = new Certificates<CertificateUse>(hal.storage, hal.crypto, {
+    this.certificates = new CertificateStore<CertificateUse>(hal.storage, hal.crypto, {
       storeMax: () => config.getInt('CertificateStoreMaxLength'),
       chainMax: () => config.getInt('CertificateSignedMaxChainSize'),
     });
@@ -124,6 +129,15 @@ export class Security {
     };
     this.signedUpdate = new PartHolder<SignedFirmwareContext, SignedFirmware>(hal, signedFirmwarePart, parts, undefined, transferFlow);
     this.logUpload = new PartHolder<SecurityLogContext, LogUploadFlow>(hal, securityLogPart, parts, undefined, transferFlow);
+    this.certificateRequests = new TurnHolder<CertificateRequestsContext, CertificateRequests>(hal, certificateRequestsPart, {
+      hal,
+      config,
+      session: station.session,
+      certificates: this.certificates,
+      events: this.events,
+      trustedCas: () => this.trustedCas(),
+      needsInstalledRoot: () => this.needsInstalledRoot(),
+    });
 
     if (station.rebootMarker.found) this.events.raise('ResetOrReboot', station.rebootMarker.reason);
     this.events.raise('StartupOfTheDevice', hal.settings.firmwareVersion);
@@ -233,17 +247,6 @@ export class Security {
     this.events.raise('InvalidMessages', description + more);
   }
 
-
-
-
-  get log(): Logger {
-    return this.station.hal.log;
-  }
-
-  now(): number {
-    return this.station.hal.now();
-  }
-
   /** The CAs the CSMS certificate may chain to: the settings' and the installed ones. */
   trustedCas(): string {
     return joinPems(this.station.hal.settings.ca, this.certificates.pemsOf('CentralSystemRootCertificate'));
@@ -254,19 +257,13 @@ export class Security {
     return this.securityProfile() >= 2 && !this.station.hal.settings.ca;
   }
 
-  /**
-   * SignCertificate (whitepaper A02): a new key pair and CSR from the host (CN = the
-   * station id, O = CpoName), sent to the CSMS, whose CA answers with CertificateSigned.
-   */
-  signCertificate(): void {
-    const hal = this.station.hal;
-    this.certificates
-      .createCsr(hal.settings.id, this.station.config.get('CpoName'))
-      .then((csr) => this.station.session.call('SignCertificate', { csr }))
-      .then(
-        (conf) => hal.log.info('SignCertificate: ' + (conf && conf.status)),
-        (error: any) => hal.log.warning('SignCertificate failed: ' + (error && (error.code || error.message)))
-      );
+  /** SignCertificate (whitepaper A02): the CSR made and sent by the certificate operations' part; one that cannot be opened is logged, nothing sent. */
+  private signCertificate(): void {
+    try {
+      this.certificateRequests.open('SignCertificate').sign();
+    } catch (e) {
+      // logged
+    }
   }
 
   // ---- profile and password changes -----------------------------------------------------

@@ -11,7 +11,7 @@ import { SignedFirmwareStatus } from '../../ocpp/v16/generated/types';
 import { Connector } from '../core/connector';
 import { SessionView, StationRestarts } from '../context';
 import { SecurityEvents16, SecurityEventType } from './security-event-types';
-import { Certificates } from '../../lib/certificates';
+import type { CertificateStore } from '../../lib/certificate-store';
 import type { TransferKit } from '../../lib/transfer';
 import { busyConnector } from '../../lib/transfer-request';
 import { FirmwareUpdate } from '../../lib/firmware-update';
@@ -23,7 +23,7 @@ export interface SignedFirmwareContext {
   readonly connectors: Connector[];
   readonly session: Pick<SessionView, 'online' | 'send'>;
   readonly restarts: StationRestarts;
-  readonly certificates: Certificates;
+  readonly certificates: CertificateStore;
   readonly events: SecurityEvents16;
   /** The transfer flow's code (src/lib/transfer.ts's transferKit: resident, the flow runs in a part). */
   readonly transfer: TransferKit;

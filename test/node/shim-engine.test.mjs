@@ -308,6 +308,26 @@ shimTest('a native function holds no property array until one of its properties 
 // the size. 4000 objects of a shape each (o[i] = 1: a property that makes no atom), let go:
 // what the heap keeps after them, beside a guest that made none, is mostly that table:
 // 8192 buckets of 8 bytes (64 KB) on x86-64 unpatched, 2048 (16 KB) now.
+// A function's counts of constants and closure variables are 16-bit in its table
+// (unused-gc-header-bytes-hold-function-flags.patch, as its counts of arguments and variables
+// already were): a function of 65535 constants (number literals that are not integers)
+// compiles and runs, one of 65536 is a SyntaxError at load, never a count cut short.
+shimTest('a function of 65535 constants runs, one of 65536 is refused with a SyntaxError', async () => {
+  const big = (n) => {
+    const lines = ['function big() { var s = 0;'];
+    for (let i = 0; i < n; i++) lines.push(`s += ${i}.5;`);
+    lines.push('return s; }', "ocppHost.log(20, 'sum ' + big()); ocppHost.exit(0);");
+    const script = join(dataDir, `constants-${n}.js`);
+    writeFileSync(script, lines.join('\n'));
+    return startHost(script, [...args(`ENGINE-CONSTANTS-${n}`), '--heap-limit', String(64 * 1024 * 1024)]).exited;
+  };
+  const [fits, over] = await Promise.all([big(65535), big(65536)]);
+  assert.equal(fits.code, 0, fits.stdout + fits.stderr);
+  assert.match(fits.stdout, /sum 2147418112\.5\b/);
+  assert.equal(over.code, 70, over.stdout + over.stderr);
+  assert.match(over.stdout + over.stderr, /SyntaxError: too many constants or closure variables in a function/);
+});
+
 shimTest("the runtime's shape table keeps 2 shapes a bucket once grown", async () => {
   const N = 4000;
   const heapAfter = async (make) => {

@@ -23,30 +23,29 @@ export const MAX_FRAME_LENGTH = 65536;
 export const MAX_FRAME_DEPTH = 32;
 
 export class Call {
-  readonly type = CALL;
+  /** CALL (on the prototype: no slot per message). */
+  declare readonly type: typeof CALL;
+  /** The frame's JSON text. */
+  declare pack: () => string;
   constructor(
     readonly uniqueId: string,
     readonly action: string,
     readonly payload: unknown
   ) {}
-  pack(): string {
-    return JSON.stringify([CALL, this.uniqueId, this.action, this.payload]);
-  }
 }
 
 export class CallResult {
-  readonly type = CALLRESULT;
+  declare readonly type: typeof CALLRESULT;
+  declare pack: () => string;
   constructor(
     readonly uniqueId: string,
     readonly payload: unknown
   ) {}
-  pack(): string {
-    return JSON.stringify([CALLRESULT, this.uniqueId, this.payload]);
-  }
 }
 
 export class CallError {
-  readonly type = CALLERROR;
+  declare readonly type: typeof CALLERROR;
+  declare pack: () => string;
   readonly description: string;
   constructor(
     readonly uniqueId: string,
@@ -61,21 +60,28 @@ export class CallError {
   static from(uniqueId: string, error: OcppError): CallError {
     return new CallError(uniqueId, error.code, error.description, error.details);
   }
-  pack(): string {
-    return JSON.stringify([CALLERROR, this.uniqueId, this.code, this.description, this.details]);
-  }
   /** The typed error (NotImplementedError, ...) this CALLERROR stands for. */
   toError(): OcppError {
     return errorFromCallError(this.code, this.description, this.details);
   }
 }
 
+/** The JSON text of any of the three messages: one function for their prototypes, not a method each. */
+function packMessage(this: Message): string {
+  const m = this;
+  return JSON.stringify(m.type === CALL ? [CALL, m.uniqueId, m.action, m.payload] : m.type === CALLRESULT ? [CALLRESULT, m.uniqueId, m.payload] : [CALLERROR, m.uniqueId, m.code, m.description, m.details]);
+}
+(Call.prototype as { type: number }).type = CALL;
+(CallResult.prototype as { type: number }).type = CALLRESULT;
+(CallError.prototype as { type: number }).type = CALLERROR;
+Call.prototype.pack = CallResult.prototype.pack = CallError.prototype.pack = packMessage;
+
 /**
  * A frame that is not a valid OCPP-J message, with the error to answer it with and the
  * unique id to answer to: the frame's if one could be read, else "-1".
  */
 export class Malformed {
-  readonly type = 0;
+  declare readonly type: 0;
   constructor(
     readonly uniqueId: string,
     readonly error: OcppError,
@@ -83,6 +89,7 @@ export class Malformed {
     readonly answer = false
   ) {}
 }
+(Malformed.prototype as { type: number }).type = 0;
 
 export type Message = Call | CallResult | CallError;
 

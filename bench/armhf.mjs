@@ -65,6 +65,8 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
           }
         )
       : null;
+    // Either may fail while the station still runs: awaited once it has ended, handled now.
+    for (const p of [driven, ended]) if (p) p.catch(() => {});
     createInterface({ input: child.stderr }).on('line', (line) => lines.push(line));
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
@@ -113,6 +115,8 @@ export async function measureArmhfFlashed({ bundle, id, version = '1.6', connect
   const csms = new Csms({ heartbeatInterval });
   await csms.start();
   const scratch = scratchDir('armhf-hardware');
+  // Ends the daemon when the run does (a failed step, a station that died), before its folder goes.
+  const daemon = new AbortController();
   try {
     const hw = new HardwareFolder(join(scratch.dir, 'hardware'), Array.from({ length: connectors }, () => ({ maxCurrentA: 32, cableLock: true })));
     const settings = join(scratch.dir, 'settings.json');
@@ -125,12 +129,13 @@ export async function measureArmhfFlashed({ bundle, id, version = '1.6', connect
       args: ['--settings', settings, '--hardware', hw.dir],
       until: async (booted) => {
         await booted;
-        await Promise.all([chargerSession({ csms, id, hw, connectors: ids, version }), drive(csms, id)]);
+        await Promise.all([chargerSession({ csms, id, hw, connectors: ids, version, signal: daemon.signal }), drive(csms, id)]);
         const bad = csms.violations.filter((v) => v.station === id);
         if (bad.length) throw new Error(`messages the CSMS found invalid: ${JSON.stringify(bad.slice(0, 2))}`);
       },
     });
   } finally {
+    daemon.abort();
     scratch.remove();
     await csms.stop();
   }

@@ -47,10 +47,11 @@ export class HardwareFolder {
     return name === 'current-limit' ? Number(text) : text === '1';
   }
 
-  /** Resolves once output `name` of connector `id` is `value`. */
-  async waitOutput(name, id, value, timeout = 10000) {
+  /** Resolves once output `name` of connector `id` is `value` (throws once `signal`, an AbortSignal, is aborted). */
+  async waitOutput(name, id, value, timeout = 10000, signal = null) {
     const until = Date.now() + timeout;
     while (this.output(name, id) !== value) {
+      if (signal && signal.aborted) throw new Error(`no longer waiting for ${name}-${id}`);
       if (Date.now() > until) throw new Error(`${name}-${id} did not become ${value} within ${timeout} ms (is ${this.output(name, id)})`);
       await sleep(50);
     }
@@ -95,12 +96,22 @@ const FAREWELL_MS = 500;
  * has every transaction's end and every connector Available. Connector 2 plugs in once
  * connector 1 charges, so the two transactions run at once (the scenario charges connector 1
  * only). Returns once over; throws (with what was missing) when a step does not come.
+ * `signal` (an AbortSignal) ends the daemon early: no file is written after it (the folder
+ * may be gone), and the session throws.
  */
-export async function chargerSession({ csms, id, hw, connectors, version = '1.6', idTag = 'DEMO-TAG', seconds = CHARGE_SECONDS, timeout = 30000 }) {
+export async function chargerSession({ csms, id, hw, connectors, version = '1.6', idTag = 'DEMO-TAG', seconds = CHARGE_SECONDS, timeout = 30000, signal = null }) {
   const seen = AT_CSMS[version];
   const from = csms.records.length;
   const energyWh = [];
+  const ended = () => signal !== null && signal.aborted;
+  const pause = (ms) =>
+    new Promise((resolve, reject) => {
+      if (ended()) return reject(new Error('the session was ended'));
+      const timer = setTimeout(resolve, ms);
+      if (signal) signal.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('the session was ended'))), { once: true });
+    });
   const ticker = setInterval(() => {
+    if (ended()) return clearInterval(ticker);
     for (const c of connectors) {
       const closed = hw.output('relay', c) === true;
       const limit = hw.output('current-limit', c);
@@ -110,20 +121,25 @@ export async function chargerSession({ csms, id, hw, connectors, version = '1.6'
     }
   }, METER_TICK_MS);
   const charging = [];
+  // Every input the driver changes, unless the daemon was ended.
+  const set = (c, inputs) => {
+    if (ended()) throw new Error('the session was ended');
+    hw.set(c, inputs);
+  };
   const atConnector = async (c) => {
-    hw.set(c, { plugged: true, evRequestsEnergy: true });
-    await sleep(DRIVER_PAUSE_MS);
-    hw.set(c, { idTag });
-    await hw.waitOutput('relay', c, true, timeout);
-    hw.set(c, { idTag: '' });
+    set(c, { plugged: true, evRequestsEnergy: true });
+    await pause(DRIVER_PAUSE_MS);
+    set(c, { idTag });
+    await hw.waitOutput('relay', c, true, timeout, signal);
+    set(c, { idTag: '' });
     charging[c].resolve();
-    await sleep(seconds * 1000);
-    hw.set(c, { idTag });
-    await hw.waitOutput('relay', c, false, timeout);
-    hw.set(c, { idTag: '' });
-    await sleep(DRIVER_PAUSE_MS);
+    await pause(seconds * 1000);
+    set(c, { idTag });
+    await hw.waitOutput('relay', c, false, timeout, signal);
+    set(c, { idTag: '' });
+    await pause(DRIVER_PAUSE_MS);
     const unplugged = csms.records.length;
-    hw.set(c, { plugged: false, evRequestsEnergy: false });
+    set(c, { plugged: false, evRequestsEnergy: false });
     await csms.waitFor((r) => r.station === id && r.type === 'CALL' && seen.available(r, c), { from: unplugged, timeout, what: `connector ${c} Available once the cable is out` });
   };
   try {
@@ -139,7 +155,7 @@ export async function chargerSession({ csms, id, hw, connectors, version = '1.6'
     if (ends.length !== connectors.length) throw new Error(`${ends.length} transaction end(s) at the CSMS for ${connectors.length} connectors`);
     const registers = seen.registers(csms, id);
     if (registers.length !== connectors.length || registers.some(([start, end]) => !(Number(end) > Number(start)))) throw new Error(`the registers did not rise in every transaction: ${JSON.stringify(registers)}`);
-    await sleep(FAREWELL_MS);
+    await pause(FAREWELL_MS);
   } finally {
     clearInterval(ticker);
   }

@@ -360,10 +360,23 @@ native('native host: a file with as many parts as the build allows (PARTS_MAX) l
 /**
  * The 1.6 station's requests each answered by a part held for its CALL's turn (TURN_PARTS:
  * security's certificate operations, a CA installed, listed and deleted, a certificate refused,
- * a CSR made and sent), made on station `id`: the CALLs and their answers, to be compared with
- * the resident build's.
+ * a CSR made and sent; SendLocalList's updates; ReserveNow and CancelReservation;
+ * GetCompositeSchedule and ClearChargingProfile), made on station `id`: the CALLs and their
+ * answers (a composite schedule without its scheduleStart, the time it was asked), to be
+ * compared with the resident build's.
  */
-const TURN_PARTS = { InstallCertificate: 'certificates', GetInstalledCertificateIds: 'certificates', DeleteCertificate: 'certificates', CertificateSigned: 'certificates', ExtendedTriggerMessage: 'certificates' };
+const TURN_PARTS = {
+  InstallCertificate: 'certificates',
+  GetInstalledCertificateIds: 'certificates',
+  DeleteCertificate: 'certificates',
+  CertificateSigned: 'certificates',
+  ExtendedTriggerMessage: 'certificates',
+  SendLocalList: 'local-list-update',
+  ReserveNow: 'reservation-requests',
+  CancelReservation: 'reservation-requests',
+  GetCompositeSchedule: 'smart-charging-requests',
+  ClearChargingProfile: 'smart-charging-requests',
+};
 let pki = null;
 async function turnPartRequests(id) {
   pki = pki || makeTestPki('PART-TURN');
@@ -387,6 +400,24 @@ async function turnPartRequests(id) {
   await call('ExtendedTriggerMessage', { requestedMessage: 'SignChargePointCertificate' });
   const sign = await csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === 'SignCertificate', { timeout: 10000, what: `${id} SignCertificate` });
   assert.match(sign.payload.csr, /BEGIN CERTIFICATE REQUEST/);
+  // The local list: a Full update, a Differential of an older version refused, one removing an idTag; the version resident.
+  await call('SendLocalList', { listVersion: 3, updateType: 'Full', localAuthorizationList: [{ idTag: 'TAG-A', idTagInfo: { status: 'Accepted' } }, { idTag: 'TAG-B', idTagInfo: { status: 'Blocked' } }] });
+  await call('SendLocalList', { listVersion: 2, updateType: 'Differential', localAuthorizationList: [{ idTag: 'TAG-A' }] });
+  await call('SendLocalList', { listVersion: 4, updateType: 'Differential', localAuthorizationList: [{ idTag: 'TAG-A' }] });
+  assert.deepEqual(await call('GetLocalListVersion', {}), { listVersion: 4 }, 'the update is the resident list\'s');
+  // Reservations: one, another of the same connector Occupied, one cancelled, twice.
+  const expiryDate = new Date(Date.now() + 3600000).toISOString();
+  await call('ReserveNow', { connectorId: 1, expiryDate, idTag: 'TAG-R', reservationId: 7 });
+  await call('ReserveNow', { connectorId: 1, expiryDate, idTag: 'TAG-S', reservationId: 8 });
+  await call('CancelReservation', { reservationId: 7 });
+  await call('CancelReservation', { reservationId: 7 });
+  // Smart charging: a profile set (resident), the composite schedule in W, the profile cleared, twice.
+  await call('SetChargingProfile', { connectorId: 1, csChargingProfiles: { chargingProfileId: 5, stackLevel: 1, chargingProfilePurpose: 'TxDefaultProfile', chargingProfileKind: 'Relative', chargingSchedule: { chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 10 }, { startPeriod: 60, limit: 6 }] } } });
+  const composite = await call('GetCompositeSchedule', { connectorId: 1, duration: 120, chargingRateUnit: 'W' });
+  assert.equal(composite.chargingSchedule.chargingSchedulePeriod.length, 2, JSON.stringify(composite));
+  delete composite.scheduleStart;
+  await call('ClearChargingProfile', { id: 5 });
+  await call('ClearChargingProfile', { id: 5 });
   return exchanged;
 }
 
@@ -417,7 +448,7 @@ function partLines(lines, what) {
   return counts;
 }
 
-test('simulator host: the certificate operations each load their part for the CALL, and answer as the resident build does', async () => {
+test('simulator host: the certificate operations, SendLocalList, ReserveNow / CancelReservation, GetCompositeSchedule / ClearChargingProfile each load their part for the CALL, and answer as the resident build does', async () => {
   const answers = {};
   for (const [id, bundle] of [['PART-SIM-TURN-RES', await resident()], ['PART-SIM-TURN', FLASHED]]) {
     const station = await rig.start({ url: csms.url, id, connectors: 2 }, { bundle, logLevel: 'debug' });

@@ -3,13 +3,16 @@
 // (GetLocalListVersion). authorization.ts consults it before the authorization cache:
 // offline with LocalAuthorizeOffline, and online with LocalPreAuthorize. Kept in storage
 // (local-auth-list.json), so it survives a reboot. LocalAuthListEnabled false: the list is
-// neither used nor updated, and its version is reported as -1.
+// neither used nor updated, and its version is reported as -1. The lookup and the version are
+// resident; a SendLocalList's update is the part local-list-update.ts (src/lib/parts.ts),
+// opened for the CALL.
 import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { Routes } from '../routes';
 import { IdTagInfo } from '../core/authorization-cache';
-import { AuthorizationData, UpdateStatus, UpdateType } from '../../ocpp/v16/generated/types';
-export { UpdateStatus };
+import { TurnHolder } from '../../lib/turn-holder';
+import { localListUpdatePart } from './local-list-update-part';
+import type { LocalListUpdate } from './local-list-update';
 
 export interface LocalAuthListContext {
   readonly hal: Hal;
@@ -22,21 +25,26 @@ interface Stored {
   entries: [string, IdTagInfo][];
 }
 
+/** The list's entries by idTag in lower case (IdToken is case-insensitive), with a prefix no real key has ("#"). */
+export type LocalListEntries = { [key: string]: [string, IdTagInfo] };
+
 const FILE = 'local-auth-list.json';
 
 export class LocalAuthList {
-  private listVersion = 0;
-  /** By idTag in lower case (IdToken is case-insensitive), with a prefix no real key has ("#"). */
-  private entries: { [key: string]: [string, IdTagInfo] } = {};
-  private count = 0;
+  /** The list's version, its entries and their number (what an update changes: local-list-update.ts). */
+  listVersion = 0;
+  entries: LocalListEntries = {};
+  count = 0;
+  private readonly updates: TurnHolder<LocalAuthList, LocalListUpdate>;
 
-  constructor(private readonly station: LocalAuthListContext) {
+  constructor(readonly station: LocalAuthListContext) {
     // Section 9.2.
     station.config.addKeys({
       LocalAuthListEnabled: { value: 'true', kind: 'bool' },
       LocalAuthListMaxLength: { value: '200', kind: 'int', readonly: true },
       SendLocalListMaxLength: { value: '50', kind: 'int', readonly: true },
     });
+    this.updates = new TurnHolder<LocalAuthList, LocalListUpdate>(station.hal, localListUpdatePart, this);
     const text = station.hal.storage.get(FILE);
     if (!text) return;
     try {
@@ -54,7 +62,7 @@ export class LocalAuthList {
   routes(): Routes {
     return {
       GetLocalListVersion: { on: () => ({ listVersion: this.version() }) },
-      SendLocalList: { on: (p) => ({ status: this.update(p.listVersion, p.updateType, p.localAuthorizationList || []) }) },
+      SendLocalList: { on: (p) => ({ status: this.updates.open('SendLocalList').update(p.listVersion, p.updateType, p.localAuthorizationList || []) }) },
     };
   }
 
@@ -84,47 +92,8 @@ export class LocalAuthList {
     return info;
   }
 
-  /** SendLocalList (section 5.15). Nothing changes unless Accepted. */
-  update(listVersion: number, updateType: UpdateType, list: AuthorizationData[]): UpdateStatus {
-    const log = this.station.hal.log;
-    const status = this.apply(listVersion, updateType, list);
-    log.info('SendLocalList ' + updateType + ' version ' + listVersion + ' (' + list.length + ' entries): ' + status + (status === 'Accepted' ? ', ' + this.count + ' idTags in the list' : ''));
-    return status;
-  }
-
-  private apply(listVersion: number, updateType: UpdateType, list: AuthorizationData[]): UpdateStatus {
-    const config = this.station.config;
-    if (!this.enabled) return 'NotSupported';
-    if (list.length > config.getInt('SendLocalListMaxLength')) return 'Failed';
-    if (updateType === 'Differential' && listVersion <= this.listVersion) return 'VersionMismatch';
-    const before = { entries: this.entries, count: this.count };
-    if (updateType === 'Full') {
-      this.entries = {};
-      this.count = 0;
-    } else {
-      const copy: { [key: string]: [string, IdTagInfo] } = {};
-      for (const key in this.entries) copy[key] = this.entries[key];
-      this.entries = copy;
-    }
-    for (let i = 0; i < list.length; i++) {
-      const item = list[i];
-      if (item.idTagInfo) this.put(item.idTag, item.idTagInfo);
-      else this.drop(item.idTag); // Differential: no idTagInfo means remove
-    }
-    if (this.count > config.getInt('LocalAuthListMaxLength')) {
-      this.entries = before.entries;
-      this.count = before.count;
-      return 'Failed';
-    }
-    // Section 5.10: version 0 SHALL indicate that the list is empty, so a list left empty
-    // (a Full update without entries, or a Differential removing the last) is version 0,
-    // and any newer Differential applies to it.
-    this.listVersion = this.count ? listVersion : 0;
-    this.save();
-    return 'Accepted';
-  }
-
-  private put(idTag: string, info: IdTagInfo): void {
+  /** Adds or replaces an entry (at load, and in an update). */
+  put(idTag: string, info: IdTagInfo): void {
     const key = '#' + idTag.toLowerCase();
     if (!Object.prototype.hasOwnProperty.call(this.entries, key)) this.count++;
     const copy: IdTagInfo = { status: info.status };
@@ -133,14 +102,7 @@ export class LocalAuthList {
     this.entries[key] = [idTag, copy];
   }
 
-  private drop(idTag: string): void {
-    const key = '#' + idTag.toLowerCase();
-    if (!Object.prototype.hasOwnProperty.call(this.entries, key)) return;
-    delete this.entries[key];
-    this.count--;
-  }
-
-  private save(): void {
+  save(): void {
     const stored: Stored = { version: this.listVersion, entries: [] };
     for (const key in this.entries) stored.entries.push(this.entries[key]);
     this.station.hal.storage.set(FILE, JSON.stringify(stored));

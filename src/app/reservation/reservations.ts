@@ -5,14 +5,18 @@
 // on connector 0 (ReserveConnectorZeroSupported) holds no connector in particular: the
 // station keeps as many connectors free as it has such reservations, and lets others
 // take a connector only while more are free. Reservations are kept in storage
-// (reservations.json), so they survive a reboot, and end at their expiryDate.
+// (reservations.json), so they survive a reboot, and end at their expiryDate. What a start
+// asks of them (allows, consume) and the expiry are resident; ReserveNow and
+// CancelReservation are the part reservation-requests.ts (src/lib/parts.ts), opened for the
+// CALL.
 import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { loadList, saveList } from '../../lib/stored-list';
-import { CancelReservationResponse, ReservationStatus } from '../../ocpp/v16/generated/types';
-export { ReservationStatus };
+import { TurnHolder } from '../../lib/turn-holder';
+import { reservationRequestsPart } from './reservation-requests-part';
+import type { ReservationRequests } from './reservation-requests';
 
 export interface Reservation {
   reservationId: number;
@@ -35,18 +39,21 @@ const FILE = 'reservations.json';
 const MAX_WAIT_MS = 86400000;
 
 export class Reservations {
-  private list: Reservation[] = [];
+  /** The reservations (ReserveNow and CancelReservation change them: reservation-requests.ts). */
+  list: Reservation[] = [];
   private timer: { cancel(): void } | null = null;
+  private readonly requests: TurnHolder<Reservations, ReservationRequests>;
 
-  constructor(private readonly station: ReservationContext) {
+  constructor(readonly station: ReservationContext) {
     station.config.addKey('ReserveConnectorZeroSupported', { value: 'true', kind: 'bool', readonly: true }); // section 9.3
     this.list = loadList<Reservation>(station.hal.storage, station.hal.log, FILE, 'reservations');
+    this.requests = new TurnHolder<Reservations, ReservationRequests>(station.hal, reservationRequestsPart, this);
   }
 
   routes(): Routes {
     return {
-      ReserveNow: { on: (p) => ({ status: this.reserve(p) }) },
-      CancelReservation: { on: (p) => ({ status: this.cancel(p.reservationId) }) },
+      ReserveNow: { on: (p) => ({ status: this.requests.open('ReserveNow').reserve(p) }) },
+      CancelReservation: { on: (p) => ({ status: this.requests.open('CancelReservation').cancel(p.reservationId) }) },
     };
   }
 
@@ -63,32 +70,6 @@ export class Reservations {
 
   all(): Reservation[] {
     return this.list.slice();
-  }
-
-  /** ReserveNow (section 5.13). */
-  reserve(p: { connectorId: number; expiryDate: string; idTag: string; parentIdTag?: string; reservationId: number }): ReservationStatus {
-    const hal = this.station.hal;
-    const expiresAt = Date.parse(p.expiryDate);
-    const status = this.decide(p.connectorId, p.reservationId, expiresAt);
-    hal.log.info('ReserveNow ' + p.reservationId + ' of connector ' + p.connectorId + ' for ' + p.idTag + ': ' + status);
-    if (status !== 'Accepted') return status;
-    this.remove(p.reservationId); // the same id again: replaced
-    const r: Reservation = { reservationId: p.reservationId, connectorId: p.connectorId, idTag: p.idTag, expiresAt };
-    if (p.parentIdTag) r.parentIdTag = p.parentIdTag;
-    this.list.push(r);
-    this.save();
-    this.mark(r.connectorId, r);
-    this.expire();
-    return 'Accepted';
-  }
-
-  /** CancelReservation (section 5.3). */
-  cancel(reservationId: number): CancelReservationResponse['status'] {
-    const r = this.remove(reservationId);
-    this.station.hal.log.info('CancelReservation ' + reservationId + ': ' + (r ? 'Accepted' : 'Rejected (no such reservation)'));
-    if (!r) return 'Rejected';
-    this.save();
-    return 'Accepted';
   }
 
   /** May this idTag (of this parent) start a transaction on the connector now? */
@@ -119,41 +100,15 @@ export class Reservations {
     return r.reservationId;
   }
 
-  // ---- state ------------------------------------------------------------------------------
+  // ---- state (also the requests') ----------------------------------------------------------
 
-  private decide(connectorId: number, reservationId: number, expiresAt: number): ReservationStatus {
-    const connectors = this.station.connectors;
-    if (isNaN(expiresAt) || expiresAt <= this.station.hal.now()) return 'Rejected';
-    if (connectorId < 0 || connectorId > connectors.length) return 'Rejected';
-    if (connectorId === 0) {
-      if (!this.station.config.getBool('ReserveConnectorZeroSupported')) return 'Rejected';
-      let operative = 0;
-      let healthy = 0;
-      for (let i = 0; i < connectors.length; i++) {
-        if (connectors[i].operative) operative++;
-        if (connectors[i].hw.error() === 'NoError') healthy++;
-      }
-      if (!healthy) return 'Faulted';
-      if (!operative) return 'Unavailable';
-      const others = this.list.filter((r) => r.connectorId === 0 && r.reservationId !== reservationId).length;
-      return this.freeConnectors() > others ? 'Accepted' : 'Occupied';
-    }
-    const c = connectors[connectorId - 1];
-    if (c.hw.error() !== 'NoError') return 'Faulted';
-    if (!c.operative) return 'Unavailable';
-    const held = this.onConnector(connectorId);
-    if (held && held.reservationId !== reservationId) return 'Occupied';
-    if (c.transaction || c.awaitingCable !== null || c.hw.plugged()) return 'Occupied';
-    return 'Accepted';
-  }
-
-  private onConnector(connectorId: number): Reservation | null {
+  onConnector(connectorId: number): Reservation | null {
     for (let i = 0; i < this.list.length; i++) if (this.list[i].connectorId === connectorId && connectorId !== 0) return this.list[i];
     return null;
   }
 
   /** Connectors (but `except`) a driver could take now and no reservation holds. */
-  private freeConnectors(except?: number): number {
+  freeConnectors(except?: number): number {
     let n = 0;
     const connectors = this.station.connectors;
     for (let i = 0; i < connectors.length; i++) {
@@ -163,7 +118,7 @@ export class Reservations {
     return n;
   }
 
-  private remove(reservationId: number): Reservation | null {
+  remove(reservationId: number): Reservation | null {
     for (let i = 0; i < this.list.length; i++) {
       if (this.list[i].reservationId !== reservationId) continue;
       const r = this.list.splice(i, 1)[0];
@@ -174,7 +129,7 @@ export class Reservations {
   }
 
   /** Shows (or clears) the reservation on its connector's status. */
-  private mark(connectorId: number, r: Reservation | null): void {
+  mark(connectorId: number, r: Reservation | null): void {
     if (connectorId === 0) return;
     const c = this.station.connectors[connectorId - 1];
     if (!c) return;
@@ -183,7 +138,7 @@ export class Reservations {
   }
 
   /** Ends the reservations whose expiryDate has passed; a timer for the next one. */
-  private expire(): void {
+  expire(): void {
     if (this.timer) this.timer.cancel();
     this.timer = null;
     const now = this.station.hal.now();
@@ -202,7 +157,7 @@ export class Reservations {
     }, Math.min(next - now, MAX_WAIT_MS));
   }
 
-  private save(): void {
+  save(): void {
     saveList(this.station.hal.storage, FILE, this.list);
   }
 }

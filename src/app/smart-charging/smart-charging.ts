@@ -13,14 +13,19 @@
 //   - the result is the lowest of these and the connector's hardware maximum.
 // Limits in W become A with the period's numberPhases (3 when absent) and the meter's
 // voltage. Profiles are kept in storage (charging-profiles.json); a TxProfile ends with
-// its transaction.
+// its transaction. SetChargingProfile's table and the evaluation that sets the limits are
+// resident; ClearChargingProfile and GetCompositeSchedule are the part
+// smart-charging-requests.ts (src/lib/parts.ts), opened for the CALL.
 import { Hal } from '../../../hal/index';
 import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { loadList, saveList } from '../../lib/stored-list';
 import { ChargingRateUnit, profileAt, convertLimit, roundLimit, checkProfile } from '../../lib/charging-schedule';
-import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose, ChargingProfileStatus, ClearChargingProfileStatus, GetCompositeScheduleResponse } from '../../ocpp/v16/generated/types';
+import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose, ChargingProfileStatus } from '../../ocpp/v16/generated/types';
+import { TurnHolder } from '../../lib/turn-holder';
+import { smartChargingRequestsPart } from './smart-charging-requests-part';
+import type { SmartChargingRequests } from './smart-charging-requests';
 
 export interface SmartChargingContext {
   readonly hal: Hal;
@@ -28,7 +33,7 @@ export interface SmartChargingContext {
   readonly connectors: Connector[];
 }
 
-interface Installed {
+export interface Installed {
   connectorId: number;
   /** Wall clock ms: the start of an Absolute schedule that gives no startSchedule. */
   installedAt: number;
@@ -36,7 +41,7 @@ interface Installed {
 }
 
 /** A connector's limit at an instant, and until when it holds. */
-interface Limit {
+export interface Limit {
   amps: number;
   phases: number;
   until: number;
@@ -48,13 +53,16 @@ const DEFAULT_PHASES = 3;
 const MAX_WAIT_MS = 86400000;
 
 export class SmartCharging {
-  private installed: Installed[] = [];
+  /** The installed profiles (ClearChargingProfile removes some: smart-charging-requests.ts). */
+  installed: Installed[] = [];
   private timer: { cancel(): void } | null = null;
   private applying = false;
   /** TxProfiles of accepted remote starts, waiting for their transaction. */
   private remoteStarts: { connectorId: number; idTag: string; profile: ChargingProfile }[] = [];
 
-  constructor(private readonly station: SmartChargingContext) {
+  private readonly requests: TurnHolder<SmartCharging, SmartChargingRequests>;
+
+  constructor(readonly station: SmartChargingContext) {
     // Section 9.4.
     station.config.addKeys({
       ChargeProfileMaxStackLevel: { value: '8', kind: 'int', readonly: true },
@@ -63,13 +71,14 @@ export class SmartCharging {
       MaxChargingProfilesInstalled: { value: '16', kind: 'int', readonly: true },
     });
     this.load();
+    this.requests = new TurnHolder<SmartCharging, SmartChargingRequests>(station.hal, smartChargingRequestsPart, this);
   }
 
   routes(): Routes {
     return {
       SetChargingProfile: { on: (p) => ({ status: this.set(p.connectorId, p.csChargingProfiles) }) },
-      ClearChargingProfile: { on: (p) => ({ status: this.clear(p) }) },
-      GetCompositeSchedule: { on: (p) => this.composite(p.connectorId, p.duration, p.chargingRateUnit) },
+      ClearChargingProfile: { on: (p) => ({ status: this.requests.open('ClearChargingProfile').clear(p) }) },
+      GetCompositeSchedule: { on: (p) => this.requests.open('GetCompositeSchedule').composite(p.connectorId, p.duration, p.chargingRateUnit) },
     };
   }
 
@@ -114,53 +123,6 @@ export class SmartCharging {
   forRemoteStart(connectorId: number, idTag: string, profile: ChargingProfile): void {
     this.remoteStarts = this.remoteStarts.filter((r) => r.connectorId !== connectorId);
     this.remoteStarts.push({ connectorId, idTag, profile });
-  }
-
-  /** ClearChargingProfile (section 5.5): 'Unknown' when no profile matched. */
-  clear(filter: { id?: number; connectorId?: number; chargingProfilePurpose?: ChargingProfilePurpose; stackLevel?: number }): ClearChargingProfileStatus {
-    const before = this.installed.length;
-    this.installed = this.installed.filter((i) => {
-      if (filter.id !== undefined) return i.profile.chargingProfileId !== filter.id; // the id alone decides
-      if (filter.connectorId !== undefined && i.connectorId !== filter.connectorId) return true;
-      if (filter.chargingProfilePurpose !== undefined && i.profile.chargingProfilePurpose !== filter.chargingProfilePurpose) return true;
-      if (filter.stackLevel !== undefined && i.profile.stackLevel !== filter.stackLevel) return true;
-      return false;
-    });
-    const removed = before - this.installed.length;
-    this.station.hal.log.info('ClearChargingProfile: ' + removed + ' profile(s) removed');
-    if (!removed) return 'Unknown';
-    this.save();
-    this.apply();
-    return 'Accepted';
-  }
-
-  /** GetCompositeSchedule (section 5.7): the limits from now for `duration` seconds. */
-  composite(connectorId: number, duration: number, unit?: ChargingRateUnit): GetCompositeScheduleResponse {
-    if (connectorId < 0 || connectorId > this.station.connectors.length || duration < 0) return { status: 'Rejected' };
-    const wanted: ChargingRateUnit = unit || 'A';
-    const start = this.station.hal.now();
-    const end = start + duration * 1000;
-    const voltage = this.voltage();
-    const maxPeriods = Math.max(1, this.station.config.getInt('ChargingScheduleMaxPeriods'));
-    const periods: { startPeriod: number; limit: number; numberPhases: number }[] = [];
-    let t = start;
-    while (t < end && periods.length <= maxPeriods) {
-      const l = this.limitAt(connectorId, t, start);
-      const limit = roundLimit(wanted === 'A' ? l.amps : convertLimit(l.amps, 'A', 'W', voltage, l.phases));
-      const startPeriod = Math.round((t - start) / 1000);
-      const last = periods[periods.length - 1];
-      if (last && last.startPeriod === startPeriod) periods.pop();
-      const previous = periods[periods.length - 1];
-      if (!previous || previous.limit !== limit || previous.numberPhases !== l.phases) periods.push({ startPeriod, limit, numberPhases: l.phases });
-      t = Math.max(l.until, t + 1000);
-    }
-    if (periods.length > maxPeriods) periods.length = maxPeriods;
-    return {
-      status: 'Accepted',
-      connectorId,
-      scheduleStart: new Date(start).toISOString(),
-      chargingSchedule: { duration, chargingRateUnit: wanted, chargingSchedulePeriod: periods },
-    };
   }
 
   /** A connector changed (transaction started or ended): its TxProfiles end with the transaction; limits follow. */
@@ -223,7 +185,7 @@ export class SmartCharging {
   // ---- combining profiles ---------------------------------------------------------------
 
   /** The limit (A) for a connector (0: the charge point) at `at`; `origin`: Relative start when no transaction. */
-  private limitAt(connectorId: number, at: number, origin: number): Limit {
+  limitAt(connectorId: number, at: number, origin: number): Limit {
     const connectors = this.station.connectors;
     let hardwareMax = 0;
     let charging = 0;
@@ -314,13 +276,18 @@ export class SmartCharging {
     return id >= 1 && id <= list.length ? list[id - 1] : null;
   }
 
-  private voltage(): number {
+  /** A limit in `unit` at `voltage`, rounded as a schedule gives it. */
+  limitIn(l: Limit, unit: ChargingRateUnit, voltage: number): number {
+    return roundLimit(unit === 'A' ? l.amps : convertLimit(l.amps, 'A', 'W', voltage, l.phases));
+  }
+
+  voltage(): number {
     const c = this.station.connectors[0];
     const v = c ? c.hw.read().voltageV : 0;
     return v > 0 ? v : 230;
   }
 
-  private save(): void {
+  save(): void {
     saveList(this.station.hal.storage, FILE, this.installed);
   }
 

@@ -228,18 +228,6 @@ function nodeAt(c: Cursor): SchemaNode {
   return object;
 }
 
-/** The properties name=node,... up to the object's '}' (or the end of an implied text), into `object`. */
-function propertiesAt(c: Cursor, object: ObjectNode): void {
-  const text = c.text;
-  while (c.at < text.length && text.charAt(c.at) !== '}') {
-    const end = text.indexOf('=', c.at);
-    const name = text.substring(c.at, end);
-    c.at = end + 1;
-    object[name] = nodeAt(c);
-    if (text.charAt(c.at) === ',') c.at++;
-  }
-}
-
 /** One action's schema of a direction, decoded. */
 function decodeSchema(compact: CompactSchemas, action: string, direction: Direction): ObjectNode {
   const text = compact.actions[action];

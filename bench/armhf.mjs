@@ -45,6 +45,10 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
     const child = spawn(command, [...before, ARMHF.binary, bundle, '--url', url, '--id', id, '--data-dir', scratch.dir, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // A station that never ends by itself (the flashed firmware) would outlive a bench that dies.
+    const orphaned = () => child.kill('SIGKILL');
+    process.once('exit', orphaned);
+    child.once('close', () => process.removeListener('exit', orphaned));
     const driven = drive().catch((err) => {
       child.kill('SIGKILL');
       throw err;

@@ -107,8 +107,9 @@ export async function chargerSession({ csms, id, hw, connectors, version = '1.6'
   const pause = (ms) =>
     new Promise((resolve, reject) => {
       if (ended()) return reject(new Error('the session was ended'));
-      const timer = setTimeout(resolve, ms);
-      if (signal) signal.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('the session was ended'))), { once: true });
+      const abort = () => (clearTimeout(timer), reject(new Error('the session was ended')));
+      const timer = setTimeout(() => (signal && signal.removeEventListener('abort', abort), resolve()), ms);
+      if (signal) signal.addEventListener('abort', abort, { once: true });
     });
   const ticker = setInterval(() => {
     if (ended()) return clearInterval(ticker);

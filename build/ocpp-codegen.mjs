@@ -19,7 +19,7 @@
 //                 [node] / [node, minItems] / [node, minItems, maxItems]  an array.
 //               They are written as compact text, one string per action (the request's and
 //               the response's schema, ';' between them), which src/ocpp/validation.ts
-//               decodes when it checks a payload: a scalar as above, an object
+//               checks a payload against where it is written: a scalar as above, an object
 //               {name=node,name!=node} ({*=,name=node} when open), an array
 //               [node,minItems,maxItems], and #7 the object node shared[7] (object nodes used
 //               more than once are written once). The properties every closed object starts
@@ -276,7 +276,7 @@ function encodeTables(data, { tag, header, enumName }) {
     ' * Per action: its request and response schema as compact text, ";" between them (see',
     ' * build/ocpp-codegen.mjs), and the object nodes they share (#index). Text, not object',
     ' * literals: one string per action in the heap instead of an object, a shape and property',
-    ' * names per node; the validator decodes the one schema it checks against. `implied`: the',
+    ' * names per node; the validator reads the one schema it checks against. `implied`: the',
     ' * properties every closed object node starts with, written once.',
     ' */',
     'export const compactSchemas: CompactSchemas = {',

@@ -1,6 +1,6 @@
 // Payload validation: an interpreter over the compact schema tables that build/ocpp-codegen.mjs
-// derives from the official OCPP JSON schemas (no code generation at run time, no eval; each
-// schema is decoded from its text when a payload is checked against it).
+// derives from the official OCPP JSON schemas (no code generation at run time, no eval; a
+// payload is checked against its schema's text where it is written, or against decoded nodes).
 // It checks type, required, enum, maxLength, additionalProperties, date-time and URI formats,
 // multipleOf, minimum / maximum of integers, minItems and maxItems, and answers with the
 // OCPP-J error a receiver sends (1.6's names; a version binding may rename them, see
@@ -42,8 +42,8 @@ export interface SchemaTable {
  * request's and the response's schema, ';' between them; a scalar node as above, an object
  * {name=node,name!=node} (open: {*=,name=node}), an array [node,minItems,maxItems], #7 the
  * object node shared[7]. A string per action holds in the heap what would otherwise be an
- * object, a shape and property names per node; a schema is decoded when a payload is checked
- * against it.
+ * object, a shape and property names per node; a payload is checked against the text where
+ * it is written (compactProtocol), or against the nodes decodeTable makes of it.
  */
 export interface CompactSchemas {
   actions: { [action: string]: string };
@@ -142,27 +142,32 @@ function checkScalar(node: string, v: unknown, path: string, enums: string[]): O
   return null;
 }
 
+/** The path of an array item (a number) or a property below `path`. */
+function pathAt(path: string, k: string | number): string {
+  return typeof k === 'number' ? path + '[' + k + ']' : path ? path + '.' + k : k;
+}
+
 /** The first violation of `node` by `v`, or null. */
 export function check(node: SchemaNode, v: unknown, path: string, enums: string[]): OcppError | null {
   if (typeof node === 'string') return node ? checkScalar(node, v, path, enums) : null;
-  const at = (k: string | number) => (typeof k === 'number' ? path + '[' + k + ']' : path ? path + '.' + k : k);
   let error: OcppError | null = null;
   if (isArray(node)) {
     if (!isArray(v)) return typeError(path, 'an array');
     if (node[1] && v.length < node[1]) return new OccurenceConstraintViolationError(path + ' needs at least ' + node[1] + ' item(s)');
     if (node[2] && v.length > node[2]) return new OccurenceConstraintViolationError(path + ' has more than ' + node[2] + ' item(s)');
-    for (let i = 0; i < v.length && !error; i++) error = check(node[0], v[i], at(i), enums);
+    for (let i = 0; i < v.length && !error; i++) error = check(node[0], v[i], pathAt(path, i), enums);
     return error;
   }
   if (!isObject(v)) return typeError(path, 'an object');
   for (const key in node) {
     const name = key.charAt(key.length - 1) === '!' ? key.slice(0, -1) : '';
-    if (name && !has(v, name)) return new OccurenceConstraintViolationError(at(name) + ' is required');
+    if (name && !has(v, name)) return new OccurenceConstraintViolationError(pathAt(path, name) + ' is required');
   }
   for (const k in v) {
     if (!has(v, k)) continue;
-    const sub = has(node, k) ? node[k] : has(node, k + '!') ? node[k + '!'] : has(node, '*') ? '' : null;
-    error = sub === null ? new PropertyConstraintViolationError(at(quote(k)) + ' is not allowed') : check(sub, v[k], at(k), enums);
+    // A name ending in '!' is no property of a schema (its '!' marks a required one).
+    const sub = has(node, k) && k.charAt(k.length - 1) !== '!' ? node[k] : has(node, k + '!') ? node[k + '!'] : has(node, '*') ? '' : null;
+    error = sub === null ? new PropertyConstraintViolationError(pathAt(path, quote(k)) + ' is not allowed') : check(sub, v[k], pathAt(path, k), enums);
     if (error) return error;
   }
   return null;
@@ -244,16 +249,87 @@ export function decodeTable(compact: CompactSchemas): SchemaTable {
   return table;
 }
 
-/** `schemaOf`: an action's schema, or null when the bundle has none for it (an unserved action). */
-function protocol(version: string, isAction: (action: string) => boolean, schemaOf: (action: string, direction: Direction) => ObjectNode | null, enums: string[], translate?: Protocol['translate']): Protocol {
+// ---- checking against the compact text where it is written, without decoding it -------------
+// The same rules and errors as check() over decoded nodes (tableProtocol's), read from the text:
+// no node objects per check (they were the peak's and, once freed, the pools' slack).
+
+/** The index just after the node written at `at` of `text` (a scalar, a #reference, an object or an array). */
+function skip(text: string, at: number): number {
+  let depth = 0;
+  for (; at < text.length; at++) {
+    const ch = text.charAt(at);
+    if (ch === '{' || ch === '[') depth++;
+    else if (depth) {
+      if ((ch === '}' || ch === ']') && !--depth) return at + 1;
+    } else if (',}];'.indexOf(ch) >= 0) return at;
+  }
+  return at;
+}
+
+/** Where the node of property `k` is written in the object node at `at` of `text`, or -1. */
+function propertyAt(text: string, at: number, k: string): number {
+  for (let p = at + 1; text.charAt(p) !== '}'; ) {
+    const eq = text.indexOf('=', p);
+    const length = eq - p - (text.charAt(eq - 1) === '!' ? 1 : 0);
+    if (length === k.length && text.substr(p, length) === k) return eq + 1;
+    p = skip(text, eq + 1);
+    if (text.charAt(p) === ',') p++;
+  }
+  return -1;
+}
+
+/** The first violation of the node written at `at` of `text` by `v`, or null (check()'s rules and errors). */
+function checkAt(compact: CompactSchemas, enums: string[], text: string, at: number, v: unknown, path: string): OcppError | null {
+  const first = text.charAt(at);
+  if (first === '#') return checkAt(compact, enums, compact.shared[+text.substring(at + 1, skip(text, at))], 0, v, path);
+  if (first === '[') {
+    if (!isArray(v)) return typeError(path, 'an array');
+    let p = skip(text, at + 1);
+    const minEnd = text.charAt(p) === ',' ? skip(text, p + 1) : p;
+    const min = minEnd > p ? +text.substring(p + 1, minEnd) : 0;
+    const max = text.charAt(minEnd) === ',' ? +text.substring(minEnd + 1, skip(text, minEnd + 1)) : 0;
+    if (min && v.length < min) return new OccurenceConstraintViolationError(path + ' needs at least ' + min + ' item(s)');
+    if (max && v.length > max) return new OccurenceConstraintViolationError(path + ' has more than ' + max + ' item(s)');
+    let error: OcppError | null = null;
+    for (let i = 0; i < v.length && !error; i++) error = checkAt(compact, enums, text, at + 1, v[i], pathAt(path, i));
+    return error;
+  }
+  if (first !== '{') {
+    const node = text.substring(at, skip(text, at));
+    return node ? checkScalar(node, v, path, enums) : null;
+  }
+  if (!isObject(v)) return typeError(path, 'an object');
+  const open = text.charAt(at + 1) === '*';
+  // A closed node's implied properties first (an object node of their own), then its own.
+  const implied = open ? '' : compact.implied || '';
+  for (let own = implied ? 0 : 1; own < 2; own++) {
+    const t = own ? text : implied;
+    for (let p = (own ? at : 0) + 1; t.charAt(p) !== '}'; ) {
+      const eq = t.indexOf('=', p);
+      if (t.charAt(eq - 1) === '!' && !has(v, t.substring(p, eq - 1))) return new OccurenceConstraintViolationError(pathAt(path, t.substring(p, eq - 1)) + ' is required');
+      p = skip(t, eq + 1);
+      if (t.charAt(p) === ',') p++;
+    }
+  }
+  for (const k in v) {
+    if (!has(v, k)) continue;
+    const inImplied = implied ? propertyAt(implied, 0, k) : -1;
+    const where = inImplied >= 0 ? inImplied : propertyAt(text, at, k);
+    const error = where >= 0 ? checkAt(compact, enums, inImplied >= 0 ? implied : text, where, v[k], pathAt(path, k)) : open ? null : new PropertyConstraintViolationError(pathAt(path, quote(k)) + ' is not allowed');
+    if (error) return error;
+  }
+  return null;
+}
+
+/** `checkOf`: a payload's first violation of the action's schema; `served`: whether the bundle has that schema. */
+function protocol(version: string, isAction: (action: string) => boolean, served: (action: string) => boolean, checkOf: (action: string, direction: Direction, payload: unknown) => OcppError | null, translate?: Protocol['translate']): Protocol {
   return {
     version,
     isAction,
     validate(action, direction, payload) {
       if (!isAction(action)) return new NotImplementedError(quote(action) + ' is not an OCPP ' + version + ' action');
-      const schema = schemaOf(action, direction);
-      if (!schema) return new NotSupportedError(action + ' is not served by this build');
-      let error = isObject(payload) ? check(schema, payload, '', enums) : new FormationViolationError('payload is not an object');
+      if (!served(action)) return new NotSupportedError(action + ' is not served by this build');
+      let error = isObject(payload) ? checkOf(action, direction, payload) : new FormationViolationError('payload is not an object');
       if (error) {
         (error as { description: string }).description = error.message = action + (direction === REQUEST ? '.req' : '.conf') + ': ' + error.description;
         if (translate) error = translate(error, false);
@@ -266,16 +342,27 @@ function protocol(version: string, isAction: (action: string) => boolean, schema
 
 /** A Protocol over tables of nodes (with the version's translate, if it has one). */
 export function tableProtocol(version: string, schemas: SchemaTable, enums: string[], translate?: Protocol['translate']): Protocol {
-  return protocol(version, (action) => has(schemas, action), (action, direction) => schemas[action][direction], enums, translate);
+  const isAction = (action: string) => has(schemas, action);
+  return protocol(version, isAction, isAction, (action, direction, payload) => check(schemas[action][direction], payload, '', enums), translate);
 }
 
 /**
- * A Protocol over compact tables (generated ones): each schema decoded when a payload is
- * checked. An action of `compact.unserved` is one of the version's without a table in this
- * bundle: every payload of it is refused NotSupported.
+ * A Protocol over compact tables (generated ones): a payload is checked against the schema's
+ * text where it is written, nothing decoded. An action of `compact.unserved` is one of the
+ * version's without a table in this bundle: every payload of it is refused NotSupported.
  */
 export function compactProtocol(version: string, compact: CompactSchemas, enums: string[], translate?: Protocol['translate']): Protocol {
   const unserved = '|' + (compact.unserved || '') + '|';
-  const isAction = (action: string) => has(compact.actions, action) || (!!action && action.indexOf('|') < 0 && unserved.indexOf('|' + action + '|') >= 0);
-  return protocol(version, isAction, (action, direction) => (has(compact.actions, action) ? decodeSchema(compact, action, direction) : null), enums, translate);
+  const served = (action: string) => has(compact.actions, action);
+  const isAction = (action: string) => served(action) || (!!action && action.indexOf('|') < 0 && unserved.indexOf('|' + action + '|') >= 0);
+  return protocol(
+    version,
+    isAction,
+    served,
+    (action, direction, payload) => {
+      const text = compact.actions[action];
+      return checkAt(compact, enums, text, direction === REQUEST ? 0 : text.indexOf(';') + 1, payload, '');
+    },
+    translate
+  );
 }

@@ -9,6 +9,7 @@ import * as v16Expanded from '../../../src/ocpp/v16/generated/schemas-expanded';
 import * as v201 from '../../../src/ocpp/v201/generated/schemas';
 import * as v201Expanded from '../../../src/ocpp/v201/generated/schemas-expanded';
 import { compactProtocol, decodeNode, decodeTable, REQUEST, RESPONSE, SchemaTable, tableProtocol } from '../../../src/ocpp/validation';
+import { translate } from '../../../src/ocpp/v201/errors';
 
 const VERSIONS = [
   { version: '1.6', compact: v16.compactSchemas, enums: v16.enums, expanded: v16Expanded.expandedSchemas, actions: 39 },
@@ -81,6 +82,11 @@ test('a protocol over the compact text judges payloads as one over the decoded t
     ['Heartbeat', RESPONSE, { currentTime: '2026-12-01T10:00:00Z' }, null],
     ['DataTransfer', REQUEST, { vendorId: 'v', data: { any: [1] } }, 'TypeConstraintViolation'],
     ['NoSuchAction', REQUEST, {}, 'NotImplemented'],
+    // a name ending in '!' is no property of a schema, whatever the '!' marks in the tables
+    ['Authorize', REQUEST, { idTag: 'T', 'idTag!': 'T' }, 'PropertyConstraintViolation'],
+    ['GetConfiguration', RESPONSE, { 'configurationKey!': [] }, 'PropertyConstraintViolation'],
+    ['GetConfiguration', RESPONSE, { configurationKey: [{ key: 'k', readonly: true, value: 'v' }], unknownKey: [] }, null],
+    ['GetConfiguration', RESPONSE, { configurationKey: [{ key: 'k', 'readonly!': true }] }, 'OccurenceConstraintViolation'],
   ];
   const compact = compactProtocol('1.6', v16.compactSchemas, v16.enums);
   const decoded = tableProtocol('1.6', v16Expanded.expandedSchemas, v16.enums);
@@ -92,6 +98,26 @@ test('a protocol over the compact text judges payloads as one over the decoded t
     assert.equal(compact.isAction(action), decoded.isAction(action), action);
   }
   assert.ok(!compact.isAction('hasOwnProperty') && !compact.isAction('toString'));
+  // 2.0.1: the text is checked where it is written, implied properties and references included
+  const cd = { vendorId: 'V', more: [1] };
+  const v201Payloads: [string, 0 | 1, unknown, string | null][] = [
+    ['Authorize', REQUEST, { idToken: { idToken: 'T', type: 'Central', customData: cd }, customData: cd }, null],
+    ['Authorize', REQUEST, { idToken: { idToken: 'T', type: 'Central', customData: { more: 1 } } }, 'OccurrenceConstraintViolation'],
+    ['Authorize', REQUEST, { idToken: { idToken: 'T', type: 'Central', 'type!': 'Central' } }, 'PropertyConstraintViolation'],
+    ['Authorize', REQUEST, { idToken: { idToken: 'T', type: 'Central', additionalInfo: [] } }, 'OccurrenceConstraintViolation'],
+    ['Authorize', REQUEST, { idToken: { idToken: 'T', type: 'Central', additionalInfo: [{ additionalIdToken: 'a', type: 'b', customData: 'x' }] } }, 'TypeConstraintViolation'],
+    ['DataTransfer', REQUEST, { vendorId: 'V', data: { any: [1, { x: null }] } }, null],
+    ['GetVariables', RESPONSE, { getVariableResult: [{ attributeStatus: 'Accepted', component: { name: 'C', evse: { id: 1, customData: cd } }, variable: { name: 'V' } }] }, null],
+    ['GetVariables', RESPONSE, { getVariableResult: [{ attributeStatus: 'Accepted', component: { name: 'C', evse: { id: 1.5 } }, variable: { name: 'V' } }] }, 'TypeConstraintViolation'],
+  ];
+  const compact201 = compactProtocol('2.0.1', v201.compactSchemas, v201.enums, translate);
+  const decoded201 = tableProtocol('2.0.1', v201Expanded.expandedSchemas, v201.enums, translate);
+  for (const [action, direction, payload, code] of v201Payloads) {
+    const a = compact201.validate(action, direction, payload);
+    const b = decoded201.validate(action, direction, payload);
+    assert.equal(a ? a.code + ': ' + a.message : 'valid', b ? b.code + ': ' + b.message : 'valid', action);
+    assert.equal(a ? a.code : null, code, action + ' ' + JSON.stringify(payload));
+  }
 });
 
 test("tables without some actions' schemas (a bundle that serves fewer): those are still actions, every payload of them NotSupported; the others checked as before", () => {

@@ -12,7 +12,7 @@ import { Routes } from '../routes';
 import { IdTagInfo } from '../core/authorization-cache';
 import { TurnHolder } from '../../lib/turn-holder';
 import { localListUpdatePart } from './local-list-update-part';
-import type { LocalListUpdate } from './local-list-update';
+import type { LocalList, LocalListEntries, LocalListUpdate } from './local-list-update';
 
 export interface LocalAuthListContext {
   readonly hal: Hal;
@@ -25,17 +25,14 @@ interface Stored {
   entries: [string, IdTagInfo][];
 }
 
-/** The list's entries by idTag in lower case (IdToken is case-insensitive), with a prefix no real key has ("#"). */
-export type LocalListEntries = { [key: string]: [string, IdTagInfo] };
-
 const FILE = 'local-auth-list.json';
 
-export class LocalAuthList {
+export class LocalAuthList implements LocalList {
   /** The list's version, its entries and their number (what an update changes: local-list-update.ts). */
   listVersion = 0;
   entries: LocalListEntries = {};
   count = 0;
-  private readonly updates: TurnHolder<LocalAuthList, LocalListUpdate>;
+  private readonly updates: TurnHolder<LocalList, LocalListUpdate>;
 
   constructor(readonly station: LocalAuthListContext) {
     // Section 9.2.
@@ -44,7 +41,7 @@ export class LocalAuthList {
       LocalAuthListMaxLength: { value: '200', kind: 'int', readonly: true },
       SendLocalListMaxLength: { value: '50', kind: 'int', readonly: true },
     });
-    this.updates = new TurnHolder<LocalAuthList, LocalListUpdate>(station.hal, localListUpdatePart, this);
+    this.updates = new TurnHolder<LocalList, LocalListUpdate>(station.hal, localListUpdatePart, this);
     const text = station.hal.storage.get(FILE);
     if (!text) return;
     try {

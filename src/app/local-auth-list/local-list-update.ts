@@ -2,14 +2,30 @@
 // (local-auth-list.ts, resident with its lookup and version). The part local-list-update-part.ts
 // (src/lib/parts.ts), opened for the CALL and let go on a later turn. Nothing changes unless
 // Accepted.
+import { Hal } from '../../../hal/index';
+import { Configuration } from '../core/configuration';
+import { IdTagInfo } from '../core/authorization-cache';
 import { AuthorizationData, UpdateStatus, UpdateType } from '../../ocpp/v16/generated/types';
-import type { LocalAuthList, LocalListEntries } from './local-auth-list';
+
+/** The list's entries by idTag in lower case (IdToken is case-insensitive), with a prefix no real key has ("#"). */
+export type LocalListEntries = { [key: string]: [string, IdTagInfo] };
+
+/** What an update changes of the local list (local-auth-list.ts's LocalAuthList). */
+export interface LocalList {
+  readonly station: { readonly hal: Hal; readonly config: Configuration };
+  readonly enabled: boolean;
+  listVersion: number;
+  entries: LocalListEntries;
+  count: number;
+  put(idTag: string, info: IdTagInfo): void;
+  save(): void;
+}
 
 export interface LocalListUpdate {
   update(listVersion: number, updateType: UpdateType, list: AuthorizationData[]): UpdateStatus;
 }
 
-export function localListUpdate(localList: LocalAuthList): LocalListUpdate {
+export function localListUpdate(localList: LocalList): LocalListUpdate {
   return {
     update: (listVersion, updateType, list) => {
       const status = apply(localList, listVersion, updateType, list);
@@ -19,7 +35,7 @@ export function localListUpdate(localList: LocalAuthList): LocalListUpdate {
   };
 }
 
-function apply(localList: LocalAuthList, listVersion: number, updateType: UpdateType, list: AuthorizationData[]): UpdateStatus {
+function apply(localList: LocalList, listVersion: number, updateType: UpdateType, list: AuthorizationData[]): UpdateStatus {
   const config = localList.station.config;
   if (!localList.enabled) return 'NotSupported';
   if (list.length > config.getInt('SendLocalListMaxLength')) return 'Failed';
@@ -51,7 +67,7 @@ function apply(localList: LocalAuthList, listVersion: number, updateType: Update
   return 'Accepted';
 }
 
-function drop(localList: LocalAuthList, idTag: string): void {
+function drop(localList: LocalList, idTag: string): void {
   const key = '#' + idTag.toLowerCase();
   if (!Object.prototype.hasOwnProperty.call(localList.entries, key)) return;
   delete localList.entries[key];

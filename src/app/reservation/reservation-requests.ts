@@ -3,14 +3,44 @@
 // part reservation-requests-part.ts (src/lib/parts.ts), opened for the CALL and let go on a
 // later turn.
 import { CancelReservationResponse, ReservationStatus, ReserveNowRequest } from '../../ocpp/v16/generated/types';
-import type { Reservation, Reservations } from './reservations';
+import { Hal } from '../../../hal/index';
+import { Configuration } from '../core/configuration';
+import { Connector } from '../core/connector';
+
+export interface Reservation {
+  reservationId: number;
+  /** 0: any connector. */
+  connectorId: number;
+  idTag: string;
+  parentIdTag?: string;
+  /** Wall clock ms. */
+  expiresAt: number;
+}
+
+export interface ReservationContext {
+  readonly hal: Hal;
+  readonly config: Configuration;
+  readonly connectors: Connector[];
+}
+
+/** What the requests use of the station's reservations (reservations.ts's Reservations). */
+export interface ReservationBook {
+  readonly station: ReservationContext;
+  list: Reservation[];
+  onConnector(connectorId: number): Reservation | null;
+  freeConnectors(except?: number): number;
+  remove(reservationId: number): Reservation | null;
+  mark(connectorId: number, r: Reservation | null): void;
+  expire(): void;
+  save(): void;
+}
 
 export interface ReservationRequests {
   reserve(p: ReserveNowRequest): ReservationStatus;
   cancel(reservationId: number): CancelReservationResponse['status'];
 }
 
-export function reservationRequests(reservations: Reservations): ReservationRequests {
+export function reservationRequests(reservations: ReservationBook): ReservationRequests {
   const station = reservations.station;
   return {
     reserve: (p) => {
@@ -38,7 +68,7 @@ export function reservationRequests(reservations: Reservations): ReservationRequ
   };
 }
 
-function decide(reservations: Reservations, connectorId: number, reservationId: number, expiresAt: number): ReservationStatus {
+function decide(reservations: ReservationBook, connectorId: number, reservationId: number, expiresAt: number): ReservationStatus {
   const { connectors, hal, config } = reservations.station;
   if (isNaN(expiresAt) || expiresAt <= hal.now()) return 'Rejected';
   if (connectorId < 0 || connectorId > connectors.length) return 'Rejected';

@@ -9,45 +9,27 @@
 // asks of them (allows, consume) and the expiry are resident; ReserveNow and
 // CancelReservation are the part reservation-requests.ts (src/lib/parts.ts), opened for the
 // CALL.
-import { Hal } from '../../../hal/index';
-import { Configuration } from '../core/configuration';
-import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { loadList, saveList } from '../../lib/stored-list';
 import { TurnHolder } from '../../lib/turn-holder';
 import { reservationRequestsPart } from './reservation-requests-part';
-import type { ReservationRequests } from './reservation-requests';
-
-export interface Reservation {
-  reservationId: number;
-  /** 0: any connector. */
-  connectorId: number;
-  idTag: string;
-  parentIdTag?: string;
-  /** Wall clock ms. */
-  expiresAt: number;
-}
-
-export interface ReservationContext {
-  readonly hal: Hal;
-  readonly config: Configuration;
-  readonly connectors: Connector[];
-}
+import type { Reservation, ReservationBook, ReservationContext, ReservationRequests } from './reservation-requests';
+export type { Reservation, ReservationContext };
 
 const FILE = 'reservations.json';
 /** Longest single timer; the expiry check runs again then. */
 const MAX_WAIT_MS = 86400000;
 
-export class Reservations {
+export class Reservations implements ReservationBook {
   /** The reservations (ReserveNow and CancelReservation change them: reservation-requests.ts). */
   list: Reservation[] = [];
   private timer: { cancel(): void } | null = null;
-  private readonly requests: TurnHolder<Reservations, ReservationRequests>;
+  private readonly requests: TurnHolder<ReservationBook, ReservationRequests>;
 
   constructor(readonly station: ReservationContext) {
     station.config.addKey('ReserveConnectorZeroSupported', { value: 'true', kind: 'bool', readonly: true }); // section 9.3
     this.list = loadList<Reservation>(station.hal.storage, station.hal.log, FILE, 'reservations');
-    this.requests = new TurnHolder<Reservations, ReservationRequests>(station.hal, reservationRequestsPart, this);
+    this.requests = new TurnHolder<ReservationBook, ReservationRequests>(station.hal, reservationRequestsPart, this);
   }
 
   routes(): Routes {

@@ -2,9 +2,42 @@
 // station's charging profiles (smart-charging.ts, resident with SetChargingProfile and the
 // evaluation that sets the limits). The part smart-charging-requests-part.ts (src/lib/parts.ts),
 // opened for the CALL and let go on a later turn.
+import { Hal } from '../../../hal/index';
+import { Configuration } from '../core/configuration';
+import { Connector } from '../core/connector';
 import type { ChargingRateUnit } from '../../lib/charging-schedule';
-import { ChargingProfilePurposeType as ChargingProfilePurpose, ClearChargingProfileStatus, GetCompositeScheduleResponse } from '../../ocpp/v16/generated/types';
-import type { SmartCharging } from './smart-charging';
+import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose, ClearChargingProfileStatus, GetCompositeScheduleResponse } from '../../ocpp/v16/generated/types';
+
+export interface SmartChargingContext {
+  readonly hal: Hal;
+  readonly config: Configuration;
+  readonly connectors: Connector[];
+}
+
+export interface Installed {
+  connectorId: number;
+  /** Wall clock ms: the start of an Absolute schedule that gives no startSchedule. */
+  installedAt: number;
+  profile: ChargingProfile;
+}
+
+/** A connector's limit at an instant, and until when it holds. */
+export interface Limit {
+  amps: number;
+  phases: number;
+  until: number;
+}
+
+/** What the requests use of the station's charging profiles (smart-charging.ts's SmartCharging). */
+export interface ChargingProfiles {
+  readonly station: SmartChargingContext;
+  installed: Installed[];
+  save(): void;
+  apply(): void;
+  limitAt(connectorId: number, at: number, origin: number): Limit;
+  voltage(): number;
+  limitIn(l: Limit, unit: ChargingRateUnit, voltage: number): number;
+}
 
 export interface SmartChargingRequests {
   /** ClearChargingProfile: 'Unknown' when no profile matched. */
@@ -13,7 +46,7 @@ export interface SmartChargingRequests {
   composite(connectorId: number, duration: number, unit?: ChargingRateUnit): GetCompositeScheduleResponse;
 }
 
-export function smartChargingRequests(smartCharging: SmartCharging): SmartChargingRequests {
+export function smartChargingRequests(smartCharging: ChargingProfiles): SmartChargingRequests {
   const station = smartCharging.station;
   return {
     clear: (filter) => {

@@ -16,8 +16,6 @@
 // its transaction. SetChargingProfile's table and the evaluation that sets the limits are
 // resident; ClearChargingProfile and GetCompositeSchedule are the part
 // smart-charging-requests.ts (src/lib/parts.ts), opened for the CALL.
-import { Hal } from '../../../hal/index';
-import { Configuration } from '../core/configuration';
 import { Connector } from '../core/connector';
 import { Routes } from '../routes';
 import { loadList, saveList } from '../../lib/stored-list';
@@ -25,34 +23,15 @@ import { ChargingRateUnit, profileAt, convertLimit, roundLimit, checkProfile } f
 import { ChargingProfile, ChargingProfilePurposeType as ChargingProfilePurpose, ChargingProfileStatus } from '../../ocpp/v16/generated/types';
 import { TurnHolder } from '../../lib/turn-holder';
 import { smartChargingRequestsPart } from './smart-charging-requests-part';
-import type { SmartChargingRequests } from './smart-charging-requests';
-
-export interface SmartChargingContext {
-  readonly hal: Hal;
-  readonly config: Configuration;
-  readonly connectors: Connector[];
-}
-
-export interface Installed {
-  connectorId: number;
-  /** Wall clock ms: the start of an Absolute schedule that gives no startSchedule. */
-  installedAt: number;
-  profile: ChargingProfile;
-}
-
-/** A connector's limit at an instant, and until when it holds. */
-export interface Limit {
-  amps: number;
-  phases: number;
-  until: number;
-}
+import type { ChargingProfiles, Installed, Limit, SmartChargingContext, SmartChargingRequests } from './smart-charging-requests';
+export type { SmartChargingContext };
 
 const FILE = 'charging-profiles.json';
 const DEFAULT_PHASES = 3;
 /** Longest single timer (host timers stop at about 24.8 days); the limit is re-evaluated then. */
 const MAX_WAIT_MS = 86400000;
 
-export class SmartCharging {
+export class SmartCharging implements ChargingProfiles {
   /** The installed profiles (ClearChargingProfile removes some: smart-charging-requests.ts). */
   installed: Installed[] = [];
   private timer: { cancel(): void } | null = null;
@@ -60,7 +39,7 @@ export class SmartCharging {
   /** TxProfiles of accepted remote starts, waiting for their transaction. */
   private remoteStarts: { connectorId: number; idTag: string; profile: ChargingProfile }[] = [];
 
-  private readonly requests: TurnHolder<SmartCharging, SmartChargingRequests>;
+  private readonly requests: TurnHolder<ChargingProfiles, SmartChargingRequests>;
 
   constructor(readonly station: SmartChargingContext) {
     // Section 9.4.
@@ -71,7 +50,7 @@ export class SmartCharging {
       MaxChargingProfilesInstalled: { value: '16', kind: 'int', readonly: true },
     });
     this.load();
-    this.requests = new TurnHolder<SmartCharging, SmartChargingRequests>(station.hal, smartChargingRequestsPart, this);
+    this.requests = new TurnHolder<ChargingProfiles, SmartChargingRequests>(station.hal, smartChargingRequestsPart, this);
   }
 
   routes(): Routes {

@@ -1323,6 +1323,16 @@ static JSValue throw_error(JSContext *ctx, const char *format, ...)
     return JS_Throw(ctx, error);
 }
 
+/* A part's section of the bundle file, read at any offset from its start (opaque: where the
+ * section starts in the file), for QuickJS (JS_ReadObjectLazy): the part's nested functions'
+ * bodies stay in the file until their first call, as the bundle's own code's do. QuickJS keeps
+ * the section's atoms (and this reader) while a function of it is unread, and lets them go
+ * once the part's functions are freed (partRelease); no file is held open in between. */
+static int part_read_at(void *opaque, size_t offset, uint8_t *buf, size_t len)
+{
+    return PT.read && PT.read(PT.where, (size_t)(uintptr_t)opaque + offset, len, (char *)buf) == 0 ? 0 : -1;
+}
+
 /* partLoad(name): the part read from the file again and evaluated; an Error saying why otherwise. */
 ABI(abi_part_load)
 {
@@ -1345,20 +1355,25 @@ ABI(abi_part_load)
     if (i == layout.count)
         return throw_error(ctx, "the bundle has no part \"%s\"", wanted);
     const part_entry *p = &layout.parts[i];
-    char *code = malloc(p->length + 1);
-    if (!code)
-        return JS_ThrowOutOfMemory(ctx);
-    if (PT.read(PT.where, p->offset, p->length, code) != 0) {
-        free(code);
+    char first;
+    if (p->length == 0 || PT.read(PT.where, p->offset, 1, &first) != 0)
         return throw_error(ctx, "part \"%s\": cannot read it from %s", p->name, PT.where);
-    }
-    code[p->length] = 0;
     JSValue function;
-    if (host_is_bytecode(code, p->length))
-        function = JS_ReadObject(ctx, (const uint8_t *)code, p->length, JS_READ_OBJ_BYTECODE);
-    else
+    if (host_is_bytecode(&first, 1)) /* read as the bundle's own code is: nested bodies at their first call */
+        function = JS_ReadObjectLazy(ctx, part_read_at, (void *)(uintptr_t)p->offset, p->length, HOST_READ_WINDOW,
+                                     JS_READ_OBJ_BYTECODE);
+    else {
+        char *code = malloc(p->length + 1);
+        if (!code)
+            return JS_ThrowOutOfMemory(ctx);
+        if (PT.read(PT.where, p->offset, p->length, code) != 0) {
+            free(code);
+            return throw_error(ctx, "part \"%s\": cannot read it from %s", p->name, PT.where);
+        }
+        code[p->length] = 0;
         function = JS_Eval(ctx, code, p->length, p->name, JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_STRIP | JS_EVAL_FLAG_COMPILE_ONLY);
-    free(code); /* QuickJS has copied what it keeps */
+        free(code); /* QuickJS has copied what it keeps */
+    }
     JSValue value = JS_IsException(function) ? function : JS_EvalFunction(ctx, function);
     if (JS_IsException(value)) {
         if (H.heap_refused)

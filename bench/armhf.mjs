@@ -194,8 +194,9 @@ export function compileArmhf(bundle, out) {
  */
 export async function measureArmhfCore({ dir }) {
   const script = join(dir, 'core-station.js');
-  // Built as a station of one's own is with --features: the validators of the actions it names only.
-  writeFileSync(script, await bundleFile('bench/core-station.ts', { minify: true, features: [CORE] }));
+  // Built as a station of one's own is with --features: the validators of the actions it names
+  // only; its log calls as codes, the dictionary beside it (and beside its bytecode).
+  await bundleFile('bench/core-station.ts', { minify: true, features: [CORE], outfile: script });
   const bytecode = compileArmhf(script, join(dir, 'core-station.qjbc'));
   const csms = new Csms({ heartbeatInterval: 300 });
   await csms.start();

@@ -16,11 +16,9 @@
 // array and about 2 bytes of hash table (4 bytes a bucket, 2 to 4 atoms a bucket).
 // Without a bundle: the flashed firmware of both versions.
 //
-// --log-codes: the bound of dictionary logging (the bundle passes a code, the host formats the
-// text from a dictionary): each bundle again with every string literal only log calls use
-// replaced by a number, its atoms and bytecode beside the bundle's; with --armhf each under
-// qemu-arm too, before and after: a simulator bundle's charging session (heap after boot,
-// peak, RAM peak), a firmware booted alone (heap and RAM after boot).
+// A minified bundle built with log codes (build/log-dictionary.mjs) holds no text of the log
+// calls the build coded: what the "log texts" class counts is the texts it left (passed-on
+// callbacks as `options.warn`, texts built before they are logged).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,8 +29,6 @@ import * as acorn from 'acorn';
 import { root, FIRMWARE, FIRMWARE_201, SIMULATOR, SIMULATOR_201, bundleFile, minifiedName } from '../build/build.mjs';
 import { builtinNames, declaredMembers, ocppNames } from '../build/mangle.mjs';
 import { binary as NATIVE_HOST, ARMHF } from '../firmware-shim/build.mjs';
-import { Csms } from '../sim/csms.mjs';
-import { compileArmhf, measureArmhf } from './armhf.mjs';
 
 /** Bytes QuickJS counts for one atom of `text` on a 32-bit target (see above). */
 export function atomBytes(text) {
@@ -157,31 +153,6 @@ function uses(code, { modules = false } = {}) {
   return { props, idents, literals };
 }
 
-/**
- * `minified` with every string literal that only log calls use (read in `readable`) replaced
- * by a number, the code a dictionary would give it: { code, texts, literals }. The line the
- * benchmark waits for ("booted (Accepted") keeps its text.
- */
-export function withLogCodes(minified, readable) {
-  const min = readFileSync(minified, 'utf8');
-  const minUses = uses(min);
-  const read = uses(readFileSync(readable, 'utf8'));
-  const codes = new Map();
-  for (const [text, contexts] of read.literals) {
-    const asKey = minUses.props.has(text) || (minUses.literals.get(text) && minUses.literals.get(text).has('key'));
-    if (contexts.size === 1 && contexts.has('log') && !asKey && !/booted/.test(text)) codes.set(text, codes.size + 1);
-  }
-  const edits = [];
-  walk(acorn.parse(min, { ecmaVersion: 5 }), (n, up) => {
-    const parent = up[up.length - 1];
-    const isKey = parent && ((parent.type === 'Property' && parent.key === n) || (parent.type === 'MemberExpression' && parent.property === n));
-    if (n.type === 'Literal' && typeof n.value === 'string' && codes.has(n.value) && !isKey) edits.push(n);
-  });
-  let code = min;
-  for (const n of edits.sort((a, b) => b.start - a.start)) code = code.slice(0, n.start) + codes.get(n.value) + code.slice(n.end);
-  return { code, texts: codes.size, literals: edits.length };
-}
-
 export const CLASSES = [
   ['ocpp', 'OCPP names (fields, actions, enum values)'],
   ['abi', 'host-ABI members'],
@@ -233,7 +204,7 @@ const KB = 1024;
 const kb = (n) => (n / KB).toFixed(1) + ' KB';
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { features: { type: 'string' }, list: { type: 'string' }, json: { type: 'boolean' }, 'log-codes': { type: 'boolean' }, armhf: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { features: { type: 'string' }, list: { type: 'string' }, json: { type: 'boolean' } } });
   const features = values.features ? values.features.split(',') : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'ocpp-atoms-bundles-'));
   try {
@@ -269,43 +240,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       }
     }
     if (values.json) console.log(JSON.stringify(results.map((r) => ({ bundle: r.bundle, classes: r.classes, atoms: r.atoms })), null, 1));
-    if (values['log-codes']) await logCodes(pairs, dir, values.armhf);
   } finally {
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/** --log-codes: each bundle beside its twin with log texts as numbers (and, --armhf, its session). */
-async function logCodes(pairs, dir, armhf) {
-  const table = (bytes) => {
-    const atoms = bytecodeAtoms(bytes);
-    return `${atoms.length} atoms ${kb(atoms.reduce((s, t) => s + atomBytes(t), 0))}, bytecode file ${kb(bytes.length)}`;
-  };
-  const twins = [];
-  for (const [minified, readable, label = minified.replace(root + '/', '')] of pairs) {
-    const { code, texts, literals } = withLogCodes(minified, readable);
-    const twin = join(dir, `log-codes-${twins.length}.min.js`);
-    writeFileSync(twin, code);
-    twins.push([label, minified, twin]);
-    console.log(`${label} with its ${texts} log-only texts as numbers (${literals} literals): ${table(compile(minified))} -> ${table(compile(twin))}`);
-  }
-  if (!armhf) return;
-  const csms = new Csms({ heartbeatInterval: 300 });
-  await csms.start();
-  try {
-    for (const [label, ...bundles] of twins) {
-      // A firmware has no EV to charge: booted alone, the figures after boot only.
-      const session = /simulator/.test(label);
-      const m = [];
-      for (const [i, bundle] of bundles.entries()) {
-        const bytecode = compileArmhf(bundle, join(dir, `armhf-${i}.qjbc`));
-        m.push(await measureArmhf({ url: csms.url, bundle: bytecode, id: `ATOMS-LOG-CODES-${i}`, ...(session ? {} : { args: ['--connectors', '2'], untilBoot: true }) }));
-      }
-      const figures = (r) => (session ? `${kb(r.afterBoot.used)} / ${kb(r.sessionPeak)} / ${kb(r.nativePeak)}` : `${kb(r.afterBoot.used)} / ${kb(r.nativeAfterBoot)}`) + ` (atoms ${kb(r.afterBoot.atoms)}, bytecode ${kb(r.afterBoot.bytecode)})`;
-      const what = session ? 'session, heap after boot / peak / RAM peak' : 'heap / RAM after boot';
-      console.log(`armhf, ${label}'s ${what}: ${figures(m[0])} -> ${figures(m[1])}`);
-    }
-  } finally {
-    await csms.stop();
   }
 }

@@ -11,7 +11,7 @@ import { join, relative, sep } from 'node:path';
  * output, bench/results.json the benchmark's: neither is an input).
  */
 export const INPUT_DIRS = ['src', 'hal', 'build', 'examples', 'bench', 'test/quickjs', 'test/lib', 'test/fixtures'];
-export const INPUT_FILES = ['tsconfig.json', 'package.json', 'package-lock.json'];
+export const INPUT_FILES = ['tsconfig.json', 'package.json', 'package-lock.json', 'sim/log-dictionary.mjs'];
 const SKIP = [join('src', 'ocpp', 'v16', 'generated'), join('src', 'ocpp', 'v201', 'generated'), join('bench', 'results.json')];
 
 /** sha256 over every input file's path and content, in a stable order. */

@@ -7,7 +7,6 @@
 //   node build/build.mjs --features core,remote-trigger    leave the other features out (build/features.mjs)
 //   node build/build.mjs --config my-build.json            the same options from a file: {"entry", "out", "features"}
 //   import { build, bundleFile }    used by the test runner and the benchmark
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
@@ -20,6 +19,7 @@ import { inputsFingerprint } from './build-inputs.mjs';
 import { mangleableNames, mangleRegExp } from './mangle.mjs';
 import { buildFeatures, featuresPlugin, isStation201, leftOutModules, namedActions, noTablesPlugin, parseFeatures, schemasPlugin, stationsOf } from './features.mjs';
 import { halMembers as membersOfHal, halMembersPlugin, unnamedHalMembers } from './hal-members.mjs';
+import { codedDictionary, codedDir, compileProject, writeDictionaryBeside } from './log-dictionary.mjs';
 import { checkPart, partExpression, partOptions, partStubsPlugin, readParts, usedParts, withParts } from './parts.mjs';
 import * as v16 from './gen-ocpp16.mjs';
 import * as v201 from './gen-ocpp201.mjs';
@@ -53,23 +53,14 @@ export function minifiedName(out) {
   return out.replace(/(\.js)?$/, '.min.js');
 }
 
-function runTsc(project, tscDir) {
-  const tsc = require.resolve('typescript/bin/tsc');
-  const r = spawnSync(process.execPath, [tsc, '-p', project, '--outDir', tscDir], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error('tsc failed');
-}
-
 /**
  * tsc: type-check everything that runs in QuickJS (tsconfig.json) and emit ES5 modules to
  * `tscDir`; an entry outside tsconfig.json's folders is compiled too, with the same options.
+ * The same program is emitted a second time with log codes (build/log-dictionary.mjs), for the
+ * minified bundles.
  */
 function compile(entry, tscDir) {
-  runTsc(join(root, 'tsconfig.json'), tscDir);
-  if (existsSync(tscOutput(entry, tscDir))) return;
-  const project = join(root, '.build', 'tsconfig.entry.json');
-  mkdirSync(dirname(project), { recursive: true });
-  writeFileSync(project, JSON.stringify({ extends: '../tsconfig.json', files: [join('..', entry)], include: [] }, null, 2));
-  runTsc(project, tscDir);
+  return compileProject(root, tscDir, [entry]);
 }
 
 /** Where tsc puts the ES5 module of a source file (path relative to the repo). */
@@ -144,8 +135,14 @@ function bundleOptions(entry, minify, tscDir, features, tables = []) {
  * the actions its code names, 'station' only those when it is a 2.0.1 station or is built
  * with `features` (what a build of an entry does). `stations`: an array that gets, with
  * `features`, the stations the bundle holds with the features each left out (stationsOf).
+ * `logCodes` (default: a minified bundle written to `outfile`): its log calls as codes, the
+ * dictionary written beside `outfile` (build/log-dictionary.mjs).
  */
-export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false, stations, parts = false } = {}) {
+export async function bundleFile(entry, { minify = false, outfile, tscDir = tscOut, features, served201 = false, stations, parts = false, logCodes = minify && !!outfile } = {}) {
+  // From the emit with log codes beside tscDir; where there is none (a folder of tsc's output
+  // alone), with the texts.
+  const dictionary = logCodes ? codedDictionary(tscDir) : null;
+  if (dictionary) tscDir = codedDir(tscDir);
   const tables = await servedTables(entry, tscDir, features, served201);
   const options = bundleOptions(entry, minify, tscDir, features, [...tables, ...(await halMembers(entry, tscDir, features, tables))]);
   if (parts) {
@@ -165,6 +162,7 @@ export async function bundleFile(entry, { minify = false, outfile, tscDir = tscO
   if (outfile) {
     mkdirSync(dirname(outfile), { recursive: true });
     writeFileSync(outfile, code);
+    if (dictionary) writeDictionaryBeside(outfile, dictionary);
   }
   return code;
 }

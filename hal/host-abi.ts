@@ -71,6 +71,27 @@ export interface HostABI {
   /** One log line. level: 10 debug, 20 info, 30 warning, 40 error (Python logging's). */
   log(level: number, text: string): void;
 
+  // ---- optional members (log codes; detected with `typeof`, a host may lack them) -----------
+  // A minified bundle built with log codes does not hold its log texts: the build writes them
+  // into a dictionary file beside the bundle (README, "Log dictionary"), and a log call passes
+  // the code of its text and its arguments, each already turned into text by the bundle (as
+  // `+` does). A host without logCode gets the raw line through log() instead.
+
+  /**
+   * Optional. One log line given as the code of its text in the dictionary `logDictionary`
+   * names, and the arguments its places take, as text: the host writes the same line log()
+   * would have got. A host without that dictionary (none, or another build's), or whose
+   * dictionary has no such code or another number of places, writes the raw line:
+   * `log#<code>` and each argument as a JSON string, space-separated (`log#17 "CP-1" "3"`).
+   */
+  logCode?(level: number, code: number, ...args: string[]): void;
+  /**
+   * Written by the bundle, not the host (optional): the id of the log dictionary the bundle
+   * was built with (the first field of the dictionary file's first line), set before its first
+   * logCode call.
+   */
+  logDictionary?: string;
+
   /** Wall clock, milliseconds since 1970-01-01 UTC (may jump when the clock is set). */
   now(): number;
   /** Monotonic clock in milliseconds (never jumps; origin unspecified). */

@@ -25,6 +25,19 @@ export interface HalCrypto {
   verifyChain(chain: string, trusted: string, keyId?: string): string | null;
 }
 
+/**
+ * The id of the log dictionary of a bundle built with log codes (build/log-dictionary.mjs sets it
+ * in the code it bundles); "" in a bundle that keeps its log texts.
+ */
+const LOG_DICTIONARY = '';
+
+/** A coded log line as a host without logCode gets it: `log#<code>` and each argument as JSON text (HostABI.logCode). */
+function rawLogLine(args: Array<number | string>): string {
+  let line = 'log#' + args[1];
+  for (let i = 2; i < args.length; i++) line += ' ' + JSON.stringify(args[i]);
+  return line;
+}
+
 export type LogLevel = 'debug' | 'info' | 'warning' | 'error';
 const LEVELS: { [k: string]: number } = { debug: 10, info: 20, warning: 30, error: 40 };
 
@@ -123,9 +136,18 @@ export function createHal(host: HostABI): Hal {
   const settings = parseSettings(host.config());
   if (settings.logLevel) minLevel = LEVELS[settings.logLevel] || 20;
 
+  // A minified bundle built with log codes (build/log-dictionary.mjs) calls a member with the
+  // code of its text and the arguments its places take instead of the text; they are turned
+  // into text here, as `+` would have, and only when the line is written.
+  if (LOG_DICTIONARY) host.logDictionary = LOG_DICTIONARY;
   function logAt(level: number) {
-    return function (text: string) {
-      if (level >= minLevel) host.log(level, text);
+    return function (text: string | number) {
+      if (level < minLevel) return;
+      if (typeof text !== 'number') return host.log(level, text);
+      const args: Array<number | string> = [level, text];
+      for (let i = 1; i < arguments.length; i++) args.push('' + arguments[i]);
+      if (typeof host.logCode === 'function') host.logCode.apply(host, args as [number, number, ...string[]]);
+      else host.log(level, rawLogLine(args));
     };
   }
   const log: Logger = { debug: logAt(10), info: logAt(20), warning: logAt(30), error: logAt(40) };

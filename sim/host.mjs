@@ -11,7 +11,7 @@
 import { EventEmitter } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,7 @@ import { StationFiles, folderNameOf } from './files.mjs';
 import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
 import { heapInUse } from './quickjs-memory.mjs';
 import { mainSection, readParts } from './bundle-parts.mjs';
+import { dictionaryPath, formatLogCode, parseDictionary } from './log-dictionary.mjs';
 import { StateFolder, hardwareTexts, simulatedCharger } from './hardware.mjs';
 
 export { heapInUse, memoryUsage } from './quickjs-memory.mjs';
@@ -173,6 +174,16 @@ class GuestRuntime {
     this.#settle();
   }
 
+  #bundleLog(level, line) {
+    if (level >= LOG_LEVELS.error) this.lastError = line;
+    this.hooks.log(level, line, 'bundle');
+  }
+
+  /** The id of the log dictionary the bundle was built with (ocppHost.logDictionary), or "". */
+  #logDictionaryId() {
+    return this.ctx.getProp(this.ctx.global, 'ocppHost').consume((host) => this.ctx.getProp(host, 'logDictionary').consume((h) => (this.ctx.typeof(h) === 'string' ? this.ctx.getString(h) : '')));
+  }
+
   /** The settings keys the bundle said it acts on (ocppHost.settingsHonoured), or null. */
   #declaredSettings() {
     if (this.disposed) return null;
@@ -268,11 +279,10 @@ class GuestRuntime {
       if (ctx.typeof(h) !== 'function') throw new TypeError(`${what} must be a function`);
     };
     return {
-      log: (level, text) => {
-        const line = str(text);
-        if (num(level) >= LOG_LEVELS.error) this.lastError = line;
-        this.hooks.log(num(level), line, 'bundle');
-      },
+      log: (level, text) => this.#bundleLog(num(level), str(text)),
+      // Optional member (log codes): the line from the bundle's log dictionary when it is the
+      // one the bundle names (ocppHost.logDictionary), else the raw line.
+      logCode: (level, code, ...args) => this.#bundleLog(num(level), formatLogCode(this.hooks.logDictionary(), this.#logDictionaryId(), num(code), args.map(str))),
       now: () => ctx.newNumber(Date.now()),
       ticks: () => ctx.newNumber(performance.now()),
       timerStart: (ms, callback) => {
@@ -826,13 +836,15 @@ export class SimulatedStation extends EventEmitter {
   /** The hardware backend (StateFolder or the charger) and the members' texts over it, or null. */
   #hardware = null;
   #hardwareTexts = null;
+  /** The bundle's log dictionary (#logDictionary): undefined until read, null without one. */
+  #dictionary = undefined;
 
   /**
    * @param {object} options
    * @param {object} options.settings  the station's settings (hal/settings.ts); `id` required
    * @param {string} [options.dataDir] files go to <dataDir>/<id>/ (default ./sim-data)
    * @param {number} [options.heapLimit] QuickJS heap limit in bytes (default 1 MiB)
-   * @param {string | { code: string, filename?: string }} [options.bundle] a file, or the code itself; default dist/simulator.min.js (the flashed station on the simulated charger)
+   * @param {string | { code: string, filename?: string, logDictionary?: string }} [options.bundle] a file (its log dictionary, if any, the .logdict file beside it), or the code itself (and its log dictionary's text); default dist/simulator.min.js (the flashed station on the simulated charger)
    * @param {'debug'|'info'|'warning'|'error'} [options.logLevel] default settings.logLevel or 'info'
    * @param {number} [options.watchdogMs] longest one callback may run (default 10 s)
    * @param {number} [options.memorySampleMs] heap sample at most this often (default 0: after
@@ -1017,6 +1029,7 @@ export class SimulatedStation extends EventEmitter {
       memorySampleMs: this.memorySampleMs,
       hooks: {
         log: (level, text, source) => this.#log(level, text, source),
+        logDictionary: () => this.#logDictionary(),
         frame: (direction, socket, text) => this.#frame(direction, socket, text),
         ended: (end) => this.#ended(runtime, end),
         changed: () => this.emit('changed'),
@@ -1104,6 +1117,22 @@ export class SimulatedStation extends EventEmitter {
     await transferHttp('PUT', url, { ca: this.settings.ca, body: Buffer.from(data, 'utf8') });
     this.#log(LOG_LEVELS.info, `diagnostics uploaded to ${url} (${Buffer.byteLength(data)} bytes)`, 'host');
     return {};
+  }
+
+  /**
+   * The log dictionary of the bundle the station was started with (sim/log-dictionary.mjs): the
+   * file beside it, or a bundle object's `logDictionary` text; where there is none, the file
+   * OCPP_LOG_DICTIONARY names; null without one. Read once.
+   */
+  #logDictionary() {
+    if (this.#dictionary === undefined) {
+      const beside = typeof this.bundle === 'string' ? dictionaryPath(this.bundle) : null;
+      let text = typeof this.bundle === 'string' ? null : this.bundle.logDictionary || null;
+      if (beside && existsSync(beside)) text = readFileSync(beside, 'utf8');
+      else if (text === null && process.env.OCPP_LOG_DICTIONARY && existsSync(process.env.OCPP_LOG_DICTIONARY)) text = readFileSync(process.env.OCPP_LOG_DICTIONARY, 'utf8');
+      this.#dictionary = text === null ? null : parseDictionary(text);
+    }
+    return this.#dictionary;
   }
 
   #bundleSource() {

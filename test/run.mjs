@@ -87,6 +87,9 @@ async function runNode(list) {
   for await (const _ of stream);
 }
 
+// The log dictionary of the build (dist/), for the hosts of a test that runs a copy of a
+// minified bundle without its own beside it (sim/log-dictionary.mjs).
+process.env.OCPP_LOG_DICTIONARY ??= join(root, 'dist', 'firmware.min.logdict');
 const quickjsFiles = files.length ? files.filter((f) => f.endsWith('.ts')) : find('test/quickjs', '.test.ts');
 const nodeFiles = files.length ? files.filter((f) => f.endsWith('.mjs')) : find('test/node', '.test.mjs');
 // The native hosts build meanwhile (test/prebuild-native.mjs), when a Node-side test needs them.

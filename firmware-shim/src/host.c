@@ -20,6 +20,7 @@
 #include "port.h"
 #include "members.h" /* pending calls; the members themselves only with OCPP_HOST_MEMBERS */
 #include "hardware.h" /* the charger's IO members, where the port has IO */
+#include "json_text.h" /* the raw line of a log code */
 
 #include <errno.h>
 #include <stdarg.h>
@@ -835,6 +836,156 @@ ABI(abi_log)
     return JS_UNDEFINED;
 }
 
+/* ---- log codes (the optional member logCode) ------------------------------------------ */
+
+/*
+ * A bundle built with log codes passes the code of its text and the arguments as text; the text
+ * is a line of the log dictionary beside the bundle (sim/log-dictionary.mjs describes the file):
+ *     //@ocpp-log-dictionary <id> <count>
+ *     <text of code 1>  ...  (`{}` an argument's place; `\{`, `\\`, `\n`, `\r` escapes)
+ * The file is read through the port's range reader, as the parts are (on a module: from flash):
+ * once for the offsets of its lines (4 bytes a code on the C heap), then one line per log call.
+ * A dictionary other than the one the bundle names (ocppHost.logDictionary), none, a code it
+ * lacks or another number of places: the raw line, `log#<code>` and each argument as JSON.
+ */
+#define LOG_DICTIONARY_HEADER "//@ocpp-log-dictionary "
+
+static struct {
+    host_bundle_reader read;
+    char where[512];
+    size_t size;
+    bool indexed;     /* the file was read for its offsets (once) */
+    char id[40];      /* its id; "" when there is none or it is not a dictionary */
+    uint32_t *starts; /* where the text of code i+1 starts; starts[count]: the file's end */
+    int count;
+} LD;
+
+void host_log_dictionary_source(host_bundle_reader read, const char *where, size_t size)
+{
+    free(LD.starts);
+    memset(&LD, 0, sizeof LD);
+    LD.read = read;
+    LD.size = size;
+    snprintf(LD.where, sizeof LD.where, "%s", where ? where : "");
+}
+
+/* The dictionary's id and the offsets of its lines, read once; false when it has none. */
+static bool log_dictionary_index(void)
+{
+    if (LD.indexed)
+        return LD.id[0] != 0;
+    LD.indexed = true;
+    char chunk[512];
+    size_t header = strlen(LOG_DICTIONARY_HEADER);
+    size_t n = LD.size < sizeof chunk - 1 ? LD.size : sizeof chunk - 1;
+    if (!LD.read || n <= header || LD.read(LD.where, 0, n, chunk) != 0)
+        return false;
+    chunk[n] = 0;
+    char *nl = strchr(chunk, '\n'), id[40];
+    int count = 0, used = 0;
+    if (!nl || memcmp(chunk, LOG_DICTIONARY_HEADER, header) != 0 ||
+        sscanf(chunk + header, "%39[0-9a-f] %d%n", id, &count, &used) != 2 || chunk + header + used != nl ||
+        count < 0 || LD.size > UINT32_MAX)
+        return false;
+    uint32_t *starts = malloc(((size_t)count + 1) * sizeof *starts);
+    if (!starts)
+        return false;
+    int lines = 0;
+    starts[0] = (uint32_t)(nl + 1 - chunk);
+    for (size_t at = starts[0]; at < LD.size && lines <= count; at += n) {
+        n = LD.size - at < sizeof chunk ? LD.size - at : sizeof chunk;
+        if (LD.read(LD.where, at, n, chunk) != 0)
+            break;
+        for (size_t i = 0; i < n && lines <= count; i++)
+            if (chunk[i] == '\n' && ++lines <= count)
+                starts[lines] = (uint32_t)(at + i + 1);
+    }
+    if (lines != count || starts[count] != LD.size) {
+        free(starts);
+        return false;
+    }
+    LD.starts = starts;
+    LD.count = count;
+    snprintf(LD.id, sizeof LD.id, "%s", id);
+    return true;
+}
+
+/* The line of `code` with its arguments into `b`; false when the dictionary cannot give it. */
+static bool log_dictionary_line(text_buffer *b, const char *id, int code, int argc, const char **args)
+{
+    if (!log_dictionary_index() || strcmp(id, LD.id) != 0 || code < 1 || code > LD.count)
+        return false;
+    size_t at = LD.starts[code - 1], length = LD.starts[code] - at - 1;
+    char *text = malloc(length + 1);
+    if (!text || LD.read(LD.where, at, length, text) != 0) {
+        free(text);
+        return false;
+    }
+    int places = 0;
+    bool ok = true;
+    for (size_t i = 0; i < length && ok; i++) {
+        char c = text[i];
+        if (c == '\\' && i + 1 < length) {
+            char e = text[++i];
+            c = e == 'n' ? '\n' : e == 'r' ? '\r' : e;
+            ok = e == 'n' || e == 'r' || e == '\\' || e == '{';
+            put(b, &c, 1);
+        } else if (c == '{' && i + 1 < length && text[i + 1] == '}') {
+            i++;
+            if (places < argc)
+                puts_(b, args[places]);
+            places++;
+        } else {
+            ok = c != '\\' && c != '{';
+            put(b, &c, 1);
+        }
+    }
+    free(text);
+    return ok && places == argc;
+}
+
+ABI(abi_log_code)
+{
+    int32_t level, code;
+    if (argc < 2 || JS_ToInt32(ctx, &level, argv[0]) || JS_ToInt32(ctx, &code, argv[1]))
+        return JS_EXCEPTION;
+    if (level < H.config.log_level)
+        return JS_UNDEFINED;
+    enum { ARGS_MAX = 32 };
+    const char *args[ARGS_MAX];
+    int n = 0;
+    JSValue failed = JS_UNDEFINED;
+    for (; n < argc - 2 && n < ARGS_MAX; n++)
+        if (!(args[n] = JS_ToCString(ctx, argv[n + 2]))) {
+            failed = JS_EXCEPTION;
+            break;
+        }
+    JSValue named = JS_GetPropertyStr(ctx, this_val, "logDictionary");
+    const char *id = JS_IsString(named) ? JS_ToCString(ctx, named) : NULL;
+    JS_FreeValue(ctx, named);
+    if (JS_IsUndefined(failed)) {
+        text_buffer b = { 0 };
+        if (!log_dictionary_line(&b, id ? id : "", code, n, args)) {
+            b.len = 0;
+            char head[24];
+            snprintf(head, sizeof head, "log#%d", (int)code);
+            puts_(&b, head);
+            for (int i = 0; i < n; i++) {
+                puts_(&b, " ");
+                put_json_string(&b, args[i]);
+            }
+        }
+        if (!b.failed)
+            port_log(level, "bundle", b.text ? b.text : "");
+        free(b.text);
+    }
+    if (id)
+        JS_FreeCString(ctx, id);
+    for (int i = 0; i < n; i++)
+        JS_FreeCString(ctx, args[i]);
+    return failed;
+}
+
 ABI(abi_now) { return JS_NewFloat64(ctx, port_now_ms()); }
 ABI(abi_ticks) { return JS_NewFloat64(ctx, port_ticks_ms()); }
 
@@ -1194,6 +1345,7 @@ ABI(abi_part_release);
 static const JSCFunctionListEntry abi_functions[] = {
     JS_PROP_INT32_DEF("abi", 1, JS_PROP_ENUMERABLE),
     JS_CFUNC_DEF("log", 2, abi_log),
+    JS_CFUNC_DEF("logCode", 2, abi_log_code),
     JS_CFUNC_DEF("now", 0, abi_now),
     JS_CFUNC_DEF("ticks", 0, abi_ticks),
     JS_CFUNC_DEF("timerStart", 2, abi_timer_start),

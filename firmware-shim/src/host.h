@@ -78,6 +78,9 @@ char *host_compile(const char *code, size_t length, const char *filename, size_t
  * them (its parts' requests get a CALLERROR). */
 typedef int (*host_bundle_reader)(const char *where, size_t offset, size_t length, char *out);
 void host_bundle_source(host_bundle_reader read, const char *where);
+/* The log dictionary of the bundle (`size` bytes of `where`, read through `read`; size 0: none),
+ * for the optional member logCode. Set once, before the first boot. */
+void host_log_dictionary_source(host_bundle_reader read, const char *where, size_t size);
 bool host_is_bytecode(const char *data, size_t length);
 host_state_t host_state(void);
 /* Ends the station from outside (a signal): frees the runtime, closes its sockets. */

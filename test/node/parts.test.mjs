@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { root, FIRMWARE, SIMULATOR, bundleFile, minifiedName } from '../../build/build.mjs';
 import { readParts, mainSection } from '../../sim/bundle-parts.mjs';
 import { PARTS_MAX, withParts } from '../../build/parts.mjs';
+import { dictionaryPath, loggedTexts, parseDictionary } from '../../sim/log-dictionary.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost, hostBinary, makeTestPki } from '../../firmware-shim/testing.mjs';
 import { stationTests, within } from './lib/stations.mjs';
@@ -90,6 +91,10 @@ async function getDiagnostics(id) {
   return answer.fileName;
 }
 
+const dictionary = parseDictionary(readFileSync(dictionaryPath(FLASHED), 'utf8'));
+/** A section of a minified bundle and the texts of the log codes it calls (its log dictionary's: build/log-dictionary.mjs). */
+const withLogTexts = (code) => code + '\n' + loggedTexts(code, dictionary).join('\n');
+
 /** The CALLERROR a CALL got: { code, description }, or the answer when it was none. */
 async function callError(id, action, payload) {
   try {
@@ -104,17 +109,17 @@ test('the flashed bundles carry the Firmware Management flows and the security e
     const bytes = readFileSync(join(root, minifiedName(out)));
     const layout = readParts(bytes);
     assert.ok(layout && layout.parts.firmware && layout.parts.diagnostics, `${minifiedName(out)} has the parts firmware and diagnostics`);
-    const main = mainSection(bytes).toString('utf8');
+    const main = withLogTexts(mainSection(bytes).toString('utf8'));
     const section = (name) => {
       const [o, l] = layout.parts[name];
-      return bytes.subarray(o, o + l).toString('utf8');
+      return withLogTexts(bytes.subarray(o, o + l).toString('utf8'));
     };
     // The flows' log texts are their parts', not the resident code's: a part each, so a GetDiagnostics loads no update code.
     const update = section('firmware');
     const diagnostics = section('diagnostics');
     assert.ok(update.includes('firmware: downloading ') && !main.includes('firmware: downloading ') && !diagnostics.includes('firmware: downloading '), 'the download flow is in the part firmware only');
     assert.ok(diagnostics.includes('diagnostics uploaded as ') && !main.includes('diagnostics uploaded as ') && !update.includes('diagnostics uploaded as '), 'the upload is in the part diagnostics only');
-    assert.ok(main.length + update.length + diagnostics.length < bytes.length);
+    assert.ok(mainSection(bytes).length + layout.parts.firmware[1] + layout.parts.diagnostics[1] < bytes.length);
     // The security extension's transfers (SignedUpdateFirmware, GetLog) are a part each, and the
     // transfer flow they and the firmware flows run on one more (loaded once for all of them).
     assert.ok(section('security-log').includes('no security log is kept') && !main.includes('no security log is kept'), 'the log upload is in its part only');

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { root, FIRMWARE_201, SIMULATOR_201, minifiedName } from '../../build/build.mjs';
 import { readParts, mainSection } from '../../sim/bundle-parts.mjs';
+import { dictionaryPath, loggedTexts, parseDictionary } from '../../sim/log-dictionary.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { stationTests, within } from './lib/stations.mjs';
@@ -88,8 +89,11 @@ test('the flashed 2.0.1 bundles carry the update\'s and the upload\'s flows, the
     const bytes = readFileSync(join(root, minifiedName(out)));
     const layout = readParts(bytes);
     assert.ok(layout && ['firmware-201', 'log-upload-201', 'transfer', 'reports-201', 'certificates-201'].every((name) => layout.parts[name]), `${minifiedName(out)} has the five parts`);
-    const main = mainSection(bytes).toString('utf8');
-    const part = (name) => bytes.subarray(layout.parts[name][0], layout.parts[name][0] + layout.parts[name][1]).toString('utf8');
+    // A section and the texts of the log codes it calls (the bundle's log dictionary: build/log-dictionary.mjs).
+    const dictionary = parseDictionary(readFileSync(dictionaryPath(join(root, minifiedName(out))), 'utf8'));
+    const withLogTexts = (code) => code + '\n' + loggedTexts(code, dictionary).join('\n');
+    const main = withLogTexts(mainSection(bytes).toString('utf8'));
+    const part = (name) => withLogTexts(bytes.subarray(layout.parts[name][0], layout.parts[name][0] + layout.parts[name][1]).toString('utf8'));
     // Each flow's log texts are its part's, not the resident code's.
     assert.ok(part('firmware-201').includes('installed; restarting into it') && !main.includes('installed; restarting into it'), 'the update flow is in its part only');
     assert.ok(part('log-upload-201').includes('log uploaded as ') && !main.includes('log uploaded as '), 'the upload flow is in its part only');

@@ -80,6 +80,36 @@ test('log levels filter below the configured level', () => {
   ]);
 });
 
+// A bundle built with log codes calls a logger member with the code of its text and the
+// arguments its places take (build/log-dictionary.mjs); the HAL turns them into text as `+` does.
+type CodedLog = (code: number, ...args: unknown[]) => void;
+
+test('log codes: the arguments as text to the host\'s logCode, filtered by level like texts', () => {
+  const host = new FakeHost({ config: { logLevel: 'info' } });
+  const coded: unknown[][] = [];
+  (host as any).logCode = function (this: unknown, ...args: unknown[]) {
+    assert.equal(this, host, 'called as a method of the host');
+    coded.push(args);
+  };
+  const hal = createHal(host);
+  (hal.log.info as unknown as CodedLog)(17, 2, { toString: () => 'OBJ' }, null, undefined, true, ['a', 'b']);
+  (hal.log.debug as unknown as CodedLog)(18, 'hidden');
+  (hal.log.error as unknown as CodedLog)(19);
+  hal.log.warning('a text as ever');
+  assert.deepEqual(coded, [
+    [20, 17, '2', 'OBJ', 'null', 'undefined', 'true', 'a,b'],
+    [40, 19],
+  ]);
+  assert.deepEqual(host.logs, [{ level: 30, text: 'a text as ever' }]);
+});
+
+test('log codes on a host without logCode: the raw line through log()', () => {
+  const host = new FakeHost();
+  const hal = createHal(host);
+  (hal.log.warning as unknown as CodedLog)(17, 'CP-1', 3, 'say "hi"\n');
+  assert.deepEqual(host.logs, [{ level: 30, text: 'log#17 "CP-1" "3" "say \\"hi\\"\\n"' }]);
+});
+
 test('startTask runs the function with its arguments on the loop, not inline', async () => {
   const hal = createHal(new FakeHost());
   const got: string[] = [];

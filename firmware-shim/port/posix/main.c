@@ -15,6 +15,7 @@
 #endif
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -134,6 +135,49 @@ static bool boot_bundle(const char *bundle)
 }
 
 
+/* The log dictionary of a bundle file (sim/log-dictionary.mjs): its name without .js or .qjbc,
+ * and .logdict. */
+static void dictionary_path(const char *bundle, char *out, size_t size)
+{
+    size_t n = strlen(bundle);
+    if (n > 3 && strcmp(bundle + n - 3, ".js") == 0)
+        n -= 3;
+    else if (n > 5 && strcmp(bundle + n - 5, ".qjbc") == 0)
+        n -= 5;
+    snprintf(out, size, "%.*s.logdict", (int)n, bundle);
+}
+
+/* The bundle's log dictionary, for logCode: the file beside it, or where there is none the one
+ * OCPP_LOG_DICTIONARY names; read as the lines are needed. */
+static void log_dictionary_setup(const char *bundle)
+{
+    static char path[PATH_MAX];
+    struct stat st;
+    dictionary_path(bundle, path, sizeof path);
+    const char *named = getenv("OCPP_LOG_DICTIONARY");
+    if (stat(path, &st) != 0 && named && *named && stat(named, &st) == 0)
+        snprintf(path, sizeof path, "%s", named);
+    host_log_dictionary_source(posix_read_range, path, stat(path, &st) == 0 ? (size_t)st.st_size : 0);
+}
+
+/* --compile takes the bundle's log dictionary along: beside the bytecode, under its name. */
+static bool copy_dictionary(const char *bundle, const char *bytecode)
+{
+    char from[PATH_MAX], to[PATH_MAX];
+    dictionary_path(bundle, from, sizeof from);
+    dictionary_path(bytecode, to, sizeof to);
+    size_t length;
+    char *text = posix_read_file(from, &length);
+    if (!text)
+        return errno == ENOENT;
+    FILE *out = fopen(to, "wb");
+    bool written = out && fwrite(text, 1, length, out) == length;
+    if (out && fclose(out) != 0)
+        written = false;
+    free(text);
+    return written;
+}
+
 /* --compile: the bytecode a module boots from without parsing (host_compile). */
 static int compile_bundle(const cli_options *o, char *code, size_t length)
 {
@@ -150,6 +194,10 @@ static int compile_bundle(const cli_options *o, char *code, size_t length)
     if (out && fclose(out) != 0)
         written = false;
     free(bytecode);
+    if (written && !copy_dictionary(o->bundle, o->compile)) {
+        fprintf(stderr, "ocpp-host: cannot copy the log dictionary of %s beside %s: %s\n", o->bundle, o->compile, strerror(errno));
+        return 1;
+    }
     if (!written) {
         fprintf(stderr, "ocpp-host: cannot write %s: %s\n", o->compile, strerror(errno));
         return 1;
@@ -185,6 +233,7 @@ int main(int argc, char **argv)
     }
     if (o.compile)
         return compile_bundle(&o, code, length);
+    log_dictionary_setup(o.bundle);
     posix_log_setup(o.id);
     posix_identity_setup(o.id);
     if (posix_files_open(o.data_dir, o.id, error, sizeof error) != 0 || posix_net_start(error, sizeof error) != 0) {

@@ -119,6 +119,17 @@ static void bring_up_network(void)
     }
 }
 
+/* The bundle's log dictionary for logCode, read from flash as the lines are needed; none
+ * without the file (a bundle built with log codes then logs its codes raw). */
+static void log_dictionary_setup(void)
+{
+    QFILE file = ql_fopen(OCPP_LOG_DICTIONARY, "rb");
+    int size = file < 0 ? -1 : ql_fsize(file);
+    if (file >= 0)
+        ql_fclose(file);
+    host_log_dictionary_source(quectel_read_range, OCPP_LOG_DICTIONARY, size > 0 ? (size_t)size : 0);
+}
+
 static void ocpp_task(void *arg)
 {
     quectel_device_start();
@@ -148,6 +159,7 @@ static void ocpp_task(void *arg)
     free(ca);
 #endif
     quectel_hardware_start();
+    log_dictionary_setup();
     host_init(&config);
     for (;;) {
 #ifdef OCPP_HOST_MEMBERS

@@ -20,6 +20,9 @@
 /* Or its bytecode (ocpp-host --compile, same QuickJS sources): tried first, boots from less heap. */
 #define OCPP_BYTECODE OCPP_DIR "/firmware.qjbc"
 #define OCPP_SETTINGS OCPP_DIR "/settings.json" /* hal/settings.ts as JSON */
+/* The bundle's log dictionary (dist/firmware.min.logdict, uploaded here): the log texts of a
+ * bundle built with log codes, read from flash one line per log call (logCode). */
+#define OCPP_LOG_DICTIONARY OCPP_DIR "/firmware.logdict"
 #define OCPP_DATA OCPP_DIR "/data"              /* the station's files (fileRead, ...) */
 
 #define OCPP_SIM 0         /* SIM slot */

@@ -302,6 +302,29 @@ armhfTest('an object costs 40 bytes on 32-bit ARM, not 48', async () => {
   assert.ok(perObject < 52, `objects ${built.objects} bytes with ${N} Numbers and ${N} Dates, ${none.objects} with none: ${perObject.toFixed(1)} bytes an object`);
 });
 
+// A shape keeps its two flags in its GC header's unused bytes (shape-flags-in-gc-header.patch):
+// 44 bytes on 32-bit ARM, not 48, so a shape of one property or none (with its one-bucket hash
+// table and one slot) takes a 56-byte pool slot, not 64. 2000 objects each of a prototype of
+// its own (a shape each), built by the top level: 152 bytes a pair by SIGUSR1's "objects"
+// (two objects, their one-slot arrays and the child's shape, QuickJS's own count), 156
+// without (the test asks under 154); the objects still answer through their prototypes.
+armhfTest('a shape costs 44 bytes on 32-bit ARM, not 48', async () => {
+  const N = 2000;
+  const guest = (n) =>
+    `var kept = [];
+     for (var i = 0; i < ${n}; i++) kept.push(Object.create({ w: i }));
+     ocppHost.log(20, 'built');
+     ocppHost.timerStart(6000, function () {
+       var sum = 0;
+       for (var i = 0; i < kept.length; i++) sum += kept[i].w + (kept[i].hasOwnProperty('w') ? 1000000 : 0);
+       ocppHost.log(20, 'sum ' + sum); ocppHost.exit(0);
+     });`;
+  const [none, built] = await Promise.all([objectsAfterBoot(guest(0), 'ARM-SHAPE-0'), objectsAfterBoot(guest(N), `ARM-SHAPE-${N}`)]);
+  assert.match(built.stdout, new RegExp(`sum ${(N * (N - 1)) / 2}\\b`));
+  const perPair = (built.objects - none.objects) / N;
+  assert.ok(perPair < 154, `objects ${built.objects} bytes with ${N} objects of a prototype each, ${none.objects} with none: ${perPair.toFixed(1)} bytes a pair`);
+});
+
 armhfTest("a --heap-limit the simulator's session fits in holds for the same session under qemu-arm", async () => {
   const { limit, n } = await runs.limited;
   assert.equal(n.code, 0, `at --heap-limit ${limit} (the simulator's peak): ${n.stdout}${n.stderr}`);

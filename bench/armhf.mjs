@@ -264,7 +264,7 @@ async function coreRequests(csms, id) {
 
 /**
  * The same session with the parts at work in the middle of charging: a GetDiagnostics (the
- * Firmware Management part), a GetLog (the security extension's transfers) and a
+ * diagnostics part), a GetLog (the security extension's security-log part) and a
  * GetConfiguration with a ChangeConfiguration (the Core profile's requests) once the first
  * transaction runs, the three parts loaded from the bundle file at once (and the transfer
  * flow the first two run on, once), each making its

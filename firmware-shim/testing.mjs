@@ -120,6 +120,21 @@ export function runGuest(dir, code, args, options) {
 }
 
 /**
+ * The answers a guest logs (`answers <JSON>`, then exit 0) when `change(bundle)` has been done to
+ * its file once it logged `ready`: how a host meets a bundle file that changed under it.
+ */
+export async function answersAfterChange(bundle, args, change) {
+  const host = startHost(bundle, args);
+  await host.waitFor(/^ready$/);
+  change(bundle);
+  const r = await host.exited;
+  if (r.code !== 0) throw new Error(`ocpp-host ended with ${r.code}:\n${r.stdout}${r.stderr}`);
+  const line = r.lines.find((l) => l.text.startsWith('answers '));
+  if (!line) throw new Error(`no answers line:\n${r.stdout}`);
+  return JSON.parse(line.text.slice('answers '.length));
+}
+
+/**
  * A throw-away PKI made with the openssl CLI: a CA, a server certificate for 127.0.0.1 and
  * a client certificate for `clientId`. PEM texts.
  */

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { withParts, readParts } from '../../build/parts.mjs';
 import { buildShim } from '../../firmware-shim/build.mjs';
-import { startHost } from '../../firmware-shim/testing.mjs';
+import { answersAfterChange, startHost } from '../../firmware-shim/testing.mjs';
 
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`part-bodies skipped: ${shim.reason}\n`);
@@ -87,16 +87,8 @@ ocppHost.timerStart(1500, tick);
 ocppHost.log(20, 'ready');\n`;
 
 /** What the guest answers when `change(file)` has been done to its bytecode file once its part is loaded. */
-async function answersAfter(name, change) {
-  const file = compiled(name, CHANGING_GUEST, 'changing', CHANGING_PART);
-  const host = startHost(file, args('PART-BODIES-' + name.toUpperCase()));
-  await host.waitFor(/^ready$/);
-  change(file);
-  const r = await host.exited;
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  const line = r.lines.find((l) => l.text.startsWith('answers '));
-  assert.ok(line, r.stdout);
-  return JSON.parse(line.text.slice('answers '.length));
+function answersAfter(name, change) {
+  return answersAfterChange(compiled(name, CHANGING_GUEST, 'changing', CHANGING_PART), args('PART-BODIES-' + name.toUpperCase()), change);
 }
 
 const unreadable = (why) => `InternalError: the body of function "later" cannot be read: ${why}`;

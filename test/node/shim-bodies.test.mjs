@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildShim } from '../../firmware-shim/build.mjs';
-import { startHost } from '../../firmware-shim/testing.mjs';
+import { answersAfterChange, startHost } from '../../firmware-shim/testing.mjs';
 
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`shim-bodies skipped: ${shim.reason}\n`);
@@ -81,16 +81,8 @@ ocppHost.log(20, 'ready');
 `;
 
 /** What the guest answers when `change(file)` has been done to its bytecode file once it is running. */
-async function answersAfter(name, change) {
-  const file = compiled(name, CHANGING_FILE_GUEST);
-  const host = startHost(file, args('BODIES-' + name.toUpperCase()));
-  await host.waitFor(/^ready$/);
-  change(file);
-  const r = await host.exited;
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  const line = r.lines.find((l) => l.text.startsWith('answers '));
-  assert.ok(line, r.stdout);
-  return JSON.parse(line.text.slice('answers '.length));
+function answersAfter(name, change) {
+  return answersAfterChange(compiled(name, CHANGING_FILE_GUEST), args('BODIES-' + name.toUpperCase()), change);
 }
 
 const unreadable = (why) => `InternalError: the body of function "later" cannot be read: ${why}`;

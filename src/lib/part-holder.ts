@@ -12,9 +12,10 @@ import type { SharedPart } from './shared-parts';
 /** How often a held part is looked at, to let it go once it is over. */
 const CHECK_MS = 5000;
 
-/** What a part's value must say: is something still under way (a job, a notification held back)? */
+/** What a part's value must say: is something still under way (a job, a notification held back)? And, if it runs timers of its own, how it stops. */
 export interface Episodic {
   underWay(): boolean;
+  stop?(): void;
 }
 
 export class PartHolder<C, T extends Episodic> {
@@ -36,8 +37,10 @@ export class PartHolder<C, T extends Episodic> {
     return this.value;
   }
 
-  /** The station stops: no more looks (the part stays held until the station is gone). */
+  /** The station stops: the held value stops, no more looks (the part stays held until the station is gone). */
   stop(): void {
+    const value = this.value;
+    if (value && value.stop) value.stop();
     if (this.check) this.check.cancel();
     this.check = null;
   }

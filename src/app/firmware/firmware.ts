@@ -94,10 +94,6 @@ export class Firmware {
   }
 
   stop(): void {
-    const update = this.update.value;
-    const diagnostics = this.diagnostics.value;
-    if (update) update.stop();
-    if (diagnostics) diagnostics.stop();
     this.update.stop();
     this.diagnostics.stop();
   }

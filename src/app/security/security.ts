@@ -164,10 +164,6 @@ export class Security {
   }
 
   stop(): void {
-    const signed = this.signedUpdate.value;
-    const logs = this.logUpload.value;
-    if (signed) signed.stop();
-    if (logs) logs.stop();
     this.signedUpdate.stop();
     this.logUpload.stop();
   }

@@ -21,7 +21,7 @@ import WebSocket from 'ws';
 import { StationFiles, folderNameOf } from './files.mjs';
 import { HostKeys, certificateInfo, verifyChain, verifyFirmwareSignature } from './crypto.mjs';
 import { heapInUse } from './quickjs-memory.mjs';
-import { mainSection, readParts } from './bundle-parts.mjs';
+import { carriedDictionary, loadableSection, mainSection, readParts } from './bundle-parts.mjs';
 import { dictionaryPath, formatLogCode, parseDictionary } from './log-dictionary.mjs';
 import { StateFolder, hardwareTexts, simulatedCharger } from './hardware.mjs';
 
@@ -168,6 +168,9 @@ class GuestRuntime {
   boot(code, filename) {
     this.bundleCode = Buffer.from(code);
     this.bundleName = filename;
+    // The log dictionary the file carries (a firmware image brings its build's), else the station's.
+    const carried = carriedDictionary(this.bundleCode);
+    this.carriedDictionary = carried === null ? undefined : parseDictionary(carried);
     const main = mainSection(this.bundleCode).toString('utf8');
     this.#run('the bundle', () => this.ctx.evalCode(main, filename));
     this.settingsHonoured = this.#declaredSettings();
@@ -282,7 +285,7 @@ class GuestRuntime {
       log: (level, text) => this.#bundleLog(num(level), str(text)),
       // Optional member (log codes): the line from the bundle's log dictionary when it is the
       // one the bundle names (ocppHost.logDictionary), else the raw line.
-      logCode: (level, code, ...args) => this.#bundleLog(num(level), formatLogCode(this.hooks.logDictionary(), this.#logDictionaryId(), num(code), args.map(str))),
+      logCode: (level, code, ...args) => this.#bundleLog(num(level), formatLogCode(this.carriedDictionary !== undefined ? this.carriedDictionary : this.hooks.logDictionary(), this.#logDictionaryId(), num(code), args.map(str))),
       now: () => ctx.newNumber(Date.now()),
       ticks: () => ctx.newNumber(performance.now()),
       timerStart: (ms, callback) => {
@@ -838,6 +841,8 @@ export class SimulatedStation extends EventEmitter {
   #hardwareTexts = null;
   /** The bundle's log dictionary (#logDictionary): undefined until read, null without one. */
   #dictionary = undefined;
+  /** The bundle the station was started with (an installed firmware image replaces `bundle`). */
+  #factoryBundle;
 
   /**
    * @param {object} options
@@ -866,6 +871,7 @@ export class SimulatedStation extends EventEmitter {
     this.logLevel = level;
     this.heapLimit = heapLimit;
     this.bundle = bundle;
+    this.#factoryBundle = bundle;
     this.watchdogMs = watchdogMs;
     this.memorySampleMs = memorySampleMs;
     this.dataDir = join(dataDir, folderNameOf(this.id));
@@ -1061,7 +1067,7 @@ export class SimulatedStation extends EventEmitter {
     if (!body.length) throw new Error('the file is empty');
     if (body.length > MAX_FIRMWARE_BYTES) throw new Error(`the file is ${body.length} bytes, more than ${MAX_FIRMWARE_BYTES}`);
     const code = body.toString('utf8');
-    const problem = compileProblem(this.#quickjs, code);
+    const problem = compileProblem(this.#quickjs, loadableSection(body).toString('utf8'));
     if (problem) throw new Error(`not a script QuickJS can compile: ${problem}`);
     const sha256 = createHash('sha256').update(body).digest('hex');
     this.#staged = { code, bytes: body, url, sha256 };
@@ -1122,12 +1128,14 @@ export class SimulatedStation extends EventEmitter {
   /**
    * The log dictionary of the bundle the station was started with (sim/log-dictionary.mjs): the
    * file beside it, or a bundle object's `logDictionary` text; where there is none, the file
-   * OCPP_LOG_DICTIONARY names; null without one. Read once.
+   * OCPP_LOG_DICTIONARY names; null without one. Read once. A boot whose file carries a
+   * dictionary of its own (an installed firmware image) formats with that one instead.
    */
   #logDictionary() {
     if (this.#dictionary === undefined) {
-      const beside = typeof this.bundle === 'string' ? dictionaryPath(this.bundle) : null;
-      let text = typeof this.bundle === 'string' ? null : this.bundle.logDictionary || null;
+      const bundle = this.#factoryBundle;
+      const beside = typeof bundle === 'string' ? dictionaryPath(bundle) : null;
+      let text = typeof bundle === 'string' ? null : bundle.logDictionary || null;
       if (beside && existsSync(beside)) text = readFileSync(beside, 'utf8');
       else if (text === null && process.env.OCPP_LOG_DICTIONARY && existsSync(process.env.OCPP_LOG_DICTIONARY)) text = readFileSync(process.env.OCPP_LOG_DICTIONARY, 'utf8');
       this.#dictionary = text === null ? null : parseDictionary(text);

@@ -11,6 +11,9 @@
 // a host given another dictionary, or none, never prints a wrong text: it prints the code and
 // its arguments raw (rawLine). The native host (firmware-shim/src/host.c) reads the same file.
 import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { withLogDictionary } from './bundle-parts.mjs';
 
 export const DICTIONARY_HEADER = '//@ocpp-log-dictionary ';
 
@@ -90,4 +93,36 @@ export function loggedTexts(code, dictionary) {
     if (pieces) texts.push(pieces.join('{}'));
   }
   return texts;
+}
+
+/**
+ * The firmware image of a bundle file for an UpdateFirmware: the file with the dictionary beside
+ * it inside (withLogDictionary), so the station logs this build's texts once it runs it. A
+ * bundle without a dictionary beside it (built with its texts) is its own image: null.
+ */
+export function firmwareImage(bundle) {
+  let dictionary;
+  try {
+    dictionary = readFileSync(dictionaryPath(bundle), 'utf8');
+  } catch (e) {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  }
+  return withLogDictionary(readFileSync(bundle), dictionary);
+}
+
+// node sim/log-dictionary.mjs <bundle.js> <image.js>: writes the bundle's firmware image.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [bundle, out] = process.argv.slice(2);
+  if (!bundle || !out) {
+    process.stderr.write('usage: node sim/log-dictionary.mjs <bundle.js> <image.js>  (the bundle with its log dictionary inside)\n');
+    process.exit(2);
+  }
+  const image = firmwareImage(bundle);
+  if (!image) {
+    process.stderr.write(`${dictionaryPath(bundle)} does not exist: ${bundle} has no log dictionary (it is its own image)\n`);
+    process.exit(1);
+  }
+  writeFileSync(out, image);
+  process.stdout.write(`${out}: ${bundle} with its log dictionary inside (${image.length} bytes)\n`);
 }

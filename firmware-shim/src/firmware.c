@@ -191,7 +191,7 @@ bool firmware_boot_failed(int code, const char *reason)
  * (850 KB for the bundle as a script): a module builds with OCPP_FIRMWARE_LIGHT_CHECK, which
  * only checks the image is bytecode of this QuickJS or text, and leaves the rest to the
  * trial boot and its rollback. */
-static void check_loadable(const char *code, size_t length, char *error, size_t error_size)
+static void check_loadable(char *code, size_t length, char *error, size_t error_size)
 {
     error[0] = '\0';
 #ifdef OCPP_FIRMWARE_LIGHT_CHECK
@@ -206,8 +206,14 @@ static void check_loadable(const char *code, size_t length, char *error, size_t 
     } else {
         JS_SetMemoryLimit(rt, CHECK_HEAP_BYTES);
         bool bytecode = host_is_bytecode(code, length);
+        /* a script's code only, not the log dictionary an image may carry (the parser reads up
+         * to a NUL: one there while it compiles) */
+        size_t loadable = bytecode ? length : host_loadable_length(code, length);
+        char after = code[loadable];
+        code[loadable] = 0;
         JSValue v = bytecode ? JS_ReadObject(ctx, (const uint8_t *)code, length, JS_READ_OBJ_BYTECODE)
-                             : JS_Eval(ctx, code, length, "firmware.js", JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
+                             : JS_Eval(ctx, code, loadable, "firmware.js", JS_EVAL_TYPE_GLOBAL | JS_EVAL_FLAG_COMPILE_ONLY);
+        code[loadable] = after;
         if (JS_IsException(v))
             host_exception_text(ctx, bytecode ? "not bytecode this host can load" : "not a script QuickJS can compile",
                                 error, error_size);

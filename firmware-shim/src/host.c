@@ -844,29 +844,56 @@ ABI(abi_log)
  *     //@ocpp-log-dictionary <id> <count>
  *     <text of code 1>  ...  (`{}` an argument's place; `\{`, `\\`, `\n`, `\r` escapes)
  * The file is read through the port's range reader, as the parts are (on a module: from flash):
- * once for the offsets of its lines (4 bytes a code on the C heap), then one line per log call.
+ * once a boot for the offsets of its lines (4 bytes a code on the C heap), then one line per log
+ * call. A bundle file may carry its dictionary as a section of its own (a firmware image brings
+ * the dictionary of its build: see the parts below), which then comes before the port's file.
  * A dictionary other than the one the bundle names (ocppHost.logDictionary), none, a code it
  * lacks or another number of places: the raw line, `log#<code>` and each argument as JSON.
  */
 #define LOG_DICTIONARY_HEADER "//@ocpp-log-dictionary "
 
+/* The port's dictionary (the file beside the bundle), for a boot whose file carries none. */
 static struct {
     host_bundle_reader read;
     char where[512];
     size_t size;
-    bool indexed;     /* the file was read for its offsets (once) */
+} LD_PORT;
+
+/* This boot's dictionary: `size` bytes from `base` of `where` (the port's file, or the section
+ * the booted file carries: a firmware image brings its own). */
+static struct {
+    host_bundle_reader read;
+    char where[512];
+    size_t base, size;
+    bool indexed;     /* the file was read for its offsets (once a boot) */
     char id[40];      /* its id; "" when there is none or it is not a dictionary */
     uint32_t *starts; /* where the text of code i+1 starts; starts[count]: the file's end */
     int count;
 } LD;
 
-void host_log_dictionary_source(host_bundle_reader read, const char *where, size_t size)
+/* The dictionary a boot formats with: `size` bytes at `base` of `where` (size 0: none). */
+static void log_dictionary_use(host_bundle_reader read, const char *where, size_t base, size_t size)
 {
     free(LD.starts);
     memset(&LD, 0, sizeof LD);
     LD.read = read;
+    LD.base = base;
     LD.size = size;
     snprintf(LD.where, sizeof LD.where, "%s", where ? where : "");
+}
+
+void host_log_dictionary_source(host_bundle_reader read, const char *where, size_t size)
+{
+    LD_PORT.read = read;
+    LD_PORT.size = size;
+    snprintf(LD_PORT.where, sizeof LD_PORT.where, "%s", where ? where : "");
+    log_dictionary_use(read, where, 0, size);
+}
+
+/* `length` bytes at `at` of this boot's dictionary. */
+static int log_dictionary_read(size_t at, size_t length, char *out)
+{
+    return LD.read(LD.where, LD.base + at, length, out);
 }
 
 /* The dictionary's id and the offsets of its lines, read once; false when it has none. */
@@ -878,7 +905,7 @@ static bool log_dictionary_index(void)
     char chunk[512];
     size_t header = strlen(LOG_DICTIONARY_HEADER);
     size_t n = LD.size < sizeof chunk - 1 ? LD.size : sizeof chunk - 1;
-    if (!LD.read || n <= header || LD.read(LD.where, 0, n, chunk) != 0)
+    if (!LD.read || n <= header || log_dictionary_read(0, n, chunk) != 0)
         return false;
     chunk[n] = 0;
     char *nl = strchr(chunk, '\n'), id[40];
@@ -894,7 +921,7 @@ static bool log_dictionary_index(void)
     starts[0] = (uint32_t)(nl + 1 - chunk);
     for (size_t at = starts[0]; at < LD.size && lines <= count; at += n) {
         n = LD.size - at < sizeof chunk ? LD.size - at : sizeof chunk;
-        if (LD.read(LD.where, at, n, chunk) != 0)
+        if (log_dictionary_read(at, n, chunk) != 0)
             break;
         for (size_t i = 0; i < n && lines <= count; i++)
             if (chunk[i] == '\n' && ++lines <= count)
@@ -917,7 +944,7 @@ static bool log_dictionary_line(text_buffer *b, const char *id, int code, int ar
         return false;
     size_t at = LD.starts[code - 1], length = LD.starts[code] - at - 1;
     char *text = malloc(length + 1);
-    if (!text || LD.read(LD.where, at, length, text) != 0) {
+    if (!text || log_dictionary_read(at, length, text) != 0) {
         free(text);
         return false;
     }
@@ -1374,8 +1401,13 @@ static const JSCFunctionListEntry abi_functions[] = {
  * A boot evaluates the bundle's own code only and keeps the file's build id and size; partLoad
  * reads the file's last line and the part again (nothing of the parts is held in between), and
  * refuses a file whose build id is not the one this boot evaluated (replaced meanwhile).
+ * A section `@log-dictionary:<offset>:<length>` of the last line is the bundle's log dictionary
+ * (after the parts, before the last line; sim/bundle-parts.mjs withLogDictionary writes it, and
+ * so does --compile): no part, the texts of its log codes, so an image installed over the air
+ * logs its own texts. A file without parts that carries one has the last line all the same.
  */
 #define PARTS_TRAILER "//@ocpp-parts "
+#define DICTIONARY_SECTION "@log-dictionary"
 /* The parts a file may name (build/parts.mjs's PARTS_MAX refuses a bundle with more): 40 bytes
  * each on the stack of partLoad and --compile while they read the last line (32-bit ARM). */
 #define PARTS_MAX 32
@@ -1391,6 +1423,7 @@ typedef struct {
     size_t main_length; /* the whole file when it has no parts */
     int count;
     part_entry parts[PARTS_MAX];
+    size_t dictionary_offset, dictionary_length; /* the log dictionary it carries (length 0: none) */
 } parts_layout;
 
 static struct {
@@ -1436,6 +1469,11 @@ static bool parse_parts(const char *buf, size_t length, size_t base, parts_layou
             sscanf(colon + 1, "%lu:%lu%n", &offset, &part_length, &used) != 2 || colon[1 + used] ||
             offset < main_length || offset + part_length > end_of_parts)
             continue; /* not a part this host can find: partLoad says it has no such part */
+        if ((size_t)(colon - field) == strlen(DICTIONARY_SECTION) && memcmp(field, DICTIONARY_SECTION, strlen(DICTIONARY_SECTION)) == 0) {
+            out->dictionary_offset = offset;
+            out->dictionary_length = part_length;
+            continue;
+        }
         memcpy(p->name, field, (size_t)(colon - field));
         p->name[colon - field] = 0;
         p->offset = offset;
@@ -1504,6 +1542,8 @@ ABI(abi_part_load)
     int i = 0;
     while (i < layout.count && strcmp(layout.parts[i].name, wanted) != 0)
         i++;
+    if (layout.count == 0) /* a file with its log dictionary only */
+        return throw_error(ctx, "the bundle has no part \"%s\" (it has no parts)", wanted);
     if (i == layout.count)
         return throw_error(ctx, "the bundle has no part \"%s\"", wanted);
     const part_entry *p = &layout.parts[i];
@@ -1775,6 +1815,7 @@ static void boot(bundle_source *bundle, const char *filename)
 
     /* A file with parts: its build id and size for partLoad, and its own code only. */
     parts_layout layout;
+    memset(&layout, 0, sizeof layout);
     if (bundle->reader) { /* bytecode read as it loads: QuickJS reads its own object only */
         PT.size = bundle->reader->size;
         PT.id[0] = 0;
@@ -1793,6 +1834,11 @@ static void boot(bundle_source *bundle, const char *filename)
             code = bundle->code;
         }
     }
+    /* The log dictionary the file carries (a firmware image brings its build's), else the port's. */
+    if (layout.dictionary_length && PT.read)
+        log_dictionary_use(PT.read, PT.where, layout.dictionary_offset, layout.dictionary_length);
+    else
+        log_dictionary_use(LD_PORT.read, LD_PORT.where, 0, LD_PORT.size);
     enter_guest();
     JSValue function;
     if (bundle->reader && PT.read) { /* bytecode as it is read, nested functions' bodies at their first call */
@@ -1876,8 +1922,30 @@ static char *compile_section(JSContext *ctx, const char *code, size_t length, co
     return out;
 }
 
-char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
-                   size_t error_size)
+/* The id a file's last line names when it has no parts, only its log dictionary: the dictionary's. */
+static void dictionary_id(const char *dictionary, size_t length, char *id, size_t id_size)
+{
+    size_t header = strlen(LOG_DICTIONARY_HEADER), n = 0;
+    if (length > header && memcmp(dictionary, LOG_DICTIONARY_HEADER, header) == 0)
+        while (header + n < length && n + 1 < id_size && strchr("0123456789abcdef", dictionary[header + n]) &&
+               dictionary[header + n])
+            n++;
+    memcpy(id, dictionary + header, n);
+    if (n == 0)
+        snprintf(id, id_size, "0");
+    else
+        id[n] = 0;
+}
+
+size_t host_loadable_length(const char *code, size_t length)
+{
+    parts_layout layout;
+    parse_parts(code, length, 0, &layout);
+    return layout.dictionary_length ? layout.dictionary_offset : length;
+}
+
+char *host_compile(const char *code, size_t length, const char *filename, const char *dictionary,
+                   size_t dictionary_length, size_t *out_length, char *error, size_t error_size)
 {
     /* Strip mode: QuickJS otherwise keeps every function's source text (for toString) and its
      * line table for as long as the function lives — over 100 KB of heap for the bundle. The
@@ -1888,12 +1956,20 @@ char *host_compile(const char *code, size_t length, const char *filename, size_t
     char *out = NULL;
     parts_layout layout;
     parse_parts(code, length, 0, &layout);
+    if (layout.dictionary_length) { /* the file's own comes first */
+        dictionary = code + layout.dictionary_offset;
+        dictionary_length = layout.dictionary_length;
+    }
     if (!ctx) {
         snprintf(error, error_size, "out of memory: cannot create a QuickJS runtime");
     } else if ((out = compile_section(ctx, code, layout.main_length, filename, out_length, error, error_size)) &&
-               layout.id[0]) {
-        char trailer[PARTS_TAIL];
-        size_t used = (size_t)snprintf(trailer, sizeof trailer, PARTS_TRAILER "%s %zu", layout.id, *out_length);
+               (layout.id[0] || dictionary_length)) {
+        char trailer[PARTS_TAIL], id[sizeof layout.id];
+        if (layout.id[0])
+            snprintf(id, sizeof id, "%s", layout.id);
+        else
+            dictionary_id(dictionary, dictionary_length, id, sizeof id);
+        size_t used = (size_t)snprintf(trailer, sizeof trailer, PARTS_TRAILER "%s %zu", id, *out_length);
         for (int i = 0; i < layout.count && out; i++) {
             size_t size;
             char *part = compile_section(ctx, code + layout.parts[i].offset, layout.parts[i].length, layout.parts[i].name,
@@ -1913,6 +1989,18 @@ char *host_compile(const char *code, size_t length, const char *filename, size_t
                                      *out_length, size);
             *out_length += size;
             free(part);
+        }
+        char *with = out && dictionary_length ? realloc(out, *out_length + dictionary_length + 1) : NULL;
+        if (out && dictionary_length && !with) {
+            snprintf(error, error_size, "out of memory while writing the bytecode");
+            free(out);
+            out = NULL;
+        } else if (with) { /* the log dictionary after the parts, a section of its own */
+            out = with;
+            memcpy(out + *out_length, dictionary, dictionary_length);
+            used += (size_t)snprintf(trailer + used, sizeof trailer - used, " " DICTIONARY_SECTION ":%zu:%zu",
+                                     *out_length, dictionary_length);
+            *out_length += dictionary_length;
         }
         char *grown = out && used + 2 < sizeof trailer ? realloc(out, *out_length + 1 + used + 2) : NULL;
         if (out && !grown) {

@@ -65,9 +65,14 @@ void host_boot_reader(const host_reader *reader, const char *filename);
 /* The bundle compiled ahead of time (strip mode: no source text, no line table), as
  * host_boot() loads it; malloc'd, NUL-terminated. NULL with the reason in `error`. The
  * bytecode is only for the same QuickJS version and configuration (JS_ReadObject refuses
- * another's with "invalid version"). */
-char *host_compile(const char *code, size_t length, const char *filename, size_t *out_length, char *error,
-                   size_t error_size);
+ * another's with "invalid version"). The bundle's log dictionary (`dictionary_length` bytes;
+ * 0: none) goes into the file as a section of its own, unless the script carries one already
+ * (then that one), so the bytecode brings its texts wherever it is installed. */
+char *host_compile(const char *code, size_t length, const char *filename, const char *dictionary,
+                   size_t dictionary_length, size_t *out_length, char *error, size_t error_size);
+/* The bytes of a bundle file that are code: all but the log dictionary it may carry (the
+ * firmware download's check compiles these). */
+size_t host_loadable_length(const char *code, size_t length);
 /* Where the bundle file the next host_boot evaluates can be read again, for its parts (the
  * optional ABI member partLoad, README "Parts") and, for bytecode booted from a reader, the
  * bodies of its functions, read from the file at each one's first call (so the file stays
@@ -79,7 +84,9 @@ char *host_compile(const char *code, size_t length, const char *filename, size_t
 typedef int (*host_bundle_reader)(const char *where, size_t offset, size_t length, char *out);
 void host_bundle_source(host_bundle_reader read, const char *where);
 /* The log dictionary of the bundle (`size` bytes of `where`, read through `read`; size 0: none),
- * for the optional member logCode. Set once, before the first boot. */
+ * for the optional member logCode. Set once, before the first boot. A boot whose file carries a
+ * dictionary of its own (a section of the file's last line, README "Log codes") formats with
+ * that one instead: an installed firmware image brings its build's texts. */
 void host_log_dictionary_source(host_bundle_reader read, const char *where, size_t size);
 bool host_is_bytecode(const char *data, size_t length);
 host_state_t host_state(void);

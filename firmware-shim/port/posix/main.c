@@ -160,7 +160,8 @@ static void log_dictionary_setup(const char *bundle)
     host_log_dictionary_source(posix_read_range, path, stat(path, &st) == 0 ? (size_t)st.st_size : 0);
 }
 
-/* --compile takes the bundle's log dictionary along: beside the bytecode, under its name. */
+/* --compile takes the bundle's log dictionary along beside the bytecode too, under its name
+ * (for a host that reads it there). */
 static bool copy_dictionary(const char *bundle, const char *bytecode)
 {
     char from[PATH_MAX], to[PATH_MAX];
@@ -178,12 +179,18 @@ static bool copy_dictionary(const char *bundle, const char *bytecode)
     return written;
 }
 
-/* --compile: the bytecode a module boots from without parsing (host_compile). */
+/* --compile: the bytecode a module boots from without parsing (host_compile), with the
+ * bundle's log dictionary inside (the one the script carries, else the file beside it), so
+ * the file brings its texts wherever it is installed (an UpdateFirmware too). */
 static int compile_bundle(const cli_options *o, char *code, size_t length)
 {
-    char error[1024];
-    size_t size;
-    char *bytecode = host_compile(code, length, file_name_of(o->bundle), &size, error, sizeof error);
+    char error[1024], beside[PATH_MAX];
+    size_t size, dictionary_length = 0;
+    dictionary_path(o->bundle, beside, sizeof beside);
+    char *dictionary = posix_read_file(beside, &dictionary_length);
+    char *bytecode = host_compile(code, length, file_name_of(o->bundle), dictionary, dictionary ? dictionary_length : 0,
+                                  &size, error, sizeof error);
+    free(dictionary);
     free(code);
     if (!bytecode) {
         fprintf(stderr, "ocpp-host: %s\n", error);

@@ -119,8 +119,10 @@ static void bring_up_network(void)
     }
 }
 
-/* The bundle's log dictionary for logCode, read from flash as the lines are needed; none
- * without the file (a bundle built with log codes then logs its codes raw). */
+/* The bundle's log dictionary for logCode, read from flash as the lines are needed, for a boot
+ * whose file carries none of its own (src/host.c prefers the booted file's: the bytecode
+ * --compile made, an installed firmware image); none without the file (a bundle built with log
+ * codes then logs its codes raw). */
 static void log_dictionary_setup(void)
 {
     QFILE file = ql_fopen(OCPP_LOG_DICTIONARY, "rb");

@@ -21,7 +21,8 @@
 #define OCPP_BYTECODE OCPP_DIR "/firmware.qjbc"
 #define OCPP_SETTINGS OCPP_DIR "/settings.json" /* hal/settings.ts as JSON */
 /* The bundle's log dictionary (dist/firmware.min.logdict, uploaded here): the log texts of a
- * bundle built with log codes, read from flash one line per log call (logCode). */
+ * bundle built with log codes, read from flash one line per log call (logCode), for a booted
+ * file that carries none (the bytecode of ocpp-host --compile and an image carry their own). */
 #define OCPP_LOG_DICTIONARY OCPP_DIR "/firmware.logdict"
 #define OCPP_DATA OCPP_DIR "/data"              /* the station's files (fileRead, ...) */
 

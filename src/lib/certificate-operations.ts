@@ -2,8 +2,8 @@
 // version: InstallCertificate, GetInstalledCertificateIds, DeleteCertificate, the CSR of
 // SignCertificate and CertificateSigned. Functions, not the store's methods, so a
 // station can run them in a part while the store stays resident (the 1.6 station's
-// `certificates` part); certificates.ts has them as the store's methods. Each takes the store
-// as `this` (`installCertificate.call(store, …)`), so a method is the function itself.
+// `certificates` part, the 2.0.1 station's `certificates-201`). Each takes the store as
+// `this` (`installCertificate.call(store, …)`).
 import { DeleteCertificateStatus, HashAlgorithm as HashAlgorithm16, InstallCertificateStatus } from '../ocpp/v16/generated/types';
 import { DeleteCertificateStatusEnum, HashAlgorithmEnum, InstallCertificateStatusEnum } from '../ocpp/v201/generated/types';
 import type { CertificateStore } from './certificate-store';

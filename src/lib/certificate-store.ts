@@ -9,7 +9,7 @@
 //   station only knows the key's id.
 // What changes them or lists them (InstallCertificate, DeleteCertificate,
 // GetInstalledCertificateIds, the CSR and CertificateSigned) is certificate-operations.ts,
-// which the 1.6 station runs in a part; certificates.ts is both as one class. Reading and
+// which both stations run in a part (1.6 `certificates`, 2.0.1 `certificates-201`). Reading and
 // checking certificates is the host's job (HalCrypto). Without it the store accepts nothing
 // new and reports nothing installed.
 import { CertificateInfo, HalCrypto, Storage } from '../../hal/index';

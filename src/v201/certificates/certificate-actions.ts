@@ -20,16 +20,15 @@ import {
   StatusInfo,
 } from '../../ocpp/v201/generated/types';
 import { StationContext } from '../context';
-import type { CertificateHashData, Certificates } from '../../lib/certificates';
+import type { CertificateStore } from '../../lib/certificate-store';
+import { acceptSigned, certificateIds, createCsr, hashOf, installCertificate, removeCertificate, sameCertificate } from '../../lib/certificate-operations';
 
 /** What the actions are given of the station and of the resident side. */
 export interface CertificatesPartContext {
   readonly station: StationContext;
-  readonly store: Certificates<InstallCertificateUseEnum>;
+  readonly store: CertificateStore<InstallCertificateUseEnum>;
   /** Block A's security event, when installed (InvalidChargingStationCertificate, A02.FR.07). */
   readonly raise: (type: 'InvalidChargingStationCertificate', techInfo: string) => void;
-  /** src/lib/certificates.ts's comparison of two certificates' hash data (a part takes resident code through its context). */
-  readonly sameCertificate: (a: CertificateHashData, b: CertificateHashData) => boolean;
   /** A renewal was asked for (A03.FR.02) and no CertificateSigned came since: the resident check asks once a day at most. */
   renewing: boolean;
 }
@@ -88,7 +87,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
     sign: (why) => {
       stopRepeating();
       pending++;
-      store.createCsr(s.id, model.get('SecurityCtrlr/OrganizationName')).then(
+      createCsr.call(store, s.id, model.get('SecurityCtrlr/OrganizationName')).then(
         (csr) => {
           pending--;
           hal.log.info('SignCertificate (' + why + ')');
@@ -101,7 +100,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
       );
     },
     install: (request) => {
-      const r = store.install(request.certificateType, request.certificate, hal.now());
+      const r = installCertificate.call(store, request.certificateType, request.certificate, hal.now());
       hal.log.info('InstallCertificate ' + request.certificateType + ': ' + r.status + (r.why ? ' (' + r.why + ')' : ''));
       if (r.full) return { status: 'Rejected', statusInfo: { reasonCode: 'OutOfStorage', additionalInfo: r.why } }; // M05.FR.06
       return r.status === 'Accepted' ? { status: 'Accepted' } : r.status === 'Rejected' ? rejected(r.why || '') : { status: 'Failed' }; // M05.FR.02, 07, 03
@@ -110,10 +109,10 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
       const wanted = request.certificateHashData;
       // M04.FR.06: not the station's own certificate.
       const own = store.chargePointCertificate();
-      const ownHash = own ? store.hashOf(own.chain, wanted.hashAlgorithm) : null;
-      if (ownHash && context.sameCertificate(ownHash, wanted)) return { status: 'Failed', statusInfo: { reasonCode: 'NotAllowed', additionalInfo: 'the ChargingStationCertificate' } };
+      const ownHash = own ? hashOf.call(store, own.chain, wanted.hashAlgorithm) : null;
+      if (ownHash && sameCertificate(ownHash, wanted)) return { status: 'Failed', statusInfo: { reasonCode: 'NotAllowed', additionalInfo: 'the ChargingStationCertificate' } };
       // M04.FR.03's note: the last CSMSRootCertificate stays while the TLS connection relies on it (no CA in the settings).
-      const status = store.remove(wanted, (type) => type !== 'CSMSRootCertificate' || s.ca !== '' || model.getInt('SecurityCtrlr/SecurityProfile') < 2);
+      const status = removeCertificate.call(store, wanted, (type) => type !== 'CSMSRootCertificate' || s.ca !== '' || model.getInt('SecurityCtrlr/SecurityProfile') < 2);
       hal.log.info('DeleteCertificate ' + wanted.serialNumber + ': ' + status);
       return { status }; // M04.FR.02-04
     },
@@ -122,7 +121,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
       const chain: CertificateHashDataChain[] = [];
       for (let i = 0; i < types.length; i++) {
         if (types[i] === 'V2GCertificateChain') continue; // no ISO 15118 here: none installed
-        const ids = store.ids(types[i] as InstallCertificateUseEnum);
+        const ids = certificateIds.call(store, types[i] as InstallCertificateUseEnum);
         for (let k = 0; k < ids.length; k++) chain.push({ certificateType: types[i], certificateHashData: ids[k] });
       }
       return chain.length ? { status: 'Accepted', certificateHashDataChain: chain } : { status: 'NotFound' }; // M03.FR.02-04
@@ -133,7 +132,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
       if (request.certificateType === 'V2GCertificate') return rejected('no ISO 15118 here');
       if (request.certificateChain.length > model.getInt(CHAIN_MAX)) return rejected('longer than MaxCertificateChainSize'); // A02.FR.16
       // A02.FR.06: valid now, chaining to the CSO's roots, certifying the key of the last CSR.
-      const why = store.acceptSigned(request.certificateChain, station.tls.trustedCas());
+      const why = acceptSigned.call(store, request.certificateChain, station.tls.trustedCas());
       if (why) {
         hal.log.warning('CertificateSigned rejected: ' + why);
         context.raise('InvalidChargingStationCertificate', why); // A02.FR.07

@@ -10,8 +10,11 @@
 // AdditionalRootCertificateCheck (false: M05.FR.09-16 do not apply).
 // The requests and the CSRs are a part (certificate-actions.ts, src/lib/parts.ts), opened for
 // a request, a TriggerMessage or a renewal and held while a CSR waits for its
-// CertificateSigned; the store, the TLS credentials and the renewal check stay resident.
-import { Certificates, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems, sameCertificate } from '../../lib/certificates';
+// CertificateSigned; the store (src/lib/certificate-store.ts), the TLS credentials and the
+// renewal check stay resident. What changes the store (src/lib/certificate-operations.ts) is
+// the part's own code, as in the 1.6 station: not the store's methods, which would keep every
+// operation resident.
+import { CertificateStore as Store, CERTIFICATE_CHAIN_MAX, CERTIFICATE_STORE_MAX, joinPems } from '../../lib/certificate-store';
 import { InstallCertificateUseEnum } from '../../ocpp/v201/generated/types';
 import { StationContext } from '../context';
 import { PartHolder } from '../../lib/part-holder';
@@ -24,14 +27,14 @@ const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
 const RENEW_CHECK_MS = 24 * 3600 * 1000;
 
 /** What block M gives the others: the store (firmware: the ManufacturerRootCertificates). */
-export type CertificateStore = Certificates<InstallCertificateUseEnum>;
+export type CertificateStore = Store<InstallCertificateUseEnum>;
 
 /** `raise`: block A's security events, when installed (InvalidChargingStationCertificate, A02.FR.07). */
 export function installCertificates(station: StationContext, raise: (type: 'InvalidChargingStationCertificate', techInfo: string) => void = () => undefined): CertificateStore {
   const hal = station.hal;
   const model = station.model;
   const s = hal.settings;
-  const store: CertificateStore = new Certificates<InstallCertificateUseEnum>(hal.storage, hal.crypto, {
+  const store: CertificateStore = new Store<InstallCertificateUseEnum>(hal.storage, hal.crypto, {
     storeMax: () => CERTIFICATE_STORE_MAX,
     chainMax: () => model.getInt(CHAIN_MAX),
   });
@@ -60,7 +63,7 @@ export function installCertificates(station: StationContext, raise: (type: 'Inva
     },
   };
 
-  const context: CertificatesPartContext = { station, store, raise, sameCertificate, renewing: false };
+  const context: CertificatesPartContext = { station, store, raise, renewing: false };
   const actions = new PartHolder<CertificatesPartContext, CertificateActions>(hal, certificateActionsPart, context);
   /** A CSR (A02, A03); a part that cannot be opened is logged, nothing sent. */
   const sign = (why: string) => {

@@ -50,6 +50,9 @@ export function hardwareTexts(backend) {
   };
 }
 
+/** hardwareWrite's error for a lock that does not move (the ABI's word, a ChargePointErrorCode). */
+const LOCK_FAILURE = 'ConnectorLockFailure';
+
 /** "inputs-N" → N (1..32), else 0: the file whose change is an input change. */
 function inputsConnector(name) {
   const m = /^inputs-([1-9][0-9]?)$/.exec(name || '');
@@ -95,8 +98,12 @@ export class StateFolder {
   meter(c) {
     return this.#read(`meter-${c}`);
   }
-  /** As the native host: the value and a newline, a temporary file renamed over the name. */
+  /**
+   * As the native host: the value and a newline, a temporary file renamed over the name. A
+   * lock the daemon says does not move (`lock-stuck-N` is 1) is not written: ConnectorLockFailure.
+   */
   write(c, output, value) {
+    if (output === 'lock' && /^1\s*$/.test(this.#read(`lock-stuck-${c}`) || '')) return LOCK_FAILURE;
     const text = output === 'current-limit' ? `${Number(value.toPrecision(10))}\n` : `${value ? 1 : 0}\n`;
     const temporary = join(this.dir, `.${output}-${c}~`);
     try {

@@ -371,6 +371,8 @@ function stateFolder(name) {
   writeFileSync(join(folder, 'inputs-2'), 'not json');
   writeFileSync(join(folder, 'inputs-3'), 'x'.repeat(5000));
   writeFileSync(join(folder, 'meter-1'), '{"energyWh":1234.5,"powerW":7360,"currentA":10.7,"voltageV":230,"phases":3}');
+  writeFileSync(join(folder, 'lock-stuck-2'), '1\n'); // connector 2's lock does not move
+  writeFileSync(join(folder, 'lock-stuck-3'), '0\n'); // connector 3's does
   return folder;
 }
 
@@ -389,6 +391,9 @@ it('hardwareInfo / hardwareInputs / hardwareMeter / hardwareWrite / hardwareList
     { member: 'hardwareWrite', args: [1, '{"relay":true}'] },
     { member: 'hardwareWrite', args: [1, '{"lock":false}'] },
     { member: 'hardwareWrite', args: [2, '{"currentLimitA":13.5}'] },
+    { member: 'hardwareWrite', args: [2, '{"lock":false}'] }, // lock-stuck-2: 1
+    { member: 'hardwareWrite', args: [2, '{"relay":true}'] }, // only the lock is stuck
+    { member: 'hardwareWrite', args: [3, '{"lock":true}'] }, // lock-stuck-3: 0
     { member: 'hardwareWrite', args: [1, 'not json'] },
     { member: 'hardwareWrite', args: [0, '{"relay":true}'] },
     { member: 'hardwareWrite', args: [40, '{"relay":true}'] },
@@ -415,6 +420,9 @@ it('hardwareInfo / hardwareInputs / hardwareMeter / hardwareWrite / hardwareList
     ok,
     ok,
     ok,
+    failed('ConnectorLockFailure'),
+    ok,
+    ok,
     failed('the output is not JSON: not json'),
     failed('no connector 0'),
     failed('no connector 40'),
@@ -427,6 +435,9 @@ it('hardwareInfo / hardwareInputs / hardwareMeter / hardwareWrite / hardwareList
     assert.equal(readFileSync(join(folder, 'relay-1'), 'utf8'), '1\n');
     assert.equal(readFileSync(join(folder, 'lock-1'), 'utf8'), '0\n');
     assert.equal(readFileSync(join(folder, 'current-limit-2'), 'utf8'), '13.5\n');
+    assert.ok(!existsSync(join(folder, 'lock-2')), 'a stuck lock is not written');
+    assert.equal(readFileSync(join(folder, 'relay-2'), 'utf8'), '1\n');
+    assert.equal(readFileSync(join(folder, 'lock-3'), 'utf8'), '1\n');
     assert.ok(!existsSync(join(folder, 'relay-0')) && !existsSync(join(folder, 'relay-40')));
   }
 });

@@ -87,6 +87,25 @@ it('the flashed 2.0.1 firmware (dist/firmware-201.min.js) through --hardware, as
   assert.equal(n.code, 130, n.stdout + n.stderr);
 });
 
+it('UnlockConnector through --hardware: UnlockFailed while the daemon says the lock does not move (lock-stuck-1 is 1), lock-1 left as it was; Unlocked once it moves again (0), lock-1 0', async () => {
+  const id = 'HW-UNLOCK';
+  const hw = new HardwareFolder(join(rig.dataDir, `hw-${id}`), [{ maxCurrentA: 16 }]);
+  hw.write('lock-1', '1\n'); // the cable locked, as a boot may find it
+  hw.write('lock-stuck-1', '1\n');
+  const host = startHost(FIRMWARE, ['--url', csms.url, '--id', id, '--data-dir', rig.dataDir, '--hardware', hw.dir], { timeout: 60000 });
+  await host.waitFor(/charger IO from the host: 1 connector\(s\)/, { timeout: 30000 });
+  await csms.waitForCall(id, 'StatusNotification', { timeout: 30000 });
+  assert.deepEqual(await csms.call(id, 'UnlockConnector', { connectorId: 1 }), { status: 'UnlockFailed' });
+  assert.equal(hw.output('lock', 1), true, 'a lock that does not move is not written');
+  assert.ok(host.lines.some((l) => l.level === 'warning' && /connector 1: hardwareWrite \{"lock":false\} failed: ConnectorLockFailure/.test(l.text)), host.lines.map((l) => l.text).join('\n'));
+  hw.write('lock-stuck-1', '0\n');
+  assert.deepEqual(await csms.call(id, 'UnlockConnector', { connectorId: 1 }), { status: 'Unlocked' });
+  assert.equal(hw.output('lock', 1), false);
+  assert.deepEqual(csms.violations.filter((v) => v.station === id), []);
+  const n = await host.stop('SIGTERM');
+  assert.equal(n.code, 130, n.stdout + n.stderr);
+});
+
 it('--hardware: a folder that is not there ends the host with 1 and why; one without info runs the OCPP side with connectors without IO', async () => {
   const help = await startHost(FIRMWARE, ['--help']).exited;
   assert.match(help.stdout, /--hardware DIR +the charger's IO/);

@@ -11,6 +11,9 @@
  *   DIR/relay-N           host → backend: 1 (contactor closed) or 0
  *   DIR/lock-N            host → backend: 1 (cable locked) or 0
  *   DIR/current-limit-N   host → backend: the current offered to the EV, A (0 = none)
+ *   DIR/lock-stuck-N      backend → host: 1 while the cable lock does not move (0 or absent: it
+ *                         moves); a lock write then fails with ConnectorLockFailure (so an
+ *                         UnlockConnector answers UnlockFailed) and lock-N stays as it was
  *
  * Each is one JSON text or one number and a newline. The backend replaces a file whole
  * (writes a temporary file in DIR and renames it over the name), and so does the host, so
@@ -193,6 +196,17 @@ int port_hardware_write(int connector, hardware_output output, double value, cha
     char path[PATH_MAX], temporary[PATH_MAX + 8], text[40];
     snprintf(path, sizeof path, "%s/%s-%d", W.dir, names[output], connector);
     snprintf(temporary, sizeof temporary, "%s/.%s-%d~", W.dir, names[output], connector);
+    if (output == HARDWARE_LOCK) {
+        char stuck_name[32];
+        snprintf(stuck_name, sizeof stuck_name, "lock-stuck-%d", connector);
+        char *stuck = read_state(stuck_name);
+        bool moves = !stuck || stuck[0] != '1' || stuck[1 + strspn(stuck + 1, " \t\r\n")] != '\0';
+        free(stuck);
+        if (!moves) {
+            snprintf(error, error_size, "ConnectorLockFailure");
+            return -1;
+        }
+    }
     if (output == HARDWARE_CURRENT_LIMIT)
         snprintf(text, sizeof text, "%.10g\n", value);
     else

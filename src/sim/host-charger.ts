@@ -58,8 +58,12 @@ class ObservedStation implements ControlledStation {
   private readonly connectors: ObservedConnector[] = [];
   /** 2.0.1: the connector of each transaction seen (its evse is given once). */
   private readonly transactionConnector: { [transactionId: string]: number } = {};
-  /** StopTransactions (1.6) or TransactionEvent Ended (2.0.1) sent and not answered yet. */
-  stopsPending = 0;
+  /**
+   * The transactions whose StopTransaction (1.6) or TransactionEvent Ended (2.0.1) was sent and
+   * not answered yet: one each, however often the station sends it (a stop that timed out goes
+   * again, and the answer to either send is its answer).
+   */
+  private readonly stopsUnanswered: { [transactionId: string]: true } = {};
   /** The Authorize answers, in order (a session's driver waits for its own). */
   lastAuthorize: string | null = null;
 
@@ -74,6 +78,13 @@ class ObservedStation implements ControlledStation {
     return this.isConnected();
   }
 
+  /** Transactions whose stop the station sent and the CSMS has not answered yet. */
+  get stopsPending(): number {
+    let n = 0;
+    for (const id in this.stopsUnanswered) if (Object.prototype.hasOwnProperty.call(this.stopsUnanswered, id)) n++;
+    return n;
+  }
+
   /** The longest card the station's version takes at the reader (hal/host-hardware.ts keeps the same): 1.6's until a 2.0.1 BootNotification. */
   get idTagMaxLength(): number {
     return this.version === '2.0.1' ? ID_TOKEN_MAX_LENGTH : ID_TAG_MAX_LENGTH;
@@ -82,12 +93,12 @@ class ObservedStation implements ControlledStation {
   /**
    * The station boots (again: a Reset, restart(), power back): the calls of the boot before
    * will never be answered on this one, and an answer now with one of their ids is not theirs;
-   * the stops they counted are sent again (the transaction queue keeps them) and counted then.
+   * the stops they held are sent again (the transaction queue keeps them) and held then.
    */
   booting(): void {
     for (const id in this.calls) delete this.calls[id];
     for (const id in this.incoming) delete this.incoming[id];
-    this.stopsPending = 0;
+    for (const id in this.stopsUnanswered) delete this.stopsUnanswered[id];
   }
 
   /** One frame the station sent ('out') or received ('in'); true when the state changed. */
@@ -101,6 +112,11 @@ class ObservedStation implements ControlledStation {
     if (Object.prototype.toString.call(f) !== '[object Array]' || typeof f[1] !== 'string') return false;
     if (f[0] === 2 && direction === 'out' && typeof f[2] === 'string') {
       const payload = f[3] && typeof f[3] === 'object' ? f[3] : {};
+      // The station sends a CALL only once the one before was answered or given up (timed out,
+      // or its connection closed): OCPP-J 1.6 section 4.1.1, one CALL at a time, as the
+      // ChargePoint does. Any call still here was given up, and a late answer with its id is
+      // not the answer to a call in flight (nor is it kept for the rest of the boot).
+      for (const id in this.calls) delete this.calls[id];
       this.calls[f[1]] = { action: f[2], payload };
       if (f[2] === 'BootNotification') this.version = payload.chargingStation ? '2.0.1' : '1.6';
       return this.version === '2.0.1' ? this.sent201(f[2], payload) : this.sent(f[2], payload);
@@ -144,7 +160,7 @@ class ObservedStation implements ControlledStation {
       return !!c;
     }
     if (action === 'StopTransaction') {
-      this.stopsPending++;
+      this.stopsUnanswered[String(p.transactionId)] = true;
       for (let id = 1; id < this.connectors.length; id++) {
         const c = this.connectors[id];
         if (c.transactionId === p.transactionId) endTransaction(c);
@@ -168,7 +184,7 @@ class ObservedStation implements ControlledStation {
     const id = this.transactionConnector[txId];
     const c = id !== undefined ? this.connectors[id] : null;
     if (p.eventType === 'Ended') {
-      this.stopsPending++;
+      this.stopsUnanswered[txId] = true;
       delete this.transactionConnector[txId];
       if (c && c.transactionId === txId) {
         endTransaction(c);
@@ -201,8 +217,12 @@ class ObservedStation implements ControlledStation {
       if (c && answer && c.idTag === p.idTag) c.transactionId = answer.transactionId;
       return !!c;
     }
-    if (action === 'StopTransaction' || (action === 'TransactionEvent' && p.eventType === 'Ended')) {
-      this.stopsPending = Math.max(0, this.stopsPending - 1);
+    if (action === 'StopTransaction') {
+      delete this.stopsUnanswered[String(p.transactionId)];
+      return true;
+    }
+    if (action === 'TransactionEvent' && p.eventType === 'Ended') {
+      if (p.transactionInfo && typeof p.transactionInfo.transactionId === 'string') delete this.stopsUnanswered[p.transactionInfo.transactionId];
       return true;
     }
     if (action === 'Authorize') {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCliArgs } from '../../sim/cli-options.mjs';
 import { runStations } from '../../sim/cli.mjs';
+import { simulatedCharger } from '../../sim/hardware.mjs';
 import { stationTests, within } from './lib/stations.mjs';
 import { HardwareFolder, hardwareSession } from './lib/hardware-folder.mjs';
 
@@ -137,6 +138,37 @@ test('the host\'s charger forgets the unanswered calls of a boot when the firmwa
   await new Promise((resolve) => setTimeout(resolve, 1000));
   assert.equal(station.control({ command: 'state' }).registration, 'Accepted', 'not the answer to a call of the boot before');
   await station.stop(0, 'test over');
+});
+
+test('the host\'s charger drops a call the station gave up within a boot: a StopTransaction that timed out and went again is one stop, answered by the second send, and the session completes (hardware: sim)', { timeout: 150000 }, async () => {
+  const own = await rig.csms({ heartbeatInterval: 300 });
+  const stops = [];
+  // The first StopTransaction is never answered: the station times it out (30 s) and sends it again.
+  own.handle('StopTransaction', (params) => (stops.push(params) === 1 ? new Promise(() => {}) : { idTagInfo: { status: 'Accepted' } }));
+  const station = rig.station({ url: own.url, id: 'TO-1', connectors: 1, scenario: 'session', duration: 1, configuration: { TransactionMessageRetryInterval: 1 } }, { bundle: FIRMWARE, hardware: 'sim' });
+  const late = [];
+  station.on('frame', ({ direction, text }) => {
+    const m = JSON.parse(text);
+    if (direction === 'sent' && m[0] === 2 && m[2] === 'StopTransaction') late.push(m[1]);
+  });
+  await station.start();
+  const r = await within(station, station.exited);
+  assert.equal(r.code, 0, r.reason + '\n' + station.logs.join('\n'));
+  assert.equal(stops.length, 2, 'the StopTransaction went twice');
+  assert.notEqual(late[0], late[1], 'with an id of its own');
+  assert.equal(stops[0].transactionId, stops[1].transactionId);
+  assert.ok(station.logs.some((t) => /session complete/.test(t)), station.logs.join('\n'));
+});
+
+test('the host\'s charger: a late answer to a call the station gave up (it sent the next one) changes nothing (hardware: sim, its frames fed in)', async () => {
+  const charger = await simulatedCharger({ connectors: 1 }, { read: () => null, write: () => {} }, { connected: () => true, log: () => {} });
+  const boot = { chargePointVendor: 'V', chargePointModel: 'M' };
+  charger.frame('out', JSON.stringify([2, 'b1', 'BootNotification', boot]));
+  charger.frame('out', JSON.stringify([2, 'b2', 'BootNotification', boot])); // b1 timed out: sent again
+  charger.frame('in', JSON.stringify([3, 'b2', { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 }]));
+  charger.frame('in', JSON.stringify([3, 'b1', { status: 'Rejected', currentTime: new Date().toISOString(), interval: 300 }]));
+  assert.equal(charger.command({ command: 'state' }).registration, 'Accepted', 'the late answer is not the answer to a call in flight');
+  charger.stop();
 });
 
 test('--hardware: sim or a folder; a folder for one station only; anything else is a UsageError that says why', () => {

@@ -27,7 +27,8 @@ The station id is appended to the URL as its last path segment.
                        none: no simulated driver (only --control and the CSMS act)
                                                                               default idle
   --id-tag TAG         idTag the simulated driver presents, at most 20 characters
-                       (--ocpp 2.0.1: an idToken, at most 36)                 default DEMO-TAG
+                       (--ocpp 2.0.1 or a 2.0.1 --bundle: an idToken, at most 36)
+                                                                              default DEMO-TAG
   --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C); in a session,
                        how long it charges, 0 = 12 s                          default 0
   --password P         Basic auth password (security profiles 1 and 2)
@@ -125,9 +126,22 @@ export const VERSION_BUNDLES = {
 };
 
 /**
+ * The OCPP version a bundle file speaks: its own, the subprotocol it asks for (a file that names
+ * "ocpp2.0.1", as a script or as its bytecode, is a 2.0.1 bundle; any other, and one that cannot
+ * be read, 1.6). The native host's CLI (port/posix/cli.c bundle_speaks_201) tells it the same way.
+ */
+export function bundleOcppVersion(path) {
+  try {
+    return readFileSync(path).includes('ocpp2.0.1') ? '2.0.1' : '1.6';
+  } catch {
+    return '1.6';
+  }
+}
+
+/**
  * The longest idTag the station's OCPP version takes, from the official schemas its bundle's
  * validators and types are generated from (ocpp-rpc's): 1.6 Authorize.req idTag (CiString20),
- * 2.0.1 IdTokenType.idToken. A --bundle's version is not known here: 1.6's, which both take.
+ * 2.0.1 IdTokenType.idToken.
  */
 function idTagMaxLength(version) {
   const require = createRequire(import.meta.url);
@@ -220,8 +234,10 @@ export function parseCliArgs(argv) {
   const firmwareScenario = values.scenario === undefined && scenario === ''; // a settings file as the module has it
   if (scenario !== 'idle' && scenario !== 'session' && scenario !== 'none' && !firmwareScenario) throw new UsageError(`--scenario must be idle, session or none, got "${scenario}"`);
   const idTag = values['id-tag'] ?? file.idTag ?? 'DEMO-TAG';
-  const idTagMax = idTagMaxLength(values.ocpp);
-  if (idTag.length < 1 || idTag.length > idTagMax) throw new UsageError(`--id-tag must be 1 to ${idTagMax} characters (OCPP IdToken), got "${idTag}"`);
+  const version = values.ocpp ?? (values.bundle !== undefined ? bundleOcppVersion(values.bundle) : '1.6');
+  const idTagMax = idTagMaxLength(version);
+  const whose = version === '2.0.1' ? 'the 2.0.1 bundle' : `a 1.6 bundle; 2.0.1's takes ${idTagMaxLength('2.0.1')}`;
+  if (idTag.length < 1 || idTag.length > idTagMax) throw new UsageError(`--id-tag must be 1 to ${idTagMax} characters (OCPP IdToken of ${whose}), got "${idTag}"`);
   let duration = file.duration ?? 0;
   if (duration < 0) throw new UsageError(`--settings: "duration" must be a number of seconds >= 0, got ${duration}`);
   if (values.duration !== undefined) {

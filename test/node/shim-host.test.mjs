@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { buildShim } from '../../firmware-shim/build.mjs';
 import { runGuest, startHost, makeTestPki, hasOpenssl, hostBinary } from '../../firmware-shim/testing.mjs';
@@ -348,6 +349,35 @@ shimTest('a signal that comes while the guest runs, with no timer due for a minu
   assert.ok(took < 10000, `SIGUSR1 was answered after ${took} ms (the next timer was 60 s away)`);
 });
 
+// The bundles whose version decides the longest --id-tag (the subprotocol each names).
+const SIMULATOR_16 = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist', 'simulator.min.js');
+const SIMULATOR_201 = join(fileURLToPath(new URL('../..', import.meta.url)), 'dist', 'simulator-201.min.js');
+
+shimTest('--id-tag per build: a 2.0.1 bundle takes an idToken of 36 characters (IdTokenType), as script and as bytecode, and its session presents it whole', async () => {
+  const csms = new Csms({ heartbeatInterval: 300 });
+  await csms.start();
+  try {
+    const tag = 'ID-TOKEN-OF-36-CHARACTERS-0123456789';
+    assert.equal(tag.length, 36);
+    const compiled = join(dataDir, 'simulator-201.qjbc');
+    const c = await startHost(SIMULATOR_201, ['--compile', compiled], { timeout: 60000 }).exited;
+    assert.equal(c.code, 0, c.stdout + c.stderr);
+    for (const [bundle, id] of [[SIMULATOR_201, 'TAG36-SCRIPT'], [compiled, 'TAG36-BYTECODE']]) {
+      const r = await startHost(bundle, ['--url', csms.url, '--id', id, '--data-dir', dataDir, '--connectors', '1', '--scenario', 'session', '--duration', '1', '--id-tag', tag], { timeout: 90000 }).exited;
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      const authorize = csms.calls(id, 'Authorize');
+      assert.ok(authorize.length > 0, `${id} sent Authorize`);
+      assert.equal(authorize[0].idToken.idToken, tag, 'the idToken whole, not cut');
+      assert.deepEqual(csms.violations.filter((v) => v.station === id), [], 'every message valid against the 2.0.1 schemas');
+    }
+    const refused = spawnSync(hostBinary(), [compiled, '--url', csms.url, '--id', 'TAG37', '--id-tag', tag + 'X'], { encoding: 'utf8' });
+    assert.equal(refused.status, 2);
+    assert.match(refused.stderr, /--id-tag must be 1 to 36 characters \(OCPP IdToken of the 2\.0\.1 bundle\)/, 'the bytecode is told as 2.0.1 too');
+  } finally {
+    await csms.stop();
+  }
+});
+
 shimTest('bad flags: exit 2 and what is wrong, in the simulator CLI\'s words', () => {
   const run = (...args) => spawnSync(hostBinary(), args, { encoding: 'utf8' });
   const base = ['x.js', '--url', 'ws://localhost:9000/ocpp', '--id', 'CP'];
@@ -363,6 +393,8 @@ shimTest('bad flags: exit 2 and what is wrong, in the simulator CLI\'s words', (
     [[...base, '--scenario', 'party'], /--scenario must be idle, session or none, got "party"/],
     [[...base, '--log-level', 'loud'], /--log-level must be debug, info, warning or error/],
     [[...base, '--id-tag', 'X'.repeat(21)], /--id-tag must be 1 to 20 characters/],
+    [[SIMULATOR_16, ...base.slice(1), '--id-tag', 'X'.repeat(21)], /--id-tag must be 1 to 20 characters \(OCPP IdToken of a 1\.6 bundle; 2\.0\.1's takes 36\), got "X{21}"/],
+    [[SIMULATOR_201, ...base.slice(1), '--id-tag', 'X'.repeat(37)], /--id-tag must be 1 to 36 characters \(OCPP IdToken of the 2\.0\.1 bundle\), got "X{37}"/],
     [['x.js', '--url', 'ws://x', '--id', 'a b'], /"a b" is not a valid station id/],
     [[...base, '--cert', 'x.pem'], /--cert and --key go together/],
     [[...base, '--ca', '/nonexistent/ca.pem'], /--ca: cannot read \/nonexistent\/ca\.pem/],

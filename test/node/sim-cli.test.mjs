@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCliArgs, UsageError } from '../../sim/cli-options.mjs';
+import { bundleOcppVersion, parseCliArgs, UsageError } from '../../sim/cli-options.mjs';
 import { DEFAULT_BUNDLE } from '../../sim/host.mjs';
 
 const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
@@ -64,6 +64,22 @@ test('--id-tag: 1.6 takes an idTag of 20 characters (CiString20), --ocpp 2.0.1 a
   assert.throws(() => tag(21), /--id-tag must be 1 to 20 characters/);
   assert.equal(tag(36, '--ocpp', '2.0.1'), 36);
   assert.throws(() => tag(37, '--ocpp', '2.0.1'), /--id-tag must be 1 to 36 characters/);
+});
+
+test('--id-tag with a --bundle: the bundle\'s own version decides (the subprotocol it names), 36 for a 2.0.1 bundle, 20 for a 1.6 one', () => {
+  const dist = (name) => fileURLToPath(new URL(`../../dist/${name}`, import.meta.url));
+  const tag = (n, bundle) => parseCliArgs(['--url', 'ws://x', '--id', 'A', '--id-tag', 'T'.repeat(n), '--bundle', dist(bundle)]).stations[0].idTag.length;
+  for (const name of ['firmware-201.js', 'firmware-201.min.js', 'simulator-201.js', 'simulator-201.min.js']) {
+    assert.equal(bundleOcppVersion(dist(name)), '2.0.1', name);
+    assert.equal(tag(36, name), 36, name);
+    assert.throws(() => tag(37, name), /--id-tag must be 1 to 36 characters \(OCPP IdToken of the 2\.0\.1 bundle\), got "T{37}"/);
+  }
+  for (const name of ['firmware.js', 'firmware.min.js', 'simulator.js', 'simulator.min.js']) {
+    assert.equal(bundleOcppVersion(dist(name)), '1.6', name);
+    assert.equal(tag(20, name), 20, name);
+    assert.throws(() => tag(21, name), /--id-tag must be 1 to 20 characters \(OCPP IdToken of a 1\.6 bundle; 2\.0\.1's takes 36\)/);
+  }
+  assert.equal(bundleOcppVersion(join(dir, 'nowhere.js')), '1.6', 'a file that cannot be read: 1.6 (the bundle check says the rest)');
 });
 
 test('bad flags are UsageErrors that say what is wrong', () => {

@@ -36,7 +36,8 @@ const char CLI_USAGE[] =
     "                       session: plug in, Authorize, StartTransaction, MeterValues,\n"
     "                       StopTransaction, unplug\n"
     "                       none: no simulated driver                              default idle\n"
-    "  --id-tag TAG         idTag the simulated driver presents                    default DEMO-TAG\n"
+    "  --id-tag TAG         idTag the simulated driver presents, at most 20 characters\n"
+    "                       (a 2.0.1 bundle: an idToken, at most 36)               default DEMO-TAG\n"
     "  --duration SECONDS   how long idle runs, 0 = until stopped (Ctrl-C)         default 0\n"
     "  --password P         Basic auth password (security profiles 1 and 2)\n"
     "  --ca FILE            PEM file of the CA the CSMS certificate must chain to (wss)\n"
@@ -153,6 +154,36 @@ static bool has_key(const char *json, const char *key)
     return present;
 }
 
+/* The longest idTag each OCPP version takes (the generated types' ID_TAG_MAX_LENGTH, 1.6's
+ * CiString20, and ID_TOKEN_MAX_LENGTH, 2.0.1's IdTokenType.idToken; sim/cli-options.mjs reads
+ * them from the same schemas). */
+#define ID_TAG_MAX 20
+#define ID_TOKEN_MAX 36
+
+/* Does the bundle speak OCPP 2.0.1? A bundle speaks its own version, the subprotocol it asks
+ * for: a file that names "ocpp2.0.1" (a script, or its bytecode, which keeps the text) is a
+ * 2.0.1 bundle; any other, and one that cannot be read (the host says so later), 1.6's. */
+static bool bundle_speaks_201(const char *path)
+{
+    static const char word[] = "ocpp2.0.1";
+    enum { WORD = sizeof word - 1, CHUNK = 64 * 1024 };
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    char *buf = f ? malloc(CHUNK + WORD) : NULL;
+    bool found = false;
+    size_t kept = 0, n;
+    while (buf && !found && (n = fread(buf + kept, 1, CHUNK, f)) > 0) {
+        size_t have = kept + n;
+        for (size_t i = 0; i + WORD <= have && !found; i++)
+            found = memcmp(buf + i, word, WORD) == 0;
+        kept = have < WORD - 1 ? have : WORD - 1; /* a word across two reads */
+        memmove(buf, buf + have - kept, kept);
+    }
+    free(buf);
+    if (f)
+        fclose(f);
+    return found;
+}
+
 int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_size)
 {
     memset(o, 0, sizeof *o);
@@ -243,11 +274,14 @@ int cli_parse(int argc, char **argv, cli_options *o, char *error, size_t error_s
         !firmware_scenario)
         return fail(error, error_size, "--scenario must be idle, session or none, got \"%s\"", scenario);
     const char *id_tag = value[F_ID_TAG] ? value[F_ID_TAG] : "DEMO-TAG";
-    size_t id_tag_chars = 0; /* characters, not bytes: OCPP's IdToken is 20 characters */
+    size_t id_tag_chars = 0; /* characters, not bytes */
     for (const char *p = id_tag; *p; p++)
         id_tag_chars += ((unsigned char)*p & 0xC0) != 0x80;
-    if (id_tag_chars < 1 || id_tag_chars > 20)
-        return fail(error, error_size, "--id-tag must be 1 to 20 characters (OCPP IdToken), got \"%s\"", id_tag);
+    bool v201 = bundle_speaks_201(o->bundle);
+    size_t id_tag_max = v201 ? ID_TOKEN_MAX : ID_TAG_MAX;
+    if (id_tag_chars < 1 || id_tag_chars > id_tag_max)
+        return fail(error, error_size, "--id-tag must be 1 to %zu characters (OCPP IdToken of %s), got \"%s\"", id_tag_max,
+                    v201 ? "the 2.0.1 bundle" : "a 1.6 bundle; 2.0.1's takes 36", id_tag);
     double duration = 0;
     if (value[F_DURATION]) {
         const char *text = value[F_DURATION];

@@ -383,3 +383,62 @@ shimTest('a closure of one variable holds its record in the function object', as
   const perClosure = (one.heapPeak - none.heapPeak) / N;
   assert.ok(perClosure > 40 && perClosure < 56, `heap peak ${one.heapPeak} bytes with ${N} closures of one variable, ${none.heapPeak} with none: ${perClosure.toFixed(1)} bytes a closure`);
 });
+
+// The built-ins' accessors (lazy-accessors.patch): Object.prototype.__proto__, RegExp's flag
+// getters and source, the [Symbol.species] getters, Symbol.prototype.description,
+// Function.prototype's fileName and lineNumber are made at their first use, each a question
+// a program could ask first: the same answers as the unpatched engine.
+const ACCESSORS_GUEST = `
+function observations() {
+  var out = [];
+  function say(what, answer) { out.push(what + ' = ' + answer); }
+  function described(o, key) { var d = Object.getOwnPropertyDescriptor(o, key); return d ? [typeof d.get, typeof d.set, d.get && d.get.name, d.get && d.get.length, d.set && d.set.name, d.set && d.set.length, d.enumerable, d.configurable, 'writable' in d, 'value' in d].join() : 'none'; }
+  function order(o, names) { var own = Object.getOwnPropertyNames(o); return names.filter(function (n) { return own.indexOf(n) >= 0; }).sort(function (a, b) { return own.indexOf(a) - own.indexOf(b); }).join(); }
+  say('flags read', [/a/g.global, /a/i.ignoreCase, /a/m.multiline, /a/.sticky, /a/gim.flags, /a+b/.source].join());
+  say('in, hasOwnProperty', ['global' in RegExp.prototype, RegExp.prototype.hasOwnProperty('source'), 'description' in Symbol.prototype, Object.prototype.hasOwnProperty('__proto__')].join());
+  say('keys in order', order(RegExp.prototype, ['flags', 'source', 'global', 'ignoreCase', 'multiline', 'dotAll', 'unicode', 'sticky', 'exec', 'test']) + ' ' + Object.keys(RegExp.prototype).length);
+  say('descriptor of a getter', described(RegExp.prototype, 'multiline'));
+  say('descriptor of a getter and setter', described(Object.prototype, '__proto__'));
+  say('__proto__', (function () { var p = { x: 1 }; var o = {}; o.__proto__ = p; return [o.x, Object.getPrototypeOf(o) === p, ({}).__proto__ === Object.prototype].join(); })());
+  say('species', [Array[Symbol.species] === Array, Promise[Symbol.species] === Promise, RegExp[Symbol.species] === RegExp, described(Array, Symbol.species)].join());
+  say('description', [Symbol('d').description, Symbol().description, described(Symbol.prototype, 'description')].join());
+  say('same getter twice', Object.getOwnPropertyDescriptor(RegExp.prototype, 'global').get === Object.getOwnPropertyDescriptor(RegExp.prototype, 'global').get);
+  say('getter on another receiver', (function () { try { Object.getOwnPropertyDescriptor(RegExp.prototype, 'unicode').get.call({}); return 'no throw'; } catch (e) { return e.constructor.name; } })());
+  say('assign (strict)', (function () { 'use strict'; try { RegExp.prototype.dotAll = 1; return 'no throw'; } catch (e) { return e.constructor.name; } })());
+  say('delete', [delete RegExp.prototype.sticky, 'sticky' in RegExp.prototype, /a/y.sticky].join());
+  say('define over', (function () { Object.defineProperty(RegExp.prototype, 'ignoreCase', { value: 'v' }); return [RegExp.prototype.ignoreCase, /a/i.ignoreCase, described(RegExp.prototype, 'ignoreCase')].join(); })());
+  say('frozen', (function () { Object.freeze(Symbol.prototype); return [Object.isFrozen(Symbol.prototype), described(Symbol.prototype, 'description')].join(); })());
+  return out;
+}
+`;
+
+shimTest("the built-ins' accessors answer in the native host as in the unpatched QuickJS the simulator runs", async () => {
+  const { reference, script, bytecode } = await answersEverywhere(ACCESSORS_GUEST, 'accessors');
+  assert.equal(reference.length, 14, reference.join('\n'));
+  assert.ok(reference.includes('descriptor of a getter and setter = function,function,get __proto__,0,set __proto__,1,false,true,false,false'), reference.join('\n'));
+  assert.ok(reference.includes('flags read = true,true,true,false,gim,a+b'), reference.join('\n'));
+  assert.deepEqual(script, reference);
+  assert.deepEqual(bytecode, reference);
+});
+
+// Their memory: the context's 16 getters and setters hold nothing until one is used. A guest
+// that keeps them all, beside one that keeps as many nulls: unpatched they are made with the
+// context either way and the two heaps are the same; now the first guest makes them.
+shimTest("a built-in's getter or setter is made at its first use, not with the context", async () => {
+  const guest = (use) =>
+    `var keep = [];
+     [[Object.prototype, '__proto__'], [Function.prototype, 'fileName'], [Function.prototype, 'lineNumber'], [Array, Symbol.species], [Promise, Symbol.species],
+      [RegExp, Symbol.species], [RegExp.prototype, 'flags'], [RegExp.prototype, 'source'], [RegExp.prototype, 'global'], [RegExp.prototype, 'ignoreCase'],
+      [RegExp.prototype, 'multiline'], [RegExp.prototype, 'dotAll'], [RegExp.prototype, 'unicode'], [RegExp.prototype, 'sticky'], [Symbol.prototype, 'description']
+     ].forEach(function (at) {
+       ${use ? 'var d = Object.getOwnPropertyDescriptor(at[0], at[1]); keep.push(d.get, d.set || null);' : 'keep.push(null, null);'}
+     });
+     ocppHost.log(20, 'accessors ' + keep.filter(Boolean).length);
+     ocppHost.exit(0);`;
+  const [used, unused] = await Promise.all([runGuest(dataDir, guest(true), args('ENGINE-ACCESSORS-USED')), runGuest(dataDir, guest(false), args('ENGINE-ACCESSORS-UNUSED'))]);
+  assert.equal(used.code, 0, used.stdout);
+  assert.equal(unused.code, 0, unused.stdout);
+  assert.match(used.stdout, /accessors 16\b/);
+  const perFunction = (used.heapPeak - unused.heapPeak) / 16;
+  assert.ok(perFunction >= 96, `heap peak ${used.heapPeak} bytes with the 16 accessor functions used, ${unused.heapPeak} with none: ${perFunction.toFixed(1)} bytes a function`);
+});

@@ -14,17 +14,14 @@ import { TransactionLog } from './transaction-log';
 /** What an EVSE needs around it (transactions.ts gives it). */
 export interface EvseContext {
   readonly log: TransactionLog;
-  now(): number;
+  /** The device model's values: TxCtrlr/..., SampledDataCtrlr/..., AlignedDataCtrlr/... (the station's model itself, not a closure per lookup). */
+  readonly model: { get(key: string): string; getInt(key: string): number; getBool(key: string): boolean };
+  /** The clock and the timers (the station's HAL itself). */
+  readonly hal: { now(): number; setTimeout(fn: () => void, ms: number): { cancel(): void }; setInterval(fn: () => void, ms: number): { cancel(): void } };
   /** Accepted and connected: an event made now is not an offline one. */
   online(): boolean;
   /** May a transaction start now (registration, availability)? */
   mayStart(evseId: number): boolean;
-  /** A device-model value: TxCtrlr/..., SampledDataCtrlr/..., AlignedDataCtrlr/... */
-  get(key: string): string;
-  getInt(key: string): number;
-  getBool(key: string): boolean;
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
-  setInterval(fn: () => void, ms: number): { cancel(): void };
   info(text: string): void;
   /** An event was appended: deliver it. */
   appended(): void;
@@ -103,7 +100,7 @@ export class EvseTransaction {
       this.evaluate('ChargingStateChanged');
       return;
     }
-    if (this.points('TxStopPoint', 'EVConnected') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.getBool('TxCtrlr/StopTxOnEVSideDisconnect')) {
+    if (this.points('TxStopPoint', 'EVConnected') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.model.getBool('TxCtrlr/StopTxOnEVSideDisconnect')) {
       // E09.FR.01: the transaction is deauthorized when the EV goes; the stop is by the EV side unless the driver ended it first.
       this.finish('EVCommunicationLost', tx.endedAuthorization || 'EVDisconnected');
       return;
@@ -128,8 +125,8 @@ export class EvseTransaction {
     if (!this.hw.plugged()) {
       // E03.FR.05: no cable within EVConnectionTimeOut ends the authorization (and a transaction it started).
       this.cancelConnectionTimer();
-      const timeout = this.ctx.getInt('TxCtrlr/EVConnectionTimeOut');
-      this.connectionTimer = this.ctx.setTimeout(() => this.connectionTimedOut(timeout), timeout * 1000);
+      const timeout = this.ctx.model.getInt('TxCtrlr/EVConnectionTimeOut');
+      this.connectionTimer = this.ctx.hal.setTimeout(() => this.connectionTimedOut(timeout), timeout * 1000);
     }
     this.evaluate('ChargingStateChanged');
   }
@@ -161,7 +158,7 @@ export class EvseTransaction {
     if (!tx) return;
     this.authorization = null;
     this.powerPath(false);
-    if (this.points('TxStopPoint', 'Authorized') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.getBool('TxCtrlr/StopTxOnInvalidId')) {
+    if (this.points('TxStopPoint', 'Authorized') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.model.getBool('TxCtrlr/StopTxOnInvalidId')) {
       this.finish('Deauthorized', 'DeAuthorized');
       return;
     }
@@ -202,12 +199,12 @@ export class EvseTransaction {
 
   /** Boot: a transaction the log holds as running was cut by a power loss: it ends now. */
   endInterrupted(id: string): void {
-    const value = meterValue(this.hw.read(), this.ctx.get('SampledDataCtrlr/TxEndedMeasurands'), 'Transaction.End', this.ctx.now());
+    const value = meterValue(this.hw.read(), this.ctx.model.get('SampledDataCtrlr/TxEndedMeasurands'), 'Transaction.End', this.ctx.hal.now());
     const meter = this.ctx.log.endedSamples(id).slice();
     if (value) meter.push(value);
     const event: Event = {
       eventType: 'Ended',
-      timestamp: iso(this.ctx.now()),
+      timestamp: iso(this.ctx.hal.now()),
       triggerReason: 'AbnormalCondition', // E06.FR.16
       transactionInfo: { transactionId: id, stoppedReason: 'PowerLoss', chargingState: this.hw.plugged() ? 'EVConnected' : 'Idle' },
     };
@@ -223,10 +220,10 @@ export class EvseTransaction {
   restartSampling(): void {
     this.stopSampling();
     if (!this.running) return;
-    const updated = this.ctx.getInt('SampledDataCtrlr/TxUpdatedInterval');
-    if (updated > 0) this.updatedTimer = this.ctx.setInterval(() => this.periodic(), updated * 1000);
-    const ended = this.ctx.getInt('SampledDataCtrlr/TxEndedInterval');
-    if (ended > 0) this.endedTimer = this.ctx.setInterval(() => this.keep('SampledDataCtrlr/TxEndedMeasurands', 'Sample.Periodic'), ended * 1000);
+    const updated = this.ctx.model.getInt('SampledDataCtrlr/TxUpdatedInterval');
+    if (updated > 0) this.updatedTimer = this.ctx.hal.setInterval(() => this.periodic(), updated * 1000);
+    const ended = this.ctx.model.getInt('SampledDataCtrlr/TxEndedInterval');
+    if (ended > 0) this.endedTimer = this.ctx.hal.setInterval(() => this.keep('SampledDataCtrlr/TxEndedMeasurands', 'Sample.Periodic'), ended * 1000);
   }
 
   // ---- the transaction ------------------------------------------------------------------------
@@ -234,7 +231,7 @@ export class EvseTransaction {
   private begin(trigger: TriggerReasonEnum): void {
     if (!this.ctx.mayStart(this.evseId)) return;
     const ctx = this.ctx;
-    const now = ctx.now();
+    const now = ctx.hal.now();
     const log = ctx.log;
     // E01.FR.08: never the same id twice, across reboots too: the log's next position is stored
     // and only grows (the clock and a random part guard against a station whose storage was wiped).
@@ -273,7 +270,7 @@ export class EvseTransaction {
     // The stoppedReason is given even when Local (E06.FR.08, E07.FR.05).
     event.transactionInfo.stoppedReason = reason;
     if (idToken) event.idToken = idToken;
-    const end = meterValue(this.hw.read(), this.ctx.get('SampledDataCtrlr/TxEndedMeasurands'), 'Transaction.End', this.ctx.now());
+    const end = meterValue(this.hw.read(), this.ctx.model.get('SampledDataCtrlr/TxEndedMeasurands'), 'Transaction.End', this.ctx.hal.now());
     const meter = this.ctx.log.endedSamples(tx.id).slice();
     if (end) meter.push(end);
     if (meter.length) event.meterValue = meter; // E06.FR.11
@@ -287,7 +284,7 @@ export class EvseTransaction {
 
   /** An event of the running transaction: what has to go with it once goes now. */
   private event(eventType: TransactionEventRequest['eventType'], trigger: TriggerReasonEnum, tx: Running): Event {
-    const event: Event = { eventType, timestamp: iso(this.ctx.now()), triggerReason: trigger, transactionInfo: { transactionId: tx.id } };
+    const event: Event = { eventType, timestamp: iso(this.ctx.hal.now()), triggerReason: trigger, transactionInfo: { transactionId: tx.id } };
     const a = this.authorization;
     if (a && !tx.idTokenSent) {
       event.idToken = a.idToken; // E03.FR.01, C12.FR.02, F02.FR.05: once
@@ -365,12 +362,12 @@ export class EvseTransaction {
   private keep(measurandsKey: string, context: ReadingContextEnum): void {
     const tx = this.running;
     if (!tx) return;
-    const value = meterValue(this.hw.read(), this.ctx.get(measurandsKey), context, this.ctx.now());
+    const value = meterValue(this.hw.read(), this.ctx.model.get(measurandsKey), context, this.ctx.hal.now());
     if (value) this.ctx.log.keepSample(tx.id, value);
   }
 
   private sample(measurandsKey: string, context: ReadingContextEnum): MeterValue[] | undefined {
-    const value = meterValue(this.hw.read(), this.ctx.get(measurandsKey), context, this.ctx.now());
+    const value = meterValue(this.hw.read(), this.ctx.model.get(measurandsKey), context, this.ctx.hal.now());
     return value ? [value] : undefined;
   }
 
@@ -387,7 +384,7 @@ export class EvseTransaction {
 
   /** Does the TxStartPoint / TxStopPoint list hold this point? */
   private points(variable: 'TxStartPoint' | 'TxStopPoint', point: string): boolean {
-    return (',' + this.ctx.get('TxCtrlr/' + variable) + ',').indexOf(',' + point + ',') >= 0;
+    return (',' + this.ctx.model.get('TxCtrlr/' + variable) + ',').indexOf(',' + point + ',') >= 0;
   }
 }
 

@@ -81,18 +81,14 @@ export function installTransactions(station: StationContext, authorizer: Authori
   const evses: EvseTransaction[] = [];
   const ctx = {
     log,
-    now: () => hal.now(),
+    model,
+    hal,
     online: () => station.online,
     mayStart: (evseId: number) => {
       const registration = station.registration;
       if ((registration === 'Pending' || registration === 'Rejected') && !model.getBool('TxCtrlr/TxBeforeAcceptedEnabled')) return false;
       return station.availability.operative(evseId, 1) && station.availability.status(evseId, 1) !== 'Faulted';
     },
-    get: (key: string) => model.get(key),
-    getInt: (key: string) => model.getInt(key),
-    getBool: (key: string) => model.getBool(key),
-    setTimeout: hal.setTimeout,
-    setInterval: hal.setInterval,
     info: (text: string) => hal.log.info(text),
     appended: () => sender.sendNext(),
     idle: (evseId: number) => station.emit('idle', evseId),

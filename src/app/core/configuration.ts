@@ -46,45 +46,67 @@ export const MEASURANDS = [
 /** A measurand list may name every measurand the meter gives. */
 const MEASURAND_LIST_MAX = MEASURANDS.length;
 
-function keys(connectors: number, supportedProfiles: string[]): { [key: string]: KeyDefinition } {
+/**
+ * The Core profile's keys in the spec's order, each written as compact text and decoded when
+ * its definition is needed (defined below), not an object per key held for the whole run:
+ * its kind (i an integer, with its smallest and largest value; b a boolean; m a list of
+ * MEASURANDS, at most as many as its key + 'MaxLength' says; l a list; t ConnectorPhaseRotation's
+ * text), r when read-only, then '=' and its default.
+ */
+function keys(connectors: number, supportedProfiles: string[]): { [key: string]: string | KeyDefinition } {
+  const listMax = 'ir=' + MEASURAND_LIST_MAX;
   return {
-    AllowOfflineTxForUnknownId: { value: 'false', kind: 'bool' },
-    AuthorizationCacheEnabled: { value: 'true', kind: 'bool' },
-    AuthorizeRemoteTxRequests: { value: 'false', kind: 'bool' },
-    ClockAlignedDataInterval: { value: '0', kind: 'int', min: 0, max: 86400 },
-    ConnectionTimeOut: { value: '60', kind: 'int', min: 1, max: 3600 },
-    ConnectorPhaseRotation: { value: phaseRotationDefault(connectors), kind: 'text' },
-    ConnectorPhaseRotationMaxLength: { value: String(connectors + 1), kind: 'int', readonly: true },
-    GetConfigurationMaxKeys: { value: '50', kind: 'int', readonly: true },
-    HeartbeatInterval: { value: '300', kind: 'int', min: 0, max: 86400 },
-    LocalAuthorizeOffline: { value: 'true', kind: 'bool' },
-    LocalPreAuthorize: { value: 'false', kind: 'bool' },
-    MaxEnergyOnInvalidId: { value: '0', kind: 'int', min: 0, max: 1000000 },
-    MeterValuesAlignedData: { value: 'Energy.Active.Import.Register', kind: 'csl', items: MEASURANDS, maxItemsKey: 'MeterValuesAlignedDataMaxLength' },
-    MeterValuesAlignedDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
-    MeterValuesSampledData: {
-      value: 'Energy.Active.Import.Register,Power.Active.Import',
-      kind: 'csl',
-      items: MEASURANDS,
-      maxItemsKey: 'MeterValuesSampledDataMaxLength',
-    },
-    MeterValuesSampledDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
-    MeterValueSampleInterval: { value: '60', kind: 'int', min: 0, max: 86400 },
-    MinimumStatusDuration: { value: '0', kind: 'int', min: 0, max: 3600 },
-    NumberOfConnectors: { value: String(connectors), kind: 'int', readonly: true },
-    ResetRetries: { value: '1', kind: 'int', min: 0, max: 10 },
-    StopTransactionOnEVSideDisconnect: { value: 'true', kind: 'bool' },
-    StopTransactionOnInvalidId: { value: 'true', kind: 'bool' },
-    StopTxnAlignedData: { value: '', kind: 'csl', items: MEASURANDS, maxItemsKey: 'StopTxnAlignedDataMaxLength' },
-    StopTxnAlignedDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
-    StopTxnSampledData: { value: '', kind: 'csl', items: MEASURANDS, maxItemsKey: 'StopTxnSampledDataMaxLength' },
-    StopTxnSampledDataMaxLength: { value: String(MEASURAND_LIST_MAX), kind: 'int', readonly: true },
-    SupportedFeatureProfiles: { value: supportedProfiles.join(','), kind: 'csl', readonly: true },
-    SupportedFeatureProfilesMaxLength: { value: '6', kind: 'int', readonly: true },
-    TransactionMessageAttempts: { value: '3', kind: 'int', min: 1, max: 100 },
-    TransactionMessageRetryInterval: { value: '30', kind: 'int', min: 1, max: 86400 },
-    UnlockConnectorOnEVSideDisconnect: { value: 'true', kind: 'bool' },
+    AllowOfflineTxForUnknownId: 'b=false',
+    AuthorizationCacheEnabled: 'b=true',
+    AuthorizeRemoteTxRequests: 'b=false',
+    ClockAlignedDataInterval: 'i 0 86400=0',
+    ConnectionTimeOut: 'i 1 3600=60',
+    ConnectorPhaseRotation: 't=' + phaseRotationDefault(connectors),
+    ConnectorPhaseRotationMaxLength: 'ir=' + (connectors + 1),
+    GetConfigurationMaxKeys: 'ir=50',
+    HeartbeatInterval: 'i 0 86400=300',
+    LocalAuthorizeOffline: 'b=true',
+    LocalPreAuthorize: 'b=false',
+    MaxEnergyOnInvalidId: 'i 0 1000000=0',
+    MeterValuesAlignedData: 'm=Energy.Active.Import.Register',
+    MeterValuesAlignedDataMaxLength: listMax,
+    MeterValuesSampledData: 'm=Energy.Active.Import.Register,Power.Active.Import',
+    MeterValuesSampledDataMaxLength: listMax,
+    MeterValueSampleInterval: 'i 0 86400=60',
+    MinimumStatusDuration: 'i 0 3600=0',
+    NumberOfConnectors: 'ir=' + connectors,
+    ResetRetries: 'i 0 10=1',
+    StopTransactionOnEVSideDisconnect: 'b=true',
+    StopTransactionOnInvalidId: 'b=true',
+    StopTxnAlignedData: 'm=',
+    StopTxnAlignedDataMaxLength: listMax,
+    StopTxnSampledData: 'm=',
+    StopTxnSampledDataMaxLength: listMax,
+    SupportedFeatureProfiles: 'lr=' + supportedProfiles.join(','),
+    SupportedFeatureProfilesMaxLength: 'ir=6',
+    TransactionMessageAttempts: 'i 1 100=3',
+    TransactionMessageRetryInterval: 'i 1 86400=30',
+    UnlockConnectorOnEVSideDisconnect: 'b=true',
   };
+}
+
+const KINDS: { [letter: string]: KeyDefinition['kind'] } = { i: 'int', b: 'bool', m: 'csl', l: 'csl', t: 'text' };
+
+/** The definition a key's compact text (keys()) says. */
+function decode(key: string, text: string): KeyDefinition {
+  const at = text.indexOf('=');
+  const head = text.slice(0, at).split(' ');
+  const def: KeyDefinition = { value: text.slice(at + 1), kind: KINDS[head[0].charAt(0)] };
+  if (head[0].charAt(1) === 'r') def.readonly = true;
+  if (head.length > 1) {
+    def.min = Number(head[1]);
+    def.max = Number(head[2]);
+  }
+  if (head[0].charAt(0) === 'm') {
+    def.items = MEASURANDS;
+    def.maxItemsKey = key + 'MaxLength';
+  }
+  return def;
 }
 
 function phaseRotationDefault(connectors: number): string {
@@ -115,7 +137,8 @@ interface StorageLike {
 const FILE = 'configuration.json';
 
 export class Configuration {
-  private readonly defs: { [key: string]: KeyDefinition };
+  /** Per key its definition: the Core profile's as compact text (keys()), a feature's as given to addKey. */
+  private readonly defs: { [key: string]: string | KeyDefinition };
   /** Values that differ from the defaults: what is stored. */
   private changed: { [key: string]: string } = {};
   private listeners: ((key: string, value: string) => void)[] = [];
@@ -129,17 +152,33 @@ export class Configuration {
   constructor(private readonly storage: StorageLike, connectors: number, private readonly initial: { [key: string]: unknown } = {}, supportedProfiles: string[] = ['Core']) {
     this.defs = keys(connectors, supportedProfiles);
     // Read-only keys first: a list's ...MaxLength bounds the list's initial value.
-    for (const key in this.defs) if (this.defs[key].readonly) this.applyInitial(key);
-    for (const key in this.defs) if (!this.defs[key].readonly) this.applyInitial(key);
+    for (const key in this.defs) if (this.def(key).readonly) this.applyInitial(key);
+    for (const key in this.defs) if (!this.def(key).readonly) this.applyInitial(key);
     this.load();
   }
 
   /** The settings' value of a key, read-only keys included, replaces its default (when valid). */
   private applyInitial(key: string): void {
     if (!Object.prototype.hasOwnProperty.call(this.initial, key) || key === 'SupportedFeatureProfiles') return;
-    const def = this.defs[key];
+    const def = this.def(key);
     const text = String(this.initial[key]);
-    if (this.check(def, text)) def.value = this.normalise(def, text);
+    if (!this.check(def, text)) return;
+    const value = this.normalise(def, text);
+    const held = this.defs[key];
+    if (typeof held === 'string') this.defs[key] = held.slice(0, held.indexOf('=') + 1) + value;
+    else held.value = value;
+  }
+
+  /** A known key's definition (a Core key's decoded from its text each time). */
+  private def(key: string): KeyDefinition {
+    const held = this.defs[key];
+    return typeof held === 'string' ? decode(key, held) : held;
+  }
+
+  /** A known key's default: the settings' value where they gave one. */
+  private defaultOf(key: string): string {
+    const held = this.defs[key];
+    return typeof held === 'string' ? held.slice(held.indexOf('=') + 1) : held.value;
   }
 
   /** Every key the station knows, in the order of the spec. */
@@ -167,7 +206,7 @@ export class Configuration {
 
   /** A key whose value is never reported nor logged. */
   isWriteOnly(key: string): boolean {
-    return this.has(key) && !!this.defs[key].writeOnly;
+    return this.has(key) && !!this.def(key).writeOnly;
   }
 
   has(key: string): boolean {
@@ -178,7 +217,7 @@ export class Configuration {
   get(key: string): string {
     if (!this.has(key)) return '';
     if (Object.prototype.hasOwnProperty.call(this.changed, key)) return this.changed[key];
-    return this.defs[key].value;
+    return this.defaultOf(key);
   }
 
   getInt(key: string): number {
@@ -196,13 +235,13 @@ export class Configuration {
 
   /** A key's definition (null: a key the station does not know): what GetConfiguration reports of it (configuration-report.ts). */
   definition(key: string): KeyDefinition | null {
-    return this.has(key) ? this.defs[key] : null;
+    return this.has(key) ? this.def(key) : null;
   }
 
   /** ChangeConfiguration. On Accepted / RebootRequired the value is stored and listeners run. */
   change(key: string, value: string): ConfigurationStatus {
     if (!this.has(key)) return 'NotSupported';
-    const def = this.defs[key];
+    const def = this.def(key);
     if (def.readonly || !this.check(def, value) || (def.guard && !def.guard(value))) return 'Rejected';
     this.set(key, this.normalise(def, value));
     return def.rebootRequired ? 'RebootRequired' : 'Accepted';
@@ -211,9 +250,8 @@ export class Configuration {
   /** Sets a key from inside the station (e.g. HeartbeatInterval from BootNotification.conf). */
   set(key: string, value: string): void {
     if (!this.has(key)) throw new Error('unknown configuration key ' + key);
-    const def = this.defs[key];
     if (this.get(key) === value) return;
-    if (value === def.value) delete this.changed[key];
+    if (value === this.defaultOf(key)) delete this.changed[key];
     else this.changed[key] = value;
     this.storage.set(FILE, JSON.stringify(this.changed));
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i](key, value);
@@ -271,7 +309,7 @@ export class Configuration {
     for (const key in stored) {
       if (only !== undefined && key !== only) continue;
       if (!this.has(key)) continue; // a key another firmware version wrote, or one added later (addKey)
-      const def = this.defs[key];
+      const def = this.def(key);
       const value = stored[key];
       // A value this firmware would refuse is ignored.
       if (!def.readonly && typeof value === 'string' && this.check(def, value)) this.changed[key] = value;

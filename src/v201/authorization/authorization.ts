@@ -24,7 +24,7 @@ export interface AuthorizationFeature extends Authorizer {
 
 export function installAuthorization(station: StationContext, list: LocalAuthList | null): AuthorizationFeature {
   const { hal, model } = station;
-  const lifeTime = () => model.getInt('AuthCacheCtrlr/LifeTime');
+  const lifeTime = () => model.getInt('AuthCacheCtrlr', 'LifeTime');
   const cache = new AuthorizationCache(hal.storage, CACHE_ENTRIES, lifeTime);
   const bool = (name: string, value: string) => ({ name, type: 'boolean' as const, mutability: 'ReadWrite' as const, value });
   model.add('AuthCtrlr', [
@@ -41,7 +41,7 @@ export function installAuthorization(station: StationContext, list: LocalAuthLis
     { name: 'Policy', type: 'OptionList', value: 'LRU', values: 'LRU', constant: true },
     { name: 'Storage', type: 'integer', unit: 'B', read: () => String(cache.bytes()) },
   ]);
-  const cacheOn = () => model.getBool('AuthCacheCtrlr/Enabled');
+  const cacheOn = () => model.getBool('AuthCacheCtrlr', 'Enabled');
 
   station.route({
     // C11: cleared when the cache is enabled, else Rejected.
@@ -65,15 +65,15 @@ export function installAuthorization(station: StationContext, list: LocalAuthLis
     cache,
     authorize: (idToken) => {
       // AuthCtrlr.Enabled false: every idToken is taken as it is.
-      if (!model.getBool('AuthCtrlr/Enabled')) return Promise.resolve({ status: 'Accepted' });
+      if (!model.getBool('AuthCtrlr', 'Enabled')) return Promise.resolve({ status: 'Accepted' });
       const known = local(idToken);
       const online = station.online;
-      if (known && known.status === 'Accepted' && (online ? model.getBool('AuthCtrlr/LocalPreAuthorize') : model.getBool('AuthCtrlr/LocalAuthorizeOffline'))) {
+      if (known && known.status === 'Accepted' && (online ? model.getBool('AuthCtrlr', 'LocalPreAuthorize') : model.getBool('AuthCtrlr', 'LocalAuthorizeOffline'))) {
         return Promise.resolve(known);
       }
-      if (!online || model.getBool('AuthCtrlr/DisableRemoteAuthorization')) {
-        if (known) return Promise.resolve(known.status === 'Accepted' && model.getBool('AuthCtrlr/LocalAuthorizeOffline') ? known : { status: known.status === 'Accepted' ? 'Invalid' : known.status });
-        return Promise.resolve({ status: model.getBool('AuthCtrlr/OfflineTxForUnknownIdEnabled') ? 'Accepted' : 'Unknown' }); // C15
+      if (!online || model.getBool('AuthCtrlr', 'DisableRemoteAuthorization')) {
+        if (known) return Promise.resolve(known.status === 'Accepted' && model.getBool('AuthCtrlr', 'LocalAuthorizeOffline') ? known : { status: known.status === 'Accepted' ? 'Invalid' : known.status });
+        return Promise.resolve({ status: model.getBool('AuthCtrlr', 'OfflineTxForUnknownIdEnabled') ? 'Accepted' : 'Unknown' }); // C15
       }
       return station.call('Authorize', { idToken }).then(
         (response) => {
@@ -84,8 +84,8 @@ export function installAuthorization(station: StationContext, list: LocalAuthLis
         (error) => {
           // No answer (a timeout, the link went): decided as offline.
           hal.log.warning('Authorize failed: ' + (error && error.message) + '; decided as offline');
-          if (known) return known.status === 'Accepted' && model.getBool('AuthCtrlr/LocalAuthorizeOffline') ? known : { status: 'Invalid' as const };
-          return { status: model.getBool('AuthCtrlr/OfflineTxForUnknownIdEnabled') ? ('Accepted' as const) : ('Unknown' as const) };
+          if (known) return known.status === 'Accepted' && model.getBool('AuthCtrlr', 'LocalAuthorizeOffline') ? known : { status: 'Invalid' as const };
+          return { status: model.getBool('AuthCtrlr', 'OfflineTxForUnknownIdEnabled') ? ('Accepted' as const) : ('Unknown' as const) };
         }
       );
     },

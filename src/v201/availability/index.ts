@@ -93,7 +93,7 @@ export function availability(station: StationContext): void {
     // After an offline period longer than OfflineThreshold every connector, else the changed ones (B04.FR.01-02).
     const away = offlineSince < 0 ? 0 : (hal.ticks() - offlineSince) / 1000;
     offlineSince = -1;
-    report(away > model.getInt('OCPPCommCtrlr/OfflineThreshold'));
+    report(away > model.getInt('OCPPCommCtrlr', 'OfflineThreshold'));
   });
   station.on('offline', () => (offlineSince = hal.ticks()));
   station.on('connector', (evseId, _connectorId, event) => {

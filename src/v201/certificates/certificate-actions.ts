@@ -48,9 +48,6 @@ export interface CertificateActions {
 
 /** The root certificates' uses (InstallCertificateUseEnumType), as GetInstalledCertificateIds lists them without a filter. */
 const ROOTS: InstallCertificateUseEnum[] = ['CSMSRootCertificate', 'ManufacturerRootCertificate', 'V2GRootCertificate', 'MORootCertificate'];
-const CHAIN_MAX = 'SecurityCtrlr/MaxCertificateChainSize';
-const WAIT_MINIMUM = 'SecurityCtrlr/CertSigningWaitMinimum';
-const REPEAT_TIMES = 'SecurityCtrlr/CertSigningRepeatTimes';
 /** Wait between the answer to CertificateSigned and the reconnect with the new certificate, so the answer reaches the CSMS. */
 const RECONNECT_DELAY_MS = 1000;
 
@@ -71,12 +68,12 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
     station.sendRequested('SignCertificate', { csr, certificateType: 'ChargingStationCertificate' }).then((conf) => {
       pending--;
       hal.log.info('SignCertificate: ' + (conf ? conf.status : 'no answer'));
-      if (!conf || conf.status !== 'Accepted' || round >= model.getInt(REPEAT_TIMES)) return;
+      if (!conf || conf.status !== 'Accepted' || round >= model.getInt('SecurityCtrlr', 'CertSigningRepeatTimes')) return;
       stopRepeating();
       repeat = hal.setTimeout(() => {
         repeat = null;
         sendCsr(csr, round + 1);
-      }, model.getInt(WAIT_MINIMUM) * 1000 * Math.pow(2, round));
+      }, model.getInt('SecurityCtrlr', 'CertSigningWaitMinimum') * 1000 * Math.pow(2, round));
     });
   };
   const rejected = (why: string): { status: 'Rejected'; statusInfo: StatusInfo } => ({ status: 'Rejected', statusInfo: { reasonCode: 'InvalidCertificate', additionalInfo: why.substring(0, 512) } });
@@ -87,7 +84,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
     sign: (why) => {
       stopRepeating();
       pending++;
-      createCsr.call(store, s.id, model.get('SecurityCtrlr/OrganizationName')).then(
+      createCsr.call(store, s.id, model.get('SecurityCtrlr', 'OrganizationName')).then(
         (csr) => {
           pending--;
           hal.log.info('SignCertificate (' + why + ')');
@@ -112,7 +109,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
       const ownHash = own ? hashOf.call(store, own.chain, wanted.hashAlgorithm) : null;
       if (ownHash && sameCertificate(ownHash, wanted)) return { status: 'Failed', statusInfo: { reasonCode: 'NotAllowed', additionalInfo: 'the ChargingStationCertificate' } };
       // M04.FR.03's note: the last CSMSRootCertificate stays while the TLS connection relies on it (no CA in the settings).
-      const status = removeCertificate.call(store, wanted, (type) => type !== 'CSMSRootCertificate' || s.ca !== '' || model.getInt('SecurityCtrlr/SecurityProfile') < 2);
+      const status = removeCertificate.call(store, wanted, (type) => type !== 'CSMSRootCertificate' || s.ca !== '' || model.getInt('SecurityCtrlr', 'SecurityProfile') < 2);
       hal.log.info('DeleteCertificate ' + wanted.serialNumber + ': ' + status);
       return { status }; // M04.FR.02-04
     },
@@ -130,7 +127,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
       stopRepeating(); // A02.FR.20: after a rejected one, a new CSR only when the CSMS asks
       context.renewing = false;
       if (request.certificateType === 'V2GCertificate') return rejected('no ISO 15118 here');
-      if (request.certificateChain.length > model.getInt(CHAIN_MAX)) return rejected('longer than MaxCertificateChainSize'); // A02.FR.16
+      if (request.certificateChain.length > model.getInt('SecurityCtrlr', 'MaxCertificateChainSize')) return rejected('longer than MaxCertificateChainSize'); // A02.FR.16
       // A02.FR.06: valid now, chaining to the CSO's roots, certifying the key of the last CSR.
       const why = acceptSigned.call(store, request.certificateChain, station.tls.trustedCas());
       if (why) {
@@ -141,7 +138,7 @@ export function openCertificateActions(context: CertificatesPartContext): Certif
       return { status: 'Accepted' };
     },
     afterSigned: (response) => {
-      if (response.status !== 'Accepted' || model.getInt('SecurityCtrlr/SecurityProfile') !== 3) return;
+      if (response.status !== 'Accepted' || model.getInt('SecurityCtrlr', 'SecurityProfile') !== 3) return;
       // A02.FR.08: the new certificate from its notBefore on, by reconnecting.
       const info = store.describe(store.chargePointCertificate()!.chain);
       const wait = info ? Math.max(RECONNECT_DELAY_MS, Date.parse(info[0].notBefore) - hal.now()) : RECONNECT_DELAY_MS;

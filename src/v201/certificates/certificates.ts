@@ -21,7 +21,6 @@ import { PartHolder } from '../../lib/part-holder';
 import { certificateActionsPart } from './certificate-actions-part';
 import type { CertificateActions, CertificatesPartContext } from './certificate-actions';
 
-const CHAIN_MAX = 'SecurityCtrlr/MaxCertificateChainSize';
 /** A03.FR.02: a new certificate is asked for once the one in use expires within a month; checked daily. */
 const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
 const RENEW_CHECK_MS = 24 * 3600 * 1000;
@@ -36,7 +35,7 @@ export function installCertificates(station: StationContext, raise: (type: 'Inva
   const s = hal.settings;
   const store: CertificateStore = new Store<InstallCertificateUseEnum>(hal.storage, hal.crypto, {
     storeMax: () => CERTIFICATE_STORE_MAX,
-    chainMax: () => model.getInt(CHAIN_MAX),
+    chainMax: () => model.getInt('SecurityCtrlr', 'MaxCertificateChainSize'),
   });
   model.add('SecurityCtrlr', [
     // M05.FR.06: installing beyond its maxLimit is Rejected.

@@ -9,12 +9,6 @@ import { DeviceModel } from './model';
 import { reportsPart } from './reports-part';
 import type { Reports } from './reports';
 
-const ITEMS = 'DeviceDataCtrlr/ItemsPerMessage#';
-const BYTES = 'DeviceDataCtrlr/BytesPerMessage#';
-/** The longest value the station reports or accepts (ReportingValueSize, ConfigurationValueSize: at most 2500 and 1000 in the schemas). */
-const REPORTING_VALUE_SIZE = 'DeviceDataCtrlr/ReportingValueSize';
-const CONFIGURATION_VALUE_SIZE = 'DeviceDataCtrlr/ConfigurationValueSize';
-
 export function deviceModel(station: StationContext): void {
   const model = station.model;
   // What one request or report part may hold; read-only: they are the station's own limits.
@@ -35,8 +29,8 @@ export function deviceModel(station: StationContext): void {
     GetVariables: {
       on: (request) => {
         const data = request.getVariableData;
-        tooMany(data.length, model.getInt(ITEMS + 'GetVariables'), 'getVariableData', 'ItemsPerMessageGetVariables'); // B06.FR.16
-        tooLong(request, model.getInt(BYTES + 'GetVariables'), 'BytesPerMessageGetVariables'); // B06.FR.17
+        tooMany(data.length, model.getInt('DeviceDataCtrlr', 'ItemsPerMessage', 'GetVariables'), 'getVariableData', 'ItemsPerMessageGetVariables'); // B06.FR.16
+        tooLong(request, model.getInt('DeviceDataCtrlr', 'BytesPerMessage', 'GetVariables'), 'BytesPerMessageGetVariables'); // B06.FR.17
         // One result per element, with its component, variable and attribute type (B06.FR.01-03, B06.FR.11).
         return { getVariableResult: data.map((d) => getVariable(model, d)) };
       },
@@ -44,8 +38,8 @@ export function deviceModel(station: StationContext): void {
     SetVariables: {
       on: (request) => {
         const data = request.setVariableData;
-        tooMany(data.length, model.getInt(ITEMS + 'SetVariables'), 'setVariableData', 'ItemsPerMessageSetVariables');
-        tooLong(request, model.getInt(BYTES + 'SetVariables'), 'BytesPerMessageSetVariables');
+        tooMany(data.length, model.getInt('DeviceDataCtrlr', 'ItemsPerMessage', 'SetVariables'), 'setVariableData', 'ItemsPerMessageSetVariables');
+        tooLong(request, model.getInt('DeviceDataCtrlr', 'BytesPerMessage', 'SetVariables'), 'BytesPerMessageSetVariables');
         return { setVariableResult: data.map((d) => setVariable(model, d)) }; // B05.FR.01-03, B05.FR.12
       },
     },
@@ -58,8 +52,8 @@ export function deviceModel(station: StationContext): void {
     },
     GetReport: {
       on: (request) => {
-        tooMany((request.componentVariable || []).length, model.getInt(ITEMS + 'GetReport'), 'componentVariable', 'ItemsPerMessageGetReport'); // B08.FR.17
-        tooLong(request, model.getInt(BYTES + 'GetReport'), 'BytesPerMessageGetReport'); // B08.FR.18
+        tooMany((request.componentVariable || []).length, model.getInt('DeviceDataCtrlr', 'ItemsPerMessage', 'GetReport'), 'componentVariable', 'ItemsPerMessageGetReport'); // B08.FR.17
+        tooLong(request, model.getInt('DeviceDataCtrlr', 'BytesPerMessage', 'GetReport'), 'BytesPerMessageGetReport'); // B08.FR.18
         return reports.open('GetReport').custom(request);
       },
       after: (request, response) => {
@@ -98,7 +92,7 @@ function setVariable(model: DeviceModel, d: SetVariableData): SetVariableResult 
     result.attributeStatus = entry; // B05.FR.04-05
     return result;
   }
-  const size = model.getInt(CONFIGURATION_VALUE_SIZE);
+  const size = model.getInt('DeviceDataCtrlr', 'ConfigurationValueSize');
   const outcome =
     size > 0 && d.attributeValue.length > size
       ? { status: 'Rejected' as const, reason: 'longer than ConfigurationValueSize (' + size + ')' }
@@ -109,7 +103,7 @@ function setVariable(model: DeviceModel, d: SetVariableData): SetVariableResult 
 }
 
 function clip(model: DeviceModel, value: string): string {
-  const size = model.getInt(REPORTING_VALUE_SIZE);
+  const size = model.getInt('DeviceDataCtrlr', 'ReportingValueSize');
   return size > 0 && value.length > size ? value.substring(0, size) : value;
 }
 

@@ -275,19 +275,24 @@ export class DeviceModel {
     return spec.defaults && spec.defaults[attribute] !== undefined ? spec.defaults[attribute] : '';
   }
 
-  /** The Actual value of a variable by key ('' when there is no such variable). */
-  get(key: string): string {
-    const e = this.entry(key);
+  /**
+   * The Actual value of a variable by key ('' when there is no such variable); or by its
+   * component's key, its name and its instance apart (`get('AuthCtrlr', 'Enabled')`): the
+   * names the variable's registration has already, where the whole key written out would be
+   * a text of its own in the code (an atom for the whole run).
+   */
+  get(key: string, variable?: string, instance?: string): string {
+    const e = this.entry(variable === undefined ? key : key + '/' + variable + (instance ? '#' + instance : ''));
     return e ? this.read(e) : '';
   }
 
-  getInt(key: string): number {
-    const n = parseInt(this.get(key), 10);
+  getInt(key: string, variable?: string, instance?: string): number {
+    const n = parseInt(this.get(key, variable, instance), 10);
     return isNaN(n) ? 0 : n;
   }
 
-  getBool(key: string): boolean {
-    return this.get(key) === 'true';
+  getBool(key: string, variable?: string, instance?: string): boolean {
+    return this.get(key, variable, instance) === 'true';
   }
 
   /**

@@ -7,10 +7,6 @@ import { ComponentCriterionEnum, ComponentVariable, GetBaseReportRequest, GetBas
 import { StationContext } from '../context';
 import type { DeviceModel, Entry, ComponentRef } from './model';
 
-const ITEMS_PER_REPORT = 'DeviceDataCtrlr/ItemsPerMessage#GetReport';
-/** The longest value the station reports (ReportingValueSize). */
-const REPORTING_VALUE_SIZE = 'DeviceDataCtrlr/ReportingValueSize';
-
 /** The reports, on the station they report. */
 export interface Reports {
   /** A report is being sent (its last part not yet out). */
@@ -62,7 +58,7 @@ function keyOf(c: ComponentRef, variable: string): string {
 }
 
 function clip(model: DeviceModel, value: string): string {
-  const size = model.getInt(REPORTING_VALUE_SIZE);
+  const size = model.getInt('DeviceDataCtrlr', 'ReportingValueSize');
   return size > 0 && value.length > size ? value.substring(0, size) : value;
 }
 
@@ -118,7 +114,7 @@ function names(cv: ComponentVariable, e: Entry): boolean {
  */
 function sendReport(station: StationContext, requestId: number, rows: number[], done: () => void): void {
   const model = station.model;
-  const per = Math.max(1, model.getInt(ITEMS_PER_REPORT));
+  const per = Math.max(1, model.getInt('DeviceDataCtrlr', 'ItemsPerMessage', 'GetReport'));
   const generatedAt = new Date(station.hal.now()).toISOString();
   let seqNo = 0;
   const next = (from: number): void => {

@@ -43,7 +43,7 @@ export function installLocalAuthList(station: StationContext): LocalAuthList {
     }
   }
 
-  const enabled = () => model.getBool('LocalAuthListCtrlr/Enabled');
+  const enabled = () => model.getBool('LocalAuthListCtrlr', 'Enabled');
   model.add('LocalAuthListCtrlr', [
     { name: 'Enabled', type: 'boolean', mutability: 'ReadWrite', value: 'true' }, // D01.FR.13
     { name: 'Entries', type: 'integer', read: () => String(count), max: MAX_ENTRIES }, // D01.FR.12

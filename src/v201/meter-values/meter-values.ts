@@ -34,7 +34,7 @@ export function installMeterValues(station: StationContext, transactions: Transa
   /** MeterValuesRequest of an EVSE, AlignedDataCtrlr.Measurands (J01.FR.02, .14); false when there is nothing to send. */
   const sendMeterValues = (evseId: number, context: 'Sample.Clock' | 'Trigger', requested: boolean): boolean => {
     const hw = station.connector(evseId, 1);
-    const value = hw && meterValue(hw.read(), model.get('AlignedDataCtrlr/Measurands'), context, hal.now());
+    const value = hw && meterValue(hw.read(), model.get('AlignedDataCtrlr', 'Measurands'), context, hal.now());
     if (!value) return false;
     const payload = { evseId, meterValue: [value] };
     if (requested) station.sendRequested('MeterValues', payload);
@@ -42,15 +42,15 @@ export function installMeterValues(station: StationContext, transactions: Transa
     return true;
   };
 
-  const aligned = new AlignedClock(station, () => model.getInt('AlignedDataCtrlr/Interval'), () => {
+  const aligned = new AlignedClock(station, () => model.getInt('AlignedDataCtrlr', 'Interval'), () => {
     // J01.FR.19 / .20: with SendDuringIdle, nothing while a transaction is ongoing.
-    if (model.getBool('AlignedDataCtrlr/SendDuringIdle') && station.transactions.running()) return;
+    if (model.getBool('AlignedDataCtrlr', 'SendDuringIdle') && station.transactions.running()) return;
     for (let evseId = 1; evseId <= station.evseCount; evseId++) {
       const e = transactions.evse(evseId);
       if (!(e && e.aligned())) sendMeterValues(evseId, 'Sample.Clock', false);
     }
   });
-  const alignedEnded = new AlignedClock(station, () => model.getInt('AlignedDataCtrlr/TxEndedInterval'), () => {
+  const alignedEnded = new AlignedClock(station, () => model.getInt('AlignedDataCtrlr', 'TxEndedInterval'), () => {
     for (let evseId = 1; evseId <= station.evseCount; evseId++) {
       const e = transactions.evse(evseId);
       if (e) e.alignedForEnded();

@@ -106,7 +106,7 @@ export class CsmsSession extends Session<OutgoingRequests, OutgoingResponses, Cs
   }
 
   protected heartbeatInterval(): number {
-    return this.model.getInt('OCPPCommCtrlr/HeartbeatInterval');
+    return this.model.getInt('OCPPCommCtrlr', 'HeartbeatInterval');
   }
 
   /** B01.FR.04 */

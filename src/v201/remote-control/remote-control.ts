@@ -47,7 +47,7 @@ export function installRemoteControl(station: StationContext, transactions: Tran
         const evseId = pick(p);
         if (!evseId) return;
         // F02.FR.09 / .10: authorized first, like a local start, only with AuthorizeRemoteStart.
-        if (!model.getBool('AuthCtrlr/AuthorizeRemoteStart')) return start(evseId, p);
+        if (!model.getBool('AuthCtrlr', 'AuthorizeRemoteStart')) return start(evseId, p);
         authorizer.authorize(p.idToken, evseId).then((info) => {
           if (info.status === 'Accepted') start(evseId, p, info);
           else hal.log.info('RequestStartTransaction: idToken ' + p.idToken.idToken + ' ' + info.status);

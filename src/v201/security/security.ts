@@ -42,10 +42,6 @@ export type SecurityEventType =
 /** The types the appendix does not mark critical: logged only (A04.FR.01 asks for the critical ones). */
 const NOT_CRITICAL = ',FailedToAuthenticateAtCsms,CsmsFailedToAuthenticate,ReconfigurationOfSecurityParameters,InvalidMessages,AttemptedReplayAttacks,';
 
-const THRESHOLD = 'ClockCtrlr/TimeAdjustmentReportingThreshold';
-/** The notifications are delivered as transaction messages are (E13): these variables, when the transactions feature registered them. */
-const ATTEMPTS = 'OCPPCommCtrlr/MessageAttempts#TransactionEvent';
-const ATTEMPT_INTERVAL = 'OCPPCommCtrlr/MessageAttemptInterval#TransactionEvent';
 
 /** What other features use of block A. */
 export interface Security {
@@ -57,15 +53,16 @@ export interface Security {
 export function installSecurity(station: StationContext): Security {
   const hal = station.hal;
   const model = station.model;
-  const intOr = (key: string, otherwise: number) => (model.entry(key) ? model.getInt(key) : otherwise);
+  /** The notifications are delivered as transaction messages are (E13): OCPPCommCtrlr's `variable`[TransactionEvent], when the transactions feature registered it. */
+  const intOr = (variable: string, otherwise: number) => (model.get('OCPPCommCtrlr', variable, 'TransactionEvent') === '' ? otherwise : model.getInt('OCPPCommCtrlr', variable, 'TransactionEvent'));
   model.add('ClockCtrlr', [{ name: 'TimeAdjustmentReportingThreshold', type: 'integer', mutability: 'ReadWrite', value: '60', unit: 's', min: 0 }]);
   const events = new SecurityEvents<SecurityEventType>({
     storage: hal.storage,
     now: hal.now,
     log: hal.log,
     setTimeout: hal.setTimeout,
-    attempts: () => intOr(ATTEMPTS, 3),
-    retryInterval: () => intOr(ATTEMPT_INTERVAL, 60),
+    attempts: () => intOr('MessageAttempts', 3),
+    retryInterval: () => intOr('MessageAttemptInterval', 60),
     notify: (type) => NOT_CRITICAL.indexOf(',' + type + ',') < 0,
   });
   const raise = (type: SecurityEventType, techInfo?: string) => events.raise(type, techInfo);
@@ -84,7 +81,7 @@ export function installSecurity(station: StationContext): Security {
   station.on('online', () => (failureReported = false));
 
   station.on('clock', (before, after) => {
-    const threshold = model.getInt(THRESHOLD);
+    const threshold = model.getInt('ClockCtrlr', 'TimeAdjustmentReportingThreshold');
     if (threshold > 0 && Math.abs(after - before) > threshold * 1000) {
       raise('SettingSystemTime', new Date(before).toISOString() + ' -> ' + new Date(after).toISOString());
     }

@@ -15,7 +15,7 @@ import { TransactionLog } from './transaction-log';
 export interface EvseContext {
   readonly log: TransactionLog;
   /** The device model's values: TxCtrlr/..., SampledDataCtrlr/..., AlignedDataCtrlr/... (the station's model itself, not a closure per lookup). */
-  readonly model: { get(key: string): string; getInt(key: string): number; getBool(key: string): boolean };
+  readonly model: { get(key: string, variable?: string): string; getInt(key: string, variable?: string): number; getBool(key: string, variable?: string): boolean };
   /** The clock and the timers (the station's HAL itself). */
   readonly hal: { now(): number; setTimeout(fn: () => void, ms: number): { cancel(): void }; setInterval(fn: () => void, ms: number): { cancel(): void } };
   /** Accepted and connected: an event made now is not an offline one. */
@@ -100,7 +100,7 @@ export class EvseTransaction {
       this.evaluate('ChargingStateChanged');
       return;
     }
-    if (this.points('TxStopPoint', 'EVConnected') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.model.getBool('TxCtrlr/StopTxOnEVSideDisconnect')) {
+    if (this.points('TxStopPoint', 'EVConnected') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.model.getBool('TxCtrlr', 'StopTxOnEVSideDisconnect')) {
       // E09.FR.01: the transaction is deauthorized when the EV goes; the stop is by the EV side unless the driver ended it first.
       this.finish('EVCommunicationLost', tx.endedAuthorization || 'EVDisconnected');
       return;
@@ -125,7 +125,7 @@ export class EvseTransaction {
     if (!this.hw.plugged()) {
       // E03.FR.05: no cable within EVConnectionTimeOut ends the authorization (and a transaction it started).
       this.cancelConnectionTimer();
-      const timeout = this.ctx.model.getInt('TxCtrlr/EVConnectionTimeOut');
+      const timeout = this.ctx.model.getInt('TxCtrlr', 'EVConnectionTimeOut');
       this.connectionTimer = this.ctx.hal.setTimeout(() => this.connectionTimedOut(timeout), timeout * 1000);
     }
     this.evaluate('ChargingStateChanged');
@@ -158,7 +158,7 @@ export class EvseTransaction {
     if (!tx) return;
     this.authorization = null;
     this.powerPath(false);
-    if (this.points('TxStopPoint', 'Authorized') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.model.getBool('TxCtrlr/StopTxOnInvalidId')) {
+    if (this.points('TxStopPoint', 'Authorized') || this.points('TxStopPoint', 'PowerPathClosed') || this.ctx.model.getBool('TxCtrlr', 'StopTxOnInvalidId')) {
       this.finish('Deauthorized', 'DeAuthorized');
       return;
     }
@@ -179,7 +179,7 @@ export class EvseTransaction {
   /** TriggerMessage(TransactionEvent): an Updated event with the present meter data (F06). */
   triggered(): boolean {
     if (!this.running) return false;
-    this.update('Trigger', { meterValue: this.sample('SampledDataCtrlr/TxUpdatedMeasurands', 'Trigger') });
+    this.update('Trigger', { meterValue: this.sample('SampledDataCtrlr', 'TxUpdatedMeasurands', 'Trigger') });
     return true;
   }
 
@@ -187,19 +187,19 @@ export class EvseTransaction {
   aligned(): boolean {
     const tx = this.running;
     if (!tx) return false;
-    const value = this.sample('AlignedDataCtrlr/Measurands', 'Sample.Clock');
+    const value = this.sample('AlignedDataCtrlr', 'Measurands', 'Sample.Clock');
     if (value) this.update('MeterValueClock', { meterValue: value });
     return true;
   }
 
   /** A clock-aligned instant of AlignedDataCtrlr.TxEndedInterval: a sample for the Ended event. */
   alignedForEnded(): void {
-    if (this.running) this.keep('AlignedDataCtrlr/TxEndedMeasurands', 'Sample.Clock');
+    if (this.running) this.keep('AlignedDataCtrlr', 'TxEndedMeasurands', 'Sample.Clock');
   }
 
   /** Boot: a transaction the log holds as running was cut by a power loss: it ends now. */
   endInterrupted(id: string): void {
-    const value = meterValue(this.hw.read(), this.ctx.model.get('SampledDataCtrlr/TxEndedMeasurands'), 'Transaction.End', this.ctx.hal.now());
+    const value = meterValue(this.hw.read(), this.ctx.model.get('SampledDataCtrlr', 'TxEndedMeasurands'), 'Transaction.End', this.ctx.hal.now());
     const meter = this.ctx.log.endedSamples(id).slice();
     if (value) meter.push(value);
     const event: Event = {
@@ -220,10 +220,10 @@ export class EvseTransaction {
   restartSampling(): void {
     this.stopSampling();
     if (!this.running) return;
-    const updated = this.ctx.model.getInt('SampledDataCtrlr/TxUpdatedInterval');
+    const updated = this.ctx.model.getInt('SampledDataCtrlr', 'TxUpdatedInterval');
     if (updated > 0) this.updatedTimer = this.ctx.hal.setInterval(() => this.periodic(), updated * 1000);
-    const ended = this.ctx.model.getInt('SampledDataCtrlr/TxEndedInterval');
-    if (ended > 0) this.endedTimer = this.ctx.hal.setInterval(() => this.keep('SampledDataCtrlr/TxEndedMeasurands', 'Sample.Periodic'), ended * 1000);
+    const ended = this.ctx.model.getInt('SampledDataCtrlr', 'TxEndedInterval');
+    if (ended > 0) this.endedTimer = this.ctx.hal.setInterval(() => this.keep('SampledDataCtrlr', 'TxEndedMeasurands', 'Sample.Periodic'), ended * 1000);
   }
 
   // ---- the transaction ------------------------------------------------------------------------
@@ -240,10 +240,10 @@ export class EvseTransaction {
     this.running = tx;
     const event = this.event('Started', trigger, tx);
     event.evse = { id: this.evseId, connectorId: 1 };
-    const value = this.sample('SampledDataCtrlr/TxStartedMeasurands', 'Transaction.Begin'); // E01.FR.09
+    const value = this.sample('SampledDataCtrlr', 'TxStartedMeasurands', 'Transaction.Begin'); // E01.FR.09
     if (value) event.meterValue = value;
     log.append(event, !ctx.online(), { id, evseId: this.evseId, connectorId: 1, nextSeqNo: 0, meterStartWh: this.hw.read().energyWh, startedAt: now });
-    this.keep('SampledDataCtrlr/TxEndedMeasurands', 'Transaction.Begin');
+    this.keep('SampledDataCtrlr', 'TxEndedMeasurands', 'Transaction.Begin');
     ctx.info('EVSE ' + this.evseId + ': transaction ' + id + ' started (' + trigger + ')');
     this.restartSampling();
     ctx.appended();
@@ -270,7 +270,7 @@ export class EvseTransaction {
     // The stoppedReason is given even when Local (E06.FR.08, E07.FR.05).
     event.transactionInfo.stoppedReason = reason;
     if (idToken) event.idToken = idToken;
-    const end = meterValue(this.hw.read(), this.ctx.model.get('SampledDataCtrlr/TxEndedMeasurands'), 'Transaction.End', this.ctx.hal.now());
+    const end = meterValue(this.hw.read(), this.ctx.model.get('SampledDataCtrlr', 'TxEndedMeasurands'), 'Transaction.End', this.ctx.hal.now());
     const meter = this.ctx.log.endedSamples(tx.id).slice();
     if (end) meter.push(end);
     if (meter.length) event.meterValue = meter; // E06.FR.11
@@ -355,19 +355,20 @@ export class EvseTransaction {
   }
 
   private periodic(): void {
-    const value = this.sample('SampledDataCtrlr/TxUpdatedMeasurands', 'Sample.Periodic');
+    const value = this.sample('SampledDataCtrlr', 'TxUpdatedMeasurands', 'Sample.Periodic');
     if (value) this.update('MeterValuePeriodic', { meterValue: value }); // J02.FR.11
   }
 
-  private keep(measurandsKey: string, context: ReadingContextEnum): void {
+  /** A sample of the measurands of `component`'s `measurands` variable, kept for the Ended event. */
+  private keep(component: string, measurands: string, context: ReadingContextEnum): void {
     const tx = this.running;
     if (!tx) return;
-    const value = meterValue(this.hw.read(), this.ctx.model.get(measurandsKey), context, this.ctx.hal.now());
+    const value = meterValue(this.hw.read(), this.ctx.model.get(component, measurands), context, this.ctx.hal.now());
     if (value) this.ctx.log.keepSample(tx.id, value);
   }
 
-  private sample(measurandsKey: string, context: ReadingContextEnum): MeterValue[] | undefined {
-    const value = meterValue(this.hw.read(), this.ctx.model.get(measurandsKey), context, this.ctx.hal.now());
+  private sample(component: string, measurands: string, context: ReadingContextEnum): MeterValue[] | undefined {
+    const value = meterValue(this.hw.read(), this.ctx.model.get(component, measurands), context, this.ctx.hal.now());
     return value ? [value] : undefined;
   }
 
@@ -384,7 +385,7 @@ export class EvseTransaction {
 
   /** Does the TxStartPoint / TxStopPoint list hold this point? */
   private points(variable: 'TxStartPoint' | 'TxStopPoint', point: string): boolean {
-    return (',' + this.ctx.model.get('TxCtrlr/' + variable) + ',').indexOf(',' + point + ',') >= 0;
+    return (',' + this.ctx.model.get('TxCtrlr', variable) + ',').indexOf(',' + point + ',') >= 0;
   }
 }
 

@@ -71,8 +71,8 @@ export function installTransactions(station: StationContext, authorizer: Authori
   const log = new TransactionLog(hal.storage, { idPrefix: 'te' + hal.now().toString(36) + '-', warn: (t) => hal.log.warning(t) });
   const sender = new EventSender({
     log,
-    attempts: () => model.getInt('OCPPCommCtrlr/MessageAttempts#TransactionEvent'),
-    retryInterval: () => model.getInt('OCPPCommCtrlr/MessageAttemptInterval#TransactionEvent'),
+    attempts: () => model.getInt('OCPPCommCtrlr', 'MessageAttempts', 'TransactionEvent'),
+    retryInterval: () => model.getInt('OCPPCommCtrlr', 'MessageAttemptInterval', 'TransactionEvent'),
     setTimeout: hal.setTimeout,
     logger: hal.log,
     answered: (request, response) => answered(request, response),
@@ -86,7 +86,7 @@ export function installTransactions(station: StationContext, authorizer: Authori
     online: () => station.online,
     mayStart: (evseId: number) => {
       const registration = station.registration;
-      if ((registration === 'Pending' || registration === 'Rejected') && !model.getBool('TxCtrlr/TxBeforeAcceptedEnabled')) return false;
+      if ((registration === 'Pending' || registration === 'Rejected') && !model.getBool('TxCtrlr', 'TxBeforeAcceptedEnabled')) return false;
       return station.availability.operative(evseId, 1) && station.availability.status(evseId, 1) !== 'Faulted';
     },
     info: (text: string) => hal.log.info(text),

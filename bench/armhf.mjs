@@ -111,11 +111,12 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
  * the hardware backend (`--hardware DIR`), its charging session played at the charger by the
  * daemon of bench/hardware-daemon.mjs (both connectors, as the simulator's `--scenario
  * session` drives connector 1) once the figures after boot are in, against a CSMS of its own;
- * `drive(csms, id)` beside it from then (a CSMS's calls). The station runs the settings the
+ * `drive(csms, id)` (a CSMS's calls) at the daemon's fixed point, both transactions started
+ * (its whileCharging: the same moment of the session in every run). The station runs the settings the
  * scenario gives the simulator's 1.6 bundle (MeterValueSampleInterval 5; 2.0.1's scenario
  * changes none) and is ended with SIGTERM once the session is over.
  */
-export async function measureArmhfFlashed({ bundle, id, version = '1.6', connectors = 2, heartbeatInterval = 300, drive = async () => {} }) {
+export async function measureArmhfFlashed({ bundle, id, version = '1.6', connectors = 2, heartbeatInterval = 300, drive = null }) {
   const csms = new Csms({ heartbeatInterval });
   await csms.start();
   const scratch = scratchDir('armhf-hardware');
@@ -133,7 +134,7 @@ export async function measureArmhfFlashed({ bundle, id, version = '1.6', connect
       args: ['--settings', settings, '--hardware', hw.dir],
       until: async (booted) => {
         await booted;
-        await Promise.all([chargerSession({ csms, id, hw, connectors: ids, version, signal: daemon.signal }), drive(csms, id)]);
+        await chargerSession({ csms, id, hw, connectors: ids, version, signal: daemon.signal, whileCharging: drive && (() => drive(csms, id)) });
         const bad = csms.violations.filter((v) => v.station === id);
         if (bad.length) throw new Error(`messages the CSMS found invalid: ${JSON.stringify(bad.slice(0, 2))}`);
       },
@@ -219,23 +220,14 @@ export async function measureArmhfCore({ dir }) {
 }
 
 /**
- * The charging session of `bundle` with `drive(csms, id)` at work once its first transaction
- * runs, against a CSMS of its own: the simulator's bundle on its scenario, or (`flashed`) the
- * flashed firmware on the hardware backend, its session played by the daemon.
+ * The charging session of `bundle` with `drive(csms, id)` at work in the middle of charging,
+ * against a CSMS of its own: the simulator's bundle on its scenario, once its (one)
+ * transaction runs, or (`flashed`) the flashed firmware on the hardware backend, its session
+ * played by the daemon, at the daemon's fixed point once both transactions have started.
  */
 async function sessionDriven({ bundle, id, drive, flashed = false, version = '1.6' }) {
+  if (flashed) return measureArmhfFlashed({ bundle, id, version, drive });
   const started = (csms) => (version === '1.6' ? csms.waitForCall(id, 'StartTransaction', { timeout: 60000 }) : csms.waitFor((r) => r.station === id && r.type === 'CALL' && r.action === 'TransactionEvent' && r.payload.eventType === 'Started', { timeout: 60000, what: 'TransactionEvent Started' }));
-  if (flashed) {
-    return measureArmhfFlashed({
-      bundle,
-      id,
-      version,
-      drive: async (csms) => {
-        await started(csms);
-        await drive(csms, id);
-      },
-    });
-  }
   const csms = new Csms({ heartbeatInterval: 300 });
   await csms.start();
   try {
@@ -266,7 +258,7 @@ async function coreRequests(csms, id) {
  * The same session with the parts at work in the middle of charging: a GetDiagnostics (the
  * diagnostics part), a GetLog (the security extension's security-log part) and a
  * GetConfiguration with a ChangeConfiguration (the Core profile's requests) once the first
- * transaction runs, the three parts loaded from the bundle file at once (and the transfer
+ * transaction runs (the flashed firmware's session: once both have started), the three parts loaded from the bundle file at once (and the transfer
  * flow the first two run on, once), each making its
  * answer or report and let go while the transactions go on. The peak is the session's with
  * the parts beside it: the room parts need on top of the plain session's peak. `flashed`: the
@@ -303,7 +295,8 @@ export async function measureArmhfWithCoreRequests({ bundle, flashed = false }) 
 
 /**
  * The OCPP 2.0.1 station's session (its simulator bundle as bytecode, 2 EVSEs) with what a CSMS
- * asks of it now and then, once the first transaction has started, all at once: a GetBaseReport
+ * asks of it now and then, once the first transaction has started (the flashed firmware's
+ * session: once both have), all at once: a GetBaseReport
  * FullInventory (every variable, NotifyReport part after part), a GetLog of the DiagnosticsLog and
  * an UpdateFirmware (the station's two parts loaded at once; the armhf host has no download or
  * upload member, so the update ends DownloadFailed and the upload UploadFailure, each after its

@@ -20,6 +20,9 @@ import { scratchDir } from './stations.mjs';
 import { chargerSession, HardwareFolder } from './hardware-daemon.mjs';
 
 const SETTLE_MS = 300;
+/** The flashed 2.0.1 station's moment to go as far as it can with each call of its episodes (measureArmhf201WithEpisodes). */
+const EPISODE_SETTLE_MS = 500;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const SESSION_TIMEOUT_MS = 150000;
 const HEAP_NOW = /^ocpp-host: heap now (\d+) bytes in (\d+) blocks: headers (\d+), functions (\d+), bytecode (\d+), objects (\d+), arrays (\d+), atoms (\d+), strings (\d+), pool slack (\d+); QuickJS counts (\d+) in use/;
 const RAM_NOW = /^ocpp-host: native RAM now (\d+) bytes in (\d+) chunks, peak (\d+) bytes; bundle buffer (\d+) bytes/;
@@ -110,7 +113,9 @@ export async function measureArmhf({ url, bundle, id, args = ['--scenario', 'ses
  * The flashed firmware `bundle` (as bytecode; no simulated charger in it) under qemu-arm on
  * the hardware backend (`--hardware DIR`), its charging session played at the charger by the
  * daemon of bench/hardware-daemon.mjs (both connectors, as the simulator's `--scenario
- * session` drives connector 1) once the figures after boot are in, against a CSMS of its own;
+ * session` drives connector 1) once the figures after boot are in, against a CSMS of its own
+ * (its heartbeat interval 300 s unless said: no Heartbeat, whose timer runs from the boot and
+ * not on the daemon's timeline, falls in the session);
  * `drive(csms, id)` (a CSMS's calls) at the daemon's fixed point, both transactions started
  * (its whileCharging: the same moment of the session in every run). The station runs the settings the
  * scenario gives the simulator's 1.6 bundle (MeterValueSampleInterval 5; 2.0.1's scenario
@@ -313,11 +318,35 @@ export async function measureArmhf201WithEpisodes({ bundle, flashed = false }) {
     drive: async (csms) => {
       const seen = (from, action, test) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && test(r.payload), { timeout: 60000, what: action });
       const from = csms.records.length;
-      const answers = await Promise.all([
-        csms.call(id, 'GetBaseReport', { requestId: 1, reportBase: 'FullInventory' }, { timeout: 30 }),
-        csms.call(id, 'GetLog', { logType: 'DiagnosticsLog', requestId: 2, retries: 0, log: { remoteLocation: csms.diagnosticsUrl } }, { timeout: 30 }),
-        csms.call(id, 'UpdateFirmware', { requestId: 3, retries: 0, firmware: { location: csms.diagnosticsUrl + 'none.bin', retrieveDateTime: new Date().toISOString() } }, { timeout: 30 }),
-      ]);
+      const calls = [
+        ['GetBaseReport', { requestId: 1, reportBase: 'FullInventory' }],
+        ['GetLog', { logType: 'DiagnosticsLog', requestId: 2, retries: 0, log: { remoteLocation: csms.diagnosticsUrl } }],
+        ['UpdateFirmware', { requestId: 3, retries: 0, firmware: { location: csms.diagnosticsUrl + 'none.bin', retrieveDateTime: new Date().toISOString() } }],
+      ];
+      const ask = ([action, payload]) => csms.call(id, action, payload, { timeout: 30 });
+      let answers;
+      if (!flashed) answers = await Promise.all(calls.map(ask));
+      else {
+        // The flashed firmware's at fixed points of the station's flows, so that they interleave
+        // the same way in every run (the CSMS's next call and the station's own messages no
+        // longer race): the report's first NotifyReport is held unanswered (the station sends
+        // nothing more until it is answered), the log and the update are asked meanwhile, a
+        // moment each for the station to go as far as it can, then the report goes on, and the
+        // three flows' messages go out in the station's order.
+        let release;
+        const released = new Promise((resolve) => (release = resolve));
+        csms.handle('NotifyReport', () => released.then(() => ({})));
+        try {
+          answers = [await ask(calls[0])];
+          await seen(from, 'NotifyReport', () => true);
+          for (const call of calls.slice(1)) {
+            answers.push(await ask(call));
+            await sleep(EPISODE_SETTLE_MS);
+          }
+        } finally {
+          release();
+        }
+      }
       if (answers.some((a) => !a || a.status !== 'Accepted')) throw new Error(`GetBaseReport / GetLog / UpdateFirmware: ${JSON.stringify(answers)}`);
       await Promise.all([
         seen(from, 'NotifyReport', (p) => p.tbc === false),

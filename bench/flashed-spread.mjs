@@ -19,9 +19,9 @@ try {
   const coreOnly = compileArmhf((await buildCoreOnly(dir)).firmware, join(dir, 'firmware-core-only.qjbc'));
   const v201 = compileArmhf(join(root, minifiedName(FIRMWARE_201.out)), join(dir, 'firmware-201.qjbc'));
   const builds = {
-    full: () => [measureArmhfFlashed({ bundle: full, id: 'SPREAD-FW', heartbeatInterval: 2 }), measureArmhfWithParts({ bundle: full, flashed: true })],
-    'core-only': () => [measureArmhfFlashed({ bundle: coreOnly, id: 'SPREAD-CO', heartbeatInterval: 2 }), measureArmhfWithCoreRequests({ bundle: coreOnly, flashed: true })],
-    201: () => [measureArmhfFlashed({ bundle: v201, id: 'SPREAD-201', version: '2.0.1', heartbeatInterval: 2 }), measureArmhf201WithEpisodes({ bundle: v201, flashed: true })],
+    full: () => [measureArmhfFlashed({ bundle: full, id: 'SPREAD-FW' }), measureArmhfWithParts({ bundle: full, flashed: true })],
+    'core-only': () => [measureArmhfFlashed({ bundle: coreOnly, id: 'SPREAD-CO' }), measureArmhfWithCoreRequests({ bundle: coreOnly, flashed: true })],
+    201: () => [measureArmhfFlashed({ bundle: v201, id: 'SPREAD-201', version: '2.0.1' }), measureArmhf201WithEpisodes({ bundle: v201, flashed: true })],
   };
   const figures = {}; // row name -> [value per run]
   const add = (name, value) => (figures[name] = figures[name] || []).push(value);

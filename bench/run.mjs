@@ -183,7 +183,7 @@ try {
       const [script, bc, firmware, withParts, firmwareWithParts] = await Promise.all([
         measureArmhf({ url: csms.url, bundle: SIM_BUNDLE, id: 'BENCH-ARM-JS' }),
         measureArmhf({ url: csms.url, bundle: bytecode, id: 'BENCH-ARM-BC' }),
-        measureArmhfFlashed({ bundle: firmwareBytecode, id: 'BENCH-ARM-FW', heartbeatInterval: plan.intervalS }),
+        measureArmhfFlashed({ bundle: firmwareBytecode, id: 'BENCH-ARM-FW' }),
         measureArmhfWithParts({ bundle: bytecode }),
         measureArmhfWithParts({ bundle: firmwareBytecode, flashed: true }),
       ]);
@@ -229,7 +229,7 @@ try {
       const [core, coreOnlyArm, coreOnlyFirmware, coreOnlyRequests, coreOnlyFirmwareRequests] = await Promise.all([
         measureArmhfCore({ dir }),
         measureArmhf({ url: csms.url, bundle: coreBytecode, id: 'BENCH-ARM-CORE-ONLY' }),
-        measureArmhfFlashed({ bundle: coreFirmwareBytecode, id: 'BENCH-ARM-FW-CORE-ONLY', heartbeatInterval: plan.intervalS }),
+        measureArmhfFlashed({ bundle: coreFirmwareBytecode, id: 'BENCH-ARM-FW-CORE-ONLY' }),
         // Its part (the Core profile's requests) at work in the middle of charging: its room too.
         measureArmhfWithCoreRequests({ bundle: coreBytecode }),
         measureArmhfWithCoreRequests({ bundle: coreFirmwareBytecode, flashed: true }),
@@ -254,7 +254,7 @@ try {
       const firmwareBytecode201 = compileArmhf(join(root, minifiedName(FIRMWARE_201.out)), join(dir, 'firmware-201.qjbc'));
       const [v201, v201Firmware, episodes201, v201FirmwareEpisodes] = await Promise.all([
         measureArmhf({ url: csms.url, bundle: bytecode201, id: 'BENCH-ARM-201' }),
-        measureArmhfFlashed({ bundle: firmwareBytecode201, id: 'BENCH-ARM-FW-201', version: '2.0.1', heartbeatInterval: plan.intervalS }),
+        measureArmhfFlashed({ bundle: firmwareBytecode201, id: 'BENCH-ARM-FW-201', version: '2.0.1' }),
         // What a CSMS asks now and then (a full report, a log, an update: the two parts at once) in the middle of charging.
         measureArmhf201WithEpisodes({ bundle: bytecode201 }),
         measureArmhf201WithEpisodes({ bundle: firmwareBytecode201, flashed: true }),

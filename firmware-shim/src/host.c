@@ -1930,11 +1930,12 @@ static void dictionary_id(const char *dictionary, size_t length, char *id, size_
         while (header + n < length && n + 1 < id_size && strchr("0123456789abcdef", dictionary[header + n]) &&
                dictionary[header + n])
             n++;
-    memcpy(id, dictionary + header, n);
-    if (n == 0)
+    if (n == 0) {
         snprintf(id, id_size, "0");
-    else
-        id[n] = 0;
+        return;
+    }
+    memcpy(id, dictionary + header, n);
+    id[n] = 0;
 }
 
 size_t host_loadable_length(const char *code, size_t length)

@@ -1864,8 +1864,12 @@ static void boot(bundle_source *bundle, const char *filename)
     /* What the boot built (the intrinsics, the bundle's prototypes and the station) is mostly
      * built once and never extended: its shapes and property arrays, grown by half as
      * properties were added, are cut to the properties they hold. */
-    if (H.rt && !H.end_pending)
+    if (H.rt && !H.end_pending) {
         JS_CompactShapes(H.rt);
+        /* The file's atoms that only code gone by now named (the top level, the boot's
+         * promise jobs) go too: it keeps those its functions still unread name. */
+        JS_ReleaseUnreadAtoms(H.ctx);
+    }
 }
 
 bool host_is_bytecode(const char *data, size_t length)

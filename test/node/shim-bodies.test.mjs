@@ -113,3 +113,51 @@ shimTest('a body that is no longer what the file held at boot is refused, not ru
   const why = 'it is not what its file held when it was first read (replaced or damaged since?)';
   assert.deepEqual(changed, ['stable 41.5', unreadable(why), unreadable(why)]);
 });
+
+// The file's atoms (unread-function-bodies.patch keeps them while a body is unread) are cut,
+// once the boot has run, to those the bodies still unread name (JS_ReleaseUnreadAtoms): what
+// only the top level named (here 200 texts of 60 characters) goes with the top level, where
+// before it stayed while any function of the file was unread (about 80 bytes a text on
+// 32-bit ARM, 90 on x86-64). The functions read after the cut answer as before: one called
+// then, its nested function and the texts and property names they name.
+const TEXTS = 200;
+function topLevelTexts(withTexts) {
+  let code = 'var total = 0;\n';
+  if (withTexts) for (let k = 0; k < TEXTS; k++) code += `total += 'a text that only the top level names, number ${String(k).padStart(4, '0')} ..........'.length;\n`;
+  code += `function later(o) { function inner(x) { return ' and ' + x.innerName + ' of its inner function'; } return 'the text of a body read late, ' + o.laterName + inner({ innerName: 'the name' }); }
+function never() { return 'a text of a body never read'; }
+ocppHost.log(20, 'total ' + total + ' ' + typeof never);
+ocppHost.timerStart(20, function () {
+  ocppHost.log(20, 'later: ' + later({ laterName: 'read after the cut' }));
+  ocppHost.log(20, 'let go');
+  ocppHost.timerStart(60000, function () { ocppHost.exit(0); });
+});
+`;
+  return code;
+}
+
+shimTest("the file's atoms that only the code that ran at boot named go once the boot has run", async () => {
+  const heapAfter = async (withTexts) => {
+    const id = withTexts ? 'BODIES-ATOMS-TEXTS' : 'BODIES-ATOMS-NONE';
+    const host = startHost(compiled(id.toLowerCase(), topLevelTexts(withTexts)), args(id), { timeout: 60000 });
+    try {
+      await host.waitFor(/let go/, { timeout: 30000 });
+      let m;
+      for (let waited = 0; !m && waited < 10000; waited += 100) {
+        if (waited % 1000 === 0) host.child.kill('SIGUSR1');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        m = /heap now (\d+) bytes/.exec(host.output());
+      }
+      assert.ok(m, `no memory report after SIGUSR1:\n${host.output()}`);
+      assert.match(host.output(), /later: the text of a body read late, read after the cut and the name of its inner function/);
+      assert.match(host.output(), new RegExp(`total ${withTexts ? TEXTS * 60 : 0} function`));
+      return Number(m[1]);
+    } finally {
+      host.child.kill('SIGTERM');
+      await host.exited;
+    }
+  };
+  const [texts, none] = await Promise.all([heapAfter(true), heapAfter(false)]);
+  const perText = (texts - none) / TEXTS;
+  assert.ok(perText < 16, `heap after boot ${texts} bytes with ${TEXTS} texts the top level named, ${none} without: ${perText.toFixed(1)} bytes a text kept`);
+});

@@ -120,6 +120,21 @@ export function runGuest(dir, code, args, options) {
 }
 
 /**
+ * The heap a running host reports now (SIGUSR1, asked again each second until it answers):
+ * its `heap now N bytes` figure.
+ */
+export async function heapNow(host, { timeout = 10000 } = {}) {
+  let m;
+  for (let waited = 0; !m && waited < timeout; waited += 100) {
+    if (waited % 1000 === 0) host.child.kill('SIGUSR1');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    m = /heap now (\d+) bytes/.exec(host.output());
+  }
+  if (!m) throw new Error(`no memory report after SIGUSR1:\n${host.output()}`);
+  return Number(m[1]);
+}
+
+/**
  * The answers a guest logs (`answers <JSON>`, then exit 0) when `change(bundle)` has been done to
  * its file once it logged `ready`: how a host meets a bundle file that changed under it.
  */

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { buildShim } from '../../firmware-shim/build.mjs';
-import { answersAfterChange, startHost } from '../../firmware-shim/testing.mjs';
+import { answersAfterChange, heapNow, startHost } from '../../firmware-shim/testing.mjs';
 
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`shim-bodies skipped: ${shim.reason}\n`);
@@ -142,16 +142,10 @@ shimTest("the file's atoms that only the code that ran at boot named go once the
     const host = startHost(compiled(id.toLowerCase(), topLevelTexts(withTexts)), args(id), { timeout: 60000 });
     try {
       await host.waitFor(/let go/, { timeout: 30000 });
-      let m;
-      for (let waited = 0; !m && waited < 10000; waited += 100) {
-        if (waited % 1000 === 0) host.child.kill('SIGUSR1');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        m = /heap now (\d+) bytes/.exec(host.output());
-      }
-      assert.ok(m, `no memory report after SIGUSR1:\n${host.output()}`);
+      const heap = await heapNow(host);
       assert.match(host.output(), /later: the text of a body read late, read after the cut and the name of its inner function/);
       assert.match(host.output(), new RegExp(`total ${withTexts ? TEXTS * 60 : 0} function`));
-      return Number(m[1]);
+      return heap;
     } finally {
       host.child.kill('SIGTERM');
       await host.exited;

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { getQuickJS } from 'quickjs-emscripten';
 import { buildShim } from '../../firmware-shim/build.mjs';
-import { runGuest, startHost } from '../../firmware-shim/testing.mjs';
+import { heapNow, runGuest, startHost } from '../../firmware-shim/testing.mjs';
 
 const shim = buildShim({ say: (line) => process.stderr.write(line + '\n') });
 if (!shim.ok) process.stderr.write(`shim-engine skipped: ${shim.reason}\n`);
@@ -343,14 +343,7 @@ shimTest("the runtime's shape table keeps 2 shapes a bucket once grown", async (
     const host = startHost(file, [...args(make ? 'ENGINE-SHAPES-MADE' : 'ENGINE-SHAPES-NONE'), '--heap-limit', String(4 << 20)], { timeout: 60000 });
     try {
       await host.waitFor(/let go/, { timeout: 30000 });
-      let m;
-      for (let waited = 0; !m && waited < 10000; waited += 100) {
-        if (waited % 1000 === 0) host.child.kill('SIGUSR1');
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        m = /heap now (\d+) bytes/.exec(host.output());
-      }
-      assert.ok(m, `no memory report after SIGUSR1:\n${host.output()}`);
-      return Number(m[1]);
+      return await heapNow(host);
     } finally {
       host.child.kill('SIGTERM');
       await host.exited;

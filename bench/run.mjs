@@ -2,10 +2,13 @@
 // whether the simulator scales, each printed beside its target and written to
 // bench/results.json. The baseline runs in the same run: an ocpp-rpc client in V8 against the
 // same ocpp-rpc server as our stack in QuickJS.
-//   npm run bench [-- --quick] [--out FILE] [--max-stations N]
+//   npm run bench [-- --quick] [--out FILE] [--max-stations N] [--only F,...] [--skip F,...]
 // --quick is the short run CI makes (fewer runs, shorter windows, a small scale step) so the
-// benchmark keeps working; its figures are rougher. A missed target is printed plainly; the
-// exit status is non-zero only when a measurement itself failed.
+// benchmark keeps working; its figures are rougher. --only / --skip measure some of the
+// figures (bundle, memory, armhf, membersRam, coldStart, throughput, scale) and print their
+// rows only (the tests run the armhf figure apart, so that neither half of a run on a loaded
+// machine nears a test file's time limit). A missed target is printed plainly; the exit
+// status is non-zero only when a measurement itself failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,12 +35,15 @@ const FLASHED = join(root, 'dist', 'firmware.min.js');
 // session runs on, since the firmware has no EV of its own to charge.
 const SIM_BUNDLE = join(root, minifiedName(SIMULATOR.out));
 
-const USAGE = 'usage: npm run bench [-- --quick] [--out FILE] [--max-stations N]';
+const USAGE = 'usage: npm run bench [-- --quick] [--out FILE] [--max-stations N] [--only F,...] [--skip F,...]';
+const FIGURES = ['bundle', 'memory', 'armhf', 'membersRam', 'coldStart', 'throughput', 'scale'];
 const { values: flags } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: join(root, 'bench', 'results.json') },
     'max-stations': { type: 'string', default: '10000' },
+    only: { type: 'string', default: FIGURES.join(',') },
+    skip: { type: 'string', default: '' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -46,6 +52,14 @@ if (flags.help) {
   process.exit(0);
 }
 const quick = flags.quick;
+const listed = (text) => text.split(',').filter(Boolean);
+for (const name of [...listed(flags.only), ...listed(flags.skip)]) {
+  if (!FIGURES.includes(name)) {
+    console.error(`bench: no figure "${name}" (${FIGURES.join(', ')})\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const measured = new Set(listed(flags.only).filter((name) => !listed(flags.skip).includes(name)));
 // A native host built before the sources changed (a checkout moved on, a worktree's older
 // build) would be measured as if it were this code's, or fail on a host-ABI member it lacks:
 // each host that is built is brought up to date first (make: nothing to do when it is). One
@@ -59,7 +73,8 @@ const plan = quick
   : { coldRuns: 20, seconds: 5, steps: [100, 1000, 5000, 10000].filter((n) => n <= maxStations), intervalS: 10 };
 
 const rows = []; // { figure, value, target, met } for the table
-const results = { date: new Date().toISOString(), quick, node: process.version, figures: {}, missed: [] };
+// seconds: how long each figure took (a loaded machine's run shows where its time went).
+const results = { date: new Date().toISOString(), quick, node: process.version, figures: {}, missed: [], seconds: {} };
 let broken = 0;
 const log = (line) => console.log(line);
 
@@ -70,7 +85,9 @@ function row(figure, value, target = '', met = null) {
 }
 
 async function figure(name, fn) {
+  if (!measured.has(name)) return;
   log(`· ${name} …`);
+  const started = Date.now();
   try {
     await fn();
   } catch (err) {
@@ -78,6 +95,7 @@ async function figure(name, fn) {
     row(name, `FAILED: ${err.message}`, '', false);
     results.figures[name] = { error: err.message };
   }
+  results.seconds[name] = (Date.now() - started) / 1000;
 }
 
 const kb = (n) => `${(n / KB).toFixed(1)} KB`;

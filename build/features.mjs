@@ -126,7 +126,7 @@ export function leftOutModules(metafile, tscDir, root, features) {
 // of one is answered NotSupported (no feature routes it), an unknown name NotImplemented.
 // A 2.0.1 station's bundle (the firmware's, the simulator's, an entry of one's own on it) is
 // built the same way with the 2.0.1 tables, and so is any build with --features (build/build.mjs).
-const NO_TABLES = "export var enums = [];\nexport var compactSchemas = { shared: [], actions: {} };\nexport var schemas = {};\n";
+const NO_TABLES = "export var tables = \"\\n\\n0\";\nexport var enums = [];\nexport var compactSchemas = { shared: [], actions: {} };\nexport var schemas = {};\n";
 
 /**
  * The esbuild plugin that serves a version's generated tables (`version`: its folder under

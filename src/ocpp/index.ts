@@ -20,4 +20,4 @@ export {
   ErrorDetails,
 } from './errors';
 export { Call, CallResult, CallError, Malformed, Message, pack, unpack, uniqueIds, CALL, CALLRESULT, CALLERROR } from './messages';
-export { Protocol, SchemaTable, CompactSchemas, tableProtocol, compactProtocol } from './validation';
+export { Protocol, SchemaTable, CompactSchemas, tableProtocol, compactProtocol, textProtocol, tablesText } from './validation';

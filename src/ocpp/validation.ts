@@ -1,6 +1,7 @@
 // Payload validation: an interpreter over the compact schema tables that build/ocpp-codegen.mjs
 // derives from the official OCPP JSON schemas (no code generation at run time, no eval; a
-// payload is checked against its schema's text where it is written, or against decoded nodes).
+// payload is checked against its schema's text where it is written, in one text of all the
+// version's tables, or against decoded nodes).
 // It checks type, required, enum, maxLength, additionalProperties, date-time and URI formats,
 // multipleOf, minimum / maximum of integers, minItems and maxItems, and answers with the
 // OCPP-J error a receiver sends (1.6's names; a version binding may rename them, see
@@ -43,7 +44,8 @@ export interface SchemaTable {
  * {name=node,name!=node} (open: {*=,name=node}), an array [node,minItems,maxItems], #7 the
  * object node shared[7]. A string per action holds in the heap what would otherwise be an
  * object, a shape and property names per node; a payload is checked against the text where
- * it is written (compactProtocol), or against the nodes decodeTable makes of it.
+ * it is written (compactProtocol, through the one text tablesText makes of them: a bundle holds
+ * that text alone, the generated `tables`), or against the nodes decodeTable makes of it.
  */
 export interface CompactSchemas {
   actions: { [action: string]: string };
@@ -106,11 +108,33 @@ function length(s: string): number {
   return s.length - (surrogates ? surrogates.length : 0);
 }
 
+/** Where line `n` of `text` starts (lines end with a newline). */
+function lineAt(text: string, n: number): number {
+  let at = 0;
+  while (n-- > 0) at = text.indexOf('\n', at) + 1;
+  return at;
+}
+
+/** Where the line of `text` that holds `at` ends. */
+function lineEnd(text: string, at: number): number {
+  const end = text.indexOf('\n', at);
+  return end < 0 ? text.length : end;
+}
+
+/** Whether `v` is one of the '|'-joined values written from `from` to `end` of `text`, found where they are written. */
+function listed(text: string, from: number, end: number, v: string): boolean {
+  if (!v || v.indexOf('|') >= 0) return false;
+  for (let at = text.indexOf(v, from); at >= 0 && at + v.length <= end; at = text.indexOf(v, at + 1)) {
+    if ((at === from || text.charAt(at - 1) === '|') && (at + v.length === end || text.charAt(at + v.length) === '|')) return true;
+  }
+  return false;
+}
+
 function typeError(path: string, expected: string): OcppError {
   return new TypeConstraintViolationError(path + ' is not ' + expected);
 }
 
-function checkScalar(node: string, v: unknown, path: string, enums: string[]): OcppError | null {
+function checkScalar(node: string, v: unknown, path: string, lists: string, base: number): OcppError | null {
   const kind = node.charAt(0);
   const arg = node.substring(1);
   if (kind === 'i') {
@@ -133,8 +157,9 @@ function checkScalar(node: string, v: unknown, path: string, enums: string[]): O
   }
   if (typeof v !== 'string') return typeError(path, 'a string');
   if (kind === 'e') {
-    if (v.indexOf('|') < 0 && ('|' + enums[+arg] + '|').indexOf('|' + v + '|') >= 0) return null;
-    return new PropertyConstraintViolationError(path + ' is not one of ' + enums[+arg].split('|').join(', '));
+    const from = lineAt(lists, base + +arg);
+    const end = lineEnd(lists, from);
+    return listed(lists, from, end, v) ? null : new PropertyConstraintViolationError(path + ' is not one of ' + lists.substring(from, end).split('|').join(', '));
   }
   if (kind === 'd') return isDateTime(v) ? null : new PropertyConstraintViolationError(path + ' is not an RFC 3339 date-time');
   if (arg && v.length > +arg && length(v) > +arg) return new PropertyConstraintViolationError(path + ' is longer than ' + arg + ' characters');
@@ -148,14 +173,14 @@ function pathAt(path: string, k: string | number): string {
 }
 
 /** The first violation of `node` by `v`, or null. */
-export function check(node: SchemaNode, v: unknown, path: string, enums: string[]): OcppError | null {
-  if (typeof node === 'string') return node ? checkScalar(node, v, path, enums) : null;
+export function check(node: SchemaNode, v: unknown, path: string, lists: string): OcppError | null {
+  if (typeof node === 'string') return node ? checkScalar(node, v, path, lists, 0) : null;
   let error: OcppError | null = null;
   if (isArray(node)) {
     if (!isArray(v)) return typeError(path, 'an array');
     if (node[1] && v.length < node[1]) return new OccurenceConstraintViolationError(path + ' needs at least ' + node[1] + ' item(s)');
     if (node[2] && v.length > node[2]) return new OccurenceConstraintViolationError(path + ' has more than ' + node[2] + ' item(s)');
-    for (let i = 0; i < v.length && !error; i++) error = check(node[0], v[i], pathAt(path, i), enums);
+    for (let i = 0; i < v.length && !error; i++) error = check(node[0], v[i], pathAt(path, i), lists);
     return error;
   }
   if (!isObject(v)) return typeError(path, 'an object');
@@ -167,7 +192,7 @@ export function check(node: SchemaNode, v: unknown, path: string, enums: string[
     if (!has(v, k)) continue;
     // A name ending in '!' is no property of a schema (its '!' marks a required one).
     const sub = has(node, k) && k.charAt(k.length - 1) !== '!' ? node[k] : has(node, k + '!') ? node[k + '!'] : has(node, '*') ? '' : null;
-    error = sub === null ? new PropertyConstraintViolationError(pathAt(path, quote(k)) + ' is not allowed') : check(sub, v[k], pathAt(path, k), enums);
+    error = sub === null ? new PropertyConstraintViolationError(pathAt(path, quote(k)) + ' is not allowed') : check(sub, v[k], pathAt(path, k), lists);
     if (error) return error;
   }
   return null;
@@ -249,9 +274,32 @@ export function decodeTable(compact: CompactSchemas): SchemaTable {
   return table;
 }
 
-// ---- checking against the compact text where it is written, without decoding it -------------
+// ---- checking against the tables' one text where it is written -----------------------------
 // The same rules and errors as check() over decoded nodes (tableProtocol's), read from the text:
 // no node objects per check (they were the peak's and, once freed, the pools' slack).
+
+/**
+ * A version's tables as one text, lines ending with a newline: the unserved actions
+ * ('|'-joined), the implied properties' object node (or an empty line), the number of shared
+ * nodes, the shared object nodes (#0 the first), the enum lists (e0 the first), then per action
+ * its name, a space and its request's and response's schema (';' between them). One string in
+ * the heap for all of them, not a string per action, enum list and shared node and the objects
+ * and arrays that hold them; what build/ocpp-codegen.mjs generates (`tables`), and what
+ * tablesText makes of CompactSchemas.
+ */
+export function tablesText(compact: CompactSchemas, enums: string[]): string {
+  const lines = [compact.unserved || '', compact.implied || '', String(compact.shared.length)].concat(compact.shared, enums);
+  for (const action in compact.actions) if (has(compact.actions, action)) lines.push(action + ' ' + compact.actions[action]);
+  return lines.join('\n');
+}
+
+/** A version's one text (tablesText) and where its parts are: the lines of shared[0] and enums[0], the implied node (-1: none). */
+interface Tables {
+  text: string;
+  shared: number;
+  enums: number;
+  implied: number;
+}
 
 /** The index just after the node written at `at` of `text` (a scalar, a #reference, an object or an array). */
 function skip(text: string, at: number): number {
@@ -261,7 +309,7 @@ function skip(text: string, at: number): number {
     if (ch === '{' || ch === '[') depth++;
     else if (depth) {
       if ((ch === '}' || ch === ']') && !--depth) return at + 1;
-    } else if (',}];'.indexOf(ch) >= 0) return at;
+    } else if (',}];\n'.indexOf(ch) >= 0) return at;
   }
   return at;
 }
@@ -278,44 +326,44 @@ function propertyAt(text: string, at: number, k: string): number {
   return -1;
 }
 
-/** The first violation of the node written at `at` of `text` by `v`, or null (check()'s rules and errors). */
-function checkAt(compact: CompactSchemas, enums: string[], text: string, at: number, v: unknown, path: string): OcppError | null {
+/** The first violation of the node written at `at` of the tables' text by `v`, or null (check()'s rules and errors). */
+function checkAt(c: Tables, at: number, v: unknown, path: string): OcppError | null {
+  const text = c.text;
   const first = text.charAt(at);
-  if (first === '#') return checkAt(compact, enums, compact.shared[+text.substring(at + 1, skip(text, at))], 0, v, path);
+  if (first === '#') return checkAt(c, lineAt(text, c.shared + +text.substring(at + 1, skip(text, at))), v, path);
   if (first === '[') {
     if (!isArray(v)) return typeError(path, 'an array');
-    let p = skip(text, at + 1);
+    const p = skip(text, at + 1);
     const minEnd = text.charAt(p) === ',' ? skip(text, p + 1) : p;
     const min = minEnd > p ? +text.substring(p + 1, minEnd) : 0;
     const max = text.charAt(minEnd) === ',' ? +text.substring(minEnd + 1, skip(text, minEnd + 1)) : 0;
     if (min && v.length < min) return new OccurenceConstraintViolationError(path + ' needs at least ' + min + ' item(s)');
     if (max && v.length > max) return new OccurenceConstraintViolationError(path + ' has more than ' + max + ' item(s)');
     let error: OcppError | null = null;
-    for (let i = 0; i < v.length && !error; i++) error = checkAt(compact, enums, text, at + 1, v[i], pathAt(path, i));
+    for (let i = 0; i < v.length && !error; i++) error = checkAt(c, at + 1, v[i], pathAt(path, i));
     return error;
   }
   if (first !== '{') {
     const node = text.substring(at, skip(text, at));
-    return node ? checkScalar(node, v, path, enums) : null;
+    return node ? checkScalar(node, v, path, text, c.enums) : null;
   }
   if (!isObject(v)) return typeError(path, 'an object');
   const open = text.charAt(at + 1) === '*';
   // A closed node's implied properties first (an object node of their own), then its own.
-  const implied = open ? '' : compact.implied || '';
-  for (let own = implied ? 0 : 1; own < 2; own++) {
-    const t = own ? text : implied;
-    for (let p = (own ? at : 0) + 1; t.charAt(p) !== '}'; ) {
-      const eq = t.indexOf('=', p);
-      if (t.charAt(eq - 1) === '!' && !has(v, t.substring(p, eq - 1))) return new OccurenceConstraintViolationError(pathAt(path, t.substring(p, eq - 1)) + ' is required');
-      p = skip(t, eq + 1);
-      if (t.charAt(p) === ',') p++;
+  const implied = open ? -1 : c.implied;
+  for (let own = implied < 0 ? 1 : 0; own < 2; own++) {
+    for (let p = (own ? at : implied) + 1; text.charAt(p) !== '}'; ) {
+      const eq = text.indexOf('=', p);
+      if (text.charAt(eq - 1) === '!' && !has(v, text.substring(p, eq - 1))) return new OccurenceConstraintViolationError(pathAt(path, text.substring(p, eq - 1)) + ' is required');
+      p = skip(text, eq + 1);
+      if (text.charAt(p) === ',') p++;
     }
   }
   for (const k in v) {
     if (!has(v, k)) continue;
-    const inImplied = implied ? propertyAt(implied, 0, k) : -1;
+    const inImplied = implied < 0 ? -1 : propertyAt(text, implied, k);
     const where = inImplied >= 0 ? inImplied : propertyAt(text, at, k);
-    const error = where >= 0 ? checkAt(compact, enums, inImplied >= 0 ? implied : text, where, v[k], pathAt(path, k)) : open ? null : new PropertyConstraintViolationError(pathAt(path, quote(k)) + ' is not allowed');
+    const error = where >= 0 ? checkAt(c, where, v[k], pathAt(path, k)) : open ? null : new PropertyConstraintViolationError(pathAt(path, quote(k)) + ' is not allowed');
     if (error) return error;
   }
   return null;
@@ -343,26 +391,47 @@ function protocol(version: string, isAction: (action: string) => boolean, served
 /** A Protocol over tables of nodes (with the version's translate, if it has one). */
 export function tableProtocol(version: string, schemas: SchemaTable, enums: string[], translate?: Protocol['translate']): Protocol {
   const isAction = (action: string) => has(schemas, action);
-  return protocol(version, isAction, isAction, (action, direction, payload) => check(schemas[action][direction], payload, '', enums), translate);
+  const lists = enums.join('\n');
+  return protocol(version, isAction, isAction, (action, direction, payload) => check(schemas[action][direction], payload, '', lists), translate);
 }
 
 /**
- * A Protocol over compact tables (generated ones): a payload is checked against the schema's
- * text where it is written, nothing decoded. An action of `compact.unserved` is one of the
- * version's without a table in this bundle: every payload of it is refused NotSupported.
+ * A Protocol over a version's tables as one text (tablesText; the generated `tables`): a
+ * payload is checked against the schema's text where it is written, nothing decoded. An
+ * unserved action is one of the version's without a table in this bundle: every payload of
+ * it is refused NotSupported.
  */
-export function compactProtocol(version: string, compact: CompactSchemas, enums: string[], translate?: Protocol['translate']): Protocol {
-  const unserved = '|' + (compact.unserved || '') + '|';
-  const served = (action: string) => has(compact.actions, action);
-  const isAction = (action: string) => served(action) || (!!action && action.indexOf('|') < 0 && unserved.indexOf('|' + action + '|') >= 0);
+export function textProtocol(version: string, text: string, translate?: Protocol['translate']): Protocol {
+  const shared = lineAt(text, 2);
+  const implied = lineAt(text, 1);
+  const c: Tables = { text, shared: 3, enums: 3 + +text.substring(shared, lineEnd(text, shared)), implied: text.charAt(implied) === '{' ? implied : -1 };
+  // Where an action's line starts its schemas ("Action " at a line's start), -1 for none: a
+  // name with a newline or a space could match across lines. Where the last one found starts
+  // is kept (validate asks three times), not its name (a string of the other side's).
+  let lastAt = 0;
+  const schemasAt = (action: string) => {
+    if (!action || action.indexOf('\n') >= 0 || action.indexOf(' ') >= 0) return -1;
+    if (!lastAt || text.charAt(lastAt + action.length) !== ' ' || text.substr(lastAt, action.length) !== action) {
+      const at = text.indexOf('\n' + action + ' ');
+      if (at < 0) return -1;
+      lastAt = at + 1;
+    }
+    return lastAt + action.length + 1;
+  };
+  const served = (action: string) => schemasAt(action) >= 0;
   return protocol(
     version,
-    isAction,
+    (action) => served(action) || listed(text, 0, lineEnd(text, 0), action),
     served,
     (action, direction, payload) => {
-      const text = compact.actions[action];
-      return checkAt(compact, enums, text, direction === REQUEST ? 0 : text.indexOf(';') + 1, payload, '');
+      const at = schemasAt(action);
+      return checkAt(c, direction === REQUEST ? at : text.indexOf(';', at) + 1, payload, '');
     },
     translate
   );
+}
+
+/** A Protocol over compact tables (CompactSchemas and its enum lists), through their one text (textProtocol). */
+export function compactProtocol(version: string, compact: CompactSchemas, enums: string[], translate?: Protocol['translate']): Protocol {
+  return textProtocol(version, tablesText(compact, enums), translate);
 }

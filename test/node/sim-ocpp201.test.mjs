@@ -18,7 +18,7 @@ import { buildShim } from '../../firmware-shim/build.mjs';
 import { startHost } from '../../firmware-shim/testing.mjs';
 import { root, tscOut } from '../../build/build.mjs';
 import { actionNames, servedSchemasModule } from '../../build/gen-ocpp201.mjs';
-import { expanded, tablesOf, unservedLists, UNSERVED_201 } from './lib/tables.mjs';
+import { expanded, holdsTable, tablesOf, unservedLists, UNSERVED_201 } from './lib/tables.mjs';
 
 const CLI = fileURLToPath(new URL('../../sim/cli.mjs', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'sim-ocpp201-'));
@@ -62,8 +62,7 @@ test('the 2.0.1 bundles carry the validator tables of the 35 actions their code 
     const unserved = unservedLists(code, all);
     assert.equal(unserved.length, 1, bundle + ' lists its unserved actions');
     assert.deepEqual(unserved[0].split('|'), UNSERVED_201, bundle);
-    if (!/\.min\.js$/.test(bundle)) assert.match(code, /unserved: ?"/);
-    for (const a of all) assert.equal(new RegExp('[{,]\\s*' + a + ': ?"[^"]*;').test(code), serves.includes(a), `${a}'s table in ${bundle}`);
+    for (const a of all) assert.equal(holdsTable(code, a), serves.includes(a), `${a}'s table in ${bundle}`);
   }
   // each served table as the generated one (enum lists and shared nodes re-indexed)
   const generated = tablesOf(readFileSync(join(tscOut, 'src/ocpp/v201/generated/schemas.js'), 'utf8'));

@@ -24,11 +24,16 @@ export function expanded({ enums, compact }, action) {
 }
 
 /**
- * The '|'-joined lists of `actions`' names a bundle holds as a property's value: the tables'
- * `unserved` (a minified bundle shortens the member's name, so it is found by its value).
+ * The '|'-joined lists of `actions`' names a bundle holds as its tables' unserved actions: the
+ * first line of the tables' one text (textProtocol's), a string literal that starts with it.
  */
 export function unservedLists(code, actions) {
   const lists = [];
-  for (const m of code.matchAll(/[{,]\s*[\w$]+: ?"([A-Za-z0-9]+(?:\|[A-Za-z0-9]+)+)"/g)) if (m[1].split('|').every((a) => actions.includes(a))) lists.push(m[1]);
+  for (const m of code.matchAll(/"([A-Za-z0-9]+(?:\|[A-Za-z0-9]+)+)\\n/g)) if (m[1].split('|').every((a) => actions.includes(a))) lists.push(m[1]);
   return lists;
+}
+
+/** Whether a bundle's code holds the table of `action` in its tables' one text (a line "Action {...}"). */
+export function holdsTable(code, action) {
+  return new RegExp('\\\\n' + action + ' [{#]').test(code);
 }

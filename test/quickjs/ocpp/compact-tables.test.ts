@@ -8,7 +8,7 @@ import * as v16 from '../../../src/ocpp/v16/generated/schemas';
 import * as v16Expanded from '../../../src/ocpp/v16/generated/schemas-expanded';
 import * as v201 from '../../../src/ocpp/v201/generated/schemas';
 import * as v201Expanded from '../../../src/ocpp/v201/generated/schemas-expanded';
-import { compactProtocol, decodeNode, decodeTable, REQUEST, RESPONSE, SchemaTable, tableProtocol } from '../../../src/ocpp/validation';
+import { compactProtocol, decodeNode, decodeTable, REQUEST, RESPONSE, SchemaTable, tableProtocol, tablesText, textProtocol } from '../../../src/ocpp/validation';
 import { translate } from '../../../src/ocpp/v201/errors';
 
 const VERSIONS = [
@@ -141,4 +141,20 @@ test("tables without some actions' schemas (a bundle that serves fewer): those a
   // without `unserved`, only the tables' own actions are actions
   const bare = compactProtocol('1.6', { shared: [], actions: { Heartbeat: actions.Heartbeat } }, v16.enums);
   assert.ok(bare.isAction('Heartbeat') && !bare.isAction('') && !bare.isAction('ReserveNow'));
+});
+
+test("a bundle's one text of the tables (the generated `tables`) is tablesText of the compact tables, and textProtocol over it is the version's protocol", () => {
+  for (const v of [v16, v201]) {
+    assert.equal(v.tables, tablesText(v.compactSchemas, v.enums));
+    assert.equal(v.tables.split('\n').length, 3 + v.compactSchemas.shared.length + v.enums.length + keys(decodeTable(v.compactSchemas)).length);
+  }
+  const text = textProtocol('1.6', tablesText({ shared: v16.compactSchemas.shared, actions: { Authorize: v16.compactSchemas.actions.Authorize }, unserved: 'ReserveNow' }, v16.enums));
+  assert.equal(text.validate('Authorize', REQUEST, { idTag: 'T' }), null);
+  assert.equal(text.validate('ReserveNow', REQUEST, {})!.code, 'NotSupported');
+  // A name is an action only as a whole line's name: none across lines, none with a space, none in an enum list.
+  const lists = v16.enums.join('\n');
+  for (const a of ['', 'Authorize ', ' Authorize', 'Authorize {idTag!=s20};{idTagInfo!=#0}', v16.enums[v16.enums.length - 1] + '\nAuthorize', 'Authorize\n', 'Accepted', 'ReserveNow\n', lists.substring(0, 8)]) {
+    assert.ok(!text.isAction(a), JSON.stringify(a));
+    assert.equal(text.validate(a, REQUEST, {})!.code, 'NotImplemented', JSON.stringify(a));
+  }
 });

@@ -142,13 +142,13 @@ export function nestsDeeperThan(text: string, max: number): boolean {
   return false;
 }
 
-// The start of a frame, read without parsing it: its message type and a unique id without
-// escapes, to answer a frame refused before (or by) JSON.parse with its own id.
-const HEAD = /^\s*\[\s*(\d+)\s*,\s*"([^"\\]{1,36})"/;
-
-/** A frame that cannot be parsed, as Malformed: with the id at its start (or "-1"), an answer or not. */
+/**
+ * A frame that cannot be parsed, as Malformed: with the id at its start (or "-1"), an answer or
+ * not. The start is read without parsing the frame: its message type and a unique id without
+ * escapes (the expression made here, for the rare refused frame, not held by every bundle).
+ */
 function refused(text: string, error: OcppError): Malformed {
-  const m = HEAD.exec(text.length > 256 ? text.substring(0, 256) : text);
+  const m = /^\s*\[\s*(\d+)\s*,\s*"([^"\\]{1,36})"/.exec(text.length > 256 ? text.substring(0, 256) : text);
   return m ? new Malformed(m[2], error, +m[1] === CALLRESULT || +m[1] === CALLERROR) : new Malformed('-1', error);
 }
 

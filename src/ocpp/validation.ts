@@ -112,7 +112,7 @@ function length(s: string): number {
   return s.length - (surrogates ? surrogates.length : 0);
 }
 
-/** Where line `n` of `text` starts (lines end with a newline). */
+/** Where line `n` of `text` starts (a newline between lines). */
 function lineAt(text: string, n: number): number {
   let at = 0;
   while (n-- > 0) at = text.indexOf('\n', at) + 1;
@@ -283,7 +283,7 @@ export function decodeTable(compact: CompactSchemas): SchemaTable {
 // no node objects per check (they were the peak's and, once freed, the pools' slack).
 
 /**
- * A version's tables as one text, lines ending with a newline: the unserved actions
+ * A version's tables as one text, a newline between lines: the unserved actions
  * ('|'-joined), the implied properties' object node (or an empty line), the number of shared
  * nodes, the shared object nodes (#0 the first), the enum lists (e0 the first), then per action
  * its name, a space and its request's and response's schema (';' between them). One string in

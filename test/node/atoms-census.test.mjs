@@ -28,8 +28,11 @@ shimTest('every atom of the flashed firmware\'s bytecode is in one class, by how
     reconnectMaxSeconds: 'settings', // hal/settings.ts
     'transaction queue: unreadable record skipped': 'log', // options.warn's
     'CALLERROR is not [4, id, code, description, details]': 'error',
-    'Available|Preparing|Charging|SuspendedEVSE|SuspendedEV|Finishing|Reserved|Unavailable|Faulted': 'schema',
   };
+  // The validator tables are one text (textProtocol's): the atom holding the ChargePointStatus list as a line.
+  const tables = table.filter((t) => t.indexOf('\nAvailable|Preparing|Charging|SuspendedEVSE|SuspendedEV|Finishing|Reserved|Unavailable|Faulted\n') >= 0);
+  assert.equal(tables.length, 1, 'one atom holds the tables');
+  expected[tables[0]] = 'schema';
   for (const [text, want] of Object.entries(expected)) assert.equal(cls.get(text), want, text);
   assert.ok(!cls.has('length'), 'QuickJS\'s predefined atoms are not in the file\'s table');
   const total = c.classes.reduce((s, k) => s + k.bytes, 0);

@@ -336,6 +336,54 @@ native('native host: each of the Core profile\'s requests loads the part core-re
   assert.equal(code, 130, 'the station ran on until stopped');
 });
 
+/**
+ * The parts row's episode (bench/armhf.mjs measureArmhfWithParts) on station `id`: a
+ * GetDiagnostics, a GetLog of the DiagnosticsLog and a GetConfiguration with a
+ * ChangeConfiguration at once, until both uploads have told their end and `host` has let the
+ * parts go (diagnostics, security-log with the transfer flow, core-requests per CALL).
+ */
+async function threeParts(host, id, requestId) {
+  const from = csms.records.length;
+  const lines = host.lines.length;
+  const told = (action, status) => csms.waitFor((r) => r.seq >= from && r.station === id && r.type === 'CALL' && r.action === action && r.payload.status === status, { timeout: 20000, what: `${id} ${action} ${status}` });
+  const [diagnostics, log, config, change] = await Promise.all([
+    csms.call(id, 'GetDiagnostics', { location: csms.diagnosticsUrl, retries: 0 }),
+    csms.call(id, 'GetLog', { logType: 'DiagnosticsLog', requestId, retries: 0, log: { remoteLocation: csms.diagnosticsUrl } }),
+    csms.call(id, 'GetConfiguration', {}),
+    csms.call(id, 'ChangeConfiguration', { key: 'HeartbeatInterval', value: '300' }),
+  ]);
+  assert.ok(diagnostics.fileName && log.status === 'Accepted' && config.configurationKey.length > 20 && change.status === 'Accepted', JSON.stringify([diagnostics, log, change]));
+  await Promise.all([told('DiagnosticsStatusNotification', 'Uploaded'), told('LogStatusNotification', 'Uploaded')]);
+  // The diagnostics part goes once its last notification is answered, the log's at its
+  // holder's next look (every 5 s), the transfer flow with the last of them.
+  await new Promise((r) => setTimeout(r, 6000));
+  assert.ok(host.lines.slice(lines).some((l) => /^part (diagnostics|security-log) released: heap/.test(l.text)), 'the parts were let go');
+}
+
+native('native host: nothing of an episode survives it: after a GetDiagnostics, a GetLog and a GetConfiguration at once, the same episode again leaves the heap in use where the first left it', { timeout: 120000 }, async () => {
+  const bytecode = flashedBytecode('firmware-episodes.qjbc');
+  const id = 'PART-NAT-EPISODES';
+  const host = await nativeStation(id, bytecode);
+  const boot = await nativeHeapNow(host);
+  await threeParts(host, id, 1);
+  const first = await nativeHeapNow(host);
+  // Above the heap after boot by what the first episode read once and keeps: the resident
+  // functions it called first (their bodies read from the file at that call stay,
+  // unread-function-bodies.patch) and the pools' pages it opened (free slots now).
+  const resident = Math.max(0, first.code - boot.code);
+  assert.ok(first.used - first.slack - resident < boot.used - boot.slack + 1024, `the first episode left ${first.used - first.slack - resident - (boot.used - boot.slack)} bytes in use beyond the resident code it read (${resident})`);
+  await threeParts(host, id, 2);
+  const second = await nativeHeapNow(host);
+  assert.equal(second.code, first.code, 'no more code read or kept');
+  // Without the pools' free slots (a page the second episode opened, free again, is no memory
+  // it kept); within 64 bytes (what a timer's or a log line's blocks happen to hold as the
+  // heap is asked): an object kept per episode is more.
+  const more = second.used - second.slack - (first.used - first.slack);
+  assert.ok(more <= 64, `the second episode left ${more} bytes more in use (pool slack ${first.slack}, then ${second.slack})`);
+  const { code } = await host.stop();
+  assert.equal(code, 130);
+});
+
 native('native host: a file with as many parts as the build allows (PARTS_MAX) loads each of them, as a script and compiled to bytecode; the build refuses one more', { timeout: 60000 }, async () => {
   const names = Array.from({ length: PARTS_MAX }, (_, i) => 'many-' + i);
   // The bundle's own code opens every part and logs what each gives, then ends.

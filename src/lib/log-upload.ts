@@ -35,6 +35,8 @@ export interface LogUploadStation {
   online(): boolean;
   /** Sends a notification: resolves with the CSMS's answer, or null. */
   send(action: 'LogStatusNotification', payload: LogStatusPayload): Promise<unknown>;
+  /** The upload ended (its last status sent): the station may let the flow go once it is not underWay() (on a later turn). */
+  ended?(): void;
 }
 
 /** Where the logs' contents come from. */
@@ -63,7 +65,7 @@ export class LogUploadFlow {
    * `transfer`: the transfer flow's code (transfer.ts's transferKit, or a part's context's).
    * `notifyCanceled`: an upload a new GetLog replaces is told AcceptedCanceled (2.0.1; 1.6 has no such status).
    */
-  constructor(private readonly transfer: TransferKit, private readonly hal: LogUploadHal, station: LogUploadStation, private readonly sources: LogSources, private readonly notifyCanceled: boolean) {
+  constructor(private readonly transfer: TransferKit, private readonly hal: LogUploadHal, private readonly station: LogUploadStation, private readonly sources: LogSources, private readonly notifyCanceled: boolean) {
     this.flow = new transfer.TransferFlow<Job>(hal);
     this.held = new transfer.HeldNotifications(
       () => station.online(),
@@ -142,8 +144,11 @@ export class LogUploadFlow {
 
   private upload(job: Job): void {
     const hal = this.hal;
+    const data = job.data;
+    // The last attempt: the job keeps its text no longer than the host needs it (a retry would).
+    if (job.retriesLeft <= 0) job.data = '';
     this.setStatus('Uploading', job.requestId);
-    hal.firmware.uploadDiagnostics(job.location, job.fileName, job.data, (error) => {
+    hal.firmware.uploadDiagnostics(job.location, job.fileName, data, (error) => {
       if (!this.flow.isCurrent(job)) return; // replaced by a newer GetLog meanwhile
       if (!error) {
         hal.log.info('log uploaded as ' + job.fileName);
@@ -164,6 +169,7 @@ export class LogUploadFlow {
     this.flow.end();
     this.setStatus(status, requestId);
     this.status = 'Idle'; // a later trigger: nothing going on
+    if (this.station.ended) this.station.ended();
   }
 
   private setStatus(status: LogUploadStatus, requestId?: number): void {

@@ -192,7 +192,7 @@ export class HeldNotifications<N> {
     return this.held.length > 0;
   }
 
-  /** A notification held back, or sent and not answered yet. */
+  /** A notification held back, or sent and not answered yet (counted where its answer is waited for: `answered` or `settled`). */
   underWay(): boolean {
     return this.held.length > 0 || this.unanswered > 0;
   }
@@ -212,6 +212,9 @@ export class HeldNotifications<N> {
   private deliver(n: HeldNotification<N>): void {
     const answered = n.answered;
     const sent = this.send(n.action, n.payload);
+    // One whose answer nobody waits for gets no reaction: a flow in a part, let go as soon as its
+    // job has ended, leaves nothing of its code in a promise still waiting for the CSMS.
+    if (!answered && !this.settled) return;
     this.unanswered++;
     sent.then((answer) => {
       this.unanswered--;

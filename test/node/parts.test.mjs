@@ -354,8 +354,8 @@ async function threeParts(host, id, requestId) {
   ]);
   assert.ok(diagnostics.fileName && log.status === 'Accepted' && config.configurationKey.length > 20 && change.status === 'Accepted', JSON.stringify([diagnostics, log, change]));
   await Promise.all([told('DiagnosticsStatusNotification', 'Uploaded'), told('LogStatusNotification', 'Uploaded')]);
-  // The diagnostics part goes once its last notification is answered, the log's at its
-  // holder's next look (every 5 s), the transfer flow with the last of them.
+  // Each upload's part goes once its upload has ended (the transfer flow with the last of
+  // them); 6 s: past the holders' look every 5 s as well.
   await new Promise((r) => setTimeout(r, 6000));
   assert.ok(host.lines.slice(lines).some((l) => /^part (diagnostics|security-log) released: heap/.test(l.text)), 'the parts were let go');
 }

@@ -23,7 +23,7 @@ export interface DiagnosticsContext {
   readonly transfer: TransferKit;
   /** What a triggered DiagnosticsStatusNotification reports, kept up to date here. */
   diagnosticsStatus: DiagnosticsStatus;
-  /** The upload ended or a notification was answered: the station may let the part go once it is not underWay() (it looks on a later turn). */
+  /** The upload ended: the station may let the part go once it is not underWay() (it looks on a later turn). */
   ended(): void;
 }
 
@@ -40,12 +40,16 @@ export class DiagnosticsFlow {
   constructor(private readonly station: DiagnosticsContext) {
     const transfer = station.transfer;
     this.upload = new transfer.TransferFlow<DiagnosticsUpload>(station.hal);
-    this.held = new transfer.HeldNotifications(() => station.session.online, (action, payload) => station.session.send(action, payload), station.ended);
+    this.held = new transfer.HeldNotifications(() => station.session.online, (action, payload) => station.session.send(action, payload));
   }
 
-  /** Not yet over: an upload under way, or a notification waiting to go or for its answer. */
+  /**
+   * Not yet over: an upload under way, or a notification held back until the station is online.
+   * Not the answer to the last one: nothing of the flow waits for it (the part goes as soon as
+   * the upload has ended and its last status is sent).
+   */
   underWay(): boolean {
-    return !!this.upload.job || this.held.underWay();
+    return !!this.upload.job || this.held.pending();
   }
 
   /** GetDiagnostics, once answered with `fileName`. */

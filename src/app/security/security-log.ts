@@ -20,6 +20,8 @@ export interface SecurityLogContext {
   readonly events: SecurityEvents16;
   /** The transfer flow's code (src/lib/transfer.ts's transferKit: resident). */
   readonly transfer: TransferKit;
+  /** The upload ended: the station may let the part go (it looks on a later turn). */
+  ended(): void;
 }
 
 /** 1.6 has no AcceptedCanceled status to notify. */
@@ -27,7 +29,7 @@ export function openSecurityLog(station: SecurityLogContext): LogUploadFlow {
   return new LogUploadFlow(
     station.transfer,
     station.hal,
-    { online: () => station.session.online, send: (action, payload) => station.session.send(action, payload) },
+    { online: () => station.session.online, send: (action, payload) => station.session.send(action, payload), ended: station.ended },
     {
       securityLog: () => station.events.securityLog(),
       diagnostics: (oldest, latest) => diagnosticsReport(station, { startTime: oldest, stopTime: latest }),

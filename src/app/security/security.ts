@@ -126,6 +126,7 @@ export class Security {
       get transfer() {
         return transferFlow.value!; // held while either part is
       },
+      ended: () => hal.startTask(() => this.logUpload.release()),
     };
     this.signedUpdate = new PartHolder<SignedFirmwareContext, SignedFirmware>(hal, signedFirmwarePart, parts, undefined, transferFlow);
     this.logUpload = new PartHolder<SecurityLogContext, LogUploadFlow>(hal, securityLogPart, parts, undefined, transferFlow);

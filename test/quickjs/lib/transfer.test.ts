@@ -163,6 +163,21 @@ test('held notifications: under way while one is held back or waits for its answ
   assert.equal(held.underWay(), false);
 });
 
+test('held notifications: one whose answer nobody waits for (no `answered`, no `settled`) is sent with no reaction on its answer, so a flow let go as its job ends leaves nothing waiting with it', () => {
+  const reactions: string[] = [];
+  const waiting = { then: () => reactions.push('then') } as unknown as Promise<unknown>;
+  const held = new HeldNotifications<Notifications>(
+    () => true,
+    () => waiting
+  );
+  held.notify('A', { status: 'x' });
+  assert.deepEqual(reactions, [], 'no reaction on the unanswered one');
+  assert.equal(held.underWay(), false, 'nothing owed');
+  held.notify('B', { status: 'y' }, () => undefined);
+  assert.deepEqual(reactions, ['then'], 'one whose answer is waited for has its reaction');
+  assert.equal(held.underWay(), true);
+});
+
 test('requestedTime: now when unreadable, past or within 2 s ahead; later times as given', () => {
   const now = Date.parse('2024-03-05T06:07:08.000Z');
   assert.equal(requestedTime('not a time', now), now);

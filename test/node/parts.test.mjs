@@ -527,7 +527,12 @@ native('native host: the same requests load their parts from the file, as a scri
     assert.deepEqual(partLines(lines, 'released'), expected, `${id}: let go after each answer`);
     const after = await nativeHeapNow(host);
     const resident = Math.max(0, after.code - before.code);
-    assert.ok(after.used - resident < before.used + 4096, `${id}: the heap came back near its level: ${before.used} before, ${after.used} after, ${resident} of it resident code read since`);
+    // Free slots of pool pages the parts opened are not held by anything (the next allocations of
+    // their size take them), and where the page boundaries fall moves with every change of the
+    // bundle's code: what must come back is the heap less those, within 2.5 KB (objects the station
+    // keeps from the requests: about 1.7 KB on the flashed bundle, as a script and as bytecode).
+    const slack = Math.max(0, after.slack - before.slack);
+    assert.ok(after.used - resident - slack < before.used + 2560, `${id}: the heap came back near its level: ${before.used} before, ${after.used} after, ${resident} of it resident code read since, ${slack} more free pool slots`);
     const { code } = await host.stop();
     assert.equal(code, 130);
   }

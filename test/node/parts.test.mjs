@@ -267,6 +267,10 @@ native('native host: GetDiagnostics loads its part from the file, as a script an
     const released = await host.waitFor(/^part diagnostics released: heap \d+ -> \d+ bytes$/);
     const [, during, freed] = /heap (\d+) -> (\d+)/.exec(released.text).map(Number);
     assert.ok(freed < during - 8192, `${id}: the release freed the part's code (${during} -> ${freed})`);
+    // The part goes once its last notification is sent, not answered: let the CSMS's answer to
+    // it reach the station (its pending CALL freed) before the heap is asked, each time.
+    const settle = () => new Promise((r) => setTimeout(r, 1000));
+    await settle();
     const after = await nativeHeapNow(host);
     // Near its level: what stays is QuickJS's tables grown for the part (atoms, shapes), once,
     // and, from bytecode, the resident functions the part called first: their bodies are read
@@ -276,6 +280,7 @@ native('native host: GetDiagnostics loads its part from the file, as a script an
     assert.ok(after.used - resident < before.used + 4096, `${id}: the heap came back near its level: ${before.used} before, ${after.used} after, ${resident} of it resident code read since`);
     await getDiagnostics(id);
     await host.waitFor(/^part diagnostics released/, { from: host.lines.findIndex((l) => l === released) + 1 });
+    await settle();
     const again = await nativeHeapNow(host);
     assert.equal(host.lines.filter((l) => /^part diagnostics loaded/.test(l.text)).length, 2);
     assert.ok(!host.lines.some((l) => /^part firmware loaded/.test(l.text)), `${id}: no update code loaded`);

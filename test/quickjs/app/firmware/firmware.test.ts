@@ -187,6 +187,10 @@ test('GetDiagnostics: a fileName at once, then Uploading (also when triggered) a
   assert.equal(report.station, 'CP-T');
   assert.equal(report.connectors.length, 2);
   assert.ok(report.configuration.length > 20);
+  // Every key as GetConfiguration lists it (a write-only key without its value), in its order.
+  const listed = (await rig.csms.call('GetConfiguration', {}))[2];
+  assert.deepEqual(report.configuration, listed.configurationKey);
+  assert.ok(report.configuration.some((k: { key: string; value?: string }) => k.key === 'AuthorizationKey' && k.value === undefined), 'a write-only key listed without its value');
   await rig.csms.call('TriggerMessage', { requestedMessage: 'DiagnosticsStatusNotification' });
   assert.deepEqual(await statuses(rig, 'DiagnosticsStatusNotification', 1), ['Idle']);
 });

@@ -12,10 +12,16 @@ export function configurationReport(config: Configuration, requested?: string[])
   const configurationKey: KeyValue[] = [];
   const unknownKey: string[] = [];
   for (let i = 0; i < names.length; i++) {
-    const def = config.definition(names[i]);
-    if (!def) unknownKey.push(names[i]);
-    else if (def.writeOnly) configurationKey.push({ key: names[i], readonly: false });
-    else configurationKey.push({ key: names[i], readonly: !!def.readonly, value: config.get(names[i]) });
+    const entry = keyValue(config, names[i]);
+    if (entry) configurationKey.push(entry);
+    else unknownKey.push(names[i]);
   }
   return { configurationKey, unknownKey };
+}
+
+/** One key's entry as GetConfiguration lists it (a write-only key without its value); undefined for a key the station does not know. */
+export function keyValue(config: Configuration, name: string): KeyValue | undefined {
+  const def = config.definition(name);
+  if (!def) return undefined;
+  return def.writeOnly ? { key: name, readonly: false } : { key: name, readonly: !!def.readonly, value: config.get(name) };
 }

@@ -4,6 +4,7 @@
 import { Hal } from '../../../hal/index';
 import { Configuration } from './configuration';
 import { Connector } from './connector';
+import { keyValue } from './configuration-report';
 
 export interface ReportedStation {
   readonly hal: Hal;
@@ -38,9 +39,7 @@ export function diagnosticsReport(station: ReportedStation, job: { startTime?: s
     },
     function (this: unknown, _key: string, value: unknown) {
       if (this !== names) return value;
-      const name = value as string;
-      const def = config.definition(name);
-      return !def || def.writeOnly ? { key: name, readonly: false } : { key: name, readonly: !!def.readonly, value: config.get(name) };
+      return keyValue(config, value as string);
     }
   );
 }
